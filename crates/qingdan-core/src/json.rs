@@ -1,0 +1,209 @@
+//! Strict JSON reading shared by templates, responses and packets.
+//!
+//! `serde_json` keeps the last of two equal keys in an object; for a signed
+//! document that would let two readers see two different values. Here a
+//! duplicate key is an error that names its JSON path. Nesting is limited by
+//! `serde_json`'s recursion limit (128), so deep input is an error, never a
+//! stack overflow.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+/// Why a text is not acceptable JSON.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct JsonError {
+    /// Where: a JSON path such as `sections[0].items` or `line 3, column 7`.
+    pub at: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Parses `text` into a [`Value`], refusing duplicate object keys.
+pub fn parse_strict(text: &str) -> Result<Value, JsonError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let mut path = Vec::new();
+    let mut dup = None;
+    let result = StrictValue {
+        path: &mut path,
+        duplicate: &mut dup,
+    }
+    .deserialize(&mut de);
+    let value = match (result, dup) {
+        (_, Some(dup)) => return Err(dup),
+        (Ok(v), None) => v,
+        (Err(e), None) => {
+            return Err(JsonError {
+                at: format!("line {}, column {}", e.line(), e.column()),
+                message: strip_position(&e.to_string()),
+            });
+        }
+    };
+    de.end().map_err(|e| JsonError {
+        at: format!("line {}, column {}", e.line(), e.column()),
+        message: "text after the end of the JSON value".into(),
+    })?;
+    Ok(value)
+}
+
+/// `serde_json` appends " at line L column C"; the position is already in `at`.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// One step of a JSON path.
+#[derive(Debug, Clone)]
+pub(crate) enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// Writes a path as `a.b[3]["key with.dot"]`.
+pub(crate) fn format_path(path: &[Segment]) -> String {
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+            Segment::Key(k) if is_plain_key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Segment::Key(k) => out.push_str(&format!("[{k:?}]")),
+        }
+    }
+    if out.is_empty() {
+        "(the top level)".into()
+    } else {
+        out
+    }
+}
+
+fn is_plain_key(key: &str) -> bool {
+    !key.is_empty()
+        && !key.starts_with(|c: char| c.is_ascii_digit())
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+struct StrictValue<'a> {
+    path: &'a mut Vec<Segment>,
+    duplicate: &'a mut Option<JsonError>,
+}
+
+impl<'de> DeserializeSeed<'de> for StrictValue<'_> {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrictValue<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("number out of range"))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        loop {
+            self.path.push(Segment::Index(out.len()));
+            let next = seq.next_element_seed(StrictValue {
+                path: self.path,
+                duplicate: self.duplicate,
+            });
+            self.path.pop();
+            match next? {
+                Some(v) => out.push(v),
+                None => return Ok(Value::Array(out)),
+            }
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        let mut seen = BTreeSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                self.path.push(Segment::Key(key.clone()));
+                *self.duplicate = Some(JsonError {
+                    at: format_path(self.path),
+                    message: format!("duplicate key {key:?} in one object"),
+                });
+                return Err(serde::de::Error::custom("duplicate key"));
+            }
+            self.path.push(Segment::Key(key.clone()));
+            let value = map.next_value_seed(StrictValue {
+                path: self.path,
+                duplicate: self.duplicate,
+            });
+            self.path.pop();
+            out.insert(key, value?);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicate_keys_are_refused_with_their_path() {
+        let err = parse_strict(r#"{"a": {"b": [1, {"x": 1, "x": 2}]}}"#).unwrap_err();
+        assert_eq!(err.at, "a.b[1].x");
+        assert!(err.message.contains("duplicate key \"x\""));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+        let err = parse_strict(&deep).unwrap_err();
+        assert!(err.message.contains("recursion limit"), "{err:?}");
+    }
+
+    #[test]
+    fn syntax_errors_name_line_and_column() {
+        let err = parse_strict("{\n  \"a\": tru\n}").unwrap_err();
+        assert_eq!(err.at, "line 2, column 11");
+        let err = parse_strict("{} x").unwrap_err();
+        assert!(err.message.contains("after the end"));
+    }
+
+    #[test]
+    fn keys_needing_quotes_are_quoted_in_paths() {
+        let err = parse_strict(r#"{"items": {"1.2": {"note": 1, "note": 2}}}"#).unwrap_err();
+        assert_eq!(err.at, r#"items["1.2"].note"#);
+    }
+}

@@ -1,0 +1,823 @@
+//! Scoring: one pure function from a template and its responses to a score
+//! sheet, the same in the browser, the intake and the CLI.
+//!
+//! The rules, in the order they apply:
+//! 1. An item whose `show_if` does not hold is hidden: it scores nothing,
+//!    has no maximum and is not required. An item answered 不适用 likewise
+//!    leaves both the total and the maximum.
+//! 2. Each item's points follow its rule (see [`crate::Rule`]), then are
+//!    multiplied by its weight; this is the one place a score is rounded
+//!    (half away from zero, to 0.01). Subtotals and totals are exact sums.
+//! 3. `base` is the sum of scoring items, `bonus` the sum of bonus items;
+//!    `total = base + bonus`; `max` is the sum of the visible, applicable
+//!    items' weighted maximums, so N/A renormalises the percentage.
+//! 4. `percentage = total ÷ max × 100`, rounded to 0.01; the grade is the
+//!    band it falls in (100 and above: the top band). Each triggered veto
+//!    then fails the grade (the lowest band) or caps it at its band.
+
+use std::fmt::Write as _;
+
+use chrono::{Days, NaiveDate};
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+
+use crate::responses::{Answer, CheckState, DeadlineRef, Response};
+use crate::template::{Band, Lang, Rule, Template, Test, Text, VetoEffect};
+use crate::{Fixed, Responses};
+
+/// The `format` of a serialized score sheet.
+pub const SCORE_FORMAT: &str = "qingdan.score/1";
+
+/// The result of scoring: every item with its reason, the sections, totals,
+/// grade, vetoes and completeness.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScoreSheet {
+    /// Always [`SCORE_FORMAT`].
+    pub format: &'static str,
+    /// The template scored.
+    pub template: TemplateRef,
+    /// Each item, in template order.
+    pub items: Vec<ItemScore>,
+    /// Each section, in template order.
+    pub sections: Vec<SectionScore>,
+    /// Sum of the scoring items.
+    pub base: Fixed,
+    /// Sum of the bonus items.
+    pub bonus: Fixed,
+    /// `base + bonus`.
+    pub total: Fixed,
+    /// Sum of the visible, applicable scoring items' maximums.
+    pub max: Fixed,
+    /// `total ÷ max × 100`; `None` when nothing applicable is left.
+    pub percentage: Option<Fixed>,
+    /// The grade after vetoes; `None` when there is no percentage and no
+    /// veto.
+    pub grade: Option<Grade>,
+    /// The vetoes triggered.
+    pub vetoes: Vec<VetoHit>,
+    /// How much of what is required is answered.
+    pub completeness: Completeness,
+}
+
+/// Which template a sheet scores.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TemplateRef {
+    /// Its id.
+    pub id: String,
+    /// Its version.
+    pub version: u32,
+}
+
+/// One item's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemScore {
+    /// The item id.
+    pub id: String,
+    /// What happened to it.
+    pub status: ItemStatus,
+    /// Its weighted score (for bonus items, the bonus).
+    pub score: Fixed,
+    /// Its weighted maximum (0 for bonus, veto, evidence, hidden and N/A).
+    pub max: Fixed,
+    /// Its score before the weight.
+    pub points: Fixed,
+    /// Its weight when it is not 1.
+    pub weight: Option<Fixed>,
+    /// Why it scored what it did.
+    pub reason: Reason,
+}
+
+/// What happened to an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    /// Answered and scored.
+    Scored,
+    /// Not answered: scores 0 against its maximum.
+    Unanswered,
+    /// 不适用: out of the total and the maximum.
+    NotApplicable,
+    /// Its condition does not hold: out of the total and the maximum.
+    Hidden,
+    /// A bonus item (outside the maximum).
+    Bonus,
+    /// A veto not triggered.
+    VetoClear,
+    /// A veto triggered.
+    VetoTriggered,
+    /// An evidence field, never scored.
+    Evidence,
+}
+
+/// Why an item scored what it did; rendered as one line by
+/// [`ItemScore::reason_text`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// No answer.
+    Unanswered,
+    /// 不适用.
+    NotApplicable,
+    /// The condition on item `on` does not hold.
+    Hidden {
+        /// The item the condition tests.
+        on: String,
+    },
+    /// An evidence field.
+    Evidence,
+    /// A check item.
+    Check(CheckState),
+    /// A proportional count.
+    Count {
+        /// The count given.
+        count: u32,
+        /// The target.
+        target: u32,
+        /// What is counted.
+        unit: Option<Text>,
+    },
+    /// A stepped count.
+    Stepped {
+        /// The count given.
+        count: u32,
+        /// The `at_least` of the step reached, if any.
+        step: Option<u32>,
+        /// What is counted.
+        unit: Option<Text>,
+    },
+    /// A deadline met.
+    OnTime {
+        /// When it was done.
+        done: NaiveDate,
+        /// The due date.
+        due: NaiveDate,
+    },
+    /// A deadline missed.
+    Late {
+        /// When it was done.
+        done: NaiveDate,
+        /// The due date.
+        due: NaiveDate,
+    },
+    /// Not done by a deadline.
+    NotDone {
+        /// The due date.
+        due: NaiveDate,
+    },
+    /// A choice.
+    Choice(Text),
+    /// A rating.
+    Scale {
+        /// The rating.
+        value: i32,
+        /// The scale's lowest.
+        min: i32,
+        /// The scale's highest.
+        max: i32,
+    },
+    /// Deductions.
+    Deduction {
+        /// Occurrences.
+        count: u32,
+        /// Points off each.
+        per: Fixed,
+        /// Points taken off (after the cap).
+        off: Fixed,
+        /// True when the item's points capped the deductions.
+        capped: bool,
+        /// What an occurrence is.
+        unit: Option<Text>,
+    },
+    /// A bonus.
+    Bonus {
+        /// Occurrences.
+        count: u32,
+        /// Points each.
+        per: Fixed,
+        /// True when the cap limited the bonus.
+        capped: bool,
+        /// What an occurrence is.
+        unit: Option<Text>,
+    },
+    /// A veto not triggered.
+    VetoClear,
+    /// A veto triggered: the grade is at most this band.
+    VetoTriggered {
+        /// True for a fail, false for a cap.
+        fail: bool,
+        /// The band's label.
+        band: Text,
+    },
+}
+
+/// A section's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionScore {
+    /// The section id.
+    pub id: String,
+    /// Sum of its scoring items.
+    pub score: Fixed,
+    /// Sum of its scoring items' maximums.
+    pub max: Fixed,
+    /// Sum of its bonus items.
+    pub bonus: Fixed,
+}
+
+/// A grade band reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Grade {
+    /// The band id.
+    pub id: String,
+    /// The band's label.
+    pub label: Text,
+}
+
+/// A triggered veto.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VetoHit {
+    /// The veto item.
+    pub item: String,
+    /// What it does.
+    pub effect: VetoEffect,
+}
+
+/// How much of what is required is answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Completeness {
+    /// Required items (visible and not N/A).
+    pub required: usize,
+    /// Of those, how many are answered.
+    pub answered: usize,
+    /// The required items still unanswered, in template order.
+    pub missing: Vec<String>,
+}
+
+impl Completeness {
+    /// True when every required item is answered.
+    pub fn is_complete(&self) -> bool {
+        self.missing.is_empty()
+    }
+}
+
+/// Scores `responses` against `template`. Pure and deterministic: the same
+/// inputs give the same sheet on every machine.
+pub fn score(template: &Template, responses: &Responses) -> ScoreSheet {
+    let n = template.item_count();
+    let response_of = |i: usize| responses.get(&template.item_at(i).id);
+
+    let mut visible = vec![true; n];
+    for &i in template.visibility_order() {
+        if let Some(c) = template.condition(i) {
+            visible[i] = visible[c.target] && holds(&c.test, response_of(c.target));
+        }
+    }
+
+    let doc = template.doc();
+    let mut sections: Vec<SectionScore> = doc
+        .sections
+        .iter()
+        .map(|s| SectionScore {
+            id: s.id.clone(),
+            score: Fixed::ZERO,
+            max: Fixed::ZERO,
+            bonus: Fixed::ZERO,
+        })
+        .collect();
+    let mut items = Vec::with_capacity(n);
+    let mut vetoes = Vec::new();
+    let mut completeness = Completeness {
+        required: 0,
+        answered: 0,
+        missing: Vec::new(),
+    };
+
+    for i in 0..n {
+        let item = template.item_at(i);
+        let response = response_of(i);
+        let answer = response.and_then(|r| r.answer.as_ref());
+        let na = response.is_some_and(|r| r.na);
+
+        let result = if !visible[i] {
+            let on = template.condition_target_id(i);
+            Outcome::fixed(ItemStatus::Hidden, Reason::Hidden { on })
+        } else if na {
+            Outcome::fixed(ItemStatus::NotApplicable, Reason::NotApplicable)
+        } else {
+            if item.is_required() {
+                completeness.required += 1;
+                if answer.is_some() {
+                    completeness.answered += 1;
+                } else {
+                    completeness.missing.push(item.id.clone());
+                }
+            }
+            score_item(template, &item.rule, answer)
+        };
+
+        let weighted = item
+            .weight
+            .filter(|w| *w != Fixed::from_int(1) && item.rule.is_scored());
+        let counts_max = matches!(result.status, ItemStatus::Scored | ItemStatus::Unanswered);
+        let max = if counts_max {
+            item.rule.max_points()
+        } else {
+            Fixed::ZERO
+        };
+        let (score, max) = match weighted {
+            Some(w) => (result.points.mul(w), max.mul(w)),
+            None => (result.points, max),
+        };
+
+        let section = &mut sections[template.section_of(i)];
+        if result.status == ItemStatus::Bonus {
+            section.bonus += score;
+        } else {
+            section.score += score;
+            section.max += max;
+        }
+        if result.status == ItemStatus::VetoTriggered
+            && let Rule::Veto { effect } = &item.rule
+        {
+            vetoes.push(VetoHit {
+                item: item.id.clone(),
+                effect: effect.clone(),
+            });
+        }
+        items.push(ItemScore {
+            id: item.id.clone(),
+            status: result.status,
+            score,
+            max,
+            points: result.points,
+            weight: weighted,
+            reason: result.reason,
+        });
+    }
+
+    let base: Fixed = sections.iter().map(|s| s.score).sum();
+    let bonus: Fixed = sections.iter().map(|s| s.bonus).sum();
+    let max: Fixed = sections.iter().map(|s| s.max).sum();
+    let total = base + bonus;
+    let percentage = total.percent_of(max);
+    let grade = grade_after_vetoes(template, percentage, &vetoes).map(|b| Grade {
+        id: b.id.clone(),
+        label: b.label.clone(),
+    });
+
+    ScoreSheet {
+        format: SCORE_FORMAT,
+        template: TemplateRef {
+            id: doc.id.clone(),
+            version: doc.version,
+        },
+        items,
+        sections,
+        base,
+        bonus,
+        total,
+        max,
+        percentage,
+        grade,
+        vetoes,
+        completeness,
+    }
+}
+
+/// An item's unweighted points, status and reason.
+struct Outcome {
+    points: Fixed,
+    status: ItemStatus,
+    reason: Reason,
+}
+
+impl Outcome {
+    fn fixed(status: ItemStatus, reason: Reason) -> Outcome {
+        Outcome {
+            points: Fixed::ZERO,
+            status,
+            reason,
+        }
+    }
+
+    fn scored(points: Fixed, reason: Reason) -> Outcome {
+        Outcome {
+            points,
+            status: ItemStatus::Scored,
+            reason,
+        }
+    }
+}
+
+fn holds(test: &Test, response: Option<&Response>) -> bool {
+    let Some(answer) = response.and_then(|r| r.answer.as_ref()) else {
+        return false;
+    };
+    match (test, answer) {
+        (Test::AnyOf(values), Answer::Check(state)) => values.iter().any(|v| v == state.as_str()),
+        (Test::AnyOf(values), Answer::Choice(id)) => values.contains(id),
+        (Test::AtLeast(n), Answer::Count(c)) => i64::from(*c) >= *n,
+        (Test::AtLeast(n), Answer::Scale(v)) => i64::from(*v) >= *n,
+        (Test::Triggered(t), Answer::Veto(v)) => t == v,
+        _ => false,
+    }
+}
+
+fn score_item(template: &Template, rule: &Rule, answer: Option<&Answer>) -> Outcome {
+    if rule.is_evidence() {
+        return Outcome::fixed(ItemStatus::Evidence, Reason::Evidence);
+    }
+    let Some(answer) = answer else {
+        return match rule {
+            Rule::Bonus { .. } => Outcome::fixed(ItemStatus::Bonus, Reason::Unanswered),
+            _ => Outcome::fixed(ItemStatus::Unanswered, Reason::Unanswered),
+        };
+    };
+    match (rule, answer) {
+        (Rule::Check { points, partial }, Answer::Check(state)) => {
+            let got = match state {
+                CheckState::Done => *points,
+                CheckState::Partial => partial.unwrap_or_default(),
+                CheckState::NotDone => Fixed::ZERO,
+            };
+            Outcome::scored(got, Reason::Check(*state))
+        }
+        (
+            Rule::Count {
+                points,
+                target,
+                steps: None,
+                unit,
+            },
+            Answer::Count(count),
+        ) => Outcome::scored(
+            points.mul_div(i64::from((*count).min(*target)), i64::from(*target)),
+            Reason::Count {
+                count: *count,
+                target: *target,
+                unit: unit.clone(),
+            },
+        ),
+        (
+            Rule::Count {
+                steps: Some(steps),
+                unit,
+                ..
+            },
+            Answer::Count(count),
+        ) => {
+            let reached = steps.iter().rev().find(|s| s.at_least <= *count);
+            Outcome::scored(
+                reached.map_or(Fixed::ZERO, |s| s.points),
+                Reason::Stepped {
+                    count: *count,
+                    step: reached.map(|s| s.at_least),
+                    unit: unit.clone(),
+                },
+            )
+        }
+        (
+            Rule::Deadline {
+                points,
+                late_points,
+                within_days,
+            },
+            Answer::Deadline(d),
+        ) => {
+            let due = match d.reference {
+                DeadlineRef::Due(due) => due,
+                DeadlineRef::From(from) => from
+                    .checked_add_days(Days::new(u64::from(within_days.unwrap_or(0))))
+                    .unwrap_or(NaiveDate::MAX),
+            };
+            match d.done {
+                Some(done) if done <= due => Outcome::scored(*points, Reason::OnTime { done, due }),
+                Some(done) => {
+                    Outcome::scored(late_points.unwrap_or_default(), Reason::Late { done, due })
+                }
+                None => Outcome::scored(Fixed::ZERO, Reason::NotDone { due }),
+            }
+        }
+        (Rule::Choice { options }, Answer::Choice(id)) => {
+            match options.iter().find(|o| &o.id == id) {
+                Some(o) => Outcome::scored(o.points, Reason::Choice(o.label.clone())),
+                None => Outcome::fixed(ItemStatus::Unanswered, Reason::Unanswered),
+            }
+        }
+        (Rule::Scale { points, min, max }, Answer::Scale(v)) => {
+            let v = (*v).clamp(*min, *max);
+            Outcome::scored(
+                points.mul_div(
+                    i64::from(v) - i64::from(*min),
+                    i64::from(*max) - i64::from(*min),
+                ),
+                Reason::Scale {
+                    value: v,
+                    min: *min,
+                    max: *max,
+                },
+            )
+        }
+        (Rule::Deduction { points, per, unit }, Answer::Count(count)) => {
+            let wanted = per.mul_div(i64::from(*count), 1);
+            let off = wanted.min(*points);
+            Outcome::scored(
+                points.saturating_sub_to_zero(off),
+                Reason::Deduction {
+                    count: *count,
+                    per: *per,
+                    off,
+                    capped: wanted > *points,
+                    unit: unit.clone(),
+                },
+            )
+        }
+        (Rule::Bonus { per, cap, unit }, Answer::Count(count)) => {
+            let wanted = per.mul_div(i64::from(*count), 1);
+            Outcome {
+                points: wanted.min(*cap),
+                status: ItemStatus::Bonus,
+                reason: Reason::Bonus {
+                    count: *count,
+                    per: *per,
+                    capped: wanted > *cap,
+                    unit: unit.clone(),
+                },
+            }
+        }
+        (Rule::Veto { effect }, Answer::Veto(true)) => {
+            let (fail, band) = match effect {
+                VetoEffect::Fail => (true, template.lowest_band()),
+                VetoEffect::CapGrade(id) => (
+                    false,
+                    template.band(id).unwrap_or_else(|| template.lowest_band()),
+                ),
+            };
+            Outcome::fixed(
+                ItemStatus::VetoTriggered,
+                Reason::VetoTriggered {
+                    fail,
+                    band: band.label.clone(),
+                },
+            )
+        }
+        (Rule::Veto { .. }, Answer::Veto(false)) => {
+            Outcome::fixed(ItemStatus::VetoClear, Reason::VetoClear)
+        }
+        // Responses are checked against their template, so this is only
+        // reached with responses made for another template.
+        _ => Outcome::fixed(ItemStatus::Unanswered, Reason::Unanswered),
+    }
+}
+
+fn grade_after_vetoes<'t>(
+    template: &'t Template,
+    percentage: Option<Fixed>,
+    vetoes: &[VetoHit],
+) -> Option<&'t Band> {
+    let mut band = percentage.map(|p| template.band_for(p));
+    for veto in vetoes {
+        let cap = match &veto.effect {
+            VetoEffect::Fail => template.lowest_band(),
+            VetoEffect::CapGrade(id) => template.band(id).unwrap_or_else(|| template.lowest_band()),
+        };
+        band = Some(match band {
+            Some(current) if template.band_rank(&current.id) <= template.band_rank(&cap.id) => {
+                current
+            }
+            _ => cap,
+        });
+    }
+    band
+}
+
+impl ItemScore {
+    /// The reason as one line a person can read.
+    pub fn reason_text(&self, lang: Lang) -> String {
+        let mut line = render(&self.reason, self.points, lang);
+        if let Some(w) = self.weight {
+            let _ = match lang {
+                Lang::Zh => write!(line, "（权重 {w}，计 {} 分）", self.score),
+                Lang::En => write!(line, " (weight {w}: {})", self.score),
+            };
+        }
+        line
+    }
+}
+
+fn unit_text(unit: &Option<Text>, lang: Lang) -> &str {
+    match (unit, lang) {
+        (Some(u), _) => u.get(lang),
+        (None, Lang::Zh) => "次",
+        (None, Lang::En) => "",
+    }
+}
+
+/// One line for a reason; `points` is the item's score before its weight.
+fn render(reason: &Reason, points: Fixed, lang: Lang) -> String {
+    use Lang::{En, Zh};
+    match (reason, lang) {
+        (Reason::Unanswered, Zh) => "未作答，不得分".into(),
+        (Reason::Unanswered, En) => "not answered: 0".into(),
+        (Reason::NotApplicable, Zh) => "不适用，不计入得分和满分".into(),
+        (Reason::NotApplicable, En) => {
+            "not applicable: left out of the total and the maximum".into()
+        }
+        (Reason::Hidden { on }, Zh) => format!("第 {on} 项的前提条件不成立，本项不计分"),
+        (Reason::Hidden { on }, En) => format!("condition on item {on} does not hold: not scored"),
+        (Reason::Evidence, Zh) => "佐证信息，不计分".into(),
+        (Reason::Evidence, En) => "evidence: not scored".into(),
+        (Reason::Check(CheckState::Done), Zh) => format!("已完成，得 {points} 分"),
+        (Reason::Check(CheckState::Done), En) => format!("done: {points}"),
+        (Reason::Check(CheckState::Partial), Zh) => format!("部分完成，得 {points} 分"),
+        (Reason::Check(CheckState::Partial), En) => format!("partly done: {points}"),
+        (Reason::Check(CheckState::NotDone), Zh) => "未完成，不得分".into(),
+        (Reason::Check(CheckState::NotDone), En) => "not done: 0".into(),
+        (
+            Reason::Count {
+                count,
+                target,
+                unit,
+            },
+            Zh,
+        ) => {
+            let u = unit_text(unit, Zh);
+            if count >= target {
+                format!("完成 {count} {u}，达到目标 {target} {u}，得 {points} 分")
+            } else {
+                format!("完成 {count} {u}，目标 {target} {u}，按比例得 {points} 分")
+            }
+        }
+        (
+            Reason::Count {
+                count,
+                target,
+                unit,
+            },
+            En,
+        ) => {
+            let u = unit_text(unit, En);
+            let sep = if u.is_empty() { "" } else { " " };
+            if count >= target {
+                format!("{count}{sep}{u}, target {target} reached: {points}")
+            } else {
+                format!("{count}{sep}{u} of a target of {target}, in proportion: {points}")
+            }
+        }
+        (
+            Reason::Stepped {
+                count,
+                step: Some(step),
+                unit,
+            },
+            Zh,
+        ) => {
+            let u = unit_text(unit, Zh);
+            format!("完成 {count} {u}，达到“不少于 {step} {u}”一档，得 {points} 分")
+        }
+        (
+            Reason::Stepped {
+                count,
+                step: None,
+                unit,
+            },
+            Zh,
+        ) => {
+            format!(
+                "完成 {count} {}，未达到最低一档，不得分",
+                unit_text(unit, Zh)
+            )
+        }
+        (
+            Reason::Stepped {
+                count,
+                step: Some(step),
+                ..
+            },
+            En,
+        ) => {
+            format!("{count}, reaching the step of at least {step}: {points}")
+        }
+        (
+            Reason::Stepped {
+                count, step: None, ..
+            },
+            En,
+        ) => format!("{count}, below the lowest step: 0"),
+        (Reason::OnTime { done, due }, Zh) => {
+            format!("{done} 完成，未超过期限 {due}，得 {points} 分")
+        }
+        (Reason::OnTime { done, due }, En) => format!("done {done}, due {due}: on time, {points}"),
+        (Reason::Late { done, due }, Zh) => {
+            let days = (*done - *due).num_days();
+            format!("{done} 完成，超过期限 {due} 共 {days} 天，得 {points} 分")
+        }
+        (Reason::Late { done, due }, En) => {
+            let days = (*done - *due).num_days();
+            format!("done {done}, due {due}: {days} days late, {points}")
+        }
+        (Reason::NotDone { due }, Zh) => format!("期限 {due}，未完成，不得分"),
+        (Reason::NotDone { due }, En) => format!("due {due}, not done: 0"),
+        (Reason::Choice(label), Zh) => format!("选择“{}”，得 {points} 分", label.zh),
+        (Reason::Choice(label), En) => format!("chose \"{}\": {points}", label.get(En)),
+        (Reason::Scale { value, min, max }, Zh) => {
+            format!("评分 {value}（{min}–{max}），得 {points} 分")
+        }
+        (Reason::Scale { value, min, max }, En) => format!("rated {value} ({min}–{max}): {points}"),
+        (Reason::Deduction { count: 0, .. }, Zh) => format!("未发生扣分情形，得 {points} 分"),
+        (Reason::Deduction { count: 0, .. }, En) => format!("nothing to deduct: {points}"),
+        (
+            Reason::Deduction {
+                count,
+                per,
+                off,
+                capped,
+                unit,
+            },
+            Zh,
+        ) => {
+            let u = unit_text(unit, Zh);
+            let cap = if *capped {
+                "（扣完本项分值为止）"
+            } else {
+                ""
+            };
+            format!("发生 {count} {u}，每{u}扣 {per} 分，共扣 {off} 分{cap}，得 {points} 分")
+        }
+        (
+            Reason::Deduction {
+                count,
+                per,
+                off,
+                capped,
+                ..
+            },
+            En,
+        ) => {
+            let cap = if *capped {
+                " (capped at the item's points)"
+            } else {
+                ""
+            };
+            format!("{count} × {per} off = {off}{cap}: {points}")
+        }
+        (Reason::Bonus { count: 0, .. }, Zh) => "无加分情形".into(),
+        (Reason::Bonus { count: 0, .. }, En) => "no bonus".into(),
+        (
+            Reason::Bonus {
+                count,
+                per,
+                capped,
+                unit,
+            },
+            Zh,
+        ) => {
+            let u = unit_text(unit, Zh);
+            let cap = if *capped {
+                "（已达加分上限）"
+            } else {
+                ""
+            };
+            format!("{count} {u}，每{u}加 {per} 分，加 {points} 分{cap}")
+        }
+        (
+            Reason::Bonus {
+                count, per, capped, ..
+            },
+            En,
+        ) => {
+            let cap = if *capped { " (capped)" } else { "" };
+            format!("{count} × {per} bonus: +{points}{cap}")
+        }
+        (Reason::VetoClear, Zh) => "未触发一票否决".into(),
+        (Reason::VetoClear, En) => "veto not triggered".into(),
+        (Reason::VetoTriggered { fail: true, band }, Zh) => {
+            format!("触发一票否决，考核等次为“{}”", band.zh)
+        }
+        (Reason::VetoTriggered { fail: true, band }, En) => {
+            format!("veto triggered: the assessment fails ({})", band.get(En))
+        }
+        (Reason::VetoTriggered { fail: false, band }, Zh) => {
+            format!("触发一票否决，考核等次最高为“{}”", band.zh)
+        }
+        (Reason::VetoTriggered { fail: false, band }, En) => {
+            format!("veto triggered: the grade is at most {}", band.get(En))
+        }
+    }
+}
+
+impl Serialize for ItemScore {
+    /// Written with the reason in Chinese; `weight` only when it is not 1.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("ItemScore", 6)?;
+        s.serialize_field("id", &self.id)?;
+        s.serialize_field("status", &self.status)?;
+        s.serialize_field("score", &self.score)?;
+        s.serialize_field("max", &self.max)?;
+        if let Some(w) = self.weight {
+            s.serialize_field("weight", &w)?;
+        } else {
+            s.skip_field("weight")?;
+        }
+        s.serialize_field("reason", &self.reason_text(Lang::Zh))?;
+        s.end()
+    }
+}

@@ -1,0 +1,338 @@
+//! The checklist (template) document as it is written in JSON: plain data,
+//! read and written by serde. A [`TemplateDoc`] may be inconsistent; only
+//! [`crate::Template::parse`] or [`crate::Template::from_doc`] turn it into a
+//! checked [`crate::Template`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::Fixed;
+
+/// The `format` string of every template document of this version.
+pub const TEMPLATE_FORMAT: &str = "qingdan.template/1";
+
+/// A text shown to people, in Chinese and optionally English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    /// The Chinese text (always present: the UI speaks Chinese by default).
+    pub zh: String,
+    /// The English text, when the template has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+}
+
+impl Text {
+    /// The text in `lang`, falling back to Chinese.
+    pub fn get(&self, lang: Lang) -> &str {
+        match (lang, &self.en) {
+            (Lang::En, Some(en)) => en,
+            _ => &self.zh,
+        }
+    }
+}
+
+/// A language the product speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    /// 中文, the default.
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+/// A whole checklist: a responsibility list broken into sections (大项) and
+/// items (小项), with the signer roles and grade bands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateDoc {
+    /// Always [`TEMPLATE_FORMAT`].
+    pub format: String,
+    /// Stable identifier, e.g. `zhuti-zeren-dangwei`.
+    pub id: String,
+    /// Version number; a changed template gets a higher one.
+    pub version: u32,
+    /// The checklist's name.
+    pub title: Text,
+    /// What the checklist is for and where it comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    /// The responsibility it assesses.
+    pub responsibility: Responsibility,
+    /// How often it is filled.
+    pub period: PeriodKind,
+    /// Who must sign a packet of this checklist.
+    pub signers: Vec<SignerRole>,
+    /// Grade bands over the percentage, covering 0–100 without gap or overlap.
+    pub bands: Vec<Band>,
+    /// The major items (大项).
+    pub sections: Vec<Section>,
+}
+
+/// The responsibility a checklist assesses (两个责任 and their parts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Responsibility {
+    /// 主体责任 of the Party committee / leading group.
+    Principal,
+    /// 第一责任人: the principal leader.
+    FirstResponsible,
+    /// 一岗双责: the other leadership members.
+    DualDuty,
+    /// 监督责任 of the discipline committee / group.
+    Supervisory,
+    /// 检查考核 by inspectors.
+    Inspection,
+    /// 廉政风险防控: posts by risk level.
+    RiskPrevention,
+}
+
+impl Responsibility {
+    /// The name people use for it.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Responsibility::Principal, Lang::Zh) => "主体责任",
+            (Responsibility::Principal, Lang::En) => "principal responsibility",
+            (Responsibility::FirstResponsible, Lang::Zh) => "第一责任人",
+            (Responsibility::FirstResponsible, Lang::En) => "first responsible person",
+            (Responsibility::DualDuty, Lang::Zh) => "一岗双责",
+            (Responsibility::DualDuty, Lang::En) => "dual duty of each post",
+            (Responsibility::Supervisory, Lang::Zh) => "监督责任",
+            (Responsibility::Supervisory, Lang::En) => "supervisory responsibility",
+            (Responsibility::Inspection, Lang::Zh) => "检查考核",
+            (Responsibility::Inspection, Lang::En) => "inspection",
+            (Responsibility::RiskPrevention, Lang::Zh) => "廉政风险防控",
+            (Responsibility::RiskPrevention, Lang::En) => "integrity risk prevention",
+        }
+    }
+}
+
+/// How often a checklist is filled; a packet names a period of this kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodKind {
+    /// 年度, e.g. `2026`.
+    Annual,
+    /// 半年, e.g. `2026-H2`.
+    HalfYear,
+    /// 季度, e.g. `2026-Q3`.
+    Quarterly,
+    /// 月度, e.g. `2026-10`.
+    Monthly,
+}
+
+/// A role that must sign a packet (签字背书).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignerRole {
+    /// Machine name of the role, e.g. `principal`, `supervisory`, `inspector`.
+    pub role: String,
+    /// Who that is, e.g. 党委（党组）书记.
+    pub title: Text,
+    /// True when one or more people of this role sign; false: exactly one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub multiple: bool,
+}
+
+/// A grade band: percentages from `min` (inclusive) to `max` (exclusive,
+/// except for the band that ends at 100, which includes 100 and above).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    /// Machine name, e.g. `excellent`; vetoes refer to bands by it.
+    pub id: String,
+    /// The grade people see, e.g. 优秀.
+    pub label: Text,
+    /// Lowest percentage of the band.
+    pub min: Fixed,
+    /// Percentage where the next band starts.
+    pub max: Fixed,
+}
+
+/// A major item (大项).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    /// Identifier, e.g. `1`.
+    pub id: String,
+    /// The duty it covers, e.g. 研究部署.
+    pub title: Text,
+    /// The minor items (小项).
+    pub items: Vec<Item>,
+}
+
+/// A minor item (小项): one indicator with its scoring rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    /// Identifier, unique in the template, e.g. `1.2`.
+    pub id: String,
+    /// What is assessed.
+    pub title: Text,
+    /// The quantifiable indicator (可量化指标), e.g. 廉政谈话每年不少于1次.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<Text>,
+    /// The scoring standard (评分标准) an inspector applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<Text>,
+    /// How the answer becomes points.
+    pub rule: Rule,
+    /// Whether an answer is needed for the assessment to be complete.
+    /// Defaults to true for scoring items and vetoes, false for bonus and
+    /// evidence items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// Whether 不适用 (not applicable) may be answered.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub na_allowed: bool,
+    /// Multiplies the item's score and maximum (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<Fixed>,
+    /// Shown (and scored) only when this holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_if: Option<Condition>,
+}
+
+/// The scoring rule of an item, by kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Rule {
+    /// 完成 / 部分完成 / 未完成: `points` when done, `partial` when partly
+    /// done (not offered when absent), nothing when not done.
+    Check {
+        /// Points when done (the item's maximum).
+        points: Fixed,
+        /// Points when partly done.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        partial: Option<Fixed>,
+    },
+    /// A count against a target, e.g. 每年不少于4次.
+    Count {
+        /// Points at or above the target (the maximum).
+        points: Fixed,
+        /// The target count.
+        target: u32,
+        /// Stepped scoring: the points of the highest step reached. Without
+        /// steps the score is proportional: `points × count ÷ target`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        steps: Option<Vec<Step>>,
+        /// What is counted, e.g. 次, 份.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<Text>,
+    },
+    /// Done by a due date: `points` when on time, `late_points` when late,
+    /// nothing when not done.
+    Deadline {
+        /// Points when done on time.
+        points: Fixed,
+        /// Points when done late (default 0).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        late_points: Option<Fixed>,
+        /// When set, the due date is this many days after the answer's
+        /// `from` date (e.g. 民主生活会召开一周内); otherwise the answer gives
+        /// the `due` date itself.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        within_days: Option<u32>,
+    },
+    /// One option of several, each with its points.
+    Choice {
+        /// The options, in the order shown.
+        options: Vec<ChoiceOption>,
+    },
+    /// A rating from `min` to `max`, scored linearly from 0 to `points`.
+    Scale {
+        /// Points at `max`.
+        points: Fixed,
+        /// Lowest rating (scores 0).
+        min: i32,
+        /// Highest rating.
+        max: i32,
+    },
+    /// 扣分: `per` points off for each occurrence, at most `points` in all.
+    Deduction {
+        /// The item's points before deductions (the maximum).
+        points: Fixed,
+        /// Points off per occurrence.
+        per: Fixed,
+        /// What an occurrence is, e.g. 起, 人次.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<Text>,
+    },
+    /// 加分: `per` points for each occurrence, at most `cap`, outside the
+    /// maximum.
+    Bonus {
+        /// Points per occurrence.
+        per: Fixed,
+        /// The most this item can add.
+        cap: Fixed,
+        /// What an occurrence is.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<Text>,
+    },
+    /// 一票否决: when answered yes, the whole assessment fails or its grade
+    /// is capped.
+    Veto {
+        /// What happens when triggered.
+        effect: VetoEffect,
+    },
+    /// Evidence: a text note; does not score.
+    Text {},
+    /// Evidence: a number; does not score.
+    Number {
+        /// What is counted, e.g. 个.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<Text>,
+    },
+    /// Evidence: a date; does not score.
+    Date {},
+}
+
+/// One step of a stepped count: reaching `at_least` gives `points`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// The count that reaches this step.
+    pub at_least: u32,
+    /// The points of this step.
+    pub points: Fixed,
+}
+
+/// An option of a choice item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceOption {
+    /// The value an answer gives.
+    pub id: String,
+    /// What people see.
+    pub label: Text,
+    /// Points for this option.
+    pub points: Fixed,
+}
+
+/// What a triggered veto does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VetoEffect {
+    /// The assessment fails: the grade is the lowest band.
+    Fail,
+    /// The grade is at most the band with this id.
+    CapGrade(String),
+}
+
+/// A condition on another item's answer; exactly one test is given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// The item whose answer is tested.
+    pub item: String,
+    /// Holds when a check or choice item's answer is one of these
+    /// (`done`, `partial`, `not_done`, or option ids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub any_of: Option<Vec<String>>,
+    /// Holds when a count, deduction, bonus or scale answer is at least this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<i64>,
+    /// Holds when a veto item's answer equals this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub triggered: Option<bool>,
+}
