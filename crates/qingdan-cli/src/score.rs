@@ -66,6 +66,7 @@ pub fn render(template: &Template, sheet: &ScoreSheet, lang: Lang) -> String {
                 }
                 ItemStatus::Bonus => (format!("+{}", result.score), "—".into()),
                 ItemStatus::VetoClear | ItemStatus::VetoTriggered => ("—".into(), "—".into()),
+                ItemStatus::Unanswered if !item.rule.is_scored() => ("—".into(), "—".into()),
                 ItemStatus::Scored | ItemStatus::Unanswered => {
                     (result.score.to_string(), result.max.to_string())
                 }

@@ -52,10 +52,16 @@ impl Fixed {
     /// `self × numerator ÷ denominator`, rounded half away from zero to a
     /// hundredth. `denominator` must not be zero.
     pub fn mul_div(self, numerator: i64, denominator: i64) -> Fixed {
-        Fixed(div_round(
+        Fixed::from_ratio(
             i128::from(self.0) * i128::from(numerator),
             i128::from(denominator),
-        ))
+        )
+    }
+
+    /// `numerator ÷ denominator` hundredths, rounded half away from zero.
+    /// `denominator` must not be zero.
+    pub(crate) fn from_ratio(numerator: i128, denominator: i128) -> Fixed {
+        Fixed(div_round(numerator, denominator))
     }
 
     /// `self × factor`, rounded half away from zero to a hundredth.

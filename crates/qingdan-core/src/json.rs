@@ -195,8 +195,9 @@ mod tests {
 
     #[test]
     fn syntax_errors_name_line_and_column() {
-        let err = parse_strict("{\n  \"a\": tru\n}").unwrap_err();
-        assert_eq!(err.at, "line 2, column 11");
+        let err = parse_strict("{\n  \"a\": 1,\n  \"b\" 2\n}").unwrap_err();
+        assert_eq!(err.at, "line 3, column 7");
+        assert_eq!(err.message, "expected `:`");
         let err = parse_strict("{} x").unwrap_err();
         assert!(err.message.contains("after the end"));
     }

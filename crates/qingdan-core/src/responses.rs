@@ -157,11 +157,19 @@ pub enum ResponseProblem {
     /// A field other than `answer`, `na`, `note`.
     #[error("unknown field {0:?}: a response has answer, na and note")]
     UnknownField(String),
-    /// An answer of the wrong JSON type for its item's kind.
-    #[error("a {kind} item expects {expected}, found {found}")]
+    /// A field of a deadline answer other than its date and `done`.
+    #[error("unknown field {field:?}: this deadline answer has {expected:?} and \"done\"")]
+    UnknownDeadlineField {
+        /// The field given.
+        field: String,
+        /// The date field the rule expects (`due` or `from`).
+        expected: &'static str,
+    },
+    /// A value of the wrong JSON type.
+    #[error("{what} expects {expected}, found {found}")]
     WrongType {
-        /// The item's kind.
-        kind: &'static str,
+        /// What takes the value: `a check item`, `note` …
+        what: String,
         /// What it expects.
         expected: &'static str,
         /// What was given, as JSON (shortened).
@@ -339,12 +347,12 @@ fn read_response(item: &Item, raw: &Value) -> Result<Response, Vec<FieldProblem>
             },
             "na" => match value {
                 Value::Bool(b) => response.na = *b,
-                other => problems.push((Some("na"), wrong("response", "true or false", other))),
+                other => problems.push((Some("na"), wrong("na", "true or false", other))),
             },
             "note" => match value {
                 Value::String(s) => response.note = Some(s.clone()),
                 Value::Null => {}
-                other => problems.push((Some("note"), wrong("response", "a string", other))),
+                other => problems.push((Some("note"), wrong("note", "a string", other))),
             },
             other => problems.push((None, ResponseProblem::UnknownField(other.to_owned()))),
         }
@@ -361,13 +369,18 @@ fn read_response(item: &Item, raw: &Value) -> Result<Response, Vec<FieldProblem>
     }
 }
 
-fn wrong(kind: &'static str, expected: &'static str, found: &Value) -> ResponseProblem {
+/// A value of the wrong type for `kind` (an item kind, or a field name).
+fn wrong(kind: &str, expected: &'static str, found: &Value) -> ResponseProblem {
     let mut found = found.to_string();
     if found.chars().count() > 40 {
         found = found.chars().take(37).collect::<String>() + "...";
     }
+    let what = match kind {
+        "na" | "note" => kind.to_owned(),
+        _ => format!("a {kind} item"),
+    };
     ResponseProblem::WrongType {
-        kind,
+        what,
         expected,
         found,
     }
@@ -473,7 +486,12 @@ fn read_deadline(relative: bool, value: &Value) -> Result<Answer, ResponseProble
             n if n == reference_name => reference = Some(read_date(v)?),
             "done" if v.is_null() => {}
             "done" => done = Some(read_date(v)?),
-            other => return Err(ResponseProblem::UnknownField(other.to_owned())),
+            other => {
+                return Err(ResponseProblem::UnknownDeadlineField {
+                    field: other.to_owned(),
+                    expected: reference_name,
+                });
+            }
         }
     }
     let reference = reference.ok_or(ResponseProblem::MissingDate(reference_name))?;

@@ -323,8 +323,8 @@ pub fn score(template: &Template, responses: &Responses) -> ScoreSheet {
             Fixed::ZERO
         };
         let (score, max) = match weighted {
-            Some(w) => (result.points.mul(w), max.mul(w)),
-            None => (result.points, max),
+            Some(w) => (result.exact.times(w), max.mul(w)),
+            None => (result.exact.round(), max),
         };
 
         let section = &mut sections[template.section_of(i)];
@@ -347,7 +347,7 @@ pub fn score(template: &Template, responses: &Responses) -> ScoreSheet {
             status: result.status,
             score,
             max,
-            points: result.points,
+            points: result.exact.round(),
             weight: weighted,
             reason: result.reason,
         });
@@ -384,7 +384,7 @@ pub fn score(template: &Template, responses: &Responses) -> ScoreSheet {
 
 /// An item's unweighted points, status and reason.
 struct Outcome {
-    points: Fixed,
+    exact: Exact,
     status: ItemStatus,
     reason: Reason,
 }
@@ -392,7 +392,7 @@ struct Outcome {
 impl Outcome {
     fn fixed(status: ItemStatus, reason: Reason) -> Outcome {
         Outcome {
-            points: Fixed::ZERO,
+            exact: Exact::whole(Fixed::ZERO),
             status,
             reason,
         }
@@ -400,10 +400,46 @@ impl Outcome {
 
     fn scored(points: Fixed, reason: Reason) -> Outcome {
         Outcome {
-            points,
+            exact: Exact::whole(points),
             status: ItemStatus::Scored,
             reason,
         }
+    }
+
+    fn share(points: Fixed, numerator: i64, denominator: i64, reason: Reason) -> Outcome {
+        Outcome {
+            exact: Exact {
+                num: i128::from(points.hundredths()) * i128::from(numerator),
+                den: i128::from(denominator),
+            },
+            status: ItemStatus::Scored,
+            reason,
+        }
+    }
+}
+
+/// An item's points before the one rounding: `num ÷ den` hundredths, so a
+/// proportional score with a weight is rounded once, not twice.
+#[derive(Debug, Clone, Copy)]
+struct Exact {
+    num: i128,
+    den: i128,
+}
+
+impl Exact {
+    fn whole(points: Fixed) -> Exact {
+        Exact {
+            num: i128::from(points.hundredths()),
+            den: 1,
+        }
+    }
+
+    fn round(self) -> Fixed {
+        Fixed::from_ratio(self.num, self.den)
+    }
+
+    fn times(self, weight: Fixed) -> Fixed {
+        Fixed::from_ratio(self.num * i128::from(weight.hundredths()), self.den * 100)
     }
 }
 
@@ -448,8 +484,10 @@ fn score_item(template: &Template, rule: &Rule, answer: Option<&Answer>) -> Outc
                 unit,
             },
             Answer::Count(count),
-        ) => Outcome::scored(
-            points.mul_div(i64::from((*count).min(*target)), i64::from(*target)),
+        ) => Outcome::share(
+            *points,
+            i64::from((*count).min(*target)),
+            i64::from(*target),
             Reason::Count {
                 count: *count,
                 target: *target,
@@ -504,11 +542,10 @@ fn score_item(template: &Template, rule: &Rule, answer: Option<&Answer>) -> Outc
         }
         (Rule::Scale { points, min, max }, Answer::Scale(v)) => {
             let v = (*v).clamp(*min, *max);
-            Outcome::scored(
-                points.mul_div(
-                    i64::from(v) - i64::from(*min),
-                    i64::from(*max) - i64::from(*min),
-                ),
+            Outcome::share(
+                *points,
+                i64::from(v) - i64::from(*min),
+                i64::from(*max) - i64::from(*min),
                 Reason::Scale {
                     value: v,
                     min: *min,
@@ -533,7 +570,7 @@ fn score_item(template: &Template, rule: &Rule, answer: Option<&Answer>) -> Outc
         (Rule::Bonus { per, cap, unit }, Answer::Count(count)) => {
             let wanted = per.mul_div(i64::from(*count), 1);
             Outcome {
-                points: wanted.min(*cap),
+                exact: Exact::whole(wanted.min(*cap)),
                 status: ItemStatus::Bonus,
                 reason: Reason::Bonus {
                     count: *count,

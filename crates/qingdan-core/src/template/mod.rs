@@ -62,6 +62,14 @@ impl Template {
 
     /// Checks a template already read as a JSON value.
     pub fn from_value(value: &Value) -> Result<Template, TemplateErrors> {
+        if !value.is_object() {
+            return Err(TemplateErrors::one(TemplateError {
+                at: Location::Template,
+                problem: Problem::Json(
+                    "expected a JSON object with \"format\": \"qingdan.template/1\"".into(),
+                ),
+            }));
+        }
         let doc: TemplateDoc = serde_path_to_error::deserialize(value).map_err(|e| {
             let path = segments(e.path());
             let message = e.into_inner().to_string();

@@ -74,7 +74,6 @@ pub(super) fn check(doc: TemplateDoc) -> Result<Template, TemplateErrors> {
                     Location::Json(format!("sections[{s}].items[{i}].id")),
                     Problem::BadId(item.id.clone()),
                 );
-                continue;
             }
             if let Some(&first) = by_id.get(&item.id) {
                 let (first_section, _): (usize, usize) = flat[first];

@@ -1,0 +1,125 @@
+//! Folders of cases, each checked against a snapshot next to it. Run with
+//! `UPDATE_EXPECT=1` to rewrite the snapshots after a deliberate change, then
+//! read the diff.
+
+use expect_test::expect_file;
+use qingdan_core::{Lang, Responses, Template, score};
+
+use crate::{data_dir, read, sorted_entries};
+
+/// `tests/data/scoring/<case>/`: a template, responses, and the expected
+/// score sheet (JSON, then every reason in English).
+#[test]
+fn scoring_cases_match_their_sheets() {
+    let dir = data_dir().join("scoring");
+    let cases = sorted_entries(&dir);
+    assert!(
+        cases.len() >= 15,
+        "scoring cases are missing from {}",
+        dir.display()
+    );
+    for case in cases {
+        let template = Template::parse(&read(&case.join("template.json")))
+            .unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+        let responses = Responses::parse(&template, &read(&case.join("responses.json")))
+            .unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+        let sheet = score(&template, &responses);
+        let mut actual = serde_json::to_string_pretty(&sheet).unwrap();
+        actual.push_str("\n\nEnglish:\n");
+        for item in &sheet.items {
+            actual.push_str(&format!("{}: {}\n", item.id, item.reason_text(Lang::En)));
+        }
+        expect_file![case.join("sheet.expected")].assert_eq(&actual);
+    }
+}
+
+/// `tests/data/templates/invalid/<case>.json` is rejected with the errors in
+/// `<case>.expected`, each naming where and what.
+#[test]
+fn invalid_templates_are_rejected_with_located_errors() {
+    let dir = data_dir().join("templates/invalid");
+    let mut seen = 0;
+    for path in sorted_entries(&dir) {
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        seen += 1;
+        let errors = match Template::parse(&read(&path)) {
+            Ok(_) => panic!("{} was accepted", path.display()),
+            Err(errors) => errors,
+        };
+        expect_file![path.with_extension("expected")].assert_eq(&format!("{errors}\n"));
+    }
+    assert!(
+        seen >= 25,
+        "invalid template cases are missing from {}",
+        dir.display()
+    );
+}
+
+/// `tests/data/responses/invalid/<case>.json` is rejected against
+/// `tests/data/responses/template.json` with the errors in `<case>.expected`.
+#[test]
+fn invalid_responses_are_rejected_with_located_errors() {
+    let dir = data_dir().join("responses");
+    let template = Template::parse(&read(&dir.join("template.json"))).unwrap();
+    let mut seen = 0;
+    for path in sorted_entries(&dir.join("invalid")) {
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        seen += 1;
+        let errors = match Responses::parse(&template, &read(&path)) {
+            Ok(_) => panic!("{} was accepted", path.display()),
+            Err(errors) => errors,
+        };
+        expect_file![path.with_extension("expected")].assert_eq(&format!("{errors}\n"));
+    }
+    assert!(
+        seen >= 20,
+        "invalid response cases are missing from {}",
+        dir.display()
+    );
+}
+
+/// Responses written back out read in again unchanged, answer for answer.
+#[test]
+fn responses_round_trip_through_json() {
+    let dir = data_dir().join("responses");
+    let template = Template::parse(&read(&dir.join("template.json"))).unwrap();
+    let text = read(&dir.join("every-kind.json"));
+    let responses = Responses::parse(&template, &text).unwrap();
+    assert_eq!(responses.len(), template.item_count());
+    let written = serde_json::to_string(&responses).unwrap();
+    assert_eq!(Responses::parse(&template, &written).unwrap(), responses);
+    let original: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let rewritten: serde_json::Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(original, rewritten);
+}
+
+/// 94 items of 0.1 points add up to exactly 9.4 (no float drift).
+#[test]
+fn ninety_four_tenths_make_exactly_nine_point_four() {
+    let items: Vec<String> = (1..=94)
+        .map(|n| format!(r#"{{"id": "i{n}", "title": {{"zh": "第{n}项"}}, "rule": {{"kind": "check", "points": "0.1"}}}}"#))
+        .collect();
+    let text = format!(
+        r#"{{"format": "qingdan.template/1", "id": "tenths", "version": 1, "title": {{"zh": "十分之一"}},
+            "responsibility": "principal", "period": "annual",
+            "signers": [{{"role": "principal", "title": {{"zh": "书记"}}}}],
+            "bands": [{{"id": "all", "label": {{"zh": "全部"}}, "min": 0, "max": 100}}],
+            "sections": [{{"id": "1", "title": {{"zh": "一"}}, "items": [{}]}}]}}"#,
+        items.join(",")
+    );
+    let template = Template::parse(&text).unwrap();
+    let answers: Vec<String> = (1..=94)
+        .map(|n| format!(r#""i{n}": {{"answer": "done"}}"#))
+        .collect();
+    let responses = Responses::parse(&template, &format!("{{{}}}", answers.join(","))).unwrap();
+    let sheet = score(&template, &responses);
+    assert_eq!(sheet.total.to_string(), "9.40");
+    assert_eq!(sheet.max.to_string(), "9.40");
+    assert_eq!(sheet.percentage.unwrap().to_string(), "100.00");
+    let json = serde_json::to_value(&sheet).unwrap();
+    assert_eq!(json["total"], "9.40");
+}
