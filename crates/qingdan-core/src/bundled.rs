@@ -20,7 +20,14 @@ macro_rules! bundle {
 }
 
 /// Every bundled checklist.
-pub const ALL: &[Bundled] = bundle!["jiandu-zeren"];
+pub const ALL: &[Bundled] = bundle![
+    "zhuti-zeren-dangwei",
+    "diyi-zerenren",
+    "yigang-shuangze",
+    "jiandu-zeren",
+    "jiancha-kaohe",
+    "lianzheng-fengxian"
+];
 
 /// The bundled checklist with this id.
 pub fn find(id: &str) -> Option<&'static Bundled> {

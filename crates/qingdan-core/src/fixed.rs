@@ -65,7 +65,7 @@ impl Fixed {
     }
 
     /// `self × factor`, rounded half away from zero to a hundredth.
-    pub fn mul(self, factor: Fixed) -> Fixed {
+    pub fn times(self, factor: Fixed) -> Fixed {
         self.mul_div(factor.0, 100)
     }
 

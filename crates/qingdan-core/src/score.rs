@@ -323,7 +323,7 @@ pub fn score(template: &Template, responses: &Responses) -> ScoreSheet {
             Fixed::ZERO
         };
         let (score, max) = match weighted {
-            Some(w) => (result.exact.times(w), max.mul(w)),
+            Some(w) => (result.exact.times(w), max.times(w)),
             None => (result.exact.round(), max),
         };
 

@@ -505,8 +505,7 @@ fn order_conditions(
             // repeated part is the cycle.
             let mut path = vec![start];
             let mut at = start;
-            loop {
-                let Some(c) = &conditions[at] else { break };
+            while let Some(c) = &conditions[at] {
                 at = c.target;
                 if let Some(pos) = path.iter().position(|&p| p == at) {
                     let cycle: Vec<usize> = path[pos..].to_vec();

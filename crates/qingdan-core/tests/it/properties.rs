@@ -140,8 +140,8 @@ proptest! {
         prop_assert!(sheet.base >= Fixed::ZERO);
         prop_assert!(sheet.base <= sheet.max, "base {} above max {}", sheet.base, sheet.max);
         prop_assert_eq!(sheet.total, sheet.base + sheet.bonus);
-        for (item, section) in sheet.items.iter().zip(std::iter::repeat(())) {
-            let _ = section;
+        for item in &sheet.items {
+            prop_assert!(item.score >= Fixed::ZERO);
             prop_assert!(item.score <= item.max || item.status == qingdan_core::score::ItemStatus::Bonus);
         }
         let c = &sheet.completeness;
