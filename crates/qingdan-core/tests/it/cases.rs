@@ -37,24 +37,10 @@ fn scoring_cases_match_their_sheets() {
 /// `<case>.expected`, each naming where and what.
 #[test]
 fn invalid_templates_are_rejected_with_located_errors() {
-    let dir = data_dir().join("templates/invalid");
-    let mut seen = 0;
-    for path in sorted_entries(&dir) {
-        if path.extension().is_none_or(|e| e != "json") {
-            continue;
-        }
-        seen += 1;
-        let errors = match Template::parse(&read(&path)) {
-            Ok(_) => panic!("{} was accepted", path.display()),
-            Err(errors) => errors,
-        };
-        expect_file![path.with_extension("expected")].assert_eq(&format!("{errors}\n"));
-    }
-    assert!(
-        seen >= 25,
-        "invalid template cases are missing from {}",
-        dir.display()
-    );
+    let seen = each_rejected(&data_dir().join("templates/invalid"), |text| {
+        Template::parse(text).map(drop).map_err(|e| e.to_string())
+    });
+    assert!(seen >= 25, "invalid template cases are missing");
 }
 
 /// `tests/data/responses/invalid/<case>.json` is rejected against
@@ -63,23 +49,30 @@ fn invalid_templates_are_rejected_with_located_errors() {
 fn invalid_responses_are_rejected_with_located_errors() {
     let dir = data_dir().join("responses");
     let template = Template::parse(&read(&dir.join("template.json"))).unwrap();
-    let mut seen = 0;
-    for path in sorted_entries(&dir.join("invalid")) {
-        if path.extension().is_none_or(|e| e != "json") {
-            continue;
+    let seen = each_rejected(&dir.join("invalid"), |text| {
+        Responses::parse(&template, text)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    });
+    assert!(seen >= 20, "invalid response cases are missing");
+}
+
+/// Feeds every `*.json` in `dir` to `parse`, which must reject it with the
+/// text in the `.expected` file beside it; returns how many there were.
+fn each_rejected(dir: &std::path::Path, parse: impl Fn(&str) -> Result<(), String>) -> usize {
+    let cases: Vec<_> = sorted_entries(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    for path in &cases {
+        match parse(&read(path)) {
+            Ok(()) => panic!("{} was accepted", path.display()),
+            Err(errors) => {
+                expect_file![path.with_extension("expected")].assert_eq(&format!("{errors}\n"))
+            }
         }
-        seen += 1;
-        let errors = match Responses::parse(&template, &read(&path)) {
-            Ok(_) => panic!("{} was accepted", path.display()),
-            Err(errors) => errors,
-        };
-        expect_file![path.with_extension("expected")].assert_eq(&format!("{errors}\n"));
     }
-    assert!(
-        seen >= 20,
-        "invalid response cases are missing from {}",
-        dir.display()
-    );
+    cases.len()
 }
 
 /// Responses written back out read in again unchanged, answer for answer.
