@@ -4,6 +4,7 @@
 //! Exit codes: 0 success, 1 invalid input (every problem is printed on
 //! stderr with its location), 2 a usage error.
 
+mod packet;
 mod score;
 mod template;
 
@@ -11,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use qingdan_core::Lang;
+use qingdan_core::packet::PacketKind;
+use qingdan_core::{Lang, Template};
 
 /// Fill, score and check responsibility-list checklists (责任清单).
 #[derive(Debug, Parser)]
@@ -42,6 +44,95 @@ enum Command {
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
         lang: LangArg,
     },
+    /// Make an Ed25519 key pair: a PKCS#8 PEM private key and an SPKI PEM public key.
+    Keygen {
+        /// Where to write the private key (never overwritten); the public key goes beside it as NAME.pub.pem.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Make signed packets.
+    Packet {
+        #[command(subcommand)]
+        command: PacketCommand,
+    },
+    /// Add your signature to a packet; refuses a key that is not listed as a signer.
+    Sign {
+        /// Your private key (PKCS#8 PEM).
+        #[arg(long)]
+        key: PathBuf,
+        /// The packet.
+        packet: PathBuf,
+        /// Where to write the signed packet (may be the packet itself); default stdout.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Check a packet: every signature, the roles, and (with its template) the digest and the score.
+    Verify {
+        /// The packet.
+        packet: PathBuf,
+        /// The template; default: the bundled one with the packet's id and version, if any.
+        #[arg(long, short)]
+        template: Option<PathBuf>,
+    },
+    /// Print the RFC 8785 canonical form of a JSON file.
+    Canonical {
+        /// The JSON file.
+        file: PathBuf,
+        /// The file is a packet: print its canonical payload, the bytes that are signed.
+        #[arg(long)]
+        payload: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PacketCommand {
+    /// Make an unsigned packet from a template and responses.
+    New {
+        /// The template JSON file.
+        #[arg(long, short)]
+        template: PathBuf,
+        /// The responses JSON file.
+        #[arg(long, short)]
+        responses: PathBuf,
+        /// self-assessment or inspection.
+        #[arg(long, value_enum)]
+        kind: KindArg,
+        /// The unit's code.
+        #[arg(long)]
+        unit: String,
+        /// The unit's name.
+        #[arg(long)]
+        unit_name: String,
+        /// The period: 2026, 2026-H2, 2026-Q3 or 2026-10.
+        #[arg(long)]
+        period: String,
+        /// ROLE:NAME:PUBKEY, once per signer; PUBKEY is base64url or a PEM file.
+        #[arg(long = "signer", required = true)]
+        signers: Vec<String>,
+        /// For an inspection: the id of the self-assessment packet it answers.
+        #[arg(long)]
+        refers_to: Option<String>,
+        /// Where to write the packet; default stdout.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum KindArg {
+    /// 自查自评
+    SelfAssessment,
+    /// 检查考核
+    Inspection,
+}
+
+impl From<KindArg> for PacketKind {
+    fn from(kind: KindArg) -> PacketKind {
+        match kind {
+            KindArg::SelfAssessment => PacketKind::SelfAssessment,
+            KindArg::Inspection => PacketKind::Inspection,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -106,6 +197,34 @@ fn main() -> ExitCode {
             json,
             lang,
         } => score::run(&template, &responses, json, lang.into()),
+        Command::Keygen { out } => packet::keygen(&out),
+        Command::Packet {
+            command:
+                PacketCommand::New {
+                    template,
+                    responses,
+                    kind,
+                    unit,
+                    unit_name,
+                    period,
+                    signers,
+                    refers_to,
+                    out,
+                },
+        } => packet::new(packet::NewArgs {
+            template,
+            responses,
+            kind: kind.into(),
+            unit,
+            unit_name,
+            period,
+            signers,
+            refers_to,
+            out,
+        }),
+        Command::Sign { key, packet, out } => packet::sign(&key, &packet, out.as_deref()),
+        Command::Verify { packet, template } => packet::verify(&packet, template.as_deref()),
+        Command::Canonical { file, payload } => packet::canonical(&file, payload),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -127,5 +246,16 @@ fn read_text(path: &Path) -> anyhow::Result<String> {
             path.display(),
             e.utf8_error().valid_up_to()
         )
+    })
+}
+
+/// Reads and checks a template file; prints every problem when it is invalid.
+fn load_template(path: &Path) -> Result<Template, Failure> {
+    let text = read_text(path)?;
+    Template::parse(&text).map_err(|errors| {
+        for e in &errors.0 {
+            eprintln!("{}: {e}", path.display());
+        }
+        Failure::Invalid
     })
 }

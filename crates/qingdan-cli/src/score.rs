@@ -10,13 +10,7 @@ use crate::{Failure, read_text};
 
 /// Scores `responses` against `template` and prints a table or JSON.
 pub fn run(template: &Path, responses: &Path, json: bool, lang: Lang) -> Result<(), Failure> {
-    let template_text = read_text(template)?;
-    let template = Template::parse(&template_text).map_err(|errors| {
-        for e in &errors.0 {
-            eprintln!("{}: {e}", template.display());
-        }
-        Failure::Invalid
-    })?;
+    let template = crate::load_template(template)?;
     let responses_text = read_text(responses)?;
     let responses = Responses::parse(&template, &responses_text).map_err(|errors| {
         for e in &errors.0 {

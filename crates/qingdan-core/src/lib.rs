@@ -1,4 +1,5 @@
-//! Qingdan's core: the checklist model, responses and the scoring engine.
+//! Qingdan's core: the checklist model, responses, the scoring engine, and
+//! signed packets (RFC 8785 canonical JSON, Ed25519).
 //!
 //! This crate is pure: no I/O, no clock, no randomness. The browser app, the
 //! intake server and the CLI all call the same [`Template::parse`],
@@ -16,15 +17,19 @@
 //! ```
 
 pub mod bundled;
+pub mod canonical;
 mod error;
 mod fixed;
 pub mod json;
+pub mod keys;
+pub mod packet;
 pub mod responses;
 pub mod score;
 pub mod template;
 
 pub use error::Errors;
 pub use fixed::{FIXED_LIMIT, Fixed, FixedError};
+pub use packet::{Packet, PacketError};
 pub use responses::{Answer, CheckState, Response, Responses};
 pub use score::{ScoreSheet, score};
 pub use template::{Lang, Rule, Template, TemplateDoc, Text};

@@ -203,3 +203,256 @@ fn bundled_lists_and_prints_the_templates() {
         Some(1)
     );
 }
+
+/// A scratch folder under the target directory, fresh for each test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn keygen_writes_pem_keys_openssl_reads_and_never_overwrites() {
+    let dir = scratch("keygen");
+    let key = dir.join("zhang.pem");
+    let out = qingdan(&["keygen", "--out", path_str(&key)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let public = stdout
+        .lines()
+        .next()
+        .unwrap()
+        .trim_start_matches("public key:")
+        .trim()
+        .to_owned();
+    assert_eq!(
+        public.len(),
+        43,
+        "32 bytes in base64url without padding: {stdout}"
+    );
+    assert!(stdout.contains("fingerprint: "), "{stdout}");
+    assert!(
+        std::fs::read_to_string(&key)
+            .unwrap()
+            .starts_with("-----BEGIN PRIVATE KEY-----")
+    );
+    assert!(
+        std::fs::read_to_string(dir.join("zhang.pub.pem"))
+            .unwrap()
+            .starts_with("-----BEGIN PUBLIC KEY-----")
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    // openssl derives the same public key from the private key.
+    let derived = Command::new("openssl")
+        .args(["pkey", "-in", path_str(&key), "-pubout"])
+        .output()
+        .unwrap();
+    assert!(derived.status.success(), "{}", text(&derived.stderr));
+    assert_eq!(
+        text(&derived.stdout),
+        std::fs::read_to_string(dir.join("zhang.pub.pem")).unwrap()
+    );
+
+    let before = std::fs::read(&key).unwrap();
+    let again = qingdan(&["keygen", "--out", path_str(&key)]);
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read(&key).unwrap(),
+        before,
+        "an existing key is never overwritten"
+    );
+}
+
+const PACKET_TEMPLATE: &str = "tests/data/packets/inputs/template.json";
+
+/// packet new → sign (ours and an openssl key) → verify, as a unit's two
+/// responsible people would.
+#[test]
+fn a_packet_is_made_signed_by_both_and_verified() {
+    let dir = scratch("packet-flow");
+    let packet = dir.join("p.json");
+    let out = qingdan(&[
+        "packet",
+        "new",
+        "-t",
+        PACKET_TEMPLATE,
+        "-r",
+        EXAMPLE_RESPONSES,
+        "--kind",
+        "self-assessment",
+        "--unit",
+        "510824-101",
+        "--unit-name",
+        "某某镇党委",
+        "--period",
+        "2026",
+        "--signer",
+        "principal:张三:tests/data/keys/principal.pub.pem",
+        "--signer",
+        "supervisory:李四:tests/data/keys/supervisory.pem",
+        "-o",
+        path_str(&packet),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let unsigned = qingdan(&["verify", "-t", PACKET_TEMPLATE, path_str(&packet)]);
+    assert_eq!(unsigned.status.code(), Some(1));
+    assert!(
+        text(&unsigned.stderr).contains("principal 张三 has not signed"),
+        "{}",
+        text(&unsigned.stderr)
+    );
+
+    let outsider = qingdan(&[
+        "sign",
+        "--key",
+        "tests/data/keys/outsider.pem",
+        path_str(&packet),
+        "-o",
+        path_str(&packet),
+    ]);
+    assert_eq!(outsider.status.code(), Some(1));
+    assert!(
+        text(&outsider.stderr).contains("is not the key of any signer"),
+        "{}",
+        text(&outsider.stderr)
+    );
+
+    for key in ["principal", "supervisory"] {
+        let key = format!("tests/data/keys/{key}.pem");
+        let out = qingdan(&[
+            "sign",
+            "--key",
+            &key,
+            path_str(&packet),
+            "-o",
+            path_str(&packet),
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let verified = qingdan(&["verify", "-t", PACKET_TEMPLATE, path_str(&packet)]);
+    assert!(verified.status.success(), "{}", text(&verified.stderr));
+    let summary = text(&verified.stdout);
+    assert!(
+        summary.contains("unit:     510824-101 某某镇党委"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("score:    83.00 / 92.00 (90.22%), grade 优秀"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("signed:   principal 张三")
+            && summary.contains("signed:   supervisory 李四"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn verify_names_the_failing_check_and_exits_1() {
+    let out = qingdan(&[
+        "verify",
+        "-t",
+        PACKET_TEMPLATE,
+        "tests/data/packets/score-mismatch.json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("payload.score.total: the packet says \"99.00\""),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = qingdan(&["verify", "tests/data/packets/tampered-payload.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("the signature of principal 张三 does not verify"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn verify_shows_an_incomplete_assessment_at_once() {
+    let out = qingdan(&[
+        "verify",
+        "-t",
+        PACKET_TEMPLATE,
+        "tests/data/packets/valid-incomplete.json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout)
+            .contains("INCOMPLETE: 18/21 required items answered; missing: 2.3, 4.2, 9.1")
+    );
+}
+
+/// A signature made by `qingdan sign` verifies with openssl alone, over the
+/// canonical payload.
+#[test]
+fn openssl_verifies_a_qingdan_signature_over_the_canonical_payload() {
+    let dir = scratch("openssl");
+    let payload = dir.join("payload.jcs");
+    let out = qingdan(&["canonical", "--payload", "tests/data/packets/valid.json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    std::fs::write(&payload, &out.stdout).unwrap();
+    let packet: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("tests/data/packets/valid.json")).unwrap(),
+    )
+    .unwrap();
+    for (n, entry) in packet["signatures"].as_array().unwrap().iter().enumerate() {
+        let signature =
+            qingdan_core::keys::decode_signature(entry["signature"].as_str().unwrap()).unwrap();
+        let sig = dir.join(format!("sig{n}.bin"));
+        std::fs::write(&sig, signature.to_bytes()).unwrap();
+        let key = if n == 0 {
+            "tests/data/keys/principal.pub.pem"
+        } else {
+            "tests/data/keys/supervisory.pub.pem"
+        };
+        let check = |message: &Path| {
+            Command::new("openssl")
+                .current_dir(repo())
+                .args([
+                    "pkeyutl",
+                    "-verify",
+                    "-pubin",
+                    "-inkey",
+                    key,
+                    "-rawin",
+                    "-in",
+                    path_str(message),
+                    "-sigfile",
+                    path_str(&sig),
+                ])
+                .output()
+                .unwrap()
+        };
+        let ok = check(&payload);
+        assert!(
+            ok.status.success(),
+            "{}{}",
+            text(&ok.stdout),
+            text(&ok.stderr)
+        );
+        assert!(text(&ok.stdout).contains("Signature Verified Successfully"));
+        let mut changed = std::fs::read(&payload).unwrap();
+        changed[10] ^= 1;
+        let other = dir.join("changed.jcs");
+        std::fs::write(&other, changed).unwrap();
+        assert!(
+            !check(&other).status.success(),
+            "a changed byte must fail in openssl too"
+        );
+    }
+}

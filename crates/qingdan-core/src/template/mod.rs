@@ -31,6 +31,8 @@ pub struct Template {
     visibility_order: Vec<usize>,
     /// Band indexes from the lowest band to the highest.
     bands_ascending: Vec<usize>,
+    /// Hex SHA-256 of the canonical (RFC 8785) form of the template JSON.
+    sha256: String,
 }
 
 /// A condition with its target resolved to a flat index.
@@ -78,12 +80,24 @@ impl Template {
                 problem: Problem::Json(message),
             })
         })?;
-        Template::from_doc(doc)
+        let mut template = validate::check(doc)?;
+        template.sha256 = crate::canonical::sha256_hex(value);
+        Ok(template)
     }
 
-    /// Checks a template document.
+    /// Checks a template document. Its digest is taken over the document as
+    /// this crate writes it.
     pub fn from_doc(doc: TemplateDoc) -> Result<Template, TemplateErrors> {
-        validate::check(doc)
+        let written = serde_json::to_value(&doc).unwrap_or_default();
+        let mut template = validate::check(doc)?;
+        template.sha256 = crate::canonical::sha256_hex(&written);
+        Ok(template)
+    }
+
+    /// The hex SHA-256 of the RFC 8785 canonical form of the template JSON,
+    /// which packets name to say exactly which template they answer.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
     }
 
     /// The document.

@@ -107,6 +107,7 @@ pub(super) fn check(doc: TemplateDoc) -> Result<Template, TemplateErrors> {
     let mut bands_ascending: Vec<usize> = (0..doc.bands.len()).collect();
     bands_ascending.sort_by_key(|&b| doc.bands[b].min);
     Ok(Template {
+        sha256: String::new(),
         doc,
         flat,
         by_id,

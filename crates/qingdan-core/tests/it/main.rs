@@ -3,7 +3,9 @@
 
 mod bundled;
 mod cases;
+mod packets;
 mod properties;
+mod vectors;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,281 @@
+//! `qingdan keygen | packet new | sign | verify | canonical`: keys and
+//! signed packets. The clock and the random numbers come from here; every
+//! rule is in qingdan-core.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, anyhow, bail};
+use qingdan_core::keys::{self, SigningKey, VerifyingKey, pem};
+use qingdan_core::packet::{self, Packet, PacketKind, PacketMeta, Signer, Unit};
+use qingdan_core::{Responses, Template, bundled};
+
+use crate::{Failure, read_text};
+
+/// Makes a key pair: the private key as PKCS#8 PEM in `out` (never
+/// overwritten), the public key as SPKI PEM beside it (`.pub.pem`); prints
+/// the public key and its fingerprint.
+pub fn keygen(out: &Path) -> Result<(), Failure> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| anyhow!("no random numbers from the system: {e}"))?;
+    let key = SigningKey::from_bytes(&seed);
+    let public_path = public_path_for(out);
+    write_new(out, pem::signing_key_to_pem(&key).as_bytes(), true)?;
+    write_new(
+        &public_path,
+        pem::verifying_key_to_pem(&key.verifying_key()).as_bytes(),
+        false,
+    )?;
+    let public = key.verifying_key();
+    println!("public key:  {}", keys::encode_public_key(&public));
+    println!("fingerprint: {}", keys::fingerprint(&public));
+    println!("private key: {} (keep it secret)", out.display());
+    println!("public key:  {}", public_path.display());
+    Ok(())
+}
+
+fn public_path_for(private: &Path) -> PathBuf {
+    let stem = private
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "key".into());
+    private.with_file_name(format!("{stem}.pub.pem"))
+}
+
+/// Creates a file that must not exist yet (a key is never overwritten).
+fn write_new(path: &Path, bytes: &[u8], secret: bool) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    if secret {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = secret;
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// A public key given as base64url, or as a PEM file (public, or private
+/// from which the public half is taken).
+fn public_key_arg(text: &str) -> anyhow::Result<VerifyingKey> {
+    if let Ok(key) = keys::decode_public_key(text) {
+        return Ok(key);
+    }
+    let path = Path::new(text);
+    if !path.exists() {
+        return keys::decode_public_key(text)
+            .map_err(|e| anyhow!("{text:?}: not a public key ({e}) nor a PEM file"));
+    }
+    let pem_text = read_text(path)?;
+    pem::verifying_key_from_pem(&pem_text)
+        .or_else(|_| pem::signing_key_from_pem(&pem_text).map(|k| k.verifying_key()))
+        .map_err(|_| {
+            anyhow!(
+                "{}: not an Ed25519 public or private key in PEM",
+                path.display()
+            )
+        })
+}
+
+/// `ROLE:NAME:PUBKEY`; the name may itself contain colons.
+fn signer_arg(text: &str) -> anyhow::Result<Signer> {
+    let (role, rest) = text
+        .split_once(':')
+        .ok_or_else(|| anyhow!("--signer {text:?}: expected ROLE:NAME:PUBKEY"))?;
+    let (name, key) = rest
+        .rsplit_once(':')
+        .ok_or_else(|| anyhow!("--signer {text:?}: expected ROLE:NAME:PUBKEY"))?;
+    if role.is_empty() || name.trim().is_empty() {
+        bail!("--signer {text:?}: the role and the name must not be empty");
+    }
+    let key = public_key_arg(key).with_context(|| format!("--signer {text:?}"))?;
+    Ok(Signer {
+        role: role.to_owned(),
+        name: name.to_owned(),
+        public_key: keys::encode_public_key(&key),
+    })
+}
+
+/// The arguments of `packet new`.
+pub struct NewArgs {
+    pub template: PathBuf,
+    pub responses: PathBuf,
+    pub kind: PacketKind,
+    pub unit: String,
+    pub unit_name: String,
+    pub period: String,
+    pub signers: Vec<String>,
+    pub refers_to: Option<String>,
+    pub out: Option<PathBuf>,
+}
+
+/// Makes an unsigned packet.
+pub fn new(args: NewArgs) -> Result<(), Failure> {
+    let template = crate::load_template(&args.template)?;
+    let responses_text = read_text(&args.responses)?;
+    let responses = Responses::parse(&template, &responses_text).map_err(|errors| {
+        for e in &errors.0 {
+            eprintln!("{}: {e}", args.responses.display());
+        }
+        Failure::Invalid
+    })?;
+    let signers = args
+        .signers
+        .iter()
+        .map(|s| signer_arg(s))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let meta = PacketMeta {
+        id: uuid::Uuid::new_v4().to_string(),
+        kind: args.kind,
+        created_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        unit: Unit {
+            code: args.unit,
+            name: args.unit_name,
+        },
+        period: args.period,
+        signers,
+        generator: Some(format!("qingdan-cli {}", env!("CARGO_PKG_VERSION"))),
+        refers_to: args.refers_to,
+    };
+    let packet = packet::new_packet(&template, &responses, meta).map_err(|e| anyhow!("{e}"))?;
+    output(args.out.as_deref(), &packet::to_file_text(&packet))?;
+    let summary = packet.payload().score_summary();
+    if !summary.missing.is_empty() {
+        eprintln!(
+            "note: incomplete — {}/{} required items answered; missing: {}",
+            summary.answered,
+            summary.required,
+            summary.missing.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// Adds the signature of the key's owner.
+pub fn sign(key_path: &Path, packet_path: &Path, out: Option<&Path>) -> Result<(), Failure> {
+    let key = pem::signing_key_from_pem(&read_text(key_path)?)
+        .map_err(|e| anyhow!("{}: {e}", key_path.display()))?;
+    let mut packet = read_packet(packet_path)?;
+    let signer = packet
+        .sign(&key)
+        .map_err(|e| anyhow!("{}: {e}", packet_path.display()))?
+        .clone();
+    output(out, &packet::to_file_text(&packet))?;
+    eprintln!(
+        "signed by {} {} ({})",
+        signer.role,
+        signer.name,
+        keys::fingerprint(&key.verifying_key())
+    );
+    Ok(())
+}
+
+/// Verifies a packet; with no template given, a bundled one with the same
+/// id and version is used when there is one.
+pub fn verify(packet_path: &Path, template_path: Option<&Path>) -> Result<(), Failure> {
+    let packet = read_packet(packet_path)?;
+    let template = match template_path {
+        Some(path) => Some(crate::load_template(path)?),
+        None => bundled_template_for(&packet),
+    };
+    match packet.verify(template.as_ref()) {
+        Ok(verified) => {
+            let p = &verified.payload;
+            let s = p.score_summary();
+            println!("valid packet {}", p.id);
+            println!("  unit:     {} {}", p.unit.code, p.unit.name);
+            println!("  kind:     {}, period {}", p.kind.as_str(), p.period);
+            println!("  template: {} v{}", p.template.id, p.template.version);
+            println!(
+                "  score:    {} / {} ({}%), grade {}",
+                s.total, s.max, s.percentage, s.grade
+            );
+            if s.vetoes > 0 {
+                println!("  vetoes:   {} triggered", s.vetoes);
+            }
+            if s.missing.is_empty() {
+                println!(
+                    "  complete: {}/{} required items answered",
+                    s.answered, s.required
+                );
+            } else {
+                println!(
+                    "  INCOMPLETE: {}/{} required items answered; missing: {}",
+                    s.answered,
+                    s.required,
+                    s.missing.join(", ")
+                );
+            }
+            for signer in &p.signers {
+                let key = keys::decode_public_key(&signer.public_key)
+                    .map(|k| keys::fingerprint(&k))
+                    .unwrap_or_default();
+                println!("  signed:   {} {} ({key})", signer.role, signer.name);
+            }
+            if !verified.rescored {
+                println!(
+                    "  note:     the template is not at hand, so the score was not recomputed (--template)"
+                );
+            }
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("{}: invalid: {e}", packet_path.display());
+            Err(Failure::Invalid)
+        }
+    }
+}
+
+/// Prints the RFC 8785 canonical form of a JSON file (of a packet: its
+/// payload, the bytes that are signed).
+pub fn canonical(path: &Path, payload: bool) -> Result<(), Failure> {
+    let bytes = if payload {
+        read_packet(path)?.signed_bytes().to_vec()
+    } else {
+        let value = qingdan_core::json::parse_strict(&read_text(path)?)
+            .map_err(|e| anyhow!("{}: {}: {}", path.display(), e.at, e.message))?;
+        qingdan_core::canonical::to_bytes(&value)
+    };
+    std::io::stdout()
+        .write_all(&bytes)
+        .context("cannot write to stdout")?;
+    Ok(())
+}
+
+fn bundled_template_for(packet: &Packet) -> Option<Template> {
+    let named = &packet.payload().template;
+    let b = bundled::find(&named.id)?;
+    Template::parse(b.json)
+        .ok()
+        .filter(|t| t.version() == named.version)
+}
+
+fn read_packet(path: &Path) -> Result<Packet, Failure> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Packet::parse(&bytes).map_err(|e| {
+        eprintln!("{}: invalid: {e}", path.display());
+        Failure::Invalid
+    })
+}
+
+/// Writes to `out` (atomically: a temporary file renamed over it) or stdout.
+fn output(out: Option<&Path>, text: &str) -> anyhow::Result<()> {
+    match out {
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .context("cannot write to stdout"),
+        Some(path) => {
+            let tmp = path.with_extension("tmp-qingdan");
+            std::fs::write(&tmp, text)
+                .and_then(|()| std::fs::File::open(&tmp)?.sync_all())
+                .and_then(|()| std::fs::rename(&tmp, path))
+                .with_context(|| format!("cannot write {}", path.display()))
+        }
+    }
+}

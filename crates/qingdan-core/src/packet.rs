@@ -1,0 +1,849 @@
+//! Signed packets (签字背书): a payload naming a unit, a period, a template
+//! and its responses and score sheet, signed with Ed25519 by the people the
+//! template requires.
+//!
+//! ```json
+//! { "payload": { "format": "qingdan.packet/1", "id": "…", "kind": "self-assessment", … },
+//!   "signatures": [ { "public_key": "<base64url>", "signature": "<base64url>" } ] }
+//! ```
+//!
+//! The signed message is the RFC 8785 canonical form of `payload`, so a
+//! packet can be checked with any JCS tool and `openssl pkeyutl -verify
+//! -rawin`. After signing, no byte of the payload can change without a
+//! signature failing. Nothing here reads a clock or makes a random number:
+//! the caller passes the packet id and the time in.
+
+use std::collections::BTreeSet;
+
+use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::json::{self, Segment};
+use crate::keys::{self, KeyError};
+use crate::{Responses, Template, canonical, score};
+
+/// The `format` of a packet payload.
+pub const PACKET_FORMAT: &str = "qingdan.packet/1";
+
+/// Role names the product uses for signers.
+pub mod roles {
+    /// The holder of the principal responsibility (党委（党组）书记).
+    pub const PRINCIPAL: &str = "principal";
+    /// The holder of the supervisory responsibility (纪委书记、纪检组长).
+    pub const SUPERVISORY: &str = "supervisory";
+    /// A member of an inspection team (考核组成员).
+    pub const INSPECTOR: &str = "inspector";
+}
+
+/// What a packet reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PacketKind {
+    /// A unit's 自查自评.
+    SelfAssessment,
+    /// An inspectors' 检查考核.
+    Inspection,
+}
+
+impl PacketKind {
+    /// The kind as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PacketKind::SelfAssessment => "self-assessment",
+            PacketKind::Inspection => "inspection",
+        }
+    }
+}
+
+/// The unit assessed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unit {
+    /// The unit's code, as registered at the intake.
+    pub code: String,
+    /// Its name, e.g. 某某镇党委.
+    pub name: String,
+}
+
+/// The template a packet answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateRef {
+    /// Template id.
+    pub id: String,
+    /// Template version.
+    pub version: u32,
+    /// Hex SHA-256 of the template's canonical JSON.
+    pub sha256: String,
+}
+
+/// A person who signs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signer {
+    /// The role, as the template names it (`principal`, `supervisory`, `inspector` …).
+    pub role: String,
+    /// The person's name.
+    pub name: String,
+    /// Their Ed25519 public key, base64url without padding.
+    pub public_key: String,
+}
+
+/// The signed content of a packet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Payload {
+    /// Always [`PACKET_FORMAT`].
+    pub format: String,
+    /// A UUID, lower-case with hyphens.
+    pub id: String,
+    /// Self-assessment or inspection.
+    pub kind: PacketKind,
+    /// When the packet was made: RFC 3339 in UTC (`2026-11-23T08:30:00Z`).
+    pub created_at: String,
+    /// The unit assessed.
+    pub unit: Unit,
+    /// `2026`, `2026-H2`, `2026-Q3` or `2026-10`.
+    pub period: String,
+    /// The template answered.
+    pub template: TemplateRef,
+    /// The responses, as [`Responses`] writes them.
+    pub responses: Value,
+    /// The score sheet, exactly as [`crate::score`] computes it.
+    pub score: Value,
+    /// Who signs.
+    pub signers: Vec<Signer>,
+    /// The program that made the packet, e.g. `qingdan-cli 0.0.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generator: Option<String>,
+    /// For an inspection: the id of the self-assessment packet it answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refers_to: Option<String>,
+    /// A free note for the reader.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureEntry {
+    /// The signer's public key, base64url without padding.
+    pub public_key: String,
+    /// The Ed25519 signature of the canonical payload, base64url without padding.
+    pub signature: String,
+}
+
+/// A packet file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope {
+    /// The signed content, kept exactly as read.
+    pub payload: Value,
+    /// The signatures.
+    pub signatures: Vec<SignatureEntry>,
+}
+
+/// A packet whose shape is known good: the format, the fields and their
+/// forms. Signatures and the score are checked by [`Packet::verify`].
+#[derive(Debug, Clone)]
+pub struct Packet {
+    envelope: Envelope,
+    payload: Payload,
+    canonical: Vec<u8>,
+}
+
+/// What a packet needs besides its template and responses.
+#[derive(Debug, Clone)]
+pub struct PacketMeta {
+    /// A fresh UUID (the caller makes it).
+    pub id: String,
+    /// Self-assessment or inspection.
+    pub kind: PacketKind,
+    /// The time now, RFC 3339 UTC (the caller reads the clock).
+    pub created_at: String,
+    /// The unit.
+    pub unit: Unit,
+    /// The period.
+    pub period: String,
+    /// Who will sign.
+    pub signers: Vec<Signer>,
+    /// The program making it.
+    pub generator: Option<String>,
+    /// For an inspection, the self-assessment it answers.
+    pub refers_to: Option<String>,
+}
+
+/// Why a packet is not valid: each says which signer, field or check.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PacketError {
+    /// The bytes are not UTF-8.
+    #[error("not UTF-8 text: invalid byte at offset {0}")]
+    NotUtf8(usize),
+    /// Not JSON, a duplicate key, or nested too deeply.
+    #[error("{at}: {message}")]
+    Json {
+        /// Where.
+        at: String,
+        /// What.
+        message: String,
+    },
+    /// A field missing, of the wrong type, or unknown.
+    #[error("{at}: {message}")]
+    Shape {
+        /// The JSON path.
+        at: String,
+        /// What.
+        message: String,
+    },
+    /// `payload.format` is not `qingdan.packet/1`.
+    #[error("payload.format: unknown format {0:?}, expected \"qingdan.packet/1\"")]
+    UnknownFormat(String),
+    /// A number with a fraction or exponent somewhere in the payload.
+    #[error("{0}: a binary floating-point number; packets carry exact decimals as strings")]
+    Float(String),
+    /// A field whose form is wrong (id, time, period, digest).
+    #[error("{at}: {message}")]
+    Field {
+        /// The JSON path.
+        at: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A signer's public key that cannot be used.
+    #[error("payload.signers[{index}] ({role} {name}): public key: {problem}")]
+    SignerKey {
+        /// Position in `signers`.
+        index: usize,
+        /// The signer's role.
+        role: String,
+        /// The signer's name.
+        name: String,
+        /// Why.
+        problem: KeyError,
+    },
+    /// The same key listed for two signers.
+    #[error(
+        "payload.signers[{index}] ({role} {name}): this public key is already listed for {first}"
+    )]
+    DuplicateSigner {
+        /// Position of the second listing.
+        index: usize,
+        /// Its role.
+        role: String,
+        /// Its name.
+        name: String,
+        /// Who else has it.
+        first: String,
+    },
+    /// A signature entry that cannot be decoded.
+    #[error("signatures[{index}]: {field}: {problem}")]
+    SignatureEncoding {
+        /// Position in `signatures`.
+        index: usize,
+        /// `public_key` or `signature`.
+        field: &'static str,
+        /// Why.
+        problem: KeyError,
+    },
+    /// A signature by a key no signer has.
+    #[error("signatures[{index}]: signed by key {key}, which is not a listed signer")]
+    UnlistedSignature {
+        /// Position in `signatures`.
+        index: usize,
+        /// The key (base64url).
+        key: String,
+    },
+    /// Two signatures by one signer.
+    #[error("signatures[{index}]: a second signature by {role} {name}")]
+    DuplicateSignature {
+        /// Position of the second signature.
+        index: usize,
+        /// Role of the signer.
+        role: String,
+        /// Name of the signer.
+        name: String,
+    },
+    /// A signature that does not verify over the canonical payload.
+    #[error(
+        "the signature of {role} {name} does not verify: the payload changed after signing, or it was signed over something else"
+    )]
+    BadSignature {
+        /// Role of the signer.
+        role: String,
+        /// Name of the signer.
+        name: String,
+    },
+    /// A listed signer who has not signed.
+    #[error("{role} {name} has not signed")]
+    MissingSignature {
+        /// Role of the signer.
+        role: String,
+        /// Name of the signer.
+        name: String,
+    },
+    /// The signers do not have the roles the template requires.
+    #[error("signers: {0}")]
+    Roles(String),
+    /// The packet names another template than the one given.
+    #[error("payload.template: the packet answers {packet}, the template given is {given}")]
+    OtherTemplate {
+        /// id and version in the packet.
+        packet: String,
+        /// id and version of the template given.
+        given: String,
+    },
+    /// The template digest differs.
+    #[error(
+        "payload.template.sha256: the packet names {packet}, the template's digest is {actual}"
+    )]
+    TemplateDigest {
+        /// Digest in the packet.
+        packet: String,
+        /// Digest of the template given.
+        actual: String,
+    },
+    /// The responses do not fit the template.
+    #[error("payload.responses: {0}")]
+    Responses(crate::responses::ResponseErrors),
+    /// The score sheet is not what scoring the responses gives.
+    #[error(
+        "payload.score{at}: the packet says {packet}, scoring the responses gives {recomputed}"
+    )]
+    ScoreMismatch {
+        /// The first path where they differ.
+        at: String,
+        /// The value in the packet.
+        packet: String,
+        /// The value recomputed.
+        recomputed: String,
+    },
+}
+
+/// What a valid packet says, for a summary.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    /// The payload.
+    pub payload: Payload,
+    /// True when the template was at hand and the score was recomputed.
+    pub rescored: bool,
+}
+
+impl Packet {
+    /// Reads a packet file: UTF-8, strict JSON, the envelope and payload
+    /// shape, no floats, known format, well-formed fields.
+    pub fn parse(bytes: &[u8]) -> Result<Packet, PacketError> {
+        let text = std::str::from_utf8(bytes).map_err(|e| PacketError::NotUtf8(e.valid_up_to()))?;
+        let value = json::parse_strict(text).map_err(|e| PacketError::Json {
+            at: e.at,
+            message: e.message,
+        })?;
+        Packet::from_value(value)
+    }
+
+    /// Checks a packet already read as JSON.
+    pub fn from_value(value: Value) -> Result<Packet, PacketError> {
+        let envelope: Envelope = from_value_at(value, &[])?;
+        if let Some(at) = find_float(&envelope.payload, &mut vec![Segment::Key("payload".into())]) {
+            return Err(PacketError::Float(at));
+        }
+        if let Some(format) = envelope.payload.get("format").and_then(Value::as_str)
+            && format != PACKET_FORMAT
+        {
+            return Err(PacketError::UnknownFormat(format.to_owned()));
+        }
+        let payload: Payload =
+            from_value_at(envelope.payload.clone(), &[Segment::Key("payload".into())])?;
+        if payload.format != PACKET_FORMAT {
+            return Err(PacketError::UnknownFormat(payload.format));
+        }
+        check_fields(&payload)?;
+        let canonical = canonical::to_bytes(&envelope.payload);
+        Ok(Packet {
+            envelope,
+            payload,
+            canonical,
+        })
+    }
+
+    /// The payload.
+    pub fn payload(&self) -> &Payload {
+        &self.payload
+    }
+
+    /// The signatures.
+    pub fn signatures(&self) -> &[SignatureEntry] {
+        &self.envelope.signatures
+    }
+
+    /// The exact bytes that are signed: the canonical payload.
+    pub fn signed_bytes(&self) -> &[u8] {
+        &self.canonical
+    }
+
+    /// The packet as JSON (the payload as read, the signatures).
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(&self.envelope).unwrap_or_default()
+    }
+
+    /// Adds (or replaces) the signature of the listed signer whose key this
+    /// is. Refuses a key that is not listed.
+    pub fn sign(&mut self, key: &SigningKey) -> Result<&Signer, SignError> {
+        let public = keys::encode_public_key(&key.verifying_key());
+        let Some(signer) = self.payload.signers.iter().find(|s| s.public_key == public) else {
+            return Err(SignError::NotASigner(public));
+        };
+        let signature = keys::encode(&key.sign(&self.canonical).to_bytes());
+        self.envelope.signatures.retain(|s| s.public_key != public);
+        self.envelope.signatures.push(SignatureEntry {
+            public_key: public,
+            signature,
+        });
+        Ok(signer)
+    }
+
+    /// Checks every signature, and the roles; with the template at hand,
+    /// also its digest and the score. The first problem found is returned.
+    pub fn verify(&self, template: Option<&Template>) -> Result<Verified, PacketError> {
+        let signers = self.signer_keys()?;
+        let mut signed = vec![false; signers.len()];
+        for (index, entry) in self.envelope.signatures.iter().enumerate() {
+            let key = keys::decode_public_key(&entry.public_key).map_err(|problem| {
+                PacketError::SignatureEncoding {
+                    index,
+                    field: "public_key",
+                    problem,
+                }
+            })?;
+            let signature = keys::decode_signature(&entry.signature).map_err(|problem| {
+                PacketError::SignatureEncoding {
+                    index,
+                    field: "signature",
+                    problem,
+                }
+            })?;
+            let Some(who) = signers.iter().position(|k| *k == key) else {
+                return Err(PacketError::UnlistedSignature {
+                    index,
+                    key: entry.public_key.clone(),
+                });
+            };
+            let signer = &self.payload.signers[who];
+            if signed[who] {
+                return Err(PacketError::DuplicateSignature {
+                    index,
+                    role: signer.role.clone(),
+                    name: signer.name.clone(),
+                });
+            }
+            key.verify_strict(&self.canonical, &signature)
+                .map_err(|_| PacketError::BadSignature {
+                    role: signer.role.clone(),
+                    name: signer.name.clone(),
+                })?;
+            signed[who] = true;
+        }
+        if let Some(who) = signed.iter().position(|s| !s) {
+            let signer = &self.payload.signers[who];
+            return Err(PacketError::MissingSignature {
+                role: signer.role.clone(),
+                name: signer.name.clone(),
+            });
+        }
+        self.check_roles(template)?;
+        if let Some(template) = template {
+            self.check_against(template)?;
+        }
+        Ok(Verified {
+            payload: self.payload.clone(),
+            rescored: template.is_some(),
+        })
+    }
+
+    fn signer_keys(&self) -> Result<Vec<VerifyingKey>, PacketError> {
+        let mut seen: Vec<VerifyingKey> = Vec::new();
+        for (index, signer) in self.payload.signers.iter().enumerate() {
+            let key = keys::decode_public_key(&signer.public_key).map_err(|problem| {
+                PacketError::SignerKey {
+                    index,
+                    role: signer.role.clone(),
+                    name: signer.name.clone(),
+                    problem,
+                }
+            })?;
+            if let Some(first) = seen.iter().position(|k| *k == key) {
+                let first = &self.payload.signers[first];
+                return Err(PacketError::DuplicateSigner {
+                    index,
+                    role: signer.role.clone(),
+                    name: signer.name.clone(),
+                    first: format!("{} {}", first.role, first.name),
+                });
+            }
+            seen.push(key);
+        }
+        Ok(seen)
+    }
+
+    /// The roles the template requires (or, without it, the kind's: a
+    /// self-assessment needs `principal` and `supervisory`, an inspection at
+    /// least one `inspector`).
+    fn check_roles(&self, template: Option<&Template>) -> Result<(), PacketError> {
+        let required: Vec<(String, bool)> = match template {
+            Some(t) => t
+                .doc()
+                .signers
+                .iter()
+                .map(|s| (s.role.clone(), s.multiple))
+                .collect(),
+            None => match self.payload.kind {
+                PacketKind::SelfAssessment => vec![
+                    (roles::PRINCIPAL.to_owned(), false),
+                    (roles::SUPERVISORY.to_owned(), false),
+                ],
+                PacketKind::Inspection => vec![(roles::INSPECTOR.to_owned(), true)],
+            },
+        };
+        for signer in &self.payload.signers {
+            if !required.iter().any(|(role, _)| *role == signer.role) {
+                let names: Vec<&str> = required.iter().map(|(r, _)| r.as_str()).collect();
+                return Err(PacketError::Roles(format!(
+                    "{} {} has role {:?}, which this packet does not take (roles: {})",
+                    signer.role,
+                    signer.name,
+                    signer.role,
+                    names.join(", ")
+                )));
+            }
+        }
+        for (role, multiple) in &required {
+            let count = self
+                .payload
+                .signers
+                .iter()
+                .filter(|s| s.role == *role)
+                .count();
+            match (count, multiple) {
+                (0, _) => {
+                    return Err(PacketError::Roles(format!(
+                        "no signer has the role {role:?}, which is required"
+                    )));
+                }
+                (1, _) | (_, true) => {}
+                (n, false) => {
+                    return Err(PacketError::Roles(format!(
+                        "{n} signers have the role {role:?}; exactly one is required"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn check_against(&self, template: &Template) -> Result<(), PacketError> {
+        let named = &self.payload.template;
+        if named.id != template.id() || named.version != template.version() {
+            return Err(PacketError::OtherTemplate {
+                packet: format!("{} v{}", named.id, named.version),
+                given: format!("{} v{}", template.id(), template.version()),
+            });
+        }
+        if named.sha256 != template.sha256() {
+            return Err(PacketError::TemplateDigest {
+                packet: named.sha256.clone(),
+                actual: template.sha256().to_owned(),
+            });
+        }
+        let responses = Responses::from_value(template, &self.payload.responses)
+            .map_err(PacketError::Responses)?;
+        let recomputed = serde_json::to_value(score(template, &responses)).unwrap_or_default();
+        if let Some((at, packet, recomputed)) =
+            first_difference(&self.payload.score, &recomputed, String::new())
+        {
+            return Err(PacketError::ScoreMismatch {
+                at,
+                packet,
+                recomputed,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Why a key cannot sign a packet.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignError {
+    /// The key belongs to none of the listed signers.
+    #[error("key {0} is not the key of any signer listed in this packet")]
+    NotASigner(String),
+}
+
+/// Makes an unsigned packet: scores the responses, names the template by its
+/// digest, and lists the signers.
+pub fn new_packet(
+    template: &Template,
+    responses: &Responses,
+    meta: PacketMeta,
+) -> Result<Packet, PacketError> {
+    let sheet = score(template, responses);
+    let payload = Payload {
+        format: PACKET_FORMAT.to_owned(),
+        id: meta.id,
+        kind: meta.kind,
+        created_at: meta.created_at,
+        unit: meta.unit,
+        period: meta.period,
+        template: TemplateRef {
+            id: template.id().to_owned(),
+            version: template.version(),
+            sha256: template.sha256().to_owned(),
+        },
+        responses: serde_json::to_value(responses).unwrap_or_default(),
+        score: serde_json::to_value(&sheet).unwrap_or_default(),
+        signers: meta.signers,
+        generator: meta.generator,
+        refers_to: meta.refers_to,
+        note: None,
+    };
+    let value = serde_json::json!({
+        "payload": serde_json::to_value(&payload).unwrap_or_default(),
+        "signatures": [],
+    });
+    let packet = Packet::from_value(value)?;
+    packet.check_roles(Some(template))?;
+    Ok(packet)
+}
+
+fn from_value_at<T: serde::de::DeserializeOwned>(
+    value: Value,
+    prefix: &[Segment],
+) -> Result<T, PacketError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let mut path = prefix.to_vec();
+        path.extend(e.path().iter().filter_map(|s| match s {
+            serde_path_to_error::Segment::Seq { index } => Some(Segment::Index(*index)),
+            serde_path_to_error::Segment::Map { key } => Some(Segment::Key(key.clone())),
+            _ => None,
+        }));
+        PacketError::Shape {
+            at: json::format_path(&path),
+            message: e.into_inner().to_string(),
+        }
+    })
+}
+
+/// The path of the first number with a fraction or exponent (read as a
+/// float), if any.
+fn find_float(value: &Value, path: &mut Vec<Segment>) -> Option<String> {
+    match value {
+        Value::Number(n) if n.is_f64() => Some(json::format_path(path)),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| {
+            path.push(Segment::Index(i));
+            let found = find_float(v, path);
+            path.pop();
+            found
+        }),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            path.push(Segment::Key(k.clone()));
+            let found = find_float(v, path);
+            path.pop();
+            found
+        }),
+        _ => None,
+    }
+}
+
+fn check_fields(payload: &Payload) -> Result<(), PacketError> {
+    let field = |at: &str, message: String| PacketError::Field {
+        at: format!("payload.{at}"),
+        message,
+    };
+    if !is_uuid(&payload.id) {
+        return Err(field(
+            "id",
+            format!(
+                "{:?} is not a UUID (lower-case hex, 8-4-4-4-12)",
+                payload.id
+            ),
+        ));
+    }
+    if !is_utc_time(&payload.created_at) {
+        return Err(field(
+            "created_at",
+            format!(
+                "{:?} is not an RFC 3339 time in UTC (…Z)",
+                payload.created_at
+            ),
+        ));
+    }
+    if !is_period(&payload.period) {
+        return Err(field(
+            "period",
+            format!(
+                "{:?} is not a period such as 2026, 2026-H2, 2026-Q3 or 2026-10",
+                payload.period
+            ),
+        ));
+    }
+    let digest = &payload.template.sha256;
+    if digest.len() != 64
+        || !digest
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return Err(field(
+            "template.sha256",
+            "expected 64 lower-case hex digits".into(),
+        ));
+    }
+    if payload.unit.code.trim().is_empty() {
+        return Err(field("unit.code", "is empty".into()));
+    }
+    if payload.signers.is_empty() {
+        return Err(field("signers", "at least one signer is required".into()));
+    }
+    Ok(())
+}
+
+fn is_uuid(id: &str) -> bool {
+    let groups: Vec<&str> = id.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+}
+
+fn is_utc_time(text: &str) -> bool {
+    text.ends_with('Z') && chrono::DateTime::parse_from_rfc3339(text).is_ok()
+}
+
+/// `YYYY`, `YYYY-H1`/`H2`, `YYYY-Q1`…`Q4` or `YYYY-01`…`12`.
+pub fn is_period(text: &str) -> bool {
+    let (year, rest) = match text.split_once('-') {
+        Some((y, r)) => (y, Some(r)),
+        None => (text, None),
+    };
+    let year_ok = year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit());
+    year_ok
+        && match rest {
+            None => true,
+            Some("H1" | "H2" | "Q1" | "Q2" | "Q3" | "Q4") => true,
+            Some(m) => m.len() == 2 && m.parse::<u8>().is_ok_and(|m| (1..=12).contains(&m)),
+        }
+}
+
+/// The first place two JSON values differ, as (path, left, right).
+fn first_difference(left: &Value, right: &Value, at: String) -> Option<(String, String, String)> {
+    let short = |v: &Value| {
+        let s = v.to_string();
+        if s.chars().count() > 60 {
+            s.chars().take(57).collect::<String>() + "..."
+        } else {
+            s
+        }
+    };
+    match (left, right) {
+        (Value::Object(a), Value::Object(b)) => {
+            let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            keys.into_iter().find_map(|k| {
+                let path = format!("{at}.{k}");
+                match (a.get(k), b.get(k)) {
+                    (Some(x), Some(y)) => first_difference(x, y, path),
+                    (x, y) => Some((
+                        path,
+                        x.map_or("nothing".into(), short),
+                        y.map_or("nothing".into(), short),
+                    )),
+                }
+            })
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .find_map(|(i, (x, y))| first_difference(x, y, format!("{at}[{i}]"))),
+        (a, b) if a == b => None,
+        (a, b) => Some((at, short(a), short(b))),
+    }
+}
+
+impl Payload {
+    /// The score sheet's total, percentage, grade label and completeness, as
+    /// written in the payload (for summaries).
+    pub fn score_summary(&self) -> ScoreSummary {
+        let get = |k: &str| {
+            self.score
+                .get(k)
+                .and_then(Value::as_str)
+                .unwrap_or("—")
+                .to_owned()
+        };
+        let completeness = self.score.get("completeness");
+        let count = |k: &str| {
+            completeness
+                .and_then(|c| c.get(k))
+                .and_then(Value::as_u64)
+                .unwrap_or(0)
+        };
+        let missing = completeness
+            .and_then(|c| c.get("missing"))
+            .and_then(Value::as_array)
+            .map(|m| {
+                m.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        ScoreSummary {
+            total: get("total"),
+            max: get("max"),
+            percentage: get("percentage"),
+            grade: self
+                .score
+                .get("grade")
+                .and_then(|g| g.get("label"))
+                .and_then(|l| l.get("zh"))
+                .and_then(Value::as_str)
+                .unwrap_or("—")
+                .to_owned(),
+            required: count("required"),
+            answered: count("answered"),
+            missing,
+            vetoes: self
+                .score
+                .get("vetoes")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len),
+        }
+    }
+}
+
+/// The headline figures of a payload's score sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScoreSummary {
+    /// The total.
+    pub total: String,
+    /// The maximum.
+    pub max: String,
+    /// The percentage.
+    pub percentage: String,
+    /// The grade label (Chinese).
+    pub grade: String,
+    /// Required items.
+    pub required: u64,
+    /// Of those, answered.
+    pub answered: u64,
+    /// Required items unanswered.
+    pub missing: Vec<String>,
+    /// Vetoes triggered.
+    pub vetoes: usize,
+}
+
+/// Serializes a packet for a file: pretty JSON with a final newline.
+pub fn to_file_text(packet: &Packet) -> String {
+    let mut text = serde_json::to_string_pretty(&packet.to_value()).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,211 @@
+//! Signed packets: the cases in `tests/data/packets` (real packets signed by
+//! the test keys, each broken in one way), and signing in code.
+
+use std::collections::BTreeSet;
+
+use expect_test::expect_file;
+use proptest::prelude::*;
+use qingdan_core::keys::{self, SigningKey};
+use qingdan_core::packet::{self, Packet, PacketKind, PacketMeta, Signer, Unit};
+use qingdan_core::{Responses, Template};
+
+use crate::{data_dir, read, sorted_entries};
+
+fn template() -> Template {
+    Template::parse(&read(&data_dir().join("packets/inputs/template.json"))).unwrap()
+}
+
+#[test]
+fn valid_packets_verify_with_their_template() {
+    let template = template();
+    for name in ["valid", "valid-incomplete"] {
+        let bytes = std::fs::read(data_dir().join(format!("packets/{name}.json"))).unwrap();
+        let packet = Packet::parse(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let verified = packet
+            .verify(Some(&template))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(verified.rescored);
+        packet
+            .verify(None)
+            .unwrap_or_else(|e| panic!("{name} without its template: {e}"));
+    }
+}
+
+#[test]
+fn an_incomplete_assessment_signs_and_says_so() {
+    let bytes = std::fs::read(data_dir().join("packets/valid-incomplete.json")).unwrap();
+    let packet = Packet::parse(&bytes).unwrap();
+    packet.verify(Some(&template())).unwrap();
+    let summary = packet.payload().score_summary();
+    assert_eq!(summary.missing, ["2.3", "4.2", "9.1"]);
+    assert_eq!((summary.answered, summary.required), (18, 21));
+}
+
+/// Every broken packet is rejected, each with its own error, which names
+/// the signer, field or check (snapshots in `<case>.expected`).
+#[test]
+fn broken_packets_are_rejected_each_with_its_own_error() {
+    let template = template();
+    let mut messages = BTreeSet::new();
+    let mut cases = 0;
+    for path in sorted_entries(&data_dir().join("packets")) {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if path.extension().is_none_or(|e| e != "json") || name.starts_with("valid") {
+            continue;
+        }
+        cases += 1;
+        let bytes = std::fs::read(&path).unwrap();
+        let error = match Packet::parse(&bytes).and_then(|p| p.verify(Some(&template))) {
+            Ok(_) => panic!("{name} was accepted"),
+            Err(e) => e.to_string(),
+        };
+        expect_file![path.with_extension("expected")].assert_eq(&format!("{error}\n"));
+        assert!(
+            messages.insert(error.clone()),
+            "{name}: the same error as another case: {error}"
+        );
+    }
+    assert!(cases >= 17, "packet cases are missing");
+}
+
+fn test_key(n: u8) -> SigningKey {
+    SigningKey::from_bytes(&[n; 32])
+}
+
+fn signer(role: &str, name: &str, key: &SigningKey) -> Signer {
+    Signer {
+        role: role.into(),
+        name: name.into(),
+        public_key: keys::encode_public_key(&key.verifying_key()),
+    }
+}
+
+fn signed_packet() -> (Template, Packet) {
+    let template = template();
+    let responses = Responses::parse(
+        &template,
+        &read(&data_dir().join("examples/jiandu-zeren-2026.json")),
+    )
+    .unwrap();
+    let (a, b) = (test_key(1), test_key(2));
+    let meta = PacketMeta {
+        id: "3f1c2b7e-5a4d-4c3b-9e2f-1a2b3c4d5e6f".into(),
+        kind: PacketKind::SelfAssessment,
+        created_at: "2026-11-23T08:30:00Z".into(),
+        unit: Unit {
+            code: "510824-101".into(),
+            name: "某某镇党委".into(),
+        },
+        period: "2026".into(),
+        signers: vec![
+            signer("principal", "张三", &a),
+            signer("supervisory", "李四", &b),
+        ],
+        generator: None,
+        refers_to: None,
+    };
+    let mut packet = packet::new_packet(&template, &responses, meta).unwrap();
+    assert!(matches!(
+        packet.verify(Some(&template)),
+        Err(qingdan_core::PacketError::MissingSignature { .. })
+    ));
+    packet.sign(&a).unwrap();
+    packet.sign(&b).unwrap();
+    (template, packet)
+}
+
+#[test]
+fn signing_in_code_verifies_and_survives_a_round_trip_through_a_file() {
+    let (template, packet) = signed_packet();
+    packet.verify(Some(&template)).unwrap();
+    let text = packet::to_file_text(&packet);
+    let reread = Packet::parse(text.as_bytes()).unwrap();
+    reread.verify(Some(&template)).unwrap();
+    assert_eq!(reread.signed_bytes(), packet.signed_bytes());
+    // Signing again with the same key replaces, never duplicates.
+    let mut again = reread.clone();
+    again.sign(&test_key(1)).unwrap();
+    assert_eq!(again.signatures().len(), 2);
+    again.verify(Some(&template)).unwrap();
+}
+
+#[test]
+fn a_key_that_is_not_listed_cannot_sign() {
+    let (_, mut packet) = signed_packet();
+    let err = packet.sign(&test_key(9)).unwrap_err();
+    assert!(
+        err.to_string().contains("is not the key of any signer"),
+        "{err}"
+    );
+    assert_eq!(packet.signatures().len(), 2);
+}
+
+#[test]
+fn the_signed_bytes_are_the_canonical_payload() {
+    let (_, packet) = signed_packet();
+    let payload = &packet.to_value()["payload"];
+    assert_eq!(
+        packet.signed_bytes(),
+        qingdan_core::canonical::to_bytes(payload)
+    );
+    let text = std::str::from_utf8(packet.signed_bytes()).unwrap();
+    assert!(
+        text.starts_with(r#"{"created_at":"2026-11-23T08:30:00Z","format":"qingdan.packet/1","#),
+        "{text}"
+    );
+    assert!(
+        !text.contains(' ') || text.contains("某某镇党委"),
+        "no white space outside strings"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// After signing, changing any value of the payload makes the packet
+    /// fail: as unreadable, or with a bad signature.
+    #[test]
+    fn no_change_to_a_signed_payload_goes_unnoticed(path in proptest::collection::vec(any::<proptest::sample::Index>(), 1..8), salt in "[a-z0-9]{1,4}") {
+        let (template, packet) = signed_packet();
+        let mut value = packet.to_value();
+        let original = value.clone();
+        change_somewhere(&mut value["payload"], &path, &salt);
+        prop_assume!(value != original);
+        let result = Packet::from_value(value).and_then(|p| p.verify(Some(&template)).map(drop));
+        prop_assert!(result.is_err());
+    }
+}
+
+/// Walks into `value` by `path` and changes what it reaches: a string gets
+/// `salt` appended, a number grows by one, a bool flips, a null becomes 0.
+fn change_somewhere(value: &mut serde_json::Value, path: &[proptest::sample::Index], salt: &str) {
+    use serde_json::Value;
+    let Some((step, rest)) = path.split_first() else {
+        *value = match value.take() {
+            Value::String(s) => Value::String(s + salt),
+            Value::Number(n) => Value::from(n.as_i64().unwrap_or(0) + 1),
+            Value::Bool(b) => Value::Bool(!b),
+            Value::Null => Value::from(0),
+            Value::Array(mut a) => {
+                a.push(Value::from(salt));
+                Value::Array(a)
+            }
+            Value::Object(mut m) => {
+                m.insert(salt.to_owned(), Value::Null);
+                Value::Object(m)
+            }
+        };
+        return;
+    };
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            let i = step.index(map.len());
+            change_somewhere(map.values_mut().nth(i).unwrap(), rest, salt);
+        }
+        Value::Array(items) if !items.is_empty() => {
+            let i = step.index(items.len());
+            change_somewhere(&mut items[i], rest, salt);
+        }
+        other => change_somewhere(other, &[], salt),
+    }
+}
