@@ -145,7 +145,7 @@ pub fn new(args: NewArgs) -> Result<(), Failure> {
     };
     let packet = packet::new_packet(&template, &responses, meta).map_err(|e| anyhow!("{e}"))?;
     output(args.out.as_deref(), &packet::to_file_text(&packet))?;
-    let summary = packet.payload().score_summary();
+    let summary = packet.score_summary();
     if !summary.missing.is_empty() {
         eprintln!(
             "note: incomplete — {}/{} required items answered; missing: {}",
@@ -187,7 +187,7 @@ pub fn verify(packet_path: &Path, template_path: Option<&Path>) -> Result<(), Fa
     match packet.verify(template.as_ref()) {
         Ok(verified) => {
             let p = &verified.payload;
-            let s = p.score_summary();
+            let s = &verified.summary;
             println!("valid packet {}", p.id);
             println!("  unit:     {} {}", p.unit.code, p.unit.name);
             println!("  kind:     {}, period {}", p.kind.as_str(), p.period);

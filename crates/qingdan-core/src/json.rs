@@ -6,7 +6,6 @@
 //! `serde_json`'s recursion limit (128), so deep input is an error, never a
 //! stack overflow.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -25,15 +24,19 @@ pub struct JsonError {
 /// Parses `text` into a [`Value`], refusing duplicate object keys.
 pub fn parse_strict(text: &str) -> Result<Value, JsonError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let mut path = Vec::new();
-    let mut dup = None;
+    let mut duplicate = None;
     let result = StrictValue {
-        path: &mut path,
-        duplicate: &mut dup,
+        duplicate: &mut duplicate,
     }
     .deserialize(&mut de);
-    let value = match (result, dup) {
-        (_, Some(dup)) => return Err(dup),
+    let value = match (result, duplicate) {
+        (_, Some(Duplicate { key, mut path })) => {
+            path.reverse();
+            return Err(JsonError {
+                at: format_path(&path),
+                message: format!("duplicate key {key:?} in one object"),
+            });
+        }
         (Ok(v), None) => v,
         (Err(e), None) => {
             return Err(JsonError {
@@ -92,9 +95,15 @@ fn is_plain_key(key: &str) -> bool {
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// A duplicate key found while reading; its path is collected innermost
+/// first as the error unwinds, so reading costs nothing extra until then.
+struct Duplicate {
+    key: String,
+    path: Vec<Segment>,
+}
+
 struct StrictValue<'a> {
-    path: &'a mut Vec<Segment>,
-    duplicate: &'a mut Option<JsonError>,
+    duplicate: &'a mut Option<Duplicate>,
 }
 
 impl<'de> DeserializeSeed<'de> for StrictValue<'_> {
@@ -138,43 +147,49 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut out = Vec::new();
         loop {
-            self.path.push(Segment::Index(out.len()));
             let next = seq.next_element_seed(StrictValue {
-                path: self.path,
                 duplicate: self.duplicate,
             });
-            self.path.pop();
-            match next? {
-                Some(v) => out.push(v),
-                None => return Ok(Value::Array(out)),
+            match next {
+                Ok(Some(v)) => out.push(v),
+                Ok(None) => return Ok(Value::Array(out)),
+                Err(e) => {
+                    if let Some(d) = self.duplicate.as_mut() {
+                        d.path.push(Segment::Index(out.len()));
+                    }
+                    return Err(e);
+                }
             }
         }
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
-        let mut seen = BTreeSet::new();
         while let Some(key) = map.next_key::<String>()? {
-            if !seen.insert(key.clone()) {
-                self.path.push(Segment::Key(key.clone()));
-                *self.duplicate = Some(JsonError {
-                    at: format_path(self.path),
-                    message: format!("duplicate key {key:?} in one object"),
+            if out.contains_key(&key) {
+                *self.duplicate = Some(Duplicate {
+                    path: vec![Segment::Key(key.clone())],
+                    key,
                 });
                 return Err(serde::de::Error::custom("duplicate key"));
             }
-            self.path.push(Segment::Key(key.clone()));
-            let value = map.next_value_seed(StrictValue {
-                path: self.path,
+            match map.next_value_seed(StrictValue {
                 duplicate: self.duplicate,
-            });
-            self.path.pop();
-            out.insert(key, value?);
+            }) {
+                Ok(value) => {
+                    out.insert(key, value);
+                }
+                Err(e) => {
+                    if let Some(d) = self.duplicate.as_mut() {
+                        d.path.push(Segment::Key(key));
+                    }
+                    return Err(e);
+                }
+            }
         }
         Ok(Value::Object(out))
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

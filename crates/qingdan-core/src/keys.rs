@@ -45,8 +45,13 @@ fn decode_exact<const N: usize>(text: &str) -> Result<[u8; N], KeyError> {
 
 /// A public key from base64url.
 pub fn decode_public_key(text: &str) -> Result<VerifyingKey, KeyError> {
-    let bytes = decode_exact::<32>(text)?;
-    VerifyingKey::from_bytes(&bytes).map_err(|_| KeyError::NotAPoint)
+    VerifyingKey::from_bytes(&decode_public_key_bytes(text)?).map_err(|_| KeyError::NotAPoint)
+}
+
+/// The 32 bytes of a public key in base64url, not yet checked to be a
+/// point (cheap: for comparing keys).
+pub fn decode_public_key_bytes(text: &str) -> Result<[u8; 32], KeyError> {
+    decode_exact::<32>(text)
 }
 
 /// A signature from base64url.

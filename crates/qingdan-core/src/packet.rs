@@ -16,6 +16,7 @@
 use std::collections::BTreeSet;
 
 use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -90,8 +91,9 @@ pub struct Signer {
     pub public_key: String,
 }
 
-/// The signed content of a packet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The signed content of a packet, but for `responses` and `score`, which
+/// stay JSON ([`Packet::responses`], [`Packet::score`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Payload {
     /// Always [`PACKET_FORMAT`].
@@ -108,10 +110,14 @@ pub struct Payload {
     pub period: String,
     /// The template answered.
     pub template: TemplateRef,
-    /// The responses, as [`Responses`] writes them.
-    pub responses: Value,
-    /// The score sheet, exactly as [`crate::score`] computes it.
-    pub score: Value,
+    /// The responses, as [`Responses`] writes them: required, and read
+    /// with [`Packet::responses`] (kept as JSON, not copied here).
+    #[serde(skip_serializing)]
+    responses: IgnoredAny,
+    /// The score sheet, exactly as [`crate::score`] computes it: required,
+    /// and read with [`Packet::score`].
+    #[serde(skip_serializing)]
+    score: IgnoredAny,
     /// Who signs.
     pub signers: Vec<Signer>,
     /// The program that made the packet, e.g. `qingdan-cli 0.0.0`.
@@ -326,6 +332,8 @@ pub enum PacketError {
 pub struct Verified {
     /// The payload.
     pub payload: Payload,
+    /// The headline figures of its score sheet.
+    pub summary: ScoreSummary,
     /// True when the template was at hand and the score was recomputed.
     pub rescored: bool,
 }
@@ -344,8 +352,9 @@ impl Packet {
 
     /// Checks a packet already read as JSON.
     pub fn from_value(value: Value) -> Result<Packet, PacketError> {
-        let envelope: Envelope = from_value_at(value, &[])?;
-        if let Some(at) = find_float(&envelope.payload, &mut vec![Segment::Key("payload".into())]) {
+        let envelope: Envelope = deserialize_at(value, &[])?;
+        let payload_path = [Segment::Key("payload".into())];
+        if let Some(at) = find_float(&envelope.payload, &mut payload_path.to_vec()) {
             return Err(PacketError::Float(at));
         }
         if let Some(format) = envelope.payload.get("format").and_then(Value::as_str)
@@ -353,11 +362,7 @@ impl Packet {
         {
             return Err(PacketError::UnknownFormat(format.to_owned()));
         }
-        let payload: Payload =
-            from_value_at(envelope.payload.clone(), &[Segment::Key("payload".into())])?;
-        if payload.format != PACKET_FORMAT {
-            return Err(PacketError::UnknownFormat(payload.format));
-        }
+        let payload: Payload = deserialize_at(&envelope.payload, &payload_path)?;
         check_fields(&payload)?;
         let canonical = canonical::to_bytes(&envelope.payload);
         Ok(Packet {
@@ -409,7 +414,7 @@ impl Packet {
         let signers = self.signer_keys()?;
         let mut signed = vec![false; signers.len()];
         for (index, entry) in self.envelope.signatures.iter().enumerate() {
-            let key = keys::decode_public_key(&entry.public_key).map_err(|problem| {
+            let key = keys::decode_public_key_bytes(&entry.public_key).map_err(|problem| {
                 PacketError::SignatureEncoding {
                     index,
                     field: "public_key",
@@ -423,7 +428,7 @@ impl Packet {
                     problem,
                 }
             })?;
-            let Some(who) = signers.iter().position(|k| *k == key) else {
+            let Some(who) = signers.iter().position(|k| k.as_bytes() == &key) else {
                 return Err(PacketError::UnlistedSignature {
                     index,
                     key: entry.public_key.clone(),
@@ -437,7 +442,8 @@ impl Packet {
                     name: signer.name.clone(),
                 });
             }
-            key.verify_strict(&self.canonical, &signature)
+            signers[who]
+                .verify_strict(&self.canonical, &signature)
                 .map_err(|_| PacketError::BadSignature {
                     role: signer.role.clone(),
                     name: signer.name.clone(),
@@ -457,6 +463,7 @@ impl Packet {
         }
         Ok(Verified {
             payload: self.payload.clone(),
+            summary: self.score_summary(),
             rescored: template.is_some(),
         })
     }
@@ -555,11 +562,11 @@ impl Packet {
                 actual: template.sha256().to_owned(),
             });
         }
-        let responses = Responses::from_value(template, &self.payload.responses)
-            .map_err(PacketError::Responses)?;
+        let responses =
+            Responses::from_value(template, self.responses()).map_err(PacketError::Responses)?;
         let recomputed = serde_json::to_value(score(template, &responses)).unwrap_or_default();
         if let Some((at, packet, recomputed)) =
-            first_difference(&self.payload.score, &recomputed, String::new())
+            first_difference(self.score(), &recomputed, String::new())
         {
             return Err(PacketError::ScoreMismatch {
                 at,
@@ -599,26 +606,37 @@ pub fn new_packet(
             version: template.version(),
             sha256: template.sha256().to_owned(),
         },
-        responses: serde_json::to_value(responses).unwrap_or_default(),
-        score: serde_json::to_value(&sheet).unwrap_or_default(),
+        responses: IgnoredAny,
+        score: IgnoredAny,
         signers: meta.signers,
         generator: meta.generator,
         refers_to: meta.refers_to,
         note: None,
     };
-    let value = serde_json::json!({
-        "payload": serde_json::to_value(&payload).unwrap_or_default(),
-        "signatures": [],
-    });
+    let mut fields = serde_json::to_value(&payload).unwrap_or_default();
+    if let Value::Object(map) = &mut fields {
+        map.insert(
+            "responses".into(),
+            serde_json::to_value(responses).unwrap_or_default(),
+        );
+        map.insert(
+            "score".into(),
+            serde_json::to_value(&sheet).unwrap_or_default(),
+        );
+    }
+    let value = serde_json::json!({ "payload": fields, "signatures": [] });
     let packet = Packet::from_value(value)?;
     packet.check_roles(Some(template))?;
     Ok(packet)
 }
 
-fn from_value_at<T: serde::de::DeserializeOwned>(
-    value: Value,
-    prefix: &[Segment],
-) -> Result<T, PacketError> {
+/// Deserializes `value` (a `Value` or a `&Value`), naming the JSON path of
+/// a problem below `prefix`.
+fn deserialize_at<'de, T, D>(value: D, prefix: &[Segment]) -> Result<T, PacketError>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de, Error = serde_json::Error>,
+{
     serde_path_to_error::deserialize(value).map_err(|e| {
         let mut path = prefix.to_vec();
         path.extend(e.path().iter().filter_map(|s| match s {
@@ -768,18 +786,28 @@ fn first_difference(left: &Value, right: &Value, at: String) -> Option<(String, 
     }
 }
 
-impl Payload {
+impl Packet {
+    /// The payload's responses, as JSON.
+    pub fn responses(&self) -> &Value {
+        &self.envelope.payload["responses"]
+    }
+
+    /// The payload's score sheet, as JSON.
+    pub fn score(&self) -> &Value {
+        &self.envelope.payload["score"]
+    }
+
     /// The score sheet's total, percentage, grade label and completeness, as
     /// written in the payload (for summaries).
     pub fn score_summary(&self) -> ScoreSummary {
         let get = |k: &str| {
-            self.score
+            self.score()
                 .get(k)
                 .and_then(Value::as_str)
                 .unwrap_or("—")
                 .to_owned()
         };
-        let completeness = self.score.get("completeness");
+        let completeness = self.score().get("completeness");
         let count = |k: &str| {
             completeness
                 .and_then(|c| c.get(k))
@@ -801,7 +829,7 @@ impl Payload {
             max: get("max"),
             percentage: get("percentage"),
             grade: self
-                .score
+                .score()
                 .get("grade")
                 .and_then(|g| g.get("label"))
                 .and_then(|l| l.get("zh"))
@@ -812,7 +840,7 @@ impl Payload {
             answered: count("answered"),
             missing,
             vetoes: self
-                .score
+                .score()
                 .get("vetoes")
                 .and_then(Value::as_array)
                 .map_or(0, Vec::len),

@@ -1,5 +1,7 @@
 //! Integration tests of qingdan-core: data-driven cases under `tests/data/`
-//! at the repository root, the bundled templates, and properties.
+//! at the repository root, the bundled templates, and properties. Native
+//! only: they read files (the browser tests are in `tests/browser.rs`).
+#![cfg(not(target_arch = "wasm32"))]
 
 mod bundled;
 mod cases;

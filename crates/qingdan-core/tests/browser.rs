@@ -1,0 +1,150 @@
+//! qingdan-core in a real browser (headless Chromium, through
+//! `wasm-pack test --headless --chrome`, run by `cargo xtask test`): the
+//! browser parses, scores, signs and verifies exactly as the server does.
+#![cfg(target_arch = "wasm32")]
+
+use qingdan_core::keys::{self, SigningKey};
+use qingdan_core::packet::{self, Packet, PacketKind, PacketMeta, Signer, Unit};
+use qingdan_core::{Responses, Template, bundled, score};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const TEMPLATE: &str = include_str!("../../../tests/data/packets/inputs/template.json");
+const RESPONSES: &str = include_str!("../../../tests/data/examples/jiandu-zeren-2026.json");
+/// Signed natively by `qingdan sign` (one key from openssl).
+const SIGNED_NATIVELY: &[u8] = include_bytes!("../../../tests/data/packets/valid.json");
+const TAMPERED: &[u8] = include_bytes!("../../../tests/data/packets/tampered-payload.json");
+
+fn signer(role: &str, name: &str, key: &SigningKey) -> Signer {
+    Signer {
+        role: role.into(),
+        name: name.into(),
+        public_key: keys::encode_public_key(&key.verifying_key()),
+    }
+}
+
+fn signed_in_browser() -> (Template, Packet) {
+    let template = Template::parse(TEMPLATE).unwrap();
+    let responses = Responses::parse(&template, RESPONSES).unwrap();
+    let (principal, supervisory) = (
+        SigningKey::from_bytes(&[7; 32]),
+        SigningKey::from_bytes(&[8; 32]),
+    );
+    let meta = PacketMeta {
+        id: "0b4e8a52-1c9d-4f6e-8a3b-2d5c7e9f1a4b".into(),
+        kind: PacketKind::SelfAssessment,
+        created_at: "2026-11-23T09:00:00Z".into(),
+        unit: Unit {
+            code: "510824-101".into(),
+            name: "某某镇党委".into(),
+        },
+        period: "2026".into(),
+        signers: vec![
+            signer("principal", "张三", &principal),
+            signer("supervisory", "李四", &supervisory),
+        ],
+        generator: Some("browser test".into()),
+        refers_to: None,
+    };
+    let mut packet = packet::new_packet(&template, &responses, meta).unwrap();
+    packet.sign(&principal).unwrap();
+    packet.sign(&supervisory).unwrap();
+    (template, packet)
+}
+
+#[wasm_bindgen_test]
+fn the_browser_signs_a_packet_that_verifies() {
+    let (template, packet) = signed_in_browser();
+    let verified = packet.verify(Some(&template)).unwrap();
+    assert_eq!(verified.summary.total, "83.00");
+    // Through the file form and back, as a download and an upload would go.
+    let reread = Packet::parse(packet::to_file_text(&packet).as_bytes()).unwrap();
+    reread.verify(Some(&template)).unwrap();
+}
+
+#[wasm_bindgen_test]
+fn the_browser_verifies_a_packet_signed_natively_and_refuses_a_tampered_one() {
+    let template = Template::parse(TEMPLATE).unwrap();
+    Packet::parse(SIGNED_NATIVELY)
+        .unwrap()
+        .verify(Some(&template))
+        .unwrap();
+    let err = Packet::parse(TAMPERED)
+        .unwrap()
+        .verify(Some(&template))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the signature of principal 张三 does not verify"),
+        "{err}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_browser_scores_every_bundled_list_like_the_server() {
+    for b in bundled::ALL {
+        let template = Template::parse(b.json).unwrap();
+        let sheet = score(&template, &Responses::new());
+        assert_eq!(sheet.max.to_string(), "100.00", "{}", b.id);
+    }
+    let template = Template::parse(TEMPLATE).unwrap();
+    let sheet = score(&template, &Responses::parse(&template, RESPONSES).unwrap());
+    assert_eq!(
+        (
+            sheet.total.to_string(),
+            sheet.percentage.unwrap().to_string()
+        ),
+        ("83.00".into(), "90.22".into())
+    );
+}
+
+#[cfg(qingdan_browser_bench)]
+#[path = "../benches/fixtures/mod.rs"]
+mod fixtures;
+
+/// Packets per second for parse + canonicalize + verify (two signatures) of
+/// a 94-item packet in the browser, the same work as the native `packets`
+/// benchmark; built only by `cargo xtask bench` (`--cfg qingdan_browser_bench`).
+#[cfg(qingdan_browser_bench)]
+#[wasm_bindgen_test]
+fn bench_parse_canonicalize_and_verify() {
+    let (template, responses) = fixtures::generated();
+    let (a, b) = (
+        SigningKey::from_bytes(&[1; 32]),
+        SigningKey::from_bytes(&[2; 32]),
+    );
+    let meta = PacketMeta {
+        id: "3f1c2b7e-5a4d-4c3b-9e2f-1a2b3c4d5e6f".into(),
+        kind: PacketKind::SelfAssessment,
+        created_at: "2026-11-23T08:30:00Z".into(),
+        unit: Unit {
+            code: "510824-101".into(),
+            name: "某某镇党委".into(),
+        },
+        period: "2026".into(),
+        signers: vec![
+            signer("principal", "张三", &a),
+            signer("supervisory", "李四", &b),
+        ],
+        generator: None,
+        refers_to: None,
+    };
+    let mut packet = packet::new_packet(&template, &responses, meta).unwrap();
+    packet.sign(&a).unwrap();
+    packet.sign(&b).unwrap();
+    let bytes = packet::to_file_text(&packet).into_bytes();
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    let rounds = 200;
+    let start = performance.now();
+    for _ in 0..rounds {
+        Packet::parse(&bytes).unwrap().verify(None).unwrap();
+    }
+    let ms = performance.now() - start;
+    wasm_bindgen_test::console_log!(
+        "BENCH browser: parse + canonicalize + verify one 94-item packet ({} bytes, 2 signatures): {:.1} µs each, {:.0} packets/s",
+        bytes.len(),
+        ms * 1000.0 / f64::from(rounds),
+        f64::from(rounds) / (ms / 1000.0)
+    );
+}
