@@ -8,8 +8,8 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use qingdan_core::Packet;
-use qingdan_core::keys::{self, SigningKey};
-use qingdan_core::packet::{self, PacketKind, PacketMeta, Signer, Unit};
+use qingdan_core::keys::SigningKey;
+use qingdan_core::packet;
 
 mod fixtures;
 
@@ -19,28 +19,12 @@ fn signed() -> (qingdan_core::Template, Vec<u8>) {
         SigningKey::from_bytes(&[1; 32]),
         SigningKey::from_bytes(&[2; 32]),
     ];
-    let signer = |role: &str, key: &SigningKey| Signer {
-        role: role.into(),
-        name: "张三".into(),
-        public_key: keys::encode_public_key(&key.verifying_key()),
-    };
-    let meta = PacketMeta {
-        id: "3f1c2b7e-5a4d-4c3b-9e2f-1a2b3c4d5e6f".into(),
-        kind: PacketKind::SelfAssessment,
-        created_at: "2026-11-23T08:30:00Z".into(),
-        unit: Unit {
-            code: "510824-101".into(),
-            name: "某某镇党委".into(),
-        },
-        period: "2026".into(),
-        signers: vec![
-            signer("principal", &keys[0]),
-            signer("supervisory", &keys[1]),
-        ],
-        generator: None,
-        refers_to: None,
-    };
-    let mut packet = packet::new_packet(&template, &responses, meta).expect("a valid packet");
+    let signers = vec![
+        fixtures::signer("principal", "张三", &keys[0]),
+        fixtures::signer("supervisory", "李四", &keys[1]),
+    ];
+    let mut packet =
+        packet::new_packet(&template, &responses, fixtures::meta(signers)).expect("a valid packet");
     for key in &keys {
         packet.sign(key).expect("a listed key");
     }

@@ -3,8 +3,8 @@
 //! browser parses, scores, signs and verifies exactly as the server does.
 #![cfg(target_arch = "wasm32")]
 
-use qingdan_core::keys::{self, SigningKey};
-use qingdan_core::packet::{self, Packet, PacketKind, PacketMeta, Signer, Unit};
+use qingdan_core::keys::SigningKey;
+use qingdan_core::packet::{self, Packet};
 use qingdan_core::{Responses, Template, bundled, score};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -16,13 +16,8 @@ const RESPONSES: &str = include_str!("../../../tests/data/examples/jiandu-zeren-
 const SIGNED_NATIVELY: &[u8] = include_bytes!("../../../tests/data/packets/valid.json");
 const TAMPERED: &[u8] = include_bytes!("../../../tests/data/packets/tampered-payload.json");
 
-fn signer(role: &str, name: &str, key: &SigningKey) -> Signer {
-    Signer {
-        role: role.into(),
-        name: name.into(),
-        public_key: keys::encode_public_key(&key.verifying_key()),
-    }
-}
+#[path = "../benches/fixtures/mod.rs"]
+mod fixtures;
 
 fn signed_in_browser() -> (Template, Packet) {
     let template = Template::parse(TEMPLATE).unwrap();
@@ -31,23 +26,11 @@ fn signed_in_browser() -> (Template, Packet) {
         SigningKey::from_bytes(&[7; 32]),
         SigningKey::from_bytes(&[8; 32]),
     );
-    let meta = PacketMeta {
-        id: "0b4e8a52-1c9d-4f6e-8a3b-2d5c7e9f1a4b".into(),
-        kind: PacketKind::SelfAssessment,
-        created_at: "2026-11-23T09:00:00Z".into(),
-        unit: Unit {
-            code: "510824-101".into(),
-            name: "某某镇党委".into(),
-        },
-        period: "2026".into(),
-        signers: vec![
-            signer("principal", "张三", &principal),
-            signer("supervisory", "李四", &supervisory),
-        ],
-        generator: Some("browser test".into()),
-        refers_to: None,
-    };
-    let mut packet = packet::new_packet(&template, &responses, meta).unwrap();
+    let signers = vec![
+        fixtures::signer("principal", "张三", &principal),
+        fixtures::signer("supervisory", "李四", &supervisory),
+    ];
+    let mut packet = packet::new_packet(&template, &responses, fixtures::meta(signers)).unwrap();
     packet.sign(&principal).unwrap();
     packet.sign(&supervisory).unwrap();
     (template, packet)
@@ -99,10 +82,6 @@ fn the_browser_scores_every_bundled_list_like_the_server() {
     );
 }
 
-#[cfg(qingdan_browser_bench)]
-#[path = "../benches/fixtures/mod.rs"]
-mod fixtures;
-
 /// Packets per second for parse + canonicalize + verify (two signatures) of
 /// a 94-item packet in the browser, the same work as the native `packets`
 /// benchmark; built only by `cargo xtask bench` (`--cfg qingdan_browser_bench`).
@@ -114,23 +93,11 @@ fn bench_parse_canonicalize_and_verify() {
         SigningKey::from_bytes(&[1; 32]),
         SigningKey::from_bytes(&[2; 32]),
     );
-    let meta = PacketMeta {
-        id: "3f1c2b7e-5a4d-4c3b-9e2f-1a2b3c4d5e6f".into(),
-        kind: PacketKind::SelfAssessment,
-        created_at: "2026-11-23T08:30:00Z".into(),
-        unit: Unit {
-            code: "510824-101".into(),
-            name: "某某镇党委".into(),
-        },
-        period: "2026".into(),
-        signers: vec![
-            signer("principal", "张三", &a),
-            signer("supervisory", "李四", &b),
-        ],
-        generator: None,
-        refers_to: None,
-    };
-    let mut packet = packet::new_packet(&template, &responses, meta).unwrap();
+    let signers = vec![
+        fixtures::signer("principal", "张三", &a),
+        fixtures::signer("supervisory", "李四", &b),
+    ];
+    let mut packet = packet::new_packet(&template, &responses, fixtures::meta(signers)).unwrap();
     packet.sign(&a).unwrap();
     packet.sign(&b).unwrap();
     let bytes = packet::to_file_text(&packet).into_bytes();

@@ -5,6 +5,8 @@
 
 mod bundled;
 mod cases;
+#[path = "../../benches/fixtures/mod.rs"]
+mod fixtures;
 mod packets;
 mod properties;
 mod vectors;

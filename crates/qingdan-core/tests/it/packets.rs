@@ -5,11 +5,11 @@ use std::collections::BTreeSet;
 
 use expect_test::expect_file;
 use proptest::prelude::*;
-use qingdan_core::keys::{self, SigningKey};
-use qingdan_core::packet::{self, Packet, PacketKind, PacketMeta, Signer, Unit};
+use qingdan_core::keys::SigningKey;
+use qingdan_core::packet::{self, Packet};
 use qingdan_core::{Responses, Template};
 
-use crate::{data_dir, read, sorted_entries};
+use crate::{data_dir, fixtures, read, sorted_entries};
 
 fn template() -> Template {
     Template::parse(&read(&data_dir().join("packets/inputs/template.json"))).unwrap()
@@ -72,14 +72,6 @@ fn test_key(n: u8) -> SigningKey {
     SigningKey::from_bytes(&[n; 32])
 }
 
-fn signer(role: &str, name: &str, key: &SigningKey) -> Signer {
-    Signer {
-        role: role.into(),
-        name: name.into(),
-        public_key: keys::encode_public_key(&key.verifying_key()),
-    }
-}
-
 fn signed_packet() -> (Template, Packet) {
     let template = template();
     let responses = Responses::parse(
@@ -88,23 +80,11 @@ fn signed_packet() -> (Template, Packet) {
     )
     .unwrap();
     let (a, b) = (test_key(1), test_key(2));
-    let meta = PacketMeta {
-        id: "3f1c2b7e-5a4d-4c3b-9e2f-1a2b3c4d5e6f".into(),
-        kind: PacketKind::SelfAssessment,
-        created_at: "2026-11-23T08:30:00Z".into(),
-        unit: Unit {
-            code: "510824-101".into(),
-            name: "某某镇党委".into(),
-        },
-        period: "2026".into(),
-        signers: vec![
-            signer("principal", "张三", &a),
-            signer("supervisory", "李四", &b),
-        ],
-        generator: None,
-        refers_to: None,
-    };
-    let mut packet = packet::new_packet(&template, &responses, meta).unwrap();
+    let signers = vec![
+        fixtures::signer("principal", "张三", &a),
+        fixtures::signer("supervisory", "李四", &b),
+    ];
+    let mut packet = packet::new_packet(&template, &responses, fixtures::meta(signers)).unwrap();
     assert!(matches!(
         packet.verify(Some(&template)),
         Err(qingdan_core::PacketError::MissingSignature { .. })
