@@ -203,6 +203,21 @@ fn test() -> Result<()> {
         ]),
     )?;
     step(
+        "clippy on the browser tests (wasm32, warnings denied)",
+        cargo([
+            "clippy",
+            "-p",
+            "qingdan-core",
+            "--tests",
+            "--locked",
+            "--target",
+            WASM_TARGET,
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    step(
         "every workspace test",
         cargo(["test", "--workspace", "--locked"]),
     )?;
