@@ -55,6 +55,31 @@ fn packets(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    // Where the time goes: the canonical bytes alone, and one strict
+    // signature check (a packet has one per signer).
+    let packet = Packet::parse(&bytes).unwrap();
+    let payload = packet.to_value()["payload"].clone();
+    c.bench_function(
+        "canonicalize the 94-item payload (JSON value to RFC 8785 bytes)",
+        |b| b.iter(|| qingdan_core::canonical::to_bytes(black_box(&payload))),
+    );
+    let key = SigningKey::from_bytes(&[1; 32]);
+    let signature = {
+        use qingdan_core::keys::Signer as _;
+        key.sign(packet.signed_bytes())
+    };
+    let public = key.verifying_key();
+    c.bench_function(
+        "verify_strict one Ed25519 signature over the payload",
+        |b| {
+            b.iter(|| {
+                public
+                    .verify_strict(black_box(packet.signed_bytes()), &signature)
+                    .unwrap()
+            })
+        },
+    );
 }
 
 criterion_group!(benches, packets);
