@@ -299,38 +299,39 @@ fn run() -> Result<()> {
         cargo(["build", "--locked", "-p", "qingdan-cli"]),
     )?;
     let qingdan = target_dir().join("debug/qingdan");
-    let templates = root().join("crates/qingdan-core/templates");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&templates)
-        .with_context(|| format!("cannot read {}", templates.display()))?
+    let run_qingdan = |title: &str, args: &[&str]| {
+        let mut cmd = Command::new(&qingdan);
+        cmd.current_dir(root()).args(args);
+        step(title, cmd)
+    };
+    let mut files: Vec<String> = std::fs::read_dir(root().join("crates/qingdan-core/templates"))
+        .context("cannot read the bundled templates")?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| p.display().to_string())
         .collect();
     files.sort();
-    let mut check = Command::new(&qingdan);
-    check.args(["template", "check"]).args(&files);
-    step("check the bundled checklists", check)?;
-
-    let mut score = Command::new(&qingdan);
-    score
-        .current_dir(root())
-        .args([
+    let mut check = vec!["template", "check"];
+    check.extend(files.iter().map(String::as_str));
+    run_qingdan("check the bundled checklists", &check)?;
+    run_qingdan(
+        "score an example self-assessment",
+        &[
             "score",
             "--template",
             "crates/qingdan-core/templates/jiandu-zeren.json",
-        ])
-        .arg("tests/data/examples/jiandu-zeren-2026.json");
-    step("score an example self-assessment", score)?;
-
-    let mut verify = Command::new(&qingdan);
-    verify
-        .current_dir(root())
-        .args([
+            "tests/data/examples/jiandu-zeren-2026.json",
+        ],
+    )?;
+    run_qingdan(
+        "verify an example signed packet",
+        &[
             "verify",
             "--template",
             "tests/data/packets/inputs/template.json",
-        ])
-        .arg("tests/data/packets/valid.json");
-    step("verify an example signed packet", verify)?;
+            "tests/data/packets/valid.json",
+        ],
+    )?;
 
     println!(
         "\nThe browser app and the central intake (http://127.0.0.1:8080) are not built yet;\n\
