@@ -245,10 +245,7 @@ fn test() -> Result<()> {
 /// Canonical bytes against an independent RFC 8785 implementation (the
 /// openssl checks are in the CLI tests, which have run by now).
 fn interop() -> Result<()> {
-    step(
-        "build the qingdan CLI",
-        cargo(["build", "--locked", "-p", "qingdan-cli"]),
-    )?;
+    let qingdan = build_cli()?;
     let venv = target_dir().join("interop-venv");
     let python = venv.join("bin/python");
     let has_rfc8785 = Command::new(&python)
@@ -286,19 +283,24 @@ fn interop() -> Result<()> {
     compare
         .current_dir(root())
         .arg("tests/interop/jcs_compare.py")
-        .arg(target_dir().join("debug/qingdan"));
+        .arg(&qingdan);
     step(
         "canonical JSON equals an independent RFC 8785 implementation's",
         compare,
     )
 }
 
-fn run() -> Result<()> {
+/// Builds the `qingdan` binary and returns its path.
+fn build_cli() -> Result<PathBuf> {
     step(
         "build the qingdan CLI",
         cargo(["build", "--locked", "-p", "qingdan-cli"]),
     )?;
-    let qingdan = target_dir().join("debug/qingdan");
+    Ok(target_dir().join("debug/qingdan"))
+}
+
+fn run() -> Result<()> {
+    let qingdan = build_cli()?;
     let run_qingdan = |title: &str, args: &[&str]| {
         let mut cmd = Command::new(&qingdan);
         cmd.current_dir(root()).args(args);

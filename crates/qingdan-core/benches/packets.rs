@@ -15,19 +15,7 @@ mod fixtures;
 
 fn signed() -> (qingdan_core::Template, Vec<u8>) {
     let (template, responses) = fixtures::generated();
-    let keys = [
-        SigningKey::from_bytes(&[1; 32]),
-        SigningKey::from_bytes(&[2; 32]),
-    ];
-    let signers = vec![
-        fixtures::signer("principal", "张三", &keys[0]),
-        fixtures::signer("supervisory", "李四", &keys[1]),
-    ];
-    let mut packet =
-        packet::new_packet(&template, &responses, fixtures::meta(signers)).expect("a valid packet");
-    for key in &keys {
-        packet.sign(key).expect("a listed key");
-    }
+    let packet = fixtures::signed(&template, &responses, [1, 2]);
     (template, packet::to_file_text(&packet).into_bytes())
 }
 

@@ -3,7 +3,6 @@
 //! browser parses, scores, signs and verifies exactly as the server does.
 #![cfg(target_arch = "wasm32")]
 
-use qingdan_core::keys::SigningKey;
 use qingdan_core::packet::{self, Packet};
 use qingdan_core::{Responses, Template, bundled, score};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -22,17 +21,7 @@ mod fixtures;
 fn signed_in_browser() -> (Template, Packet) {
     let template = Template::parse(TEMPLATE).unwrap();
     let responses = Responses::parse(&template, RESPONSES).unwrap();
-    let (principal, supervisory) = (
-        SigningKey::from_bytes(&[7; 32]),
-        SigningKey::from_bytes(&[8; 32]),
-    );
-    let signers = vec![
-        fixtures::signer("principal", "张三", &principal),
-        fixtures::signer("supervisory", "李四", &supervisory),
-    ];
-    let mut packet = packet::new_packet(&template, &responses, fixtures::meta(signers)).unwrap();
-    packet.sign(&principal).unwrap();
-    packet.sign(&supervisory).unwrap();
+    let packet = fixtures::signed(&template, &responses, [7, 8]);
     (template, packet)
 }
 
@@ -89,17 +78,7 @@ fn the_browser_scores_every_bundled_list_like_the_server() {
 #[wasm_bindgen_test]
 fn bench_parse_canonicalize_and_verify() {
     let (template, responses) = fixtures::generated();
-    let (a, b) = (
-        SigningKey::from_bytes(&[1; 32]),
-        SigningKey::from_bytes(&[2; 32]),
-    );
-    let signers = vec![
-        fixtures::signer("principal", "张三", &a),
-        fixtures::signer("supervisory", "李四", &b),
-    ];
-    let mut packet = packet::new_packet(&template, &responses, fixtures::meta(signers)).unwrap();
-    packet.sign(&a).unwrap();
-    packet.sign(&b).unwrap();
+    let packet = fixtures::signed(&template, &responses, [1, 2]);
     let bytes = packet::to_file_text(&packet).into_bytes();
     let performance = web_sys::window().unwrap().performance().unwrap();
     let rounds = 200;
