@@ -2,29 +2,37 @@
 //!
 //! - `cargo xtask test`: format check, clippy (warnings denied), every
 //!   workspace test, a wasm32 build of qingdan-core, its tests in headless
-//!   Chromium, and the interop check against an independent RFC 8785
-//!   implementation.
+//!   Chromium, the interop check against an independent RFC 8785
+//!   implementation, and the app's end-to-end tests in headless Chromium.
 //! - `cargo xtask run`: build the CLI, check the bundled lists, score and
-//!   sign an example.
+//!   sign an example, build the browser app.
 //! - `cargo xtask bench`: the scoring and packet benchmarks, natively and in
-//!   the browser, with their figures.
+//!   the browser, and the app's size, start-up and autosave figures.
+//! - `cargo xtask build-web`: build the browser app into `web/dist/`.
+//! - `cargo xtask screenshot`: `docs/fill-tablet.png`, the fill screen on a
+//!   tablet.
 //!
 //! Each step installs what it needs when it is missing and skips what is
 //! there: the rustfmt and clippy components and the wasm32 target (rustup);
 //! wasm-bindgen-cli and wasm-pack at pinned versions (cargo install);
-//! Chromium, ChromeDriver and openssl (Debian packages); rfc8785 (PyPI, in a
-//! virtual environment under `target/`).
+//! Chromium, ChromeDriver, openssl, Node.js and a CJK font (Debian packages);
+//! rfc8785 (PyPI, in a virtual environment under `target/`); playwright-core
+//! (npm, from `tests/e2e/package-lock.json`).
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
+use sha2::{Digest as _, Sha256};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Must equal the `wasm-bindgen` pinned in the root Cargo.toml.
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const WASM_PACK_VERSION: &str = "0.15.1";
 const RFC8785_VERSION: &str = "0.1.4";
+/// The end-to-end tests and browser benchmarks (Node.js, playwright-core).
+const E2E_DIR: &str = "tests/e2e";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,8 +40,10 @@ fn main() {
         Some("test") => test(),
         Some("run") => run(),
         Some("bench") => bench(),
+        Some("build-web") => build_web(),
+        Some("screenshot") => screenshot(),
         _ => {
-            eprintln!("usage: cargo xtask <test | run | bench>");
+            eprintln!("usage: cargo xtask <test | run | bench | build-web | screenshot>");
             std::process::exit(2);
         }
     };
@@ -153,6 +163,13 @@ fn ensure_browser_tools() -> Result<()> {
         ("chromium", "/usr/bin/chromium"),
         ("chromium-driver", "/usr/bin/chromedriver"),
     ])?;
+    ensure_wasm_tools()
+}
+
+/// The wasm32 target (rustup), wasm-bindgen-cli and wasm-pack (crates.io,
+/// pinned).
+fn ensure_wasm_tools() -> Result<()> {
+    ensure_rustup("target", WASM_TARGET)?;
     ensure_cargo_install(
         "wasm-bindgen-cli",
         "wasm-bindgen",
@@ -164,7 +181,7 @@ fn ensure_browser_tools() -> Result<()> {
 
 /// `wasm-pack test` of qingdan-core's browser tests in headless Chromium;
 /// with `rustflags`, a release build (for the browser benchmark).
-fn browser_tests(rustflags: Option<&str>) -> Command {
+fn browser_tests(krate: &str, rustflags: Option<&str>) -> Command {
     let mut cmd = Command::new("wasm-pack");
     cmd.current_dir(root())
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -172,13 +189,7 @@ fn browser_tests(rustflags: Option<&str>) -> Command {
     if let Some(flags) = rustflags {
         cmd.arg("--release").env("RUSTFLAGS", flags);
     }
-    cmd.args([
-        "crates/qingdan-core",
-        "--test",
-        "browser",
-        "--",
-        "--nocapture",
-    ]);
+    cmd.args([krate, "--test", "browser", "--", "--nocapture"]);
     cmd
 }
 
@@ -203,11 +214,13 @@ fn test() -> Result<()> {
         ]),
     )?;
     step(
-        "clippy on the browser tests (wasm32, warnings denied)",
+        "clippy on the browser code and tests (wasm32, warnings denied)",
         cargo([
             "clippy",
             "-p",
             "qingdan-core",
+            "-p",
+            "qingdan-app",
             "--tests",
             "--locked",
             "--target",
@@ -234,9 +247,26 @@ fn test() -> Result<()> {
     )?;
 
     ensure_browser_tools()?;
-    step("qingdan-core in headless Chromium", browser_tests(None))?;
+    step(
+        "qingdan-core in headless Chromium",
+        browser_tests("crates/qingdan-core", None),
+    )?;
+    step(
+        "the app's storage and key vault in headless Chromium",
+        browser_tests("crates/qingdan-app", None),
+    )?;
 
-    interop()?;
+    let qingdan = build_cli()?;
+    interop(&qingdan)?;
+
+    build_web()?;
+    ensure_e2e_packages()?;
+    let mut e2e = Command::new("node");
+    e2e.current_dir(root())
+        .env("QINGDAN_DIST", dist_dir())
+        .env("QINGDAN_CLI", &qingdan)
+        .args(["--test", "--test-reporter=spec", &format!("{E2E_DIR}/")]);
+    step("the app end to end in headless Chromium", e2e)?;
 
     println!("\nAll checks passed.");
     Ok(())
@@ -244,8 +274,7 @@ fn test() -> Result<()> {
 
 /// Canonical bytes against an independent RFC 8785 implementation (the
 /// openssl checks are in the CLI tests, which have run by now).
-fn interop() -> Result<()> {
-    let qingdan = build_cli()?;
+fn interop(qingdan: &Path) -> Result<()> {
     let venv = target_dir().join("interop-venv");
     let python = venv.join("bin/python");
     let has_rfc8785 = Command::new(&python)
@@ -283,7 +312,7 @@ fn interop() -> Result<()> {
     compare
         .current_dir(root())
         .arg("tests/interop/jcs_compare.py")
-        .arg(&qingdan);
+        .arg(qingdan);
     step(
         "canonical JSON equals an independent RFC 8785 implementation's",
         compare,
@@ -335,9 +364,12 @@ fn run() -> Result<()> {
         ],
     )?;
 
+    build_web()?;
     println!(
-        "\nThe browser app and the central intake (http://127.0.0.1:8080) are not built yet;\n\
-         until then the `qingdan` command is the way in: {} --help",
+        "\nThe browser app is in {}; serve it over http, for example with\n    \
+         python3 -m http.server --bind 127.0.0.1 --directory web/dist 8000\n\
+         The command line: {} --help",
+        dist_dir().display(),
         qingdan.display()
     );
     Ok(())
@@ -368,7 +400,223 @@ fn bench() -> Result<()> {
     )?;
     ensure_browser_tools()?;
     step(
-        "packets in headless Chromium (the BENCH line)",
-        browser_tests(Some("--cfg qingdan_browser_bench")),
+        "packets and scoring in headless Chromium (the BENCH lines; target: score a 94-item list in <= 100 µs)",
+        browser_tests("crates/qingdan-core", Some("--cfg qingdan_browser_bench")),
+    )?;
+    build_web()?;
+    ensure_e2e_packages()?;
+    step(
+        "the app in headless Chromium (targets: shell <= 250 KB gzip; start <= 1.5 s cold, \
+         <= 0.5 s from the service worker, at 4x CPU throttling; autosave p95 <= 50 ms)",
+        e2e_script("bench.mjs", &[]),
+    )
+}
+
+fn dist_dir() -> PathBuf {
+    root().join("web/dist")
+}
+
+/// `cargo xtask build-web`: the app built by wasm-pack (profile
+/// `wasm-release`) and assembled with `web/static/` into a fresh `web/dist/`,
+/// whose service worker caches exactly this build.
+///
+/// No wasm-opt: on this app, after `opt-level = "z"` and `strip`, binaryen's
+/// `-Oz` makes the wasm smaller but its gzip larger, and takes half a minute.
+fn build_web() -> Result<()> {
+    println!("\n==> check the web build tools");
+    ensure_wasm_tools()?;
+
+    // Outside crates/, so that the build writes nothing into the sources.
+    let pkg = target_dir().join("qingdan-app-pkg");
+    let mut pack = Command::new("wasm-pack");
+    pack.current_dir(root())
+        .args([
+            "build",
+            "crates/qingdan-app",
+            // The root Cargo.toml's small-rather-than-fast release profile.
+            "--profile",
+            "wasm-release",
+            "--target",
+            "web",
+            "--mode",
+            "no-install",
+            "--no-typescript",
+            "--no-pack",
+            "--no-opt",
+            "--out-dir",
+        ])
+        .arg(&pkg);
+    step("build the app (wasm-pack, profile wasm-release)", pack)?;
+
+    let js = read(&pkg.join("qingdan_app.js"))?;
+    let wasm = read(&pkg.join("qingdan_app_bg.wasm"))?;
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(root().join("web/static")).context("cannot read web/static")? {
+        let path = entry?.path();
+        if path.is_file() {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            files.push((name, read(&path)?));
+        }
+    }
+    println!("\n==> sizes (KiB = 1024 bytes; gzip -9)");
+    println!("    wasm:       {}", sizes(&wasm)?);
+    println!("    js:         {}", sizes(&js)?);
+    println!(
+        "    app shell:  {:.1} KiB gzip (wasm + js)",
+        kib(gzip_len(&wasm)? + gzip_len(&js)?)
+    );
+    files.push(("qingdan_app.js".into(), js));
+    files.push(("qingdan_app_bg.wasm".into(), wasm));
+    write_dist(files)?;
+    println!("    built {}", dist_dir().display());
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Writes the shell files to a fresh `web/dist/`, and `sw.js` with its
+/// placeholders filled: `VERSION`, a digest of every file (`sw.js` itself
+/// included, so that any change makes a new cache), and `SHELL`, the URLs to
+/// precache.
+fn write_dist(mut files: Vec<(String, Vec<u8>)>) -> Result<()> {
+    files.sort();
+    let Some(at) = files.iter().position(|(name, _)| name == "sw.js") else {
+        bail!("web/static/sw.js is missing");
+    };
+    let (_, worker) = files.remove(at);
+    let worker = String::from_utf8(worker).context("web/static/sw.js is not UTF-8")?;
+
+    let mut digest = Sha256::new();
+    for (name, bytes) in &files {
+        digest.update(name.as_bytes());
+        digest.update([0]);
+        digest.update((bytes.len() as u64).to_le_bytes());
+        digest.update(bytes);
+    }
+    digest.update(worker.as_bytes());
+    let version = hex(&digest.finalize()[..6]);
+    let shell: Vec<String> = std::iter::once("./".to_owned())
+        .chain(files.iter().map(|(name, _)| format!("./{name}")))
+        .map(|url| format!("{url:?}"))
+        .collect();
+    for placeholder in ["\"__VERSION__\"", "/*__SHELL__*/"] {
+        if !worker.contains(placeholder) {
+            bail!("web/static/sw.js has no {placeholder} to fill in");
+        }
+    }
+    let worker = worker
+        .replace("\"__VERSION__\"", &format!("\"{version}\""))
+        .replace("/*__SHELL__*/", &shell.join(", "));
+    files.push(("sw.js".into(), worker.into_bytes()));
+
+    let dist = dist_dir();
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist)
+            .with_context(|| format!("cannot empty {}", dist.display()))?;
+    }
+    std::fs::create_dir_all(&dist).with_context(|| format!("cannot make {}", dist.display()))?;
+    for (name, bytes) in &files {
+        let path = dist.join(name);
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    println!(
+        "\n==> web/dist: {} files, service worker cache qingdan-shell-{version}",
+        files.len()
+    );
+    Ok(())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn gzip_len(bytes: &[u8]) -> Result<usize> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(bytes)?;
+    Ok(gz.finish()?.len())
+}
+
+fn kib(len: usize) -> f64 {
+    len as f64 / 1024.0
+}
+
+fn sizes(bytes: &[u8]) -> Result<String> {
+    Ok(format!(
+        "{:7.1} KiB raw, {:6.1} KiB gzip",
+        kib(bytes.len()),
+        kib(gzip_len(bytes)?)
+    ))
+}
+
+/// Node.js 20 or later; Debian's `nodejs` and `npm` when there is none.
+fn ensure_node() -> Result<()> {
+    if output_of("node", &["--version"]).is_none() {
+        ensure_debian(&[("nodejs", "/usr/bin/node"), ("npm", "/usr/bin/npm")])?;
+    }
+    let version = output_of("node", &["--version"]).context("node cannot be run")?;
+    let version = version.trim();
+    let major = version
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse::<u32>().ok());
+    if major.is_none_or(|m| m < 20) {
+        bail!("node {version} is too old: the end-to-end tests need Node.js 20 or later");
+    }
+    println!("    node {version} installed");
+    Ok(())
+}
+
+/// `npm ci` in `tests/e2e` unless its `node_modules` was installed from the
+/// same lock file (a stamp in `node_modules` holds the lock file's digest).
+fn ensure_e2e_packages() -> Result<()> {
+    ensure_node()?;
+    let dir = root().join(E2E_DIR);
+    let lock = hex(&Sha256::digest(read(&dir.join("package-lock.json"))?));
+    let stamp = dir.join("node_modules/.qingdan-lock-sha256");
+    if std::fs::read_to_string(&stamp).is_ok_and(|s| s == lock) {
+        println!("    npm packages of {E2E_DIR} installed");
+        return Ok(());
+    }
+    let mut ci = Command::new("npm");
+    ci.current_dir(&dir).args(["ci", "--no-audit", "--no-fund"]);
+    step(
+        &format!("install the npm packages of {E2E_DIR} (npm ci)"),
+        ci,
+    )?;
+    std::fs::write(&stamp, lock).with_context(|| format!("cannot write {}", stamp.display()))
+}
+
+/// `node tests/e2e/SCRIPT ARGS`, told where the built app is.
+fn e2e_script(script: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new("node");
+    cmd.current_dir(root())
+        .env("QINGDAN_DIST", dist_dir())
+        .arg(root().join(E2E_DIR).join(script))
+        .args(args);
+    cmd
+}
+
+/// `cargo xtask screenshot`: `docs/fill-tablet.png`, the fill screen of a
+/// bundled checklist with a few answers on a 768×1024 tablet.
+fn screenshot() -> Result<()> {
+    println!("\n==> check the screenshot tools");
+    ensure_debian(&[
+        ("chromium", "/usr/bin/chromium"),
+        // Without a CJK font the checklist would show as boxes.
+        (
+            "fonts-noto-cjk",
+            "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+        ),
+    ])?;
+    build_web()?;
+    ensure_e2e_packages()?;
+    let out = root().join("docs/fill-tablet.png");
+    std::fs::create_dir_all(out.parent().unwrap())?;
+    step(
+        "screenshot of the fill screen",
+        e2e_script("screenshot.mjs", &[&out.to_string_lossy()]),
     )
 }

@@ -94,3 +94,23 @@ fn bench_parse_canonicalize_and_verify() {
         f64::from(rounds) / (ms / 1000.0)
     );
 }
+
+/// Scoring one filled 94-item list in the browser (target ≤ 100 µs); built
+/// only by `cargo xtask bench`.
+#[cfg(qingdan_browser_bench)]
+#[wasm_bindgen_test]
+fn bench_score_94_items() {
+    let (template, responses) = fixtures::generated();
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    let rounds = 2_000;
+    let mut total = qingdan_core::Fixed::ZERO;
+    let start = performance.now();
+    for _ in 0..rounds {
+        total = score(&template, &responses).total;
+    }
+    let ms = performance.now() - start;
+    wasm_bindgen_test::console_log!(
+        "BENCH browser: score one 94-item list: {:.1} µs each (total {total})",
+        ms * 1000.0 / f64::from(rounds)
+    );
+}

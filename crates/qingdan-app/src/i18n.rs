@@ -1,0 +1,166 @@
+//! Every string the app shows, in Chinese (the default) and English.
+//! Placeholders such as `{n}` are filled with [`fill`].
+
+pub use qingdan_core::Lang;
+
+macro_rules! catalog {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        /// A message of the catalog.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub enum T { $($key),* }
+
+        impl T {
+            /// The message in `lang`.
+            pub fn get(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((T::$key, Lang::Zh) => $zh, (T::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+catalog! {
+    AppName => "清单 · 责任清单自查与考核", "Qingdan · responsibility checklists";
+    Loading => "加载中…", "Loading…";
+    Home => "首页", "Home";
+    OpenPacket => "查验数据包", "Check a packet";
+    Settings => "设置", "Settings";
+    Checklists => "责任清单", "Checklists";
+    Bundled => "内置", "bundled";
+    Imported => "导入", "imported";
+    Items => "{n} 项", "{n} items";
+    ImportChecklist => "导入清单文件（JSON）", "Import a checklist file (JSON)";
+    ImportedChecklist => "已导入清单：{name}", "Imported checklist: {name}";
+    ImportFailed => "清单有误，未导入：", "The checklist has errors and was not imported:";
+    MyAssessments => "我的评估", "My assessments";
+    NoAssessments => "还没有评估。选择上面的清单开始。", "No assessments yet. Choose a checklist above to start.";
+    DeviceOnly => "{n} 份评估只保存在本设备上，请及时导出备份。", "{n} assessments exist only on this device: export a backup.";
+    ExportAll => "导出全部备份", "Export a backup of all";
+    StatusDraft => "草稿", "Draft";
+    StatusSigned => "已签名", "Signed";
+    StatusExported => "已导出", "Exported";
+    StatusCol => "状态", "Status";
+    LastChange => "最后修改", "Last change";
+    Score => "得分", "Score";
+    NewAssessment => "新建评估", "New assessment";
+    Checklist => "清单", "Checklist";
+    UnitCode => "单位代码", "Unit code";
+    UnitName => "单位名称", "Unit name";
+    Period => "考核期间", "Period";
+    PeriodHint => "如 2026、2026-H2、2026-Q3、2026-10", "e.g. 2026, 2026-H2, 2026-Q3, 2026-10";
+    Kind => "类型", "Kind";
+    KindSelf => "自查自评", "Self-assessment";
+    KindInspection => "检查考核", "Inspection";
+    Start => "开始填写", "Start";
+    NeedUnit => "请填写单位代码和单位名称。", "Enter the unit's code and name.";
+    BadPeriod => "考核期间格式不对：{p}", "Not a period: {p}";
+    NotFound => "找不到这份评估（可能已在其他设备上）。", "This assessment is not on this device.";
+    UnknownTemplate => "本设备没有这份评估所用的清单 {t}。", "This device does not have the checklist {t} this assessment uses.";
+    Saved => "已保存", "Saved";
+    Saving => "保存中…", "Saving…";
+    SaveFailed => "未能保存：{e}", "Not saved: {e}";
+    QuotaFull => "存储空间已满，答案未能保存。请导出备份并清理旧评估。", "Storage is full: the answer was not saved. Export a backup and remove old assessments.";
+    Total => "总分", "Total";
+    Grade => "等次", "Grade";
+    Completeness => "已答 {a} / {r} 项必答", "{a} of {r} required items answered";
+    Missing => "尚未回答的必答项：", "Required items not yet answered:";
+    Indicator => "指标", "Indicator";
+    Standard => "评分标准", "Scoring standard";
+    Points => "{p} 分", "{p} pts";
+    Done => "已完成", "Done";
+    Partial => "部分完成", "Partly done";
+    NotDone => "未完成", "Not done";
+    NotApplicable => "不适用", "N/A";
+    VetoYes => "存在（否决）", "Yes (veto)";
+    VetoNo => "不存在", "No";
+    Count => "数量", "Count";
+    DueDate => "截止日期", "Due date";
+    FromDate => "起算日期", "Counted from";
+    DoneDate => "完成日期", "Done on";
+    Note => "佐证说明", "Evidence note";
+    Required => "必答", "required";
+    NotACount => "请输入 0 或正整数。", "Enter a whole number from 0.";
+    NotANumber => "请输入数字（最多两位小数）。", "Enter a number (at most two decimals).";
+    NotADate => "日期格式应为 YYYY-MM-DD。", "A date is written YYYY-MM-DD.";
+    MissingDue => "请先填写截止（起算）日期。", "Enter the due (or start) date first.";
+    Review => "评分表", "Score sheet";
+    Sign => "签字背书", "Sign";
+    Fill => "填写", "Fill";
+    Print => "打印", "Print";
+    Vetoes => "否决项", "Vetoes";
+    NoVetoes => "无否决项。", "No vetoes.";
+    Item => "项目", "Item";
+    Reason => "说明", "Reason";
+    Section => "大项", "Section";
+    Locked => "已签名，不能修改。修改将生成新的草稿并清除签名。", "Signed and locked. Editing makes a new draft and drops the signatures.";
+    EditNewDraft => "修改（生成新草稿）", "Edit (new draft)";
+    KeysOnDevice => "本设备上的签名密钥", "Signing keys on this device";
+    NoKeys => "本设备还没有签名密钥。", "No signing keys on this device.";
+    NewKey => "新建签名密钥", "New signing key";
+    Name => "姓名", "Name";
+    Role => "角色", "Role";
+    Pin => "PIN 码（至少 6 位）", "PIN (at least 6 characters)";
+    PinConfirm => "再次输入 PIN 码", "PIN again";
+    CreateKey => "生成密钥", "Create key";
+    Creating => "正在生成（约需 1 秒）…", "Creating (about a second)…";
+    PinMismatch => "两次输入的 PIN 码不一致。", "The PINs differ.";
+    PinTooShort => "PIN 码至少 6 位。", "The PIN needs at least 6 characters.";
+    NeedName => "请填写姓名。", "Enter the name.";
+    KeyCreated => "已生成 {name} 的密钥。", "Key for {name} created.";
+    Fingerprint => "指纹", "Fingerprint";
+    ExportKey => "导出密钥（加密）", "Export key (encrypted)";
+    ImportKey => "导入密钥文件", "Import a key file";
+    KeyImported => "已导入 {name} 的密钥。", "Imported the key of {name}.";
+    BadKeyFile => "密钥文件有误：{e}", "Not a key file: {e}";
+    Signers => "签字人", "Signers";
+    ChooseKey => "选择密钥", "Choose a key";
+    NoKeyForRole => "本设备没有该角色的密钥，请先新建或导入。", "No key for this role on this device: create or import one.";
+    Prepare => "确定签字人", "Fix the signers";
+    NeedComplete => "还有 {n} 项必答未回答，不能签名。", "{n} required items are unanswered: it cannot be signed yet.";
+    NeedAllSigners => "请为每个角色选择密钥。", "Choose a key for every role.";
+    SignWithPin => "输入 PIN 码签名", "Sign with PIN";
+    SignButton => "签名", "Sign";
+    SignedBy => "{name} 已签名", "Signed by {name}";
+    WrongPin => "PIN 码错误，未签名。", "Wrong PIN: nothing was signed.";
+    AllSigned => "全部签字人已签名，评估已锁定。", "Every signer has signed; the assessment is locked.";
+    ExportPacket => "导出数据包", "Export the packet";
+    Exported => "已导出：{f}", "Exported: {f}";
+    OpenPacketHint => "打开一个 .qingdan.json 数据包文件，查验签名和评分。", "Open a .qingdan.json packet to check its signatures and score.";
+    PacketValid => "数据包有效：签名和评分均核对无误。", "The packet is valid: signatures and score check out.";
+    PacketInvalid => "数据包无效：", "The packet is not valid:";
+    PacketIncomplete => "（未完成：{n} 项必答未回答）", "(incomplete: {n} required items unanswered)";
+    TemplateMissing => "（本设备没有该清单，未重新评分）", "(checklist not on this device: not re-scored)";
+    Language => "语言", "Language";
+    IntakeUrl => "汇总服务器地址", "Intake URL";
+    Storage => "存储", "Storage";
+    Persistent => "持久存储：已获准（浏览器不会自动清除）", "Persistent: granted (the browser will not evict it)";
+    NotPersistent => "持久存储：未获准（空间紧张时浏览器可能清除数据，请常导出备份）", "Persistent: not granted (the browser may evict data under pressure: export backups)";
+    Used => "已用 {u}，配额 {q}", "{u} used of {q}";
+    SaveSettings => "保存设置", "Save settings";
+    Unit => "单位", "Unit";
+    Error => "出错了：{e}", "Something went wrong: {e}";
+}
+
+/// `text` with each `{name}` replaced by its value.
+pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = text.to_owned();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// The language named `code` (`zh` or `en`).
+pub fn lang_from_code(code: &str) -> Lang {
+    if code == "en" { Lang::En } else { Lang::Zh }
+}
+
+/// The code of `lang`.
+pub fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh",
+        Lang::En => "en",
+    }
+}

@@ -1,0 +1,561 @@
+//! What the app keeps, and the pure rules between the form and the core:
+//! the form's inputs become [`Responses`] JSON, assessments become packets.
+//! Nothing here touches the browser, so it is tested natively.
+
+use std::collections::BTreeMap;
+
+use qingdan_core::packet::{self, PacketKind, PacketMeta, Signer, Unit};
+use qingdan_core::template::Item;
+use qingdan_core::{Packet, PacketError, Responses, Rule, Template, bundled};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The program name written into packets.
+pub const GENERATOR: &str = concat!("qingdan-app ", env!("CARGO_PKG_VERSION"));
+
+/// Where an assessment stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// 草稿: being filled; the answers may change.
+    #[default]
+    Draft,
+    /// 已签名: every signer has signed; locked.
+    Signed,
+    /// 已导出: the signed packet has been saved to a file.
+    Exported,
+}
+
+impl Status {
+    /// The value used in `data-status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Signed => "signed",
+            Status::Exported => "exported",
+        }
+    }
+}
+
+/// What the user has put into one item's widgets, exactly as entered, so
+/// that nothing typed is lost even when it is not (yet) a valid answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ItemInput {
+    /// A button answer: `done` / `partial` / `not_done`, an option id, a
+    /// scale value, or `yes` / `no` for a veto.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choice: Option<String>,
+    /// A typed answer: a count, a text, a number or a date.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub value: String,
+    /// A deadline's due date (or the date it is counted from).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub due: String,
+    /// A deadline's completion date.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub done: String,
+    /// 不适用.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub na: bool,
+    /// The evidence note (佐证说明).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// One signer's place in an assessment being signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignerSlot {
+    /// The role.
+    pub role: String,
+    /// The key's fingerprint on this device.
+    pub fingerprint: String,
+    /// The signer as the packet names them.
+    pub signer: Signer,
+    /// Whether this signer has signed.
+    pub signed: bool,
+}
+
+/// An assessment: a unit's answers to one checklist for one period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assessment {
+    /// A UUID.
+    pub id: String,
+    /// The checklist's id.
+    pub template_id: String,
+    /// The checklist's version.
+    pub template_version: u32,
+    /// The unit.
+    pub unit: Unit,
+    /// `2026`, `2026-H2`, `2026-Q3` or `2026-10`.
+    pub period: String,
+    /// Self-assessment or inspection.
+    pub kind: PacketKind,
+    /// Each item's inputs, by item id.
+    #[serde(default)]
+    pub inputs: BTreeMap<String, ItemInput>,
+    /// Draft, signed or exported.
+    #[serde(default)]
+    pub status: Status,
+    /// When it was created (RFC 3339, UTC).
+    pub created_at: String,
+    /// When it last changed (RFC 3339, UTC).
+    pub updated_at: String,
+    /// The signers, once chosen.
+    #[serde(default)]
+    pub signers: Vec<SignerSlot>,
+    /// The packet being signed, or signed (its file text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packet: Option<String>,
+}
+
+impl Assessment {
+    /// The key of its template in [`TemplateRecord::key`] form.
+    pub fn template_key(&self) -> String {
+        template_key(&self.template_id, self.template_version)
+    }
+
+    /// Whether its answers may still change.
+    pub fn is_locked(&self) -> bool {
+        self.status != Status::Draft || self.signers.iter().any(|s| s.signed)
+    }
+
+    /// The file name of its packet: `<unit>-<period>-<kind>.qingdan.json`,
+    /// with characters that file systems refuse replaced.
+    pub fn packet_file_name(&self) -> String {
+        let unit: String = self
+            .unit
+            .code
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        format!("{unit}-{}-{}.qingdan.json", self.period, self.kind.as_str())
+    }
+
+    /// Drops the packet and every signature and makes it a draft again.
+    pub fn reopen(&mut self) {
+        self.status = Status::Draft;
+        self.packet = None;
+        self.signers.clear();
+    }
+}
+
+/// An imported checklist, kept as its source JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateRecord {
+    /// `<id>@<version>`.
+    pub key: String,
+    /// The template's JSON, exactly as imported.
+    pub source: String,
+    /// When it was imported.
+    pub imported_at: String,
+}
+
+/// A signed packet, kept exactly as exported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PacketRecord {
+    /// The packet's id.
+    pub id: String,
+    /// The assessment it was made from.
+    pub assessment_id: String,
+    /// The packet file's text.
+    pub text: String,
+    /// When it was signed.
+    pub signed_at: String,
+}
+
+/// The app's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Always [`Settings::ID`].
+    pub id: String,
+    /// `zh` or `en`.
+    pub lang: String,
+    /// The intake's URL.
+    #[serde(default)]
+    pub intake_url: String,
+    /// Whether persistent storage has been asked for.
+    #[serde(default)]
+    pub persist_asked: bool,
+}
+
+impl Settings {
+    /// The settings record's key.
+    pub const ID: &'static str = "settings";
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            id: Settings::ID.into(),
+            lang: "zh".into(),
+            intake_url: String::new(),
+            persist_asked: false,
+        }
+    }
+}
+
+/// The key of template `id` at `version`.
+pub fn template_key(id: &str, version: u32) -> String {
+    format!("{id}@{version}")
+}
+
+/// A checklist the app can use: a bundled one or an imported one.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The checked template.
+    pub template: std::rc::Rc<Template>,
+    /// Whether it ships with the app.
+    pub bundled: bool,
+}
+
+/// The bundled checklists, parsed.
+pub fn bundled_entries() -> Vec<Entry> {
+    bundled::ALL
+        .iter()
+        .filter_map(|b| Template::parse(b.json).ok())
+        .map(|t| Entry {
+            template: std::rc::Rc::new(t),
+            bundled: true,
+        })
+        .collect()
+}
+
+/// Why one item's input is not an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputProblem {
+    /// A count that is not a whole number from 0.
+    NotACount,
+    /// A number that is not a decimal with at most two places.
+    NotANumber,
+    /// A date that is not `YYYY-MM-DD`.
+    NotADate,
+    /// A completion date without the date it is due (or counted from).
+    MissingDue,
+    /// The core refused the answer (the reason, in its words).
+    Refused(String),
+}
+
+/// The responses that `inputs` give for `template`, and the problems of the
+/// inputs that are not (yet) answers. Items not in the template are left
+/// out; an input with a problem gives no answer.
+pub fn to_responses(
+    template: &Template,
+    inputs: &BTreeMap<String, ItemInput>,
+) -> (Responses, BTreeMap<String, InputProblem>) {
+    let mut responses = Responses::new();
+    let mut problems = BTreeMap::new();
+    for (id, input) in inputs {
+        let Some(item) = template.item(id) else {
+            continue;
+        };
+        let mut response = Map::new();
+        if input.na && item.na_allowed {
+            response.insert("na".into(), Value::Bool(true));
+        } else {
+            match answer(item, input) {
+                Ok(Some(answer)) => {
+                    response.insert("answer".into(), answer);
+                }
+                Ok(None) => {}
+                Err(problem) => {
+                    problems.insert(id.clone(), problem);
+                }
+            }
+        }
+        if !input.note.trim().is_empty() {
+            response.insert("note".into(), Value::String(input.note.clone()));
+        }
+        if response.is_empty() {
+            continue;
+        }
+        // Each answer was built for its item's kind; should the core still
+        // refuse one (a scale value out of range, say), only that answer is
+        // dropped, its problem shown, and its note kept.
+        let mut one = Map::new();
+        one.insert(id.clone(), Value::Object(response.clone()));
+        let checked = match Responses::from_value(template, &Value::Object(one)) {
+            Ok(checked) => checked,
+            Err(errors) => {
+                let reason = errors
+                    .0
+                    .iter()
+                    .map(|e| e.problem.to_string())
+                    .collect::<Vec<_>>();
+                problems.insert(id.clone(), InputProblem::Refused(reason.join("; ")));
+                response.remove("answer");
+                if response.is_empty() {
+                    continue;
+                }
+                let mut one = Map::new();
+                one.insert(id.clone(), Value::Object(response));
+                match Responses::from_value(template, &Value::Object(one)) {
+                    Ok(checked) => checked,
+                    Err(_) => continue,
+                }
+            }
+        };
+        for (id, r) in checked.iter() {
+            // Checked just above against the same template.
+            let _ = responses.set(template, id, r.clone());
+        }
+    }
+    (responses, problems)
+}
+
+fn answer(item: &Item, input: &ItemInput) -> Result<Option<Value>, InputProblem> {
+    let value = input.value.trim();
+    let choice = input.choice.as_deref();
+    Ok(match &item.rule {
+        Rule::Check { .. } | Rule::Choice { .. } => choice.map(|c| Value::String(c.into())),
+        Rule::Scale { .. } => match choice {
+            Some(c) => Some(Value::from(
+                c.parse::<i64>().map_err(|_| InputProblem::NotACount)?,
+            )),
+            None => None,
+        },
+        Rule::Veto { .. } => choice.map(|c| Value::Bool(c == "yes")),
+        Rule::Count { .. } | Rule::Deduction { .. } | Rule::Bonus { .. } => {
+            if value.is_empty() {
+                None
+            } else {
+                let n: u32 = value.parse().map_err(|_| InputProblem::NotACount)?;
+                Some(Value::from(n))
+            }
+        }
+        Rule::Deadline { within_days, .. } => {
+            let due = input.due.trim();
+            let done = input.done.trim();
+            match (due.is_empty(), done.is_empty()) {
+                (true, true) => None,
+                (true, false) => return Err(InputProblem::MissingDue),
+                (false, _) => {
+                    check_date(due)?;
+                    let reference = if within_days.is_some() { "from" } else { "due" };
+                    let done = if done.is_empty() {
+                        Value::Null
+                    } else {
+                        check_date(done)?;
+                        Value::String(done.into())
+                    };
+                    Some(serde_json::json!({ reference: due, "done": done }))
+                }
+            }
+        }
+        Rule::Text {} => (!value.is_empty()).then(|| Value::String(input.value.clone())),
+        Rule::Number { .. } => {
+            if value.is_empty() {
+                None
+            } else {
+                value
+                    .parse::<qingdan_core::Fixed>()
+                    .map_err(|_| InputProblem::NotANumber)?;
+                Some(Value::String(value.into()))
+            }
+        }
+        Rule::Date {} => {
+            if value.is_empty() {
+                None
+            } else {
+                check_date(value)?;
+                Some(Value::String(value.into()))
+            }
+        }
+    })
+}
+
+fn check_date(text: &str) -> Result<(), InputProblem> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(drop)
+        .map_err(|_| InputProblem::NotADate)
+}
+
+/// Makes the unsigned packet for `assessment`, to be signed by `signers`.
+pub fn make_packet(
+    template: &Template,
+    assessment: &Assessment,
+    id: String,
+    now: String,
+    signers: Vec<Signer>,
+) -> Result<Packet, PacketError> {
+    let (responses, _) = to_responses(template, &assessment.inputs);
+    packet::new_packet(
+        template,
+        &responses,
+        PacketMeta {
+            id,
+            kind: assessment.kind,
+            created_at: now,
+            unit: assessment.unit.clone(),
+            period: assessment.period.clone(),
+            signers,
+            generator: Some(GENERATOR.into()),
+            refers_to: None,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qingdan_core::score;
+
+    fn template() -> Template {
+        Template::parse(bundled::find("jiandu-zeren").unwrap().json).unwrap()
+    }
+
+    fn input(choice: &str) -> ItemInput {
+        ItemInput {
+            choice: Some(choice.into()),
+            ..ItemInput::default()
+        }
+    }
+
+    #[test]
+    fn every_check_done_scores_the_full_hundred() {
+        let t = template();
+        let mut inputs = BTreeMap::new();
+        for (_, item) in t.items() {
+            let i = match &item.rule {
+                Rule::Check { .. } => input("done"),
+                Rule::Veto { .. } => input("no"),
+                Rule::Deduction { .. } | Rule::Bonus { .. } => ItemInput {
+                    value: "0".into(),
+                    ..ItemInput::default()
+                },
+                Rule::Count { target, .. } => ItemInput {
+                    value: target.to_string(),
+                    ..ItemInput::default()
+                },
+                Rule::Choice { options } => {
+                    let best = options.iter().max_by_key(|o| o.points).unwrap();
+                    input(&best.id)
+                }
+                Rule::Scale { max, .. } => input(&max.to_string()),
+                Rule::Deadline { .. } => ItemInput {
+                    due: "2026-03-31".into(),
+                    done: "2026-03-01".into(),
+                    ..ItemInput::default()
+                },
+                Rule::Text {} | Rule::Number { .. } | Rule::Date {} => continue,
+            };
+            inputs.insert(item.id.clone(), i);
+        }
+        let (responses, problems) = to_responses(&t, &inputs);
+        assert!(problems.is_empty(), "{problems:?}");
+        let sheet = score(&t, &responses);
+        assert_eq!(sheet.total.to_string(), "100.00");
+        assert!(sheet.completeness.missing.is_empty());
+    }
+
+    #[test]
+    fn a_bad_count_is_kept_as_typed_and_named_not_scored() {
+        let t = template();
+        let (id, _) = t
+            .items()
+            .map(|(_, i)| (i.id.clone(), i))
+            .find(|(_, i)| matches!(i.rule, Rule::Deduction { .. } | Rule::Count { .. }))
+            .unwrap();
+        let mut inputs = BTreeMap::new();
+        inputs.insert(
+            id.clone(),
+            ItemInput {
+                value: "三".into(),
+                note: "见台账".into(),
+                ..ItemInput::default()
+            },
+        );
+        let (responses, problems) = to_responses(&t, &inputs);
+        assert_eq!(problems.get(&id), Some(&InputProblem::NotACount));
+        let response = responses.get(&id).expect("the note is kept");
+        assert_eq!(response.answer, None);
+        assert_eq!(response.note.as_deref(), Some("见台账"));
+    }
+
+    #[test]
+    fn a_completion_date_without_a_due_date_is_a_problem() {
+        let t =
+            Template::parse(include_str!("../../../tests/data/responses/template.json")).unwrap();
+        let (id, item) = t
+            .items()
+            .map(|(_, i)| (i.id.clone(), i))
+            .find(|(_, i)| matches!(i.rule, Rule::Deadline { .. }))
+            .unwrap();
+        let mut inputs = BTreeMap::new();
+        inputs.insert(
+            id.clone(),
+            ItemInput {
+                done: "2026-03-01".into(),
+                ..ItemInput::default()
+            },
+        );
+        assert_eq!(
+            to_responses(&t, &inputs).1.get(&id),
+            Some(&InputProblem::MissingDue)
+        );
+        inputs.get_mut(&id).unwrap().due = "2026-03-31".into();
+        let (responses, problems) = to_responses(&t, &inputs);
+        assert!(problems.is_empty(), "{problems:?} for {item:?}");
+        assert!(responses.get(&id).unwrap().answer.is_some());
+    }
+
+    #[test]
+    fn a_scale_value_out_of_range_is_refused_and_the_rest_stand() {
+        let t =
+            Template::parse(include_str!("../../../tests/data/responses/template.json")).unwrap();
+        let scale = t
+            .items()
+            .map(|(_, i)| i)
+            .find(|i| matches!(i.rule, Rule::Scale { .. }))
+            .unwrap();
+        let check = t
+            .items()
+            .map(|(_, i)| i)
+            .find(|i| matches!(i.rule, Rule::Check { .. }))
+            .unwrap();
+        let mut inputs = BTreeMap::new();
+        inputs.insert(scale.id.clone(), input("99"));
+        inputs.insert(check.id.clone(), input("done"));
+        let (responses, problems) = to_responses(&t, &inputs);
+        assert!(matches!(
+            problems.get(&scale.id),
+            Some(InputProblem::Refused(_))
+        ));
+        assert!(
+            responses.get(&check.id).is_some(),
+            "{responses:?} {problems:?}"
+        );
+        assert!(responses.get(&scale.id).is_none());
+    }
+
+    #[test]
+    fn packet_file_names_are_safe_on_a_usb_stick() {
+        let a = Assessment {
+            id: "x".into(),
+            template_id: "jiandu-zeren".into(),
+            template_version: 1,
+            unit: Unit {
+                code: "GX/001 镇".into(),
+                name: "某镇".into(),
+            },
+            period: "2026".into(),
+            kind: PacketKind::SelfAssessment,
+            inputs: BTreeMap::new(),
+            status: Status::Draft,
+            created_at: String::new(),
+            updated_at: String::new(),
+            signers: vec![],
+            packet: None,
+        };
+        assert_eq!(
+            a.packet_file_name(),
+            "GX_001_镇-2026-self-assessment.qingdan.json"
+        );
+    }
+}

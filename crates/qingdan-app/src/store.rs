@@ -1,0 +1,245 @@
+//! The device's storage: one IndexedDB database, `qingdan`.
+//!
+//! Object stores (all keyed in-line):
+//!
+//! | store | key | holds |
+//! | --- | --- | --- |
+//! | `templates` | `key` (`<id>@<version>`) | imported checklists, as their source JSON |
+//! | `assessments` | `id` | drafts and signed assessments, with every input |
+//! | `packets` | `id` | signed packets, exactly as exported |
+//! | `keys` | `fingerprint` | signing keys, sealed under their PINs |
+//! | `settings` | `id` (`"settings"`) | language, intake URL |
+//!
+//! Each write is its own readwrite transaction, and a write returns only
+//! once the transaction's `complete` event has fired: what the UI then calls
+//! 已保存 is on disk. Migrations ([`upgrade`]) only ever add stores.
+
+use indexed_db_futures::database::{Database, VersionChangeEvent};
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+
+use crate::model::{Assessment, PacketRecord, Settings, TemplateRecord};
+use crate::vault::SealedKey;
+
+/// The database's name.
+pub const DB_NAME: &str = "qingdan";
+/// The schema version; [`upgrade`] brings any older database to it.
+pub const DB_VERSION: u32 = 1;
+
+/// The object stores, in the order they were introduced.
+pub const TEMPLATES: &str = "templates";
+/// See [`TEMPLATES`].
+pub const ASSESSMENTS: &str = "assessments";
+/// See [`TEMPLATES`].
+pub const PACKETS: &str = "packets";
+/// See [`TEMPLATES`].
+pub const KEYS: &str = "keys";
+/// See [`TEMPLATES`].
+pub const SETTINGS: &str = "settings";
+
+/// A storage failure, said so that the user can act on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The device is out of the space the browser allows this site.
+    Quota,
+    /// IndexedDB is missing or refused (private mode in some browsers).
+    Unavailable(String),
+    /// Anything else IndexedDB reported.
+    Failed(String),
+}
+
+impl From<indexed_db_futures::error::Error> for StoreError {
+    fn from(e: indexed_db_futures::error::Error) -> StoreError {
+        use indexed_db_futures::error::{DomException, Error};
+        match &e {
+            Error::DomException(DomException::Other(d)) if d.name() == "QuotaExceededError" => {
+                StoreError::Quota
+            }
+            _ => StoreError::Failed(e.to_string()),
+        }
+    }
+}
+
+impl From<indexed_db_futures::error::OpenDbError> for StoreError {
+    fn from(e: indexed_db_futures::error::OpenDbError) -> StoreError {
+        StoreError::Unavailable(e.to_string())
+    }
+}
+
+/// How hard a write should try before it reports success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// The browser's default (each answer as it is given).
+    Default,
+    /// Flushed to disk before `complete` fires (the write that completes a
+    /// form, a signature, a packet).
+    Strict,
+}
+
+/// An open database.
+#[derive(Debug)]
+pub struct Store {
+    db: Database,
+}
+
+impl PartialEq for Store {
+    fn eq(&self, other: &Store) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+/// A record as a plain JS object (through JSON, which the records are made
+/// of: strings, whole numbers, booleans, arrays and objects).
+fn to_js<T: Serialize>(record: &T) -> Result<JsValue, StoreError> {
+    let text = serde_json::to_string(record).map_err(|e| StoreError::Failed(e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|e| StoreError::Failed(crate::js_error_text(&e)))
+}
+
+fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, StoreError> {
+    let text: String = js_sys::JSON::stringify(value)
+        .map_err(|e| StoreError::Failed(crate::js_error_text(&e)))?
+        .into();
+    serde_json::from_str(&text).map_err(|e| StoreError::Failed(format!("a stored record: {e}")))
+}
+
+/// Brings a database from `old` to [`DB_VERSION`]. Each step only adds.
+fn upgrade(
+    event: VersionChangeEvent,
+    db: Database,
+) -> Result<(), indexed_db_futures::error::Error> {
+    let old = event.old_version() as u64;
+    if old < 1 {
+        db.create_object_store(TEMPLATES)
+            .with_key_path("key".into())
+            .build()?;
+        db.create_object_store(ASSESSMENTS)
+            .with_key_path("id".into())
+            .build()?;
+        db.create_object_store(PACKETS)
+            .with_key_path("id".into())
+            .build()?;
+        db.create_object_store(KEYS)
+            .with_key_path("fingerprint".into())
+            .build()?;
+        db.create_object_store(SETTINGS)
+            .with_key_path("id".into())
+            .build()?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Opens (creating or upgrading) the database called `name`.
+    pub async fn open(name: &str) -> Result<Store, StoreError> {
+        let db = Database::open(name)
+            .with_version(DB_VERSION)
+            .with_on_upgrade_needed(upgrade)
+            .await?;
+        Ok(Store { db })
+    }
+
+    /// Closes the connection.
+    pub fn close(self) {
+        self.db.close();
+    }
+
+    /// Every record in `store`.
+    pub async fn all<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, StoreError> {
+        let tx = self.db.transaction(store).build()?;
+        let values = tx
+            .object_store(store)?
+            .get_all::<JsValue>()
+            .primitive()?
+            .await?;
+        let mut records = Vec::new();
+        for value in values {
+            records.push(from_js(&value?)?);
+        }
+        Ok(records)
+    }
+
+    /// The record with key `key` in `store`, if there is one.
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        store: &str,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
+        let tx = self.db.transaction(store).build()?;
+        let value: Option<JsValue> = tx
+            .object_store(store)?
+            .get(key.to_owned())
+            .primitive()?
+            .await?;
+        value.as_ref().map(from_js).transpose()
+    }
+
+    /// Writes `record` into `store`, returning once the transaction has
+    /// completed.
+    pub async fn put<T: Serialize>(
+        &self,
+        store: &str,
+        record: &T,
+        durability: Durability,
+    ) -> Result<(), StoreError> {
+        let value = to_js(record)?;
+        let mut options = TransactionOptions::new();
+        options.set_durability(match durability {
+            Durability::Default => TransactionDurability::Default,
+            Durability::Strict => TransactionDurability::Strict,
+        });
+        let tx = self
+            .db
+            .transaction(store)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(options)
+            .build()?;
+        tx.object_store(store)?.put(value).primitive()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes the record with key `key` from `store`.
+    pub async fn delete(&self, store: &str, key: &str) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(store)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(store)?.delete(key.to_owned()).build()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Imported checklists.
+    pub async fn templates(&self) -> Result<Vec<TemplateRecord>, StoreError> {
+        self.all(TEMPLATES).await
+    }
+
+    /// Every assessment on this device.
+    pub async fn assessments(&self) -> Result<Vec<Assessment>, StoreError> {
+        self.all(ASSESSMENTS).await
+    }
+
+    /// One assessment.
+    pub async fn assessment(&self, id: &str) -> Result<Option<Assessment>, StoreError> {
+        self.get(ASSESSMENTS, id).await
+    }
+
+    /// Signing keys kept on this device.
+    pub async fn keys(&self) -> Result<Vec<SealedKey>, StoreError> {
+        self.all(KEYS).await
+    }
+
+    /// Signed packets made on this device.
+    pub async fn packets(&self) -> Result<Vec<PacketRecord>, StoreError> {
+        self.all(PACKETS).await
+    }
+
+    /// The settings, or the defaults when none were saved.
+    pub async fn settings(&self) -> Result<Settings, StoreError> {
+        Ok(self.get(SETTINGS, Settings::ID).await?.unwrap_or_default())
+    }
+}

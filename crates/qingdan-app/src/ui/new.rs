@@ -1,0 +1,136 @@
+//! New assessment: checklist, unit, period and kind.
+
+use std::collections::BTreeMap;
+
+use qingdan_core::packet::{PacketKind, Unit, is_period};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::{Notice, Route, go, use_ctx};
+use crate::i18n::{self, T};
+use crate::model::{Assessment, Status};
+use crate::store::{ASSESSMENTS, Durability};
+use crate::web;
+
+/// Which checklist to start.
+#[derive(Properties, PartialEq)]
+pub struct NewProps {
+    /// `<id>@<version>` or `<id>`.
+    pub template: AttrValue,
+}
+
+/// The new-assessment screen.
+#[function_component]
+pub fn New(props: &NewProps) -> Html {
+    let ctx = use_ctx();
+    let code = use_node_ref();
+    let name = use_node_ref();
+    let period = use_node_ref();
+    let kind = use_node_ref();
+    let notice = use_state(|| Notice::None);
+    let t = |k: T| ctx.t(k);
+    let Some(template) = ctx.template_by_key(&props.template) else {
+        return html! {
+            <main data-testid="app-ready">
+                <p class="notice error">{ i18n::fill(t(T::UnknownTemplate), &[("t", &props.template)]) }</p>
+            </main>
+        };
+    };
+    let default_kind = if template.doc().signers.iter().any(|s| s.role == "inspector") {
+        "inspection"
+    } else {
+        "self_assessment"
+    };
+    let this_year = js_sys::Date::new_0().get_full_year().to_string();
+
+    let start = {
+        let ctx = ctx.clone();
+        let template = template.clone();
+        let (code, name, period, kind) = (code.clone(), name.clone(), period.clone(), kind.clone());
+        let notice = notice.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let value = |r: &NodeRef| {
+                r.cast::<HtmlInputElement>()
+                    .map(|i| i.value().trim().to_owned())
+                    .unwrap_or_default()
+            };
+            let (code, name, period) = (value(&code), value(&name), value(&period));
+            let kind = match kind
+                .cast::<HtmlSelectElement>()
+                .map(|s| s.value())
+                .as_deref()
+            {
+                Some("inspection") => PacketKind::Inspection,
+                _ => PacketKind::SelfAssessment,
+            };
+            if code.is_empty() || name.is_empty() {
+                notice.set(Notice::Error(ctx.t(T::NeedUnit).into()));
+                return;
+            }
+            if !is_period(&period) {
+                notice.set(Notice::Error(i18n::fill(
+                    ctx.t(T::BadPeriod),
+                    &[("p", &period)],
+                )));
+                return;
+            }
+            let id = match web::new_uuid() {
+                Ok(id) => id,
+                Err(e) => {
+                    notice.set(Notice::Error(format!("{e:?}")));
+                    return;
+                }
+            };
+            let now = web::now();
+            let assessment = Assessment {
+                id: id.clone(),
+                template_id: template.id().into(),
+                template_version: template.version(),
+                unit: Unit { code, name },
+                period,
+                kind,
+                inputs: BTreeMap::new(),
+                status: Status::Draft,
+                created_at: now.clone(),
+                updated_at: now,
+                signers: Vec::new(),
+                packet: None,
+            };
+            let ctx = ctx.clone();
+            let notice = notice.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match ctx
+                    .store
+                    .put(ASSESSMENTS, &assessment, Durability::Strict)
+                    .await
+                {
+                    Ok(()) => go(&Route::Fill(id)),
+                    Err(e) => notice.set(Notice::Error(ctx.store_error(&e))),
+                }
+            });
+        })
+    };
+    html! {
+        <main class="new" data-testid="app-ready">
+            <h1>{ t(T::NewAssessment) }</h1>
+            <p><strong>{ template.doc().title.get(ctx.lang) }</strong>{ " · v" }{ template.version() }</p>
+            <form class="form" onsubmit={start}>
+                <label>{ t(T::UnitCode) }<input ref={code} required=true autocomplete="off" data-testid="new-unit-code" /></label>
+                <label>{ t(T::UnitName) }<input ref={name} required=true data-testid="new-unit-name" /></label>
+                <label>{ t(T::Period) }
+                    <input ref={period} value={this_year} data-testid="new-period" />
+                    <small class="muted">{ t(T::PeriodHint) }</small>
+                </label>
+                <label>{ t(T::Kind) }
+                    <select ref={kind} data-testid="new-kind">
+                        <option value="self_assessment" selected={default_kind == "self_assessment"}>{ t(T::KindSelf) }</option>
+                        <option value="inspection" selected={default_kind == "inspection"}>{ t(T::KindInspection) }</option>
+                    </select>
+                </label>
+                { notice.view("new-notice") }
+                <button type="submit" class="primary" data-testid="start-assessment">{ t(T::Start) }</button>
+            </form>
+        </main>
+    }
+}

@@ -1,0 +1,108 @@
+//! Review: the score sheet, with each item's reason, section bars and
+//! vetoes. Printing it gives a clean A4 sheet (see the print stylesheet).
+
+use qingdan_core::score;
+use qingdan_core::template::VetoEffect;
+use yew::prelude::*;
+
+use super::fill::{IdProps, load};
+use super::{Route, use_ctx};
+use crate::i18n::T;
+use crate::model;
+
+/// The review screen.
+#[function_component]
+pub fn Review(props: &IdProps) -> Html {
+    let ctx = use_ctx();
+    let loaded = use_state(|| None);
+    {
+        let loaded = loaded.clone();
+        let ctx = ctx.clone();
+        use_effect_with(props.id.clone(), move |id| {
+            let id = id.to_string();
+            wasm_bindgen_futures::spawn_local(async move {
+                loaded.set(Some(load(&ctx, &id).await));
+            });
+        });
+    }
+    let t = |k: T| ctx.t(k);
+    let (assessment, template) = match &*loaded {
+        None => return html! { <main data-testid="app-loading">{ t(T::Loading) }</main> },
+        Some(Err(e)) => {
+            return html! { <main data-testid="app-ready"><p class="notice error">{ e }</p></main> };
+        }
+        Some(Ok(pair)) => pair.clone(),
+    };
+    let (responses, _) = model::to_responses(&template, &assessment.inputs);
+    let sheet = score(&template, &responses);
+    let lang = ctx.lang;
+    let doc = template.doc();
+
+    const BAR_H: usize = 26;
+    let bars = doc.sections.iter().zip(&sheet.sections).enumerate().map(|(i, (section, sub))| {
+        let width = sub.score.percent_of(sub.max).map(|p| p.to_string()).unwrap_or_else(|| "0".into());
+        let y = i * BAR_H;
+        html! {
+            <g>
+                <rect class="track" x="0" y={y.to_string()} width="100%" height={(BAR_H - 6).to_string()} />
+                <rect class="fill" x="0" y={y.to_string()} width={format!("{width}%")} height={(BAR_H - 6).to_string()} />
+                <text x="6" y={(y + 15).to_string()}>
+                    { section.title.get(lang) }{ "  " }{ sub.score.to_string() }{ " / " }{ sub.max.to_string() }
+                </text>
+            </g>
+        }
+    });
+    let rows = doc.sections.iter().map(|section| {
+        let items = section.items.iter().filter_map(|item| {
+            let s = sheet.items.iter().find(|s| s.id == item.id)?;
+            Some(html! {
+                <tr data-item-id={item.id.clone()}>
+                    <td>{ &item.id }</td>
+                    <td>{ item.title.get(lang) }</td>
+                    <td class="num">{ s.score.to_string() }{ " / " }{ s.max.to_string() }</td>
+                    <td>{ s.reason_text(lang) }</td>
+                </tr>
+            })
+        });
+        html! {
+            <>
+                <tr class="section-row"><th colspan="4">{ section.title.get(lang) }</th></tr>
+                { for items }
+            </>
+        }
+    });
+    let vetoes = sheet.vetoes.iter().map(|v| {
+        let title = template.item(&v.item).map(|i| i.title.get(lang).to_owned()).unwrap_or_default();
+        let effect = match &v.effect {
+            VetoEffect::Fail => template.lowest_band().label.get(lang).to_owned(),
+            VetoEffect::CapGrade(band) => template.band(band).map(|b| b.label.get(lang).to_owned()).unwrap_or_default(),
+        };
+        html! { <li data-testid={format!("veto-{}", v.item)}>{ &v.item }{ " " }{ title }{ " → " }{ effect }</li> }
+    });
+    let print = Callback::from(|_| {
+        let _ = gloo::utils::window().print();
+    });
+    html! {
+        <main class="review" data-testid="app-ready">
+            <h1>{ doc.title.get(lang) }{ " · " }{ t(T::Review) }</h1>
+            <p>{ &assessment.unit.name }{ " (" }{ &assessment.unit.code }{ ") · " }{ &assessment.period }</p>
+            <p class="big">
+                { t(T::Total) }{ " " }<b data-testid="total-score">{ sheet.total.to_string() }</b>{ " / " }{ sheet.max.to_string() }
+                { " · " }{ t(T::Grade) }{ " " }
+                <b data-testid="grade">{ sheet.grade.as_ref().map(|g| g.label.get(lang).to_owned()).unwrap_or_default() }</b>
+            </p>
+            <svg class="bars" role="img" width="100%" height={(doc.sections.len() * BAR_H).to_string()}>{ for bars }</svg>
+            <h2>{ t(T::Vetoes) }</h2>
+            if sheet.vetoes.is_empty() { <p class="muted">{ t(T::NoVetoes) }</p> } else { <ul>{ for vetoes }</ul> }
+            <table class="sheet">
+                <thead><tr><th>{ "#" }</th><th>{ t(T::Item) }</th><th>{ t(T::Score) }</th><th>{ t(T::Reason) }</th></tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+            <nav class="actions no-print">
+                <a class="button" href={Route::Fill(assessment.id.clone()).href()}>{ t(T::Fill) }</a>
+                <button onclick={print}>{ t(T::Print) }</button>
+                <a class="button primary" href={Route::Sign(assessment.id.clone()).href()}>{ t(T::Sign) }</a>
+            </nav>
+        </main>
+    }
+}

@@ -1,0 +1,168 @@
+//! Small browser services: the clock, fresh ids, files in and out, storage
+//! status, and the save-latency record the benchmark reads.
+
+use js_sys::{Array, Date, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// The text of a JS error or exception.
+pub fn js_error_text(e: &JsValue) -> String {
+    if let Some(e) = e.dyn_ref::<js_sys::Error>() {
+        return String::from(e.message());
+    }
+    if let Some(e) = e.dyn_ref::<web_sys::DomException>() {
+        return format!("{}: {}", e.name(), e.message());
+    }
+    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// The time now, RFC 3339 in UTC to the second (`2026-11-23T08:30:00Z`).
+pub fn now() -> String {
+    let iso = String::from(Date::new_0().to_iso_string());
+    // toISOString gives `2026-11-23T08:30:00.123Z`.
+    match iso.split_once('.') {
+        Some((seconds, _)) => format!("{seconds}Z"),
+        None => iso,
+    }
+}
+
+/// Milliseconds since the page started, for latency records.
+pub fn clock_ms() -> f64 {
+    gloo::utils::window()
+        .performance()
+        .map(|p| p.now())
+        .unwrap_or_else(Date::now)
+}
+
+/// A fresh random (version 4) UUID.
+pub fn new_uuid() -> Result<String, crate::vault::VaultError> {
+    let mut bytes = [0u8; 16];
+    crate::vault::random_bytes(&mut bytes)?;
+    Ok(uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string())
+}
+
+/// Records one save's latency in `window.__qingdanSaveMs`, which the
+/// benchmark reads.
+pub fn record_save_ms(ms: f64) {
+    let window = gloo::utils::window();
+    let key = JsValue::from_str("__qingdanSaveMs");
+    let list = match Reflect::get(&window, &key)
+        .ok()
+        .and_then(|v| v.dyn_into::<Array>().ok())
+    {
+        Some(list) => list,
+        None => {
+            let list = Array::new();
+            let _ = Reflect::set(&window, &key, &list);
+            list
+        }
+    };
+    list.push(&JsValue::from_f64(ms));
+}
+
+/// Offers `text` to the user as a download called `name`.
+pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
+    let parts = Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|e| js_error_text(&e))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_error_text(&e))?;
+    let document = gloo::utils::document();
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|e| js_error_text(&e))?
+        .unchecked_into();
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    // The download has its own reference to the blob; release ours later.
+    gloo::timers::callback::Timeout::new(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
+/// The text of the first file chosen in `input`, with its name.
+pub async fn read_chosen_file(
+    input: &web_sys::HtmlInputElement,
+) -> Option<(String, Result<String, String>)> {
+    let file = input.files()?.get(0)?;
+    let name = file.name();
+    let text = match JsFuture::from(file.text()).await {
+        Ok(v) => v.as_string().ok_or_else(|| "not text".to_owned()),
+        Err(e) => Err(js_error_text(&e)),
+    };
+    input.set_value("");
+    Some((name, text))
+}
+
+/// Storage status: whether it is persistent, and bytes used and allowed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StorageStatus {
+    /// Whether the browser has made this site's storage persistent.
+    pub persisted: bool,
+    /// Bytes used, when the browser says.
+    pub usage: Option<f64>,
+    /// Bytes allowed, when the browser says.
+    pub quota: Option<f64>,
+}
+
+fn storage_manager() -> Option<web_sys::StorageManager> {
+    let navigator = gloo::utils::window().navigator();
+    let storage = Reflect::get(&navigator, &"storage".into()).ok()?;
+    storage.dyn_into().ok()
+}
+
+/// Asks the browser to keep this site's storage (`navigator.storage.persist()`).
+pub async fn request_persistence() -> bool {
+    let Some(manager) = storage_manager() else {
+        return false;
+    };
+    promised_bool(manager.persist()).await
+}
+
+/// What a promise of a boolean gave; `false` when it failed.
+async fn promised_bool(promise: Result<js_sys::Promise, JsValue>) -> bool {
+    match promise {
+        Ok(p) => JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
+        Err(_) => false,
+    }
+}
+
+/// Reads the storage status.
+pub async fn storage_status() -> StorageStatus {
+    let Some(manager) = storage_manager() else {
+        return StorageStatus::default();
+    };
+    let persisted = promised_bool(manager.persisted()).await;
+    let estimate: Option<web_sys::StorageEstimate> = match manager.estimate() {
+        Ok(p) => JsFuture::from(p).await.ok().map(JsCast::unchecked_into),
+        Err(_) => None,
+    };
+    StorageStatus {
+        persisted,
+        usage: estimate.as_ref().and_then(|e| e.get_usage()),
+        quota: estimate.as_ref().and_then(|e| e.get_quota()),
+    }
+}
+
+/// `bytes` for people: `1.2 MB`.
+pub fn human_bytes(bytes: f64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}

@@ -1,0 +1,149 @@
+// What the tests share: where the built app and the CLI are, opening the app
+// and waiting on its test hooks (`data-testid`, `data-state`, ...), never on
+// its wording.
+
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { after, before } from "node:test";
+import { launch } from "./browser.mjs";
+import { serve } from "./server.mjs";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** The built app: `QINGDAN_DIST`, else `web/dist`; `cargo xtask build-web` makes it. */
+export function dist() {
+  const dir = process.env.QINGDAN_DIST ?? join(ROOT, "web/dist");
+  for (const file of ["index.html", "qingdan_app.js", "qingdan_app_bg.wasm", "sw.js"]) {
+    if (!existsSync(join(dir, file))) {
+      throw new Error(`${join(dir, file)} is missing: build the app first (cargo xtask build-web)`);
+    }
+  }
+  return dir;
+}
+
+/** The `qingdan` command: `QINGDAN_CLI`, else the debug build. */
+export function cli() {
+  const path = process.env.QINGDAN_CLI ?? join(ROOT, "target/debug/qingdan");
+  if (!existsSync(path)) {
+    throw new Error(`${path} is missing: build it (cargo build -p qingdan-cli) or set QINGDAN_CLI`);
+  }
+  return path;
+}
+
+export const repoPath = (path) => join(ROOT, path);
+
+/** How long the app may take to start or to answer a click in these tests. */
+const TIMEOUT_MS = 15_000;
+
+const problems = new WeakMap();
+
+/** A new page that remembers its script errors, to explain a failure. */
+export async function newPage(context) {
+  const page = await context.newPage();
+  const seen = [];
+  problems.set(page, seen);
+  page.on("pageerror", (error) => seen.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") seen.push(`console error: ${message.text()}`);
+  });
+  page.setDefaultTimeout(TIMEOUT_MS);
+  return page;
+}
+
+function explain(page, what) {
+  const seen = problems.get(page) ?? [];
+  const errors = seen.length ? `\n  ${seen.slice(-5).join("\n  ")}` : " none";
+  return `${what} at ${page.url()}\n  errors on the page:${errors}`;
+}
+
+/** Waits for `[data-testid="app-ready"]`, with a clear message when it never comes. */
+export async function ready(page) {
+  try {
+    await page.locator('[data-testid="app-ready"]').first().waitFor({ state: "attached" });
+  } catch {
+    throw new Error(explain(page, `the app never showed [data-testid="app-ready"] within ${TIMEOUT_MS / 1000} s`));
+  }
+}
+
+/** Opens the app at `hash` (`#/`, `#/a/<id>` ...) and waits until it is ready. */
+export async function open(page, base, hash = "#/") {
+  await page.goto(base + hash);
+  await ready(page);
+}
+
+/** A locator for one item's container on the fill screen. */
+export const item = (page, id) => page.locator(`[data-item-id="${id}"]`);
+
+/** The number of saves so far (`window.__qingdanSaveMs`). */
+export const saveCount = (page) => page.evaluate(() => window.__qingdanSaveMs?.length ?? 0);
+
+/** Waits until a save after the first `before` ones has completed and the status says saved. */
+export async function saved(page, before) {
+  try {
+    await page.waitForFunction(
+      (n) =>
+        document.querySelector('[data-testid="save-status"]')?.dataset.state === "saved" &&
+        (window.__qingdanSaveMs?.length ?? 0) > n,
+      before,
+    );
+  } catch {
+    const state = await page
+      .locator('[data-testid="save-status"]')
+      .getAttribute("data-state", { timeout: 1000 })
+      .catch(() => "absent");
+    const count = await saveCount(page).catch(() => "?");
+    throw new Error(
+      explain(page, `no save completed: save-status data-state=${state}, saves ${count} (expected more than ${before})`),
+    );
+  }
+}
+
+/** Polls until the locator's trimmed text equals `expected`, then asserts it. */
+export async function expectText(locator, expected, message) {
+  const deadline = Date.now() + TIMEOUT_MS;
+  let text;
+  do {
+    text = (await locator.textContent({ timeout: TIMEOUT_MS }))?.trim();
+    if (text === expected) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  } while (Date.now() < deadline);
+  assert.equal(text, expected, message);
+}
+
+/**
+ * Starts an assessment of a bundled checklist from Home and returns its id
+ * once its fill screen shows items.
+ */
+export async function newAssessment(page, base, templateId, fields = {}) {
+  const { unitCode = "510824-101", unitName = "某某镇党委", period, kind = "self_assessment" } = fields;
+  await open(page, base, "#/");
+  await page.locator(`[data-testid="template-${templateId}"]`).click();
+  await page.locator('[data-testid="new-unit-code"]').fill(unitCode);
+  await page.locator('[data-testid="new-unit-name"]').fill(unitName);
+  if (period !== undefined) await page.locator('[data-testid="new-period"]').fill(period);
+  await page.locator('[data-testid="new-kind"]').selectOption(kind);
+  await page.locator('[data-testid="start-assessment"]').click();
+  await page.waitForURL(/#\/a\/[^/]+$/);
+  await page.locator("[data-item-id]").first().waitFor();
+  return decodeURIComponent(new URL(page.url()).hash.slice("#/a/".length));
+}
+
+/**
+ * Serves the built app and launches a browser for the calling test file,
+ * closing both after its tests. Returns an object whose `server` and
+ * `browser` are set once the file's tests start.
+ */
+export function appAndBrowser() {
+  const env = { server: undefined, browser: undefined };
+  before(async () => {
+    env.server = await serve(dist());
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
+}

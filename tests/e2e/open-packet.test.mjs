@@ -1,0 +1,65 @@
+// Opening a packet checks it on the device: a packet signed with the CLI is
+// valid, and the same packet with one payload value changed is not, with the
+// reason shown.
+
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { launch } from "./lib/browser.mjs";
+import { serve } from "./lib/server.mjs";
+import { cli, dist, newPage, open, repoPath } from "./lib/app.mjs";
+
+let server, browser, dir, packet;
+
+before(async () => {
+  server = await serve(dist());
+  browser = await launch();
+  dir = await mkdtemp(join(tmpdir(), "qingdan-open-"));
+  const qingdan = (...args) => execFileSync(cli(), args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  qingdan("keygen", "--out", "zhang.pem");
+  qingdan("keygen", "--out", "li.pem");
+  qingdan(
+    "packet", "new",
+    "--template", repoPath("crates/qingdan-core/templates/jiandu-zeren.json"),
+    "--responses", repoPath("tests/data/examples/jiandu-zeren-2026.json"),
+    "--kind", "self-assessment", "--unit", "510824-101", "--unit-name", "某某镇党委", "--period", "2026",
+    "--signer", "principal:张三:zhang.pub.pem", "--signer", "supervisory:李四:li.pub.pem",
+    "-o", "packet.json",
+  );
+  qingdan("sign", "--key", "zhang.pem", "packet.json", "-o", "packet.json");
+  qingdan("sign", "--key", "li.pem", "packet.json", "-o", "packet.json");
+  packet = await readFile(join(dir, "packet.json"), "utf8");
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function openPacket(page, name, text) {
+  await open(page, server.url, "#/open");
+  await page
+    .getByTestId("import-packet")
+    .setInputFiles({ name, mimeType: "application/json", buffer: Buffer.from(text, "utf8") });
+  const result = page.getByTestId("verify-result");
+  await result.waitFor();
+  return { valid: await result.getAttribute("data-valid"), text: (await result.textContent()).trim() };
+}
+
+test("a packet signed with the CLI is valid", async () => {
+  const page = await newPage(await browser.newContext());
+  const { valid, text } = await openPacket(page, "510824-101-2026-self-assessment.qingdan.json", packet);
+  assert.equal(valid, "true", text);
+});
+
+test("a packet whose unit name changed after signing is invalid, and the signature is named as the reason", async () => {
+  const tampered = JSON.parse(packet);
+  tampered.payload.unit.name = "另一个镇党委";
+  const page = await newPage(await browser.newContext());
+  const { valid, text } = await openPacket(page, "tampered.qingdan.json", JSON.stringify(tampered, null, 2));
+  assert.equal(valid, "false", text);
+  assert.match(text, /签名|signature/i);
+});
