@@ -131,14 +131,66 @@ fn upgrade(
     Ok(())
 }
 
+/// A database being opened: the request is under way, so the caller can
+/// do other work (parse the bundled lists) while the browser opens it.
+pub struct Opening(indexed_db_futures::future::OpenDbRequest);
+
+impl Opening {
+    /// Waits for the database.
+    pub async fn finish(self) -> Result<Store, StoreError> {
+        Ok(Store { db: self.0.await? })
+    }
+}
+
 impl Store {
-    /// Opens (creating or upgrading) the database called `name`.
-    pub async fn open(name: &str) -> Result<Store, StoreError> {
-        let db = Database::open(name)
+    /// Starts opening (creating or upgrading) the database called `name`.
+    pub fn begin_open(name: &str) -> Result<Opening, StoreError> {
+        let request = Database::open(name)
             .with_version(DB_VERSION)
             .with_on_upgrade_needed(upgrade)
-            .await?;
-        Ok(Store { db })
+            .build()?;
+        Ok(Opening(request))
+    }
+
+    /// Opens (creating or upgrading) the database called `name`.
+    pub async fn open(name: &str) -> Result<Store, StoreError> {
+        Store::begin_open(name)?.finish().await
+    }
+
+    /// What the app needs to start, read in one transaction: the settings
+    /// (or their defaults), the imported checklists and the assessments.
+    pub async fn startup(
+        &self,
+    ) -> Result<(Settings, Vec<TemplateRecord>, Vec<Assessment>), StoreError> {
+        let tx = self
+            .db
+            .transaction([SETTINGS, TEMPLATES, ASSESSMENTS])
+            .build()?;
+        let settings = tx
+            .object_store(SETTINGS)?
+            .get::<JsValue, _, _>(Settings::ID.to_owned())
+            .primitive()?;
+        let templates = tx
+            .object_store(TEMPLATES)?
+            .get_all::<JsValue>()
+            .primitive()?;
+        let assessments = tx
+            .object_store(ASSESSMENTS)?
+            .get_all::<JsValue>()
+            .primitive()?;
+        let settings = match settings.await? {
+            Some(value) => from_js(&value)?,
+            None => Settings::default(),
+        };
+        let mut records = Vec::new();
+        for value in templates.await? {
+            records.push(from_js(&value?)?);
+        }
+        let mut list = Vec::new();
+        for value in assessments.await? {
+            list.push(from_js(&value?)?);
+        }
+        Ok((settings, records, list))
     }
 
     /// Closes the connection.

@@ -44,6 +44,14 @@ pub fn new_uuid() -> Result<String, crate::vault::VaultError> {
         .to_string())
 }
 
+/// Sets a performance mark `qingdan:<name>` (the benchmark reads the
+/// start-up marks: `db-open`, `lists-parsed`).
+pub fn mark(name: &str) {
+    if let Some(p) = gloo::utils::window().performance() {
+        let _ = p.mark(&format!("qingdan:{name}"));
+    }
+}
+
 /// Records one save's latency in `window.__qingdanSaveMs`, which the
 /// benchmark reads.
 pub fn record_save_ms(ms: f64) {

@@ -108,6 +108,12 @@ async fn data_survives_closing_and_reopening_the_database() {
         Some("某某镇纪委".into())
     );
     assert_eq!(store.settings().await.unwrap(), settings);
+
+    // Start-up reads the same in one transaction.
+    let (started, templates, assessments) = store.startup().await.unwrap();
+    assert_eq!(started, settings);
+    assert!(templates.is_empty());
+    assert_eq!(assessments.len(), 1);
 }
 
 #[wasm_bindgen_test]

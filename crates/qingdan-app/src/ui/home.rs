@@ -20,11 +20,19 @@ pub fn status_label(status: Status) -> T {
     }
 }
 
+fn newest_first(mut list: Vec<Assessment>) -> Vec<Assessment> {
+    list.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    list
+}
+
 /// The home screen.
 #[function_component]
 pub fn Home() -> Html {
     let ctx = use_ctx();
-    let assessments = use_state(|| None::<Vec<Assessment>>);
+    let assessments = {
+        let preloaded = ctx.preloaded.clone();
+        use_state(move || preloaded.borrow_mut().take().map(newest_first))
+    };
     let notice = use_state(|| Notice::None);
     let import_errors = use_state(Vec::<String>::new);
     {
@@ -34,10 +42,7 @@ pub fn Home() -> Html {
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 match ctx.store.assessments().await {
-                    Ok(mut list) => {
-                        list.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
-                        assessments.set(Some(list));
-                    }
+                    Ok(list) => assessments.set(Some(newest_first(list))),
                     Err(e) => {
                         notice.set(Notice::Error(ctx.store_error(&e)));
                         assessments.set(Some(Vec::new()));

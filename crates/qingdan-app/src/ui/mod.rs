@@ -23,6 +23,7 @@ pub mod review;
 pub mod settings;
 pub mod sign;
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
@@ -30,7 +31,7 @@ use qingdan_core::Template;
 use yew::prelude::*;
 
 use crate::i18n::{self, Lang, T};
-use crate::model::{self, Entry, Settings, TemplateRecord};
+use crate::model::{self, Assessment, Entry, Settings, TemplateRecord};
 use crate::store::{Durability, SETTINGS, Store, StoreError};
 
 /// What every screen shares.
@@ -46,6 +47,9 @@ pub struct Ctx {
     pub set_lang: Callback<Lang>,
     /// Reloads the checklists after an import.
     pub reload: Callback<()>,
+    /// The assessments read at start-up, for Home's first showing (taken
+    /// once; Home reads them afresh afterwards).
+    pub preloaded: Rc<RefCell<Option<Vec<Assessment>>>>,
 }
 
 impl PartialEq for Ctx {
@@ -159,19 +163,16 @@ fn current_route() -> Route {
     Route::parse(&gloo::utils::window().location().hash().unwrap_or_default())
 }
 
-/// The checklists: bundled, then those imported on this device.
-pub async fn load_entries(store: &Store) -> Result<Vec<Entry>, StoreError> {
-    let mut entries = model::bundled_entries();
-    let records: Vec<TemplateRecord> = store.templates().await?;
-    for record in records {
-        if let Ok(template) = Template::parse(&record.source) {
-            entries.push(Entry {
-                template: Rc::new(template),
-                bundled: false,
-            });
-        }
-    }
-    Ok(entries)
+/// The imported checklists that parse (each was checked when imported).
+fn imported_entries(records: &[TemplateRecord]) -> Vec<Entry> {
+    records
+        .iter()
+        .filter_map(|record| Template::parse(&record.source).ok())
+        .map(|template| Entry {
+            template: Rc::new(template),
+            bundled: false,
+        })
+        .collect()
 }
 
 enum Boot {
@@ -181,6 +182,7 @@ enum Boot {
         store: Rc<Store>,
         entries: Rc<Vec<Entry>>,
         settings: Settings,
+        preloaded: Rc<RefCell<Option<Vec<Assessment>>>>,
     },
 }
 
@@ -205,10 +207,11 @@ pub fn App() -> Html {
         use_effect_with(*reload_count, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 boot.set(match open().await {
-                    Ok((store, entries, settings)) => Boot::Ready {
+                    Ok((store, entries, settings, assessments)) => Boot::Ready {
                         store,
                         entries: Rc::new(entries),
                         settings,
+                        preloaded: Rc::new(RefCell::new(Some(assessments))),
                     },
                     Err(e) => Boot::Failed(format!("IndexedDB: {e:?}")),
                 });
@@ -216,7 +219,7 @@ pub fn App() -> Html {
         });
     }
 
-    let (store, entries, settings) = match &*boot {
+    let (store, entries, settings, preloaded) = match &*boot {
         Boot::Loading => {
             return html! { <main class="loading" data-testid="app-loading">{ T::Loading.get(Lang::Zh) }</main> };
         }
@@ -227,7 +230,13 @@ pub fn App() -> Html {
             store,
             entries,
             settings,
-        } => (store.clone(), entries.clone(), settings.clone()),
+            preloaded,
+        } => (
+            store.clone(),
+            entries.clone(),
+            settings.clone(),
+            preloaded.clone(),
+        ),
     };
     let lang = i18n::lang_from_code(&settings.lang);
     let set_lang = {
@@ -247,6 +256,7 @@ pub fn App() -> Html {
                 store: store.clone(),
                 entries: entries.clone(),
                 settings,
+                preloaded: Rc::default(),
             });
         })
     };
@@ -260,6 +270,7 @@ pub fn App() -> Html {
         entries,
         set_lang,
         reload,
+        preloaded,
     };
     let screen = match &*route {
         Route::Home => html! { <home::Home /> },
@@ -303,17 +314,28 @@ fn set_document_lang(lang: Lang) {
     }
 }
 
-async fn open() -> Result<(Rc<Store>, Vec<Entry>, Settings), StoreError> {
-    let store = Store::open(crate::store::DB_NAME).await?;
-    let mut settings = store.settings().await?;
-    if !settings.persist_asked {
-        crate::web::request_persistence().await;
-        settings.persist_asked = true;
-        store.put(SETTINGS, &settings, Durability::Default).await?;
-    }
+type Started = (Rc<Store>, Vec<Entry>, Settings, Vec<Assessment>);
+
+async fn open() -> Result<Started, StoreError> {
+    // The browser opens the database while the bundled lists are parsed.
+    let opening = Store::begin_open(crate::store::DB_NAME)?;
+    let mut entries = model::bundled_entries();
+    crate::web::mark("lists-parsed");
+    let store = Rc::new(opening.finish().await?);
+    crate::web::mark("db-open");
+    let (settings, imported, assessments) = store.startup().await?;
+    entries.extend(imported_entries(&imported));
     set_document_lang(i18n::lang_from_code(&settings.lang));
-    let entries = load_entries(&store).await?;
-    Ok((Rc::new(store), entries, settings))
+    if !settings.persist_asked {
+        // Asked once, on first use, without holding up the start.
+        let (store, mut settings) = (store.clone(), settings.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            crate::web::request_persistence().await;
+            settings.persist_asked = true;
+            let _ = store.put(SETTINGS, &settings, Durability::Default).await;
+        });
+    }
+    Ok((store, entries, settings, assessments))
 }
 
 /// The shared context; every screen is inside [`App`]'s provider.
