@@ -376,27 +376,14 @@ fn run() -> Result<()> {
 }
 
 fn bench() -> Result<()> {
+    let core_bench = |name| cargo(["bench", "--locked", "-p", "qingdan-core", "--bench", name]);
     step(
         "scoring (targets: one 94-item list < 20 µs; 10,000 lists < 200 ms)",
-        cargo([
-            "bench",
-            "--locked",
-            "-p",
-            "qingdan-core",
-            "--bench",
-            "scoring",
-        ]),
+        core_bench("scoring"),
     )?;
     step(
         "packets natively (target: at least 20,000 packets/s on one core)",
-        cargo([
-            "bench",
-            "--locked",
-            "-p",
-            "qingdan-core",
-            "--bench",
-            "packets",
-        ]),
+        core_bench("packets"),
     )?;
     ensure_browser_tools()?;
     step(

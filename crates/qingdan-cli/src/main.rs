@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use qingdan_core::packet::PacketKind;
 use qingdan_core::{Lang, Template};
 
 /// Fill, score and check responsibility-list checklists (责任清单).
@@ -87,52 +86,7 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum PacketCommand {
     /// Make an unsigned packet from a template and responses.
-    New {
-        /// The template JSON file.
-        #[arg(long, short)]
-        template: PathBuf,
-        /// The responses JSON file.
-        #[arg(long, short)]
-        responses: PathBuf,
-        /// self-assessment or inspection.
-        #[arg(long, value_enum)]
-        kind: KindArg,
-        /// The unit's code.
-        #[arg(long)]
-        unit: String,
-        /// The unit's name.
-        #[arg(long)]
-        unit_name: String,
-        /// The period: 2026, 2026-H2, 2026-Q3 or 2026-10.
-        #[arg(long)]
-        period: String,
-        /// ROLE:NAME:PUBKEY, once per signer; PUBKEY is base64url or a PEM file.
-        #[arg(long = "signer", required = true)]
-        signers: Vec<String>,
-        /// For an inspection: the id of the self-assessment packet it answers.
-        #[arg(long)]
-        refers_to: Option<String>,
-        /// Where to write the packet; default stdout.
-        #[arg(long, short)]
-        out: Option<PathBuf>,
-    },
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum KindArg {
-    /// 自查自评
-    SelfAssessment,
-    /// 检查考核
-    Inspection,
-}
-
-impl From<KindArg> for PacketKind {
-    fn from(kind: KindArg) -> PacketKind {
-        match kind {
-            KindArg::SelfAssessment => PacketKind::SelfAssessment,
-            KindArg::Inspection => PacketKind::Inspection,
-        }
-    }
+    New(packet::NewArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -199,29 +153,8 @@ fn main() -> ExitCode {
         } => score::run(&template, &responses, json, lang.into()),
         Command::Keygen { out } => packet::keygen(&out),
         Command::Packet {
-            command:
-                PacketCommand::New {
-                    template,
-                    responses,
-                    kind,
-                    unit,
-                    unit_name,
-                    period,
-                    signers,
-                    refers_to,
-                    out,
-                },
-        } => packet::new(packet::NewArgs {
-            template,
-            responses,
-            kind: kind.into(),
-            unit,
-            unit_name,
-            period,
-            signers,
-            refers_to,
-            out,
-        }),
+            command: PacketCommand::New(args),
+        } => packet::new(args),
         Command::Sign { key, packet, out } => packet::sign(&key, &packet, out.as_deref()),
         Command::Verify { packet, template } => packet::verify(&packet, template.as_deref()),
         Command::Canonical { file, payload } => packet::canonical(&file, payload),

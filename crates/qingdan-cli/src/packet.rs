@@ -103,16 +103,53 @@ fn signer_arg(text: &str) -> anyhow::Result<Signer> {
 }
 
 /// The arguments of `packet new`.
+#[derive(Debug, clap::Args)]
 pub struct NewArgs {
+    /// The template JSON file.
+    #[arg(long, short)]
     pub template: PathBuf,
+    /// The responses JSON file.
+    #[arg(long, short)]
     pub responses: PathBuf,
-    pub kind: PacketKind,
+    /// self-assessment or inspection.
+    #[arg(long, value_enum)]
+    pub kind: KindArg,
+    /// The unit's code.
+    #[arg(long)]
     pub unit: String,
+    /// The unit's name.
+    #[arg(long)]
     pub unit_name: String,
+    /// The period: 2026, 2026-H2, 2026-Q3 or 2026-10.
+    #[arg(long)]
     pub period: String,
+    /// ROLE:NAME:PUBKEY, once per signer; PUBKEY is base64url or a PEM file.
+    #[arg(long = "signer", required = true)]
     pub signers: Vec<String>,
+    /// For an inspection: the id of the self-assessment packet it answers.
+    #[arg(long)]
     pub refers_to: Option<String>,
+    /// Where to write the packet; default stdout.
+    #[arg(long, short)]
     pub out: Option<PathBuf>,
+}
+
+/// The packet kinds, as the command line spells them.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum KindArg {
+    /// 自查自评
+    SelfAssessment,
+    /// 检查考核
+    Inspection,
+}
+
+impl From<KindArg> for PacketKind {
+    fn from(kind: KindArg) -> PacketKind {
+        match kind {
+            KindArg::SelfAssessment => PacketKind::SelfAssessment,
+            KindArg::Inspection => PacketKind::Inspection,
+        }
+    }
 }
 
 /// Makes an unsigned packet.
@@ -132,7 +169,7 @@ pub fn new(args: NewArgs) -> Result<(), Failure> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let meta = PacketMeta {
         id: uuid::Uuid::new_v4().to_string(),
-        kind: args.kind,
+        kind: args.kind.into(),
         created_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         unit: Unit {
             code: args.unit,
