@@ -249,7 +249,7 @@ pub fn to_responses(
     template: &Template,
     inputs: &BTreeMap<String, ItemInput>,
 ) -> (Responses, BTreeMap<String, InputProblem>) {
-    let mut responses = Responses::new();
+    let mut json = Map::new();
     let mut problems = BTreeMap::new();
     for (id, input) in inputs {
         let Some(item) = template.item(id) else {
@@ -272,40 +272,31 @@ pub fn to_responses(
         if !input.note.trim().is_empty() {
             response.insert("note".into(), Value::String(input.note.clone()));
         }
-        if response.is_empty() {
-            continue;
-        }
-        // Each answer was built for its item's kind; should the core still
-        // refuse one (a scale value out of range, say), only that answer is
-        // dropped, its problem shown, and its note kept.
-        let mut one = Map::new();
-        one.insert(id.clone(), Value::Object(response.clone()));
-        let checked = match Responses::from_value(template, &Value::Object(one)) {
-            Ok(checked) => checked,
-            Err(errors) => {
-                let reason = errors
-                    .0
-                    .iter()
-                    .map(|e| e.problem.to_string())
-                    .collect::<Vec<_>>();
-                problems.insert(id.clone(), InputProblem::Refused(reason.join("; ")));
-                response.remove("answer");
-                if response.is_empty() {
-                    continue;
-                }
-                let mut one = Map::new();
-                one.insert(id.clone(), Value::Object(response));
-                match Responses::from_value(template, &Value::Object(one)) {
-                    Ok(checked) => checked,
-                    Err(_) => continue,
-                }
-            }
-        };
-        for (id, r) in checked.iter() {
-            // Checked just above against the same template.
-            let _ = responses.set(template, id, r.clone());
+        if !response.is_empty() {
+            json.insert(id.clone(), Value::Object(response));
         }
     }
+    let mut json = Value::Object(json);
+    if let Ok(responses) = Responses::from_value(template, &json) {
+        return (responses, problems);
+    }
+    // Each answer was built for its item's kind; should the core still
+    // refuse one (a scale value out of range, say), only that answer is
+    // dropped, its problem shown, and its note kept.
+    if let Value::Object(map) = &mut json {
+        for (id, response) in map.iter_mut() {
+            let one = Value::Object(Map::from_iter([(id.clone(), response.clone())]));
+            if let Err(errors) = Responses::from_value(template, &one) {
+                let reason: Vec<String> = errors.0.iter().map(|e| e.problem.to_string()).collect();
+                problems.insert(id.clone(), InputProblem::Refused(reason.join("; ")));
+                if let Value::Object(fields) = response {
+                    fields.remove("answer");
+                }
+            }
+        }
+        map.retain(|_, response| response.as_object().is_some_and(|f| !f.is_empty()));
+    }
+    let responses = Responses::from_value(template, &json).unwrap_or_default();
     (responses, problems)
 }
 

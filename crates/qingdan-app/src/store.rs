@@ -85,12 +85,6 @@ pub struct Store {
     db: Database,
 }
 
-impl PartialEq for Store {
-    fn eq(&self, other: &Store) -> bool {
-        std::ptr::eq(self, other)
-    }
-}
-
 /// A record as a plain JS object (through JSON, which the records are made
 /// of: strings, whole numbers, booleans, arrays and objects).
 fn to_js<T: Serialize>(record: &T) -> Result<JsValue, StoreError> {

@@ -504,7 +504,7 @@ fn item_view(
     };
     let max = item.rule.max_points();
     html! {
-        <article class={classes!("item", item_score.status_class())} id={format!("item-{}", item.id)} data-item-id={item.id.clone()}>
+        <article class={classes!("item", status_class(item_score.status))} id={format!("item-{}", item.id)} data-item-id={item.id.clone()}>
             <header>
                 <span class="id">{ &item.id }</span>
                 <h3>{ item.title.get(lang) }</h3>
@@ -538,17 +538,11 @@ fn text_is_empty(input: &ItemInput) -> bool {
 }
 
 /// A CSS class for an item's status.
-trait StatusClass {
-    fn status_class(&self) -> &'static str;
-}
-
-impl StatusClass for ItemScore {
-    fn status_class(&self) -> &'static str {
-        match self.status {
-            ItemStatus::Unanswered => "unanswered",
-            ItemStatus::NotApplicable => "na",
-            ItemStatus::VetoTriggered => "vetoed",
-            _ => "answered",
-        }
+fn status_class(status: ItemStatus) -> &'static str {
+    match status {
+        ItemStatus::Unanswered => "unanswered",
+        ItemStatus::NotApplicable => "na",
+        ItemStatus::VetoTriggered => "vetoed",
+        _ => "answered",
     }
 }

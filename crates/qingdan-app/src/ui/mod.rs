@@ -191,8 +191,6 @@ enum Boot {
 pub fn App() -> Html {
     let boot = use_state(|| Boot::Loading);
     let route = use_state(current_route);
-    let reload_count = use_state(|| 0u32);
-
     {
         let route = route.clone();
         use_effect_with((), move |_| {
@@ -204,7 +202,7 @@ pub fn App() -> Html {
     }
     {
         let boot = boot.clone();
-        use_effect_with(*reload_count, move |_| {
+        use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 boot.set(match open().await {
                     Ok((store, entries, settings, assessments)) => Boot::Ready {
@@ -261,8 +259,23 @@ pub fn App() -> Html {
         })
     };
     let reload = {
-        let reload_count = reload_count.clone();
-        Callback::from(move |()| reload_count.set(*reload_count + 1))
+        let boot = boot.clone();
+        let (store, entries, settings) = (store.clone(), entries.clone(), settings.clone());
+        Callback::from(move |()| {
+            let (boot, store, settings) = (boot.clone(), store.clone(), settings.clone());
+            let mut next: Vec<Entry> = entries.iter().filter(|e| e.bundled).cloned().collect();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(imported) = store.templates().await {
+                    next.extend(imported_entries(&imported));
+                }
+                boot.set(Boot::Ready {
+                    store,
+                    entries: Rc::new(next),
+                    settings,
+                    preloaded: Rc::default(),
+                });
+            });
+        })
     };
     let ctx = Ctx {
         store,

@@ -134,12 +134,6 @@ pub fn Sign(props: &IdProps) -> Html {
                     let s: HtmlSelectElement = e.target_unchecked_into();
                     choice2.borrow_mut().insert(role2.clone(), s.value());
                 });
-                if let Some(first) = options.first() {
-                    choice
-                        .borrow_mut()
-                        .entry(role.to_owned())
-                        .or_insert_with(|| first.fingerprint.clone());
-                }
                 html! {
                     <label class="slot">{ title }
                         if options.is_empty() {
