@@ -42,8 +42,11 @@ fn main() {
         Some("bench") => bench(),
         Some("build-web") => build_web(),
         Some("screenshot") => screenshot(),
+        Some("postgres") => ensure_postgres().map(|url| println!("{url}")),
         _ => {
-            eprintln!("usage: cargo xtask <test | run | bench | build-web | screenshot>");
+            eprintln!(
+                "usage: cargo xtask <test | run | bench | build-web | screenshot | postgres>"
+            );
             std::process::exit(2);
         }
     };
@@ -138,6 +141,60 @@ fn ensure_debian(packages: &[(&str, &str)]) -> Result<()> {
     step(&format!("install {}", missing.join(", ")), install)
 }
 
+/// The PostgreSQL server the tests and benchmarks use: Debian's, installed
+/// and started when it is missing, with a `qingdan` role that may create
+/// databases (each test makes its own). `QINGDAN_TEST_POSTGRES` names
+/// another server instead.
+fn ensure_postgres() -> Result<String> {
+    if let Ok(url) = std::env::var("QINGDAN_TEST_POSTGRES") {
+        println!("    PostgreSQL: {url} (QINGDAN_TEST_POSTGRES)");
+        return Ok(url);
+    }
+    ensure_debian(&[("postgresql", "/usr/bin/pg_lsclusters")])?;
+    let clusters = output_of("pg_lsclusters", &["--no-header"]).unwrap_or_default();
+    let Some(cluster) = clusters.lines().find_map(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        (f.len() >= 4).then(|| {
+            (
+                f[0].to_owned(),
+                f[1].to_owned(),
+                f[2].to_owned(),
+                f[3] == "online",
+            )
+        })
+    }) else {
+        bail!("PostgreSQL is installed but has no cluster (pg_lsclusters shows none)");
+    };
+    let (version, name, port, online) = cluster;
+    if online {
+        println!("    PostgreSQL {version}/{name} is running on port {port}");
+    } else {
+        let mut start = Command::new("pg_ctlcluster");
+        start.args(["--skip-systemctl-redirect", &version, &name, "start"]);
+        step(&format!("start PostgreSQL {version}/{name}"), start)?;
+    }
+    let mut role = Command::new("runuser");
+    role.args([
+        "-u",
+        "postgres",
+        "--",
+        "psql",
+        "-p",
+        &port,
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-qc",
+    ])
+    .arg(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'qingdan') THEN \
+             CREATE ROLE qingdan LOGIN CREATEDB PASSWORD 'qingdan'; END IF; END $$;",
+    );
+    step("a PostgreSQL role for the tests", role)?;
+    Ok(format!(
+        "postgres://qingdan:qingdan@127.0.0.1:{port}/postgres"
+    ))
+}
+
 /// `cargo install KRATE --version V` unless `BINARY --version` says V.
 fn ensure_cargo_install(krate: &str, binary: &str, version: &str, locked: bool) -> Result<()> {
     if output_of(binary, &["--version"]).is_some_and(|v| v.split_whitespace().any(|w| w == version))
@@ -230,9 +287,14 @@ fn test() -> Result<()> {
             "warnings",
         ]),
     )?;
+    let postgres = ensure_postgres()?;
+    let mut tests = cargo(["test", "--workspace", "--locked"]);
+    tests
+        .env("QINGDAN_TEST_POSTGRES", &postgres)
+        .env("QINGDAN_REQUIRE_POSTGRES", "1");
     step(
-        "every workspace test",
-        cargo(["test", "--workspace", "--locked"]),
+        "every workspace test (the intake's on SQLite and PostgreSQL)",
+        tests,
     )?;
     step(
         "qingdan-core builds for the browser (wasm32)",
@@ -365,14 +427,27 @@ fn run() -> Result<()> {
     )?;
 
     build_web()?;
+    let database = "sqlite://data/qingdan.db";
+    run_qingdan(
+        "publish the bundled checklists at the intake",
+        &["template", "publish", "--bundled", "--database", database],
+    )?;
     println!(
-        "\nThe browser app is in {}; serve it over http, for example with\n    \
-         python3 -m http.server --bind 127.0.0.1 --directory web/dist 8000\n\
-         The command line: {} --help",
-        dist_dir().display(),
+        "\n==> the intake with the app: http://127.0.0.1:8080 (database {database}; Ctrl-C stops)\n    \
+         admin commands: {} --help",
         qingdan.display()
     );
-    Ok(())
+    let mut serve = Command::new(&qingdan);
+    serve.current_dir(root()).args([
+        "serve",
+        "--addr",
+        "127.0.0.1:8080",
+        "--database",
+        database,
+        "--web",
+        "web/dist",
+    ]);
+    step("qingdan serve", serve)
 }
 
 fn bench() -> Result<()> {
@@ -384,6 +459,19 @@ fn bench() -> Result<()> {
     step(
         "packets natively (target: at least 20,000 packets/s on one core)",
         core_bench("packets"),
+    )?;
+    let mut intake = cargo([
+        "bench",
+        "--locked",
+        "-p",
+        "qingdan-intake",
+        "--bench",
+        "intake",
+    ]);
+    intake.env("QINGDAN_TEST_POSTGRES", ensure_postgres()?);
+    step(
+        "the intake end to end (targets: >= 5,000 packets/s on SQLite; >= 0.25 of the verify-only rate)",
+        intake,
     )?;
     ensure_browser_tools()?;
     step(

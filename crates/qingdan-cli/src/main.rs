@@ -4,7 +4,9 @@
 //! Exit codes: 0 success, 1 invalid input (every problem is printed on
 //! stderr with its location), 2 a usage error.
 
+mod intake;
 mod packet;
+mod report;
 mod score;
 mod template;
 
@@ -18,6 +20,14 @@ use qingdan_core::{Lang, Template};
 #[derive(Debug, Parser)]
 #[command(name = "qingdan", version, about)]
 struct Cli {
+    /// The intake's database (serve, import and the admin commands).
+    #[arg(
+        long,
+        global = true,
+        default_value = "sqlite://data/qingdan.db",
+        env = "QINGDAN_DATABASE"
+    )]
+    database: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -73,6 +83,31 @@ enum Command {
         #[arg(long, short)]
         template: Option<PathBuf>,
     },
+    /// Run the central intake: the API under /api/v1 and the web app at /.
+    Serve(intake::ServeArgs),
+    /// Check and store packet files from folders (a USB stick), as if uploaded.
+    Import {
+        /// Folders (searched for *.json) or packet files.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
+    /// Register units at the intake.
+    Unit {
+        #[command(subcommand)]
+        command: UnitCommand,
+    },
+    /// Enroll signers' keys at the intake.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
+    /// The intake's administrators.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Reports over the packets the intake holds.
+    Report(report::ReportArgs),
     /// Print the RFC 8785 canonical form of a JSON file.
     Canonical {
         /// The JSON file.
@@ -90,7 +125,65 @@ enum PacketCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum UnitCommand {
+    /// Register a unit (or rename one).
+    Add {
+        /// The unit's code, as packets name it.
+        #[arg(long)]
+        code: String,
+        /// Its name, e.g. 某某镇党委.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeyCommand {
+    /// Enroll a signer's public key for a unit and role.
+    Enroll {
+        /// The unit's code; `*` enrolls the key for every unit (an inspector's).
+        #[arg(long)]
+        unit: String,
+        /// principal, supervisory, inspector …
+        #[arg(long)]
+        role: String,
+        /// The person's name.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// The public key: base64url, or a PEM file.
+        public_key: String,
+    },
+    /// Issue a one-time code a device redeems to enroll its key (valid 14 days).
+    Code {
+        /// The unit's code.
+        #[arg(long)]
+        unit: String,
+        /// The role the key will sign as.
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Make an admin token for the intake's admin API; printed once, stored hashed.
+    Token {
+        /// What the token is for, e.g. a person's name.
+        #[arg(long, default_value = "admin")]
+        label: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum TemplateCommand {
+    /// Publish templates at the intake, so packets answering them are accepted.
+    Publish {
+        /// Template JSON files.
+        files: Vec<PathBuf>,
+        /// Also publish every bundled template.
+        #[arg(long)]
+        bundled: bool,
+    },
     /// Check template files; print every problem with its location.
     Check {
         /// Template JSON files.
@@ -138,7 +231,32 @@ impl From<anyhow::Error> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let database = cli.database.as_str();
     let result = match cli.command {
+        Command::Template {
+            command: TemplateCommand::Publish { files, bundled },
+        } => intake::publish(database, &files, bundled),
+        Command::Serve(args) => intake::serve(database, args),
+        Command::Import { dirs } => intake::import(database, &dirs),
+        Command::Unit {
+            command: UnitCommand::Add { code, name },
+        } => intake::add_unit(database, &code, &name),
+        Command::Key {
+            command:
+                KeyCommand::Enroll {
+                    unit,
+                    role,
+                    name,
+                    public_key,
+                },
+        } => intake::enroll(database, &unit, &role, &name, &public_key),
+        Command::Key {
+            command: KeyCommand::Code { unit, role },
+        } => intake::issue_code(database, &unit, &role),
+        Command::Admin {
+            command: AdminCommand::Token { label },
+        } => intake::admin_token(database, &label),
+        Command::Report(args) => report::run(database, args),
         Command::Template {
             command: TemplateCommand::Check { files },
         } => template::check(&files),

@@ -63,7 +63,7 @@ fn write_new(path: &Path, bytes: &[u8], secret: bool) -> anyhow::Result<()> {
 
 /// A public key given as base64url, or as a PEM file (public, or private
 /// from which the public half is taken).
-fn public_key_arg(text: &str) -> anyhow::Result<VerifyingKey> {
+pub(crate) fn public_key_arg(text: &str) -> anyhow::Result<VerifyingKey> {
     if let Ok(key) = keys::decode_public_key(text) {
         return Ok(key);
     }

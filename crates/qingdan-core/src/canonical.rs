@@ -30,6 +30,11 @@ pub fn sha256_hex(value: &Value) -> String {
     hex_lower(&Sha256::digest(to_bytes(value)))
 }
 
+/// The hex SHA-256 of raw bytes (a packet file exactly as received).
+pub fn sha256_hex_bytes(bytes: &[u8]) -> String {
+    hex_lower(&Sha256::digest(bytes))
+}
+
 pub(crate) fn hex_lower(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);

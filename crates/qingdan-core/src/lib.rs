@@ -23,6 +23,7 @@ mod fixed;
 pub mod json;
 pub mod keys;
 pub mod packet;
+pub mod receipt;
 pub mod responses;
 pub mod score;
 pub mod template;

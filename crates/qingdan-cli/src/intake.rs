@@ -1,0 +1,305 @@
+//! The intake's commands: `serve`, `import`, and the admin's (publish
+//! templates, register units, enroll keys, issue codes and tokens). Each
+//! opens the database named by `--database` and calls qingdan-intake.
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, anyhow};
+use indicatif::{ProgressBar, ProgressStyle};
+use qingdan_core::keys;
+use qingdan_intake::{AppState, Config, Intake, Published, RateLimit, Store, Submitted};
+
+use crate::Failure;
+
+/// `qingdan serve`'s options.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// The built web app to serve at / (`cargo xtask build-web` makes web/dist).
+    #[arg(long)]
+    web: Option<PathBuf>,
+    /// The largest packet accepted, in bytes.
+    #[arg(long, default_value_t = 2 * 1024 * 1024)]
+    max_packet_bytes: usize,
+    /// Requests per second allowed to one client address (0: no limit).
+    #[arg(long, default_value_t = 20)]
+    rate_limit: u32,
+    /// Requests one client may make at once after a quiet spell.
+    #[arg(long, default_value_t = 200)]
+    burst: u32,
+    /// Seconds before a request is answered 408.
+    #[arg(long, default_value_t = 30)]
+    timeout: u64,
+}
+
+/// Runs `f` on a Tokio runtime with the intake opened on `database`.
+pub(crate) fn with_intake<T>(
+    database: &str,
+    f: impl AsyncFnOnce(Arc<Intake>) -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let store = Store::connect(database)
+            .await
+            .with_context(|| format!("cannot open the database {database}"))?;
+        let intake = Arc::new(
+            Intake::open(store, &qingdan_intake::now())
+                .await
+                .context("cannot open the intake")?,
+        );
+        let result = f(intake.clone()).await;
+        intake.shutdown().await;
+        intake.store().close().await;
+        result
+    })
+}
+
+/// `qingdan serve`.
+pub fn serve(database: &str, args: ServeArgs) -> Result<(), Failure> {
+    tracing_subscriber::fmt().with_target(false).init();
+    if let Some(web) = &args.web
+        && !web.join("index.html").exists()
+    {
+        return Err(anyhow!(
+            "{}: no index.html; build the web app first (cargo xtask build-web)",
+            web.display()
+        )
+        .into());
+    }
+    let rate_limit = NonZeroU32::new(args.rate_limit).map(|per_second| RateLimit {
+        per_second,
+        burst: NonZeroU32::new(args.burst).unwrap_or(per_second),
+    });
+    let config = Config {
+        max_packet_bytes: args.max_packet_bytes,
+        rate_limit,
+        request_timeout: Duration::from_secs(args.timeout),
+        web_dir: args.web,
+    };
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let store = Store::connect(database)
+            .await
+            .with_context(|| format!("cannot open the database {database}"))?;
+        let intake = Intake::open(store, &qingdan_intake::now())
+            .await
+            .context("cannot open the intake")?;
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.addr))?;
+        let addr = listener.local_addr().context("no local address")?;
+        tracing::info!(database, intake_key = intake.public_key(), "intake ready");
+        // Tests and scripts read the port from this line.
+        println!("qingdan serve: listening on http://{addr}");
+        qingdan_intake::serve(listener, AppState::new(Arc::new(intake), config))
+            .await
+            .context("the server failed")?;
+        Ok(())
+    })
+}
+
+/// `qingdan import DIR...`: every `*.json` file under the folders, checked
+/// and stored as if uploaded; one line per file, and a progress bar.
+pub fn import(database: &str, dirs: &[PathBuf]) -> Result<(), Failure> {
+    let mut files = Vec::new();
+    for dir in dirs {
+        collect_json(dir, &mut files)?;
+    }
+    files.sort();
+    with_intake(database, async |intake| {
+        let bar = ProgressBar::new(files.len() as u64).with_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        let mut tasks = tokio::task::JoinSet::new();
+        let (mut accepted, mut duplicates, mut rejected) = (0, 0, 0);
+        let mut pending = files.into_iter();
+        loop {
+            while tasks.len() < 32
+                && let Some(path) = pending.next()
+            {
+                let intake = intake.clone();
+                tasks.spawn(async move {
+                    let outcome = match std::fs::read(&path) {
+                        Ok(bytes) => intake
+                            .submit(bytes, &qingdan_intake::now())
+                            .await
+                            .map_err(|p| format!("{} ({})", p.detail, p.code)),
+                        Err(e) => Err(format!("cannot read: {e}")),
+                    };
+                    (path, outcome)
+                });
+            }
+            let Some(done) = tasks.join_next().await else {
+                break;
+            };
+            let (path, outcome) = done.map_err(|e| anyhow!("an import task failed: {e}"))?;
+            let line = match outcome {
+                Ok(Submitted::Created(_)) => {
+                    accepted += 1;
+                    format!("accepted   {}", path.display())
+                }
+                Ok(Submitted::Duplicate(_)) => {
+                    duplicates += 1;
+                    format!("duplicate  {}", path.display())
+                }
+                Err(reason) => {
+                    rejected += 1;
+                    format!("rejected   {}: {reason}", path.display())
+                }
+            };
+            bar.suspend(|| println!("{line}"));
+            bar.inc(1);
+        }
+        bar.finish_and_clear();
+        println!("{accepted} accepted, {duplicates} already here, {rejected} rejected");
+        if rejected > 0 {
+            Err(Failure::Invalid)
+        } else {
+            Ok(())
+        }
+    })
+}
+
+fn collect_json(dir: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    if dir.is_file() {
+        files.push(dir.to_owned());
+        return Ok(());
+    }
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .path();
+        if path.is_dir() {
+            collect_json(&path, files)?;
+        } else if path.extension().is_some_and(|e| e == "json") {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// `qingdan template publish`.
+pub fn publish(database: &str, files: &[PathBuf], bundled: bool) -> Result<(), Failure> {
+    let mut sources: Vec<(String, String)> = Vec::new();
+    for path in files {
+        sources.push((path.display().to_string(), crate::read_text(path)?));
+    }
+    if bundled {
+        for b in qingdan_core::bundled::ALL {
+            sources.push((format!("bundled {}", b.id), b.json.to_owned()));
+        }
+    }
+    if sources.is_empty() {
+        return Err(anyhow!("nothing to publish: name template files, or --bundled").into());
+    }
+    with_intake(database, async |intake| {
+        let mut failed = false;
+        for (name, text) in &sources {
+            match intake.publish(text, &qingdan_intake::now()).await {
+                Ok((done, t)) => {
+                    let what = if done == Published::New {
+                        "published"
+                    } else {
+                        "already published"
+                    };
+                    println!(
+                        "{name}: {what} {} v{} ({})",
+                        t.id(),
+                        t.version(),
+                        t.sha256()
+                    );
+                }
+                Err(e) => {
+                    failed = true;
+                    for line in e.to_string().lines() {
+                        eprintln!("{name}: {line}");
+                    }
+                }
+            }
+        }
+        if failed {
+            Err(Failure::Invalid)
+        } else {
+            Ok(())
+        }
+    })
+}
+
+/// `qingdan unit add`.
+pub fn add_unit(database: &str, code: &str, name: &str) -> Result<(), Failure> {
+    with_intake(database, async |intake| {
+        let (code, name) = intake
+            .add_unit(code, name, &qingdan_intake::now())
+            .await
+            .map_err(problem)?;
+        println!("unit {code} {name}");
+        Ok(())
+    })
+}
+
+/// `qingdan key enroll`.
+pub fn enroll(
+    database: &str,
+    unit: &str,
+    role: &str,
+    name: &str,
+    key: &str,
+) -> Result<(), Failure> {
+    let key = crate::packet::public_key_arg(key)?;
+    let public = keys::encode_public_key(&key);
+    with_intake(database, async |intake| {
+        intake
+            .enroll(unit, role, &public, name, &qingdan_intake::now())
+            .await
+            .map_err(problem)?;
+        println!(
+            "enrolled {} for unit {unit} as {role}",
+            keys::fingerprint(&key)
+        );
+        Ok(())
+    })
+}
+
+/// `qingdan key code`.
+pub fn issue_code(database: &str, unit: &str, role: &str) -> Result<(), Failure> {
+    with_intake(database, async |intake| {
+        let (code, expires_at) = intake
+            .issue_code(unit, role, chrono::Utc::now())
+            .await
+            .map_err(problem)?;
+        println!("{code}");
+        eprintln!("one-time code for unit {unit} as {role}; valid until {expires_at}");
+        Ok(())
+    })
+}
+
+/// `qingdan admin token`.
+pub fn admin_token(database: &str, label: &str) -> Result<(), Failure> {
+    with_intake(database, async |intake| {
+        let (token, hash) = qingdan_intake::secrets::new_admin_token()
+            .map_err(|e| anyhow!("no random numbers: {e}"))?;
+        intake
+            .store()
+            .add_admin_token(&hash, label, &qingdan_intake::now())
+            .await
+            .context("cannot store the token")?;
+        println!("{token}");
+        eprintln!("admin token {label:?}: shown this once; the intake keeps only its hash");
+        Ok(())
+    })
+}
+
+/// Prints a problem the intake refused with; the input was invalid.
+fn problem(p: qingdan_intake::Problem) -> Failure {
+    eprintln!("qingdan: {}", p.detail);
+    Failure::Invalid
+}

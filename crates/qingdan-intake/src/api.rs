@@ -1,0 +1,446 @@
+//! The HTTP API under `/api/v1`, the dashboard, and the web app at `/`.
+//! Handlers only translate: every decision is the intake's or the core's.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router, middleware};
+use serde::{Deserialize, Serialize};
+use tower_http::timeout::TimeoutLayer;
+
+use crate::intake::{Intake, PublishError, Submitted};
+use crate::limit::{self, Limiter, RateLimit};
+use crate::problem::Problem;
+use crate::store::{PacketFilter, Published, Redeem};
+use crate::{now, secrets};
+
+/// What the server is told at start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Largest packet accepted, in bytes (default 2 MiB).
+    pub max_packet_bytes: usize,
+    /// Per-client rate limit; `None`: none.
+    pub rate_limit: Option<RateLimit>,
+    /// A request taking longer is answered 408.
+    pub request_timeout: Duration,
+    /// The built web app to serve at `/`, if any.
+    pub web_dir: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            max_packet_bytes: 2 * 1024 * 1024,
+            rate_limit: Some(RateLimit {
+                per_second: 20.try_into().unwrap_or(std::num::NonZeroU32::MIN),
+                burst: 200.try_into().unwrap_or(std::num::NonZeroU32::MIN),
+            }),
+            request_timeout: Duration::from_secs(30),
+            web_dir: None,
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The intake.
+    pub intake: Arc<Intake>,
+    config: Arc<Config>,
+}
+
+impl AppState {
+    /// State for [`app`].
+    pub fn new(intake: Arc<Intake>, config: Config) -> AppState {
+        AppState {
+            intake,
+            config: Arc::new(config),
+        }
+    }
+}
+
+/// The whole HTTP application; tests call it without a socket.
+pub fn app(state: AppState) -> Router {
+    let config = state.config.clone();
+    let api = Router::new()
+        .route(
+            "/packets",
+            post(post_packet)
+                .get(list_packets)
+                .layer(DefaultBodyLimit::max(config.max_packet_bytes)),
+        )
+        .route("/packets/{id}", get(get_packet))
+        .route("/templates", get(list_templates).post(publish_template))
+        .route("/templates/{id}/{version}", get(get_template))
+        .route("/units", post(add_unit))
+        .route("/units/{code}/keys", post(enroll_key))
+        .route("/enrollment-codes", post(issue_code))
+        .route("/enrollments", post(redeem_code))
+        .route("/intake", get(intake_info))
+        .route("/reports/{report}", get(crate::reports::report))
+        .fallback(|| async {
+            Problem::new(StatusCode::NOT_FOUND, "not-found", "no such API endpoint")
+        });
+    let api = match config.rate_limit {
+        Some(limit) => api.layer(middleware::from_fn_with_state(
+            Arc::new(Limiter::new(limit)),
+            limit::limit,
+        )),
+        None => api,
+    };
+    let mut router = Router::new()
+        .nest("/api/v1", api)
+        .route(
+            "/dashboard",
+            get(|| async { Html(include_str!("dashboard.html")) }),
+        )
+        .with_state(state);
+    if let Some(dir) = &config.web_dir {
+        router = router.fallback_service(tower_http::services::ServeDir::new(dir));
+    }
+    router
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+/// A JSON body (whatever its `Content-Type`) whose problems are answered
+/// as problems naming the line and column.
+pub struct JsonBody<T>(pub T);
+
+impl<T, S> FromRequest<S> for JsonBody<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+        let malformed = |detail: String| Problem::new(StatusCode::BAD_REQUEST, "malformed", detail);
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| malformed(e.body_text()))?;
+        serde_json::from_slice(&bytes)
+            .map(JsonBody)
+            .map_err(|e| malformed(format!("the JSON body: {e}")))
+    }
+}
+
+/// Proof that the request carries an admin token (`Authorization: Bearer …`).
+pub struct Admin;
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Admin, Problem> {
+        let unauthorized = |detail: &str| {
+            Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", detail.to_owned())
+        };
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(|| unauthorized("this needs an admin token: Authorization: Bearer <token> (qingdan admin token)"))?;
+        let hashes = state
+            .intake
+            .store()
+            .admin_token_hashes()
+            .await
+            .map_err(Problem::unavailable)?;
+        if secrets::token_matches(token.trim(), &hashes) {
+            Ok(Admin)
+        } else {
+            Err(unauthorized("the admin token is not valid"))
+        }
+    }
+}
+
+async fn post_packet(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let bytes = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                format!(
+                    "the packet is larger than this intake's limit of {} bytes",
+                    state.config.max_packet_bytes
+                ),
+            )
+        } else {
+            Problem::new(StatusCode::BAD_REQUEST, "malformed", e.body_text())
+        }
+    })?;
+    let submitted = state.intake.submit(bytes.to_vec(), &now()).await?;
+    let (status, receipt) = match submitted {
+        Submitted::Created(r) => (StatusCode::CREATED, r),
+        Submitted::Duplicate(r) => (StatusCode::OK, r),
+    };
+    Ok(json_text(status, receipt))
+}
+
+fn json_text(status: StatusCode, text: impl Into<axum::body::Body>) -> Response {
+    let mut response = (status, text.into()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    #[serde(flatten)]
+    filter: PacketFilter,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+struct PacketPage {
+    page: u32,
+    per_page: u32,
+    total: i64,
+    packets: Vec<crate::store::PacketInfo>,
+}
+
+async fn list_packets(
+    _: Admin,
+    State(state): State<AppState>,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<PacketPage>, Problem> {
+    let Query(query) =
+        query.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "malformed", e.body_text()))?;
+    let page = query.page.unwrap_or(1).max(1);
+    let per_page = query.per_page.unwrap_or(100).clamp(1, 1000);
+    let (packets, total) = state
+        .intake
+        .store()
+        .packets(
+            &query.filter,
+            i64::from(page - 1) * i64::from(per_page),
+            i64::from(per_page),
+        )
+        .await
+        .map_err(Problem::unavailable)?;
+    Ok(Json(PacketPage {
+        page,
+        per_page,
+        total,
+        packets,
+    }))
+}
+
+async fn get_packet(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    match state.intake.store().packet_bytes(&id).await {
+        Ok(Some(bytes)) => Ok(json_text(StatusCode::OK, bytes)),
+        Ok(None) => Err(not_found(format!("no packet with id {id:?}"))),
+        Err(e) => Err(Problem::unavailable(e)),
+    }
+}
+
+fn not_found(detail: String) -> Problem {
+    Problem::new(StatusCode::NOT_FOUND, "not-found", detail)
+}
+
+async fn list_templates(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<crate::store::TemplateInfo>>, Problem> {
+    Ok(Json(
+        state
+            .intake
+            .store()
+            .templates()
+            .await
+            .map_err(Problem::unavailable)?,
+    ))
+}
+
+async fn get_template(
+    State(state): State<AppState>,
+    Path((id, version)): Path<(String, u32)>,
+) -> Result<Response, Problem> {
+    match state.intake.store().template(&id, version).await {
+        Ok(Some(body)) => Ok(json_text(StatusCode::OK, body)),
+        Ok(None) => Err(not_found(format!(
+            "template {id} v{version} is not published"
+        ))),
+        Err(e) => Err(Problem::unavailable(e)),
+    }
+}
+
+async fn publish_template(
+    _: Admin,
+    State(state): State<AppState>,
+    body: String,
+) -> Result<Response, Problem> {
+    match state.intake.publish(&body, &now()).await {
+        Ok((done, template)) => {
+            let status = if done == Published::New {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            let info = serde_json::json!({
+                "id": template.id(), "version": template.version(), "sha256": template.sha256(),
+            });
+            Ok((status, Json(info)).into_response())
+        }
+        Err(PublishError::Invalid(problems)) => Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            problems.join("\n"),
+        )),
+        Err(e @ PublishError::Conflict { .. }) => Err(Problem::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            e.to_string(),
+        )),
+        Err(PublishError::Store(e)) => Err(Problem::unavailable(e)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct NewUnit {
+    code: String,
+    name: String,
+}
+
+async fn add_unit(
+    _: Admin,
+    State(state): State<AppState>,
+    JsonBody(unit): JsonBody<NewUnit>,
+) -> Result<Response, Problem> {
+    let (code, name) = state
+        .intake
+        .add_unit(&unit.code, &unit.name, &now())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"code": code, "name": name})),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct NewKey {
+    role: String,
+    public_key: String,
+    #[serde(default)]
+    name: String,
+}
+
+async fn enroll_key(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    JsonBody(key): JsonBody<NewKey>,
+) -> Result<Response, Problem> {
+    state
+        .intake
+        .enroll(&code, &key.role, &key.public_key, &key.name, &now())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"unit": code, "role": key.role, "public_key": key.public_key})),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct CodeRequest {
+    unit: String,
+    role: String,
+}
+
+async fn issue_code(
+    _: Admin,
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<CodeRequest>,
+) -> Result<Response, Problem> {
+    let (code, expires_at) = state
+        .intake
+        .issue_code(&request.unit, &request.role, chrono::Utc::now())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"code": code, "unit": request.unit, "role": request.role, "expires_at": expires_at})),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct Enrollment {
+    code: String,
+    public_key: String,
+    #[serde(default)]
+    name: String,
+}
+
+async fn redeem_code(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<Enrollment>,
+) -> Result<Response, Problem> {
+    qingdan_core::keys::decode_public_key(&request.public_key).map_err(|e| {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!("public_key: {e}"),
+        )
+    })?;
+    let done = state
+        .intake
+        .store()
+        .redeem(
+            &secrets::code_hash(&request.code),
+            &request.public_key,
+            &request.name,
+            &now(),
+        )
+        .await
+        .map_err(Problem::unavailable)?;
+    match done {
+        Redeem::Enrolled {
+            unit_code,
+            unit_name,
+            role,
+        } => Ok((
+            StatusCode::CREATED,
+            Json(serde_json::json!({
+                "unit": {"code": unit_code, "name": unit_name},
+                "role": role,
+                "intake_key": state.intake.public_key(),
+            })),
+        )
+            .into_response()),
+        Redeem::Invalid => Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "code-invalid",
+            "code: this enrollment code is unknown, used already, or expired",
+        )),
+    }
+}
+
+async fn intake_info(State(state): State<AppState>) -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "public_key": state.intake.public_key(),
+        "max_packet_bytes": state.config.max_packet_bytes,
+    }))
+}

@@ -1,0 +1,73 @@
+//! The central intake: receives signed packets over HTTP or from a folder,
+//! checks each exactly as the core does, stores it durably (SQLite or
+//! PostgreSQL), answers with a signed receipt, and ranks and exports.
+//!
+//! [`app`] is the whole HTTP application (tests call it without a socket);
+//! [`serve`] runs it on a socket until Ctrl-C or SIGTERM, then finishes
+//! what is in flight.
+
+mod api;
+mod intake;
+mod limit;
+mod problem;
+mod reports;
+pub mod secrets;
+mod store;
+
+use std::net::SocketAddr;
+
+pub use api::{AppState, Config, app};
+pub use intake::{Intake, PublishError, Submitted};
+pub use limit::RateLimit;
+pub use problem::Problem;
+pub use reports::{Format, Rendered, ReportKind, ReportQuery, build_report};
+pub use store::{
+    NewPacket, PacketFilter, PacketInfo, Published, Store, StoreError, Stored, TemplateInfo,
+};
+
+/// The time now, RFC 3339 UTC with milliseconds (`2026-11-23T08:30:00.125Z`).
+pub fn now() -> String {
+    rfc3339(chrono::Utc::now())
+}
+
+/// A time as the intake writes it.
+pub fn rfc3339(time: chrono::DateTime<chrono::Utc>) -> String {
+    time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Serves `state` on `listener` until Ctrl-C or SIGTERM; then stops
+/// accepting, lets requests in flight finish, commits every packet already
+/// queued, and closes the store.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    let intake = state.intake.clone();
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(stop_signal())
+        .await?;
+    tracing::info!("stopping: committing what is queued");
+    intake.shutdown().await;
+    intake.store().close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn stop_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,634 @@
+//! The database: SQLite (WAL, fsync on every commit) by default, PostgreSQL
+//! when several intake processes share one store. The same SQL runs on
+//! both; [`on_pool!`] writes each query once for the two pools.
+
+use std::path::Path;
+use std::str::FromStr as _;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+/// A connected, migrated store.
+#[derive(Debug, Clone)]
+pub enum Store {
+    /// `sqlite://path/to/file.db`
+    Sqlite(SqlitePool),
+    /// `postgres://user:password@host/db`
+    Postgres(PgPool),
+}
+
+/// Runs the same body with `$pool` bound to whichever pool the store has.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            Store::Sqlite($pool) => $body,
+            Store::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A URL that names neither SQLite nor PostgreSQL.
+    #[error("database URL {0:?}: expected sqlite://FILE or postgres://…")]
+    Url(String),
+    /// The database refused or failed.
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The directory for a SQLite file cannot be made.
+    #[error("cannot create {0}: {1}")]
+    Dir(String, std::io::Error),
+}
+
+/// A packet checked and ready to store.
+#[derive(Debug, Clone)]
+pub struct NewPacket {
+    /// Payload id.
+    pub id: String,
+    /// Hex SHA-256 of `bytes`.
+    pub sha256: String,
+    /// `self-assessment` or `inspection`.
+    pub kind: String,
+    /// Unit code.
+    pub unit_code: String,
+    /// Period.
+    pub period: String,
+    /// Template id.
+    pub template_id: String,
+    /// Template version.
+    pub template_version: i64,
+    /// The payload's created_at.
+    pub created_at: String,
+    /// When the intake received it.
+    pub received_at: String,
+    /// The score sheet's total.
+    pub total: String,
+    /// The grade label.
+    pub grade: String,
+    /// Vetoes triggered.
+    pub vetoes: i64,
+    /// For an inspection, the self-assessment it answers.
+    pub refers_to: Option<String>,
+    /// The file exactly as received.
+    pub bytes: Vec<u8>,
+    /// The signed receipt (JSON text) to answer with, now and on every re-send.
+    pub receipt: String,
+}
+
+/// What storing one packet did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    /// Newly stored; the receipt given.
+    Created(String),
+    /// The same bytes were already stored; their receipt.
+    Duplicate(String),
+    /// Another packet with this id is stored; its digest.
+    Conflict(String),
+}
+
+/// A stored packet, for listings.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct PacketInfo {
+    /// Payload id.
+    pub id: String,
+    /// Hex SHA-256 of the stored bytes.
+    pub sha256: String,
+    /// Kind.
+    pub kind: String,
+    /// Unit code.
+    pub unit_code: String,
+    /// Period.
+    pub period: String,
+    /// Template id.
+    pub template_id: String,
+    /// Template version.
+    pub template_version: i64,
+    /// The payload's created_at.
+    pub created_at: String,
+    /// When received.
+    pub received_at: String,
+    /// Total score.
+    pub total: String,
+    /// Grade label.
+    pub grade: String,
+    /// Vetoes triggered.
+    pub vetoes: i64,
+    /// Size in bytes.
+    pub size: i64,
+}
+
+/// Which packets to list; `None` matches all.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PacketFilter {
+    /// Unit code.
+    pub unit: Option<String>,
+    /// Period.
+    pub period: Option<String>,
+    /// Template id.
+    pub template: Option<String>,
+    /// Kind.
+    pub kind: Option<String>,
+}
+
+/// A published template, for listings.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct TemplateInfo {
+    /// Id.
+    pub id: String,
+    /// Version.
+    pub version: i64,
+    /// Hex SHA-256 of its canonical JSON.
+    pub sha256: String,
+    /// Title (Chinese).
+    pub title: String,
+    /// When published.
+    pub published_at: String,
+}
+
+/// What publishing a template did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Published {
+    /// Newly published.
+    New,
+    /// Already published with the same digest.
+    Same,
+    /// This id and version are published with another digest (given).
+    Conflict(String),
+}
+
+/// A packet for a report: its indexed fields and its bytes.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReportRow {
+    /// Payload id.
+    pub id: String,
+    /// Kind.
+    pub kind: String,
+    /// Unit code.
+    pub unit_code: String,
+    /// The unit's registered name.
+    pub unit_name: String,
+    /// The payload's created_at.
+    pub created_at: String,
+    /// When received.
+    pub received_at: String,
+    /// The stored file.
+    pub bytes: Vec<u8>,
+}
+
+/// Why an enrollment code was not redeemed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redeem {
+    /// Redeemed: the unit code, its name and the role.
+    Enrolled {
+        /// Unit code.
+        unit_code: String,
+        /// Unit name.
+        unit_name: String,
+        /// Role.
+        role: String,
+    },
+    /// Unknown, used or expired.
+    Invalid,
+}
+
+impl Store {
+    /// Connects to `url` and brings its schema up to date. A SQLite file
+    /// (and its directory) is made when missing.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // FULL: every commit is fsynced before it returns.
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true);
+            if let Some(dir) = options.get_filename().parent()
+                && !dir.as_os_str().is_empty()
+                && dir != Path::new(":memory:")
+            {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StoreError::Dir(dir.display().to_string(), e))?;
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options)
+                .await?;
+            sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+            Ok(Store::Sqlite(pool))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            sqlx::migrate!("migrations/postgres").run(&pool).await?;
+            Ok(Store::Postgres(pool))
+        } else {
+            Err(StoreError::Url(url.to_owned()))
+        }
+    }
+
+    /// Waits for every connection to finish and closes the store.
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+
+    /// The intake's signing key seed: the one stored, or `candidate` when
+    /// none is (the first process to start stores it; the others read it).
+    pub async fn intake_seed(
+        &self,
+        candidate: [u8; 32],
+        public_key: &str,
+        now: &str,
+    ) -> Result<Vec<u8>, StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO intake_key (id, seed, public_key, created_at) VALUES (1, $1, $2, $3)
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(candidate.as_slice())
+            .bind(public_key)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            let (seed,): (Vec<u8>,) = sqlx::query_as("SELECT seed FROM intake_key WHERE id = 1")
+                .fetch_one(pool)
+                .await?;
+            Ok(seed)
+        })
+    }
+
+    /// Stores an admin token's hash.
+    pub async fn add_admin_token(
+        &self,
+        hash: &str,
+        label: &str,
+        now: &str,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("INSERT INTO admin_tokens (hash, label, created_at) VALUES ($1, $2, $3)")
+                .bind(hash)
+                .bind(label)
+                .bind(now)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
+    }
+
+    /// Every admin token hash (hex SHA-256).
+    pub async fn admin_token_hashes(&self) -> Result<Vec<String>, StoreError> {
+        on_pool!(self, pool => {
+            let rows: Vec<(String,)> = sqlx::query_as("SELECT hash FROM admin_tokens")
+                .fetch_all(pool)
+                .await?;
+            Ok(rows.into_iter().map(|(h,)| h).collect())
+        })
+    }
+
+    /// Publishes a template (its canonical JSON `body`).
+    pub async fn publish_template(
+        &self,
+        id: &str,
+        version: u32,
+        sha256: &str,
+        title: &str,
+        body: &str,
+        now: &str,
+    ) -> Result<Published, StoreError> {
+        on_pool!(self, pool => {
+            let done = sqlx::query(
+                "INSERT INTO templates (id, version, sha256, title, body, published_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id, version) DO NOTHING",
+            )
+            .bind(id)
+            .bind(i64::from(version))
+            .bind(sha256)
+            .bind(title)
+            .bind(body)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            if done.rows_affected() == 1 {
+                return Ok(Published::New);
+            }
+            let (existing,): (String,) =
+                sqlx::query_as("SELECT sha256 FROM templates WHERE id = $1 AND version = $2")
+                    .bind(id)
+                    .bind(i64::from(version))
+                    .fetch_one(pool)
+                    .await?;
+            Ok(if existing == sha256 { Published::Same } else { Published::Conflict(existing) })
+        })
+    }
+
+    /// A published template's canonical JSON.
+    pub async fn template(&self, id: &str, version: u32) -> Result<Option<String>, StoreError> {
+        on_pool!(self, pool => {
+            let row: Option<(String,)> =
+                sqlx::query_as("SELECT body FROM templates WHERE id = $1 AND version = $2")
+                    .bind(id)
+                    .bind(i64::from(version))
+                    .fetch_optional(pool)
+                    .await?;
+            Ok(row.map(|(b,)| b))
+        })
+    }
+
+    /// Every published template, by id and version.
+    pub async fn templates(&self) -> Result<Vec<TemplateInfo>, StoreError> {
+        on_pool!(self, pool => Ok(sqlx::query_as(
+            "SELECT id, version, sha256, title, published_at FROM templates ORDER BY id, version",
+        )
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Registers a unit, or renames it.
+    pub async fn add_unit(&self, code: &str, name: &str, now: &str) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO units (code, name, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+            )
+            .bind(code)
+            .bind(name)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// A registered unit's name.
+    pub async fn unit_name(&self, code: &str) -> Result<Option<String>, StoreError> {
+        on_pool!(self, pool => {
+            let row: Option<(String,)> = sqlx::query_as("SELECT name FROM units WHERE code = $1")
+                .bind(code)
+                .fetch_optional(pool)
+                .await?;
+            Ok(row.map(|(n,)| n))
+        })
+    }
+
+    /// Enrolls a public key for a unit (or `*`, every unit) and role.
+    pub async fn enroll_key(
+        &self,
+        unit_code: &str,
+        role: &str,
+        public_key: &str,
+        name: &str,
+        now: &str,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO unit_keys (unit_code, role, public_key, name, enrolled_at)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (unit_code, role, public_key) DO NOTHING",
+            )
+            .bind(unit_code)
+            .bind(role)
+            .bind(public_key)
+            .bind(name)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// The unit's name (`None`: not registered) and the (role, key) pairs
+    /// enrolled for it, including those enrolled for every unit.
+    pub async fn unit_and_keys(
+        &self,
+        unit_code: &str,
+    ) -> Result<Option<(String, Vec<(String, String)>)>, StoreError> {
+        on_pool!(self, pool => {
+            let Some((name,)): Option<(String,)> =
+                sqlx::query_as("SELECT name FROM units WHERE code = $1")
+                    .bind(unit_code)
+                    .fetch_optional(pool)
+                    .await?
+            else {
+                return Ok(None);
+            };
+            let keys: Vec<(String, String)> = sqlx::query_as(
+                "SELECT role, public_key FROM unit_keys WHERE unit_code = $1 OR unit_code = '*'",
+            )
+            .bind(unit_code)
+            .fetch_all(pool)
+            .await?;
+            Ok(Some((name, keys)))
+        })
+    }
+
+    /// Stores a one-time enrollment code's hash.
+    pub async fn add_enrollment_code(
+        &self,
+        hash: &str,
+        unit_code: &str,
+        role: &str,
+        now: &str,
+        expires_at: &str,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO enrollment_codes (hash, unit_code, role, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(hash)
+            .bind(unit_code)
+            .bind(role)
+            .bind(now)
+            .bind(expires_at)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// Redeems a code once: marks it used and enrolls `public_key`, in one
+    /// transaction.
+    pub async fn redeem(
+        &self,
+        hash: &str,
+        public_key: &str,
+        name: &str,
+        now: &str,
+    ) -> Result<Redeem, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let row: Option<(String, String)> = sqlx::query_as(
+                "UPDATE enrollment_codes SET redeemed_at = $2, public_key = $3
+                 WHERE hash = $1 AND redeemed_at IS NULL AND expires_at > $2
+                 RETURNING unit_code, role",
+            )
+            .bind(hash)
+            .bind(now)
+            .bind(public_key)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((unit_code, role)) = row else {
+                return Ok(Redeem::Invalid);
+            };
+            sqlx::query(
+                "INSERT INTO unit_keys (unit_code, role, public_key, name, enrolled_at)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (unit_code, role, public_key) DO NOTHING",
+            )
+            .bind(&unit_code)
+            .bind(&role)
+            .bind(public_key)
+            .bind(name)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let (unit_name,): (String,) = sqlx::query_as("SELECT name FROM units WHERE code = $1")
+                .bind(&unit_code)
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(Redeem::Enrolled { unit_code, unit_name, role })
+        })
+    }
+
+    /// Stores packets in one transaction (one fsync for the batch), each
+    /// exactly once: a packet whose id is stored already is a duplicate
+    /// when its bytes are the same and a conflict when not.
+    pub async fn store_batch(&self, packets: &[NewPacket]) -> Result<Vec<Stored>, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut outcomes = Vec::with_capacity(packets.len());
+            for p in packets {
+                let done = sqlx::query(
+                    "INSERT INTO packets (id, sha256, kind, unit_code, period, template_id,
+                         template_version, created_at, received_at, total, grade, vetoes,
+                         refers_to, size, bytes, receipt)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                     ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(&p.id)
+                .bind(&p.sha256)
+                .bind(&p.kind)
+                .bind(&p.unit_code)
+                .bind(&p.period)
+                .bind(&p.template_id)
+                .bind(p.template_version)
+                .bind(&p.created_at)
+                .bind(&p.received_at)
+                .bind(&p.total)
+                .bind(&p.grade)
+                .bind(p.vetoes)
+                .bind(&p.refers_to)
+                .bind(i64::try_from(p.bytes.len()).unwrap_or(i64::MAX))
+                .bind(&p.bytes)
+                .bind(&p.receipt)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 1 {
+                    outcomes.push(Stored::Created(p.receipt.clone()));
+                    continue;
+                }
+                let (sha256, receipt): (String, String) =
+                    sqlx::query_as("SELECT sha256, receipt FROM packets WHERE id = $1")
+                        .bind(&p.id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                outcomes.push(if sha256 == p.sha256 {
+                    Stored::Duplicate(receipt)
+                } else {
+                    Stored::Conflict(sha256)
+                });
+            }
+            tx.commit().await?;
+            Ok(outcomes)
+        })
+    }
+
+    /// A stored packet's bytes, exactly as received.
+    pub async fn packet_bytes(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        on_pool!(self, pool => {
+            let row: Option<(Vec<u8>,)> = sqlx::query_as("SELECT bytes FROM packets WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+            Ok(row.map(|(b,)| b))
+        })
+    }
+
+    /// One page of stored packets, oldest first, and how many match.
+    pub async fn packets(
+        &self,
+        filter: &PacketFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<PacketInfo>, i64), StoreError> {
+        on_pool!(self, pool => {
+            let rows: Vec<PacketInfo> = sqlx::query_as(
+                "SELECT id, sha256, kind, unit_code, period, template_id, template_version,
+                        created_at, received_at, total, grade, vetoes, size
+                 FROM packets
+                 WHERE (CAST($1 AS TEXT) IS NULL OR unit_code = $1)
+                   AND (CAST($2 AS TEXT) IS NULL OR period = $2)
+                   AND (CAST($3 AS TEXT) IS NULL OR template_id = $3)
+                   AND (CAST($4 AS TEXT) IS NULL OR kind = $4)
+                 ORDER BY received_at, id LIMIT $5 OFFSET $6",
+            )
+            .bind(&filter.unit)
+            .bind(&filter.period)
+            .bind(&filter.template)
+            .bind(&filter.kind)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?;
+            let (total,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM packets
+                 WHERE (CAST($1 AS TEXT) IS NULL OR unit_code = $1)
+                   AND (CAST($2 AS TEXT) IS NULL OR period = $2)
+                   AND (CAST($3 AS TEXT) IS NULL OR template_id = $3)
+                   AND (CAST($4 AS TEXT) IS NULL OR kind = $4)",
+            )
+            .bind(&filter.unit)
+            .bind(&filter.period)
+            .bind(&filter.template)
+            .bind(&filter.kind)
+            .fetch_one(pool)
+            .await?;
+            Ok((rows, total))
+        })
+    }
+
+    /// Every packet answering one template version in one period, with the
+    /// unit's registered name.
+    pub async fn report_rows(
+        &self,
+        template_id: &str,
+        version: u32,
+        period: &str,
+    ) -> Result<Vec<ReportRow>, StoreError> {
+        on_pool!(self, pool => Ok(sqlx::query_as(
+            "SELECT p.id, p.kind, p.unit_code, u.name AS unit_name, p.created_at, p.received_at, p.bytes
+             FROM packets p JOIN units u ON u.code = p.unit_code
+             WHERE p.template_id = $1 AND p.template_version = $2 AND p.period = $3",
+        )
+        .bind(template_id)
+        .bind(i64::from(version))
+        .bind(period)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// How many packets are stored.
+    pub async fn packet_count(&self) -> Result<i64, StoreError> {
+        on_pool!(self, pool => {
+            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM packets").fetch_one(pool).await?;
+            Ok(n)
+        })
+    }
+}

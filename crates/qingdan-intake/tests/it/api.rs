@@ -1,0 +1,400 @@
+//! Every status the API answers, on SQLite and on PostgreSQL.
+
+use axum::http::{Method, StatusCode};
+use qingdan_core::{canonical, keys, receipt};
+use qingdan_intake::Config;
+
+use crate::support::{Db, UNIT, new_id, on_both, world, world_with};
+
+on_both!(
+    accepted_packet_gets_a_durable_receipt_and_reads_back_exactly,
+    resent_packet_gets_the_same_receipt_and_changed_one_409,
+    bad_input_gets_400_413_and_422_with_the_reason,
+    unknown_unit_or_key_gets_403,
+    admin_endpoints_need_the_token,
+    enrollment_code_enrolls_once,
+    templates_are_listed_and_served,
+    packets_are_listed_by_filter_and_paged,
+);
+
+async fn accepted_packet_gets_a_durable_receipt_and_reads_back_exactly(db: Db) {
+    let w = world(db).await;
+    let id = new_id();
+    let bytes = w.packet(&id);
+    let answer = w.post_packet(bytes.clone()).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text());
+    let receipt = receipt::verify(&answer.text(), Some(w.intake.public_key())).unwrap();
+    receipt
+        .check_for(&id, &canonical::sha256_hex_bytes(&bytes))
+        .unwrap();
+    // The intake's key is what /intake says, and a fresh connection to the
+    // same database (a restart) has it too.
+    let info = w
+        .send(Method::GET, "/api/v1/intake", vec![], false)
+        .await
+        .json();
+    assert_eq!(info["public_key"], w.intake.public_key());
+    let again = qingdan_intake::Store::connect(&w.database).await.unwrap();
+    let reopened = qingdan_intake::Intake::open(again, "2026-11-24T00:00:00.000Z")
+        .await
+        .unwrap();
+    assert_eq!(reopened.public_key(), w.intake.public_key());
+    // Stored: the exact bytes, from the other connection too.
+    assert_eq!(
+        reopened.store().packet_bytes(&id).await.unwrap(),
+        Some(bytes.clone())
+    );
+    let stored = w
+        .send(Method::GET, &format!("/api/v1/packets/{id}"), vec![], true)
+        .await;
+    assert_eq!(stored.status, StatusCode::OK);
+    assert_eq!(stored.body, bytes);
+}
+
+async fn resent_packet_gets_the_same_receipt_and_changed_one_409(db: Db) {
+    let w = world(db).await;
+    let id = new_id();
+    let first = w.post_packet(w.packet(&id)).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let second = w.post_packet(w.packet(&id)).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(second.body, first.body, "the very same receipt");
+    let changed = w.packet_with(&id, |m| m.period = "2026-H2".into());
+    let conflict = w.post_packet(changed).await;
+    assert_eq!(conflict.status, StatusCode::CONFLICT);
+    assert_eq!(conflict.problem_code(), "conflict");
+    assert!(conflict.json()["detail"].as_str().unwrap().contains(&id));
+    assert_eq!(w.intake.store().packet_count().await.unwrap(), 1);
+}
+
+async fn bad_input_gets_400_413_and_422_with_the_reason(db: Db) {
+    let w = world_with(
+        db,
+        Config {
+            rate_limit: None,
+            max_packet_bytes: 64 * 1024,
+            ..Config::default()
+        },
+    )
+    .await;
+    let not_json = w.post_packet(b"{\"payload\": ".to_vec()).await;
+    assert_eq!(not_json.status, StatusCode::BAD_REQUEST);
+    assert_eq!(not_json.problem_code(), "malformed");
+
+    let mut big = w.packet(&new_id());
+    big.resize(65 * 1024, b' ');
+    let too_large = w.post_packet(big).await;
+    assert_eq!(too_large.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(too_large.problem_code(), "too-large");
+    assert!(
+        too_large.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("65536")
+    );
+
+    // One character of the unit name changed after signing.
+    let tampered = String::from_utf8(w.packet(&new_id()))
+        .unwrap()
+        .replace("某某镇党委", "某某镇党组");
+    let bad = w.post_packet(tampered.into_bytes()).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.problem_code(), "bad-signature");
+    assert!(bad.json()["detail"].as_str().unwrap().contains("张三"));
+
+    // The score sheet claims more than the responses give (re-signed, so
+    // only the re-score can tell).
+    let mut value: serde_json::Value = serde_json::from_slice(&w.packet(&new_id())).unwrap();
+    value["payload"]["score"]["total"] = "99.99".into();
+    let mut packet = qingdan_core::Packet::from_value(value).unwrap();
+    for key in &w.keys {
+        packet.sign(key).unwrap();
+    }
+    let mismatch = w
+        .post_packet(qingdan_core::packet::to_file_text(&packet).into_bytes())
+        .await;
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(mismatch.problem_code(), "score-mismatch");
+    assert!(
+        mismatch.json()["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("payload.score.total")
+    );
+
+    // A template this intake has not published.
+    let mut value: serde_json::Value = serde_json::from_slice(&w.packet(&new_id())).unwrap();
+    value["payload"]["template"]["version"] = 2.into();
+    let mut packet = qingdan_core::Packet::from_value(value).unwrap();
+    for key in &w.keys {
+        packet.sign(key).unwrap();
+    }
+    let unknown = w
+        .post_packet(qingdan_core::packet::to_file_text(&packet).into_bytes())
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.problem_code(), "unknown-template");
+    assert!(
+        unknown.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("bench-94 v2")
+    );
+    assert_eq!(
+        w.intake.store().packet_count().await.unwrap(),
+        0,
+        "nothing stored"
+    );
+}
+
+async fn unknown_unit_or_key_gets_403(db: Db) {
+    let w = world(db).await;
+    let other_unit = w.packet_with(&new_id(), |m| m.unit.code = "510824-999".into());
+    let answer = w.post_packet(other_unit).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    assert_eq!(answer.problem_code(), "unit-not-registered");
+
+    // A second unit where only the principal's key is enrolled.
+    w.intake
+        .add_unit("510824-102", "另一镇党委", "2026-11-23T08:00:00.000Z")
+        .await
+        .unwrap();
+    let principal = keys::encode_public_key(&w.keys[0].verifying_key());
+    w.intake
+        .enroll(
+            "510824-102",
+            "principal",
+            &principal,
+            "张三",
+            "2026-11-23T08:00:00.000Z",
+        )
+        .await
+        .unwrap();
+    let answer = w
+        .post_packet(w.packet_with(&new_id(), |m| m.unit.code = "510824-102".into()))
+        .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    assert_eq!(answer.problem_code(), "key-not-enrolled");
+    let detail = answer.json()["detail"].as_str().unwrap().to_owned();
+    assert!(
+        detail.contains("supervisory 李四") && detail.contains("510824-102"),
+        "{detail}"
+    );
+    assert_eq!(w.intake.store().packet_count().await.unwrap(), 0);
+}
+
+async fn admin_endpoints_need_the_token(db: Db) {
+    let w = world(db).await;
+    let unit = r#"{"code": "510824-201", "name": "某某局党组"}"#.as_bytes().to_vec();
+    let refused = w
+        .send(Method::POST, "/api/v1/units", unit.clone(), false)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(refused.problem_code(), "unauthorized");
+    let request = axum::http::Request::builder()
+        .method(Method::GET)
+        .uri("/api/v1/packets")
+        .header("authorization", format!("Bearer {}x", w.token))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    use tower::ServiceExt as _;
+    let wrong = w.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let added = w.send(Method::POST, "/api/v1/units", unit, true).await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text());
+    assert_eq!(
+        w.intake
+            .store()
+            .unit_name("510824-201")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("某某局党组")
+    );
+    let bad_key = w
+        .send(
+            Method::POST,
+            "/api/v1/units/510824-201/keys",
+            br#"{"role": "principal", "public_key": "abc"}"#.to_vec(),
+            true,
+        )
+        .await;
+    assert_eq!(bad_key.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad_key.json()["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("public_key:")
+    );
+    let not_json = w
+        .send(Method::POST, "/api/v1/units", b"{".to_vec(), true)
+        .await;
+    assert_eq!(not_json.status, StatusCode::BAD_REQUEST);
+    assert_eq!(not_json.problem_code(), "malformed");
+}
+
+async fn enrollment_code_enrolls_once(db: Db) {
+    let w = world(db).await;
+    let issued = w
+        .send(
+            Method::POST,
+            "/api/v1/enrollment-codes",
+            format!(r#"{{"unit": "{UNIT}", "role": "inspector"}}"#).into_bytes(),
+            true,
+        )
+        .await;
+    assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.text());
+    let code = issued.json()["code"].as_str().unwrap().to_owned();
+    let device = qingdan_core::keys::SigningKey::from_bytes(&[9; 32]);
+    let public = keys::encode_public_key(&device.verifying_key());
+    let body = format!(
+        r#"{{"code": "{}", "public_key": "{public}", "name": "王五"}}"#,
+        code.to_lowercase()
+    );
+    let redeemed = w
+        .send(
+            Method::POST,
+            "/api/v1/enrollments",
+            body.clone().into_bytes(),
+            false,
+        )
+        .await;
+    assert_eq!(redeemed.status, StatusCode::CREATED, "{}", redeemed.text());
+    let json = redeemed.json();
+    assert_eq!(json["unit"]["code"], UNIT);
+    assert_eq!(json["unit"]["name"], "某某镇党委");
+    assert_eq!(json["role"], "inspector");
+    assert_eq!(json["intake_key"], w.intake.public_key());
+    let (_, enrolled) = w.intake.store().unit_and_keys(UNIT).await.unwrap().unwrap();
+    assert!(enrolled.contains(&("inspector".to_owned(), public)));
+    let again = w
+        .send(
+            Method::POST,
+            "/api/v1/enrollments",
+            body.into_bytes(),
+            false,
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::FORBIDDEN);
+    assert_eq!(again.problem_code(), "code-invalid");
+}
+
+async fn templates_are_listed_and_served(db: Db) {
+    let w = world(db).await;
+    let list = w
+        .send(Method::GET, "/api/v1/templates", vec![], false)
+        .await
+        .json();
+    assert_eq!(list[0]["id"], "bench-94");
+    assert_eq!(list[0]["sha256"], w.template.sha256());
+    let one = w
+        .send(Method::GET, "/api/v1/templates/bench-94/1", vec![], false)
+        .await;
+    assert_eq!(one.status, StatusCode::OK);
+    let served = qingdan_core::Template::parse(&one.text()).unwrap();
+    assert_eq!(
+        served.sha256(),
+        w.template.sha256(),
+        "the same template, digest and all"
+    );
+    let missing = w
+        .send(Method::GET, "/api/v1/templates/bench-94/7", vec![], false)
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    // Publishing needs the token; the same content again is 200, other
+    // content under the same version is 409.
+    let body = w.template_json.clone().into_bytes();
+    assert_eq!(
+        w.send(Method::POST, "/api/v1/templates", body.clone(), false)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        w.send(Method::POST, "/api/v1/templates", body, true)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let changed = w
+        .template_json
+        .replace("九十四项", "九十四项（修订）")
+        .into_bytes();
+    let conflict = w
+        .send(Method::POST, "/api/v1/templates", changed, true)
+        .await;
+    assert_eq!(conflict.status, StatusCode::CONFLICT);
+    let invalid = w
+        .send(
+            Method::POST,
+            "/api/v1/templates",
+            br#"{"format": "qingdan.template/1"}"#.to_vec(),
+            true,
+        )
+        .await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(invalid.problem_code(), "invalid");
+}
+
+async fn packets_are_listed_by_filter_and_paged(db: Db) {
+    let w = world(db).await;
+    for i in 0..5 {
+        let period = if i < 3 { "2026" } else { "2025" };
+        let answer = w
+            .post_packet(w.packet_with(&new_id(), |m| m.period = period.into()))
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED);
+    }
+    let page = w
+        .send(
+            Method::GET,
+            "/api/v1/packets?period=2026&per_page=2&page=2",
+            vec![],
+            true,
+        )
+        .await
+        .json();
+    assert_eq!(page["total"], 3);
+    assert_eq!(page["packets"].as_array().unwrap().len(), 1);
+    assert_eq!(page["packets"][0]["period"], "2026");
+    assert_eq!(page["packets"][0]["unit_code"], UNIT);
+    let all = w
+        .send(
+            Method::GET,
+            &format!("/api/v1/packets?unit={UNIT}&kind=self-assessment&template=bench-94"),
+            vec![],
+            true,
+        )
+        .await
+        .json();
+    assert_eq!(all["total"], 5);
+    let none = w
+        .send(Method::GET, "/api/v1/packets?kind=inspection", vec![], true)
+        .await
+        .json();
+    assert_eq!(none["total"], 0);
+}
+
+#[tokio::test]
+async fn a_client_over_its_rate_gets_429_with_retry_after() {
+    let w = world_with(
+        Db::Sqlite,
+        Config {
+            rate_limit: Some(qingdan_intake::RateLimit {
+                per_second: 1.try_into().unwrap(),
+                burst: 3.try_into().unwrap(),
+            }),
+            ..Config::default()
+        },
+    )
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        statuses.push(w.send(Method::GET, "/api/v1/intake", vec![], false).await);
+    }
+    assert!(statuses[..3].iter().all(|a| a.status == StatusCode::OK));
+    let limited = &statuses[4];
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(limited.problem_code(), "rate-limited");
+    assert!(limited.headers.contains_key("retry-after"));
+}

@@ -1,0 +1,8 @@
+//! The intake, in process: every HTTP status through the Router, the same
+//! tests on SQLite and on a real PostgreSQL server, concurrent uploads over
+//! TCP, and random and mutated input.
+
+mod api;
+mod load;
+mod robust;
+mod support;

@@ -1,0 +1,254 @@
+//! A fresh intake on a fresh database, a 94-item template published, one
+//! unit with its two signers enrolled, an admin token; and helpers to make
+//! packets and send requests.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use qingdan_core::keys::SigningKey;
+use qingdan_core::packet::{self, PacketKind};
+use qingdan_core::{Responses, Template};
+use qingdan_intake::{AppState, Config, Intake, Store, app};
+use tower::ServiceExt as _;
+
+#[path = "../../../qingdan-core/benches/fixtures/mod.rs"]
+mod fixtures;
+
+pub const UNIT: &str = "510824-101";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// Writes `name_sqlite` and `name_postgres` tests running `name(Db)`.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(crate::support::Db::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if crate::support::postgres_url().is_some() {
+                    super::$name(crate::support::Db::Postgres).await
+                }
+            })*
+        }
+    };
+}
+pub(crate) use on_both;
+
+/// The PostgreSQL server to test against (`QINGDAN_TEST_POSTGRES`, set by
+/// `cargo xtask test`). Without it the PostgreSQL tests say so and pass,
+/// unless `QINGDAN_REQUIRE_POSTGRES` is set (as `cargo xtask test` does).
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("QINGDAN_TEST_POSTGRES") {
+        Ok(url) => Some(url),
+        Err(_) if std::env::var_os("QINGDAN_REQUIRE_POSTGRES").is_some() => {
+            panic!("QINGDAN_REQUIRE_POSTGRES is set but QINGDAN_TEST_POSTGRES is not")
+        }
+        Err(_) => {
+            eprintln!(
+                "skipped: set QINGDAN_TEST_POSTGRES=postgres://… to run the PostgreSQL tests"
+            );
+            None
+        }
+    }
+}
+
+/// A database URL no other test uses: a new SQLite file, or a new
+/// PostgreSQL database on the test server.
+pub async fn fresh_database(db: Db) -> String {
+    let name = format!("qd_{}", uuid::Uuid::new_v4().simple());
+    match db {
+        Db::Sqlite => {
+            let dir = std::env::temp_dir().join("qingdan-intake-tests");
+            format!("sqlite://{}", dir.join(format!("{name}.db")).display())
+        }
+        Db::Postgres => {
+            let url = postgres_url().expect("a PostgreSQL server");
+            use sqlx::Executor as _;
+            let admin = sqlx::PgPool::connect(&url).await.expect("the test server");
+            admin
+                .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .await
+                .expect("a test database");
+            admin.close().await;
+            let (base, _) = url.rsplit_once('/').expect("a URL with a database");
+            format!("{base}/{name}")
+        }
+    }
+}
+
+/// A fresh intake with its fixtures.
+pub struct World {
+    pub intake: Arc<Intake>,
+    pub router: Router,
+    pub template: Template,
+    pub template_json: String,
+    pub responses: Responses,
+    pub keys: [SigningKey; 2],
+    pub token: String,
+    pub database: String,
+}
+
+pub async fn world(db: Db) -> World {
+    world_with(
+        db,
+        Config {
+            rate_limit: None,
+            ..Config::default()
+        },
+    )
+    .await
+}
+
+pub async fn world_with(db: Db, config: Config) -> World {
+    let database = fresh_database(db).await;
+    let store = Store::connect(&database).await.expect("the store opens");
+    let intake = Arc::new(
+        Intake::open(store, "2026-11-23T08:00:00.000Z")
+            .await
+            .unwrap(),
+    );
+    let (generated, responses) = fixtures::generated();
+    let template_json = serde_json::to_string(generated.doc()).unwrap();
+    let template = Template::parse(&template_json).unwrap();
+    let responses =
+        Responses::parse(&template, &serde_json::to_string(&responses).unwrap()).unwrap();
+    intake
+        .publish(&template_json, "2026-11-23T08:00:00.000Z")
+        .await
+        .unwrap();
+    intake
+        .add_unit(UNIT, "某某镇党委", "2026-11-23T08:00:00.000Z")
+        .await
+        .unwrap();
+    let keys = [
+        SigningKey::from_bytes(&[1; 32]),
+        SigningKey::from_bytes(&[2; 32]),
+    ];
+    for (key, role) in keys.iter().zip(["principal", "supervisory"]) {
+        let public = qingdan_core::keys::encode_public_key(&key.verifying_key());
+        intake
+            .enroll(UNIT, role, &public, role, "2026-11-23T08:00:00.000Z")
+            .await
+            .unwrap();
+    }
+    let (token, hash) = qingdan_intake::secrets::new_admin_token().unwrap();
+    intake
+        .store()
+        .add_admin_token(&hash, "test", "2026-11-23T08:00:00.000Z")
+        .await
+        .unwrap();
+    let router = app(AppState::new(intake.clone(), config));
+    World {
+        intake,
+        router,
+        template,
+        template_json,
+        responses,
+        keys,
+        token,
+        database,
+    }
+}
+
+impl World {
+    /// A signed self-assessment with this id, as file bytes.
+    pub fn packet(&self, id: &str) -> Vec<u8> {
+        self.packet_with(id, |_| {})
+    }
+
+    /// The same, with its metadata changed before signing.
+    pub fn packet_with(&self, id: &str, change: impl FnOnce(&mut packet::PacketMeta)) -> Vec<u8> {
+        let signers = vec![
+            fixtures::signer("principal", "张三", &self.keys[0]),
+            fixtures::signer("supervisory", "李四", &self.keys[1]),
+        ];
+        let mut meta = fixtures::meta(signers);
+        meta.id = id.to_owned();
+        meta.kind = PacketKind::SelfAssessment;
+        change(&mut meta);
+        let mut p = packet::new_packet(&self.template, &self.responses, meta).unwrap();
+        for key in &self.keys {
+            p.sign(key).unwrap();
+        }
+        packet::to_file_text(&p).into_bytes()
+    }
+
+    /// Sends a request through the Router (no socket).
+    pub async fn send(&self, method: Method, path: &str, body: Vec<u8>, admin: bool) -> Answer {
+        let mut request = Request::builder().method(method).uri(path);
+        if admin {
+            request = request.header("authorization", format!("Bearer {}", self.token));
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec();
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn post_packet(&self, bytes: Vec<u8>) -> Answer {
+        self.send(Method::POST, "/api/v1/packets", bytes, false)
+            .await
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    /// The problem's code, checking it is `application/problem+json`.
+    pub fn problem_code(&self) -> String {
+        assert_eq!(
+            self.headers
+                .get("content-type")
+                .map(|v| v.to_str().unwrap()),
+            Some("application/problem+json"),
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
+        let json = self.json();
+        assert_eq!(json["status"], self.status.as_u16());
+        json["code"].as_str().unwrap().to_owned()
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

@@ -1,0 +1,62 @@
+//! [`Entry`], one accepted packet as the intake reads it back, and the choice
+//! of each unit's latest packet, which every report starts from.
+
+use std::collections::BTreeMap;
+
+use qingdan_core::packet::PacketKind;
+
+/// One accepted packet, as the intake read it back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The packet's id.
+    pub packet_id: String,
+    /// Self-assessment or inspection.
+    pub kind: PacketKind,
+    /// The unit's code.
+    pub unit_code: String,
+    /// The unit's name.
+    pub unit_name: String,
+    /// The period, e.g. `2026`.
+    pub period: String,
+    /// When the packet was made: RFC 3339 UTC, so a later string is a later
+    /// time (every packet writes the same format).
+    pub created_at: String,
+    /// When the intake received it, in the same format.
+    pub received_at: String,
+    /// The payload's score sheet, as `qingdan_core::score` serialized it.
+    pub score: serde_json::Value,
+}
+
+impl Entry {
+    /// The order in which a unit's packets supersede each other: made
+    /// later, then received later, then the packet id so the choice never
+    /// depends on the order the entries came in.
+    pub(crate) fn recency(&self) -> (&str, &str, &str) {
+        (&self.created_at, &self.received_at, &self.packet_id)
+    }
+}
+
+/// Each unit's latest packet of `kind` in `period`, by unit code. A unit
+/// sends a corrected packet by sending a newer one, so only the latest
+/// counts.
+pub(crate) fn latest<'e>(
+    entries: &'e [Entry],
+    period: &str,
+    kind: PacketKind,
+) -> BTreeMap<&'e str, &'e Entry> {
+    let mut latest: BTreeMap<&str, &Entry> = BTreeMap::new();
+    for entry in entries
+        .iter()
+        .filter(|e| e.kind == kind && e.period == period)
+    {
+        latest
+            .entry(&entry.unit_code)
+            .and_modify(|kept| {
+                if entry.recency() > kept.recency() {
+                    *kept = entry;
+                }
+            })
+            .or_insert(entry);
+    }
+    latest
+}

@@ -1,0 +1,136 @@
+//! 自评与考核: each unit's own score beside the inspectors' score for the
+//! same period. A unit that rates itself far above what the inspectors found
+//! is itself a finding.
+
+use std::cmp::Reverse;
+use std::collections::BTreeMap;
+
+use qingdan_core::packet::PacketKind;
+use qingdan_core::{Fixed, Template};
+use serde::Serialize;
+
+use crate::entry::latest;
+use crate::sheet::Sheet;
+use crate::{Cell, Entry, Report, ReportError, Row, Table, TemplateInfo};
+
+/// Self-assessment against inspection, unit by unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    /// The checklist.
+    pub template: TemplateInfo,
+    /// The period.
+    pub period: String,
+    /// One row per unit with either packet, the largest gap first.
+    pub rows: Vec<GapRow>,
+}
+
+/// One unit's two totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GapRow {
+    /// The unit's code.
+    pub unit_code: String,
+    /// The unit's name, from its latest packet of either kind.
+    pub unit_name: String,
+    /// 自评得分: the total of its latest self-assessment.
+    pub self_assessment: Option<Fixed>,
+    /// 考核得分: the total of its latest inspection.
+    pub inspection: Option<Fixed>,
+    /// Self-assessment − inspection, when both are there: positive when
+    /// the unit scored itself higher than the inspectors did.
+    pub difference: Option<Fixed>,
+    /// The self-assessment packet.
+    pub self_assessment_packet: Option<String>,
+    /// The inspection packet.
+    pub inspection_packet: Option<String>,
+}
+
+/// Sets each unit's latest self-assessment total in `period` beside its
+/// latest inspection total. Rows are sorted by the size of the gap, largest
+/// first, then by unit code; units with only one of the two come last.
+pub fn gap(template: &Template, period: &str, entries: &[Entry]) -> Result<Gap, ReportError> {
+    let own = latest(entries, period, PacketKind::SelfAssessment);
+    let inspected = latest(entries, period, PacketKind::Inspection);
+    let mut units: BTreeMap<&str, (Option<&Entry>, Option<&Entry>)> = BTreeMap::new();
+    for (code, entry) in own {
+        units.entry(code).or_default().0 = Some(entry);
+    }
+    for (code, entry) in inspected {
+        units.entry(code).or_default().1 = Some(entry);
+    }
+
+    let mut rows = Vec::new();
+    for (code, (own, inspected)) in units {
+        let total = |entry: Option<&Entry>| {
+            entry
+                .map(|e| Sheet::read(e, template).map(|sheet| sheet.total))
+                .transpose()
+        };
+        let (self_assessment, inspection) = (total(own)?, total(inspected)?);
+        let newest = own
+            .into_iter()
+            .chain(inspected)
+            .max_by(|a, b| a.recency().cmp(&b.recency()));
+        rows.push(GapRow {
+            unit_code: code.to_owned(),
+            unit_name: newest.map(|e| e.unit_name.clone()).unwrap_or_default(),
+            self_assessment,
+            inspection,
+            difference: self_assessment.zip(inspection).map(|(s, i)| s - i),
+            self_assessment_packet: own.map(|e| e.packet_id.clone()),
+            inspection_packet: inspected.map(|e| e.packet_id.clone()),
+        });
+    }
+    // Units are already in code order, and the sort is stable.
+    rows.sort_by_key(|row| match row.difference {
+        Some(d) => (false, Reverse(d.hundredths().unsigned_abs())),
+        None => (true, Reverse(0)),
+    });
+
+    Ok(Gap {
+        template: TemplateInfo::of(template),
+        period: period.to_owned(),
+        rows,
+    })
+}
+
+impl Report for Gap {
+    fn table(&self) -> Table {
+        let headers = [
+            "单位代码",
+            "单位名称",
+            "自评得分",
+            "考核得分",
+            "差值（自评−考核）",
+            "自评数据包编号",
+            "考核数据包编号",
+        ]
+        .map(String::from)
+        .into();
+        let packet = |id: &Option<String>| -> Cell { id.as_deref().unwrap_or_default().into() };
+        let rows = self
+            .rows
+            .iter()
+            .map(|row| Row {
+                cells: vec![
+                    row.unit_code.as_str().into(),
+                    row.unit_name.as_str().into(),
+                    row.self_assessment.into(),
+                    row.inspection.into(),
+                    row.difference.into(),
+                    packet(&row.self_assessment_packet),
+                    packet(&row.inspection_packet),
+                ],
+                highlight: false,
+            })
+            .collect();
+        Table {
+            title: format!(
+                "{}（{} v{}）{} 自评与考核得分对比",
+                self.template.title, self.template.id, self.template.version, self.period
+            ),
+            sheet: "自评与考核".to_owned(),
+            headers,
+            rows,
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! 指标失分: for each scoring item, how many units lost points on it — the
+//! indicators that fail most often, which is where to train.
+
+use std::cmp::Reverse;
+
+use qingdan_core::packet::PacketKind;
+use qingdan_core::score::ItemStatus;
+use qingdan_core::{Fixed, Rule, Template};
+use serde::Serialize;
+
+use crate::entry::latest;
+use crate::sheet::Sheet;
+use crate::{Cell, Entry, Report, ReportError, Row, Table, TemplateInfo, kind_label};
+
+/// How often each indicator fails across units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Indicators {
+    /// The checklist.
+    pub template: TemplateInfo,
+    /// The period.
+    pub period: String,
+    /// Whose scores: the units' own or the inspectors'.
+    pub kind: PacketKind,
+    /// How many units' packets were counted.
+    pub units: usize,
+    /// One row per scoring or veto item, the most often failed first.
+    pub rows: Vec<IndicatorRow>,
+}
+
+/// One item across units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndicatorRow {
+    /// The item id.
+    pub item: String,
+    /// Its section's title (Chinese).
+    pub section: String,
+    /// Its title (Chinese).
+    pub title: String,
+    /// Its quantifiable indicator (Chinese), when the template gives one.
+    pub indicator: Option<String>,
+    /// Units for which the item counted: neither hidden by a condition nor
+    /// answered 不适用.
+    pub applicable: usize,
+    /// Of those, units that lost points on it (a veto item: that triggered
+    /// it). An unanswered item loses its points.
+    pub failed: usize,
+    /// `failed ÷ applicable` as a percentage with two places; `None` when
+    /// no unit had the item.
+    pub failure_rate: Option<Fixed>,
+}
+
+/// Counts, over each unit's latest packet of `kind` in `period`, how many
+/// units had each scoring or veto item and how many failed it. Rows are
+/// sorted by failure rate, highest first, then in template order.
+pub fn indicators(
+    template: &Template,
+    period: &str,
+    kind: PacketKind,
+    entries: &[Entry],
+) -> Result<Indicators, ReportError> {
+    let sheets = latest(entries, period, kind)
+        .into_values()
+        .map(|entry| Sheet::read(entry, template))
+        .collect::<Result<Vec<_>, _>>()?;
+    let doc = template.doc();
+
+    let mut rows = Vec::new();
+    for (n, (section, item)) in template.items().enumerate() {
+        if !(item.rule.is_scored() || matches!(item.rule, Rule::Veto { .. })) {
+            continue;
+        }
+        let (mut applicable, mut failed) = (0, 0);
+        for result in sheets.iter().map(|sheet| sheet.items[n]) {
+            let lost = match result.status {
+                ItemStatus::Scored | ItemStatus::Unanswered => result.score < result.max,
+                ItemStatus::VetoClear => false,
+                ItemStatus::VetoTriggered => true,
+                ItemStatus::Hidden
+                | ItemStatus::NotApplicable
+                | ItemStatus::Evidence
+                | ItemStatus::Bonus => continue,
+            };
+            applicable += 1;
+            failed += usize::from(lost);
+        }
+        rows.push(IndicatorRow {
+            item: item.id.clone(),
+            section: doc.sections[section].title.zh.clone(),
+            title: item.title.zh.clone(),
+            indicator: item.indicator.as_ref().map(|i| i.zh.clone()),
+            applicable,
+            failed,
+            failure_rate: rate(failed, applicable),
+        });
+    }
+    // Stable: equal rates keep template order; `None` sorts below any rate.
+    rows.sort_by_key(|row| Reverse(row.failure_rate));
+
+    Ok(Indicators {
+        template: TemplateInfo::of(template),
+        period: period.to_owned(),
+        kind,
+        units: sheets.len(),
+        rows,
+    })
+}
+
+/// `part ÷ whole × 100`, exact to a hundredth (rounded half away from zero).
+fn rate(part: usize, whole: usize) -> Option<Fixed> {
+    // Taken as hundredths, which cancel in the ratio, so no count can
+    // overflow on the way in.
+    let count = |n: usize| Fixed::from_hundredths(i64::try_from(n).unwrap_or(i64::MAX));
+    count(part).percent_of(count(whole))
+}
+
+impl Report for Indicators {
+    fn table(&self) -> Table {
+        let headers = [
+            "项目编号",
+            "大项",
+            "小项",
+            "考核指标",
+            "适用单位数",
+            "失分单位数",
+            "失分率",
+        ]
+        .map(String::from)
+        .into();
+        let rows = self
+            .rows
+            .iter()
+            .map(|row| Row {
+                cells: vec![
+                    row.item.as_str().into(),
+                    row.section.as_str().into(),
+                    row.title.as_str().into(),
+                    row.indicator.clone().map_or(Cell::Empty, Cell::Text),
+                    Cell::Count(row.applicable),
+                    Cell::Count(row.failed),
+                    row.failure_rate.into(),
+                ],
+                highlight: false,
+            })
+            .collect();
+        Table {
+            title: format!(
+                "{}（{} v{}）{} {}指标失分情况（{} 个单位）",
+                self.template.title,
+                self.template.id,
+                self.template.version,
+                self.period,
+                kind_label(self.kind),
+                self.units
+            ),
+            sheet: "指标失分".to_owned(),
+            headers,
+            rows,
+        }
+    }
+}

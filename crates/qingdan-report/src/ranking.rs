@@ -1,0 +1,193 @@
+//! 排名: units ranked by total within a template and period, with each
+//! section's part of the total and the 末位 (last-placed) units flagged for
+//! talks (约谈).
+
+use qingdan_core::packet::PacketKind;
+use qingdan_core::{Fixed, Template, Text};
+use serde::Serialize;
+
+use crate::entry::latest;
+use crate::sheet::Sheet;
+use crate::{Cell, Entry, Report, ReportError, Row, Table, TemplateInfo, kind_label};
+
+/// Units ranked by their latest packet's total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ranking {
+    /// The checklist.
+    pub template: TemplateInfo,
+    /// The period.
+    pub period: String,
+    /// Whose scores: the units' own or the inspectors'.
+    pub kind: PacketKind,
+    /// The template's sections, in order: the columns of
+    /// [`RankingRow::sections`].
+    pub sections: Vec<SectionColumn>,
+    /// One row per unit, best first.
+    pub rows: Vec<RankingRow>,
+}
+
+/// A section of the template, as a column of the ranking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionColumn {
+    /// The section id.
+    pub id: String,
+    /// Its title.
+    pub title: Text,
+}
+
+/// One unit in the ranking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RankingRow {
+    /// 名次: units with equal totals share a rank, and the next rank skips
+    /// (1, 2, 2, 4).
+    pub rank: usize,
+    /// The unit's code.
+    pub unit_code: String,
+    /// The unit's name.
+    pub unit_name: String,
+    /// 总分.
+    pub total: Fixed,
+    /// 满分.
+    pub max: Fixed,
+    /// 得分率, when anything applicable was left.
+    pub percentage: Option<Fixed>,
+    /// 等次 (the grade's Chinese label), after vetoes.
+    pub grade: Option<String>,
+    /// What each section adds to the total (its score plus its bonus), in
+    /// the order of [`Ranking::sections`]; they sum to `total`.
+    pub sections: Vec<Fixed>,
+    /// The items whose veto (一票否决) was triggered.
+    pub vetoes: Vec<String>,
+    /// True when a triggered veto failed the assessment (the lowest grade).
+    pub failed_by_veto: bool,
+    /// 末位: the units sharing the lowest rank (when some unit ranks above
+    /// them), and every unit failed by a veto.
+    pub last_place: bool,
+    /// The packet the row comes from.
+    pub packet_id: String,
+}
+
+/// Ranks the units by the total of their latest packet of `kind` in
+/// `period` (entries of other kinds or periods are left out); equal totals
+/// are ordered by unit code.
+pub fn ranking(
+    template: &Template,
+    period: &str,
+    kind: PacketKind,
+    entries: &[Entry],
+) -> Result<Ranking, ReportError> {
+    let mut rows = Vec::new();
+    for entry in latest(entries, period, kind).into_values() {
+        let sheet = Sheet::read(entry, template)?;
+        rows.push(RankingRow {
+            rank: 0,
+            unit_code: entry.unit_code.clone(),
+            unit_name: entry.unit_name.clone(),
+            total: sheet.total,
+            max: sheet.max,
+            percentage: sheet.percentage,
+            grade: sheet.grade,
+            sections: sheet.sections,
+            vetoes: sheet.vetoes,
+            failed_by_veto: sheet.failed_by_veto,
+            last_place: sheet.failed_by_veto,
+            packet_id: entry.packet_id.clone(),
+        });
+    }
+    rows.sort_by(|a, b| {
+        b.total
+            .cmp(&a.total)
+            .then_with(|| a.unit_code.cmp(&b.unit_code))
+    });
+
+    let mut previous: Option<(Fixed, usize)> = None;
+    for (n, row) in rows.iter_mut().enumerate() {
+        row.rank = match previous {
+            Some((total, rank)) if total == row.total => rank,
+            _ => n + 1,
+        };
+        previous = Some((row.total, row.rank));
+    }
+    // When every unit shares one rank, none of them is last.
+    if let Some(lowest) = rows.last().map(|r| r.rank).filter(|&rank| rank > 1) {
+        for row in rows.iter_mut().filter(|r| r.rank == lowest) {
+            row.last_place = true;
+        }
+    }
+
+    Ok(Ranking {
+        template: TemplateInfo::of(template),
+        period: period.to_owned(),
+        kind,
+        sections: template
+            .doc()
+            .sections
+            .iter()
+            .map(|s| SectionColumn {
+                id: s.id.clone(),
+                title: s.title.clone(),
+            })
+            .collect(),
+        rows,
+    })
+}
+
+impl Report for Ranking {
+    fn table(&self) -> Table {
+        let mut headers: Vec<String> = [
+            "名次",
+            "单位代码",
+            "单位名称",
+            "总分",
+            "满分",
+            "得分率",
+            "等次",
+        ]
+        .map(String::from)
+        .into();
+        headers.extend(self.sections.iter().map(|s| s.title.zh.clone()));
+        headers.extend(["否决项", "末位", "数据包编号"].map(String::from));
+
+        let rows = self
+            .rows
+            .iter()
+            .map(|row| {
+                let mut cells = vec![
+                    Cell::Count(row.rank),
+                    row.unit_code.as_str().into(),
+                    row.unit_name.as_str().into(),
+                    row.total.into(),
+                    row.max.into(),
+                    row.percentage.into(),
+                    row.grade.clone().map_or(Cell::Empty, Cell::Text),
+                ];
+                cells.extend(row.sections.iter().copied().map(Cell::Number));
+                cells.push(row.vetoes.join("、").into());
+                cells.push(match (row.last_place, row.failed_by_veto) {
+                    (_, true) => "是（一票否决）".into(),
+                    (true, false) => "是".into(),
+                    (false, false) => "".into(),
+                });
+                cells.push(row.packet_id.as_str().into());
+                Row {
+                    cells,
+                    highlight: row.last_place,
+                }
+            })
+            .collect();
+
+        Table {
+            title: format!(
+                "{}（{} v{}）{} {}排名",
+                self.template.title,
+                self.template.id,
+                self.template.version,
+                self.period,
+                kind_label(self.kind)
+            ),
+            sheet: "排名".to_owned(),
+            headers,
+            rows,
+        }
+    }
+}

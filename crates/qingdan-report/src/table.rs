@@ -1,0 +1,230 @@
+//! [`Table`]: the one shape every report becomes, and the three ways it is
+//! written — CSV for any program, XLSX for the offices (every one of them
+//! works in Excel), and a text table for the terminal.
+
+use qingdan_core::Fixed;
+use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, XlsxError};
+
+/// A report as a table: Chinese headers, then rows of typed cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// A heading for the terminal, e.g. `监督责任清单（v1）2026 自查自评排名`.
+    pub title: String,
+    /// The worksheet's name in the XLSX (at most 31 characters, none of
+    /// `[]:*?/\`).
+    pub sheet: String,
+    /// The column headers.
+    pub headers: Vec<String>,
+    /// The rows, each with one cell per header.
+    pub rows: Vec<Row>,
+}
+
+/// A row of a [`Table`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// One cell per header.
+    pub cells: Vec<Cell>,
+    /// Shown highlighted in the XLSX (a 末位 unit).
+    pub highlight: bool,
+}
+
+/// A cell of a [`Table`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    /// Text.
+    Text(String),
+    /// An exact decimal: a score, a percentage, a difference.
+    Number(Fixed),
+    /// A whole number: a rank, a count of units.
+    Count(usize),
+    /// Nothing (no percentage, no grade, a side of a gap that is missing).
+    Empty,
+}
+
+impl From<&str> for Cell {
+    fn from(text: &str) -> Cell {
+        Cell::Text(text.to_owned())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(text: String) -> Cell {
+        Cell::Text(text)
+    }
+}
+
+impl From<Fixed> for Cell {
+    fn from(value: Fixed) -> Cell {
+        Cell::Number(value)
+    }
+}
+
+impl From<Option<Fixed>> for Cell {
+    fn from(value: Option<Fixed>) -> Cell {
+        value.map_or(Cell::Empty, Cell::Number)
+    }
+}
+
+impl Cell {
+    fn is_numeric(&self) -> bool {
+        matches!(self, Cell::Number(_) | Cell::Count(_))
+    }
+
+    /// The cell as text: numbers exactly as the score sheet writes them.
+    fn text(&self) -> String {
+        match self {
+            Cell::Text(text) => text.clone(),
+            Cell::Number(value) => value.to_string(),
+            Cell::Count(n) => n.to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+impl Table {
+    /// The table as CSV (RFC 4180): UTF-8 with a byte-order mark, so that
+    /// Excel opens the Chinese as Chinese, and CRLF line ends.
+    ///
+    /// A text cell that begins with `=`, `+`, `-` or `@` gets a leading `'`,
+    /// so that a unit name cannot become a spreadsheet formula when the file
+    /// is opened; numbers are written as they are.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from('\u{feff}');
+        let headers = self.headers.iter().map(|h| Cell::Text(h.clone()));
+        write_record(&mut out, headers);
+        for row in &self.rows {
+            write_record(&mut out, row.cells.iter().cloned());
+        }
+        out
+    }
+
+    /// The table as an XLSX workbook of one sheet: a bold, frozen header
+    /// row, numbers as numbers with two places, highlighted rows (末位)
+    /// filled, and columns wide enough for their contents.
+    ///
+    /// This is the one place a number becomes a float: an Excel cell holds
+    /// an IEEE double, so each exact decimal is handed to it as the double
+    /// nearest to it (what Excel itself would read from `87.50`). Every sum
+    /// and comparison has already been made exactly.
+    pub fn to_xlsx(&self) -> Result<Vec<u8>, XlsxError> {
+        let fill = Color::RGB(0xFC_E4_D6);
+        let header = Format::new()
+            .set_bold()
+            .set_border_bottom(FormatBorder::Thin);
+        // Text, decimals and counts; plain, and filled for highlighted rows.
+        let plain = [
+            Format::new(),
+            Format::new().set_num_format("0.00"),
+            Format::new().set_num_format("0"),
+        ];
+        let filled = plain.clone().map(|f| f.set_background_color(fill));
+
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(&self.sheet)?;
+        for (c, title) in self.headers.iter().enumerate() {
+            sheet.write_string_with_format(0, column(c)?, title, &header)?;
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+            for (c, cell) in row.cells.iter().enumerate() {
+                let c = column(c)?;
+                let formats = if row.highlight { &filled } else { &plain };
+                let format = &formats[match cell {
+                    Cell::Text(_) | Cell::Empty => 0,
+                    Cell::Number(_) => 1,
+                    Cell::Count(_) => 2,
+                }];
+                match cell {
+                    Cell::Text(value) => sheet.write_string_with_format(r, c, value, format)?,
+                    Cell::Number(value) => {
+                        sheet.write_number_with_format(r, c, to_f64(*value), format)?
+                    }
+                    // Exact: counts of units are far below 2^53.
+                    Cell::Count(n) => sheet.write_number_with_format(r, c, *n as f64, format)?,
+                    Cell::Empty => sheet.write_blank(r, c, format)?,
+                };
+            }
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        for (c, width) in self.widths().into_iter().enumerate() {
+            // Two characters of margin, and no column too narrow to click.
+            sheet.set_column_width(column(c)?, (width + 2).clamp(6, 60) as f64)?;
+        }
+        workbook.save_to_buffer()
+    }
+
+    /// The table for the terminal: its title, then a table with numbers
+    /// aligned right and `—` where a cell is empty.
+    pub fn to_text(&self) -> String {
+        use comfy_table::{CellAlignment, presets::UTF8_FULL_CONDENSED};
+        let mut table = comfy_table::Table::new();
+        table.load_style(UTF8_FULL_CONDENSED);
+        table.set_header(self.headers.iter().map(comfy_table::Cell::new));
+        for row in &self.rows {
+            table.add_row(row.cells.iter().map(|cell| match cell {
+                Cell::Empty => comfy_table::Cell::new("—").set_alignment(CellAlignment::Center),
+                cell if cell.is_numeric() => {
+                    comfy_table::Cell::new(cell.text()).set_alignment(CellAlignment::Right)
+                }
+                cell => comfy_table::Cell::new(cell.text()),
+            }));
+        }
+        format!("{}\n{table}\n", self.title)
+    }
+
+    /// Each column's width in character cells: its widest header or value.
+    fn widths(&self) -> Vec<usize> {
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| display_width(h)).collect();
+        for row in &self.rows {
+            for (c, cell) in row.cells.iter().enumerate() {
+                if let Some(width) = widths.get_mut(c) {
+                    *width = (*width).max(display_width(&cell.text()));
+                }
+            }
+        }
+        widths
+    }
+}
+
+/// The double nearest to an exact decimal. Dividing the count of hundredths
+/// by 100 is correctly rounded, so it is the same double as parsing the
+/// decimal text.
+fn to_f64(value: Fixed) -> f64 {
+    // Exact: a `Fixed` read from input is at most 10^11 hundredths, < 2^53.
+    value.hundredths() as f64 / 100.0
+}
+
+fn column(index: usize) -> Result<u16, XlsxError> {
+    u16::try_from(index).map_err(|_| XlsxError::RowColumnLimitError)
+}
+
+/// Columns on a screen or in a spreadsheet: Chinese (and other East Asian
+/// wide) characters take two, the rest one. An estimate, for widths only.
+fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| if u32::from(c) >= 0x1100 { 2 } else { 1 })
+        .sum()
+}
+
+/// One CSV line, quoting a field only when it holds a comma, a quote or a
+/// line break (RFC 4180 §2).
+fn write_record(out: &mut String, cells: impl Iterator<Item = Cell>) {
+    for (n, cell) in cells.enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        let mut field = cell.text();
+        if matches!(cell, Cell::Text(_)) && field.starts_with(['=', '+', '-', '@']) {
+            field.insert(0, '\'');
+        }
+        if field.contains([',', '"', '\r', '\n']) {
+            out.push('"');
+            out.push_str(&field.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&field);
+        }
+    }
+    out.push_str("\r\n");
+}
