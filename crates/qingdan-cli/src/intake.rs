@@ -62,7 +62,10 @@ pub(crate) fn with_intake<T>(
 
 /// `qingdan serve`.
 pub fn serve(database: &str, args: ServeArgs) -> Result<(), Failure> {
-    tracing_subscriber::fmt().with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .init();
     if let Some(web) = &args.web
         && !web.join("index.html").exists()
     {

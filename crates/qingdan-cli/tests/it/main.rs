@@ -4,6 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod intake;
+#[path = "../../../qingdan-intake/tests/it/load.rs"]
+mod load;
+#[path = "../../../qingdan-intake/tests/it/support.rs"]
+mod support;
+
 fn qingdan(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_qingdan"))
         .args(args)

@@ -3,6 +3,7 @@
 //! TCP, and random and mutated input.
 
 mod api;
+mod concurrency;
 mod load;
 mod robust;
 mod support;

@@ -1,0 +1,386 @@
+//! The intake as processes: the admin commands, `import` from a folder and
+//! `report` on one database; a server killed with SIGKILL mid-load keeps
+//! every packet it gave a receipt for; two servers share one PostgreSQL
+//! database and still store each packet exactly once.
+
+use std::io::{BufRead as _, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use qingdan_core::{Packet, canonical, receipt};
+
+use crate::load::{self, agent, check_outcome, post, send_all, uploads};
+use crate::support::{self, Db, World, new_id};
+use crate::{qingdan, text};
+
+/// A `qingdan serve` process, killed when dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(database: &str) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--rate-limit",
+                "0",
+                "--database",
+                database,
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("qingdan serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("qingdan serve: listening on ")
+            .unwrap_or_else(|| panic!("the listening line, not {line:?}"))
+            .to_owned();
+        Server { child, url }
+    }
+
+    /// SIGKILL: no chance to finish anything.
+    fn kill(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A world whose database is set up, closed, and left for servers.
+fn prepared(db: Db) -> (tokio::runtime::Runtime, World) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let w = runtime.block_on(async {
+        let w = support::world(db).await;
+        w.intake.shutdown().await;
+        w.intake.store().close().await;
+        w
+    });
+    (runtime, w)
+}
+
+fn get(url: &str, token: &str) -> (u16, Vec<u8>) {
+    let mut response = agent()
+        .get(url)
+        .header("authorization", &format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    (
+        response.status().as_u16(),
+        response.body_mut().read_to_vec().unwrap(),
+    )
+}
+
+#[test]
+fn a_killed_server_keeps_every_packet_it_gave_a_receipt_for() {
+    let (runtime, w) = prepared(Db::Sqlite);
+    let packets: Vec<(String, Vec<u8>)> = (0..2000)
+        .map(|_| new_id())
+        .map(|id| {
+            let bytes = w.packet(&id);
+            (id, bytes)
+        })
+        .collect();
+    let mut server = Server::start(&w.database);
+    let receipts = AtomicUsize::new(0);
+    let url = format!("{}/api/v1/packets", server.url);
+    // 16 clients upload; once 300 receipts are in, the server is killed.
+    let answers: Vec<(usize, Option<(u16, Vec<u8>)>)> = std::thread::scope(|s| {
+        let clients: Vec<_> = (0..16)
+            .map(|c| {
+                let (packets, receipts, url) = (&packets, &receipts, &url);
+                s.spawn(move || {
+                    let agent = agent();
+                    let mut out = Vec::new();
+                    for (i, (_, bytes)) in packets.iter().enumerate().skip(c).step_by(16) {
+                        let answer = agent
+                            .post(url)
+                            .header("content-type", "application/json")
+                            .send(&bytes[..])
+                            .ok()
+                            .and_then(|mut r| {
+                                Some((r.status().as_u16(), r.body_mut().read_to_vec().ok()?))
+                            });
+                        if answer.as_ref().is_some_and(|(s, _)| *s == 201) {
+                            receipts.fetch_add(1, Ordering::SeqCst);
+                        }
+                        out.push((i, answer));
+                    }
+                    out
+                })
+            })
+            .collect();
+        while receipts.load(Ordering::SeqCst) < 300 {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        server.kill();
+        clients
+            .into_iter()
+            .flat_map(|c| c.join().unwrap())
+            .collect()
+    });
+    let receipted: Vec<(usize, Vec<u8>)> = answers
+        .iter()
+        .filter_map(|(i, a)| match a {
+            Some((201, body)) => Some((*i, body.clone())),
+            _ => None,
+        })
+        .collect();
+    let unanswered = answers.iter().filter(|(_, a)| a.is_none()).count();
+    assert!(
+        receipted.len() >= 300 && unanswered > 0,
+        "killed mid-load: {} receipts, {unanswered} unanswered",
+        receipted.len()
+    );
+
+    // Restarted on the same file: every receipted packet is there, whole.
+    let server = Server::start(&w.database);
+    for (i, body) in &receipted {
+        let (id, bytes) = &packets[*i];
+        let receipt = receipt::verify(
+            std::str::from_utf8(body).unwrap(),
+            Some(w.intake.public_key()),
+        )
+        .unwrap();
+        receipt
+            .check_for(id, &canonical::sha256_hex_bytes(bytes))
+            .unwrap();
+        let (status, stored) = get(&format!("{}/api/v1/packets/{id}", server.url), &w.token);
+        assert_eq!(status, 200, "packet {id} with a receipt is stored");
+        assert_eq!(&stored, bytes);
+    }
+    // Nothing half-stored: every stored packet is whole and verifies.
+    let store = runtime
+        .block_on(qingdan_intake::Store::connect(&w.database))
+        .unwrap();
+    let stored = runtime.block_on(load::stored(&store));
+    for (id, bytes) in &stored {
+        Packet::parse(bytes)
+            .unwrap()
+            .verify(Some(&w.template))
+            .unwrap();
+        assert!(packets.iter().any(|(i, b)| i == id && b == bytes));
+    }
+    runtime.block_on(store.close());
+    // Sending everything again stores the rest, each exactly once.
+    let agent = agent();
+    let url = format!("{}/api/v1/packets", server.url);
+    for (_, bytes) in &packets {
+        let (status, _) = post(&agent, &url, bytes);
+        assert!(status == 201 || status == 200, "{status}");
+    }
+    let store = runtime
+        .block_on(qingdan_intake::Store::connect(&w.database))
+        .unwrap();
+    assert_eq!(runtime.block_on(store.packet_count()).unwrap(), 2000);
+}
+
+#[test]
+fn two_servers_on_one_postgres_database_store_each_packet_once() {
+    if support::postgres_url().is_none() {
+        return;
+    }
+    let (runtime, w) = prepared(Db::Postgres);
+    let uploads = uploads(&w);
+    let (a, b) = (Server::start(&w.database), Server::start(&w.database));
+    let results = send_all(&[a.url.clone(), b.url.clone()], uploads);
+    let store = runtime
+        .block_on(qingdan_intake::Store::connect(&w.database))
+        .unwrap();
+    let stored = runtime.block_on(load::stored(&store));
+    assert_eq!(stored.len(), 3950);
+    let (created, duplicate, conflict) = check_outcome(&results, &stored, w.intake.public_key());
+    assert_eq!((created, duplicate + conflict), (3950, 1050));
+}
+
+#[test]
+fn admin_commands_import_and_report_work_on_one_database() {
+    let dir = std::env::temp_dir().join(format!("qingdan-cli-{}", new_id()));
+    let usb = dir.join("usb");
+    std::fs::create_dir_all(usb.join("sub")).unwrap();
+    let db = format!("sqlite://{}", dir.join("intake.db").display());
+    let path = |p: &Path| p.display().to_string();
+    let ok = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--database", &db]);
+        let out = qingdan(&all);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let published = ok(&["template", "publish", "--bundled"]);
+    assert!(
+        published.contains("published jiandu-zeren v1"),
+        "{published}"
+    );
+    assert!(ok(&["template", "publish", "--bundled"]).contains("already published jiandu-zeren"));
+    ok(&[
+        "unit",
+        "add",
+        "--code",
+        "510824-101",
+        "--name",
+        "某某镇党委",
+    ]);
+    for (role, name) in [("principal", "p"), ("supervisory", "s")] {
+        let key = dir.join(format!("{name}.pem"));
+        qingdan(&["keygen", "--out", &path(&key)]);
+        let public = path(&dir.join(format!("{name}.pub.pem")));
+        assert!(
+            ok(&[
+                "key",
+                "enroll",
+                "--unit",
+                "510824-101",
+                "--role",
+                role,
+                &public
+            ])
+            .contains("enrolled")
+        );
+    }
+    let packet = path(&usb.join("sub/a.qingdan.json"));
+    let made = qingdan(&[
+        "packet",
+        "new",
+        "--template",
+        "crates/qingdan-core/templates/jiandu-zeren.json",
+        "--responses",
+        "tests/data/examples/jiandu-zeren-2026.json",
+        "--kind",
+        "self-assessment",
+        "--unit",
+        "510824-101",
+        "--unit-name",
+        "某某镇党委",
+        "--period",
+        "2026",
+        "--signer",
+        &format!("principal:张三:{}", path(&dir.join("p.pub.pem"))),
+        "--signer",
+        &format!("supervisory:李四:{}", path(&dir.join("s.pub.pem"))),
+        "--out",
+        &packet,
+    ]);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    for key in ["p", "s"] {
+        let signed = qingdan(&[
+            "sign",
+            "--key",
+            &path(&dir.join(format!("{key}.pem"))),
+            &packet,
+            "--out",
+            &packet,
+        ]);
+        assert!(signed.status.success(), "{}", text(&signed.stderr));
+    }
+    let tampered =
+        std::fs::read_to_string(&packet)
+            .unwrap()
+            .replacen("某某镇党委", "某某镇党组", 1);
+    std::fs::write(usb.join("b.json"), tampered).unwrap();
+    std::fs::write(usb.join("notes.txt"), "not a packet").unwrap();
+
+    let import = qingdan(&["import", &path(&usb), "--database", &db]);
+    assert_eq!(import.status.code(), Some(1), "one file is rejected");
+    let out = text(&import.stdout);
+    assert!(out.contains(&format!("accepted   {packet}")), "{out}");
+    assert!(
+        out.contains("rejected") && out.contains("b.json") && out.contains("(bad-signature)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 accepted, 0 already here, 1 rejected"),
+        "{out}"
+    );
+    let again = ok(&["import", &packet]);
+    assert!(
+        again.contains("duplicate") && again.contains("0 accepted, 1 already here, 0 rejected"),
+        "{again}"
+    );
+
+    let ranking = ok(&[
+        "report",
+        "ranking",
+        "--template",
+        "jiandu-zeren",
+        "--period",
+        "2026",
+        "--kind",
+        "self-assessment",
+    ]);
+    assert!(ranking.contains("某某镇党委"), "{ranking}");
+    let xlsx = dir.join("ranking.xlsx");
+    ok(&[
+        "report",
+        "ranking",
+        "--template",
+        "jiandu-zeren",
+        "--period",
+        "2026",
+        "--kind",
+        "self-assessment",
+        "--out",
+        &path(&xlsx),
+    ]);
+    assert!(
+        std::fs::read(&xlsx).unwrap().starts_with(b"PK"),
+        "an xlsx (zip) file"
+    );
+    let gap = ok(&[
+        "report",
+        "gap",
+        "--template",
+        "jiandu-zeren",
+        "--period",
+        "2026",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        gap.starts_with('\u{feff}') && gap.contains("某某镇党委"),
+        "{gap}"
+    );
+    let missing = qingdan(&[
+        "report",
+        "ranking",
+        "--template",
+        "no-such",
+        "--period",
+        "2026",
+        "--database",
+        &db,
+    ]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing.stderr).contains("no-such is not published"));
+
+    assert!(ok(&["admin", "token"]).starts_with("qd_"));
+    let code = ok(&["key", "code", "--unit", "510824-101", "--role", "principal"]);
+    assert_eq!(code.trim().len(), 14, "{code}");
+    let unknown = qingdan(&[
+        "key",
+        "code",
+        "--unit",
+        "nobody",
+        "--role",
+        "principal",
+        "--database",
+        &db,
+    ]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(text(&unknown.stderr).contains("\"nobody\" is not registered"));
+}
