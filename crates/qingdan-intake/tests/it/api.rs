@@ -15,6 +15,7 @@ on_both!(
     enrollment_code_enrolls_once,
     templates_are_listed_and_served,
     packets_are_listed_by_filter_and_paged,
+    reports_rank_units_as_json_csv_and_xlsx,
 );
 
 async fn accepted_packet_gets_a_durable_receipt_and_reads_back_exactly(db: Db) {
@@ -397,4 +398,100 @@ async fn a_client_over_its_rate_gets_429_with_retry_after() {
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(limited.problem_code(), "rate-limited");
     assert!(limited.headers.contains_key("retry-after"));
+}
+
+async fn reports_rank_units_as_json_csv_and_xlsx(db: Db) {
+    let w = world(db).await;
+    w.intake
+        .add_unit("510824-102", "另一镇党委", "2026-11-23T08:00:00.000Z")
+        .await
+        .unwrap();
+    for (key, role) in w.keys.iter().zip(["principal", "supervisory"]) {
+        let public = keys::encode_public_key(&key.verifying_key());
+        w.intake
+            .enroll("*", role, &public, role, "2026-11-23T08:00:00.000Z")
+            .await
+            .unwrap();
+    }
+    // The second unit did not do item 1.1.
+    let mut weaker = serde_json::to_value(&w.responses).unwrap();
+    weaker["1.1"]["answer"] = "not_done".into();
+    let weaker = qingdan_core::Responses::parse(&w.template, &weaker.to_string()).unwrap();
+    let kind = qingdan_core::packet::PacketKind::Inspection;
+    let strong = w.packet_with(&new_id(), |m| m.kind = kind);
+    let weak = w.packet_answering(&new_id(), &weaker, |m| {
+        m.kind = kind;
+        m.unit.code = "510824-102".into();
+    });
+    assert_eq!(w.post_packet(strong).await.status, StatusCode::CREATED);
+    assert_eq!(w.post_packet(weak).await.status, StatusCode::CREATED);
+    let path = "/api/v1/reports/ranking?template=bench-94&period=2026";
+    assert_eq!(
+        w.send(Method::GET, path, vec![], false).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let ranking = w.send(Method::GET, path, vec![], true).await.json();
+    let rows = ranking["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (rows[0]["unit_code"].as_str(), rows[0]["rank"].as_u64()),
+        (Some(UNIT), Some(1))
+    );
+    assert_eq!(rows[1]["unit_name"], "另一镇党委", "the registered name");
+    assert_eq!(
+        (
+            rows[0]["last_place"].as_bool(),
+            rows[1]["last_place"].as_bool()
+        ),
+        (Some(false), Some(true))
+    );
+    let csv = w
+        .send(Method::GET, &format!("{path}&format=csv"), vec![], true)
+        .await;
+    assert!(
+        csv.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("ranking-bench-94-v1-2026.csv")
+    );
+    assert!(csv.text().contains("另一镇党委"));
+    let xlsx = w
+        .send(Method::GET, &format!("{path}&format=xlsx"), vec![], true)
+        .await;
+    assert!(xlsx.body.starts_with(b"PK"));
+    // Self-assessments: none, so an empty ranking; an unknown report is 404.
+    let none = w
+        .send(
+            Method::GET,
+            &format!("{path}&kind=self-assessment"),
+            vec![],
+            true,
+        )
+        .await
+        .json();
+    assert_eq!(none["rows"].as_array().unwrap().len(), 0);
+    let unknown = w
+        .send(
+            Method::GET,
+            "/api/v1/reports/podium?template=bench-94&period=2026",
+            vec![],
+            true,
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let indicators = w
+        .send(
+            Method::GET,
+            "/api/v1/reports/indicators?template=bench-94&period=2026",
+            vec![],
+            true,
+        )
+        .await
+        .json();
+    assert_eq!(
+        indicators["rows"][0]["item"], "1.1",
+        "the item one unit failed ranks first"
+    );
+    let dashboard = w.send(Method::GET, "/dashboard", vec![], false).await;
+    assert!(dashboard.text().contains("/api/v1/reports/ranking"));
 }

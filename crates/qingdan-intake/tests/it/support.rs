@@ -169,6 +169,16 @@ impl World {
 
     /// The same, with its metadata changed before signing.
     pub fn packet_with(&self, id: &str, change: impl FnOnce(&mut packet::PacketMeta)) -> Vec<u8> {
+        self.packet_answering(id, &self.responses, change)
+    }
+
+    /// A packet with other responses.
+    pub fn packet_answering(
+        &self,
+        id: &str,
+        responses: &Responses,
+        change: impl FnOnce(&mut packet::PacketMeta),
+    ) -> Vec<u8> {
         let signers = vec![
             fixtures::signer("principal", "张三", &self.keys[0]),
             fixtures::signer("supervisory", "李四", &self.keys[1]),
@@ -177,7 +187,7 @@ impl World {
         meta.id = id.to_owned();
         meta.kind = PacketKind::SelfAssessment;
         change(&mut meta);
-        let mut p = packet::new_packet(&self.template, &self.responses, meta).unwrap();
+        let mut p = packet::new_packet(&self.template, responses, meta).unwrap();
         for key in &self.keys {
             p.sign(key).unwrap();
         }
