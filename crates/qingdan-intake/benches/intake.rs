@@ -11,6 +11,9 @@
 
 use std::time::{Duration, Instant};
 
+#[path = "../tests/it/load.rs"]
+#[allow(missing_docs, unreachable_pub)]
+mod load;
 #[path = "../tests/it/support.rs"]
 #[allow(missing_docs, unreachable_pub, unused_macros, unused_imports)]
 mod support;
@@ -58,7 +61,7 @@ fn main() {
     }
     // Each database is new, so the same packets are new to each.
     for (name, w) in &dbs {
-        let url = runtime.block_on(listen(w));
+        let url = format!("{}/api/v1/packets", runtime.block_on(load::listen(w)));
         let (warm, rest) = packets.split_at(200);
         send(&url, warm, None);
         let (timed, paced) = rest.split_at(PACKETS);
@@ -128,27 +131,6 @@ fn on_all_cores(packets: &[(String, Vec<u8>)], threads: usize, f: impl Fn(&[u8])
     packets.len() as f64 / started.elapsed().as_secs_f64()
 }
 
-async fn listen(w: &World) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = qingdan_intake::app(qingdan_intake::AppState::new(
-        w.intake.clone(),
-        qingdan_intake::Config {
-            rate_limit: None,
-            ..Default::default()
-        },
-    ));
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-    format!("http://{addr}/api/v1/packets")
-}
-
 /// Sends every packet from `CLIENTS` threads, as fast as answered or, with
 /// `rate`, each at its scheduled time; returns each status and latency
 /// (from the scheduled time, so queueing counts).
@@ -158,11 +140,7 @@ fn send(url: &str, packets: &[(String, Vec<u8>)], rate: Option<f64>) -> Vec<(u16
         let handles: Vec<_> = (0..CLIENTS)
             .map(|client| {
                 s.spawn(move || {
-                    let agent = ureq::Agent::new_with_config(
-                        ureq::config::Config::builder()
-                            .http_status_as_error(false)
-                            .build(),
-                    );
+                    let agent = load::agent();
                     let mut out = Vec::new();
                     for (n, (_, bytes)) in packets.iter().enumerate().skip(client).step_by(CLIENTS)
                     {

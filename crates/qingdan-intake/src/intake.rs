@@ -45,6 +45,9 @@ pub struct Intake {
     key: SigningKey,
     public_key: String,
     templates: RwLock<HashMap<(String, u32), Arc<Template>>>,
+    /// (role, key) pairs known to be enrolled, by unit. Only ever a subset
+    /// of the store's: a signer not found here is looked up again.
+    enrolled: RwLock<HashMap<String, Vec<(String, String)>>>,
     writer: mpsc::Sender<Job>,
     stop: Arc<Notify>,
     writer_task: Mutex<Option<JoinHandle<()>>>,
@@ -107,6 +110,7 @@ impl Intake {
             key,
             public_key,
             templates: RwLock::default(),
+            enrolled: RwLock::default(),
             writer,
             stop,
             writer_task: Mutex::new(Some(task)),
@@ -354,6 +358,20 @@ impl Intake {
     async fn check_enrolled(&self, packet: &Packet) -> Result<(), Problem> {
         let payload = packet.payload();
         let code = &payload.unit.code;
+        let all_known = |enrolled: &[(String, String)]| {
+            payload.signers.iter().all(|s| {
+                enrolled
+                    .iter()
+                    .any(|(role, key)| *role == s.role && *key == s.public_key)
+            })
+        };
+        let known = self
+            .enrolled
+            .read()
+            .is_ok_and(|m| m.get(code).is_some_and(|e| all_known(e)));
+        if known {
+            return Ok(());
+        }
         let Some((_, enrolled)) = self
             .store
             .unit_and_keys(code)
@@ -366,6 +384,9 @@ impl Intake {
                 format!("payload.unit.code: unit {code:?} is not registered at this intake"),
             ));
         };
+        if let Ok(mut m) = self.enrolled.write() {
+            m.insert(code.clone(), enrolled.clone());
+        }
         for (index, signer) in payload.signers.iter().enumerate() {
             let known = enrolled
                 .iter()
