@@ -100,7 +100,9 @@ fn a_killed_server_keeps_every_packet_it_gave_a_receipt_for() {
     let receipts = AtomicUsize::new(0);
     let url = format!("{}/api/v1/packets", server.url);
     // 16 clients upload; once 300 receipts are in, the server is killed.
-    let answers: Vec<(usize, Option<(u16, Vec<u8>)>)> = std::thread::scope(|s| {
+    // For each packet sent, its index and the answer (none: the server died).
+    type Answered = (usize, Option<(u16, Vec<u8>)>);
+    let answers: Vec<Answered> = std::thread::scope(|s| {
         let clients: Vec<_> = (0..16)
             .map(|c| {
                 let (packets, receipts, url) = (&packets, &receipts, &url);

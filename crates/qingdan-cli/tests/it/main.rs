@@ -8,6 +8,7 @@ mod intake;
 #[path = "../../../qingdan-intake/tests/it/load.rs"]
 mod load;
 #[path = "../../../qingdan-intake/tests/it/support.rs"]
+#[allow(unused_macros, unused_imports)]
 mod support;
 
 fn qingdan(args: &[&str]) -> Output {
