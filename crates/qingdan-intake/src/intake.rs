@@ -89,17 +89,14 @@ impl Intake {
     /// makes and stores) its signing key, and starts the writer.
     pub async fn open(store: Store, now: &str) -> Result<Intake, StoreError> {
         let mut candidate = [0u8; 32];
-        getrandom::fill(&mut candidate).map_err(|e| {
-            StoreError::Db(sqlx::Error::Protocol(format!("no random numbers: {e}")))
-        })?;
+        getrandom::fill(&mut candidate)
+            .map_err(|e| StoreError::Invalid(format!("no random numbers: {e}")))?;
         let candidate_public =
             keys::encode_public_key(&SigningKey::from_bytes(&candidate).verifying_key());
         let seed = store.intake_seed(candidate, &candidate_public, now).await?;
-        let seed: [u8; 32] = seed.try_into().map_err(|_| {
-            StoreError::Db(sqlx::Error::Protocol(
-                "intake_key.seed is not 32 bytes".into(),
-            ))
-        })?;
+        let seed: [u8; 32] = seed
+            .try_into()
+            .map_err(|_| StoreError::Invalid("intake_key.seed is not 32 bytes".into()))?;
         let key = SigningKey::from_bytes(&seed);
         let public_key = keys::encode_public_key(&key.verifying_key());
         let (writer, jobs) = mpsc::channel(4 * MAX_GROUP);
@@ -155,11 +152,8 @@ impl Intake {
         let Some(body) = self.store.template(id, version).await? else {
             return Ok(None);
         };
-        let template = Template::parse(&body).map_err(|e| {
-            StoreError::Db(sqlx::Error::Protocol(format!(
-                "stored template {id} v{version}: {e}"
-            )))
-        })?;
+        let template = Template::parse(&body)
+            .map_err(|e| StoreError::Invalid(format!("stored template {id} v{version}: {e}")))?;
         let template = Arc::new(template);
         if let Ok(mut m) = self.templates.write() {
             m.insert(key, template.clone());

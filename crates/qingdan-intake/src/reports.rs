@@ -114,45 +114,65 @@ pub async fn build_report(
     }
     let kind = query.kind.unwrap_or(PacketKind::Inspection);
     let unreadable = |e: qingdan_report::ReportError| Problem::internal(e);
-    let (name, json, table) = match report {
-        ReportKind::Ranking => {
-            let r = qingdan_report::ranking(&template, &query.period, kind, &entries)
-                .map_err(unreadable)?;
-            ("ranking", serde_json::to_vec_pretty(&r), r.table())
-        }
-        ReportKind::Indicators => {
-            let r = qingdan_report::indicators(&template, &query.period, kind, &entries)
-                .map_err(unreadable)?;
-            ("indicators", serde_json::to_vec_pretty(&r), r.table())
-        }
-        ReportKind::Gap => {
-            let r = qingdan_report::gap(&template, &query.period, &entries).map_err(unreadable)?;
-            ("gap", serde_json::to_vec_pretty(&r), r.table())
-        }
+    let (name, (content_type, extension, bytes)) = match report {
+        ReportKind::Ranking => (
+            "ranking",
+            write(
+                &qingdan_report::ranking(&template, &query.period, kind, &entries)
+                    .map_err(unreadable)?,
+                query.format,
+            )?,
+        ),
+        ReportKind::Indicators => (
+            "indicators",
+            write(
+                &qingdan_report::indicators(&template, &query.period, kind, &entries)
+                    .map_err(unreadable)?,
+                query.format,
+            )?,
+        ),
+        ReportKind::Gap => (
+            "gap",
+            write(
+                &qingdan_report::gap(&template, &query.period, &entries).map_err(unreadable)?,
+                query.format,
+            )?,
+        ),
     };
     let stem = format!("{name}-{}-v{version}-{}", query.template, query.period);
-    let (content_type, extension, bytes) = match query.format {
-        Format::Json => ("application/json", "json", json.map_err(Problem::internal)?),
-        Format::Csv => (
-            "text/csv; charset=utf-8",
-            "csv",
-            table.to_csv().into_bytes(),
-        ),
-        Format::Xlsx => (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-            table.to_xlsx().map_err(Problem::internal)?,
-        ),
-        Format::Text => (
-            "text/plain; charset=utf-8",
-            "txt",
-            table.to_text().into_bytes(),
-        ),
-    };
     Ok(Rendered {
         content_type,
         file_name: format!("{stem}.{extension}"),
         bytes,
+    })
+}
+
+/// A report in one format: its media type, file extension and bytes.
+fn write(
+    report: &impl Report,
+    format: Format,
+) -> Result<(&'static str, &'static str, Vec<u8>), Problem> {
+    Ok(match format {
+        Format::Json => (
+            "application/json",
+            "json",
+            serde_json::to_vec_pretty(report).map_err(Problem::internal)?,
+        ),
+        Format::Csv => (
+            "text/csv; charset=utf-8",
+            "csv",
+            report.table().to_csv().into_bytes(),
+        ),
+        Format::Xlsx => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            report.table().to_xlsx().map_err(Problem::internal)?,
+        ),
+        Format::Text => (
+            "text/plain; charset=utf-8",
+            "txt",
+            report.table().to_text().into_bytes(),
+        ),
     })
 }
 

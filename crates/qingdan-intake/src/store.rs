@@ -41,6 +41,10 @@ pub enum StoreError {
     /// A migration failed.
     #[error("database migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Something stored is not what the intake wrote, or the system has no
+    /// random numbers for a new key.
+    #[error("{0}")]
+    Invalid(String),
     /// The directory for a SQLite file cannot be made.
     #[error("cannot create {0}: {1}")]
     Dir(String, std::io::Error),
