@@ -159,6 +159,33 @@ impl ReceiptPayload {
     }
 }
 
+/// What the intake signs when it serves a published checklist: this prefix,
+/// then the checklist's canonical JSON. The prefix keeps a checklist's
+/// signature from being read as any other signed thing.
+const TEMPLATE_CONTEXT: &[u8] = b"qingdan.template/1\n";
+
+/// The intake's signature (base64url) over a published checklist's
+/// canonical JSON, served beside it so that a device can check it against
+/// the intake key it pinned.
+pub fn sign_template(key: &SigningKey, canonical: &[u8]) -> String {
+    let message = [TEMPLATE_CONTEXT, canonical].concat();
+    keys::encode(&key.sign(&message).to_bytes())
+}
+
+/// Checks `signature` over a checklist's canonical JSON against the pinned
+/// intake key.
+pub fn verify_template(
+    pinned: &str,
+    canonical: &[u8],
+    signature: &str,
+) -> Result<(), ReceiptError> {
+    let key = keys::decode_public_key(pinned)?;
+    let signature = keys::decode_signature(signature)?;
+    let message = [TEMPLATE_CONTEXT, canonical].concat();
+    key.verify_strict(&message, &signature)
+        .map_err(|_| ReceiptError::BadSignature)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,5 +233,22 @@ mod tests {
             verify(&forged, Some(&pinned)),
             Err(ReceiptError::OtherIntake { .. })
         ));
+    }
+
+    #[test]
+    fn a_template_signature_holds_only_for_its_bytes_and_intake() {
+        let canonical = br#"{"id":"t","version":1}"#;
+        let signature = sign_template(&key(7), canonical);
+        let pinned = keys::encode_public_key(&key(7).verifying_key());
+        verify_template(&pinned, canonical, &signature).unwrap();
+        assert_eq!(
+            verify_template(&pinned, br#"{"id":"t","version":2}"#, &signature),
+            Err(ReceiptError::BadSignature)
+        );
+        let other = keys::encode_public_key(&key(8).verifying_key());
+        assert_eq!(
+            verify_template(&other, canonical, &signature),
+            Err(ReceiptError::BadSignature)
+        );
     }
 }

@@ -9,11 +9,12 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router, middleware};
 use serde::{Deserialize, Serialize};
+use tower_http::cors::{self, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 
 use crate::intake::{Intake, PublishError, Submitted};
@@ -67,6 +68,10 @@ impl AppState {
     }
 }
 
+/// The header carrying the intake's signature over a served checklist
+/// (`qingdan_core::receipt::verify_template` checks it).
+pub const TEMPLATE_SIGNATURE: &str = "qingdan-signature";
+
 /// The whole HTTP application; tests call it without a socket.
 pub fn app(state: AppState) -> Router {
     let config = state.config.clone();
@@ -96,6 +101,20 @@ pub fn app(state: AppState) -> Router {
         )),
         None => api,
     };
+    // The app may be served from another origin than the intake. Nothing
+    // rides on cookies (devices prove themselves by signatures, admins by
+    // bearer tokens), so any origin may call the API.
+    let api = api.layer(
+        CorsLayer::new()
+            .allow_origin(cors::Any)
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+            .expose_headers([
+                header::RETRY_AFTER,
+                HeaderName::from_static(TEMPLATE_SIGNATURE),
+            ])
+            .max_age(Duration::from_secs(24 * 60 * 60)),
+    );
     let mut router = Router::new()
         .nest("/api/v1", api)
         .route(
@@ -278,7 +297,14 @@ async fn get_template(
     Path((id, version)): Path<(String, u32)>,
 ) -> Result<Response, Problem> {
     match state.intake.store().template(&id, version).await {
-        Ok(Some(body)) => Ok(json_text(StatusCode::OK, body)),
+        Ok(Some(body)) => {
+            let signature = state.intake.sign_template(body.as_bytes());
+            let mut response = json_text(StatusCode::OK, body);
+            if let Ok(value) = HeaderValue::from_str(&signature) {
+                response.headers_mut().insert(TEMPLATE_SIGNATURE, value);
+            }
+            Ok(response)
+        }
         Ok(None) => Err(not_found(format!(
             "template {id} v{version} is not published"
         ))),
@@ -392,6 +418,10 @@ struct Enrollment {
     public_key: String,
     #[serde(default)]
     name: String,
+    /// The role the device's key signs as; a code for another role is
+    /// refused and left unused.
+    #[serde(default)]
+    role: Option<String>,
 }
 
 async fn redeem_code(
@@ -412,6 +442,7 @@ async fn redeem_code(
             &secrets::code_hash(&request.code),
             &request.public_key,
             &request.name,
+            request.role.as_deref(),
             &now(),
         )
         .await
@@ -430,6 +461,14 @@ async fn redeem_code(
             })),
         )
             .into_response()),
+        Redeem::OtherRole(issued) => Err(Problem::new(
+            StatusCode::CONFLICT,
+            "roles",
+            format!(
+                "role: this code enrolls a {issued} key, not a {} key; the code is still unused",
+                request.role.as_deref().unwrap_or_default()
+            ),
+        )),
         Redeem::Invalid => Err(Problem::new(
             StatusCode::FORBIDDEN,
             "code-invalid",

@@ -119,6 +119,12 @@ impl Intake {
         &self.public_key
     }
 
+    /// The intake's signature over a published checklist's canonical JSON
+    /// (see [`receipt::sign_template`]).
+    pub fn sign_template(&self, canonical: &[u8]) -> String {
+        receipt::sign_template(&self.key, canonical)
+    }
+
     /// The store.
     pub fn store(&self) -> &Store {
         &self.store

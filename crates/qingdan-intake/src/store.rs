@@ -199,6 +199,9 @@ pub enum Redeem {
     },
     /// Unknown, used or expired.
     Invalid,
+    /// The code enrolls a key for another role than the device asked for;
+    /// the code is left unused.
+    OtherRole(String),
 }
 
 impl Store {
@@ -458,16 +461,33 @@ impl Store {
     }
 
     /// Redeems a code once: marks it used and enrolls `public_key`, in one
-    /// transaction.
+    /// transaction. With `role`, a code issued for another role is refused
+    /// and stays unused.
     pub async fn redeem(
         &self,
         hash: &str,
         public_key: &str,
         name: &str,
+        role: Option<&str>,
         now: &str,
     ) -> Result<Redeem, StoreError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            if let Some(wanted) = role {
+                let issued: Option<(String,)> = sqlx::query_as(
+                    "SELECT role FROM enrollment_codes
+                     WHERE hash = $1 AND redeemed_at IS NULL AND expires_at > $2",
+                )
+                .bind(hash)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some((issued,)) = issued
+                    && issued != wanted
+                {
+                    return Ok(Redeem::OtherRole(issued));
+                }
+            }
             let row: Option<(String, String)> = sqlx::query_as(
                 "UPDATE enrollment_codes SET redeemed_at = $2, public_key = $3
                  WHERE hash = $1 AND redeemed_at IS NULL AND expires_at > $2

@@ -14,6 +14,7 @@ on_both!(
     admin_endpoints_need_the_token,
     enrollment_code_enrolls_once,
     templates_are_listed_and_served,
+    the_api_answers_other_origins,
     packets_are_listed_by_filter_and_paged,
     reports_rank_units_as_json_csv_and_xlsx,
 );
@@ -248,8 +249,29 @@ async fn enrollment_code_enrolls_once(db: Db) {
     let code = issued.json()["code"].as_str().unwrap().to_owned();
     let device = qingdan_core::keys::SigningKey::from_bytes(&[9; 32]);
     let public = keys::encode_public_key(&device.verifying_key());
+    // A device asking to enroll a principal's key with an inspector's code
+    // is told so, and the code stays good.
+    let wrong_role = format!(
+        r#"{{"code": "{code}", "public_key": "{public}", "name": "王五", "role": "principal"}}"#
+    );
+    let refused = w
+        .send(
+            Method::POST,
+            "/api/v1/enrollments",
+            wrong_role.into_bytes(),
+            false,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text());
+    assert_eq!(refused.problem_code(), "roles");
+    assert!(
+        refused.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("inspector")
+    );
     let body = format!(
-        r#"{{"code": "{}", "public_key": "{public}", "name": "王五"}}"#,
+        r#"{{"code": "{}", "public_key": "{public}", "name": "王五", "role": "inspector"}}"#,
         code.to_lowercase()
     );
     let redeemed = w
@@ -293,6 +315,10 @@ async fn templates_are_listed_and_served(db: Db) {
         .await;
     assert_eq!(one.status, StatusCode::OK);
     let served = qingdan_core::Template::parse(&one.text()).unwrap();
+    // Signed by the intake over the exact bytes served, so that a device
+    // can check a checklist against the key it pinned.
+    let signature = one.headers["qingdan-signature"].to_str().unwrap();
+    receipt::verify_template(w.intake.public_key(), &one.body, signature).unwrap();
     assert_eq!(
         served.sha256(),
         w.template.sha256(),
@@ -494,4 +520,48 @@ async fn reports_rank_units_as_json_csv_and_xlsx(db: Db) {
     );
     let dashboard = w.send(Method::GET, "/dashboard", vec![], false).await;
     assert!(dashboard.text().contains("/api/v1/reports/ranking"));
+}
+
+async fn the_api_answers_other_origins(db: Db) {
+    // The app may be served from elsewhere than the intake: its preflight
+    // for a JSON POST is allowed, and a problem's body is readable there.
+    let w = world(db).await;
+    let request = axum::http::Request::builder()
+        .method(Method::OPTIONS)
+        .uri("/api/v1/packets")
+        .header("origin", "http://app.example")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let preflight = tower::ServiceExt::oneshot(w.router.clone(), request)
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    let allowed = |name: &str| {
+        preflight.headers()[name]
+            .to_str()
+            .unwrap()
+            .to_ascii_lowercase()
+    };
+    assert_eq!(allowed("access-control-allow-origin"), "*");
+    assert!(allowed("access-control-allow-methods").contains("post"));
+    assert!(allowed("access-control-allow-headers").contains("content-type"));
+
+    let request = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/packets")
+        .header("origin", "http://app.example")
+        .body(axum::body::Body::from("{"))
+        .unwrap();
+    let rejected = tower::ServiceExt::oneshot(w.router.clone(), request)
+        .await
+        .unwrap();
+    assert_eq!(rejected.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(rejected.headers()["access-control-allow-origin"], "*");
+    let exposed = rejected.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(exposed.contains("retry-after") && exposed.contains("qingdan-signature"));
 }
