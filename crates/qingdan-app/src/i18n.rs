@@ -141,6 +141,39 @@ catalog! {
     SaveSettings => "保存设置", "Save settings";
     Unit => "单位", "Unit";
     Error => "出错了：{e}", "Something went wrong: {e}";
+    Sync => "同步", "Sync";
+    Waiting => "{n} 个数据包待上传", "{n} packets waiting to upload";
+    Upload => "上传", "Upload";
+    UploadQueued => "待上传", "Waiting to upload";
+    UploadSending => "上传中", "Uploading";
+    UploadReceived => "已接收", "Received";
+    UploadRejected => "被拒绝", "Rejected";
+    LastAttempt => "上次尝试失败：{e}", "Last attempt failed: {e}";
+    NotEnrolledYet => "本设备尚未绑定汇总服务器，数据包会一直留在待上传队列中。", "This device is not enrolled with an intake yet: packets stay in the outbox.";
+    RetryUpload => "重新上传", "Upload again";
+    Receipt => "接收回执", "Receipt";
+    ReceiptTime => "接收时间", "Received at";
+    ReceiptDigest => "数据包摘要（SHA-256）", "Packet digest (SHA-256)";
+    IntakeSection => "汇总服务器", "Intake";
+    EnrollCode => "一次性注册码", "One-time enrollment code";
+    EnrollKey => "要绑定的签名密钥", "Signing key to enroll";
+    EnrollButton => "绑定", "Enroll";
+    Enrolling => "正在绑定…", "Enrolling…";
+    EnrolledAs => "已绑定：{name}（{role}），单位 {unit}", "Enrolled: {name} ({role}) for {unit}";
+    NeedIntakeUrl => "请填写服务器地址（以 http:// 或 https:// 开头）。", "Enter the intake's address (starting with http:// or https://).";
+    NeedCode => "请填写注册码。", "Enter the enrollment code.";
+    NeedKeyFirst => "请先在下方新建或导入签名密钥。", "Create or import a signing key below first.";
+    CannotReach => "无法连接服务器：{e}", "Cannot reach the intake: {e}";
+    IntakeRefused => "服务器拒绝：{e}", "The intake refused: {e}";
+    IntakeOddAnswer => "服务器的答复无法识别：{e}", "The intake's answer is not understood: {e}";
+    OtherIntake => "此服务器的公钥（{offered}）与本设备已绑定的（{pinned}）不同，未绑定。如确要换服务器，请先解除绑定。", "This intake's key ({offered}) is not the one this device pinned ({pinned}); nothing was enrolled. To change intakes, forget this one first.";
+    OtherRole => "注册码用于“{code}”，所选密钥是“{key}”。", "The code is for a {code} key, the key chosen is a {key} key.";
+    PinnedIntake => "已绑定服务器", "Enrolled with";
+    IntakeKey => "服务器公钥指纹", "Intake key fingerprint";
+    EnrolledKeys => "已绑定的密钥", "Enrolled keys";
+    ForgetIntake => "解除绑定", "Forget this intake";
+    TemplatesAdded => "已从服务器取得清单：{list}", "Checklists taken from the intake: {list}";
+    TemplatesFailed => "未能从服务器更新清单：{e}", "Could not update checklists from the intake: {e}";
 }
 
 /// `text` with each `{name}` replaced by its value.

@@ -3,12 +3,16 @@
 //! packets with keys sealed under their owners' PINs, and works offline.
 //!
 //! The scoring and the packets are `qingdan-core`'s, exactly as the intake
-//! runs them. [`model`] is the app's own pure logic; [`store`] and [`vault`]
-//! are the browser's storage and key handling; [`ui`] draws the screens.
+//! runs them. [`model`] and [`sync`] are the app's own pure logic; [`store`]
+//! and [`vault`] are the browser's storage and key handling, [`net`] and
+//! [`outbox`] its traffic with the intake; [`ui`] draws the screens.
 
 pub mod i18n;
 pub mod model;
+pub mod net;
+pub mod outbox;
 pub mod store;
+pub mod sync;
 pub mod ui;
 pub mod vault;
 pub mod web;

@@ -177,7 +177,8 @@ pub struct Settings {
     pub id: String,
     /// `zh` or `en`.
     pub lang: String,
-    /// The intake's URL.
+    /// The intake's URL last typed in (the enrolled one is the
+    /// [`crate::sync::IntakeLink`]'s).
     #[serde(default)]
     pub intake_url: String,
     /// Whether persistent storage has been asked for.

@@ -8,7 +8,9 @@
 //! | `assessments` | `id` | drafts and signed assessments, with every input |
 //! | `packets` | `id` | signed packets, exactly as exported |
 //! | `keys` | `fingerprint` | signing keys, sealed under their PINs |
-//! | `settings` | `id` (`"settings"`) | language, intake URL |
+//! | `settings` | `id` (`"settings"`) | language, the intake enrolled with |
+//! | `outbox` | `id` | packets waiting for the intake's receipt (v2) |
+//! | `receipts` | `packet_id` | the intake's receipts for packets sent (v2) |
 //!
 //! Each write is its own readwrite transaction, and a write returns only
 //! once the transaction's `complete` event has fired: what the UI then calls
@@ -22,12 +24,13 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 
 use crate::model::{Assessment, PacketRecord, Settings, TemplateRecord};
+use crate::sync::{IntakeLink, LinkRecord, OutboxEntry, ReceiptRecord, Snapshot};
 use crate::vault::SealedKey;
 
 /// The database's name.
 pub const DB_NAME: &str = "qingdan";
 /// The schema version; [`upgrade`] brings any older database to it.
-pub const DB_VERSION: u32 = 1;
+pub const DB_VERSION: u32 = 2;
 
 /// The object stores, in the order they were introduced.
 pub const TEMPLATES: &str = "templates";
@@ -39,6 +42,10 @@ pub const PACKETS: &str = "packets";
 pub const KEYS: &str = "keys";
 /// See [`TEMPLATES`].
 pub const SETTINGS: &str = "settings";
+/// See [`TEMPLATES`].
+pub const OUTBOX: &str = "outbox";
+/// See [`TEMPLATES`].
+pub const RECEIPTS: &str = "receipts";
 
 /// A storage failure, said so that the user can act on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,6 +127,14 @@ fn upgrade(
             .build()?;
         db.create_object_store(SETTINGS)
             .with_key_path("id".into())
+            .build()?;
+    }
+    if old < 2 {
+        db.create_object_store(OUTBOX)
+            .with_key_path("id".into())
+            .build()?;
+        db.create_object_store(RECEIPTS)
+            .with_key_path("packet_id".into())
             .build()?;
     }
     Ok(())
@@ -231,17 +246,7 @@ impl Store {
         durability: Durability,
     ) -> Result<(), StoreError> {
         let value = to_js(record)?;
-        let mut options = TransactionOptions::new();
-        options.set_durability(match durability {
-            Durability::Default => TransactionDurability::Default,
-            Durability::Strict => TransactionDurability::Strict,
-        });
-        let tx = self
-            .db
-            .transaction(store)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(options)
-            .build()?;
+        let tx = self.write_transaction(&[store], durability)?;
         tx.object_store(store)?.put(value).primitive()?;
         tx.commit().await?;
         Ok(())
@@ -287,5 +292,107 @@ impl Store {
     /// The settings, or the defaults when none were saved.
     pub async fn settings(&self) -> Result<Settings, StoreError> {
         Ok(self.get(SETTINGS, Settings::ID).await?.unwrap_or_default())
+    }
+
+    /// Keeps a packet just signed and puts it in the outbox, in one
+    /// transaction flushed to disk.
+    pub async fn queue(
+        &self,
+        packet: &PacketRecord,
+        entry: &OutboxEntry,
+    ) -> Result<(), StoreError> {
+        let (packet, entry) = (to_js(packet)?, to_js(entry)?);
+        let tx = self.write_transaction(&[PACKETS, OUTBOX], Durability::Strict)?;
+        tx.object_store(PACKETS)?.put(packet).primitive()?;
+        tx.object_store(OUTBOX)?.put(entry).primitive()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Keeps a receipt and takes its packet out of the outbox, in one
+    /// transaction: the packet is always in one or the other.
+    pub async fn settle(&self, receipt: &ReceiptRecord) -> Result<(), StoreError> {
+        let value = to_js(receipt)?;
+        let tx = self.write_transaction(&[RECEIPTS, OUTBOX], Durability::Strict)?;
+        tx.object_store(RECEIPTS)?.put(value).primitive()?;
+        tx.object_store(OUTBOX)?
+            .delete(receipt.packet_id.clone())
+            .build()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    fn write_transaction(
+        &self,
+        stores: &[&str],
+        durability: Durability,
+    ) -> Result<indexed_db_futures::transaction::Transaction<'_>, StoreError> {
+        let mut options = TransactionOptions::new();
+        options.set_durability(match durability {
+            Durability::Default => TransactionDurability::Default,
+            Durability::Strict => TransactionDurability::Strict,
+        });
+        Ok(self
+            .db
+            .transaction(stores)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(options)
+            .build()?)
+    }
+
+    /// The outbox and the receipts, read together.
+    pub async fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        let tx = self.db.transaction([OUTBOX, RECEIPTS]).build()?;
+        let outbox = tx.object_store(OUTBOX)?.get_all::<JsValue>().primitive()?;
+        let receipts = tx
+            .object_store(RECEIPTS)?
+            .get_all::<JsValue>()
+            .primitive()?;
+        let mut snapshot = Snapshot::default();
+        for value in outbox.await? {
+            snapshot.outbox.push(from_js(&value?)?);
+        }
+        for value in receipts.await? {
+            snapshot.receipts.push(from_js(&value?)?);
+        }
+        Ok(snapshot)
+    }
+
+    /// The ids of the packets kept here.
+    pub async fn packet_ids(&self) -> Result<Vec<String>, StoreError> {
+        let tx = self.db.transaction(PACKETS).build()?;
+        let keys = tx
+            .object_store(PACKETS)?
+            .get_all_keys::<JsValue>()
+            .primitive()?
+            .await?;
+        let mut ids = Vec::new();
+        for key in keys {
+            if let Some(id) = key?.as_string() {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// The intake this device is enrolled with, if any.
+    pub async fn intake_link(&self) -> Result<Option<IntakeLink>, StoreError> {
+        let record: Option<LinkRecord> = self.get(SETTINGS, IntakeLink::ID).await?;
+        Ok(record.map(|r| r.link))
+    }
+
+    /// Keeps (or, with `None`, forgets) the intake this device is enrolled
+    /// with.
+    pub async fn set_intake_link(&self, link: Option<&IntakeLink>) -> Result<(), StoreError> {
+        match link {
+            Some(link) => {
+                let record = LinkRecord {
+                    id: IntakeLink::ID.to_owned(),
+                    link: link.clone(),
+                };
+                self.put(SETTINGS, &record, Durability::Strict).await
+            }
+            None => self.delete(SETTINGS, IntakeLink::ID).await,
+        }
     }
 }

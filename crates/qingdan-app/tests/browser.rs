@@ -245,3 +245,122 @@ async fn two_sealed_keys_sign_a_packet_that_verifies() {
         .unwrap();
     packet.verify(Some(&template)).expect("both signed");
 }
+
+fn packet_record(id: &str) -> model::PacketRecord {
+    model::PacketRecord {
+        id: id.into(),
+        assessment_id: "a-1".into(),
+        text: format!("{{\"payload\":{{\"id\":\"{id}\"}}}}\n"),
+        signed_at: "2026-11-23T09:00:00Z".into(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_queued_packet_is_in_the_outbox_until_its_receipt_is_kept() {
+    use qingdan_app::sync::{OutboxEntry, ReceiptRecord};
+    let store = fresh_store("outbox").await;
+    let record = packet_record("p-1");
+    let entry = OutboxEntry::new("p-1", "a-1", &record.text, "2026-11-23T09:00:00Z");
+    store.queue(&record, &entry).await.unwrap();
+    assert_eq!(store.packet_ids().await.unwrap(), vec!["p-1".to_owned()]);
+    let queued = store.snapshot().await.unwrap();
+    assert_eq!(queued.outbox, vec![entry.clone()]);
+    assert_eq!(queued.waiting(), 1);
+
+    let receipt = ReceiptRecord {
+        packet_id: "p-1".into(),
+        assessment_id: "a-1".into(),
+        received_at: "2026-11-23T09:00:01.250Z".into(),
+        packet_sha256: entry.sha256.clone(),
+        text: "{}".into(),
+    };
+    store.settle(&receipt).await.unwrap();
+    let settled = store.snapshot().await.unwrap();
+    assert!(settled.outbox.is_empty(), "out of the outbox");
+    assert_eq!(settled.receipts, vec![receipt]);
+    assert_eq!(
+        settled.for_assessment("a-1").unwrap().1.as_str(),
+        "received"
+    );
+    // The packet itself stays on the device.
+    assert_eq!(store.packet_ids().await.unwrap(), vec!["p-1".to_owned()]);
+}
+
+#[wasm_bindgen_test]
+async fn the_enrolled_intake_is_kept_apart_from_the_other_settings() {
+    use qingdan_app::sync::{Enrollment, IntakeLink};
+    let store = fresh_store("link").await;
+    assert_eq!(store.intake_link().await.unwrap(), None);
+    let link = IntakeLink {
+        url: "https://intake.example".into(),
+        key: "k".repeat(43),
+        enrollments: vec![Enrollment {
+            fingerprint: "0123-4567-89ab-cdef".into(),
+            unit: Unit {
+                code: "510824-101".into(),
+                name: "某某镇党委".into(),
+            },
+            role: "principal".into(),
+            enrolled_at: "2026-11-23T09:00:00Z".into(),
+        }],
+    };
+    store.set_intake_link(Some(&link)).await.unwrap();
+    // Saving the settings (as the language switch does) leaves it alone.
+    store
+        .put(SETTINGS, &Settings::default(), Durability::Default)
+        .await
+        .unwrap();
+    assert_eq!(store.intake_link().await.unwrap(), Some(link));
+    assert_eq!(store.settings().await.unwrap(), Settings::default());
+    store.set_intake_link(None).await.unwrap();
+    assert_eq!(store.intake_link().await.unwrap(), None);
+}
+
+#[wasm_bindgen_test]
+async fn a_version_1_database_is_upgraded_with_its_records_kept() {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+    let name = format!("qingdan-test-upgrade-{}", js_sys::Math::random());
+    // The schema of version 1, with a packet signed then.
+    let old = Database::open(&name)
+        .with_version(1u32)
+        .with_on_upgrade_needed(|_, db: Database| {
+            for (store, key) in [
+                ("templates", "key"),
+                ("assessments", "id"),
+                ("packets", "id"),
+                ("keys", "fingerprint"),
+                ("settings", "id"),
+            ] {
+                db.create_object_store(store)
+                    .with_key_path(key.into())
+                    .build()?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let value =
+        js_sys::JSON::parse(&serde_json::to_string(&packet_record("p-old")).unwrap()).unwrap();
+    let tx = old
+        .transaction("packets")
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    tx.object_store("packets")
+        .unwrap()
+        .put(value)
+        .primitive()
+        .unwrap();
+    tx.commit().await.unwrap();
+    old.close();
+
+    let store = Store::open(&name).await.unwrap();
+    assert_eq!(store.packet_ids().await.unwrap(), vec!["p-old".to_owned()]);
+    assert_eq!(
+        store.snapshot().await.unwrap().outbox,
+        vec![],
+        "the new stores are there, empty"
+    );
+}

@@ -5,6 +5,7 @@ use serde_json::json;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::upload::UploadStatus;
 use super::{Notice, Route, use_ctx};
 use crate::i18n::{self, T};
 use crate::model::{self, Assessment, Status, TemplateRecord};
@@ -130,7 +131,15 @@ pub fn Home() -> Html {
     };
 
     let only_here = list.iter().filter(|a| a.status != Status::Exported).count();
-    let templates = ctx.entries.iter().map(|entry| {
+    // New assessments take a checklist's latest version; older ones stay
+    // for the drafts that use them.
+    let latest = ctx.entries.iter().filter(|entry| {
+        !ctx.entries.iter().any(|other| {
+            other.template.id() == entry.template.id()
+                && other.template.version() > entry.template.version()
+        })
+    });
+    let templates = latest.map(|entry| {
         let tpl = &entry.template;
         let doc = tpl.doc();
         let key = model::template_key(tpl.id(), tpl.version());
@@ -161,6 +170,7 @@ pub fn Home() -> Html {
                 <td>{ title }</td>
                 <td>{ &a.period }</td>
                 <td><span class={classes!("status", a.status.as_str())}>{ t(status_label(a.status)) }</span></td>
+                <td><UploadStatus assessment={a.id.clone()} /></td>
                 <td class="num">{ total }</td>
                 <td class="muted">{ &a.updated_at }</td>
             </tr>
@@ -196,7 +206,7 @@ pub fn Home() -> Html {
                     <table class="list">
                         <thead><tr>
                             <th>{ t(T::Unit) }</th><th>{ t(T::Checklist) }</th><th>{ t(T::Period) }</th>
-                            <th>{ t(T::StatusCol) }</th><th>{ t(T::Score) }</th><th>{ t(T::LastChange) }</th>
+                            <th>{ t(T::StatusCol) }</th><th>{ t(T::Upload) }</th><th>{ t(T::Score) }</th><th>{ t(T::LastChange) }</th>
                         </tr></thead>
                         <tbody>{ for rows }</tbody>
                     </table>

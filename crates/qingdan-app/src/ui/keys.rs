@@ -3,7 +3,7 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::{Notice, use_ctx};
+use super::{Notice, input_text, use_ctx};
 use crate::i18n::{self, T};
 use crate::store::{Durability, KEYS};
 use crate::vault::{self, SealedKey, VaultError};
@@ -69,12 +69,11 @@ pub fn KeysPanel(props: &KeysProps) -> Html {
         let (notice, busy, on_change) = (notice.clone(), busy.clone(), props.on_change.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let value = |r: &NodeRef| {
-                r.cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default()
-            };
-            let (who, p1, p2) = (value(&name).trim().to_owned(), value(&pin), value(&pin2));
+            let (who, p1, p2) = (
+                input_text(&name).trim().to_owned(),
+                input_text(&pin),
+                input_text(&pin2),
+            );
             let role = role
                 .cast::<HtmlSelectElement>()
                 .map(|s| s.value())

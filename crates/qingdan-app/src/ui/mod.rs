@@ -16,12 +16,14 @@
 
 pub mod fill;
 pub mod home;
+pub mod intake;
 pub mod keys;
 pub mod new;
 pub mod open;
 pub mod review;
 pub mod settings;
 pub mod sign;
+pub mod upload;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -32,6 +34,7 @@ use yew::prelude::*;
 
 use crate::i18n::{self, Lang, T};
 use crate::model::{self, Assessment, Entry, Settings, TemplateRecord};
+use crate::outbox::Outbox;
 use crate::store::{Durability, SETTINGS, Store, StoreError};
 
 /// What every screen shares.
@@ -50,6 +53,11 @@ pub struct Ctx {
     /// The assessments read at start-up, for Home's first showing (taken
     /// once; Home reads them afresh afterwards).
     pub preloaded: Rc<RefCell<Option<Vec<Assessment>>>>,
+    /// Packets on their way to the intake.
+    pub outbox: Rc<Outbox>,
+    /// Changes whenever the outbox has news, so that screens showing it
+    /// are drawn again.
+    pub outbox_rev: usize,
 }
 
 impl PartialEq for Ctx {
@@ -57,6 +65,7 @@ impl PartialEq for Ctx {
         Rc::ptr_eq(&self.store, &other.store)
             && self.lang == other.lang
             && Rc::ptr_eq(&self.entries, &other.entries)
+            && self.outbox_rev == other.outbox_rev
     }
 }
 
@@ -154,6 +163,13 @@ impl Route {
     }
 }
 
+/// The text in the `<input>` that `node` refers to ("" when there is none).
+pub fn input_text(node: &NodeRef) -> String {
+    node.cast::<web_sys::HtmlInputElement>()
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
 /// Goes to `route`.
 pub fn go(route: &Route) {
     let _ = gloo::utils::window().location().set_hash(&route.href());
@@ -183,7 +199,19 @@ enum Boot {
         entries: Rc<Vec<Entry>>,
         settings: Settings,
         preloaded: Rc<RefCell<Option<Vec<Assessment>>>>,
+        outbox: Rc<Outbox>,
     },
+}
+
+/// A counter that only goes up: the outbox's news.
+#[derive(Default, PartialEq)]
+struct Rev(usize);
+
+impl Reducible for Rev {
+    type Action = ();
+    fn reduce(self: Rc<Self>, (): ()) -> Rc<Self> {
+        Rc::new(Rev(self.0 + 1))
+    }
 }
 
 /// The app.
@@ -191,6 +219,7 @@ enum Boot {
 pub fn App() -> Html {
     let boot = use_state(|| Boot::Loading);
     let route = use_state(current_route);
+    let outbox_rev = use_reducer(Rev::default);
     {
         let route = route.clone();
         use_effect_with((), move |_| {
@@ -202,10 +231,15 @@ pub fn App() -> Html {
     }
     {
         let boot = boot.clone();
+        let news = outbox_rev.dispatcher();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 boot.set(match open().await {
                     Ok((store, entries, settings, assessments)) => Boot::Ready {
+                        outbox: Outbox::start(
+                            store.clone(),
+                            Callback::from(move |()| news.dispatch(())),
+                        ),
                         store,
                         entries: Rc::new(entries),
                         settings,
@@ -217,7 +251,7 @@ pub fn App() -> Html {
         });
     }
 
-    let (store, entries, settings, preloaded) = match &*boot {
+    let (store, entries, settings, preloaded, outbox) = match &*boot {
         Boot::Loading => {
             return html! { <main class="loading" data-testid="app-loading">{ T::Loading.get(Lang::Zh) }</main> };
         }
@@ -229,11 +263,13 @@ pub fn App() -> Html {
             entries,
             settings,
             preloaded,
+            outbox,
         } => (
             store.clone(),
             entries.clone(),
             settings.clone(),
             preloaded.clone(),
+            outbox.clone(),
         ),
     };
     let lang = i18n::lang_from_code(&settings.lang);
@@ -242,6 +278,7 @@ pub fn App() -> Html {
         let store = store.clone();
         let entries = entries.clone();
         let settings = settings.clone();
+        let outbox = outbox.clone();
         Callback::from(move |lang: Lang| {
             let mut settings = settings.clone();
             settings.lang = i18n::lang_code(lang).into();
@@ -255,14 +292,17 @@ pub fn App() -> Html {
                 entries: entries.clone(),
                 settings,
                 preloaded: Rc::default(),
+                outbox: outbox.clone(),
             });
         })
     };
     let reload = {
         let boot = boot.clone();
         let (store, entries, settings) = (store.clone(), entries.clone(), settings.clone());
+        let outbox = outbox.clone();
         Callback::from(move |()| {
             let (boot, store, settings) = (boot.clone(), store.clone(), settings.clone());
+            let outbox = outbox.clone();
             let mut next: Vec<Entry> = entries.iter().filter(|e| e.bundled).cloned().collect();
             wasm_bindgen_futures::spawn_local(async move {
                 if let Ok(imported) = store.templates().await {
@@ -273,10 +313,18 @@ pub fn App() -> Html {
                     entries: Rc::new(next),
                     settings,
                     preloaded: Rc::default(),
+                    outbox,
                 });
             });
         })
     };
+    outbox.set_templates(
+        entries
+            .iter()
+            .map(|e| model::template_key(e.template.id(), e.template.version()))
+            .collect(),
+        reload.clone(),
+    );
     let ctx = Ctx {
         store,
         lang,
@@ -284,6 +332,8 @@ pub fn App() -> Html {
         set_lang,
         reload,
         preloaded,
+        outbox: outbox.clone(),
+        outbox_rev: outbox_rev.0,
     };
     let screen = match &*route {
         Route::Home => html! { <home::Home /> },
@@ -311,6 +361,7 @@ pub fn App() -> Html {
                     <a href="#/">{ t(T::Home) }</a>
                     <a href="#/open">{ t(T::OpenPacket) }</a>
                     <a href="#/settings">{ t(T::Settings) }</a>
+                    <upload::SyncButton />
                     <button class="link" onclick={switch} data-testid="lang-switch">
                         { match lang { Lang::Zh => "English", Lang::En => "中文" } }
                     </button>

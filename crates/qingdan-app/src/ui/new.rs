@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 
 use qingdan_core::packet::{PacketKind, Unit, is_period};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::{Notice, Route, go, use_ctx};
+use super::{Notice, Route, go, input_text, use_ctx};
 use crate::i18n::{self, T};
 use crate::model::{Assessment, Status};
 use crate::store::{ASSESSMENTS, Durability};
@@ -50,11 +50,7 @@ pub fn New(props: &NewProps) -> Html {
         let notice = notice.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let value = |r: &NodeRef| {
-                r.cast::<HtmlInputElement>()
-                    .map(|i| i.value().trim().to_owned())
-                    .unwrap_or_default()
-            };
+            let value = |r: &NodeRef| input_text(r).trim().to_owned();
             let (code, name, period) = (value(&code), value(&name), value(&period));
             let kind = match kind
                 .cast::<HtmlSelectElement>()

@@ -6,6 +6,7 @@ use qingdan_core::template::VetoEffect;
 use yew::prelude::*;
 
 use super::fill::{IdProps, load};
+use super::upload::UploadStatus;
 use super::{Route, use_ctx};
 use crate::i18n::T;
 use crate::model;
@@ -91,6 +92,7 @@ pub fn Review(props: &IdProps) -> Html {
                 { " · " }{ t(T::Grade) }{ " " }
                 <b data-testid="grade">{ sheet.grade.as_ref().map(|g| g.label.get(lang).to_owned()).unwrap_or_default() }</b>
             </p>
+            <UploadStatus assessment={assessment.id.clone()} detailed=true />
             <svg class="bars" role="img" width="100%" height={(doc.sections.len() * BAR_H).to_string()}>{ for bars }</svg>
             <h2>{ t(T::Vetoes) }</h2>
             if sheet.vetoes.is_empty() { <p class="muted">{ t(T::NoVetoes) }</p> } else { <ul>{ for vetoes }</ul> }

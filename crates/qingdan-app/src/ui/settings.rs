@@ -1,8 +1,9 @@
 //! Settings: language, intake URL, storage status and the keys here.
 
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::intake::IntakePanel;
 use super::keys::KeysPanel;
 use super::{Notice, use_ctx};
 use crate::i18n::{self, T};
@@ -17,7 +18,6 @@ pub fn SettingsScreen() -> Html {
     let loaded = use_state(|| None::<(crate::model::Settings, StorageStatus, Vec<SealedKey>)>);
     let reload = use_state(|| 0u32);
     let notice = use_state(|| Notice::None);
-    let url = use_node_ref();
     {
         let (ctx, loaded) = (ctx.clone(), loaded.clone());
         use_effect_with(*reload, move |_| {
@@ -40,16 +40,11 @@ pub fn SettingsScreen() -> Html {
         })
     };
     let save = {
-        let (ctx, url, notice, settings) =
-            (ctx.clone(), url.clone(), notice.clone(), settings.clone());
+        let (ctx, notice, settings) = (ctx.clone(), notice.clone(), settings.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let mut next = settings.clone();
             next.lang = i18n::lang_code(ctx.lang).into();
-            next.intake_url = url
-                .cast::<HtmlInputElement>()
-                .map(|i| i.value().trim().to_owned())
-                .unwrap_or_default();
             let (ctx, notice) = (ctx.clone(), notice.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 notice.set(
@@ -83,9 +78,6 @@ pub fn SettingsScreen() -> Html {
                         <option value="en" selected={code == "en"}>{ "English" }</option>
                     </select>
                 </label>
-                <label>{ t(T::IntakeUrl) }
-                    <input ref={url} type="url" value={settings.intake_url.clone()} placeholder="https://" data-testid="intake-url" />
-                </label>
                 <button type="submit">{ t(T::SaveSettings) }</button>
                 { notice.view("settings-notice") }
             </form>
@@ -96,6 +88,7 @@ pub fn SettingsScreen() -> Html {
                 </p>
                 <p data-testid="storage-usage">{ used }</p>
             </section>
+            <IntakePanel keys={keys.clone()} url={settings.intake_url.clone()} />
             <KeysPanel keys={keys} on_change={on_keys} />
         </main>
     }

@@ -13,7 +13,7 @@ use super::keys::{KeysPanel, role_label, vault_error_text};
 use super::{Ctx, Notice, Route, use_ctx};
 use crate::i18n::{self, T};
 use crate::model::{self, Assessment, PacketRecord, SignerSlot, Status};
-use crate::store::{ASSESSMENTS, Durability, PACKETS};
+use crate::store::{ASSESSMENTS, Durability};
 use crate::vault::{self, SealedKey};
 use crate::web;
 
@@ -199,10 +199,7 @@ pub fn Sign(props: &IdProps) -> Html {
                             match result {
                                 Ok((next, record)) => {
                                     if let Some(record) = record
-                                        && let Err(e) = ctx
-                                            .store
-                                            .put(PACKETS, &record, Durability::Strict)
-                                            .await
+                                        && let Err(e) = ctx.outbox.queue(&record).await
                                     {
                                         return notice.set(Notice::Error(ctx.store_error(&e)));
                                     }
@@ -281,6 +278,7 @@ pub fn Sign(props: &IdProps) -> Html {
             if all_signed {
                 <div class="done" data-testid="signed-status">
                     <p>{ t(T::AllSigned) }</p>
+                    <super::upload::UploadStatus assessment={assessment.id.clone()} />
                     <button class="primary" onclick={export} data-testid="export-packet">{ t(T::ExportPacket) }</button>
                 </div>
             }

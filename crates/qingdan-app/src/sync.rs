@@ -1,0 +1,720 @@
+//! The rules of sending packets to the intake, pure: what the device keeps
+//! about the intake it enrolled with, how an answer to an upload is read,
+//! when to try again, and which checklists to take from the intake. The
+//! browser's side (requests, timers, IndexedDB) is [`crate::outbox`].
+//!
+//! A packet leaves the outbox only for a receipt that verifies against the
+//! intake key pinned at enrollment and names the SHA-256 of the bytes sent.
+
+use qingdan_core::packet::Unit;
+use qingdan_core::receipt::{self, ReceiptPayload};
+use qingdan_core::{Template, canonical};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The first retry waits about this long; each failure doubles it.
+pub const BACKOFF_BASE_MS: u64 = 2_000;
+/// Retries never wait longer than this.
+pub const BACKOFF_CAP_MS: u64 = 5 * 60 * 1_000;
+
+/// The intake this device is enrolled with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntakeLink {
+    /// The intake's base URL (`https://intake.example`).
+    pub url: String,
+    /// The intake's public key, pinned at the first enrollment: receipts and
+    /// checklists must be signed by it.
+    pub key: String,
+    /// The keys on this device enrolled there.
+    pub enrollments: Vec<Enrollment>,
+}
+
+impl IntakeLink {
+    /// The key of its record in the `settings` store (a record of its own,
+    /// so that saving the other settings never touches it).
+    pub const ID: &'static str = "intake";
+}
+
+/// How an [`IntakeLink`] is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkRecord {
+    /// Always [`IntakeLink::ID`].
+    pub id: String,
+    /// The link.
+    pub link: IntakeLink,
+}
+
+/// One key enrolled at the intake.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrollment {
+    /// The key's fingerprint (the device's `keys` store).
+    pub fingerprint: String,
+    /// The unit it signs for (`*` for an inspector's key).
+    pub unit: Unit,
+    /// The role it signs as.
+    pub role: String,
+    /// When it was enrolled.
+    pub enrolled_at: String,
+}
+
+/// What `POST /api/v1/enrollments` answers.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Enrolled {
+    /// The unit the code was issued for.
+    pub unit: Unit,
+    /// The role the code was issued for.
+    pub role: String,
+    /// The intake's public key, to pin.
+    pub intake_key: String,
+}
+
+/// Why an enrollment was not kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnrollError {
+    /// The intake answered something that is not an enrollment.
+    Answer(String),
+    /// The intake's key is not the one this device pinned.
+    OtherIntake {
+        /// The key pinned.
+        pinned: String,
+        /// The key the intake gave.
+        offered: String,
+    },
+    /// The code is for another role than the key's.
+    OtherRole {
+        /// The key's role.
+        key: String,
+        /// The code's role.
+        code: String,
+    },
+}
+
+/// `url` without trailing slashes, with the API path `path` appended.
+pub fn api_url(url: &str, path: &str) -> String {
+    format!("{}/api/v1{path}", url.trim().trim_end_matches('/'))
+}
+
+/// Whether `url` can be an intake's address.
+pub fn is_intake_url(url: &str) -> bool {
+    let url = url.trim();
+    ["http://", "https://"]
+        .iter()
+        .any(|scheme| url.len() > scheme.len() && url.starts_with(scheme))
+}
+
+/// The link after the key `fingerprint` (with `role`) was enrolled at `url`
+/// and the intake answered `body`. The first enrollment pins the intake's
+/// key; later ones must come from the same key.
+pub fn enroll(
+    link: Option<&IntakeLink>,
+    url: &str,
+    fingerprint: &str,
+    role: &str,
+    body: &str,
+    now: &str,
+) -> Result<IntakeLink, EnrollError> {
+    let answer: Enrolled =
+        serde_json::from_str(body).map_err(|e| EnrollError::Answer(e.to_string()))?;
+    qingdan_core::keys::decode_public_key(&answer.intake_key)
+        .map_err(|e| EnrollError::Answer(format!("intake_key: {e}")))?;
+    if answer.role != role {
+        return Err(EnrollError::OtherRole {
+            key: role.to_owned(),
+            code: answer.role,
+        });
+    }
+    let mut next = match link {
+        Some(link) if link.key != answer.intake_key => {
+            return Err(EnrollError::OtherIntake {
+                pinned: link.key.clone(),
+                offered: answer.intake_key,
+            });
+        }
+        Some(link) => link.clone(),
+        None => IntakeLink {
+            url: String::new(),
+            key: answer.intake_key,
+            enrollments: Vec::new(),
+        },
+    };
+    next.url = url.trim().trim_end_matches('/').to_owned();
+    next.enrollments.retain(|e| e.fingerprint != fingerprint);
+    next.enrollments.push(Enrollment {
+        fingerprint: fingerprint.to_owned(),
+        unit: answer.unit,
+        role: answer.role,
+        enrolled_at: now.to_owned(),
+    });
+    Ok(next)
+}
+
+/// A signed packet waiting for the intake's receipt (the `outbox` store).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// The packet's id (the `packets` store holds its text).
+    pub id: String,
+    /// The assessment it was made from.
+    pub assessment_id: String,
+    /// Hex SHA-256 of the packet's text, which the receipt must name.
+    pub sha256: String,
+    /// When it was queued.
+    pub queued_at: String,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    /// Not tried again before this time (ms since the epoch), unless the
+    /// user syncs by hand.
+    pub next_at_ms: u64,
+    /// What went wrong last time, when something did.
+    pub last_error: Option<String>,
+    /// Set when the intake refused the packet: it waits for the user.
+    pub rejected: Option<Rejection>,
+}
+
+impl OutboxEntry {
+    /// A packet just signed.
+    pub fn new(id: &str, assessment_id: &str, text: &str, now: &str) -> OutboxEntry {
+        OutboxEntry {
+            id: id.to_owned(),
+            assessment_id: assessment_id.to_owned(),
+            sha256: canonical::sha256_hex_bytes(text.as_bytes()),
+            queued_at: now.to_owned(),
+            attempts: 0,
+            next_at_ms: 0,
+            last_error: None,
+            rejected: None,
+        }
+    }
+
+    /// Whether it is due for an attempt at `now_ms` (`forced`: by hand).
+    pub fn due(&self, now_ms: u64, forced: bool) -> bool {
+        self.rejected.is_none() && (forced || self.next_at_ms <= now_ms)
+    }
+}
+
+/// The intake's refusal of a packet, kept to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// The HTTP status (0: the receipt itself was wrong).
+    pub status: u16,
+    /// The problem's code (`unit-not-registered`, `bad-signature` …).
+    pub code: String,
+    /// The problem's detail.
+    pub detail: String,
+}
+
+/// A receipt, kept once the packet has left the outbox (the `receipts`
+/// store).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptRecord {
+    /// The packet's id.
+    pub packet_id: String,
+    /// The assessment the packet was made from.
+    pub assessment_id: String,
+    /// When the intake received it (from the receipt).
+    pub received_at: String,
+    /// Hex SHA-256 of the packet as received (from the receipt).
+    pub packet_sha256: String,
+    /// The receipt's JSON, exactly as the intake sent it.
+    pub text: String,
+}
+
+/// What an upload's answer means for the packet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A good receipt: the packet leaves the outbox.
+    Received(ReceiptRecord),
+    /// Refused: kept, marked, and not tried again until the user asks.
+    Rejected(Rejection),
+    /// Try again later, not before `at_least_ms` from now.
+    Retry {
+        /// What went wrong.
+        error: String,
+        /// The intake's `Retry-After`, in ms, when it gave one.
+        at_least_ms: u64,
+    },
+}
+
+/// Reads the intake's answer (`status`, `body`, `Retry-After`) to the upload
+/// of `entry`, whose receipt must verify against `pinned`.
+pub fn read_answer(
+    entry: &OutboxEntry,
+    pinned: &str,
+    status: u16,
+    body: &str,
+    retry_after: Option<&str>,
+) -> Outcome {
+    match status {
+        200 | 201 => match check_receipt(body, pinned, entry) {
+            Ok(payload) => Outcome::Received(ReceiptRecord {
+                packet_id: entry.id.clone(),
+                assessment_id: entry.assessment_id.clone(),
+                received_at: payload.received_at,
+                packet_sha256: payload.packet_sha256,
+                text: body.to_owned(),
+            }),
+            Err(e) => Outcome::Rejected(Rejection {
+                status: 0,
+                code: "bad-receipt".into(),
+                detail: e.to_string(),
+            }),
+        },
+        408 | 429 | 500..=599 => Outcome::Retry {
+            error: problem(status, body).detail,
+            at_least_ms: retry_after
+                .and_then(|s| s.trim().parse::<u64>().ok())
+                .map_or(0, |s| s.saturating_mul(1_000)),
+        },
+        _ => Outcome::Rejected(problem(status, body)),
+    }
+}
+
+fn check_receipt(
+    body: &str,
+    pinned: &str,
+    entry: &OutboxEntry,
+) -> Result<ReceiptPayload, receipt::ReceiptError> {
+    let payload = receipt::verify(body, Some(pinned))?;
+    payload.check_for(&entry.id, &entry.sha256)?;
+    Ok(payload)
+}
+
+/// An RFC 9457 problem's code and detail; for any other body, its first
+/// line (and the status's code).
+pub fn problem(status: u16, body: &str) -> Rejection {
+    let json: Option<Value> = serde_json::from_str(body).ok();
+    let field = |name: &str| {
+        json.as_ref()
+            .and_then(|j| j.get(name))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let detail = field("detail").unwrap_or_else(|| {
+        let line = body.lines().next().unwrap_or_default();
+        let line: String = line.chars().take(200).collect();
+        if line.is_empty() {
+            format!("HTTP {status}")
+        } else {
+            format!("HTTP {status}: {line}")
+        }
+    });
+    Rejection {
+        status,
+        code: field("code").unwrap_or_else(|| format!("http-{status}")),
+        detail,
+    }
+}
+
+/// How long to wait after the `attempts`-th failure in a row: doubling from
+/// [`BACKOFF_BASE_MS`] up to [`BACKOFF_CAP_MS`], of which a random half
+/// (`jitter`, any number) is taken off, so that devices that lost the intake
+/// together do not all come back at the same moment.
+pub fn backoff_ms(attempts: u32, jitter: u32) -> u64 {
+    let exponent = attempts.saturating_sub(1).min(20);
+    let ceiling = BACKOFF_BASE_MS
+        .saturating_mul(1 << exponent)
+        .min(BACKOFF_CAP_MS);
+    let half = ceiling / 2;
+    half + u64::from(jitter) % (half + 1)
+}
+
+/// The entry after a failed attempt at `now_ms`.
+pub fn failed(
+    entry: &OutboxEntry,
+    error: String,
+    at_least_ms: u64,
+    now_ms: u64,
+    jitter: u32,
+) -> OutboxEntry {
+    let mut next = entry.clone();
+    next.attempts = entry.attempts.saturating_add(1);
+    next.next_at_ms = now_ms + backoff_ms(next.attempts, jitter).max(at_least_ms);
+    next.last_error = Some(error);
+    next
+}
+
+/// Where a packet stands, as Home and Review show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PacketStatus {
+    /// 待上传: in the outbox (with the last error, if an attempt failed).
+    Queued(Option<String>),
+    /// 上传中: being sent now.
+    Sending,
+    /// 已接收: the intake's receipt is here.
+    Received(ReceiptRecord),
+    /// 被拒绝: the intake refused it.
+    Rejected(Rejection),
+}
+
+impl PacketStatus {
+    /// The value of `data-upload`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PacketStatus::Queued(_) => "queued",
+            PacketStatus::Sending => "sending",
+            PacketStatus::Received(_) => "received",
+            PacketStatus::Rejected(_) => "rejected",
+        }
+    }
+}
+
+/// What the outbox holds, as the screens show it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Packets waiting or refused.
+    pub outbox: Vec<OutboxEntry>,
+    /// Packets received.
+    pub receipts: Vec<ReceiptRecord>,
+    /// The packet being sent now.
+    pub sending: Option<String>,
+}
+
+impl Snapshot {
+    /// Packets waiting for the intake (待上传 and 上传中; not the refused).
+    pub fn waiting(&self) -> usize {
+        self.outbox.iter().filter(|e| e.rejected.is_none()).count()
+    }
+
+    /// The status of packet `id`, if it was ever queued.
+    pub fn status(&self, id: &str) -> Option<(String, PacketStatus)> {
+        if let Some(r) = self.receipts.iter().find(|r| r.packet_id == id) {
+            return Some((id.to_owned(), PacketStatus::Received(r.clone())));
+        }
+        let entry = self.outbox.iter().find(|e| e.id == id)?;
+        Some((id.to_owned(), self.entry_status(entry)))
+    }
+
+    /// The status of the latest packet made from assessment `id`, with the
+    /// packet's id.
+    pub fn for_assessment(&self, id: &str) -> Option<(String, PacketStatus)> {
+        let queued = self
+            .outbox
+            .iter()
+            .filter(|e| e.assessment_id == id)
+            .max_by(|a, b| a.queued_at.cmp(&b.queued_at));
+        let received = self
+            .receipts
+            .iter()
+            .filter(|r| r.assessment_id == id)
+            .max_by(|a, b| a.received_at.cmp(&b.received_at));
+        match (queued, received) {
+            // A packet signed after the last one received is the one to show.
+            (Some(q), Some(r)) if q.queued_at < r.received_at => {
+                Some((r.packet_id.clone(), PacketStatus::Received(r.clone())))
+            }
+            (Some(q), _) => Some((q.id.clone(), self.entry_status(q))),
+            (None, Some(r)) => Some((r.packet_id.clone(), PacketStatus::Received(r.clone()))),
+            (None, None) => None,
+        }
+    }
+
+    fn entry_status(&self, entry: &OutboxEntry) -> PacketStatus {
+        match &entry.rejected {
+            Some(r) => PacketStatus::Rejected(r.clone()),
+            None if self.sending.as_deref() == Some(&entry.id) => PacketStatus::Sending,
+            None => PacketStatus::Queued(entry.last_error.clone()),
+        }
+    }
+}
+
+/// A checklist the intake lists (`GET /api/v1/templates`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Listed {
+    /// Its id.
+    pub id: String,
+    /// Its version.
+    pub version: u32,
+    /// Hex SHA-256 of its canonical JSON.
+    pub sha256: String,
+}
+
+/// The listed checklists this device does not have (`have` holds
+/// `<id>@<version>` keys).
+pub fn missing_templates(
+    listing: &str,
+    have: &std::collections::BTreeSet<String>,
+) -> Result<Vec<Listed>, String> {
+    let listed: Vec<Listed> = serde_json::from_str(listing).map_err(|e| e.to_string())?;
+    Ok(listed
+        .into_iter()
+        .filter(|l| !have.contains(&crate::model::template_key(&l.id, l.version)))
+        .collect())
+}
+
+/// Checks a checklist fetched from the intake: signed by the pinned intake
+/// key over the bytes served, the one listed (digest, id and version), and
+/// valid.
+pub fn check_template(
+    listed: &Listed,
+    body: &str,
+    signature: Option<&str>,
+    pinned: &str,
+) -> Result<Template, String> {
+    let at = format!("{}@{}", listed.id, listed.version);
+    let signature = signature.ok_or_else(|| format!("{at}: the intake did not sign it"))?;
+    receipt::verify_template(pinned, body.as_bytes(), signature)
+        .map_err(|e| format!("{at}: {e}"))?;
+    let digest = canonical::sha256_hex_bytes(body.as_bytes());
+    if digest != listed.sha256 {
+        return Err(format!(
+            "{at}: digest {digest} is not the {} listed",
+            listed.sha256
+        ));
+    }
+    let template = Template::parse(body).map_err(|e| format!("{at}: {e}"))?;
+    if template.id() != listed.id || template.version() != listed.version {
+        return Err(format!(
+            "{at}: the file is {}@{}",
+            template.id(),
+            template.version()
+        ));
+    }
+    Ok(template)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qingdan_core::keys::{self, SigningKey};
+
+    const ID: &str = "0b7c6a52-31d5-4a8e-9c43-5f0e2d1a9b77";
+    const TEXT: &str = "{\"payload\":{}}\n";
+
+    fn intake(seed: u8) -> (SigningKey, String) {
+        let key = SigningKey::from_bytes(&[seed; 32]);
+        let public = keys::encode_public_key(&key.verifying_key());
+        (key, public)
+    }
+
+    fn entry() -> OutboxEntry {
+        OutboxEntry::new(ID, "a-1", TEXT, "2026-11-23T08:00:00Z")
+    }
+
+    fn enrolled(key: &str, role: &str) -> String {
+        format!(
+            r#"{{"unit": {{"code": "510824-101", "name": "某某镇党委"}}, "role": "{role}", "intake_key": "{key}"}}"#
+        )
+    }
+
+    #[test]
+    fn a_good_receipt_takes_the_packet_out_of_the_outbox() {
+        let (key, public) = intake(7);
+        let e = entry();
+        let body = receipt::sign(&key, ID, &e.sha256, "2026-11-23T08:30:00.125Z");
+        match read_answer(&e, &public, 201, &body, None) {
+            Outcome::Received(r) => {
+                assert_eq!(r.received_at, "2026-11-23T08:30:00.125Z");
+                assert_eq!(
+                    r.packet_sha256,
+                    canonical::sha256_hex_bytes(TEXT.as_bytes())
+                );
+                assert_eq!(r.text, body, "kept exactly as sent");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A re-send answered 200 with the same receipt is received too.
+        assert!(matches!(
+            read_answer(&e, &public, 200, &body, None),
+            Outcome::Received(_)
+        ));
+    }
+
+    #[test]
+    fn a_receipt_from_another_key_or_for_other_bytes_keeps_the_packet() {
+        let (key, public) = intake(7);
+        let (forger, _) = intake(8);
+        let e = entry();
+        let forged = receipt::sign(&forger, ID, &e.sha256, "2026-11-23T08:30:00Z");
+        let other_bytes = receipt::sign(&key, ID, &"0".repeat(64), "2026-11-23T08:30:00Z");
+        for body in [forged, other_bytes, "not json".to_owned()] {
+            match read_answer(&e, &public, 201, &body, None) {
+                Outcome::Rejected(r) => assert_eq!(r.code, "bad-receipt", "{body}"),
+                other => panic!("{body}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_4xx_is_a_refusal_with_the_intakes_reason_and_5xx_or_429_retries() {
+        let (_, public) = intake(7);
+        let e = entry();
+        let body = r#"{"type":"about:blank","title":"Forbidden","status":403,"code":"unit-not-registered","detail":"unit 999999-001 is not registered"}"#;
+        assert_eq!(
+            read_answer(&e, &public, 403, body, None),
+            Outcome::Rejected(Rejection {
+                status: 403,
+                code: "unit-not-registered".into(),
+                detail: "unit 999999-001 is not registered".into(),
+            })
+        );
+        assert_eq!(
+            read_answer(&e, &public, 413, "too big\nmore", None),
+            Outcome::Rejected(Rejection {
+                status: 413,
+                code: "http-413".into(),
+                detail: "HTTP 413: too big".into(),
+            })
+        );
+        for status in [408, 429, 500, 502, 503] {
+            assert!(
+                matches!(
+                    read_answer(&e, &public, status, "", None),
+                    Outcome::Retry { .. }
+                ),
+                "{status}"
+            );
+        }
+        assert_eq!(
+            read_answer(&e, &public, 429, "", Some("30")),
+            Outcome::Retry {
+                error: "HTTP 429".into(),
+                at_least_ms: 30_000
+            }
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_to_its_cap_and_jitter_stays_within_the_upper_half() {
+        for attempts in 1..40 {
+            let ceiling = (BACKOFF_BASE_MS << (attempts - 1).min(20)).min(BACKOFF_CAP_MS);
+            for jitter in [0, 1, 7_919, u32::MAX] {
+                let wait = backoff_ms(attempts, jitter);
+                assert!(
+                    wait >= ceiling / 2 && wait <= ceiling,
+                    "{attempts} {jitter}: {wait}"
+                );
+            }
+        }
+        assert_eq!(backoff_ms(1, 0), 1_000);
+        assert_eq!(backoff_ms(4, 0), 8_000);
+        let once = failed(&entry(), "offline".into(), 0, 1_000_000, 0);
+        assert_eq!((once.attempts, once.next_at_ms), (1, 1_001_000));
+        assert!(!once.due(1_000_500, false) && once.due(1_000_500, true));
+        // The intake's Retry-After wins when it is longer.
+        let told = failed(&once, "busy".into(), 60_000, 1_000_000, 0);
+        assert_eq!(told.next_at_ms, 1_060_000);
+    }
+
+    #[test]
+    fn the_first_enrollment_pins_the_intake_and_later_ones_must_match() {
+        let (_, public) = intake(7);
+        let (_, other) = intake(8);
+        let at = |link: Option<&IntakeLink>, fingerprint: &str, role: &str, body: &str| {
+            enroll(
+                link,
+                "http://intake.example/",
+                fingerprint,
+                role,
+                body,
+                "2026-11-23T09:00:00Z",
+            )
+        };
+        let link = at(None, "fp-1", "principal", &enrolled(&public, "principal")).unwrap();
+        assert_eq!(link.url, "http://intake.example");
+        assert_eq!(link.key, public);
+        assert_eq!(link.enrollments[0].unit.code, "510824-101");
+        let both = at(
+            Some(&link),
+            "fp-2",
+            "supervisory",
+            &enrolled(&public, "supervisory"),
+        )
+        .unwrap();
+        assert_eq!(both.enrollments.len(), 2);
+        let other_intake = at(
+            Some(&both),
+            "fp-3",
+            "principal",
+            &enrolled(&other, "principal"),
+        );
+        assert!(matches!(other_intake, Err(EnrollError::OtherIntake { .. })));
+        let other_role = at(None, "fp-1", "principal", &enrolled(&public, "inspector"));
+        assert!(matches!(other_role, Err(EnrollError::OtherRole { .. })));
+        assert!(matches!(
+            at(None, "fp-1", "principal", "{}"),
+            Err(EnrollError::Answer(_))
+        ));
+    }
+
+    #[test]
+    fn statuses_follow_the_outbox_and_the_receipts() {
+        let (key, public) = intake(7);
+        let mut snapshot = Snapshot {
+            outbox: vec![entry()],
+            ..Snapshot::default()
+        };
+        assert_eq!(snapshot.waiting(), 1);
+        assert_eq!(
+            snapshot.for_assessment("a-1").unwrap().1,
+            PacketStatus::Queued(None)
+        );
+        snapshot.sending = Some(ID.into());
+        assert_eq!(
+            snapshot.for_assessment("a-1").unwrap().1,
+            PacketStatus::Sending
+        );
+        let body = receipt::sign(&key, ID, &entry().sha256, "2026-11-23T08:30:00Z");
+        let Outcome::Received(r) = read_answer(&entry(), &public, 201, &body, None) else {
+            panic!()
+        };
+        snapshot = Snapshot {
+            receipts: vec![r],
+            ..Snapshot::default()
+        };
+        assert_eq!(snapshot.waiting(), 0);
+        assert_eq!(
+            snapshot.for_assessment("a-1").unwrap().1.as_str(),
+            "received"
+        );
+        // Re-signed later: the new packet is the one shown.
+        let mut newer = OutboxEntry::new("p-2", "a-1", "{}", "2026-11-23T09:00:00Z");
+        newer.rejected = Some(problem(403, "{}"));
+        snapshot.outbox.push(newer);
+        assert_eq!(snapshot.for_assessment("a-1").unwrap().0, "p-2");
+        assert_eq!(
+            snapshot.for_assessment("a-1").unwrap().1.as_str(),
+            "rejected"
+        );
+        assert_eq!(snapshot.waiting(), 0, "a refused packet is not waiting");
+        assert_eq!(snapshot.for_assessment("a-2"), None);
+    }
+
+    #[test]
+    fn a_checklist_from_the_intake_must_be_signed_listed_and_valid() {
+        let (key, public) = intake(7);
+        let (forger, _) = intake(8);
+        let bundled = qingdan_core::bundled::ALL[0];
+        let template = Template::parse(bundled.json).unwrap();
+        let body = String::from_utf8(canonical::to_bytes(
+            &serde_json::from_str(bundled.json).unwrap(),
+        ))
+        .unwrap();
+        let listed = Listed {
+            id: template.id().into(),
+            version: template.version(),
+            sha256: canonical::sha256_hex_bytes(body.as_bytes()),
+        };
+        let good = receipt::sign_template(&key, body.as_bytes());
+        let checked = check_template(&listed, &body, Some(&good), &public).unwrap();
+        assert_eq!(checked.id(), template.id());
+        let forged = receipt::sign_template(&forger, body.as_bytes());
+        assert!(check_template(&listed, &body, Some(&forged), &public).is_err());
+        assert!(check_template(&listed, &body, None, &public).is_err());
+        let mut other = listed.clone();
+        other.version += 1;
+        assert!(
+            check_template(&other, &body, Some(&good), &public)
+                .unwrap_err()
+                .contains("the file is")
+        );
+
+        let have = [crate::model::template_key(&listed.id, listed.version)].into();
+        let listing = serde_json::json!([
+            {"id": listed.id, "version": listed.version, "sha256": listed.sha256, "title": "", "published_at": ""},
+            {"id": listed.id, "version": listed.version + 1, "sha256": "ab", "title": "", "published_at": ""},
+        ])
+        .to_string();
+        let missing = missing_templates(&listing, &have).unwrap();
+        assert_eq!(missing.len(), 1);
+        assert_eq!(missing[0].version, listed.version + 1);
+    }
+}

@@ -1,0 +1,258 @@
+//! Enrollment: a signer's key on this device is enrolled at the intake with
+//! a one-time code; the intake's key is pinned at the first enrollment.
+
+use qingdan_core::keys;
+use serde_json::json;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::keys::role_label;
+use super::{Ctx, Notice, input_text, use_ctx};
+use crate::i18n::{self, T};
+use crate::sync::{self, EnrollError, IntakeLink};
+use crate::vault::SealedKey;
+use crate::{net, web};
+
+/// The keys that may be enrolled, and the address last typed.
+#[derive(Properties, PartialEq)]
+pub struct IntakeProps {
+    /// The keys on this device.
+    pub keys: Vec<SealedKey>,
+    /// The intake address to offer when none is enrolled.
+    pub url: AttrValue,
+}
+
+/// The fingerprint of a base64url public key, or the key itself.
+fn fingerprint_of(public_key: &str) -> String {
+    keys::decode_public_key(public_key)
+        .map(|k| keys::fingerprint(&k))
+        .unwrap_or_else(|_| public_key.to_owned())
+}
+
+/// The page's own origin, when it is served over HTTP (the intake usually
+/// serves the app).
+fn own_origin() -> String {
+    let origin = gloo::utils::window()
+        .location()
+        .origin()
+        .unwrap_or_default();
+    if sync::is_intake_url(&origin) {
+        origin
+    } else {
+        String::new()
+    }
+}
+
+/// Enrolls `key` at `url` with `code`; the new link, or what to tell the user.
+async fn enroll(ctx: &Ctx, url: &str, code: &str, key: &SealedKey) -> Result<IntakeLink, String> {
+    let body = json!({
+        "code": code,
+        "public_key": key.public_key,
+        "name": key.name,
+        "role": key.role,
+    })
+    .to_string();
+    let reply = net::request("POST", &sync::api_url(url, "/enrollments"), Some(&body))
+        .await
+        .map_err(|e| i18n::fill(ctx.t(T::CannotReach), &[("e", &e)]))?;
+    if reply.status != 201 {
+        let problem = sync::problem(reply.status, &reply.body);
+        return Err(i18n::fill(
+            ctx.t(T::IntakeRefused),
+            &[("e", &problem.detail)],
+        ));
+    }
+    let link = ctx.outbox.link();
+    sync::enroll(
+        link.as_ref(),
+        url,
+        &key.fingerprint,
+        &key.role,
+        &reply.body,
+        &web::now(),
+    )
+    .map_err(|e| match e {
+        EnrollError::Answer(e) => i18n::fill(ctx.t(T::IntakeOddAnswer), &[("e", &e)]),
+        EnrollError::OtherIntake { pinned, offered } => i18n::fill(
+            ctx.t(T::OtherIntake),
+            &[
+                ("pinned", &fingerprint_of(&pinned)),
+                ("offered", &fingerprint_of(&offered)),
+            ],
+        ),
+        EnrollError::OtherRole { key, code } => i18n::fill(
+            ctx.t(T::OtherRole),
+            &[
+                ("key", &role_label(&key, ctx.lang)),
+                ("code", &role_label(&code, ctx.lang)),
+            ],
+        ),
+    })
+}
+
+/// The intake section of Settings.
+#[function_component]
+pub fn IntakePanel(props: &IntakeProps) -> Html {
+    let ctx = use_ctx();
+    let (url, code, key) = (use_node_ref(), use_node_ref(), use_node_ref());
+    let notice = use_state(|| Notice::None);
+    let busy = use_state(|| false);
+    let t = |k: T| ctx.t(k);
+    let link = ctx.outbox.link();
+
+    let submit = {
+        let (ctx, keys) = (ctx.clone(), props.keys.clone());
+        let (url, code, key) = (url.clone(), code.clone(), key.clone());
+        let (notice, busy) = (notice.clone(), busy.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let value = |r: &NodeRef| input_text(r).trim().to_owned();
+            let (address, one_time) = (value(&url), value(&code));
+            let chosen = key
+                .cast::<HtmlSelectElement>()
+                .map(|s| s.value())
+                .unwrap_or_default();
+            if !sync::is_intake_url(&address) {
+                return notice.set(Notice::Error(ctx.t(T::NeedIntakeUrl).into()));
+            }
+            if one_time.is_empty() {
+                return notice.set(Notice::Error(ctx.t(T::NeedCode).into()));
+            }
+            let Some(signer) = keys.iter().find(|k| k.fingerprint == chosen).cloned() else {
+                return notice.set(Notice::Error(ctx.t(T::NeedKeyFirst).into()));
+            };
+            busy.set(true);
+            notice.set(Notice::None);
+            let (ctx, notice, busy, code) =
+                (ctx.clone(), notice.clone(), busy.clone(), code.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = match enroll(&ctx, &address, &one_time, &signer).await {
+                    Ok(link) => {
+                        let unit = link
+                            .enrollments
+                            .iter()
+                            .find(|e| e.fingerprint == signer.fingerprint)
+                            .map(|e| format!("{} ({})", e.unit.name, e.unit.code))
+                            .unwrap_or_default();
+                        match ctx.outbox.set_link(Some(link)).await {
+                            Ok(()) => Ok(i18n::fill(
+                                ctx.t(T::EnrolledAs),
+                                &[
+                                    ("name", &signer.name),
+                                    ("role", &role_label(&signer.role, ctx.lang)),
+                                    ("unit", &unit),
+                                ],
+                            )),
+                            Err(e) => Err(ctx.store_error(&e)),
+                        }
+                    }
+                    Err(m) => Err(m),
+                };
+                busy.set(false);
+                match result {
+                    Ok(m) => {
+                        if let Some(input) = code.cast::<HtmlInputElement>() {
+                            input.set_value("");
+                        }
+                        notice.set(Notice::Ok(m));
+                    }
+                    Err(m) => notice.set(Notice::Error(m)),
+                }
+            });
+        })
+    };
+    let forget = {
+        let (ctx, notice) = (ctx.clone(), notice.clone());
+        Callback::from(move |_| {
+            let (ctx, notice) = (ctx.clone(), notice.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Err(e) = ctx.outbox.set_link(None).await {
+                    notice.set(Notice::Error(ctx.store_error(&e)));
+                }
+            });
+        })
+    };
+
+    let address = match (&link, props.url.as_str()) {
+        (Some(link), _) => link.url.clone(),
+        (None, "") => own_origin(),
+        (None, typed) => typed.to_owned(),
+    };
+    let note = ctx.outbox.note();
+    let pinned = link.as_ref().map(|link| {
+        let rows = link.enrollments.iter().map(|e| {
+            let name = props
+                .keys
+                .iter()
+                .find(|k| k.fingerprint == e.fingerprint)
+                .map(|k| k.name.clone())
+                .unwrap_or_default();
+            html! {
+                <tr data-testid={format!("enrollment-{}", e.fingerprint)}
+                    data-unit={e.unit.code.clone()} data-role={e.role.clone()}>
+                    <td>{ name }</td>
+                    <td>{ role_label(&e.role, ctx.lang) }</td>
+                    <td>{ &e.unit.name }{ " (" }{ &e.unit.code }{ ")" }</td>
+                    <td class="mono">{ &e.fingerprint }</td>
+                </tr>
+            }
+        });
+        html! {
+            <div data-testid="intake-pinned" data-url={link.url.clone()} data-key={link.key.clone()}>
+                <p>
+                    { t(T::PinnedIntake) }{ " " }<b>{ &link.url }</b>{ " · " }
+                    { t(T::IntakeKey) }{ " " }<span class="mono">{ fingerprint_of(&link.key) }</span>
+                </p>
+                <h3>{ t(T::EnrolledKeys) }</h3>
+                <table class="list">
+                    <thead><tr><th>{ t(T::Name) }</th><th>{ t(T::Role) }</th><th>{ t(T::Unit) }</th><th>{ t(T::Fingerprint) }</th></tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+                <button onclick={forget} data-testid="intake-forget">{ t(T::ForgetIntake) }</button>
+            </div>
+        }
+    });
+    let kind = match &*notice {
+        Notice::Error(_) => "error",
+        _ => "ok",
+    };
+    html! {
+        <section class="intake" data-testid="intake-section">
+            <h2>{ t(T::IntakeSection) }</h2>
+            { pinned.unwrap_or_else(|| html! { <p class="muted">{ t(T::NotEnrolledYet) }</p> }) }
+            if !note.templates_added.is_empty() {
+                <p class="muted" data-testid="templates-added">
+                    { i18n::fill(t(T::TemplatesAdded), &[("list", &note.templates_added.join(", "))]) }
+                </p>
+            }
+            if let Some(e) = &note.templates_error {
+                <p class="notice error" data-testid="templates-error">{ i18n::fill(t(T::TemplatesFailed), &[("e", e)]) }</p>
+            }
+            <form class="form" onsubmit={submit}>
+                <label>{ t(T::IntakeUrl) }
+                    <input ref={url} type="url" value={address} placeholder="https://" data-testid="enroll-url" />
+                </label>
+                <label>{ t(T::EnrollCode) }
+                    <input ref={code} autocomplete="off" autocapitalize="characters" placeholder="XXXX-XXXX-XXXX" data-testid="enroll-code" />
+                </label>
+                <label>{ t(T::EnrollKey) }
+                    <select ref={key} data-testid="enroll-key">
+                        { for props.keys.iter().map(|k| html! {
+                            <option value={k.fingerprint.clone()}>
+                                { &k.name }{ " · " }{ role_label(&k.role, ctx.lang) }{ " · " }{ &k.fingerprint }
+                            </option>
+                        }) }
+                    </select>
+                </label>
+                <button type="submit" disabled={*busy} data-testid="enroll-submit">{ t(T::EnrollButton) }</button>
+                if *busy { <span class="muted">{ t(T::Enrolling) }</span> }
+            </form>
+            if *notice != Notice::None {
+                <p class={classes!("notice", kind)} role={if kind == "error" { "alert" } else { "status" }}
+                   data-testid="enroll-notice" data-kind={kind}>
+                    { match &*notice { Notice::Ok(m) | Notice::Error(m) => m.clone(), Notice::None => String::new() } }
+                </p>
+            }
+        </section>
+    }
+}
