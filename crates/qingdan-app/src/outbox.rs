@@ -164,9 +164,12 @@ impl Outbox {
         });
     }
 
-    /// Wakes the outbox when the earliest retry falls due.
+    /// Wakes the outbox when the earliest retry falls due. Offline, only
+    /// the `online` event wakes it; a retry is never sooner than
+    /// [`MIN_WAIT_MS`], so a packet whose outcome could not be written is
+    /// not tried in a tight loop.
     fn schedule(self: &Rc<Self>) {
-        if self.link.borrow().is_none() {
+        if self.link.borrow().is_none() || !online() {
             return;
         }
         let next = self
@@ -178,7 +181,9 @@ impl Outbox {
             .map(|e| e.next_at_ms)
             .min();
         let Some(next) = next else { return };
-        let wait = next.saturating_sub(now_ms()).min(u64::from(u32::MAX)) as u32;
+        let wait = next
+            .saturating_sub(now_ms())
+            .clamp(MIN_WAIT_MS, u64::from(u32::MAX)) as u32;
         let weak = Rc::downgrade(self);
         *self.timer.borrow_mut() = Some(Timeout::new(wait, move || {
             if let Some(outbox) = weak.upgrade() {
@@ -205,7 +210,7 @@ impl Outbox {
         self.enqueue_strays().await;
         self.refresh().await;
         let Some(link) = self.link() else { return };
-        if !gloo::utils::window().navigator().on_line() {
+        if !online() {
             return;
         }
         self.take_templates(&link).await;
@@ -338,6 +343,14 @@ impl Outbox {
         }
         Ok(())
     }
+}
+
+/// The shortest wait before a pass the timer starts.
+const MIN_WAIT_MS: u64 = 1_000;
+
+/// Whether the browser thinks it is online.
+fn online() -> bool {
+    gloo::utils::window().navigator().on_line()
 }
 
 fn now_ms() -> u64 {

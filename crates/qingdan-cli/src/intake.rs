@@ -98,9 +98,10 @@ pub fn serve(database: &str, args: ServeArgs) -> Result<(), Failure> {
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         let addr = listener.local_addr().context("no local address")?;
         tracing::info!(database, intake_key = intake.public_key(), "intake ready");
+        let stop = qingdan_intake::StopSignal::install();
         // Tests and scripts read the port from this line.
         println!("qingdan serve: listening on http://{addr}");
-        qingdan_intake::serve(listener, AppState::new(Arc::new(intake), config))
+        qingdan_intake::serve(listener, AppState::new(Arc::new(intake), config), stop)
             .await
             .context("the server failed")?;
         Ok(())

@@ -38,11 +38,15 @@ pub fn rfc3339(time: chrono::DateTime<chrono::Utc>) -> String {
 /// Serves `state` on `listener` until Ctrl-C or SIGTERM; then stops
 /// accepting, lets requests in flight finish, commits every packet already
 /// queued, and closes the store.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    stop: StopSignal,
+) -> std::io::Result<()> {
     let intake = state.intake.clone();
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
-        .with_graceful_shutdown(stop_signal())
+        .with_graceful_shutdown(stop.wait())
         .await?;
     tracing::info!("stopping: committing what is queued");
     intake.shutdown().await;
@@ -51,23 +55,47 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     Ok(())
 }
 
-async fn stop_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl-C and SIGTERM, caught from the moment [`StopSignal::install`] is
+/// called: make it before telling anyone the server listens, so that a
+/// stop that comes at once is still a graceful one.
+pub struct StopSignal {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    signals: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl StopSignal {
+    /// Starts catching the signals (inside the runtime).
+    pub fn install() -> StopSignal {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            StopSignal {
+                signals: signal(SignalKind::interrupt())
+                    .and_then(|i| Ok((i, signal(SignalKind::terminate())?)))
+                    .ok(),
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
+        #[cfg(not(unix))]
+        StopSignal {}
+    }
+
+    /// Waits for either signal.
+    async fn wait(self) {
+        #[cfg(unix)]
+        match self.signals {
+            Some((mut interrupt, mut terminate)) => {
+                tokio::select! {
+                    _ = interrupt.recv() => {},
+                    _ = terminate.recv() => {},
+                }
+            }
+            None => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -146,7 +146,7 @@ pub fn Home() -> Html {
         let href = Route::New(key).href();
         html! {
             <li>
-                <a class="card" href={href} data-testid={format!("template-{}", tpl.id())}>
+                <a class="card" href={href} data-testid={format!("template-{}", tpl.id())} data-version={tpl.version().to_string()}>
                     <strong>{ doc.title.get(ctx.lang) }</strong>
                     <span class="muted">
                         { doc.responsibility.label(ctx.lang) }{ " · " }

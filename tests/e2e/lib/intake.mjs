@@ -1,0 +1,269 @@
+// A central intake for the sync tests: `qingdan serve` on a fresh SQLite
+// database in a temporary directory, set up with the CLI's admin commands
+// (bundled checklists published, units registered, an admin token), on
+// 127.0.0.1 and a port of its own. It can be stopped and started again on
+// the same address, as a server that goes away for a while and comes back.
+
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cli } from "./app.mjs";
+
+/** How long `qingdan serve` may take to say it listens, and to stop. */
+const START_MS = 30_000;
+const STOP_MS = 10_000;
+/** How long `start()` keeps trying to bind an address that is briefly busy. */
+const REBIND_MS = 5_000;
+/** Kept of a server's stderr, to explain a failure. */
+const STDERR_KEEP = 16_000;
+
+/** Servers still running, killed if the test process exits without `close()`. */
+const running = new Set();
+process.on("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
+const tail = (text, n = 4000) => {
+  // eslint-disable-next-line no-control-regex
+  const plain = text.replace(/\x1b\[[0-9;]*m/g, "");
+  return plain.length > n ? `…${plain.slice(-n)}` : plain;
+};
+
+/** The environment of the commands: no colours in the logs kept for errors. */
+const ENV = { ...process.env, NO_COLOR: "1" };
+
+/** Runs `qingdan ARGS` to completion: `{ status, signal, stdout, stderr }`. */
+function run(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cli(), args, { stdio: ["ignore", "pipe", "pipe"], env: ENV });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (status, signal) => resolve({ status, signal, stdout, stderr }));
+  });
+}
+
+const describe = (args) => `qingdan ${args.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(" ")}`;
+
+/**
+ * Starts an intake for one test file. `units` are registered before it
+ * starts (`[{ code, name }]`); more can be added later with `addUnit`.
+ * Call `close()` once done (in `after`).
+ */
+export async function startIntake({ units = [] } = {}) {
+  const dir = await mkdtemp(join(tmpdir(), "qingdan-intake-"));
+  const intake = new Intake(dir);
+  try {
+    await intake.admin(["template", "publish", "--bundled"]);
+    for (const { code, name } of units) await intake.addUnit(code, name);
+    intake.token = (await intake.admin(["admin", "token"])).trim();
+    if (!intake.token) throw new Error("qingdan admin token printed no token");
+    await intake.start();
+  } catch (error) {
+    await intake.close().catch(() => {});
+    throw error;
+  }
+  return intake;
+}
+
+class Intake {
+  constructor(dir) {
+    /** The temporary directory holding the database. */
+    this.dir = dir;
+    /** `sqlite://<dir>/intake.db`. */
+    this.database = `sqlite://${join(dir, "intake.db")}`;
+    /** `http://127.0.0.1:PORT`, no trailing slash; set by the first `start()`. */
+    this.url = undefined;
+    /** The admin token (`Authorization: Bearer …`). */
+    this.token = undefined;
+    this.addr = undefined;
+    this.server = undefined;
+  }
+
+  /** Runs `qingdan --database URL ARGS`; returns its stdout, or throws with its stderr. */
+  async admin(args) {
+    const all = ["--database", this.database, ...args];
+    const { status, signal, stdout, stderr } = await run(all);
+    if (status !== 0) {
+      throw new Error(
+        `${describe(all)} failed (${signal ? `signal ${signal}` : `exit code ${status}`})\n` +
+          `stdout: ${tail(stdout)}\nstderr: ${tail(stderr)}`,
+      );
+    }
+    return stdout;
+  }
+
+  /** Registers a unit (or renames it). */
+  async addUnit(code, name) {
+    await this.admin(["unit", "add", "--code", code, "--name", name]);
+  }
+
+  /** A new one-time enrollment code for a key of `role` at `unit`. */
+  async code(unit, role) {
+    const out = await this.admin(["key", "code", "--unit", unit, "--role", role]);
+    const code = out.split("\n")[0].trim();
+    if (!code) throw new Error(`qingdan key code --unit ${unit} --role ${role} printed no code:\n${out}`);
+    return code;
+  }
+
+  /** Whether `qingdan serve` is running. */
+  get running() {
+    return this.server !== undefined;
+  }
+
+  /**
+   * Starts `qingdan serve`: on 127.0.0.1 and a free port the first time,
+   * then always on that same address (retrying for a few seconds while it
+   * is busy). Resolves once the server says it listens.
+   */
+  async start() {
+    if (this.server) throw new Error(`the intake is running already at ${this.url}`);
+    const deadline = Date.now() + REBIND_MS;
+    for (;;) {
+      try {
+        this.server = await this.#spawnServer(this.addr ?? "127.0.0.1:0");
+        break;
+      } catch (error) {
+        const busy = this.addr && /address already in use|cannot listen/i.test(error.message);
+        if (!busy || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    return this.url;
+  }
+
+  #spawnServer(addr) {
+    const args = ["--database", this.database, "serve", "--addr", addr, "--rate-limit", "0"];
+    const child = spawn(cli(), args, { stdio: ["ignore", "pipe", "pipe"], env: ENV });
+    running.add(child);
+    const server = { child, args, stderr: "", exit: undefined };
+    server.exited = new Promise((resolve) => {
+      child.on("close", (status, signal) => {
+        running.delete(child);
+        server.exit = { status, signal };
+        resolve(server.exit);
+      });
+    });
+    child.stderr.setEncoding("utf8").on("data", (d) => {
+      server.stderr = (server.stderr + d).slice(-STDERR_KEEP);
+    });
+    return new Promise((resolve, reject) => {
+      let stdout = "";
+      let done = false;
+      const fail = async (why) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        if (!server.exit) {
+          child.kill("SIGKILL");
+          await server.exited;
+        }
+        reject(new Error(`${describe(args)}: ${why}\nstdout: ${tail(stdout)}\nstderr: ${tail(server.stderr)}`));
+      };
+      const timer = setTimeout(() => fail(`did not say it listens within ${START_MS / 1000} s`), START_MS);
+      child.on("error", (error) => fail(`cannot run it: ${error.message}`));
+      server.exited.then(({ status, signal }) =>
+        fail(`exited before listening (${signal ? `signal ${signal}` : `exit code ${status}`})`),
+      );
+      child.stdout.setEncoding("utf8").on("data", (d) => {
+        if (done) return; // Drained, so the server never blocks on a full pipe.
+        stdout += d;
+        const match = stdout.match(/^qingdan serve: listening on (http:\/\/(\S+))\s*$/m);
+        if (!match) return;
+        done = true;
+        clearTimeout(timer);
+        this.url = match[1].replace(/\/+$/, "");
+        this.addr = match[2];
+        resolve(server);
+      });
+    });
+  }
+
+  /**
+   * Stops the server (SIGTERM, which lets it commit what it has queued) and
+   * waits for it to exit; throws, with its stderr, if it did not exit
+   * cleanly. Does nothing when it is not running. A server stopped right
+   * after it said it listens may die of the SIGTERM itself (its handler is
+   * not installed yet, so it has answered nothing): that counts as clean.
+   */
+  async stop() {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    if (!server.exit) server.child.kill("SIGTERM");
+    let timer;
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), STOP_MS);
+    });
+    const outcome = await Promise.race([server.exited, timeout]);
+    clearTimeout(timer);
+    if (outcome === "timeout") {
+      server.child.kill("SIGKILL");
+      await server.exited;
+      throw new Error(
+        `${describe(server.args)} did not stop within ${STOP_MS / 1000} s of SIGTERM (killed)\n` +
+          `stderr: ${tail(server.stderr)}`,
+      );
+    }
+    const { status, signal } = outcome;
+    if (status !== 0 && signal !== "SIGTERM") {
+      const how = signal ? `signal ${signal}` : `exit code ${status}`;
+      console.error(`qingdan serve at ${this.url} stopped with ${how}; its stderr:\n${tail(server.stderr)}`);
+      throw new Error(`${describe(server.args)} stopped with ${how}\nstderr: ${tail(server.stderr)}`);
+    }
+  }
+
+  /** Stops the server if running and removes the directory with the database. */
+  async close() {
+    try {
+      await this.stop();
+    } finally {
+      await rm(this.dir, { recursive: true, force: true });
+    }
+  }
+
+  /** A GET on the intake's API (`path` after `/api/v1`), parsed as JSON; throws unless 200. */
+  async get(path, { admin = false } = {}) {
+    if (!this.url) throw new Error("the intake was never started");
+    const url = `${this.url}/api/v1${path}`;
+    const headers = admin ? { authorization: `Bearer ${this.token}` } : {};
+    let response;
+    try {
+      response = await fetch(url, { headers });
+    } catch (error) {
+      const state = this.server
+        ? this.server.exit
+          ? `the server exited (${JSON.stringify(this.server.exit)}); stderr:\n${tail(this.server.stderr)}`
+          : "the server is running"
+        : "the server is stopped";
+      throw new Error(`GET ${url}: ${error.cause?.message ?? error.message} (${state})`);
+    }
+    const body = await response.text();
+    if (response.status !== 200) throw new Error(`GET ${url}: ${response.status}\n${body}`);
+    try {
+      return JSON.parse(body);
+    } catch {
+      throw new Error(`GET ${url}: not JSON:\n${tail(body)}`);
+    }
+  }
+
+  /** `GET /api/v1/intake`: `{ public_key, max_packet_bytes }`. */
+  info() {
+    return this.get("/intake");
+  }
+
+  /**
+   * The admin listing, `{ page, per_page, total, packets: [{ id, sha256,
+   * kind, unit_code, period, template_id, template_version, created_at,
+   * received_at, total, grade, vetoes, size }] }`, up to 1000 packets.
+   * `query` filters it: `{ unit, period, template, kind }` (or a query string).
+   */
+  packets(query = {}) {
+    const params = new URLSearchParams({ per_page: "1000" });
+    for (const [key, value] of new URLSearchParams(query)) params.set(key, value);
+    return this.get(`/packets?${params}`, { admin: true });
+  }
+}

@@ -1,0 +1,523 @@
+// Sync with a central intake: a device enrolls its keys with one-time codes,
+// and every packet signed on it is queued and uploaded, with a receipt to
+// show for it. Packets wait while the intake is down or the device offline
+// and go once it is back; a packet the intake refuses says why and holds up
+// no other; a page closed mid-upload loses nothing and doubles nothing.
+//
+// One intake (`qingdan serve`, lib/intake.mjs) serves the whole file; each
+// test has a browser context of its own (its own IndexedDB: keys, outbox)
+// and a unit of its own, so the tests do not depend on their order.
+
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { launch } from "./lib/browser.mjs";
+import { startIntake } from "./lib/intake.mjs";
+import { serve } from "./lib/server.mjs";
+import { dist, expectText, item, newAssessment, newPage, open, saveCount, saved } from "./lib/app.mjs";
+import { fullAnswer, give, items, template } from "./lib/templates.mjs";
+
+const ID = "jiandu-zeren";
+const SIGNERS = [
+  { role: "principal", name: "张三", pin: "246810" },
+  { role: "supervisory", name: "李四", pin: "135791" },
+];
+// A unit per test; 999999-001 is registered nowhere.
+const UNITS = {
+  receipt: { code: "510824-101", name: "某某镇党委" },
+  outage: { code: "510824-102", name: "某某乡党委" },
+  rejected: { code: "510824-103", name: "某某街道党工委" },
+  closed: { code: "510824-104", name: "某某局党组" },
+  update: { code: "510824-105", name: "某某委员会" },
+};
+const UNREGISTERED = { code: "999999-001", name: "未登记单位" };
+
+/** How long an upload may take to reach the state a test waits for. */
+const UPLOAD_MS = 30_000;
+/** How long a test may take in all. */
+const TEST_MS = 240_000;
+
+let server, browser, intake;
+
+before(async () => {
+  server = await serve(dist());
+  browser = await launch();
+  intake = await startIntake({ units: Object.values(UNITS) });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await intake?.close();
+});
+
+// --- What the page shows ------------------------------------------------
+
+const errors = new WeakMap();
+
+/** A new page in `context` that also keeps its errors for our messages. */
+async function page(context) {
+  const p = await newPage(context);
+  const seen = [];
+  errors.set(p, seen);
+  p.on("pageerror", (e) => seen.push(`page error: ${e.message}`));
+  p.on("console", (m) => {
+    if (m.type() === "error") seen.push(`console error: ${m.text()}`);
+  });
+  return p;
+}
+
+function pageErrors(p) {
+  const seen = errors.get(p) ?? [];
+  return seen.length ? `\n  errors on the page:\n  ${seen.slice(-5).join("\n  ")}` : "";
+}
+
+/** The home row of an assessment. */
+const row = (p, id) => p.getByTestId(`assessment-${id}`);
+
+/** What an `upload-status` (within `scope`) says now: `{ upload, packetId }`, or null. */
+async function uploadOf(scope) {
+  const status = scope.getByTestId("upload-status");
+  if ((await status.count()) === 0) return null;
+  return {
+    upload: await status.getAttribute("data-upload"),
+    packetId: await status.getAttribute("data-packet-id"),
+  };
+}
+
+/**
+ * Waits until the `upload-status` within `scope` says `state`; returns its
+ * packet id. On failure says what it showed instead (and the reason, if any).
+ */
+async function waitUpload(p, scope, state, what, timeout = UPLOAD_MS) {
+  const status = scope.locator(`[data-testid="upload-status"][data-upload="${state}"]`);
+  try {
+    await status.waitFor({ state: "attached", timeout });
+  } catch {
+    const now = await uploadOf(scope).catch(() => null);
+    const reason = await scope
+      .getByTestId("upload-reason")
+      .textContent({ timeout: 100 })
+      .catch(() => null);
+    throw new Error(
+      `${what}: expected upload-status data-upload="${state}" within ${timeout / 1000} s, ` +
+        `but it is ${now ? `"${now.upload}"` : "absent"}${reason ? ` (reason: ${reason.trim()})` : ""} ` +
+        `at ${p.url()}${pageErrors(p)}`,
+    );
+  }
+  const id = await status.getAttribute("data-packet-id");
+  assert.ok(id, `${what}: upload-status carries the packet's id`);
+  return id;
+}
+
+/** The outbox badge's count now. */
+const badge = (p) => p.getByTestId("outbox-badge").getAttribute("data-count");
+
+/** Waits until the outbox badge says `count` packets are waiting. */
+async function waitBadge(p, count, what, timeout = UPLOAD_MS) {
+  const deadline = Date.now() + timeout;
+  let now;
+  do {
+    now = await badge(p).catch(() => "absent");
+    if (now === String(count)) return;
+    await sleep(100);
+  } while (Date.now() < deadline);
+  assert.fail(`${what}: outbox-badge data-count is ${now}, expected ${count}${pageErrors(p)}`);
+}
+
+// --- The device: keys, enrollment, signing ------------------------------
+
+/**
+ * Opens Settings and makes the signers' keys there; returns their
+ * fingerprints by role, read from the enrollment's key choice.
+ */
+async function createKeys(p) {
+  await open(p, server.url, "#/settings");
+  const keys = {};
+  for (const { role, name, pin } of SIGNERS) {
+    await p.getByTestId("key-name").fill(name);
+    await p.getByTestId("key-role").selectOption(role);
+    await p.getByTestId("key-pin").fill(pin);
+    await p.getByTestId("key-pin-confirm").fill(pin);
+    await p.getByTestId("key-create").click();
+    // A new key becomes a choice to enroll (PBKDF2 takes about a second).
+    const known = Object.values(keys);
+    const fresh = await p.waitForFunction(
+      (known) =>
+        [...document.querySelectorAll('[data-testid="enroll-key"] option')]
+          .map((o) => o.value)
+          .find((v) => v && !known.includes(v)),
+      known,
+    );
+    const fingerprint = await fresh.jsonValue();
+    await p.getByTestId(`key-${fingerprint}`).waitFor();
+    keys[role] = fingerprint;
+  }
+  const options = await p
+    .locator('[data-testid="enroll-key"] option')
+    .evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  assert.deepEqual(options.sort(), Object.values(keys).sort(), "one enrollment choice per key on the device");
+  return keys;
+}
+
+/** Fills the enrollment form and submits it (the URL only where it may be typed). */
+async function submitEnrollment(p, fingerprint, code) {
+  const url = p.getByTestId("enroll-url");
+  if ((await url.count()) > 0 && (await url.isEditable()) && (await url.inputValue()) !== intake.url) {
+    await url.fill(intake.url);
+  }
+  await p.getByTestId("enroll-code").fill(code);
+  await p.getByTestId("enroll-key").selectOption(fingerprint);
+  await p.getByTestId("enroll-submit").click();
+}
+
+/** Enrolls a key with a code for its role at `unit`; waits for the success and its row. */
+async function enroll(p, unit, role, fingerprint, code) {
+  code ??= await intake.code(unit, role);
+  await submitEnrollment(p, fingerprint, code);
+  const enrolled = p.getByTestId(`enrollment-${fingerprint}`);
+  try {
+    await p.locator('[data-testid="enroll-notice"][data-kind="ok"]').waitFor();
+    await enrolled.waitFor();
+  } catch {
+    const notice = await p
+      .getByTestId("enroll-notice")
+      .evaluate((n) => `${n.dataset.kind}: ${n.textContent.trim()}`, null, { timeout: 100 })
+      .catch(() => "absent");
+    throw new Error(`enrolling the ${role} key ${fingerprint} at ${unit} failed; enroll-notice: ${notice}${pageErrors(p)}`);
+  }
+  assert.equal(await enrolled.getAttribute("data-unit"), unit, `the ${role} key is enrolled for its unit`);
+  assert.equal(await enrolled.getAttribute("data-role"), role, `the ${role} key is enrolled for its role`);
+  return code;
+}
+
+/** A device with both signers' keys enrolled for `unit`: their fingerprints by role. */
+async function enrolledDevice(p, unit) {
+  const keys = await createKeys(p);
+  for (const { role } of SIGNERS) await enroll(p, unit, role, keys[role]);
+  return keys;
+}
+
+/**
+ * Fills a new assessment with full answers and has both signers sign it
+ * with their keys; `beforeSign(page)` runs once the packet is prepared,
+ * before the first signature. Returns the assessment's id.
+ */
+async function fillAndSign(p, keys, { unit = UNITS.receipt, beforeSign } = {}) {
+  const id = await newAssessment(p, server.url, ID, { unitCode: unit.code, unitName: unit.name });
+  for (const i of items(template(ID))) {
+    const answer = fullAnswer(i);
+    if (answer) await give(item(p, i.id), answer);
+  }
+  await p.getByTestId("go-sign").click();
+  await p.waitForURL(/\/sign$/);
+  for (const { role } of SIGNERS) await p.getByTestId(`signer-key-${role}`).selectOption(keys[role]);
+  await p.getByTestId("prepare-packet").click();
+  await beforeSign?.(p);
+  for (const { role, pin } of SIGNERS) {
+    await p.getByTestId(`sign-pin-${role}`).fill(pin);
+    await p.getByTestId(`sign-${role}`).click();
+  }
+  await p.getByTestId("signed-status").waitFor();
+  return id;
+}
+
+// --- What the intake holds ----------------------------------------------
+
+/** The intake's packets for `unit`, checked to hold each id once. */
+async function held(unit) {
+  const list = await intake.packets({ unit: unit.code });
+  const ids = list.packets.map((x) => x.id);
+  assert.equal(new Set(ids).size, ids.length, `the intake holds each packet of ${unit.code} once: ${ids}`);
+  assert.equal(list.total, ids.length, `the listing of ${unit.code} is whole`);
+  return list.packets;
+}
+
+/** Polls the intake until `unit` has `count` packets (or fails saying how many it has). */
+async function waitHeld(unit, count, what, timeout = UPLOAD_MS) {
+  const deadline = Date.now() + timeout;
+  let packets;
+  do {
+    packets = await held(unit);
+    if (packets.length >= count) break;
+    await sleep(100);
+  } while (Date.now() < deadline);
+  assert.equal(packets.length, count, `${what}: the intake holds ${packets.length} packets of ${unit.code}`);
+  return packets;
+}
+
+/** Resolves with `promise`, or fails with `message()` after `ms`. */
+async function within(promise, ms, message) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message())), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A test with a browser context of its own, closed after it whatever happens. */
+function withContext(name, body, options = {}) {
+  test(name, { timeout: TEST_MS }, async () => {
+    const context = await browser.newContext(options);
+    try {
+      await body(context);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+// --- The tests ----------------------------------------------------------
+
+withContext("a device enrolls with codes, and a signed packet goes up with a receipt", async (context) => {
+  const unit = UNITS.receipt;
+  const p = await page(context);
+  const keys = await createKeys(p);
+
+  const principal = SIGNERS[0].role;
+  const code = await enroll(p, unit.code, principal, keys[principal]);
+  const pinned = p.getByTestId("intake-pinned");
+  assert.equal(await pinned.getAttribute("data-url"), intake.url, "the intake's address is kept");
+  assert.equal(
+    await pinned.getAttribute("data-key"),
+    (await intake.info()).public_key,
+    "the intake's public key is pinned at enrollment",
+  );
+
+  // The same code a second time, for the other (not yet enrolled) key:
+  // the intake refuses it, and nothing is enrolled.
+  const supervisory = SIGNERS[1].role;
+  await submitEnrollment(p, keys[supervisory], code);
+  const refused = p.locator('[data-testid="enroll-notice"][data-kind="error"]');
+  await refused.waitFor();
+  assert.notEqual((await refused.textContent()).trim(), "", "the refusal says why");
+  assert.equal(await p.getByTestId(`enrollment-${keys[supervisory]}`).count(), 0, "a used code enrolls nothing");
+
+  await enroll(p, unit.code, supervisory, keys[supervisory]);
+  assert.equal(await p.getByTestId(`enrollment-${keys[principal]}`).getAttribute("data-role"), principal);
+
+  const id = await fillAndSign(p, keys, { unit });
+
+  // The intake holds it...
+  const [stored] = await waitHeld(unit, 1, "the signed packet is uploaded at once");
+  assert.equal(stored.unit_code, unit.code);
+  assert.equal(stored.template_id, ID);
+
+  // ... and the device shows the receipt.
+  await open(p, server.url, "#/");
+  const packetId = await waitUpload(p, row(p, id), "received", "Home, once uploaded");
+  assert.equal(packetId, stored.id, "the packet Home shows is the one the intake holds");
+  await waitBadge(p, 0, "nothing waits once the packet is received");
+
+  await open(p, server.url, `#/a/${encodeURIComponent(id)}/review`);
+  await waitUpload(p, p, "received", "Review, once uploaded");
+  assert.notEqual((await p.getByTestId("receipt-time").textContent()).trim(), "", "the receipt's time is shown");
+  await expectText(p.getByTestId("receipt-sha256"), stored.sha256, "the receipt is for the bytes the intake holds");
+  await waitBadge(p, 0, "the badge is on every screen");
+});
+
+withContext("packets wait while the intake is down or the device offline, then all go once", async (context) => {
+  const unit = UNITS.outage;
+  const p = await page(context);
+  const keys = await enrolledDevice(p, unit.code);
+
+  await intake.stop();
+  let a, b;
+  try {
+    a = await fillAndSign(p, keys, { unit });
+    b = await fillAndSign(p, keys, { unit });
+    await open(p, server.url, "#/");
+    await waitBadge(p, 2, "two packets wait while the intake is down");
+    // A few seconds of failing retries: they wait, neither refused nor lost.
+    const until = Date.now() + 4_000;
+    while (Date.now() < until) {
+      for (const id of [a, b]) {
+        const now = await uploadOf(row(p, id));
+        assert.ok(
+          now && ["queued", "sending"].includes(now.upload),
+          `packet of ${id} waits while the intake is down, not ${JSON.stringify(now)}`,
+        );
+      }
+      assert.equal(await badge(p), "2", "both still wait");
+      await sleep(200);
+    }
+    for (const id of [a, b]) await waitUpload(p, row(p, id), "queued", "between retries");
+  } finally {
+    if (!intake.running) await intake.start();
+  }
+
+  await p.getByTestId("sync-button").click();
+  const ids = [];
+  for (const id of [a, b]) ids.push(await waitUpload(p, row(p, id), "received", "after sync with the intake back"));
+  await waitBadge(p, 0, "nothing waits after the sync");
+  let packets = await held(unit);
+  assert.deepEqual(packets.map((x) => x.id).sort(), ids.sort(), "the intake holds both, each once");
+
+  // Offline: the packet waits, and goes by itself when the device is online.
+  let c;
+  try {
+    c = await fillAndSign(p, keys, { unit, beforeSign: () => context.setOffline(true) });
+    await open(p, server.url, "#/");
+    await waitUpload(p, row(p, c), "queued", "signed offline");
+    await waitBadge(p, 1, "one packet waits offline");
+    await sleep(2_000);
+    assert.equal((await uploadOf(row(p, c)))?.upload, "queued", "it still waits offline");
+  } finally {
+    await context.setOffline(false);
+  }
+  // No click on sync: the `online` event sends it (well before a long backoff).
+  const third = await waitUpload(p, row(p, c), "received", "back online, without a click on sync", 10_000);
+  await waitBadge(p, 0, "nothing waits once online");
+  packets = await held(unit);
+  assert.equal(packets.length, 3, "the intake holds exactly the three packets of the unit");
+  assert.deepEqual(packets.map((x) => x.id).sort(), [...ids, third].sort(), "each packet once");
+});
+
+withContext("a packet the intake refuses shows its reason, and the others still go", async (context) => {
+  const unit = UNITS.rejected;
+  const p = await page(context);
+  const keys = await enrolledDevice(p, unit.code);
+
+  // The keys are enrolled for the unit, not for a unit the intake never registered.
+  const refused = await fillAndSign(p, keys, { unit: UNREGISTERED });
+  const accepted = await fillAndSign(p, keys, { unit });
+  await open(p, server.url, "#/");
+  await p.getByTestId("sync-button").click();
+
+  await waitUpload(p, row(p, refused), "rejected", "a packet for an unregistered unit");
+  const packetId = await waitUpload(p, row(p, accepted), "received", "a packet after a refused one");
+  await waitBadge(p, 0, "a refused packet does not wait");
+
+  await open(p, server.url, `#/a/${encodeURIComponent(refused)}/review`);
+  await waitUpload(p, p, "rejected", "Review of the refused packet");
+  const reason = p.getByTestId("upload-reason");
+  assert.equal(await reason.getAttribute("data-code"), "unit-not-registered", "the intake's problem code");
+  assert.notEqual((await reason.textContent()).trim(), "", "the intake's reason is shown");
+  await p.getByTestId("upload-retry").waitFor({ state: "visible" });
+
+  const packets = await held(unit);
+  assert.deepEqual(
+    packets.map((x) => x.id),
+    [packetId],
+    "the intake holds the accepted packet, once",
+  );
+  assert.equal((await intake.packets({ unit: UNREGISTERED.code })).total, 0, "and nothing of the refused one");
+});
+
+withContext("a page closed mid-upload loses no packet and doubles none", async (context) => {
+  const unit = UNITS.closed;
+  let p = await page(context);
+  const keys = await enrolledDevice(p, unit.code);
+  const isUpload = (url) => url.pathname === "/api/v1/packets";
+
+  // (a) The intake stores the packet, but its answer never reaches the page.
+  let release;
+  const hold = new Promise((resolve) => (release = resolve));
+  const forwarded = [];
+  await p.route(isUpload, async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    try {
+      const response = await route.fetch();
+      forwarded.push(response.status());
+    } catch (error) {
+      forwarded.push(`failed: ${error.message}`);
+    }
+    await hold; // The page never gets the answer.
+    await route.abort().catch(() => {});
+  });
+  let a;
+  try {
+    a = await fillAndSign(p, keys, { unit });
+    const [stored] = await waitHeld(unit, 1, "the first upload reached the intake");
+    assert.ok(forwarded.length > 0, "the upload went through page.route (not around it)");
+    await waitBadge(p, 1, "the page has no answer yet: the packet still waits");
+    await p.close();
+    p = await page(context);
+    await open(p, server.url, "#/");
+    const id = await waitUpload(p, row(p, a), "received", "re-sent after the page was closed mid-upload");
+    assert.equal(id, stored.id);
+    const packets = await held(unit);
+    assert.deepEqual(
+      packets.map((x) => x.id),
+      [stored.id],
+      "stored once, though sent twice",
+    );
+    await open(p, server.url, `#/a/${encodeURIComponent(a)}/review`);
+    await waitUpload(p, p, "received", "Review of the re-sent packet");
+    await expectText(p.getByTestId("receipt-sha256"), stored.sha256, "the same receipt as the first time");
+  } finally {
+    release();
+  }
+
+  // (b) The upload never leaves the page before it closes.
+  let releaseB;
+  const holdB = new Promise((resolve) => (releaseB = resolve));
+  let seen;
+  const sent = new Promise((resolve) => (seen = resolve));
+  await p.route(isUpload, async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    seen();
+    await holdB; // Neither forwarded nor answered.
+    await route.abort().catch(() => {});
+  });
+  try {
+    const b = await fillAndSign(p, keys, { unit });
+    await within(sent, UPLOAD_MS, () => `the second upload never started${pageErrors(p)}`);
+    assert.equal((await held(unit)).length, 1, "the held upload has not reached the intake");
+    await p.close();
+    p = await page(context);
+    await open(p, server.url, "#/");
+    const id = await waitUpload(p, row(p, b), "received", "sent after the page was closed before it could");
+    const packets = await held(unit);
+    assert.equal(packets.length, 2, "the intake holds the two packets of the unit");
+    assert.equal(packets.filter((x) => x.id === id).length, 1, "the second packet once");
+    await waitBadge(p, 0, "nothing waits");
+  } finally {
+    releaseB();
+  }
+});
+
+withContext("a checklist the intake publishes reaches the device, and a draft keeps its version", async (context) => {
+  const unit = UNITS.update;
+  const p = await page(context);
+  await enrolledDevice(p, unit.code);
+  const draft = await newAssessment(p, server.url, ID, { unitCode: unit.code, unitName: unit.name });
+  const [first] = items(template(ID));
+  const before = await saveCount(p);
+  await give(item(p, first.id), fullAnswer(first));
+  await saved(p, before);
+
+  // The intake publishes version 2 of the checklist.
+  const next = template(ID);
+  next.version = 2;
+  next.title.zh = `${next.title.zh}（修订）`;
+  const file = join(intake.dir, `${ID}-v2.json`);
+  await writeFile(file, JSON.stringify(next));
+  await intake.admin(["template", "publish", file]);
+
+  await open(p, server.url, "#/");
+  await p.getByTestId("sync-button").click();
+  const card = p.locator(`[data-testid="template-${ID}"][data-version="2"]`);
+  await card.waitFor({ timeout: UPLOAD_MS });
+  assert.equal(await p.getByTestId(`template-${ID}`).count(), 1, "new assessments take the latest version only");
+  assert.match(await card.textContent(), /（修订）/, "the card shows the new version's title");
+
+  // The draft still opens on version 1, with its answer.
+  await open(p, server.url, `#/a/${encodeURIComponent(draft)}`);
+  await item(p, first.id).waitFor();
+  await item(p, first.id).locator('[aria-pressed="true"]').first().waitFor();
+  assert.equal(
+    await item(p, first.id).locator('[aria-pressed="true"]').getAttribute("data-answer"),
+    fullAnswer(first).answer,
+    "the draft keeps its version and its answer",
+  );
+  // And the new version survives a reload (it is kept on the device).
+  await p.reload();
+  await open(p, server.url, "#/");
+  await card.waitFor();
+});
