@@ -138,7 +138,6 @@ catalog! {
     Persistent => "持久存储：已获准（浏览器不会自动清除）", "Persistent: granted (the browser will not evict it)";
     NotPersistent => "持久存储：未获准（空间紧张时浏览器可能清除数据，请常导出备份）", "Persistent: not granted (the browser may evict data under pressure: export backups)";
     Used => "已用 {u}，配额 {q}", "{u} used of {q}";
-    SaveSettings => "保存设置", "Save settings";
     Unit => "单位", "Unit";
     Error => "出错了：{e}", "Something went wrong: {e}";
     Sync => "同步", "Sync";

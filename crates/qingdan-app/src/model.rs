@@ -177,10 +177,6 @@ pub struct Settings {
     pub id: String,
     /// `zh` or `en`.
     pub lang: String,
-    /// The intake's URL last typed in (the enrolled one is the
-    /// [`crate::sync::IntakeLink`]'s).
-    #[serde(default)]
-    pub intake_url: String,
     /// Whether persistent storage has been asked for.
     #[serde(default)]
     pub persist_asked: bool,
@@ -196,7 +192,6 @@ impl Default for Settings {
         Settings {
             id: Settings::ID.into(),
             lang: "zh".into(),
-            intake_url: String::new(),
             persist_asked: false,
         }
     }

@@ -20,7 +20,7 @@ use yew::Callback;
 use crate::model::{PacketRecord, TemplateRecord, template_key};
 use crate::net;
 use crate::store::{Durability, OUTBOX, PACKETS, Store, StoreError, TEMPLATES};
-use crate::sync::{self, IntakeLink, OutboxEntry, Outcome, Rejection, Snapshot};
+use crate::sync::{self, IntakeLink, OutboxEntry, Outcome, PacketStatus, Rejection, Snapshot};
 use crate::web;
 
 /// What the last pass learned besides the packets' fate.
@@ -79,9 +79,14 @@ impl Outbox {
         outbox
     }
 
-    /// What the outbox holds now.
-    pub fn snapshot(&self) -> Snapshot {
-        self.snapshot.borrow().clone()
+    /// The status of assessment `id`'s latest packet, with the packet's id.
+    pub fn status_of(&self, assessment: &str) -> Option<(String, PacketStatus)> {
+        self.snapshot.borrow().for_assessment(assessment)
+    }
+
+    /// Packets waiting for the intake.
+    pub fn waiting(&self) -> usize {
+        self.snapshot.borrow().waiting()
     }
 
     /// The intake this device is enrolled with.

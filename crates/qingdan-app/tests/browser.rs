@@ -93,7 +93,7 @@ async fn data_survives_closing_and_reopening_the_database() {
         .unwrap();
     let settings = Settings {
         lang: "en".into(),
-        intake_url: "https://intake.example".into(),
+        persist_asked: true,
         ..Settings::default()
     };
     store

@@ -13,13 +13,11 @@ use crate::sync::{self, EnrollError, IntakeLink};
 use crate::vault::SealedKey;
 use crate::{net, web};
 
-/// The keys that may be enrolled, and the address last typed.
+/// The keys that may be enrolled.
 #[derive(Properties, PartialEq)]
 pub struct IntakeProps {
     /// The keys on this device.
     pub keys: Vec<SealedKey>,
-    /// The intake address to offer when none is enrolled.
-    pub url: AttrValue,
 }
 
 /// The fingerprint of a base64url public key, or the key itself.
@@ -173,11 +171,9 @@ pub fn IntakePanel(props: &IntakeProps) -> Html {
         })
     };
 
-    let address = match (&link, props.url.as_str()) {
-        (Some(link), _) => link.url.clone(),
-        (None, "") => own_origin(),
-        (None, typed) => typed.to_owned(),
-    };
+    let address = link
+        .as_ref()
+        .map_or_else(own_origin, |link| link.url.clone());
     let note = ctx.outbox.note();
     let pinned = link.as_ref().map(|link| {
         let rows = link.enrollments.iter().map(|e| {

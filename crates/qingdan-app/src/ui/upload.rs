@@ -11,7 +11,7 @@ use crate::sync::PacketStatus;
 #[function_component]
 pub fn SyncButton() -> Html {
     let ctx = use_ctx();
-    let waiting = ctx.outbox.snapshot().waiting();
+    let waiting = ctx.outbox.waiting();
     let onclick = {
         let outbox = ctx.outbox.clone();
         Callback::from(move |_| outbox.sync_now())
@@ -54,7 +54,7 @@ pub struct StatusProps {
 #[function_component]
 pub fn UploadStatus(props: &StatusProps) -> Html {
     let ctx = use_ctx();
-    let Some((packet_id, status)) = ctx.outbox.snapshot().for_assessment(&props.assessment) else {
+    let Some((packet_id, status)) = ctx.outbox.status_of(&props.assessment) else {
         return html! {};
     };
     let t = |k: T| ctx.t(k);
