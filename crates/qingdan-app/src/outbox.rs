@@ -197,20 +197,29 @@ impl Outbox {
         }));
     }
 
+    /// Reads the outbox again; the screens are drawn again only when it
+    /// changed (at start, an empty outbox redraws nothing).
     async fn refresh(&self) {
-        if let Ok(mut snapshot) = self.store.snapshot().await {
-            snapshot.sending = self.snapshot.borrow().sending.clone();
+        let Ok(mut snapshot) = self.store.snapshot().await else {
+            return;
+        };
+        snapshot.sending = self.snapshot.borrow().sending.clone();
+        if *self.snapshot.borrow() != snapshot {
             *self.snapshot.borrow_mut() = snapshot;
+            self.on_change.emit(());
         }
-        self.on_change.emit(());
     }
 
     async fn pass(self: &Rc<Self>, forced: bool) {
         if !self.link_read.get()
             && let Ok(link) = self.store.intake_link().await
         {
+            let enrolled = link.is_some();
             *self.link.borrow_mut() = link;
             self.link_read.set(true);
+            if enrolled {
+                self.on_change.emit(());
+            }
         }
         self.enqueue_strays().await;
         self.refresh().await;
@@ -298,6 +307,8 @@ impl Outbox {
         };
         self.snapshot.borrow_mut().sending = None;
         self.refresh().await;
+        // Whatever was written, the packet is no longer being sent.
+        self.on_change.emit(());
     }
 
     /// Takes the checklists the intake has published and this device has
