@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { launch } from "./lib/browser.mjs";
 import { serve } from "./lib/server.mjs";
-import { cli, dist, item, newAssessment, newPage, open } from "./lib/app.mjs";
+import { cli, createKey, dist, item, newAssessment, newPage, open } from "./lib/app.mjs";
 import { fullAnswer, give, items, template } from "./lib/templates.mjs";
 
 const ID = "jiandu-zeren";
@@ -47,12 +47,9 @@ test("sign with a principal and a supervisory key, refuse a wrong PIN, export a 
   await page.getByTestId("go-sign").click();
   await page.waitForURL(/\/sign$/);
 
-  for (const { role, name, pin } of SIGNERS) {
-    await page.getByTestId("key-name").fill(name);
-    await page.getByTestId("key-role").selectOption(role);
-    await page.getByTestId("key-pin").fill(pin);
-    await page.getByTestId("key-pin-confirm").fill(pin);
-    await page.getByTestId("key-create").click();
+  for (const signer of SIGNERS) {
+    const { role } = signer;
+    await createKey(page, signer);
     // The new key becomes an option for its role (PBKDF2 takes about a second).
     const option = page.locator(`[data-testid="signer-key-${role}"] option:not([value=""])`).first();
     await option.waitFor({ state: "attached" });

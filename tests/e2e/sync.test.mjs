@@ -16,7 +16,18 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { launch } from "./lib/browser.mjs";
 import { startIntake } from "./lib/intake.mjs";
 import { serve } from "./lib/server.mjs";
-import { dist, expectText, item, newAssessment, newPage, open, saveCount, saved } from "./lib/app.mjs";
+import {
+  createKey,
+  dist,
+  expectText,
+  item,
+  newAssessment,
+  newPage,
+  open,
+  pageErrors,
+  saveCount,
+  saved,
+} from "./lib/app.mjs";
 import { fullAnswer, give, items, template } from "./lib/templates.mjs";
 
 const ID = "jiandu-zeren";
@@ -53,25 +64,6 @@ after(async () => {
 });
 
 // --- What the page shows ------------------------------------------------
-
-const errors = new WeakMap();
-
-/** A new page in `context` that also keeps its errors for our messages. */
-async function page(context) {
-  const p = await newPage(context);
-  const seen = [];
-  errors.set(p, seen);
-  p.on("pageerror", (e) => seen.push(`page error: ${e.message}`));
-  p.on("console", (m) => {
-    if (m.type() === "error") seen.push(`console error: ${m.text()}`);
-  });
-  return p;
-}
-
-function pageErrors(p) {
-  const seen = errors.get(p) ?? [];
-  return seen.length ? `\n  errors on the page:\n  ${seen.slice(-5).join("\n  ")}` : "";
-}
 
 /** The home row of an assessment. */
 const row = (p, id) => p.getByTestId(`assessment-${id}`);
@@ -135,12 +127,9 @@ async function waitBadge(p, count, what, timeout = UPLOAD_MS) {
 async function createKeys(p) {
   await open(p, server.url, "#/settings");
   const keys = {};
-  for (const { role, name, pin } of SIGNERS) {
-    await p.getByTestId("key-name").fill(name);
-    await p.getByTestId("key-role").selectOption(role);
-    await p.getByTestId("key-pin").fill(pin);
-    await p.getByTestId("key-pin-confirm").fill(pin);
-    await p.getByTestId("key-create").click();
+  for (const signer of SIGNERS) {
+    const { role } = signer;
+    await createKey(p, signer);
     // A new key becomes a choice to enroll (PBKDF2 takes about a second).
     const known = Object.values(keys);
     const fresh = await p.waitForFunction(
@@ -276,7 +265,7 @@ function withContext(name, body, options = {}) {
 
 withContext("a device enrolls with codes, and a signed packet goes up with a receipt", async (context) => {
   const unit = UNITS.receipt;
-  const p = await page(context);
+  const p = await newPage(context);
   const keys = await createKeys(p);
 
   const principal = SIGNERS[0].role;
@@ -323,7 +312,7 @@ withContext("a device enrolls with codes, and a signed packet goes up with a rec
 
 withContext("packets wait while the intake is down or the device offline, then all go once", async (context) => {
   const unit = UNITS.outage;
-  const p = await page(context);
+  const p = await newPage(context);
   const keys = await enrolledDevice(p, unit.code);
 
   await intake.stop();
@@ -380,7 +369,7 @@ withContext("packets wait while the intake is down or the device offline, then a
 
 withContext("a packet the intake refuses shows its reason, and the others still go", async (context) => {
   const unit = UNITS.rejected;
-  const p = await page(context);
+  const p = await newPage(context);
   const keys = await enrolledDevice(p, unit.code);
 
   // The keys are enrolled for the unit, not for a unit the intake never registered.
@@ -411,7 +400,7 @@ withContext("a packet the intake refuses shows its reason, and the others still 
 
 withContext("a page closed mid-upload loses no packet and doubles none", async (context) => {
   const unit = UNITS.closed;
-  let p = await page(context);
+  let p = await newPage(context);
   const keys = await enrolledDevice(p, unit.code);
   const isUpload = (url) => url.pathname === "/api/v1/packets";
 
@@ -437,7 +426,7 @@ withContext("a page closed mid-upload loses no packet and doubles none", async (
     assert.ok(forwarded.length > 0, "the upload went through page.route (not around it)");
     await waitBadge(p, 1, "the page has no answer yet: the packet still waits");
     await p.close();
-    p = await page(context);
+    p = await newPage(context);
     await open(p, server.url, "#/");
     const id = await waitUpload(p, row(p, a), "received", "re-sent after the page was closed mid-upload");
     assert.equal(id, stored.id);
@@ -470,7 +459,7 @@ withContext("a page closed mid-upload loses no packet and doubles none", async (
     await within(sent, UPLOAD_MS, () => `the second upload never started${pageErrors(p)}`);
     assert.equal((await held(unit)).length, 1, "the held upload has not reached the intake");
     await p.close();
-    p = await page(context);
+    p = await newPage(context);
     await open(p, server.url, "#/");
     const id = await waitUpload(p, row(p, b), "received", "sent after the page was closed before it could");
     const packets = await held(unit);
@@ -484,7 +473,7 @@ withContext("a page closed mid-upload loses no packet and doubles none", async (
 
 withContext("a checklist the intake publishes reaches the device, and a draft keeps its version", async (context) => {
   const unit = UNITS.update;
-  const p = await page(context);
+  const p = await newPage(context);
   await enrolledDevice(p, unit.code);
   const draft = await newAssessment(p, server.url, ID, { unitCode: unit.code, unitName: unit.name });
   const [first] = items(template(ID));

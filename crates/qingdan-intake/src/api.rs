@@ -211,6 +211,11 @@ async fn post_packet(
     Ok(json_text(status, receipt))
 }
 
+/// 201 with a JSON body.
+fn created(body: serde_json::Value) -> Response {
+    (StatusCode::CREATED, Json(body)).into_response()
+}
+
 fn json_text(status: StatusCode, text: impl Into<axum::body::Body>) -> Response {
     let mut response = (status, text.into()).into_response();
     response.headers_mut().insert(
@@ -358,11 +363,7 @@ async fn add_unit(
         .intake
         .add_unit(&unit.code, &unit.name, &now())
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({"code": code, "name": name})),
-    )
-        .into_response())
+    Ok(created(serde_json::json!({"code": code, "name": name})))
 }
 
 #[derive(Debug, Deserialize)]
@@ -383,11 +384,9 @@ async fn enroll_key(
         .intake
         .enroll(&code, &key.role, &key.public_key, &key.name, &now())
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({"unit": code, "role": key.role, "public_key": key.public_key})),
-    )
-        .into_response())
+    Ok(created(
+        serde_json::json!({"unit": code, "role": key.role, "public_key": key.public_key}),
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -405,11 +404,9 @@ async fn issue_code(
         .intake
         .issue_code(&request.unit, &request.role, chrono::Utc::now())
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({"code": code, "unit": request.unit, "role": request.role, "expires_at": expires_at})),
-    )
-        .into_response())
+    Ok(created(
+        serde_json::json!({"code": code, "unit": request.unit, "role": request.role, "expires_at": expires_at}),
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -452,15 +449,11 @@ async fn redeem_code(
             unit_code,
             unit_name,
             role,
-        } => Ok((
-            StatusCode::CREATED,
-            Json(serde_json::json!({
-                "unit": {"code": unit_code, "name": unit_name},
-                "role": role,
-                "intake_key": state.intake.public_key(),
-            })),
-        )
-            .into_response()),
+        } => Ok(created(serde_json::json!({
+            "unit": {"code": unit_code, "name": unit_name},
+            "role": role,
+            "intake_key": state.intake.public_key(),
+        }))),
         Redeem::OtherRole(issued) => Err(Problem::new(
             StatusCode::CONFLICT,
             "roles",

@@ -52,10 +52,14 @@ export async function newPage(context) {
   return page;
 }
 
-function explain(page, what) {
+/** The page's last script errors, as lines to add to a failure message ("" when none). */
+export function pageErrors(page) {
   const seen = problems.get(page) ?? [];
-  const errors = seen.length ? `\n  ${seen.slice(-5).join("\n  ")}` : " none";
-  return `${what} at ${page.url()}\n  errors on the page:${errors}`;
+  return seen.length ? `\n  errors on the page:\n  ${seen.slice(-5).join("\n  ")}` : "";
+}
+
+function explain(page, what) {
+  return `${what} at ${page.url()}${pageErrors(page) || "\n  errors on the page: none"}`;
 }
 
 /** Waits for `[data-testid="app-ready"]`, with a clear message when it never comes. */
@@ -110,6 +114,18 @@ export async function expectText(locator, expected, message) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   } while (Date.now() < deadline);
   assert.equal(text, expected, message);
+}
+
+/**
+ * Makes a signing key in the keys panel of the screen shown (Sign or
+ * Settings); the caller waits for what the new key makes appear.
+ */
+export async function createKey(page, { name, role, pin }) {
+  await page.getByTestId("key-name").fill(name);
+  await page.getByTestId("key-role").selectOption(role);
+  await page.getByTestId("key-pin").fill(pin);
+  await page.getByTestId("key-pin-confirm").fill(pin);
+  await page.getByTestId("key-create").click();
 }
 
 /**
