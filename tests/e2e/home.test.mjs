@@ -40,3 +40,21 @@ test("an invalid checklist is refused with its problems; a valid one joins the l
     .setInputFiles(repoPath("tests/data/scoring/readme-worked-example/template.json"));
   await page.getByTestId("template-readme-worked-example").waitFor();
 });
+
+test("a checklist kept in Excel imports in the browser; a workbook with a bad cell is refused, the cell named", async () => {
+  const page = await newPage(await env.browser.newContext());
+  await open(page, env.server.url, "#/");
+
+  // Written by openpyxl (tests/interop/openpyxl_workbook.py's layout), not by Qingdan.
+  await page.getByTestId("import-template").setInputFiles(repoPath("tests/data/sheets/openpyxl-bad-cell.xlsx"));
+  const errors = page.getByTestId("import-errors");
+  await errors.waitFor();
+  assert.match(await errors.textContent(), /openpyxl-bad-cell\.xlsx: Items!F3: points "四点五" is not a number/);
+  assert.equal(await page.getByTestId("template-town-inspection").count(), 0, "nothing was imported");
+
+  await page.getByTestId("import-template").setInputFiles(repoPath("tests/data/sheets/openpyxl-checklist.xlsx"));
+  const card = page.getByTestId("template-town-inspection");
+  await card.waitFor();
+  assert.match(await card.textContent(), /某镇党风廉政建设检查考核表/);
+  assert.equal(await errors.count(), 0, "the earlier problems are gone");
+});

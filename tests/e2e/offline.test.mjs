@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { controlled } from "./lib/sw.mjs";
-import { appAndBrowser, item, newAssessment, newPage, open, ready, saveCount, saved } from "./lib/app.mjs";
+import { appAndBrowser, item, newAssessment, newPage, open, ready, repoPath, saveCount, saved } from "./lib/app.mjs";
 
 const env = appAndBrowser();
 
@@ -31,4 +31,18 @@ test("offline after one visit: the app reloads, a new assessment is filled and s
   await open(page, env.server.url, "#/");
   await page.getByTestId(`assessment-${id}`).waitFor();
   assert.equal(await page.getByTestId(`assessment-${id}`).getAttribute("data-status"), "draft");
+});
+
+test("offline after one visit: a checklist workbook imports (the spreadsheet reader was cached too)", async () => {
+  const context = await env.browser.newContext();
+  const page = await newPage(context);
+  await open(page, env.server.url, "#/");
+  await controlled(page);
+
+  await context.setOffline(true);
+  await page.reload();
+  await ready(page);
+  await page.getByTestId("import-template").setInputFiles(repoPath("tests/data/sheets/openpyxl-checklist.xlsx"));
+  await page.getByTestId("template-town-inspection").waitFor();
+  assert.equal(await page.getByTestId("import-errors").count(), 0);
 });

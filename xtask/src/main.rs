@@ -1,9 +1,11 @@
 //! Build and test automation, so that nothing but cargo is needed to start:
 //!
 //! - `cargo xtask test`: format check, clippy (warnings denied), every
-//!   workspace test, a wasm32 build of qingdan-core, its tests in headless
-//!   Chromium, the interop check against an independent RFC 8785
-//!   implementation, and the app's end-to-end tests in headless Chromium.
+//!   workspace test, a wasm32 build of qingdan-core and qingdan-sheet, the
+//!   core's tests in headless Chromium, the interop checks (canonical JSON
+//!   against an independent RFC 8785 implementation, a checklist workbook
+//!   written by openpyxl), and the app's end-to-end tests in headless
+//!   Chromium.
 //! - `cargo xtask run`: build the CLI, check the bundled lists, score and
 //!   sign an example, build the browser app.
 //! - `cargo xtask bench`: the scoring and packet benchmarks, natively and in
@@ -16,8 +18,8 @@
 //! there: the rustfmt and clippy components and the wasm32 target (rustup);
 //! wasm-bindgen-cli and wasm-pack at pinned versions (cargo install);
 //! Chromium, ChromeDriver, openssl, Node.js and a CJK font (Debian packages);
-//! rfc8785 (PyPI, in a virtual environment under `target/`); playwright-core
-//! (npm, from `tests/e2e/package-lock.json`).
+//! rfc8785 and openpyxl (PyPI, in a virtual environment under `target/`);
+//! playwright-core (npm, from `tests/e2e/package-lock.json`).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -31,6 +33,9 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const WASM_PACK_VERSION: &str = "0.15.1";
 const RFC8785_VERSION: &str = "0.1.4";
+/// An independent .xlsx writer, to check that a workbook another program
+/// made imports as a checklist.
+const OPENPYXL_VERSION: &str = "3.1.5";
 /// The end-to-end tests and browser benchmarks (Node.js, playwright-core).
 const E2E_DIR: &str = "tests/e2e";
 
@@ -278,6 +283,8 @@ fn test() -> Result<()> {
             "qingdan-core",
             "-p",
             "qingdan-app",
+            "-p",
+            "qingdan-sheet-web",
             "--tests",
             "--locked",
             "--target",
@@ -297,12 +304,14 @@ fn test() -> Result<()> {
         tests,
     )?;
     step(
-        "qingdan-core builds for the browser (wasm32)",
+        "qingdan-core and qingdan-sheet build for the browser (wasm32)",
         cargo([
             "build",
             "--locked",
             "-p",
             "qingdan-core",
+            "-p",
+            "qingdan-sheet",
             "--target",
             WASM_TARGET,
         ]),
@@ -334,41 +343,47 @@ fn test() -> Result<()> {
     Ok(())
 }
 
-/// Canonical bytes against an independent RFC 8785 implementation (the
-/// openssl checks are in the CLI tests, which have run by now).
+/// Canonical bytes against an independent RFC 8785 implementation, and a
+/// checklist workbook written by openpyxl imported by the CLI (the openssl
+/// checks are in the CLI tests, which have run by now).
 fn interop(qingdan: &Path) -> Result<()> {
     let venv = target_dir().join("interop-venv");
     let python = venv.join("bin/python");
-    let has_rfc8785 = Command::new(&python)
-        .args([
-            "-c",
-            &format!(
-                "import importlib.metadata as m; assert m.version('rfc8785') == '{RFC8785_VERSION}'"
-            ),
-        ])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if has_rfc8785 {
+    let runs = |args: &[&str]| {
+        Command::new(&python)
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let missing: Vec<String> = [("rfc8785", RFC8785_VERSION), ("openpyxl", OPENPYXL_VERSION)]
+        .into_iter()
+        .filter(|(package, version)| {
+            !runs(&[
+                "-c",
+                &format!(
+                    "import importlib.metadata as m; assert m.version('{package}') == '{version}'"
+                ),
+            ])
+        })
+        .map(|(package, version)| format!("{package}=={version}"))
+        .collect();
+    if missing.is_empty() {
         println!(
-            "    rfc8785 {RFC8785_VERSION} installed in {}",
+            "    rfc8785 {RFC8785_VERSION} and openpyxl {OPENPYXL_VERSION} installed in {}",
             venv.display()
         );
     } else {
-        let mut create = Command::new("python3");
-        create.args(["-m", "venv", "--clear"]).arg(&venv);
-        step(
-            "make a Python virtual environment for the interop check",
-            create,
-        )?;
+        if !runs(&["-m", "pip", "--version"]) {
+            let mut create = Command::new("python3");
+            create.args(["-m", "venv", "--clear"]).arg(&venv);
+            step(
+                "make a Python virtual environment for the interop checks",
+                create,
+            )?;
+        }
         let mut pip = Command::new(&python);
-        pip.args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            &format!("rfc8785=={RFC8785_VERSION}"),
-        ]);
-        step("install rfc8785 from PyPI", pip)?;
+        pip.args(["-m", "pip", "install", "--quiet"]).args(&missing);
+        step(&format!("install {} from PyPI", missing.join(" ")), pip)?;
     }
     let mut compare = Command::new(&python);
     compare
@@ -378,7 +393,18 @@ fn interop(qingdan: &Path) -> Result<()> {
     step(
         "canonical JSON equals an independent RFC 8785 implementation's",
         compare,
-    )
+    )?;
+    let workbook = target_dir().join("interop/openpyxl-checklist.xlsx");
+    if let Some(dir) = workbook.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot make {}", dir.display()))?;
+    }
+    let mut openpyxl = Command::new(&python);
+    openpyxl
+        .current_dir(root())
+        .arg("tests/interop/openpyxl_workbook.py")
+        .arg(qingdan)
+        .arg(&workbook);
+    step("a checklist workbook written by openpyxl imports", openpyxl)
 }
 
 /// Builds the `qingdan` binary and returns its path.
@@ -503,28 +529,21 @@ fn build_web() -> Result<()> {
 
     // Outside crates/, so that the build writes nothing into the sources.
     let pkg = target_dir().join("qingdan-app-pkg");
-    let mut pack = Command::new("wasm-pack");
-    pack.current_dir(root())
-        .args([
-            "build",
-            "crates/qingdan-app",
-            // The root Cargo.toml's small-rather-than-fast release profile.
-            "--profile",
-            "wasm-release",
-            "--target",
-            "web",
-            "--mode",
-            "no-install",
-            "--no-typescript",
-            "--no-pack",
-            "--no-opt",
-            "--out-dir",
-        ])
-        .arg(&pkg);
-    step("build the app (wasm-pack, profile wasm-release)", pack)?;
-
+    step(
+        "build the app (wasm-pack, profile wasm-release)",
+        wasm_pack("crates/qingdan-app", &pkg),
+    )?;
     let js = read(&pkg.join("qingdan_app.js"))?;
     let wasm = read(&pkg.join("qingdan_app_bg.wasm"))?;
+
+    // The spreadsheet reader: a module of its own, loaded on first use.
+    let sheet_pkg = target_dir().join("qingdan-sheet-pkg");
+    step(
+        "build the spreadsheet reader (wasm-pack, loaded on first use)",
+        wasm_pack("crates/qingdan-sheet-web", &sheet_pkg),
+    )?;
+    let sheet_js = read(&sheet_pkg.join("qingdan_sheet_web.js"))?;
+    let sheet_wasm = read(&sheet_pkg.join("qingdan_sheet_web_bg.wasm"))?;
     let mut files = Vec::new();
     for entry in std::fs::read_dir(root().join("web/static")).context("cannot read web/static")? {
         let path = entry?.path();
@@ -540,11 +559,40 @@ fn build_web() -> Result<()> {
         "    app shell:  {:.1} KiB gzip (wasm + js)",
         kib(gzip_len(&wasm)? + gzip_len(&js)?)
     );
+    println!(
+        "    spreadsheet reader (on first import): {:.1} KiB gzip",
+        kib(gzip_len(&sheet_wasm)? + gzip_len(&sheet_js)?)
+    );
     files.push(("qingdan_app.js".into(), js));
     files.push(("qingdan_app_bg.wasm".into(), wasm));
+    files.push(("qingdan_sheet_web.js".into(), sheet_js));
+    files.push(("qingdan_sheet_web_bg.wasm".into(), sheet_wasm));
     write_dist(files)?;
     println!("    built {}", dist_dir().display());
     Ok(())
+}
+
+/// `wasm-pack build` of a crate for the web, with the root Cargo.toml's
+/// small-rather-than-fast `wasm-release` profile, into `out`.
+fn wasm_pack(krate: &str, out: &Path) -> Command {
+    let mut pack = Command::new("wasm-pack");
+    pack.current_dir(root())
+        .args([
+            "build",
+            krate,
+            "--profile",
+            "wasm-release",
+            "--target",
+            "web",
+            "--mode",
+            "no-install",
+            "--no-typescript",
+            "--no-pack",
+            "--no-opt",
+            "--out-dir",
+        ])
+        .arg(out);
+    pack
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {

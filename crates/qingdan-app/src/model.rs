@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use qingdan_core::packet::{self, PacketKind, PacketMeta, Signer, Unit};
+use qingdan_core::findings::{self, Finding, Rectification, RectificationStatus};
+use qingdan_core::packet::{self, PacketKind, PacketMeta, RectificationMeta, Signer, Unit};
 use qingdan_core::template::Item;
 use qingdan_core::{Packet, PacketError, Responses, Rule, Template, bundled};
 use serde::{Deserialize, Serialize};
@@ -107,6 +108,15 @@ pub struct Assessment {
     /// The packet being signed, or signed (its file text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub packet: Option<String>,
+    /// An inspection's findings (发现问题), in the order recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
+    /// A rectification: the inspection packet it answers (its file text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inspection: Option<String>,
+    /// A rectification: what was done, by finding id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rectifications: BTreeMap<String, Rectification>,
 }
 
 impl Assessment {
@@ -363,6 +373,86 @@ fn check_date(text: &str) -> Result<(), InputProblem> {
         .map_err(|_| InputProblem::NotADate)
 }
 
+/// Starts a rectification of an inspection packet's findings (its file
+/// text, already verified).
+pub fn rectification_of(inspection: &Packet, text: String, id: String, now: String) -> Assessment {
+    let p = inspection.payload();
+    Assessment {
+        id,
+        template_id: p.template.id.clone(),
+        template_version: p.template.version,
+        unit: p.unit.clone(),
+        period: p.period.clone(),
+        kind: PacketKind::Rectification,
+        inputs: BTreeMap::new(),
+        status: Status::Draft,
+        created_at: now.clone(),
+        updated_at: now,
+        signers: Vec::new(),
+        packet: None,
+        findings: p.findings.clone(),
+        inspection: Some(text),
+        rectifications: BTreeMap::new(),
+    }
+}
+
+/// The roles that sign `assessment`: the checklist's, but for a
+/// rectification, which the unit's principal and supervisory sign.
+pub fn signer_roles(template: &Template, assessment: &Assessment) -> Vec<String> {
+    if assessment.kind == PacketKind::Rectification {
+        return [packet::roles::PRINCIPAL, packet::roles::SUPERVISORY]
+            .map(String::from)
+            .into();
+    }
+    template
+        .doc()
+        .signers
+        .iter()
+        .map(|s| s.role.clone())
+        .collect()
+}
+
+/// Findings not yet filled in: no problem, no person responsible, or no
+/// valid deadline.
+pub fn unfinished_findings(assessment: &Assessment) -> usize {
+    assessment
+        .findings
+        .iter()
+        .filter(|f| {
+            f.problem.trim().is_empty()
+                || f.responsible.trim().is_empty()
+                || findings::parse_date(&f.deadline).is_none()
+        })
+        .count()
+}
+
+/// Answers not yet filled in: nothing said about what was done, or a
+/// finding put right without a valid date.
+pub fn unfinished_answers(assessment: &Assessment) -> usize {
+    assessment
+        .rectifications
+        .values()
+        .filter(|r| {
+            r.action.trim().is_empty()
+                || (r.status == RectificationStatus::Done
+                    && r.completed_on
+                        .as_deref()
+                        .and_then(findings::parse_date)
+                        .is_none())
+        })
+        .count()
+}
+
+/// The id for a new finding: one more than the largest number used.
+pub fn next_finding_id(findings: &[Finding]) -> String {
+    let last = findings
+        .iter()
+        .filter_map(|f| f.id.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    (last + 1).to_string()
+}
+
 /// Makes the unsigned packet for `assessment`, to be signed by `signers`.
 pub fn make_packet(
     template: &Template,
@@ -371,6 +461,24 @@ pub fn make_packet(
     now: String,
     signers: Vec<Signer>,
 ) -> Result<Packet, PacketError> {
+    if assessment.kind == PacketKind::Rectification {
+        let text = assessment.inspection.as_deref().unwrap_or_default();
+        let inspection = Packet::parse(text.as_bytes())?;
+        let meta = RectificationMeta {
+            id,
+            created_at: now,
+            signers,
+            generator: Some(GENERATOR.into()),
+        };
+        // In the inspection's order.
+        let answers = inspection
+            .payload()
+            .findings
+            .iter()
+            .filter_map(|f| assessment.rectifications.get(&f.id).cloned())
+            .collect();
+        return packet::new_rectification(inspection.payload(), meta, answers);
+    }
     let (responses, _) = to_responses(template, &assessment.inputs);
     packet::new_packet(
         template,
@@ -384,6 +492,7 @@ pub fn make_packet(
             signers,
             generator: Some(GENERATOR.into()),
             refers_to: None,
+            findings: assessment.findings.clone(),
         },
     )
 }
@@ -539,10 +648,106 @@ mod tests {
             updated_at: String::new(),
             signers: vec![],
             packet: None,
+            findings: Vec::new(),
+            inspection: None,
+            rectifications: BTreeMap::new(),
         };
         assert_eq!(
             a.packet_file_name(),
             "GX_001_镇-2026-self-assessment.qingdan.json"
         );
+    }
+
+    fn signer(role: &str, seed: u8) -> (Signer, qingdan_core::keys::SigningKey) {
+        let key = qingdan_core::keys::SigningKey::from_bytes(&[seed; 32]);
+        let signer = Signer {
+            role: role.into(),
+            name: role.into(),
+            public_key: qingdan_core::keys::encode_public_key(&key.verifying_key()),
+        };
+        (signer, key)
+    }
+
+    #[test]
+    fn findings_go_into_the_inspection_and_the_answered_ones_into_the_rectification() {
+        let t = Template::parse(bundled::find("jiancha-kaohe").unwrap().json).unwrap();
+        let now = "2026-12-01T08:00:00Z".to_owned();
+        let mut inspection = Assessment {
+            id: "a1".into(),
+            template_id: t.id().into(),
+            template_version: t.version(),
+            unit: Unit {
+                code: "510001".into(),
+                name: "城关镇".into(),
+            },
+            period: "2026".into(),
+            kind: PacketKind::Inspection,
+            inputs: BTreeMap::new(),
+            status: Status::Draft,
+            created_at: now.clone(),
+            updated_at: now.clone(),
+            signers: Vec::new(),
+            packet: None,
+            findings: Vec::new(),
+            inspection: None,
+            rectifications: BTreeMap::new(),
+        };
+        for (item, id) in [("1.1", "1"), ("1.2", "2")] {
+            inspection.findings.push(Finding {
+                id: next_finding_id(&inspection.findings),
+                item: item.into(),
+                problem: format!("问题{id}"),
+                deadline: "2027-01-31".into(),
+                responsible: "王五".into(),
+            });
+        }
+        assert_eq!(inspection.findings[1].id, "2");
+        assert_eq!(unfinished_findings(&inspection), 0);
+        inspection.findings[1].deadline = "2027-02-30".into();
+        assert_eq!(unfinished_findings(&inspection), 1);
+        inspection.findings[1].deadline = "2027-01-31".into();
+        let (s, key) = signer("inspector", 7);
+        let mut packet = make_packet(
+            &t,
+            &inspection,
+            "8b0c2b7e-5a4d-4c3b-9e2f-1a2b3c4d5e60".into(),
+            now.clone(),
+            vec![s],
+        )
+        .unwrap();
+        packet.sign(&key).unwrap();
+        assert_eq!(packet.payload().findings, inspection.findings);
+
+        let text = packet::to_file_text(&packet);
+        let mut answer = rectification_of(&packet, text, "a2".into(), now.clone());
+        assert_eq!(answer.kind, PacketKind::Rectification);
+        assert_eq!(answer.findings.len(), 2);
+        assert_eq!(signer_roles(&t, &answer), ["principal", "supervisory"]);
+        answer.rectifications.insert(
+            "2".into(),
+            Rectification {
+                finding: "2".into(),
+                status: qingdan_core::findings::RectificationStatus::Done,
+                action: "已整改".into(),
+                completed_on: Some("2027-01-20".into()),
+            },
+        );
+        assert_eq!(unfinished_answers(&answer), 0);
+        let signers = vec![signer("principal", 1).0, signer("supervisory", 2).0];
+        let rectification = make_packet(
+            &t,
+            &answer,
+            "9b0c2b7e-5a4d-4c3b-9e2f-1a2b3c4d5e60".into(),
+            now,
+            signers,
+        )
+        .unwrap();
+        let payload = rectification.payload();
+        assert_eq!(
+            payload.refers_to.as_deref(),
+            Some(packet.payload().id.as_str())
+        );
+        assert_eq!(payload.rectifications.len(), 1);
+        assert_eq!(payload.rectifications[0].finding, "2");
     }
 }

@@ -109,6 +109,47 @@ pub async fn read_chosen_file(
     Some((name, text))
 }
 
+/// The name and bytes of the file chosen in `input`, then clears the
+/// input so the same file can be chosen again.
+pub async fn read_chosen_bytes(
+    input: &web_sys::HtmlInputElement,
+) -> Option<(String, Result<Vec<u8>, String>)> {
+    let file = input.files()?.get(0)?;
+    let name = file.name();
+    let bytes = match JsFuture::from(file.array_buffer()).await {
+        Ok(buffer) => Ok(js_sys::Uint8Array::new(&buffer).to_vec()),
+        Err(e) => Err(js_error_text(&e)),
+    };
+    input.set_value("");
+    Some((name, bytes))
+}
+
+/// Reads an `.xlsx` workbook into checklist JSON with the spreadsheet
+/// reader, a wasm module of its own that `index.html` loads the first time
+/// (`window.qingdanReadWorkbook`). On failure, every problem, one an entry.
+pub async fn read_workbook(bytes: &[u8]) -> Result<String, Vec<String>> {
+    let window = gloo::utils::window();
+    let reader = Reflect::get(&window, &"qingdanReadWorkbook".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or_else(|| vec!["the spreadsheet reader is not part of this page".to_owned()])?;
+    let promise = reader
+        .call1(&JsValue::NULL, &js_sys::Uint8Array::from(bytes))
+        .map_err(|e| vec![js_error_text(&e)])?;
+    let promise: js_sys::Promise = promise
+        .dyn_into()
+        .map_err(|_| vec!["the spreadsheet reader gave no promise".to_owned()])?;
+    match JsFuture::from(promise).await {
+        Ok(json) => json
+            .as_string()
+            .ok_or_else(|| vec!["the spreadsheet reader gave no text".to_owned()]),
+        Err(e) => Err(match e.as_string() {
+            Some(lines) => lines.lines().map(str::to_owned).collect(),
+            None => vec![js_error_text(&e)],
+        }),
+    }
+}
+
 /// Storage status: whether it is persistent, and bytes used and allowed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageStatus {

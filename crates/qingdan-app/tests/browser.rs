@@ -38,6 +38,9 @@ fn assessment(id: &str) -> Assessment {
         updated_at: "2026-11-23T08:00:00Z".into(),
         signers: vec![],
         packet: None,
+        findings: Vec::new(),
+        inspection: None,
+        rectifications: BTreeMap::new(),
     }
 }
 

@@ -121,8 +121,11 @@ pub fn import(database: &str, dirs: &[PathBuf]) -> Result<(), Failure> {
             ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
+        let mut tally = Tally::default();
+        // A rectification read before the inspection it answers waits for
+        // the second round, when every other file is in.
+        let mut later = Vec::new();
         let mut tasks = tokio::task::JoinSet::new();
-        let (mut accepted, mut duplicates, mut rejected) = (0, 0, 0);
         let mut pending = files.into_iter();
         loop {
             while tasks.len() < 32
@@ -130,13 +133,7 @@ pub fn import(database: &str, dirs: &[PathBuf]) -> Result<(), Failure> {
             {
                 let intake = intake.clone();
                 tasks.spawn(async move {
-                    let outcome = match std::fs::read(&path) {
-                        Ok(bytes) => intake
-                            .submit(bytes, &qingdan_intake::now())
-                            .await
-                            .map_err(|p| format!("{} ({})", p.detail, p.code)),
-                        Err(e) => Err(format!("cannot read: {e}")),
-                    };
+                    let outcome = submit_file(&intake, &path).await;
                     (path, outcome)
                 });
             }
@@ -144,24 +141,27 @@ pub fn import(database: &str, dirs: &[PathBuf]) -> Result<(), Failure> {
                 break;
             };
             let (path, outcome) = done.map_err(|e| anyhow!("an import task failed: {e}"))?;
-            let line = match outcome {
-                Ok(Submitted::Created(_)) => {
-                    accepted += 1;
-                    format!("accepted   {}", path.display())
-                }
-                Ok(Submitted::Duplicate(_)) => {
-                    duplicates += 1;
-                    format!("duplicate  {}", path.display())
-                }
-                Err(reason) => {
-                    rejected += 1;
-                    format!("rejected   {}: {reason}", path.display())
-                }
-            };
+            if matches!(&outcome, Err((_, code)) if code == "unknown-inspection") {
+                later.push(path);
+                continue;
+            }
+            let line = tally.add(&path, outcome);
+            bar.suspend(|| println!("{line}"));
+            bar.inc(1);
+        }
+        later.sort();
+        for path in later {
+            let outcome = submit_file(&intake, &path).await;
+            let line = tally.add(&path, outcome);
             bar.suspend(|| println!("{line}"));
             bar.inc(1);
         }
         bar.finish_and_clear();
+        let Tally {
+            accepted,
+            duplicates,
+            rejected,
+        } = tally;
         println!("{accepted} accepted, {duplicates} already here, {rejected} rejected");
         if rejected > 0 {
             Err(Failure::Invalid)
@@ -169,6 +169,48 @@ pub fn import(database: &str, dirs: &[PathBuf]) -> Result<(), Failure> {
             Ok(())
         }
     })
+}
+
+/// How an import went so far.
+#[derive(Default)]
+struct Tally {
+    accepted: usize,
+    duplicates: usize,
+    rejected: usize,
+}
+
+impl Tally {
+    /// Counts one file's outcome and says it in a line.
+    fn add(&mut self, path: &Path, outcome: Result<Submitted, (String, String)>) -> String {
+        match outcome {
+            Ok(Submitted::Created(_)) => {
+                self.accepted += 1;
+                format!("accepted   {}", path.display())
+            }
+            Ok(Submitted::Duplicate(_)) => {
+                self.duplicates += 1;
+                format!("duplicate  {}", path.display())
+            }
+            Err((reason, code)) => {
+                self.rejected += 1;
+                format!("rejected   {}: {reason} ({code})", path.display())
+            }
+        }
+    }
+}
+
+/// Submits one file: its outcome, or the reason and problem code.
+async fn submit_file(
+    intake: &qingdan_intake::Intake,
+    path: &Path,
+) -> Result<Submitted, (String, String)> {
+    match std::fs::read(path) {
+        Ok(bytes) => intake
+            .submit(bytes, &qingdan_intake::now())
+            .await
+            .map_err(|p| (p.detail, p.code.to_string())),
+        Err(e) => Err((format!("cannot read: {e}"), "unreadable".into())),
+    }
 }
 
 fn collect_json(dir: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {

@@ -8,6 +8,7 @@ mod intake;
 mod packet;
 mod report;
 mod score;
+mod sheet;
 mod template;
 
 use std::path::{Path, PathBuf};
@@ -122,6 +123,8 @@ enum Command {
 enum PacketCommand {
     /// Make an unsigned packet from a template and responses.
     New(packet::NewArgs),
+    /// Make an unsigned rectification packet answering an inspection's findings.
+    Rectify(packet::RectifyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -195,6 +198,26 @@ enum TemplateCommand {
         /// The id of the template to print.
         id: Option<String>,
     },
+    /// Read a checklist from an .xlsx workbook (layout: crates/qingdan-sheet/README.md) and write it as template JSON.
+    Import {
+        /// The workbook (.xlsx).
+        file: PathBuf,
+        /// Where to write the template JSON; default stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Write a checklist as an .xlsx workbook that office staff can edit and import again.
+    Export {
+        /// The template JSON file.
+        #[arg(required_unless_present = "bundled")]
+        file: Option<PathBuf>,
+        /// Export this bundled template instead of a file.
+        #[arg(long, value_name = "ID", conflicts_with = "file")]
+        bundled: Option<String>,
+        /// Where to write the workbook (.xlsx).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -263,6 +286,17 @@ fn main() -> ExitCode {
         Command::Template {
             command: TemplateCommand::Bundled { id },
         } => template::bundled(id.as_deref()),
+        Command::Template {
+            command: TemplateCommand::Import { file, output },
+        } => sheet::import(&file, output.as_deref()),
+        Command::Template {
+            command:
+                TemplateCommand::Export {
+                    file,
+                    bundled,
+                    output,
+                },
+        } => sheet::export(file.as_deref(), bundled.as_deref(), &output),
         Command::Score {
             template,
             responses,
@@ -273,6 +307,9 @@ fn main() -> ExitCode {
         Command::Packet {
             command: PacketCommand::New(args),
         } => packet::new(args),
+        Command::Packet {
+            command: PacketCommand::Rectify(args),
+        } => packet::rectify(args),
         Command::Sign { key, packet, out } => packet::sign(&key, &packet, out.as_deref()),
         Command::Verify { packet, template } => packet::verify(&packet, template.as_deref()),
         Command::Canonical { file, payload } => packet::canonical(&file, payload),

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, anyhow, bail};
 use qingdan_core::keys::{self, SigningKey, VerifyingKey, pem};
-use qingdan_core::packet::{self, Packet, PacketKind, PacketMeta, Signer, Unit};
+use qingdan_core::packet::{self, Packet, PacketKind, PacketMeta, RectificationMeta, Signer, Unit};
 use qingdan_core::{Responses, Template, bundled};
 
 use crate::{Failure, read_text};
@@ -129,6 +129,28 @@ pub struct NewArgs {
     /// For an inspection: the id of the self-assessment packet it answers.
     #[arg(long)]
     pub refers_to: Option<String>,
+    /// For an inspection: a JSON file with the problems found, a list of
+    /// {id, item, problem, deadline (YYYY-MM-DD), responsible}.
+    #[arg(long)]
+    pub findings: Option<PathBuf>,
+    /// Where to write the packet; default stdout.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+}
+
+/// The arguments of `packet rectify`.
+#[derive(Debug, clap::Args)]
+pub struct RectifyArgs {
+    /// The inspection packet whose findings this answers.
+    #[arg(long)]
+    pub inspection: PathBuf,
+    /// A JSON file: a list of {finding, status (done | in-progress), action,
+    /// completed_on (YYYY-MM-DD, when done)}.
+    #[arg(long)]
+    pub rectifications: PathBuf,
+    /// ROLE:NAME:PUBKEY for the unit's principal and supervisory.
+    #[arg(long = "signer", required = true)]
+    pub signers: Vec<String>,
     /// Where to write the packet; default stdout.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
@@ -162,23 +184,24 @@ pub fn new(args: NewArgs) -> Result<(), Failure> {
         }
         Failure::Invalid
     })?;
-    let signers = args
-        .signers
-        .iter()
-        .map(|s| signer_arg(s))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let signers = signers_arg(&args.signers)?;
+    let findings = match &args.findings {
+        Some(path) => json_file(path)?,
+        None => Vec::new(),
+    };
     let meta = PacketMeta {
         id: uuid::Uuid::new_v4().to_string(),
         kind: args.kind.into(),
-        created_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        created_at: now(),
         unit: Unit {
             code: args.unit,
             name: args.unit_name,
         },
         period: args.period,
         signers,
-        generator: Some(format!("qingdan-cli {}", env!("CARGO_PKG_VERSION"))),
+        generator: Some(generator()),
         refers_to: args.refers_to,
+        findings,
     };
     let packet = packet::new_packet(&template, &responses, meta).map_err(|e| anyhow!("{e}"))?;
     output(args.out.as_deref(), &packet::to_file_text(&packet))?;
@@ -192,6 +215,43 @@ pub fn new(args: NewArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// Makes an unsigned rectification packet.
+pub fn rectify(args: RectifyArgs) -> Result<(), Failure> {
+    let inspection = Packet::parse(read_text(&args.inspection)?.as_bytes())
+        .map_err(|e| anyhow!("{}: {e}", args.inspection.display()))?;
+    let rectifications = json_file(&args.rectifications)?;
+    let meta = RectificationMeta {
+        id: uuid::Uuid::new_v4().to_string(),
+        created_at: now(),
+        signers: signers_arg(&args.signers)?,
+        generator: Some(generator()),
+    };
+    let packet = packet::new_rectification(inspection.payload(), meta, rectifications)
+        .map_err(|e| anyhow!("{e}"))?;
+    output(args.out.as_deref(), &packet::to_file_text(&packet))?;
+    Ok(())
+}
+
+fn signers_arg(args: &[String]) -> anyhow::Result<Vec<Signer>> {
+    args.iter().map(|s| signer_arg(s)).collect()
+}
+
+/// Reads a JSON file into `T`, naming the file and the JSON path of a problem.
+fn json_file<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
+    let text = read_text(path)?;
+    let mut reader = serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(&mut reader)
+        .map_err(|e| anyhow!("{}: {}: {}", path.display(), e.path(), e.inner()))
+}
+
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn generator() -> String {
+    format!("qingdan-cli {}", env!("CARGO_PKG_VERSION"))
 }
 
 /// Adds the signature of the key's owner.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::ValueEnum;
 use qingdan_core::packet::PacketKind;
-use qingdan_intake::{Format, ReportKind, ReportQuery};
+use qingdan_intake::{FindingsQuery, Format, ReportKind, ReportQuery};
 
 use crate::Failure;
 
@@ -16,15 +16,21 @@ pub struct ReportArgs {
     /// Which report.
     #[arg(value_enum)]
     report: ReportArg,
-    /// The template id.
+    /// The template id (ranking, indicators, gap).
     #[arg(long)]
-    template: String,
+    template: Option<String>,
     /// The template version (default: the latest published).
     #[arg(long)]
     version: Option<u32>,
-    /// The period, e.g. 2026.
+    /// The period, e.g. 2026 (ranking, indicators, gap).
     #[arg(long)]
-    period: String,
+    period: Option<String>,
+    /// For findings: one unit's (default every unit's).
+    #[arg(long)]
+    unit: Option<String>,
+    /// The day findings are judged open or overdue on, YYYY-MM-DD (default today).
+    #[arg(long)]
+    as_of: Option<String>,
     /// For ranking and indicators: which packets.
     #[arg(long, value_enum, default_value_t = KindArg::Inspection)]
     kind: KindArg,
@@ -44,6 +50,8 @@ enum ReportArg {
     Indicators,
     /// Self-assessment vs inspection per unit.
     Gap,
+    /// The inspections' findings: open, overdue and closed, per unit.
+    Findings,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -84,27 +92,45 @@ pub fn run(database: &str, args: ReportArgs) -> Result<(), Failure> {
         return Err(anyhow::anyhow!("an XLSX report needs --out FILE.xlsx").into());
     }
     let report = match args.report {
-        ReportArg::Ranking => ReportKind::Ranking,
-        ReportArg::Indicators => ReportKind::Indicators,
-        ReportArg::Gap => ReportKind::Gap,
+        ReportArg::Ranking => Some(ReportKind::Ranking),
+        ReportArg::Indicators => Some(ReportKind::Indicators),
+        ReportArg::Gap => Some(ReportKind::Gap),
+        ReportArg::Findings => None,
     };
-    let query = ReportQuery {
-        template: args.template,
-        version: args.version,
-        period: args.period,
-        kind: Some(match args.kind {
-            KindArg::Inspection => PacketKind::Inspection,
-            KindArg::SelfAssessment => PacketKind::SelfAssessment,
-        }),
+    let query = match (report, args.template, args.period) {
+        (None, _, _) => None,
+        (Some(report), Some(template), Some(period)) => Some((
+            report,
+            ReportQuery {
+                template,
+                version: args.version,
+                period,
+                kind: Some(match args.kind {
+                    KindArg::Inspection => PacketKind::Inspection,
+                    KindArg::SelfAssessment => PacketKind::SelfAssessment,
+                }),
+                as_of: args.as_of.clone(),
+                format,
+            },
+        )),
+        (Some(_), _, _) => {
+            return Err(anyhow::anyhow!("this report needs --template and --period").into());
+        }
+    };
+    let findings = FindingsQuery {
+        unit: args.unit,
+        as_of: args.as_of,
         format,
     };
     crate::intake::with_intake(database, async |intake| {
-        let rendered = qingdan_intake::build_report(&intake, report, &query)
-            .await
-            .map_err(|p| {
-                eprintln!("qingdan: {}", p.detail);
-                Failure::Invalid
-            })?;
+        let rendered = match &query {
+            Some((report, query)) => qingdan_intake::build_report(&intake, *report, query).await,
+            None => qingdan_intake::build_findings(&intake, &findings).await,
+        }
+        .map_err(|p| {
+            eprintln!("qingdan: {}", p.detail);
+            Failure::Invalid
+        })?;
         match &args.out {
             Some(path) => {
                 std::fs::write(path, &rendered.bytes)

@@ -19,6 +19,7 @@
 pub mod bundled;
 pub mod canonical;
 mod error;
+pub mod findings;
 mod fixed;
 pub mod json;
 pub mod keys;

@@ -20,6 +20,7 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::findings::{self, Finding, Rectification};
 use crate::json::{self, Segment};
 use crate::keys::{self, KeyError};
 use crate::{Responses, Template, canonical, score};
@@ -43,8 +44,10 @@ pub mod roles {
 pub enum PacketKind {
     /// A unit's 自查自评.
     SelfAssessment,
-    /// An inspectors' 检查考核.
+    /// An inspectors' 检查考核, with the problems found.
     Inspection,
+    /// A unit's answer to an inspection's findings (整改反馈).
+    Rectification,
 }
 
 impl PacketKind {
@@ -53,7 +56,14 @@ impl PacketKind {
         match self {
             PacketKind::SelfAssessment => "self-assessment",
             PacketKind::Inspection => "inspection",
+            PacketKind::Rectification => "rectification",
         }
+    }
+
+    /// Whether packets of this kind answer a checklist (responses and a
+    /// score sheet). A rectification answers findings instead.
+    pub fn answers_checklist(self) -> bool {
+        !matches!(self, PacketKind::Rectification)
     }
 }
 
@@ -110,20 +120,29 @@ pub struct Payload {
     pub period: String,
     /// The template answered.
     pub template: TemplateRef,
-    /// The responses, as [`Responses`] writes them: required, and read
-    /// with [`Packet::responses`] (kept as JSON, not copied here).
-    #[serde(skip_serializing)]
-    responses: IgnoredAny,
-    /// The score sheet, exactly as [`crate::score`] computes it: required,
-    /// and read with [`Packet::score`].
-    #[serde(skip_serializing)]
-    score: IgnoredAny,
+    /// The responses, as [`Responses`] writes them: required when the kind
+    /// answers the checklist, and read with [`Packet::responses`] (kept as
+    /// JSON, not copied here).
+    #[serde(default, skip_serializing)]
+    responses: Option<IgnoredAny>,
+    /// The score sheet, exactly as [`crate::score`] computes it: required
+    /// with the responses, and read with [`Packet::score`].
+    #[serde(default, skip_serializing)]
+    score: Option<IgnoredAny>,
+    /// For an inspection: the problems found.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
+    /// For a rectification: what was done about the inspection's findings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rectifications: Vec<Rectification>,
     /// Who signs.
     pub signers: Vec<Signer>,
     /// The program that made the packet, e.g. `qingdan-cli 0.0.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generator: Option<String>,
-    /// For an inspection: the id of the self-assessment packet it answers.
+    /// For an inspection, the id of the self-assessment packet it answers
+    /// (optional); for a rectification, the id of the inspection packet
+    /// whose findings it answers (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refers_to: Option<String>,
     /// A free note for the reader.
@@ -179,6 +198,21 @@ pub struct PacketMeta {
     pub generator: Option<String>,
     /// For an inspection, the self-assessment it answers.
     pub refers_to: Option<String>,
+    /// For an inspection, the problems found.
+    pub findings: Vec<Finding>,
+}
+
+/// What a rectification packet needs besides the inspection it answers.
+#[derive(Debug, Clone)]
+pub struct RectificationMeta {
+    /// A fresh UUID (the caller makes it).
+    pub id: String,
+    /// The time now, RFC 3339 UTC (the caller reads the clock).
+    pub created_at: String,
+    /// Who will sign: the unit's `principal` and `supervisory`.
+    pub signers: Vec<Signer>,
+    /// The program making it.
+    pub generator: Option<String>,
 }
 
 /// Why a packet is not valid: each says which signer, field or check.
@@ -497,7 +531,14 @@ impl Packet {
     /// self-assessment needs `principal` and `supervisory`, an inspection at
     /// least one `inspector`).
     fn check_roles(&self, template: Option<&Template>) -> Result<(), PacketError> {
+        let unit_roles = || {
+            vec![
+                (roles::PRINCIPAL.to_owned(), false),
+                (roles::SUPERVISORY.to_owned(), false),
+            ]
+        };
         let required: Vec<(String, bool)> = match template {
+            _ if self.payload.kind == PacketKind::Rectification => unit_roles(),
             Some(t) => t
                 .doc()
                 .signers
@@ -505,10 +546,7 @@ impl Packet {
                 .map(|s| (s.role.clone(), s.multiple))
                 .collect(),
             None => match self.payload.kind {
-                PacketKind::SelfAssessment => vec![
-                    (roles::PRINCIPAL.to_owned(), false),
-                    (roles::SUPERVISORY.to_owned(), false),
-                ],
+                PacketKind::SelfAssessment | PacketKind::Rectification => unit_roles(),
                 PacketKind::Inspection => vec![(roles::INSPECTOR.to_owned(), true)],
             },
         };
@@ -548,6 +586,27 @@ impl Packet {
         Ok(())
     }
 
+    /// Every finding is on an item of the template.
+    fn check_finding_items(&self, template: &Template) -> Result<(), PacketError> {
+        match self
+            .payload
+            .findings
+            .iter()
+            .position(|f| template.item(&f.item).is_none())
+        {
+            None => Ok(()),
+            Some(i) => Err(PacketError::Field {
+                at: format!("payload.findings[{i}].item"),
+                message: format!(
+                    "{:?} is not an item of {} v{}",
+                    self.payload.findings[i].item,
+                    template.id(),
+                    template.version()
+                ),
+            }),
+        }
+    }
+
     fn check_against(&self, template: &Template) -> Result<(), PacketError> {
         let named = &self.payload.template;
         if named.id != template.id() || named.version != template.version() {
@@ -561,6 +620,10 @@ impl Packet {
                 packet: named.sha256.clone(),
                 actual: template.sha256().to_owned(),
             });
+        }
+        self.check_finding_items(template)?;
+        if !self.payload.kind.answers_checklist() {
+            return Ok(());
         }
         let responses =
             Responses::from_value(template, self.responses()).map_err(PacketError::Responses)?;
@@ -606,8 +669,10 @@ pub fn new_packet(
             version: template.version(),
             sha256: template.sha256().to_owned(),
         },
-        responses: IgnoredAny,
-        score: IgnoredAny,
+        responses: None,
+        score: None,
+        findings: meta.findings,
+        rectifications: Vec::new(),
         signers: meta.signers,
         generator: meta.generator,
         refers_to: meta.refers_to,
@@ -627,6 +692,60 @@ pub fn new_packet(
     let value = serde_json::json!({ "payload": fields, "signatures": [] });
     let packet = Packet::from_value(value)?;
     packet.check_roles(Some(template))?;
+    packet.check_finding_items(template)?;
+    Ok(packet)
+}
+
+/// Makes an unsigned rectification packet answering some or all of an
+/// inspection's findings: same unit, period and checklist as the
+/// inspection, which it refers to by id.
+pub fn new_rectification(
+    inspection: &Payload,
+    meta: RectificationMeta,
+    rectifications: Vec<Rectification>,
+) -> Result<Packet, PacketError> {
+    if inspection.kind != PacketKind::Inspection {
+        return Err(PacketError::Field {
+            at: "payload.refers_to".into(),
+            message: format!(
+                "packet {} is a {}, not an inspection",
+                inspection.id,
+                inspection.kind.as_str()
+            ),
+        });
+    }
+    if let Some(i) = rectifications
+        .iter()
+        .position(|r| !inspection.findings.iter().any(|f| f.id == r.finding))
+    {
+        return Err(PacketError::Field {
+            at: format!("payload.rectifications[{i}].finding"),
+            message: format!(
+                "the inspection {} has no finding {:?}",
+                inspection.id, rectifications[i].finding
+            ),
+        });
+    }
+    let payload = Payload {
+        format: PACKET_FORMAT.to_owned(),
+        id: meta.id,
+        kind: PacketKind::Rectification,
+        created_at: meta.created_at,
+        unit: inspection.unit.clone(),
+        period: inspection.period.clone(),
+        template: inspection.template.clone(),
+        responses: None,
+        score: None,
+        findings: Vec::new(),
+        rectifications,
+        signers: meta.signers,
+        generator: meta.generator,
+        refers_to: Some(inspection.id.clone()),
+        note: None,
+    };
+    let fields = serde_json::to_value(&payload).unwrap_or_default();
+    let packet = Packet::from_value(serde_json::json!({ "payload": fields, "signatures": [] }))?;
+    packet.check_roles(None)?;
     Ok(packet)
 }
 
@@ -720,6 +839,66 @@ fn check_fields(payload: &Payload) -> Result<(), PacketError> {
     }
     if payload.signers.is_empty() {
         return Err(field("signers", "at least one signer is required".into()));
+    }
+    check_kind_fields(payload)
+}
+
+/// The fields that depend on the kind: responses and a score sheet for the
+/// kinds that answer the checklist, findings only in an inspection, and for
+/// a rectification the inspection it answers and what was done.
+fn check_kind_fields(payload: &Payload) -> Result<(), PacketError> {
+    let field = |at: &str, message: String| PacketError::Field {
+        at: format!("payload.{at}"),
+        message,
+    };
+    let kind = payload.kind.as_str();
+    if payload.kind.answers_checklist() {
+        for (name, present) in [
+            ("responses", payload.responses.is_some()),
+            ("score", payload.score.is_some()),
+        ] {
+            if !present {
+                return Err(PacketError::Shape {
+                    at: "payload".into(),
+                    message: format!("missing field `{name}`"),
+                });
+            }
+        }
+    } else if payload.responses.is_some() || payload.score.is_some() {
+        let name = if payload.responses.is_some() {
+            "responses"
+        } else {
+            "score"
+        };
+        return Err(field(
+            name,
+            format!("a {kind} packet answers findings, not the checklist"),
+        ));
+    }
+    if payload.kind != PacketKind::Inspection && !payload.findings.is_empty() {
+        return Err(field(
+            "findings",
+            format!("only an inspection records findings, not a {kind}"),
+        ));
+    }
+    if let Some((at, message)) = findings::check_findings(&payload.findings) {
+        return Err(field(&format!("findings{at}"), message));
+    }
+    if payload.kind == PacketKind::Rectification {
+        if !payload.refers_to.as_deref().is_some_and(is_uuid) {
+            return Err(field(
+                "refers_to",
+                "a rectification names the id (a UUID) of the inspection packet it answers".into(),
+            ));
+        }
+        if let Some((at, message)) = findings::check_rectifications(&payload.rectifications) {
+            return Err(field(&format!("rectifications{at}"), message));
+        }
+    } else if !payload.rectifications.is_empty() {
+        return Err(field(
+            "rectifications",
+            format!("only a rectification packet answers findings, not a {kind}"),
+        ));
     }
     Ok(())
 }

@@ -91,6 +91,7 @@ pub fn app(state: AppState) -> Router {
         .route("/enrollments", post(redeem_code))
         .route("/intake", get(intake_info))
         .route("/reports/{report}", get(crate::reports::report))
+        .route("/findings", get(crate::reports::findings))
         .fallback(|| async {
             Problem::new(StatusCode::NOT_FOUND, "not-found", "no such API endpoint")
         });

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use axum::http::StatusCode;
 use qingdan_core::keys::{self, SigningKey};
-use qingdan_core::packet::PacketError;
+use qingdan_core::packet::{PacketError, PacketKind, Payload};
 use qingdan_core::{Packet, Template, canonical, json, receipt};
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -224,6 +224,9 @@ impl Intake {
         };
         let verified = packet.verify(Some(&template)).map_err(rejected)?;
         self.check_enrolled(&packet).await?;
+        if packet.payload().kind == PacketKind::Rectification {
+            self.check_answers_inspection(packet.payload()).await?;
+        }
         let payload = verified.payload;
         let sha256 = canonical::sha256_hex_bytes(&bytes);
         let receipt = receipt::sign(&self.key, &payload.id, &sha256, received_at);
@@ -349,6 +352,76 @@ impl Intake {
                 "not-found",
                 format!("unit {unit:?} is not registered"),
             ));
+        }
+        Ok(())
+    }
+
+    /// A rectification answers an inspection stored here, of the same unit,
+    /// period and checklist, and only findings that inspection has.
+    async fn check_answers_inspection(&self, payload: &Payload) -> Result<(), Problem> {
+        let id = payload.refers_to.as_deref().unwrap_or_default();
+        let unknown = || {
+            Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown-inspection",
+                format!(
+                    "payload.refers_to: no inspection packet {id} is stored at this intake; send the inspection first"
+                ),
+            )
+        };
+        let bytes = self
+            .store
+            .packet_bytes(id)
+            .await
+            .map_err(Problem::unavailable)?
+            .ok_or_else(unknown)?;
+        let inspection = Packet::parse(&bytes).map_err(Problem::internal)?;
+        let inspection = inspection.payload();
+        if inspection.kind != PacketKind::Inspection {
+            return Err(unknown());
+        }
+        let differs = |at: &str, ours: String, theirs: String| {
+            Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "other-inspection",
+                format!(
+                    "payload.{at}: this rectification says {ours}, the inspection {id} it answers says {theirs}"
+                ),
+            )
+        };
+        if payload.unit.code != inspection.unit.code {
+            return Err(differs(
+                "unit.code",
+                payload.unit.code.clone(),
+                inspection.unit.code.clone(),
+            ));
+        }
+        if payload.period != inspection.period {
+            return Err(differs(
+                "period",
+                payload.period.clone(),
+                inspection.period.clone(),
+            ));
+        }
+        if payload.template != inspection.template {
+            let name = |t: &qingdan_core::packet::TemplateRef| format!("{} v{}", t.id, t.version);
+            return Err(differs(
+                "template",
+                name(&payload.template),
+                name(&inspection.template),
+            ));
+        }
+        for (i, entry) in payload.rectifications.iter().enumerate() {
+            if !inspection.findings.iter().any(|f| f.id == entry.finding) {
+                return Err(Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "unknown-finding",
+                    format!(
+                        "payload.rectifications[{i}].finding: the inspection {id} has no finding {:?}",
+                        entry.finding
+                    ),
+                ));
+            }
         }
         Ok(())
     }

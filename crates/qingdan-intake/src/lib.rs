@@ -20,7 +20,9 @@ pub use api::{AppState, Config, app};
 pub use intake::{Intake, PublishError, Submitted};
 pub use limit::RateLimit;
 pub use problem::Problem;
-pub use reports::{Format, Rendered, ReportKind, ReportQuery, build_report};
+pub use reports::{
+    FindingsQuery, Format, Rendered, ReportKind, ReportQuery, build_findings, build_report,
+};
 pub use store::{
     NewPacket, PacketFilter, PacketInfo, Published, Store, StoreError, Stored, TemplateInfo,
 };

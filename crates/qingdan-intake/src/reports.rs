@@ -1,10 +1,17 @@
-//! Reports over stored packets — the ranking, indicator failure rates and
-//! the self-assessment vs inspection gap — as JSON, CSV, XLSX or a text
-//! table. The intake reads the packets back; `qingdan-report` computes.
+//! Reports over stored packets — the ranking, indicator failure rates, the
+//! self-assessment vs inspection gap, and the inspections' findings with
+//! their rectification — as JSON, CSV, XLSX or a text table. The intake
+//! reads the packets back; `qingdan-report` computes.
+//!
+//! Where a finding stands depends on the day: each report takes `as_of`
+//! (`YYYY-MM-DD`), by default today in the intake's time zone. The XLSX of
+//! the ranking, indicators and gap carries a second sheet, 问题整改, with the
+//! findings of the same checklist and period.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use qingdan_core::findings::{Finding, Rectification};
 use qingdan_core::packet::PacketKind;
 use qingdan_report::Report;
 use serde::Deserialize;
@@ -51,6 +58,20 @@ pub struct ReportQuery {
     pub period: String,
     /// For the ranking and indicators: which packets (default inspection).
     pub kind: Option<PacketKind>,
+    /// The day findings are judged on, `YYYY-MM-DD` (default today).
+    pub as_of: Option<String>,
+    /// Output format (default JSON).
+    #[serde(default)]
+    pub format: Format,
+}
+
+/// Which findings.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FindingsQuery {
+    /// One unit's (default every unit's).
+    pub unit: Option<String>,
+    /// The day findings are judged on, `YYYY-MM-DD` (default today).
+    pub as_of: Option<String>,
     /// Output format (default JSON).
     #[serde(default)]
     pub format: Format,
@@ -91,27 +112,15 @@ pub async fn build_report(
         .await
         .map_err(Problem::unavailable)?
         .ok_or_else(|| not_published(&query.template, Some(version)))?;
+    let as_of = as_of(query.as_of.as_deref())?;
     let rows = store
         .report_rows(&query.template, version, &query.period)
         .await
         .map_err(Problem::unavailable)?;
-    let mut entries = Vec::with_capacity(rows.len());
-    for row in rows {
-        let mut packet: serde_json::Value =
-            serde_json::from_slice(&row.bytes).map_err(Problem::internal)?;
-        let kind = serde_json::from_value(serde_json::Value::String(row.kind.clone()))
-            .map_err(Problem::internal)?;
-        entries.push(qingdan_report::Entry {
-            packet_id: row.id,
-            kind,
-            unit_code: row.unit_code,
-            unit_name: row.unit_name,
-            period: query.period.clone(),
-            created_at: row.created_at,
-            received_at: row.received_at,
-            score: packet["payload"]["score"].take(),
-        });
-    }
+    let entries = rows.into_iter().map(entry).collect::<Result<Vec<_>, _>>()?;
+    let findings = qingdan_report::findings(&entries, as_of, |_, _, item| {
+        template.item(item).map(|i| i.title.zh.clone())
+    });
     let kind = query.kind.unwrap_or(PacketKind::Inspection);
     let unreadable = |e: qingdan_report::ReportError| Problem::internal(e);
     let (name, (content_type, extension, bytes)) = match report {
@@ -119,7 +128,9 @@ pub async fn build_report(
             "ranking",
             write(
                 &qingdan_report::ranking(&template, &query.period, kind, &entries)
-                    .map_err(unreadable)?,
+                    .map_err(unreadable)?
+                    .with_findings(&findings),
+                Some(&findings),
                 query.format,
             )?,
         ),
@@ -127,14 +138,19 @@ pub async fn build_report(
             "indicators",
             write(
                 &qingdan_report::indicators(&template, &query.period, kind, &entries)
-                    .map_err(unreadable)?,
+                    .map_err(unreadable)?
+                    .with_findings(&findings),
+                Some(&findings),
                 query.format,
             )?,
         ),
         ReportKind::Gap => (
             "gap",
             write(
-                &qingdan_report::gap(&template, &query.period, &entries).map_err(unreadable)?,
+                &qingdan_report::gap(&template, &query.period, &entries)
+                    .map_err(unreadable)?
+                    .with_findings(&findings),
+                Some(&findings),
                 query.format,
             )?,
         ),
@@ -147,9 +163,98 @@ pub async fn build_report(
     })
 }
 
-/// A report in one format: its media type, file extension and bytes.
+/// Every finding of one unit or all, as it stands on `as_of`.
+pub async fn build_findings(intake: &Intake, query: &FindingsQuery) -> Result<Rendered, Problem> {
+    let as_of = as_of(query.as_of.as_deref())?;
+    let rows = intake
+        .store()
+        .finding_rows(query.unit.as_deref())
+        .await
+        .map_err(Problem::unavailable)?;
+    let entries = rows.into_iter().map(entry).collect::<Result<Vec<_>, _>>()?;
+    let mut templates = std::collections::HashMap::new();
+    for entry in entries.iter().filter(|e| !e.findings.is_empty()) {
+        let key = (entry.template_id.clone(), entry.template_version);
+        if let std::collections::hash_map::Entry::Vacant(slot) = templates.entry(key) {
+            let template = intake
+                .template(&entry.template_id, entry.template_version)
+                .await
+                .map_err(Problem::unavailable)?;
+            slot.insert(template);
+        }
+    }
+    let findings = qingdan_report::findings(&entries, as_of, |id, version, item| {
+        let template = templates.get(&(id.to_owned(), version))?.as_ref()?;
+        template.item(item).map(|i| i.title.zh.clone())
+    });
+    let (content_type, extension, bytes) = write(&findings, None, query.format)?;
+    let scope = query.unit.as_deref().unwrap_or("all");
+    Ok(Rendered {
+        content_type,
+        file_name: format!("findings-{scope}-{}.{extension}", findings.as_of),
+        bytes,
+    })
+}
+
+/// What a report reads from a stored packet's payload (the packet was
+/// checked when it came in).
+#[derive(Deserialize)]
+struct Stored {
+    payload: StoredPayload,
+}
+
+#[derive(Deserialize)]
+struct StoredPayload {
+    kind: PacketKind,
+    period: String,
+    #[serde(default)]
+    score: serde_json::Value,
+    #[serde(default)]
+    findings: Vec<Finding>,
+    #[serde(default)]
+    rectifications: Vec<Rectification>,
+    refers_to: Option<String>,
+}
+
+/// A stored packet as a report entry.
+fn entry(row: crate::store::ReportRow) -> Result<qingdan_report::Entry, Problem> {
+    let Stored { payload } = serde_json::from_slice(&row.bytes).map_err(Problem::internal)?;
+    Ok(qingdan_report::Entry {
+        packet_id: row.id,
+        kind: payload.kind,
+        unit_code: row.unit_code,
+        unit_name: row.unit_name,
+        template_id: row.template_id,
+        template_version: u32::try_from(row.template_version).map_err(Problem::internal)?,
+        period: payload.period,
+        created_at: row.created_at,
+        received_at: row.received_at,
+        score: payload.score,
+        findings: payload.findings,
+        rectifications: payload.rectifications,
+        refers_to: payload.refers_to,
+    })
+}
+
+/// The day asked for, or today in the intake's time zone.
+fn as_of(day: Option<&str>) -> Result<chrono::NaiveDate, Problem> {
+    match day {
+        None => Ok(chrono::Local::now().date_naive()),
+        Some(day) => qingdan_core::findings::parse_date(day).ok_or_else(|| {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "malformed",
+                format!("as_of: {day:?} is not a date (YYYY-MM-DD)"),
+            )
+        }),
+    }
+}
+
+/// A report in one format: its media type, file extension and bytes. The
+/// XLSX has the findings as a second sheet when they are given.
 fn write(
     report: &impl Report,
+    findings: Option<&qingdan_report::Findings>,
     format: Format,
 ) -> Result<(&'static str, &'static str, Vec<u8>), Problem> {
     Ok(match format {
@@ -166,7 +271,11 @@ fn write(
         Format::Xlsx => (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
-            report.table().to_xlsx().map_err(Problem::internal)?,
+            match findings {
+                Some(findings) => qingdan_report::workbook(&[report.table(), findings.table()]),
+                None => report.table().to_xlsx(),
+            }
+            .map_err(Problem::internal)?,
         ),
         Format::Text => (
             "text/plain; charset=utf-8",
@@ -183,6 +292,17 @@ fn not_published(id: &str, version: Option<u32>) -> Problem {
         "not-found",
         format!("template: {what} is not published at this intake"),
     )
+}
+
+pub(crate) async fn findings(
+    _: Admin,
+    State(state): State<AppState>,
+    query: Result<Query<FindingsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(query) =
+        query.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "malformed", e.body_text()))?;
+    let rendered = build_findings(&state.intake, &query).await?;
+    Ok(respond(rendered, query.format))
 }
 
 pub(crate) async fn report(
@@ -202,17 +322,22 @@ pub(crate) async fn report(
     let Query(query) =
         query.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "malformed", e.body_text()))?;
     let rendered = build_report(&state.intake, report, &query).await?;
+    Ok(respond(rendered, query.format))
+}
+
+/// A report as an HTTP answer; CSV and XLSX as a file to save.
+fn respond(rendered: Rendered, format: Format) -> Response {
     let mut response = (StatusCode::OK, rendered.bytes).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(rendered.content_type),
     );
-    if matches!(query.format, Format::Csv | Format::Xlsx)
+    if matches!(format, Format::Csv | Format::Xlsx)
         && let Ok(value) =
             HeaderValue::from_str(&format!("attachment; filename=\"{}\"", rendered.file_name))
     {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
-    Ok(response)
+    response
 }

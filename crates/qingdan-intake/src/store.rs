@@ -177,6 +177,10 @@ pub struct ReportRow {
     pub unit_code: String,
     /// The unit's registered name.
     pub unit_name: String,
+    /// The checklist's id.
+    pub template_id: String,
+    /// Its version.
+    pub template_version: i64,
     /// The payload's created_at.
     pub created_at: String,
     /// When received.
@@ -637,13 +641,28 @@ impl Store {
         period: &str,
     ) -> Result<Vec<ReportRow>, StoreError> {
         on_pool!(self, pool => Ok(sqlx::query_as(
-            "SELECT p.id, p.kind, p.unit_code, u.name AS unit_name, p.created_at, p.received_at, p.bytes
+            "SELECT p.id, p.kind, p.unit_code, u.name AS unit_name, p.template_id,
+                    p.template_version, p.created_at, p.received_at, p.bytes
              FROM packets p JOIN units u ON u.code = p.unit_code
              WHERE p.template_id = $1 AND p.template_version = $2 AND p.period = $3",
         )
         .bind(template_id)
         .bind(i64::from(version))
         .bind(period)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Every inspection and rectification packet, of one unit or all.
+    pub async fn finding_rows(&self, unit: Option<&str>) -> Result<Vec<ReportRow>, StoreError> {
+        on_pool!(self, pool => Ok(sqlx::query_as(
+            "SELECT p.id, p.kind, p.unit_code, u.name AS unit_name, p.template_id,
+                    p.template_version, p.created_at, p.received_at, p.bytes
+             FROM packets p JOIN units u ON u.code = p.unit_code
+             WHERE p.kind IN ('inspection', 'rectification')
+               AND (CAST($1 AS TEXT) IS NULL OR p.unit_code = $1)",
+        )
+        .bind(unit)
         .fetch_all(pool)
         .await?))
     }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use qingdan_core::findings::{Finding, Rectification};
 use qingdan_core::packet::PacketKind;
 
 /// One accepted packet, as the intake read it back.
@@ -10,12 +11,16 @@ use qingdan_core::packet::PacketKind;
 pub struct Entry {
     /// The packet's id.
     pub packet_id: String,
-    /// Self-assessment or inspection.
+    /// Self-assessment, inspection or rectification.
     pub kind: PacketKind,
     /// The unit's code.
     pub unit_code: String,
     /// The unit's name.
     pub unit_name: String,
+    /// The checklist's id.
+    pub template_id: String,
+    /// Its version.
+    pub template_version: u32,
     /// The period, e.g. `2026`.
     pub period: String,
     /// When the packet was made: RFC 3339 UTC, so a later string is a later
@@ -23,8 +28,15 @@ pub struct Entry {
     pub created_at: String,
     /// When the intake received it, in the same format.
     pub received_at: String,
-    /// The payload's score sheet, as `qingdan_core::score` serialized it.
+    /// The payload's score sheet, as `qingdan_core::score` serialized it
+    /// (null for a rectification).
     pub score: serde_json::Value,
+    /// An inspection's findings.
+    pub findings: Vec<Finding>,
+    /// A rectification's answers to them.
+    pub rectifications: Vec<Rectification>,
+    /// The packet it answers (a rectification's inspection).
+    pub refers_to: Option<String>,
 }
 
 impl Entry {

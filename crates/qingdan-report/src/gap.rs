@@ -10,6 +10,7 @@ use qingdan_core::{Fixed, Template};
 use serde::Serialize;
 
 use crate::entry::latest;
+use crate::findings::{COUNT_HEADERS, FindingCounts, Findings, count_cells};
 use crate::sheet::Sheet;
 use crate::{Cell, Entry, Report, ReportError, Row, Table, TemplateInfo};
 
@@ -42,6 +43,20 @@ pub struct GapRow {
     pub self_assessment_packet: Option<String>,
     /// The inspection packet.
     pub inspection_packet: Option<String>,
+    /// The unit's inspection findings, once [`Gap::with_findings`] has
+    /// counted them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<FindingCounts>,
+}
+
+impl Gap {
+    /// Adds each unit's findings by state.
+    pub fn with_findings(mut self, findings: &Findings) -> Gap {
+        for row in &mut self.rows {
+            row.findings = Some(findings.counts(&row.unit_code));
+        }
+        self
+    }
 }
 
 /// Sets each unit's latest self-assessment total in `period` beside its
@@ -78,6 +93,7 @@ pub fn gap(template: &Template, period: &str, entries: &[Entry]) -> Result<Gap, 
             difference: self_assessment.zip(inspection).map(|(s, i)| s - i),
             self_assessment_packet: own.map(|e| e.packet_id.clone()),
             inspection_packet: inspected.map(|e| e.packet_id.clone()),
+            findings: None,
         });
     }
     // Units are already in code order, and the sort is stable.
@@ -106,12 +122,17 @@ impl Report for Gap {
         ]
         .map(String::from)
         .into();
+        let mut headers: Vec<String> = headers;
+        let with_findings = self.rows.iter().any(|r| r.findings.is_some());
+        if with_findings {
+            headers.extend(COUNT_HEADERS.map(String::from));
+        }
         let packet = |id: &Option<String>| -> Cell { id.as_deref().unwrap_or_default().into() };
         let rows = self
             .rows
             .iter()
-            .map(|row| Row {
-                cells: vec![
+            .map(|row| {
+                let mut cells = vec![
                     row.unit_code.as_str().into(),
                     row.unit_name.as_str().into(),
                     row.self_assessment.into(),
@@ -119,8 +140,14 @@ impl Report for Gap {
                     row.difference.into(),
                     packet(&row.self_assessment_packet),
                     packet(&row.inspection_packet),
-                ],
-                highlight: false,
+                ];
+                if with_findings {
+                    cells.extend(count_cells(row.findings.unwrap_or_default()));
+                }
+                Row {
+                    cells,
+                    highlight: false,
+                }
             })
             .collect();
         Table {

@@ -9,6 +9,7 @@ use qingdan_core::{Fixed, Rule, Template};
 use serde::Serialize;
 
 use crate::entry::latest;
+use crate::findings::Findings;
 use crate::sheet::Sheet;
 use crate::{Cell, Entry, Report, ReportError, Row, Table, TemplateInfo, kind_label};
 
@@ -47,6 +48,21 @@ pub struct IndicatorRow {
     /// `failed ÷ applicable` as a percentage with two places; `None` when
     /// no unit had the item.
     pub failure_rate: Option<Fixed>,
+    /// How many problems inspectors found on the item, once
+    /// [`Indicators::with_findings`] has counted them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<usize>,
+}
+
+impl Indicators {
+    /// Adds how many findings are on each item.
+    pub fn with_findings(mut self, findings: &Findings) -> Indicators {
+        let per_item = findings.per_item();
+        for row in &mut self.rows {
+            row.findings = Some(per_item.get(row.item.as_str()).copied().unwrap_or(0));
+        }
+        self
+    }
 }
 
 /// Counts, over each unit's latest packet of `kind` in `period`, how many
@@ -91,6 +107,7 @@ pub fn indicators(
             applicable,
             failed,
             failure_rate: rate(failed, applicable),
+            findings: None,
         });
     }
     // Stable: equal rates keep template order; `None` sorts below any rate.
@@ -126,11 +143,16 @@ impl Report for Indicators {
         ]
         .map(String::from)
         .into();
+        let mut headers: Vec<String> = headers;
+        let with_findings = self.rows.iter().any(|r| r.findings.is_some());
+        if with_findings {
+            headers.push("发现问题".to_owned());
+        }
         let rows = self
             .rows
             .iter()
-            .map(|row| Row {
-                cells: vec![
+            .map(|row| {
+                let mut cells = vec![
                     row.item.as_str().into(),
                     row.section.as_str().into(),
                     row.title.as_str().into(),
@@ -138,8 +160,14 @@ impl Report for Indicators {
                     Cell::Count(row.applicable),
                     Cell::Count(row.failed),
                     row.failure_rate.into(),
-                ],
-                highlight: false,
+                ];
+                if let Some(n) = row.findings {
+                    cells.push(Cell::Count(n));
+                }
+                Row {
+                    cells,
+                    highlight: false,
+                }
             })
             .collect();
         Table {

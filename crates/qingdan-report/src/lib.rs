@@ -1,5 +1,6 @@
-//! Reports over accepted packets: ranking, indicator failure rates and the
-//! gap between self-assessment and inspection. Pure: rows in, tables out.
+//! Reports over accepted packets: ranking, indicator failure rates, the
+//! gap between self-assessment and inspection, and the inspections'
+//! findings with their rectification. Pure: rows in, tables out.
 //!
 //! The intake reads its stored packets back as [`Entry`] values (one
 //! template id and version, one period) and calls [`ranking`],
@@ -17,6 +18,7 @@
 
 mod entry;
 mod error;
+mod findings;
 mod gap;
 mod indicators;
 mod ranking;
@@ -25,11 +27,12 @@ mod table;
 
 pub use entry::Entry;
 pub use error::{Problem, ReportError};
+pub use findings::{FindingCounts, FindingRow, Findings, UnitFindings, findings};
 pub use gap::{Gap, GapRow, gap};
 pub use indicators::{IndicatorRow, Indicators, indicators};
 pub use ranking::{Ranking, RankingRow, SectionColumn, ranking};
 pub use rust_xlsxwriter::XlsxError;
-pub use table::{Cell, Row, Table};
+pub use table::{Cell, Row, Table, workbook};
 
 use qingdan_core::Template;
 use qingdan_core::packet::PacketKind;
@@ -69,5 +72,6 @@ fn kind_label(kind: PacketKind) -> &'static str {
     match kind {
         PacketKind::SelfAssessment => "自查自评",
         PacketKind::Inspection => "检查考核",
+        PacketKind::Rectification => "整改反馈",
     }
 }

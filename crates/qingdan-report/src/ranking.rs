@@ -7,6 +7,7 @@ use qingdan_core::{Fixed, Template, Text};
 use serde::Serialize;
 
 use crate::entry::latest;
+use crate::findings::{COUNT_HEADERS, FindingCounts, Findings, count_cells};
 use crate::sheet::Sheet;
 use crate::{Cell, Entry, Report, ReportError, Row, Table, TemplateInfo, kind_label};
 
@@ -65,6 +66,20 @@ pub struct RankingRow {
     pub last_place: bool,
     /// The packet the row comes from.
     pub packet_id: String,
+    /// The unit's inspection findings, once [`Ranking::with_findings`] has
+    /// counted them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<FindingCounts>,
+}
+
+impl Ranking {
+    /// Adds each unit's findings by state.
+    pub fn with_findings(mut self, findings: &Findings) -> Ranking {
+        for row in &mut self.rows {
+            row.findings = Some(findings.counts(&row.unit_code));
+        }
+        self
+    }
 }
 
 /// Ranks the units by the total of their latest packet of `kind` in
@@ -92,6 +107,7 @@ pub fn ranking(
             failed_by_veto: sheet.failed_by_veto,
             last_place: sheet.failed_by_veto,
             packet_id: entry.packet_id.clone(),
+            findings: None,
         });
     }
     rows.sort_by(|a, b| {
@@ -147,6 +163,10 @@ impl Report for Ranking {
         .into();
         headers.extend(self.sections.iter().map(|s| s.title.zh.clone()));
         headers.extend(["否决项", "末位", "数据包编号"].map(String::from));
+        let with_findings = self.rows.iter().any(|r| r.findings.is_some());
+        if with_findings {
+            headers.extend(COUNT_HEADERS.map(String::from));
+        }
 
         let rows = self
             .rows
@@ -169,6 +189,9 @@ impl Report for Ranking {
                     (false, false) => "".into(),
                 });
                 cells.push(row.packet_id.as_str().into());
+                if with_findings {
+                    cells.extend(count_cells(row.findings.unwrap_or_default()));
+                }
                 Row {
                     cells,
                     highlight: row.last_place,

@@ -107,51 +107,7 @@ impl Table {
     /// nearest to it (what Excel itself would read from `87.50`). Every sum
     /// and comparison has already been made exactly.
     pub fn to_xlsx(&self) -> Result<Vec<u8>, XlsxError> {
-        let fill = Color::RGB(0xFC_E4_D6);
-        let header = Format::new()
-            .set_bold()
-            .set_border_bottom(FormatBorder::Thin);
-        // Text, decimals and counts; plain, and filled for highlighted rows.
-        let plain = [
-            Format::new(),
-            Format::new().set_num_format("0.00"),
-            Format::new().set_num_format("0"),
-        ];
-        let filled = plain.clone().map(|f| f.set_background_color(fill));
-
-        let mut workbook = Workbook::new();
-        let sheet = workbook.add_worksheet();
-        sheet.set_name(&self.sheet)?;
-        for (c, title) in self.headers.iter().enumerate() {
-            sheet.write_string_with_format(0, column(c)?, title, &header)?;
-        }
-        for (r, row) in self.rows.iter().enumerate() {
-            let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
-            for (c, cell) in row.cells.iter().enumerate() {
-                let c = column(c)?;
-                let formats = if row.highlight { &filled } else { &plain };
-                let format = &formats[match cell {
-                    Cell::Text(_) | Cell::Empty => 0,
-                    Cell::Number(_) => 1,
-                    Cell::Count(_) => 2,
-                }];
-                match cell {
-                    Cell::Text(value) => sheet.write_string_with_format(r, c, value, format)?,
-                    Cell::Number(value) => {
-                        sheet.write_number_with_format(r, c, to_f64(*value), format)?
-                    }
-                    // Exact: counts of units are far below 2^53.
-                    Cell::Count(n) => sheet.write_number_with_format(r, c, *n as f64, format)?,
-                    Cell::Empty => sheet.write_blank(r, c, format)?,
-                };
-            }
-        }
-        sheet.set_freeze_panes(1, 0)?;
-        for (c, width) in self.widths().into_iter().enumerate() {
-            // Two characters of margin, and no column too narrow to click.
-            sheet.set_column_width(column(c)?, (width + 2).clamp(6, 60) as f64)?;
-        }
-        workbook.save_to_buffer()
+        workbook(std::slice::from_ref(self))
     }
 
     /// The table for the terminal: its title, then a table with numbers
@@ -185,6 +141,58 @@ impl Table {
         }
         widths
     }
+}
+
+/// Several tables as one XLSX workbook, a sheet each, in order (a report
+/// and its findings), each written as [`Table::to_xlsx`] writes one.
+pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
+    let fill = Color::RGB(0xFC_E4_D6);
+    let header = Format::new()
+        .set_bold()
+        .set_border_bottom(FormatBorder::Thin);
+    // Text, decimals and counts; plain, and filled for highlighted rows.
+    let plain = [
+        Format::new(),
+        Format::new().set_num_format("0.00"),
+        Format::new().set_num_format("0"),
+    ];
+    let filled = plain.clone().map(|f| f.set_background_color(fill));
+
+    let mut workbook = Workbook::new();
+    for table in tables {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(&table.sheet)?;
+        for (c, title) in table.headers.iter().enumerate() {
+            sheet.write_string_with_format(0, column(c)?, title, &header)?;
+        }
+        for (r, row) in table.rows.iter().enumerate() {
+            let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+            for (c, cell) in row.cells.iter().enumerate() {
+                let c = column(c)?;
+                let formats = if row.highlight { &filled } else { &plain };
+                let format = &formats[match cell {
+                    Cell::Text(_) | Cell::Empty => 0,
+                    Cell::Number(_) => 1,
+                    Cell::Count(_) => 2,
+                }];
+                match cell {
+                    Cell::Text(value) => sheet.write_string_with_format(r, c, value, format)?,
+                    Cell::Number(value) => {
+                        sheet.write_number_with_format(r, c, to_f64(*value), format)?
+                    }
+                    // Exact: counts of units are far below 2^53.
+                    Cell::Count(n) => sheet.write_number_with_format(r, c, *n as f64, format)?,
+                    Cell::Empty => sheet.write_blank(r, c, format)?,
+                };
+            }
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        for (c, width) in table.widths().into_iter().enumerate() {
+            // Two characters of margin, and no column too narrow to click.
+            sheet.set_column_width(column(c)?, (width + 2).clamp(6, 60) as f64)?;
+        }
+    }
+    workbook.save_to_buffer()
 }
 
 /// The double nearest to an exact decimal. Dividing the count of hundredths

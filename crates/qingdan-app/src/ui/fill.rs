@@ -11,6 +11,8 @@ use std::rc::Rc;
 
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
+use qingdan_core::findings::{Finding, Rectification};
+use qingdan_core::packet::PacketKind;
 use qingdan_core::score::{ItemScore, ItemStatus, ScoreSheet};
 use qingdan_core::template::Item;
 use qingdan_core::{Rule, Template, score};
@@ -162,7 +164,7 @@ pub fn Fill(props: &IdProps) -> Html {
         let ctx = ctx.clone();
         let save_state = save_state.clone();
         let redraw = redraw.clone();
-        Callback::from(move |(id, input, edit): (String, ItemInput, Edit)| {
+        Callback::from(move |(change, edit): (Change, Edit)| {
             let started = web::clock_ms();
             {
                 let mut w = working.borrow_mut();
@@ -175,7 +177,7 @@ pub fn Fill(props: &IdProps) -> Html {
                 // A prepared but unsigned packet no longer matches the answers.
                 a.packet = None;
                 a.signers.clear();
-                a.inputs.insert(id, input);
+                change.apply(a);
                 a.updated_at = web::now();
             }
             save_state.set(SaveState::Saving);
@@ -214,6 +216,24 @@ pub fn Fill(props: &IdProps) -> Html {
         })
     };
 
+    let on_input: OnChange = on_change.reform(|(id, input, edit)| (Change::Input(id, input), edit));
+    let inspection = assessment.kind == PacketKind::Inspection;
+    if assessment.kind == PacketKind::Rectification {
+        return html! {
+            <main class="fill" data-testid="app-ready">
+                { super::findings::rectification_view(&ctx, &template, &assessment, &save_state, &on_change) }
+                if locked {
+                    <div class="locked" role="status">
+                        <span>{ t(T::Locked) }</span>
+                        <button onclick={reopen} data-testid="edit-new-draft">{ t(T::EditNewDraft) }</button>
+                    </div>
+                }
+                <nav class="actions no-print">
+                    <a class="button primary" href={Route::Sign(assessment.id.clone()).href()} data-testid="go-sign">{ t(T::Sign) }</a>
+                </nav>
+            </main>
+        };
+    }
     let sections = template.doc().sections.iter().zip(&sheet.sections).map(|(section, sub)| {
         let items = section.items.iter().filter_map(|item| {
             let item_score = sheet.items.iter().find(|s| s.id == item.id)?;
@@ -221,7 +241,11 @@ pub fn Fill(props: &IdProps) -> Html {
                 return None;
             }
             let input = assessment.inputs.get(&item.id).cloned().unwrap_or_default();
-            Some(item_view(ctx.lang, item, item_score, input, problems.get(&item.id), locked, &on_change))
+            let findings = inspection.then(|| {
+                super::findings::item_findings(ctx.lang, &item.id, &assessment.findings, locked, &on_change)
+            });
+            let said = (item_score, problems.get(&item.id));
+            Some(item_view(ctx.lang, item, said, input, locked, &on_input, findings))
         });
         html! {
             <details class="section" open=true>
@@ -238,7 +262,7 @@ pub fn Fill(props: &IdProps) -> Html {
             <div class="head">
                 <h1>{ template.doc().title.get(ctx.lang) }</h1>
                 <p class="muted">{ &assessment.unit.name }{ " · " }{ &assessment.period }{ " · " }
-                    { t(match assessment.kind { qingdan_core::packet::PacketKind::Inspection => T::KindInspection, _ => T::KindSelf }) }</p>
+                    { t(if inspection { T::KindInspection } else { T::KindSelf }) }</p>
             </div>
             { summary(&ctx, &assessment, &sheet, &save_state) }
             if locked {
@@ -290,14 +314,21 @@ fn write(
     });
 }
 
+/// Where the last write stands: 已保存, 保存中 or why it failed.
+pub(super) fn save_status(ctx: &Ctx, save: &SaveState) -> Html {
+    let (state, text) = match save {
+        SaveState::Saved => ("saved", ctx.t(T::Saved).to_owned()),
+        SaveState::Saving => ("saving", ctx.t(T::Saving).to_owned()),
+        SaveState::Failed(m) => ("error", m.clone()),
+    };
+    html! {
+        <span class={classes!("save", state)} data-testid="save-status" data-state={state} role="status">{ text }</span>
+    }
+}
+
 fn summary(ctx: &Ctx, a: &Assessment, sheet: &ScoreSheet, save: &SaveState) -> Html {
     let t = |k: T| ctx.t(k);
     let c = &sheet.completeness;
-    let (state, text) = match save {
-        SaveState::Saved => ("saved", t(T::Saved).to_owned()),
-        SaveState::Saving => ("saving", t(T::Saving).to_owned()),
-        SaveState::Failed(m) => ("error", m.clone()),
-    };
     let progress = format!("{}/{}", c.answered, c.required.max(1));
     let missing = c.missing.iter().map(|id| {
         let target = format!("item-{id}");
@@ -323,7 +354,7 @@ fn summary(ctx: &Ctx, a: &Assessment, sheet: &ScoreSheet, save: &SaveState) -> H
                 <progress max={c.required.max(1).to_string()} value={c.answered.to_string()} title={progress}></progress>
                 <span>{ i18n::fill(t(T::Completeness), &[("a", &c.answered.to_string()), ("r", &c.required.to_string())]) }</span>
             </div>
-            <span class={classes!("save", state)} data-testid="save-status" data-state={state} role="status">{ text }</span>
+            { save_status(ctx, save) }
             if !c.missing.is_empty() && a.status == Status::Draft {
                 <details class="missing">
                     <summary>{ t(T::Missing) }{ c.missing.len() }</summary>
@@ -346,14 +377,53 @@ fn problem_text(lang: Lang, p: &InputProblem) -> String {
 
 type OnChange = Callback<(String, ItemInput, Edit)>;
 
+/// An edit of the assessment.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// An item's inputs.
+    Input(String, ItemInput),
+    /// A finding added or changed (by id).
+    Finding(Finding),
+    /// A finding removed (by id).
+    RemoveFinding(String),
+    /// What was done about a finding (by finding id); `None` takes it back.
+    Rectification(String, Option<Rectification>),
+}
+
+impl Change {
+    fn apply(self, a: &mut Assessment) {
+        match self {
+            Change::Input(id, input) => {
+                a.inputs.insert(id, input);
+            }
+            Change::Finding(finding) => match a.findings.iter_mut().find(|f| f.id == finding.id) {
+                Some(kept) => *kept = finding,
+                None => a.findings.push(finding),
+            },
+            Change::RemoveFinding(id) => a.findings.retain(|f| f.id != id),
+            Change::Rectification(id, Some(r)) => {
+                a.rectifications.insert(id, r);
+            }
+            Change::Rectification(id, None) => {
+                a.rectifications.remove(&id);
+            }
+        }
+    }
+}
+
+/// The callback every edit goes through.
+pub type OnEdit = Callback<(Change, Edit)>;
+
+/// An item's card: its widget for `input`, what scoring and the input
+/// checks say about it (`said`), and the findings recorded on it.
 fn item_view(
     lang: Lang,
     item: &Item,
-    item_score: &ItemScore,
+    (item_score, problem): (&ItemScore, Option<&InputProblem>),
     input: ItemInput,
-    problem: Option<&InputProblem>,
     locked: bool,
     on_change: &OnChange,
+    findings: Option<Html>,
 ) -> Html {
     let t = |k: T| k.get(lang);
     let id = item.id.clone();
@@ -529,6 +599,7 @@ fn item_view(
             }
             <p class="reason muted">{ item_score.reason_text(lang) }</p>
             { note }
+            { for findings }
         </article>
     }
 }

@@ -26,6 +26,29 @@ fn newest_first(mut list: Vec<Assessment>) -> Vec<Assessment> {
     list
 }
 
+/// The files a checklist is imported from: its JSON, or a workbook in the
+/// layout of `crates/qingdan-sheet/README.md`.
+const IMPORT_TYPES: &str = ".json,.xlsx,application/json,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A chosen file as checklist JSON: a workbook (`.xlsx`) is read sheet by
+/// sheet, every problem named by its cell; anything else must be UTF-8.
+async fn checklist_text(name: &str, bytes: &[u8]) -> Result<String, Vec<String>> {
+    if name.to_lowercase().ends_with(".xlsx") {
+        return web::read_workbook(bytes).await.map_err(|problems| {
+            problems
+                .iter()
+                .map(|p| format!("{name}: {p}"))
+                .collect::<Vec<_>>()
+        });
+    }
+    String::from_utf8(bytes.to_vec()).map_err(|e| {
+        vec![format!(
+            "{name}: not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )]
+    })
+}
+
 /// The home screen.
 #[function_component]
 pub fn Home() -> Html {
@@ -67,13 +90,18 @@ pub fn Home() -> Html {
             let notice = notice.clone();
             let import_errors = import_errors.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let Some((name, text)) = web::read_chosen_file(&input).await else {
+                let Some((name, bytes)) = web::read_chosen_bytes(&input).await else {
                     return;
                 };
-                let text = match text {
+                let read = match bytes {
+                    Ok(bytes) => checklist_text(&name, &bytes).await,
+                    Err(e) => Err(vec![format!("{name}: {e}")]),
+                };
+                let text = match read {
                     Ok(text) => text,
-                    Err(e) => {
-                        import_errors.set(vec![format!("{name}: {e}")]);
+                    Err(problems) => {
+                        notice.set(Notice::Error(ctx.t(T::ImportFailed).into()));
+                        import_errors.set(problems);
                         return;
                     }
                 };
@@ -190,7 +218,7 @@ pub fn Home() -> Html {
                 <ul class="cards">{ for templates }</ul>
                 <label class="file">
                     { t(T::ImportChecklist) }
-                    <input type="file" accept=".json,application/json" onchange={on_import} data-testid="import-template" />
+                    <input type="file" accept={IMPORT_TYPES} onchange={on_import} data-testid="import-template" />
                 </label>
                 if !import_errors.is_empty() {
                     <ul class="errors" data-testid="import-errors">

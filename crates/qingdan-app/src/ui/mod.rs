@@ -15,6 +15,7 @@
 //! loaded.
 
 pub mod fill;
+pub mod findings;
 pub mod home;
 pub mod intake;
 pub mod keys;

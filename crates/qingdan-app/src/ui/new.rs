@@ -92,6 +92,9 @@ pub fn New(props: &NewProps) -> Html {
                 updated_at: now,
                 signers: Vec::new(),
                 packet: None,
+                findings: Vec::new(),
+                inspection: None,
+                rectifications: BTreeMap::new(),
             };
             let ctx = ctx.clone();
             let notice = notice.clone();

@@ -4,9 +4,14 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::{Ctx, use_ctx};
+use super::findings::finding_text;
+use super::{Ctx, Route, use_ctx};
 use crate::i18n::{self, T};
+use crate::model;
+use crate::store::{ASSESSMENTS, Durability};
+use crate::web;
 use qingdan_core::Packet;
+use qingdan_core::findings::Finding;
 
 /// The outcome of checking one packet file.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +20,8 @@ pub struct Checked {
     pub file: String,
     /// The summary lines, or the reason it is not valid.
     pub result: Result<Vec<String>, String>,
+    /// A valid inspection's findings, with the packet's text to answer them.
+    pub findings: Option<(Vec<Finding>, String)>,
 }
 
 /// Checks a packet's bytes as the intake would.
@@ -66,8 +73,18 @@ pub fn Open() -> Html {
                 let Some((file, text)) = crate::web::read_chosen_file(&input).await else {
                     return;
                 };
+                let findings = text.as_ref().ok().and_then(|text| {
+                    let packet = Packet::parse(text.as_bytes()).ok()?;
+                    let findings = packet.payload().findings.clone();
+                    (!findings.is_empty()).then(|| (findings, text.clone()))
+                });
                 let result = text.and_then(|text| check(&ctx, text.as_bytes()));
-                checked.set(Some(Checked { file, result }));
+                let findings = findings.filter(|_| result.is_ok());
+                checked.set(Some(Checked {
+                    file,
+                    result,
+                    findings,
+                }));
             });
         })
     };
@@ -86,12 +103,58 @@ pub fn Open() -> Html {
             </div>
         },
     });
+    let findings = checked
+        .as_ref()
+        .and_then(|c| c.findings.clone())
+        .map(|(findings, text)| findings_of_inspection(&ctx, findings, text));
     html! {
         <main class="open" data-testid="app-ready">
             <h1>{ t(T::OpenPacket) }</h1>
             <p class="muted">{ t(T::OpenPacketHint) }</p>
             <input type="file" accept=".json,application/json" {onchange} data-testid="import-packet" />
             { for result }
+            { for findings }
         </main>
+    }
+}
+
+/// An inspection's findings, and the button that starts the unit's answer.
+fn findings_of_inspection(ctx: &Ctx, findings: Vec<Finding>, text: String) -> Html {
+    let template = Packet::parse(text.as_bytes()).ok().and_then(|p| {
+        let named = &p.payload().template;
+        ctx.template(&named.id, named.version)
+    });
+    let start = {
+        let ctx = ctx.clone();
+        Callback::from(move |_| {
+            let Ok(packet) = Packet::parse(text.as_bytes()) else {
+                return;
+            };
+            let Ok(id) = web::new_uuid() else {
+                return;
+            };
+            let assessment = model::rectification_of(&packet, text.clone(), id.clone(), web::now());
+            let ctx = ctx.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match ctx
+                    .store
+                    .put(ASSESSMENTS, &assessment, Durability::Strict)
+                    .await
+                {
+                    Ok(()) => super::go(&Route::Fill(id)),
+                    Err(e) => gloo::console::error!(ctx.store_error(&e)),
+                }
+            });
+        })
+    };
+    let rows = findings.iter().map(|f| {
+        html! { <li class="finding">{ finding_text(ctx.lang, template.as_deref(), f) }</li> }
+    });
+    html! {
+        <section class="findings" data-testid="packet-findings">
+            <h2>{ ctx.t(T::Findings) }{ format!("（{}）", findings.len()) }</h2>
+            <ol>{ for rows }</ol>
+            <button class="primary" onclick={start} data-testid="start-rectification">{ ctx.t(T::RectifyStart) }</button>
+        </section>
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use qingdan_core::packet::{self, Signer};
+use qingdan_core::packet::{self, PacketKind, Signer};
 use qingdan_core::{Packet, score};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -53,13 +53,28 @@ pub fn Sign(props: &IdProps) -> Html {
         Callback::from(move |()| reload.set(*reload + 1))
     };
     let (responses, _) = model::to_responses(&template, &assessment.inputs);
-    let missing = score(&template, &responses).completeness.missing.len();
-    let roles: Vec<String> = template
-        .doc()
-        .signers
-        .iter()
-        .map(|s| s.role.clone())
-        .collect();
+    let count =
+        |n: usize, message: T| (n > 0).then(|| i18n::fill(t(message), &[("n", &n.to_string())]));
+    // Why it cannot be signed yet, if it cannot.
+    let blocked = if assessment.kind == PacketKind::Rectification {
+        if assessment.rectifications.is_empty() {
+            Some(t(T::NothingAnswered).to_owned())
+        } else {
+            count(model::unfinished_answers(&assessment), T::AnswersUnfinished)
+        }
+    } else {
+        count(
+            score(&template, &responses).completeness.missing.len(),
+            T::NeedComplete,
+        )
+        .or_else(|| {
+            count(
+                model::unfinished_findings(&assessment),
+                T::FindingsUnfinished,
+            )
+        })
+    };
+    let roles = model::signer_roles(&template, &assessment);
     let prepared = assessment.packet.is_some() && !assessment.signers.is_empty();
 
     let prepare = {
@@ -256,9 +271,9 @@ pub fn Sign(props: &IdProps) -> Html {
         <main class="sign" data-testid="app-ready">
             <h1>{ t(T::Sign) }</h1>
             <p>{ template.doc().title.get(ctx.lang) }{ " · " }{ &assessment.unit.name }{ " · " }{ &assessment.period }</p>
-            if missing > 0 && !prepared {
+            if let (Some(why), false) = (blocked, prepared) {
                 <p class="notice error" data-testid="sign-blocked">
-                    { i18n::fill(t(T::NeedComplete), &[("n", &missing.to_string())]) }
+                    { why }
                     { " " }<a href={Route::Fill(assessment.id.clone()).href()}>{ t(T::Fill) }</a>
                 </p>
             } else {

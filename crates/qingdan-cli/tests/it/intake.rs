@@ -386,3 +386,172 @@ fn admin_commands_import_and_report_work_on_one_database() {
     assert_eq!(unknown.status.code(), Some(1));
     assert!(text(&unknown.stderr).contains("\"nobody\" is not registered"));
 }
+
+/// The acceptance path from the command line: an inspection with two
+/// findings and the unit's rectification of one, carried on one USB stick
+/// (the rectification's file sorts first), then the findings as they stand
+/// before and after the deadline.
+#[test]
+fn an_inspection_and_its_rectification_show_one_closed_one_open_then_overdue() {
+    let dir = std::env::temp_dir().join(format!("qingdan-cli-{}", new_id()));
+    let usb = dir.join("usb");
+    std::fs::create_dir_all(&usb).unwrap();
+    let db = format!("sqlite://{}", dir.join("intake.db").display());
+    let path = |p: &Path| p.display().to_string();
+    let file = |name: &str| path(&dir.join(name));
+    let ok = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--database", &db]);
+        let out = qingdan(&all);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let run = |args: &[&str]| {
+        let out = qingdan(args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    };
+    ok(&["template", "publish", "--bundled"]);
+    ok(&[
+        "unit",
+        "add",
+        "--code",
+        "510824-101",
+        "--name",
+        "某某镇党委",
+    ]);
+    for (unit, role, name) in [
+        ("*", "inspector", "i"),
+        ("510824-101", "principal", "p"),
+        ("510824-101", "supervisory", "s"),
+    ] {
+        run(&["keygen", "--out", &file(&format!("{name}.pem"))]);
+        ok(&[
+            "key",
+            "enroll",
+            "--unit",
+            unit,
+            "--role",
+            role,
+            &file(&format!("{name}.pub.pem")),
+        ]);
+    }
+    std::fs::write(dir.join("none.json"), "{}").unwrap();
+    std::fs::write(
+        dir.join("findings.json"),
+        r#"[{"id": "1", "item": "1.1", "problem": "未按期召开专题会议", "deadline": "2027-01-31", "responsible": "王五"},
+            {"id": "2", "item": "1.2", "problem": "谈话记录不全", "deadline": "2027-01-31", "responsible": "赵六"}]"#,
+    )
+    .unwrap();
+    let inspection = path(&usb.join("b-inspection.json"));
+    run(&[
+        "packet",
+        "new",
+        "--template",
+        "crates/qingdan-core/templates/jiancha-kaohe.json",
+        "--responses",
+        &file("none.json"),
+        "--kind",
+        "inspection",
+        "--unit",
+        "510824-101",
+        "--unit-name",
+        "某某镇党委",
+        "--period",
+        "2026",
+        "--signer",
+        &format!("inspector:孙七:{}", file("i.pub.pem")),
+        "--findings",
+        &file("findings.json"),
+        "--out",
+        &inspection,
+    ]);
+    run(&[
+        "sign",
+        "--key",
+        &file("i.pem"),
+        &inspection,
+        "--out",
+        &inspection,
+    ]);
+
+    std::fs::write(
+        dir.join("answers.json"),
+        r#"[{"finding": "1", "status": "done", "action": "已补开专题会议", "completed_on": "2027-01-20"}]"#,
+    )
+    .unwrap();
+    let rectification = path(&usb.join("a-rectification.json"));
+    run(&[
+        "packet",
+        "rectify",
+        "--inspection",
+        &inspection,
+        "--rectifications",
+        &file("answers.json"),
+        "--signer",
+        &format!("principal:张三:{}", file("p.pub.pem")),
+        "--signer",
+        &format!("supervisory:李四:{}", file("s.pub.pem")),
+        "--out",
+        &rectification,
+    ]);
+    for key in ["p", "s"] {
+        run(&[
+            "sign",
+            "--key",
+            &file(&format!("{key}.pem")),
+            &rectification,
+            "--out",
+            &rectification,
+        ]);
+    }
+    let imported = ok(&["import", &path(&usb)]);
+    assert!(
+        imported.contains("2 accepted, 0 already here, 0 rejected"),
+        "{imported}"
+    );
+
+    let findings = |as_of: &str| -> serde_json::Value {
+        let out = ok(&[
+            "report",
+            "findings",
+            "--unit",
+            "510824-101",
+            "--as-of",
+            as_of,
+            "--format",
+            "json",
+        ]);
+        serde_json::from_str(&out).unwrap()
+    };
+    let state = |json: &serde_json::Value, id: &str| {
+        json["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["finding_id"] == id)
+            .map(|r| r["state"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    let before = findings("2027-01-31");
+    assert_eq!(
+        (state(&before, "1"), state(&before, "2")),
+        ("closed".into(), "open".into())
+    );
+    assert_eq!(before["units"][0]["open"], 1, "{before:#}");
+    let after = findings("2027-02-01");
+    assert_eq!(
+        (state(&after, "1"), state(&after, "2")),
+        ("closed".into(), "overdue".into())
+    );
+    assert_eq!(after["units"][0]["closed"], 1);
+    assert_eq!(after["units"][0]["overdue"], 1);
+
+    let table = ok(&["report", "findings", "--as-of", "2027-02-01"]);
+    assert!(
+        table.contains("逾期未整改") && table.contains("谈话记录不全"),
+        "{table}"
+    );
+    let bad = qingdan(&["report", "findings", "--as-of", "明天", "--database", &db]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("as_of"), "{}", text(&bad.stderr));
+}

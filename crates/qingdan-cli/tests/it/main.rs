@@ -7,6 +7,7 @@ use std::process::{Command, Output};
 mod intake;
 #[path = "../../../qingdan-intake/tests/it/load.rs"]
 mod load;
+mod sheet;
 #[path = "../../../qingdan-intake/tests/it/support.rs"]
 #[allow(unused_macros, unused_imports)]
 mod support;

@@ -4,6 +4,7 @@
 
 mod api;
 mod concurrency;
+mod findings;
 mod load;
 mod robust;
 mod support;

@@ -15,7 +15,7 @@ use qingdan_intake::{AppState, Config, Intake, Store, app};
 use tower::ServiceExt as _;
 
 #[path = "../../../qingdan-core/benches/fixtures/mod.rs"]
-mod fixtures;
+pub mod fixtures;
 
 pub const UNIT: &str = "510824-101";
 

@@ -4,6 +4,7 @@
 //! packet carries it.
 
 mod errors;
+mod findings;
 mod gap;
 mod indicators;
 mod outputs;
@@ -81,10 +82,15 @@ pub fn entry(
         kind,
         unit_code: code.to_owned(),
         unit_name: name.to_owned(),
+        template_id: "jiandu-zeren".to_owned(),
+        template_version: 1,
         period: "2026".to_owned(),
         created_at: created_at.to_owned(),
         received_at: created_at.to_owned(),
         score: sheet(changes),
+        findings: Vec::new(),
+        rectifications: Vec::new(),
+        refers_to: None,
     }
 }
 

@@ -49,7 +49,7 @@ fn csv_writes_negative_numbers_as_numbers() {
 }
 
 /// The text of one file in the XLSX zip.
-fn part(xlsx: &[u8], name: &str) -> String {
+pub fn part(xlsx: &[u8], name: &str) -> String {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
     let mut text = String::new();
     archive

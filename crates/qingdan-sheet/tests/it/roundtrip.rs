@@ -1,0 +1,429 @@
+//! A checklist written as a workbook reads back as the same checklist:
+//! every bundled list, and a hand-made one with every kind and every
+//! optional field.
+
+use qingdan_core::template::{
+    Band, ChoiceOption, Condition, Item, PeriodKind, Responsibility, Rule, Section, SignerRole,
+    Step, TEMPLATE_FORMAT, VetoEffect,
+};
+use qingdan_core::{Fixed, Template, TemplateDoc, Text, bundled, canonical};
+use serde_json::Value;
+
+use super::{book, checklist_rows, item_rows, option_rows};
+
+fn canonical_of(value: &Value) -> String {
+    String::from_utf8(canonical::to_bytes(value)).unwrap()
+}
+
+/// Whether two JSON values are equal but for how decimals are spelled
+/// (`3` and `"3.00"`, `"1.5"` and `"1.50"`): the only way a bundled file
+/// may differ from the document it holds, as written by serde.
+fn same_but_decimal_spelling(a: &Value, b: &Value) -> bool {
+    let decimal = |v: &Value| match v {
+        Value::Number(n) if n.is_i64() => n.to_string().parse::<Fixed>().ok(),
+        Value::String(s) => s.parse::<Fixed>().ok(),
+        _ => None,
+    };
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_but_decimal_spelling(v, w)))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|(v, w)| same_but_decimal_spelling(v, w))
+        }
+        _ => a == b || decimal(a).is_some_and(|d| decimal(b) == Some(d)),
+    }
+}
+
+#[test]
+fn every_bundled_list_reads_back_as_written() {
+    for list in bundled::ALL {
+        let file: Value = serde_json::from_str(list.json).unwrap();
+        let doc: TemplateDoc = serde_json::from_value(file.clone()).unwrap();
+        let bytes = qingdan_sheet::write(&doc).unwrap();
+        let back =
+            qingdan_sheet::read(&bytes).unwrap_or_else(|errors| panic!("{}:\n{errors}", list.id));
+        let back_value = serde_json::to_value(&back).unwrap();
+        assert_eq!(
+            canonical_of(&back_value),
+            canonical_of(&serde_json::to_value(&doc).unwrap()),
+            "{}",
+            list.id
+        );
+        // Against the file itself: the same members (no default written
+        // out, none lost) and values, decimals spelled `3` in the file and
+        // `"3.00"` by serde.
+        assert!(
+            same_but_decimal_spelling(&file, &back_value),
+            "{}: the file and the workbook's checklist differ beyond decimal spelling",
+            list.id
+        );
+    }
+}
+
+#[test]
+fn writing_is_deterministic() {
+    let doc: TemplateDoc =
+        serde_json::from_str(bundled::find("jiancha-kaohe").unwrap().json).unwrap();
+    let first = qingdan_sheet::write(&doc).unwrap();
+    let second = qingdan_sheet::write(&doc).unwrap();
+    assert!(first == second, "two writes of one checklist differ");
+}
+
+fn text(zh: &str) -> Text {
+    Text {
+        zh: zh.into(),
+        en: None,
+    }
+}
+
+fn text_en(zh: &str, en: &str) -> Text {
+    Text {
+        zh: zh.into(),
+        en: Some(en.into()),
+    }
+}
+
+fn fixed(text: &str) -> Fixed {
+    text.parse().unwrap()
+}
+
+fn item(id: &str, title: Text, rule: Rule) -> Item {
+    Item {
+        id: id.into(),
+        title,
+        indicator: None,
+        standard: None,
+        rule,
+        required: None,
+        na_allowed: false,
+        weight: None,
+        show_if: None,
+    }
+}
+
+fn show_if(target: &str) -> Condition {
+    Condition {
+        item: target.into(),
+        any_of: None,
+        at_least: None,
+        triggered: None,
+    }
+}
+
+/// A checklist with every kind of rule and every optional field.
+fn everything() -> TemplateDoc {
+    let sections = vec![
+        Section {
+            id: "1".into(),
+            title: text_en("研究部署", "Planning"),
+            items: vec![
+                Item {
+                    indicator: Some(text_en("每年3月底前印发", "By the end of March")),
+                    standard: Some(text("按时得3分；\n逾期得1.5分。")),
+                    weight: Some(fixed("1.5")),
+                    na_allowed: true,
+                    ..item(
+                        "1.1",
+                        text_en("制定工作计划", "Work plan"),
+                        Rule::Check {
+                            points: fixed("3"),
+                            partial: Some(fixed("1.25")),
+                        },
+                    )
+                },
+                Item {
+                    required: Some(false),
+                    indicator: Some(text("每季度不少于1次")),
+                    standard: Some(text_en("4次得4分", "4 points for 4")),
+                    show_if: Some(Condition {
+                        any_of: Some(vec!["done".into(), "partial".into()]),
+                        ..show_if("1.1")
+                    }),
+                    ..item(
+                        "1.2",
+                        text("专题研究"),
+                        Rule::Count {
+                            points: fixed("4"),
+                            target: 4,
+                            steps: Some(vec![
+                                Step {
+                                    at_least: 1,
+                                    points: fixed("0.5"),
+                                },
+                                Step {
+                                    at_least: 2,
+                                    points: fixed("2"),
+                                },
+                                Step {
+                                    at_least: 4,
+                                    points: fixed("4"),
+                                },
+                            ]),
+                            unit: Some(text_en("次", "meetings")),
+                        },
+                    )
+                },
+                item(
+                    "1.3",
+                    text("月度报告"),
+                    Rule::Count {
+                        points: fixed("2"),
+                        target: 10,
+                        steps: None,
+                        unit: Some(text("份")),
+                    },
+                ),
+                item(
+                    "1.4",
+                    text("报告上级"),
+                    Rule::Deadline {
+                        points: fixed("2"),
+                        late_points: Some(fixed("0.5")),
+                        within_days: Some(7),
+                    },
+                ),
+                item(
+                    "1.5",
+                    text("年度报告"),
+                    Rule::Deadline {
+                        points: fixed("1"),
+                        late_points: None,
+                        within_days: None,
+                    },
+                ),
+            ],
+        },
+        Section {
+            id: "2".into(),
+            title: text("监督检查"),
+            items: vec![
+                Item {
+                    show_if: Some(Condition {
+                        at_least: Some(2),
+                        ..show_if("1.2")
+                    }),
+                    ..item(
+                        "2.1",
+                        text_en("检查覆盖面", "Coverage"),
+                        Rule::Choice {
+                            options: vec![
+                                ChoiceOption {
+                                    id: "full".into(),
+                                    label: text_en("全面覆盖", "All"),
+                                    points: fixed("4"),
+                                },
+                                ChoiceOption {
+                                    id: "most".into(),
+                                    label: text("大部分"),
+                                    points: fixed("2.5"),
+                                },
+                                ChoiceOption {
+                                    id: "0".into(),
+                                    label: text("未开展"),
+                                    points: fixed("0"),
+                                },
+                            ],
+                        },
+                    )
+                },
+                item(
+                    "2.2",
+                    text("群众满意度"),
+                    Rule::Scale {
+                        points: fixed("5"),
+                        min: -2,
+                        max: 3,
+                    },
+                ),
+                item(
+                    "2.3",
+                    text("违规问题"),
+                    Rule::Deduction {
+                        points: fixed("10"),
+                        per: fixed("0.5"),
+                        unit: Some(text_en("起", "cases")),
+                    },
+                ),
+                Item {
+                    required: Some(true),
+                    show_if: Some(Condition {
+                        any_of: Some(vec!["full".into(), "most".into()]),
+                        ..show_if("2.1")
+                    }),
+                    ..item(
+                        "2.4",
+                        text("创新做法"),
+                        Rule::Bonus {
+                            per: fixed("0.25"),
+                            cap: fixed("2"),
+                            unit: Some(text("项")),
+                        },
+                    )
+                },
+                item(
+                    "2.5",
+                    text("一案双查"),
+                    Rule::Veto {
+                        effect: VetoEffect::Fail,
+                    },
+                ),
+                Item {
+                    show_if: Some(Condition {
+                        triggered: Some(false),
+                        ..show_if("2.5")
+                    }),
+                    ..item(
+                        "2.6",
+                        text("约谈"),
+                        Rule::Veto {
+                            effect: VetoEffect::CapGrade("fair".into()),
+                        },
+                    )
+                },
+                Item {
+                    show_if: Some(Condition {
+                        triggered: Some(true),
+                        ..show_if("2.5")
+                    }),
+                    ..item("2.7", text("情况说明"), Rule::Text {})
+                },
+                item(
+                    "2.8",
+                    text("高风险岗位数"),
+                    Rule::Number {
+                        unit: Some(text_en("个", "posts")),
+                    },
+                ),
+                item("2.9", text("检查日期"), Rule::Date {}),
+            ],
+        },
+    ];
+    TemplateDoc {
+        format: TEMPLATE_FORMAT.into(),
+        id: "everything".into(),
+        version: 3,
+        title: text_en("样例清单", "Sample list"),
+        description: Some(text_en("每种规则都有", "Every rule kind")),
+        responsibility: Responsibility::RiskPrevention,
+        period: PeriodKind::Quarterly,
+        signers: vec![
+            SignerRole {
+                role: "leader".into(),
+                title: text("分管领导"),
+                multiple: false,
+            },
+            SignerRole {
+                role: "inspector".into(),
+                title: text_en("考核组成员", "Inspector"),
+                multiple: true,
+            },
+        ],
+        bands: vec![
+            Band {
+                id: "good".into(),
+                label: text_en("好", "Good"),
+                min: fixed("85.5"),
+                max: fixed("100"),
+            },
+            Band {
+                id: "fair".into(),
+                label: text("较好"),
+                min: fixed("70"),
+                max: fixed("85.5"),
+            },
+            Band {
+                id: "poor".into(),
+                label: text("差"),
+                min: fixed("0"),
+                max: fixed("70"),
+            },
+        ],
+        sections,
+    }
+}
+
+#[test]
+fn a_list_with_every_kind_and_field_reads_back_as_written() {
+    let doc = everything();
+    Template::from_doc(doc.clone()).expect("the sample is a valid checklist");
+    let back = qingdan_sheet::read(&qingdan_sheet::write(&doc).unwrap())
+        .unwrap_or_else(|errors| panic!("{errors}"));
+    assert_eq!(back, doc);
+}
+
+#[test]
+fn without_signers_and_bands_sheets_the_defaults_apply() {
+    let bytes = book(&[
+        ("清单", checklist_rows()),
+        ("评分细则", item_rows()),
+        ("选项", option_rows()),
+    ]);
+    let doc = qingdan_sheet::read(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    let bundled: TemplateDoc =
+        serde_json::from_str(bundled::find("jiandu-zeren").unwrap().json).unwrap();
+    assert_eq!(
+        doc.signers, bundled.signers,
+        "a self-assessment's two signers"
+    );
+    assert_eq!(doc.bands, bundled.bands, "the bundled lists' bands");
+
+    let mut inspection = checklist_rows();
+    inspection[4][1] = super::C::T("inspection");
+    let bytes = book(&[
+        ("Checklist", inspection),
+        ("Items", item_rows()),
+        ("Options", option_rows()),
+    ]);
+    let doc = qingdan_sheet::read(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    let inspection: TemplateDoc =
+        serde_json::from_str(bundled::find("jiancha-kaohe").unwrap().json).unwrap();
+    assert_eq!(doc.signers, inspection.signers, "one or more inspectors");
+}
+
+#[test]
+fn a_hand_made_workbook_reads_as_a_person_means_it() {
+    use super::C::{B, E, N, T};
+    let mut items = item_rows();
+    // Merged section cells: only the first row of a section names it.
+    items[2][0] = E;
+    items[2][1] = E;
+    // A number typed as text, and a yes/no column as a real boolean.
+    items[0].push(T("必答"));
+    items[1][5] = T("3");
+    items[1].extend([E, B(false)]);
+    // An empty row in the middle is skipped.
+    items.insert(3, vec![E, E, E]);
+    items.insert(3, vec![T("  "), E, E]);
+    // The checklist sheet typed without its header row.
+    let mut checklist = checklist_rows();
+    checklist.remove(0);
+    let mut options = option_rows();
+    // A numeric option id, and a continuation row with the item id left blank.
+    options[1][1] = N(1.0);
+    options[2][0] = E;
+    let bytes = book(&[("清单", checklist), ("评分细则", items), ("选项", options)]);
+    let doc = qingdan_sheet::read(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc.id, "zhen-jiancha");
+    assert_eq!(doc.sections.len(), 2);
+    assert_eq!(doc.sections[0].items.len(), 2, "1.2 is in section 1");
+    let first = &doc.sections[0].items[0];
+    assert_eq!(first.required, Some(false));
+    assert_eq!(
+        first.rule,
+        Rule::Check {
+            points: fixed("3"),
+            partial: Some(fixed("1.5"))
+        }
+    );
+    let Rule::Choice { options } = &doc.sections[1].items[0].rule else {
+        panic!("2.1 is a choice");
+    };
+    let ids: Vec<&str> = options.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, ["1", "some"]);
+}
