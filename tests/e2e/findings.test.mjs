@@ -293,6 +293,13 @@ withContexts(
       [[INSPECTOR.role, INSPECTOR.name]],
     );
     assert.deepEqual(inspection.payload.findings, FINDINGS, "the packet holds both findings as typed");
+    // The score sheet (and its print) lists them.
+    await ip.goto(ip.url().replace(/\/sign$/, "/review"));
+    await ready(ip);
+    for (const finding of FINDINGS) {
+      const text = await ip.getByTestId(`review-finding-${finding.id}`).textContent();
+      assert.ok(text.includes(finding.problem) && text.includes(finding.deadline), `review shows finding ${finding.id}: ${text}`);
+    }
     assert.equal(pageErrors(ip), "", "no errors on the inspector's page");
 
     // --- The unit: opens the inspection, answers finding 1, signs, sends.
@@ -365,6 +372,12 @@ withContexts(
       rectification.payload.signers.map((s) => [s.role, s.name]),
       UNIT_SIGNERS.map((s) => [s.role, s.name]),
     );
+    // Its review says what was done about each finding.
+    await up.goto(up.url().replace(/\/sign$/, "/review"));
+    await ready(up);
+    const answerShown = await up.getByTestId(`review-finding-${ANSWER.finding}`).textContent();
+    assert.ok(answerShown.includes(ANSWER.action) && answerShown.includes(ANSWER.completed_on), answerShown);
+    assert.equal(await up.getByTestId("review-findings").locator("tbody tr").count(), FINDINGS.length);
     assert.equal(pageErrors(up), "", "no errors on the unit's page");
 
     // --- The intake's findings report, on the deadline and the day after.

@@ -234,3 +234,49 @@ pub fn rectification_view(
         </>
     }
 }
+
+/// The findings as a table for the score sheet and its print: each with its
+/// item, deadline and person responsible, and in a rectification what was
+/// done.
+pub fn findings_table(lang: Lang, template: &Template, a: &Assessment) -> Html {
+    let t = |k: T| k.get(lang);
+    let rectification = a.kind == qingdan_core::packet::PacketKind::Rectification;
+    let rows = a.findings.iter().map(|f| {
+        let title = template
+            .item(&f.item)
+            .map(|i| i.title.get(lang).to_owned())
+            .unwrap_or_default();
+        let answer = a.rectifications.get(&f.id);
+        let status = answer.map(|r| match r.status {
+            RectificationStatus::Done => t(T::StatusDone),
+            RectificationStatus::InProgress => t(T::StatusInProgress),
+        });
+        html! {
+            <tr data-testid={format!("review-finding-{}", f.id)}>
+                <td>{ &f.id }</td>
+                <td>{ &f.item }{ " " }{ title }</td>
+                <td>{ &f.problem }</td>
+                <td>{ &f.deadline }</td>
+                <td>{ &f.responsible }</td>
+                if rectification {
+                    <td>{ status.unwrap_or(t(T::NotAnswered)) }</td>
+                    <td>{ answer.map(|r| r.action.clone()).unwrap_or_default() }
+                        { answer.and_then(|r| r.completed_on.as_ref()).map(|d| format!("（{d}）")).unwrap_or_default() }</td>
+                }
+            </tr>
+        }
+    });
+    html! {
+        <section class="findings-sheet">
+            <h2>{ t(T::Findings) }</h2>
+            <table class="sheet" data-testid="review-findings">
+                <thead><tr>
+                    <th>{ "#" }</th><th>{ t(T::Item) }</th><th>{ t(T::FindingProblem) }</th>
+                    <th>{ t(T::FindingDeadline) }</th><th>{ t(T::FindingResponsible) }</th>
+                    if rectification { <th>{ t(T::Rectification) }</th><th>{ t(T::Action) }</th> }
+                </tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+        </section>
+    }
+}

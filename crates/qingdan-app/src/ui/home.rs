@@ -1,5 +1,6 @@
 //! Home: the checklists, my assessments, and the backup warning.
 
+use qingdan_core::packet::PacketKind;
 use qingdan_core::{Template, score};
 use serde_json::json;
 use web_sys::HtmlInputElement;
@@ -187,9 +188,18 @@ pub fn Home() -> Html {
     });
     let rows = list.iter().map(|a| {
         let total = ctx.template(&a.template_id, a.template_version).map(|tpl| {
+            let title = tpl.doc().title.get(ctx.lang);
+            if a.kind == PacketKind::Rectification {
+                // A rectification scores nothing: it says how many findings it answers.
+                let answered = a.rectifications.len().to_string();
+                let of = a.findings.len().to_string();
+                return (
+                    format!("{} · {title}", t(T::Rectification)),
+                    i18n::fill(t(T::Answered), &[("a", &answered), ("n", &of)]),
+                );
+            }
             let (responses, _) = model::to_responses(&tpl, &a.inputs);
-            let sheet = score(&tpl, &responses);
-            (tpl.doc().title.get(ctx.lang).to_owned(), sheet.total.to_string())
+            (title.to_owned(), score(&tpl, &responses).total.to_string())
         });
         let (title, total) = total.unwrap_or_else(|| (a.template_id.clone(), "—".into()));
         html! {

@@ -1,6 +1,9 @@
-//! Review: the score sheet, with each item's reason, section bars and
-//! vetoes. Printing it gives a clean A4 sheet (see the print stylesheet).
+//! Review: the score sheet, with each item's reason, section bars,
+//! vetoes and an inspection's findings; for a rectification, the findings
+//! and what was done about each. Printing it gives a clean A4 sheet (see
+//! the print stylesheet).
 
+use qingdan_core::packet::PacketKind;
 use qingdan_core::score;
 use qingdan_core::template::VetoEffect;
 use yew::prelude::*;
@@ -34,10 +37,26 @@ pub fn Review(props: &IdProps) -> Html {
         }
         Some(Ok(pair)) => pair.clone(),
     };
-    let (responses, _) = model::to_responses(&template, &assessment.inputs);
-    let sheet = score(&template, &responses);
     let lang = ctx.lang;
     let doc = template.doc();
+    let findings = (!assessment.findings.is_empty())
+        .then(|| super::findings::findings_table(lang, &template, &assessment));
+    if assessment.kind == PacketKind::Rectification {
+        return html! {
+            <main class="review" data-testid="app-ready">
+                <h1>{ t(T::Rectification) }{ " · " }{ doc.title.get(lang) }</h1>
+                <p>{ &assessment.unit.name }{ " (" }{ &assessment.unit.code }{ ") · " }{ &assessment.period }</p>
+                <UploadStatus assessment={assessment.id.clone()} detailed=true />
+                { for findings }
+                <nav class="actions no-print">
+                    <a class="button" href={Route::Fill(assessment.id.clone()).href()}>{ t(T::Fill) }</a>
+                    <a class="button primary" href={Route::Sign(assessment.id.clone()).href()}>{ t(T::Sign) }</a>
+                </nav>
+            </main>
+        };
+    }
+    let (responses, _) = model::to_responses(&template, &assessment.inputs);
+    let sheet = score(&template, &responses);
 
     const BAR_H: usize = 26;
     let bars = doc.sections.iter().zip(&sheet.sections).enumerate().map(|(i, (section, sub))| {
@@ -100,6 +119,7 @@ pub fn Review(props: &IdProps) -> Html {
                 <thead><tr><th>{ "#" }</th><th>{ t(T::Item) }</th><th>{ t(T::Score) }</th><th>{ t(T::Reason) }</th></tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
+            { for findings }
             <nav class="actions no-print">
                 <a class="button" href={Route::Fill(assessment.id.clone()).href()}>{ t(T::Fill) }</a>
                 <button onclick={print}>{ t(T::Print) }</button>
