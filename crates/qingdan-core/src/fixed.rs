@@ -201,6 +201,30 @@ impl Serialize for Fixed {
     }
 }
 
+/// Writes a checklist's number as people write it in one: a whole number as
+/// a JSON integer (`3`), any other as the shortest decimal string (`"1.5"`),
+/// so a checklist read and written again is the same JSON, digest and all.
+/// (Score sheets keep two places: `"3.00"`.)
+pub(crate) fn as_written<S: Serializer>(value: &Fixed, serializer: S) -> Result<S::Ok, S::Error> {
+    if value.0 % 100 == 0 {
+        serializer.serialize_i64(value.0 / 100)
+    } else {
+        let text = value.to_string();
+        serializer.serialize_str(text.trim_end_matches('0'))
+    }
+}
+
+/// [`as_written`] for an optional number (only called when it is there).
+pub(crate) fn as_written_some<S: Serializer>(
+    value: &Option<Fixed>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => as_written(value, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
 impl<'de> Deserialize<'de> for Fixed {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Fixed, D::Error> {
         deserializer.deserialize_any(FixedVisitor)

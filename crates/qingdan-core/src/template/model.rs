@@ -144,8 +144,10 @@ pub struct Band {
     /// The grade people see, e.g. 优秀.
     pub label: Text,
     /// Lowest percentage of the band.
+    #[serde(serialize_with = "crate::fixed::as_written")]
     pub min: Fixed,
     /// Percentage where the next band starts.
+    #[serde(serialize_with = "crate::fixed::as_written")]
     pub max: Fixed,
 }
 
@@ -186,7 +188,11 @@ pub struct Item {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub na_allowed: bool,
     /// Multiplies the item's score and maximum (default 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::fixed::as_written_some"
+    )]
     pub weight: Option<Fixed>,
     /// Shown (and scored) only when this holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -201,14 +207,20 @@ pub enum Rule {
     /// done (not offered when absent), nothing when not done.
     Check {
         /// Points when done (the item's maximum).
+        #[serde(serialize_with = "crate::fixed::as_written")]
         points: Fixed,
         /// Points when partly done.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "crate::fixed::as_written_some"
+        )]
         partial: Option<Fixed>,
     },
     /// A count against a target, e.g. 每年不少于4次.
     Count {
         /// Points at or above the target (the maximum).
+        #[serde(serialize_with = "crate::fixed::as_written")]
         points: Fixed,
         /// The target count.
         target: u32,
@@ -224,9 +236,14 @@ pub enum Rule {
     /// nothing when not done.
     Deadline {
         /// Points when done on time.
+        #[serde(serialize_with = "crate::fixed::as_written")]
         points: Fixed,
         /// Points when done late (default 0).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "crate::fixed::as_written_some"
+        )]
         late_points: Option<Fixed>,
         /// When set, the due date is this many days after the answer's
         /// `from` date (e.g. 民主生活会召开一周内); otherwise the answer gives
@@ -242,6 +259,7 @@ pub enum Rule {
     /// A rating from `min` to `max`, scored linearly from 0 to `points`.
     Scale {
         /// Points at `max`.
+        #[serde(serialize_with = "crate::fixed::as_written")]
         points: Fixed,
         /// Lowest rating (scores 0).
         min: i32,
@@ -251,8 +269,10 @@ pub enum Rule {
     /// 扣分: `per` points off for each occurrence, at most `points` in all.
     Deduction {
         /// The item's points before deductions (the maximum).
+        #[serde(serialize_with = "crate::fixed::as_written")]
         points: Fixed,
         /// Points off per occurrence.
+        #[serde(serialize_with = "crate::fixed::as_written")]
         per: Fixed,
         /// What an occurrence is, e.g. 起, 人次.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -262,8 +282,10 @@ pub enum Rule {
     /// maximum.
     Bonus {
         /// Points per occurrence.
+        #[serde(serialize_with = "crate::fixed::as_written")]
         per: Fixed,
         /// The most this item can add.
+        #[serde(serialize_with = "crate::fixed::as_written")]
         cap: Fixed,
         /// What an occurrence is.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -294,6 +316,7 @@ pub struct Step {
     /// The count that reaches this step.
     pub at_least: u32,
     /// The points of this step.
+    #[serde(serialize_with = "crate::fixed::as_written")]
     pub points: Fixed,
 }
 
@@ -306,6 +329,7 @@ pub struct ChoiceOption {
     /// What people see.
     pub label: Text,
     /// Points for this option.
+    #[serde(serialize_with = "crate::fixed::as_written")]
     pub points: Fixed,
 }
 
