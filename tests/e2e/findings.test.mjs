@@ -13,10 +13,10 @@ import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { launch } from "./lib/browser.mjs";
-import { startIntake } from "./lib/intake.mjs";
+import { enroll, startIntake } from "./lib/intake.mjs";
 import { serve } from "./lib/server.mjs";
 import {
-  createKey,
+  createEnrollableKey,
   dist,
   item,
   newAssessment,
@@ -26,6 +26,7 @@ import {
   ready,
   saveCount,
   saved,
+  signWith,
 } from "./lib/app.mjs";
 import { fullAnswer, give, items, template } from "./lib/templates.mjs";
 
@@ -72,65 +73,13 @@ after(async () => {
  * its role at UNIT; returns its fingerprint.
  */
 async function enrolledKey(p, signer) {
-  const { role } = signer;
   await open(p, server.url, "#/settings");
   const known = await p
     .locator('[data-testid="enroll-key"] option')
     .evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
-  await createKey(p, signer);
-  // The new key becomes a choice to enroll (PBKDF2 takes about a second).
-  const fresh = await p.waitForFunction(
-    (known) =>
-      [...document.querySelectorAll('[data-testid="enroll-key"] option')]
-        .map((o) => o.value)
-        .find((v) => v && !known.includes(v)),
-    known,
-  );
-  const fingerprint = await fresh.jsonValue();
-
-  const url = p.getByTestId("enroll-url");
-  if ((await url.count()) > 0 && (await url.isEditable()) && (await url.inputValue()) !== intake.url) {
-    await url.fill(intake.url);
-  }
-  await p.getByTestId("enroll-code").fill(await intake.code(UNIT.code, role));
-  await p.getByTestId("enroll-key").selectOption(fingerprint);
-  await p.getByTestId("enroll-submit").click();
-  const enrolled = p.getByTestId(`enrollment-${fingerprint}`);
-  try {
-    await p.locator('[data-testid="enroll-notice"][data-kind="ok"]').waitFor();
-    await enrolled.waitFor();
-  } catch {
-    const notice = await p
-      .getByTestId("enroll-notice")
-      .evaluate((n) => `${n.dataset.kind}: ${n.textContent.trim()}`, null, { timeout: 100 })
-      .catch(() => "absent");
-    throw new Error(`enrolling the ${role} key at ${UNIT.code} failed; enroll-notice: ${notice}${pageErrors(p)}`);
-  }
-  assert.equal(await enrolled.getAttribute("data-unit"), UNIT.code, `the ${role} key is enrolled for the unit`);
-  assert.equal(await enrolled.getAttribute("data-role"), role, `the ${role} key is enrolled in its role`);
+  const fingerprint = await createEnrollableKey(p, signer, known);
+  await enroll(p, intake, UNIT.code, signer.role, fingerprint);
   return fingerprint;
-}
-
-/**
- * From the fill screen: to Sign, each signer signs with their key and PIN.
- * Returns once the packet is signed.
- */
-async function signAll(p, signers, keys) {
-  await p.getByTestId("go-sign").click();
-  await p.waitForURL(/\/sign$/);
-  for (const { role } of signers) await p.getByTestId(`signer-key-${role}`).selectOption(keys[role]);
-  await p.getByTestId("prepare-packet").click();
-  for (const { role, pin } of signers) {
-    await p.getByTestId(`sign-pin-${role}`).fill(pin);
-    await p.getByTestId(`sign-${role}`).click();
-    await p.getByTestId(`signed-${role}`).waitFor();
-  }
-  try {
-    await p.getByTestId("signed-status").waitFor();
-  } catch {
-    const error = await p.getByTestId("sign-error").textContent({ timeout: 100 }).catch(() => null);
-    throw new Error(`the packet was not signed${error ? ` (sign-error: ${error.trim()})` : ""}${pageErrors(p)}`);
-  }
 }
 
 // --- What the intake holds ----------------------------------------------
@@ -275,7 +224,7 @@ withContexts(
       }
     }
 
-    await signAll(ip, [INSPECTOR], { [INSPECTOR.role]: inspectorKey });
+    await signWith(ip, [INSPECTOR], { [INSPECTOR.role]: inspectorKey });
     const inspectionStored = await waitReceived(ip, "inspection");
 
     // The inspection packet file, as the inspector hands it to the unit.
@@ -362,7 +311,7 @@ withContexts(
     assert.equal(await rows[1].getAttribute("data-state"), "", "finding 2 is still unanswered");
     await progress(up, 1, "one of two answered, kept");
 
-    await signAll(up, UNIT_SIGNERS, keys);
+    await signWith(up, UNIT_SIGNERS, keys);
     const rectificationStored = await waitReceived(up, "rectification");
     const rectification = await storedPacket(rectificationStored.id);
     assert.equal(rectification.payload.kind, "rectification");

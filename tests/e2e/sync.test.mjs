@@ -14,10 +14,10 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { launch } from "./lib/browser.mjs";
-import { startIntake } from "./lib/intake.mjs";
+import { enroll, startIntake, submitEnrollment } from "./lib/intake.mjs";
 import { serve } from "./lib/server.mjs";
 import {
-  createKey,
+  createEnrollableKey,
   dist,
   expectText,
   item,
@@ -27,6 +27,7 @@ import {
   pageErrors,
   saveCount,
   saved,
+  signWith,
 } from "./lib/app.mjs";
 import { fullAnswer, give, items, template } from "./lib/templates.mjs";
 
@@ -129,17 +130,7 @@ async function createKeys(p) {
   const keys = {};
   for (const signer of SIGNERS) {
     const { role } = signer;
-    await createKey(p, signer);
-    // A new key becomes a choice to enroll (PBKDF2 takes about a second).
-    const known = Object.values(keys);
-    const fresh = await p.waitForFunction(
-      (known) =>
-        [...document.querySelectorAll('[data-testid="enroll-key"] option')]
-          .map((o) => o.value)
-          .find((v) => v && !known.includes(v)),
-      known,
-    );
-    const fingerprint = await fresh.jsonValue();
+    const fingerprint = await createEnrollableKey(p, signer, Object.values(keys));
     await p.getByTestId(`key-${fingerprint}`).waitFor();
     keys[role] = fingerprint;
   }
@@ -150,41 +141,10 @@ async function createKeys(p) {
   return keys;
 }
 
-/** Fills the enrollment form and submits it (the URL only where it may be typed). */
-async function submitEnrollment(p, fingerprint, code) {
-  const url = p.getByTestId("enroll-url");
-  if ((await url.count()) > 0 && (await url.isEditable()) && (await url.inputValue()) !== intake.url) {
-    await url.fill(intake.url);
-  }
-  await p.getByTestId("enroll-code").fill(code);
-  await p.getByTestId("enroll-key").selectOption(fingerprint);
-  await p.getByTestId("enroll-submit").click();
-}
-
-/** Enrolls a key with a code for its role at `unit`; waits for the success and its row. */
-async function enroll(p, unit, role, fingerprint, code) {
-  code ??= await intake.code(unit, role);
-  await submitEnrollment(p, fingerprint, code);
-  const enrolled = p.getByTestId(`enrollment-${fingerprint}`);
-  try {
-    await p.locator('[data-testid="enroll-notice"][data-kind="ok"]').waitFor();
-    await enrolled.waitFor();
-  } catch {
-    const notice = await p
-      .getByTestId("enroll-notice")
-      .evaluate((n) => `${n.dataset.kind}: ${n.textContent.trim()}`, null, { timeout: 100 })
-      .catch(() => "absent");
-    throw new Error(`enrolling the ${role} key ${fingerprint} at ${unit} failed; enroll-notice: ${notice}${pageErrors(p)}`);
-  }
-  assert.equal(await enrolled.getAttribute("data-unit"), unit, `the ${role} key is enrolled for its unit`);
-  assert.equal(await enrolled.getAttribute("data-role"), role, `the ${role} key is enrolled for its role`);
-  return code;
-}
-
 /** A device with both signers' keys enrolled for `unit`: their fingerprints by role. */
 async function enrolledDevice(p, unit) {
   const keys = await createKeys(p);
-  for (const { role } of SIGNERS) await enroll(p, unit, role, keys[role]);
+  for (const { role } of SIGNERS) await enroll(p, intake, unit, role, keys[role]);
   return keys;
 }
 
@@ -199,16 +159,7 @@ async function fillAndSign(p, keys, { unit = UNITS.receipt, beforeSign } = {}) {
     const answer = fullAnswer(i);
     if (answer) await give(item(p, i.id), answer);
   }
-  await p.getByTestId("go-sign").click();
-  await p.waitForURL(/\/sign$/);
-  for (const { role } of SIGNERS) await p.getByTestId(`signer-key-${role}`).selectOption(keys[role]);
-  await p.getByTestId("prepare-packet").click();
-  await beforeSign?.(p);
-  for (const { role, pin } of SIGNERS) {
-    await p.getByTestId(`sign-pin-${role}`).fill(pin);
-    await p.getByTestId(`sign-${role}`).click();
-  }
-  await p.getByTestId("signed-status").waitFor();
+  await signWith(p, SIGNERS, keys, { beforeSign });
   return id;
 }
 
@@ -269,7 +220,7 @@ withContext("a device enrolls with codes, and a signed packet goes up with a rec
   const keys = await createKeys(p);
 
   const principal = SIGNERS[0].role;
-  const code = await enroll(p, unit.code, principal, keys[principal]);
+  const code = await enroll(p, intake, unit.code, principal, keys[principal]);
   const pinned = p.getByTestId("intake-pinned");
   assert.equal(await pinned.getAttribute("data-url"), intake.url, "the intake's address is kept");
   assert.equal(
@@ -281,13 +232,13 @@ withContext("a device enrolls with codes, and a signed packet goes up with a rec
   // The same code a second time, for the other (not yet enrolled) key:
   // the intake refuses it, and nothing is enrolled.
   const supervisory = SIGNERS[1].role;
-  await submitEnrollment(p, keys[supervisory], code);
+  await submitEnrollment(p, intake, keys[supervisory], code);
   const refused = p.locator('[data-testid="enroll-notice"][data-kind="error"]');
   await refused.waitFor();
   assert.notEqual((await refused.textContent()).trim(), "", "the refusal says why");
   assert.equal(await p.getByTestId(`enrollment-${keys[supervisory]}`).count(), 0, "a used code enrolls nothing");
 
-  await enroll(p, unit.code, supervisory, keys[supervisory]);
+  await enroll(p, intake, unit.code, supervisory, keys[supervisory]);
   assert.equal(await p.getByTestId(`enrollment-${keys[principal]}`).getAttribute("data-role"), principal);
 
   const id = await fillAndSign(p, keys, { unit });

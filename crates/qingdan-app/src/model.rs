@@ -443,6 +443,21 @@ pub fn unfinished_answers(assessment: &Assessment) -> usize {
         .count()
 }
 
+/// The id of the inspection packet a rectification answers, read from the
+/// packet's text without checking it again (it was checked when opened).
+pub fn inspection_id(assessment: &Assessment) -> Option<String> {
+    #[derive(Deserialize)]
+    struct File {
+        payload: Head,
+    }
+    #[derive(Deserialize)]
+    struct Head {
+        id: String,
+    }
+    let file: File = serde_json::from_str(assessment.inspection.as_deref()?).ok()?;
+    Some(file.payload.id)
+}
+
 /// The id for a new finding: one more than the largest number used.
 pub fn next_finding_id(findings: &[Finding]) -> String {
     let last = findings
@@ -723,6 +738,10 @@ mod tests {
         assert_eq!(answer.kind, PacketKind::Rectification);
         assert_eq!(answer.findings.len(), 2);
         assert_eq!(signer_roles(&t, &answer), ["principal", "supervisory"]);
+        assert_eq!(
+            inspection_id(&answer).as_deref(),
+            Some(packet.payload().id.as_str())
+        );
         answer.rectifications.insert(
             "2".into(),
             Rectification {

@@ -595,15 +595,15 @@ impl Packet {
             .position(|f| template.item(&f.item).is_none())
         {
             None => Ok(()),
-            Some(i) => Err(PacketError::Field {
-                at: format!("payload.findings[{i}].item"),
-                message: format!(
+            Some(i) => Err(field(
+                &format!("findings[{i}].item"),
+                format!(
                     "{:?} is not an item of {} v{}",
                     self.payload.findings[i].item,
                     template.id(),
                     template.version()
                 ),
-            }),
+            )),
         }
     }
 
@@ -705,26 +705,26 @@ pub fn new_rectification(
     rectifications: Vec<Rectification>,
 ) -> Result<Packet, PacketError> {
     if inspection.kind != PacketKind::Inspection {
-        return Err(PacketError::Field {
-            at: "payload.refers_to".into(),
-            message: format!(
+        return Err(field(
+            "refers_to",
+            format!(
                 "packet {} is a {}, not an inspection",
                 inspection.id,
                 inspection.kind.as_str()
             ),
-        });
+        ));
     }
     if let Some(i) = rectifications
         .iter()
         .position(|r| !inspection.findings.iter().any(|f| f.id == r.finding))
     {
-        return Err(PacketError::Field {
-            at: format!("payload.rectifications[{i}].finding"),
-            message: format!(
+        return Err(field(
+            &format!("rectifications[{i}].finding"),
+            format!(
                 "the inspection {} has no finding {:?}",
                 inspection.id, rectifications[i].finding
             ),
-        });
+        ));
     }
     let payload = Payload {
         format: PACKET_FORMAT.to_owned(),
@@ -791,11 +791,15 @@ fn find_float(value: &Value, path: &mut Vec<Segment>) -> Option<String> {
     }
 }
 
-fn check_fields(payload: &Payload) -> Result<(), PacketError> {
-    let field = |at: &str, message: String| PacketError::Field {
+/// A field of the payload whose form is wrong.
+fn field(at: &str, message: String) -> PacketError {
+    PacketError::Field {
         at: format!("payload.{at}"),
         message,
-    };
+    }
+}
+
+fn check_fields(payload: &Payload) -> Result<(), PacketError> {
     if !is_uuid(&payload.id) {
         return Err(field(
             "id",
@@ -847,10 +851,6 @@ fn check_fields(payload: &Payload) -> Result<(), PacketError> {
 /// kinds that answer the checklist, findings only in an inspection, and for
 /// a rectification the inspection it answers and what was done.
 fn check_kind_fields(payload: &Payload) -> Result<(), PacketError> {
-    let field = |at: &str, message: String| PacketError::Field {
-        at: format!("payload.{at}"),
-        message,
-    };
     let kind = payload.kind.as_str();
     if payload.kind.answers_checklist() {
         for (name, present) in [

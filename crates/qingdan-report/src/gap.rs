@@ -122,17 +122,12 @@ impl Report for Gap {
         ]
         .map(String::from)
         .into();
-        let mut headers: Vec<String> = headers;
-        let with_findings = self.rows.iter().any(|r| r.findings.is_some());
-        if with_findings {
-            headers.extend(COUNT_HEADERS.map(String::from));
-        }
         let packet = |id: &Option<String>| -> Cell { id.as_deref().unwrap_or_default().into() };
         let rows = self
             .rows
             .iter()
-            .map(|row| {
-                let mut cells = vec![
+            .map(|row| Row {
+                cells: vec![
                     row.unit_code.as_str().into(),
                     row.unit_name.as_str().into(),
                     row.self_assessment.into(),
@@ -140,17 +135,11 @@ impl Report for Gap {
                     row.difference.into(),
                     packet(&row.self_assessment_packet),
                     packet(&row.inspection_packet),
-                ];
-                if with_findings {
-                    cells.extend(count_cells(row.findings.unwrap_or_default()));
-                }
-                Row {
-                    cells,
-                    highlight: false,
-                }
+                ],
+                highlight: false,
             })
             .collect();
-        Table {
+        let mut table = Table {
             title: format!(
                 "{}（{} v{}）{} 自评与考核得分对比",
                 self.template.title, self.template.id, self.template.version, self.period
@@ -158,6 +147,11 @@ impl Report for Gap {
             sheet: "自评与考核".to_owned(),
             headers,
             rows,
-        }
+        };
+        table.add_columns(
+            COUNT_HEADERS,
+            self.rows.iter().map(|r| r.findings.map(count_cells)),
+        );
+        table
     }
 }

@@ -143,16 +143,11 @@ impl Report for Indicators {
         ]
         .map(String::from)
         .into();
-        let mut headers: Vec<String> = headers;
-        let with_findings = self.rows.iter().any(|r| r.findings.is_some());
-        if with_findings {
-            headers.push("发现问题".to_owned());
-        }
         let rows = self
             .rows
             .iter()
-            .map(|row| {
-                let mut cells = vec![
+            .map(|row| Row {
+                cells: vec![
                     row.item.as_str().into(),
                     row.section.as_str().into(),
                     row.title.as_str().into(),
@@ -160,17 +155,11 @@ impl Report for Indicators {
                     Cell::Count(row.applicable),
                     Cell::Count(row.failed),
                     row.failure_rate.into(),
-                ];
-                if let Some(n) = row.findings {
-                    cells.push(Cell::Count(n));
-                }
-                Row {
-                    cells,
-                    highlight: false,
-                }
+                ],
+                highlight: false,
             })
             .collect();
-        Table {
+        let mut table = Table {
             title: format!(
                 "{}（{} v{}）{} {}指标失分情况（{} 个单位）",
                 self.template.title,
@@ -183,6 +172,13 @@ impl Report for Indicators {
             sheet: "指标失分".to_owned(),
             headers,
             rows,
-        }
+        };
+        table.add_columns(
+            ["发现问题"],
+            self.rows
+                .iter()
+                .map(|r| r.findings.map(|n| [Cell::Count(n)])),
+        );
+        table
     }
 }

@@ -163,10 +163,6 @@ impl Report for Ranking {
         .into();
         headers.extend(self.sections.iter().map(|s| s.title.zh.clone()));
         headers.extend(["否决项", "末位", "数据包编号"].map(String::from));
-        let with_findings = self.rows.iter().any(|r| r.findings.is_some());
-        if with_findings {
-            headers.extend(COUNT_HEADERS.map(String::from));
-        }
 
         let rows = self
             .rows
@@ -189,9 +185,6 @@ impl Report for Ranking {
                     (false, false) => "".into(),
                 });
                 cells.push(row.packet_id.as_str().into());
-                if with_findings {
-                    cells.extend(count_cells(row.findings.unwrap_or_default()));
-                }
                 Row {
                     cells,
                     highlight: row.last_place,
@@ -199,7 +192,7 @@ impl Report for Ranking {
             })
             .collect();
 
-        Table {
+        let mut table = Table {
             title: format!(
                 "{}（{} v{}）{} {}排名",
                 self.template.title,
@@ -211,6 +204,11 @@ impl Report for Ranking {
             sheet: "排名".to_owned(),
             headers,
             rows,
-        }
+        };
+        table.add_columns(
+            COUNT_HEADERS,
+            self.rows.iter().map(|r| r.findings.map(count_cells)),
+        );
+        table
     }
 }

@@ -82,6 +82,27 @@ impl Cell {
 }
 
 impl Table {
+    /// Adds columns after the others: `headers`, and under them each row's
+    /// cells in turn (empty where a row has none). Nothing is added when no
+    /// row has any, so a report without them keeps its shape.
+    pub(crate) fn add_columns<const N: usize>(
+        &mut self,
+        headers: [&str; N],
+        cells: impl IntoIterator<Item = Option<[Cell; N]>>,
+    ) {
+        let cells: Vec<Option<[Cell; N]>> = cells.into_iter().collect();
+        if cells.iter().all(Option::is_none) {
+            return;
+        }
+        self.headers.extend(headers.map(String::from));
+        for (row, cells) in self.rows.iter_mut().zip(cells) {
+            match cells {
+                Some(cells) => row.cells.extend(cells),
+                None => row.cells.extend(std::iter::repeat_n(Cell::Empty, N)),
+            }
+        }
+    }
+
     /// The table as CSV (RFC 4180): UTF-8 with a byte-order mark, so that
     /// Excel opens the Chinese as Chinese, and CRLF line ends.
     ///

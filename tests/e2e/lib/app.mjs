@@ -129,6 +129,47 @@ export async function createKey(page, { name, role, pin }) {
 }
 
 /**
+ * Makes a key in Settings (createKey) and returns its fingerprint once it is
+ * a choice of the enrollment form; `known` are the fingerprints already
+ * there. (PBKDF2 takes about a second.)
+ */
+export async function createEnrollableKey(page, signer, known) {
+  await createKey(page, signer);
+  const fresh = await page.waitForFunction(
+    (known) =>
+      [...document.querySelectorAll('[data-testid="enroll-key"] option')]
+        .map((o) => o.value)
+        .find((v) => v && !known.includes(v)),
+    known,
+  );
+  return fresh.jsonValue();
+}
+
+/**
+ * From the fill screen: to Sign, chooses each signer's key (`keys` by role),
+ * prepares the packet, runs `beforeSign(page)`, and signs with each PIN.
+ * Returns once the packet is signed, or fails with the sign error.
+ */
+export async function signWith(page, signers, keys, { beforeSign } = {}) {
+  await page.getByTestId("go-sign").click();
+  await page.waitForURL(/\/sign$/);
+  for (const { role } of signers) await page.getByTestId(`signer-key-${role}`).selectOption(keys[role]);
+  await page.getByTestId("prepare-packet").click();
+  await beforeSign?.(page);
+  for (const { role, pin } of signers) {
+    await page.getByTestId(`sign-pin-${role}`).fill(pin);
+    await page.getByTestId(`sign-${role}`).click();
+    await page.getByTestId(`signed-${role}`).waitFor();
+  }
+  try {
+    await page.getByTestId("signed-status").waitFor();
+  } catch {
+    const error = await page.getByTestId("sign-error").textContent({ timeout: 100 }).catch(() => null);
+    throw new Error(`the packet was not signed${error ? ` (sign-error: ${error.trim()})` : ""}${pageErrors(page)}`);
+  }
+}
+
+/**
  * Starts an assessment of a bundled checklist from Home and returns its id
  * once its fill screen shows items.
  */

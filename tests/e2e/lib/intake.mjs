@@ -8,7 +8,8 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli } from "./app.mjs";
+import assert from "node:assert/strict";
+import { cli, pageErrors } from "./app.mjs";
 
 /** How long `qingdan serve` may take to say it listens, and to stop. */
 const START_MS = 30_000;
@@ -266,4 +267,39 @@ class Intake {
     for (const [key, value] of new URLSearchParams(query)) params.set(key, value);
     return this.get(`/packets?${params}`, { admin: true });
   }
+}
+
+/** Fills Settings' enrollment form and submits it (the URL only where it may be typed). */
+export async function submitEnrollment(page, intake, fingerprint, code) {
+  const url = page.getByTestId("enroll-url");
+  if ((await url.count()) > 0 && (await url.isEditable()) && (await url.inputValue()) !== intake.url) {
+    await url.fill(intake.url);
+  }
+  await page.getByTestId("enroll-code").fill(code);
+  await page.getByTestId("enroll-key").selectOption(fingerprint);
+  await page.getByTestId("enroll-submit").click();
+}
+
+/**
+ * Enrolls a key with a code (a fresh one unless given) for its role at
+ * `unit`; waits for the success and the key's row, which must name the unit
+ * and the role. Returns the code.
+ */
+export async function enroll(page, intake, unit, role, fingerprint, code) {
+  code ??= await intake.code(unit, role);
+  await submitEnrollment(page, intake, fingerprint, code);
+  const enrolled = page.getByTestId(`enrollment-${fingerprint}`);
+  try {
+    await page.locator('[data-testid="enroll-notice"][data-kind="ok"]').waitFor();
+    await enrolled.waitFor();
+  } catch {
+    const notice = await page
+      .getByTestId("enroll-notice")
+      .evaluate((n) => `${n.dataset.kind}: ${n.textContent.trim()}`, null, { timeout: 100 })
+      .catch(() => "absent");
+    throw new Error(`enrolling the ${role} key ${fingerprint} at ${unit} failed; enroll-notice: ${notice}${pageErrors(page)}`);
+  }
+  assert.equal(await enrolled.getAttribute("data-unit"), unit, `the ${role} key is enrolled for its unit`);
+  assert.equal(await enrolled.getAttribute("data-role"), role, `the ${role} key is enrolled for its role`);
+  return code;
 }

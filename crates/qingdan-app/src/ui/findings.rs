@@ -131,65 +131,61 @@ pub fn rectification_view(
     let lang = ctx.lang;
     let t = |k: T| k.get(lang);
     let locked = a.is_locked();
-    let inspection_id = a
-        .inspection
-        .as_deref()
-        .and_then(|text| qingdan_core::Packet::parse(text.as_bytes()).ok())
-        .map(|p| p.payload().id.clone())
-        .unwrap_or_default();
+    let inspection_id = model::inspection_id(a).unwrap_or_default();
     let rows = a.findings.iter().map(|finding| {
         let answer = a.rectifications.get(&finding.id);
         let status = answer.map(|r| r.status);
-        let on_status = {
+        // A callback that takes an input's value into the answer (a new
+        // one, in progress, when there is none yet); `None` takes it back.
+        let answer_with = |update: fn(Rectification, &str) -> Option<Rectification>, edit: Edit| {
             let (id, answer, cb) = (finding.id.clone(), answer.cloned(), on_edit.clone());
-            Callback::from(move |e: Event| {
-                let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-                let status = match value.as_str() {
-                    "done" => RectificationStatus::Done,
-                    "in-progress" => RectificationStatus::InProgress,
-                    _ => {
-                        cb.emit((Change::Rectification(id.clone(), None), Edit::Now));
-                        return;
-                    }
-                };
-                let mut next = answer.clone().unwrap_or(Rectification {
-                    finding: id.clone(),
-                    status,
-                    action: String::new(),
-                    completed_on: None,
-                });
-                next.status = status;
-                if status == RectificationStatus::InProgress {
-                    next.completed_on = None;
-                }
-                cb.emit((Change::Rectification(id.clone(), Some(next)), Edit::Now));
-            })
-        };
-        let on_action = {
-            let (id, answer, cb) = (finding.id.clone(), answer.cloned(), on_edit.clone());
-            Callback::from(move |e: InputEvent| {
-                let text = e.target_unchecked_into::<HtmlTextAreaElement>().value();
-                let mut next = answer.clone().unwrap_or(Rectification {
+            move |value: String| {
+                let current = answer.clone().unwrap_or_else(|| Rectification {
                     finding: id.clone(),
                     status: RectificationStatus::InProgress,
                     action: String::new(),
                     completed_on: None,
                 });
-                next.action = text;
-                cb.emit((Change::Rectification(id.clone(), Some(next)), Edit::Typing));
-            })
+                cb.emit((Change::Rectification(id.clone(), update(current, &value)), edit));
+            }
         };
-        let on_date = {
-            let (id, answer, cb) = (finding.id.clone(), answer.cloned(), on_edit.clone());
-            Callback::from(move |e: Event| {
-                let day = e.target_unchecked_into::<HtmlInputElement>().value();
-                let Some(mut next) = answer.clone() else {
-                    return;
+        let set_status = answer_with(
+            |mut r, value| {
+                r.status = match value {
+                    "done" => RectificationStatus::Done,
+                    "in-progress" => RectificationStatus::InProgress,
+                    _ => return None,
                 };
-                next.completed_on = (!day.is_empty()).then_some(day);
-                cb.emit((Change::Rectification(id.clone(), Some(next)), Edit::Now));
-            })
-        };
+                if r.status == RectificationStatus::InProgress {
+                    r.completed_on = None;
+                }
+                Some(r)
+            },
+            Edit::Now,
+        );
+        let on_status = Callback::from(move |e: Event| {
+            set_status(e.target_unchecked_into::<HtmlSelectElement>().value());
+        });
+        let set_action = answer_with(
+            |mut r, value| {
+                r.action = value.to_owned();
+                Some(r)
+            },
+            Edit::Typing,
+        );
+        let on_action = Callback::from(move |e: InputEvent| {
+            set_action(e.target_unchecked_into::<HtmlTextAreaElement>().value());
+        });
+        let set_date = answer_with(
+            |mut r, value| {
+                r.completed_on = (!value.is_empty()).then(|| value.to_owned());
+                Some(r)
+            },
+            Edit::Now,
+        );
+        let on_date = Callback::from(move |e: Event| {
+            set_date(e.target_unchecked_into::<HtmlInputElement>().value());
+        });
         let value = match status {
             None => "",
             Some(RectificationStatus::InProgress) => "in-progress",

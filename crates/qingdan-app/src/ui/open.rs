@@ -20,13 +20,25 @@ pub struct Checked {
     pub file: String,
     /// The summary lines, or the reason it is not valid.
     pub result: Result<Vec<String>, String>,
-    /// A valid inspection's findings, with the packet's text to answer them.
-    pub findings: Option<(Vec<Finding>, String)>,
+    /// A valid inspection's findings, for the unit to answer.
+    pub findings: Option<ToAnswer>,
 }
 
-/// Checks a packet's bytes as the intake would.
-pub fn check(ctx: &Ctx, bytes: &[u8]) -> Result<Vec<String>, String> {
-    let packet = Packet::parse(bytes).map_err(|e| e.to_string())?;
+/// The findings of a verified inspection packet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToAnswer {
+    /// The findings.
+    pub findings: Vec<Finding>,
+    /// The checklist's id and version.
+    pub template: (String, u32),
+    /// The packet's text, which the rectification keeps.
+    pub text: String,
+}
+
+/// Checks a packet file as the intake would: its summary lines and, for an
+/// inspection with findings, those findings.
+pub fn check(ctx: &Ctx, text: &str) -> Result<(Vec<String>, Option<ToAnswer>), String> {
+    let packet = Packet::parse(text.as_bytes()).map_err(|e| e.to_string())?;
     let p = packet.payload();
     let template = ctx.template(&p.template.id, p.template.version);
     let verified = packet
@@ -56,7 +68,12 @@ pub fn check(ctx: &Ctx, bytes: &[u8]) -> Result<Vec<String>, String> {
             &[("n", &summary.missing.len().to_string())],
         ));
     }
-    Ok(lines)
+    let findings = (!p.findings.is_empty()).then(|| ToAnswer {
+        findings: p.findings.clone(),
+        template: (p.template.id.clone(), p.template.version),
+        text: text.to_owned(),
+    });
+    Ok((lines, findings))
 }
 
 /// The open-a-packet screen.
@@ -73,13 +90,10 @@ pub fn Open() -> Html {
                 let Some((file, text)) = crate::web::read_chosen_file(&input).await else {
                     return;
                 };
-                let findings = text.as_ref().ok().and_then(|text| {
-                    let packet = Packet::parse(text.as_bytes()).ok()?;
-                    let findings = packet.payload().findings.clone();
-                    (!findings.is_empty()).then(|| (findings, text.clone()))
-                });
-                let result = text.and_then(|text| check(&ctx, text.as_bytes()));
-                let findings = findings.filter(|_| result.is_ok());
+                let (result, findings) = match text.and_then(|text| check(&ctx, &text)) {
+                    Ok((lines, findings)) => (Ok(lines), findings),
+                    Err(reason) => (Err(reason), None),
+                };
                 checked.set(Some(Checked {
                     file,
                     result,
@@ -106,7 +120,7 @@ pub fn Open() -> Html {
     let findings = checked
         .as_ref()
         .and_then(|c| c.findings.clone())
-        .map(|(findings, text)| findings_of_inspection(&ctx, findings, text));
+        .map(|to_answer| findings_of_inspection(&ctx, to_answer));
     html! {
         <main class="open" data-testid="app-ready">
             <h1>{ t(T::OpenPacket) }</h1>
@@ -119,11 +133,13 @@ pub fn Open() -> Html {
 }
 
 /// An inspection's findings, and the button that starts the unit's answer.
-fn findings_of_inspection(ctx: &Ctx, findings: Vec<Finding>, text: String) -> Html {
-    let template = Packet::parse(text.as_bytes()).ok().and_then(|p| {
-        let named = &p.payload().template;
-        ctx.template(&named.id, named.version)
-    });
+fn findings_of_inspection(ctx: &Ctx, to_answer: ToAnswer) -> Html {
+    let ToAnswer {
+        findings,
+        template: (id, version),
+        text,
+    } = to_answer;
+    let template = ctx.template(&id, version);
     let start = {
         let ctx = ctx.clone();
         Callback::from(move |_| {

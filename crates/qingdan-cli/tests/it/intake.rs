@@ -210,20 +210,30 @@ fn two_servers_on_one_postgres_database_store_each_packet_once() {
     assert_eq!((created, duplicate + conflict), (3950, 1050));
 }
 
+/// A fresh folder, and the URL of an intake database in it.
+fn scratch() -> (std::path::PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!("qingdan-cli-{}", new_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}", dir.join("intake.db").display());
+    (dir, db)
+}
+
+/// Runs `qingdan ARGS --database DB`, which must succeed; its stdout.
+fn ok_on(db: &str, args: &[&str]) -> String {
+    let mut all = args.to_vec();
+    all.extend(["--database", db]);
+    let out = qingdan(&all);
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    text(&out.stdout)
+}
+
 #[test]
 fn admin_commands_import_and_report_work_on_one_database() {
-    let dir = std::env::temp_dir().join(format!("qingdan-cli-{}", new_id()));
+    let (dir, db) = scratch();
     let usb = dir.join("usb");
     std::fs::create_dir_all(usb.join("sub")).unwrap();
-    let db = format!("sqlite://{}", dir.join("intake.db").display());
     let path = |p: &Path| p.display().to_string();
-    let ok = |args: &[&str]| {
-        let mut all = args.to_vec();
-        all.extend(["--database", &db]);
-        let out = qingdan(&all);
-        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        text(&out.stdout)
-    };
+    let ok = |args: &[&str]| ok_on(&db, args);
     let published = ok(&["template", "publish", "--bundled"]);
     assert!(
         published.contains("published jiandu-zeren v1"),
@@ -393,19 +403,12 @@ fn admin_commands_import_and_report_work_on_one_database() {
 /// before and after the deadline.
 #[test]
 fn an_inspection_and_its_rectification_show_one_closed_one_open_then_overdue() {
-    let dir = std::env::temp_dir().join(format!("qingdan-cli-{}", new_id()));
+    let (dir, db) = scratch();
     let usb = dir.join("usb");
     std::fs::create_dir_all(&usb).unwrap();
-    let db = format!("sqlite://{}", dir.join("intake.db").display());
     let path = |p: &Path| p.display().to_string();
     let file = |name: &str| path(&dir.join(name));
-    let ok = |args: &[&str]| {
-        let mut all = args.to_vec();
-        all.extend(["--database", &db]);
-        let out = qingdan(&all);
-        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        text(&out.stdout)
-    };
+    let ok = |args: &[&str]| ok_on(&db, args);
     let run = |args: &[&str]| {
         let out = qingdan(args);
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
