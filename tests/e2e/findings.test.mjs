@@ -45,7 +45,7 @@ const FINDINGS = [
   { id: "2", item: "1.2", problem: "廉政谈话记录不全", deadline: "2027-01-31", responsible: "李四" },
 ];
 /** What the unit answers for finding 1; finding 2 it leaves unanswered. */
-const ANSWER = { finding: "1", status: "done", action: "已召开专题会议，形成纪要", completed_on: "2027-01-20" };
+const ANSWER = { finding: "1", status: "done", action: "已召开专题会议，形成纪要", completed_on: "2026-11-20" };
 
 /** How long an upload may take to reach the intake. */
 const UPLOAD_MS = 30_000;

@@ -139,6 +139,13 @@ catalog! {
     NothingAnswered => "尚未答复任何问题，不能签名。", "No problem is answered yet: it cannot be signed.";
     AnswersUnfinished => "有 {n} 条答复未填写完整（整改措施；已整改的须填完成日期），不能签名。", "{n} answers are not filled in (what was done; the date for those done): it cannot be signed yet.";
     NeedAllSigners => "请为每个角色选择密钥。", "Choose a key for every role.";
+    SameKeyTwice => "{name} 的密钥被选了两次：每人只签一次。", "{name}'s key is chosen twice: each person signs once.";
+    AddSigner => "添加{role}", "Add another {role}";
+    RemoveSigner => "移除", "Remove";
+    StillToSign => "待签字：{names}", "Still to sign: {names}";
+    Revoked => "已吊销", "revoked";
+    AllUnits => "所有单位", "every unit";
+    RevokedCannotSign => "该密钥已被受理端吊销，不能再签字。", "The intake has revoked this key: it can no longer sign.";
     SignWithPin => "输入 PIN 码签名", "Sign with PIN";
     SignButton => "签名", "Sign";
     SignedBy => "{name} 已签名", "Signed by {name}";

@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 
 use qingdan_core::findings::{self, Finding, Rectification, RectificationStatus};
 use qingdan_core::packet::{self, PacketKind, PacketMeta, RectificationMeta, Signer, Unit};
-use qingdan_core::template::Item;
+use qingdan_core::template::{Item, SignerRole};
 use qingdan_core::{Packet, PacketError, Responses, Rule, Template, bundled};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+use crate::vault::SealedKey;
 
 /// The program name written into packets.
 pub const GENERATOR: &str = concat!("qingdan-app ", env!("CARGO_PKG_VERSION"));
@@ -396,20 +398,118 @@ pub fn rectification_of(inspection: &Packet, text: String, id: String, now: Stri
     }
 }
 
-/// The roles that sign `assessment`: the checklist's, but for a
-/// rectification, which the unit's principal and supervisory sign.
-pub fn signer_roles(template: &Template, assessment: &Assessment) -> Vec<String> {
-    if assessment.kind == PacketKind::Rectification {
-        return [packet::roles::PRINCIPAL, packet::roles::SUPERVISORY]
-            .map(String::from)
-            .into();
+/// One signature's place on the Sign screen: the `n`-th signer (from 0)
+/// of a role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The role, as the checklist names it.
+    pub role: String,
+    /// Which of that role's signers.
+    pub n: usize,
+}
+
+impl Place {
+    /// Its test id and choice key: the role for the first, then `role-2` …
+    pub fn id(&self) -> String {
+        if self.n == 0 {
+            self.role.clone()
+        } else {
+            format!("{}-{}", self.role, self.n + 1)
+        }
     }
+}
+
+/// The roles that sign `assessment` (as the core says for its kind: the
+/// unit's principal and supervisory, or inspectors), each with its places:
+/// one, and `extra[role]` more for a role that takes several signers.
+pub fn signer_places(
+    template: &Template,
+    assessment: &Assessment,
+    extra: &BTreeMap<String, usize>,
+) -> Vec<(SignerRole, Vec<Place>)> {
     template
-        .doc()
-        .signers
-        .iter()
-        .map(|s| s.role.clone())
+        .signer_roles(assessment.kind)
+        .into_iter()
+        .map(|role| {
+            let more = if role.multiple {
+                extra.get(&role.role).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            let places = (0..=more)
+                .map(|n| Place {
+                    role: role.role.clone(),
+                    n,
+                })
+                .collect();
+            (role, places)
+        })
         .collect()
+}
+
+/// Why the signers could not be chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChooseError {
+    /// No key on this device (that is not revoked) for a place of this role.
+    NoKey(String),
+    /// One key chosen for two places: each signer signs once.
+    SameKey(String),
+}
+
+/// The signers of `places`: the key chosen for each (by fingerprint), or
+/// the first key of its role not chosen elsewhere. Revoked keys sign
+/// nothing.
+pub fn choose_signers(
+    places: &[Place],
+    chosen: &BTreeMap<String, String>,
+    keys: &[SealedKey],
+    revoked: impl Fn(&str) -> bool,
+) -> Result<Vec<SignerSlot>, ChooseError> {
+    let usable = |k: &&SealedKey, role: &str| k.role == role && !revoked(&k.fingerprint);
+    let mut slots: Vec<SignerSlot> = Vec::new();
+    for place in places {
+        let taken = |k: &SealedKey| slots.iter().any(|s| s.fingerprint == k.fingerprint);
+        let key = match chosen.get(&place.id()) {
+            Some(fp) => keys
+                .iter()
+                .filter(|k| usable(k, &place.role))
+                .find(|k| &k.fingerprint == fp),
+            None => None,
+        }
+        .or_else(|| {
+            keys.iter()
+                .filter(|k| usable(k, &place.role))
+                .find(|k| !taken(k))
+        })
+        .ok_or_else(|| ChooseError::NoKey(place.role.clone()))?;
+        if taken(key) {
+            return Err(ChooseError::SameKey(key.name.clone()));
+        }
+        slots.push(SignerSlot {
+            role: place.role.clone(),
+            fingerprint: key.fingerprint.clone(),
+            signer: Signer {
+                role: place.role.clone(),
+                name: key.name.clone(),
+                public_key: key.public_key.clone(),
+            },
+            signed: false,
+        });
+    }
+    Ok(slots)
+}
+
+/// The places of the signers chosen for a packet, in its order.
+pub fn places_of(slots: &[SignerSlot]) -> Vec<Place> {
+    let mut places: Vec<Place> = Vec::new();
+    for slot in slots {
+        let n = places.iter().filter(|p| p.role == slot.role).count();
+        places.push(Place {
+            role: slot.role.clone(),
+            n,
+        });
+    }
+    places
 }
 
 /// Findings not yet filled in: no problem, no person responsible, or no
@@ -683,6 +783,111 @@ mod tests {
         (signer, key)
     }
 
+    fn sealed(name: &str, role: &str, seed: u8) -> SealedKey {
+        let (signer, _) = signer(role, seed);
+        SealedKey {
+            format: crate::vault::KEY_FORMAT.into(),
+            name: name.into(),
+            role: role.into(),
+            fingerprint: format!("fp-{seed}"),
+            public_key: signer.public_key,
+            kdf: String::new(),
+            iterations: 0,
+            salt: String::new(),
+            iv: String::new(),
+            sealed_seed: String::new(),
+        }
+    }
+
+    #[test]
+    fn an_inspection_of_a_self_assessment_list_is_signed_by_a_team_of_inspectors() {
+        let t = Template::parse(bundled::find("jiandu-zeren").unwrap().json).unwrap();
+        let mut a = assessment_of(&t);
+        a.kind = PacketKind::Inspection;
+        let extra = BTreeMap::from([("inspector".to_owned(), 1)]);
+        let places: Vec<Place> = signer_places(&t, &a, &extra)
+            .into_iter()
+            .flat_map(|(_, p)| p)
+            .collect();
+        assert_eq!(
+            places.iter().map(Place::id).collect::<Vec<_>>(),
+            ["inspector", "inspector-2"]
+        );
+        let keys = [
+            sealed("张三", "principal", 1),
+            sealed("王五", "inspector", 3),
+            sealed("赵六", "inspector", 4),
+            sealed("孙七", "inspector", 5),
+        ];
+        let none = BTreeMap::new();
+        // Unchosen places take the first keys of their role, each once.
+        let team = choose_signers(&places, &none, &keys, |_| false).unwrap();
+        let names: Vec<&str> = team.iter().map(|s| s.signer.name.as_str()).collect();
+        assert_eq!(names, ["王五", "赵六"]);
+        assert_eq!(places_of(&team), places);
+        // A revoked key is never taken.
+        let team = choose_signers(&places, &none, &keys, |fp| fp == "fp-3").unwrap();
+        let names: Vec<&str> = team.iter().map(|s| s.signer.name.as_str()).collect();
+        assert_eq!(names, ["赵六", "孙七"]);
+        let chosen = BTreeMap::from([("inspector-2".to_owned(), "fp-3".to_owned())]);
+        assert_eq!(
+            choose_signers(&places, &chosen, &keys, |fp| fp == "fp-3").unwrap()[1]
+                .signer
+                .name,
+            "孙七",
+            "a revoked choice is passed over"
+        );
+        // One key in two places is refused.
+        let twice = BTreeMap::from([
+            ("inspector".to_owned(), "fp-4".to_owned()),
+            ("inspector-2".to_owned(), "fp-4".to_owned()),
+        ]);
+        assert_eq!(
+            choose_signers(&places, &twice, &keys, |_| false),
+            Err(ChooseError::SameKey("赵六".into()))
+        );
+        // Three inspectors, two keys that are not revoked.
+        let three = BTreeMap::from([("inspector".to_owned(), 2)]);
+        let places: Vec<Place> = signer_places(&t, &a, &three)
+            .into_iter()
+            .flat_map(|(_, p)| p)
+            .collect();
+        assert_eq!(
+            choose_signers(&places, &none, &keys, |fp| fp == "fp-5"),
+            Err(ChooseError::NoKey("inspector".into()))
+        );
+        // The principal is no place of an inspection's.
+        a.kind = PacketKind::SelfAssessment;
+        let roles: Vec<String> = signer_places(&t, &a, &three)
+            .into_iter()
+            .map(|(r, p)| format!("{}×{}", r.role, p.len()))
+            .collect();
+        assert_eq!(roles, ["principal×1", "supervisory×1"]);
+    }
+
+    fn assessment_of(t: &Template) -> Assessment {
+        Assessment {
+            id: "a0".into(),
+            template_id: t.id().into(),
+            template_version: t.version(),
+            unit: Unit {
+                code: "510001".into(),
+                name: "城关镇".into(),
+            },
+            period: "2026".into(),
+            kind: PacketKind::SelfAssessment,
+            inputs: BTreeMap::new(),
+            status: Status::Draft,
+            created_at: String::new(),
+            updated_at: String::new(),
+            signers: Vec::new(),
+            packet: None,
+            findings: Vec::new(),
+            inspection: None,
+            rectifications: BTreeMap::new(),
+        }
+    }
+
     #[test]
     fn findings_go_into_the_inspection_and_the_answered_ones_into_the_rectification() {
         let t = Template::parse(bundled::find("jiancha-kaohe").unwrap().json).unwrap();
@@ -737,7 +942,11 @@ mod tests {
         let mut answer = rectification_of(&packet, text, "a2".into(), now.clone());
         assert_eq!(answer.kind, PacketKind::Rectification);
         assert_eq!(answer.findings.len(), 2);
-        assert_eq!(signer_roles(&t, &answer), ["principal", "supervisory"]);
+        let roles: Vec<String> = signer_places(&t, &answer, &BTreeMap::new())
+            .into_iter()
+            .map(|(r, _)| r.role)
+            .collect();
+        assert_eq!(roles, ["principal", "supervisory"], "the unit signs it");
         assert_eq!(
             inspection_id(&answer).as_deref(),
             Some(packet.payload().id.as_str())

@@ -228,6 +228,7 @@ impl Outbox {
             return;
         }
         self.take_templates(&link).await;
+        let link = self.check_keys(link).await;
         let mut due: Vec<OutboxEntry> = self
             .snapshot
             .borrow()
@@ -309,6 +310,37 @@ impl Outbox {
         self.refresh().await;
         // Whatever was written, the packet is no longer being sent.
         self.on_change.emit(());
+    }
+
+    /// Asks the intake about each key this device enrolled there, and keeps
+    /// the revocations it learns (shown on the key, which signs no more).
+    async fn check_keys(&self, link: IntakeLink) -> IntakeLink {
+        let Ok(keys) = self.store.keys().await else {
+            return link;
+        };
+        let mut next = link.clone();
+        for enrollment in link.enrollments.iter().filter(|e| e.revoked_at.is_none()) {
+            let Some(key) = keys
+                .iter()
+                .find(|k| k.fingerprint == enrollment.fingerprint)
+            else {
+                continue;
+            };
+            let path = format!("/keys/{}", key.public_key);
+            match net::request("GET", &sync::api_url(&link.url, &path), None).await {
+                Ok(reply) if reply.status == 200 => {
+                    next = sync::key_status(&next, &enrollment.fingerprint, &reply.body);
+                }
+                Ok(_) => {}
+                Err(_) => return link,
+            }
+        }
+        if next != link && self.store.set_intake_link(Some(&next)).await.is_ok() {
+            *self.link.borrow_mut() = Some(next.clone());
+            self.on_change.emit(());
+            return next;
+        }
+        link
     }
 
     /// Takes the checklists the intake has published and this device has

@@ -33,6 +33,40 @@ impl IntakeLink {
     /// The key of its record in the `settings` store (a record of its own,
     /// so that saving the other settings never touches it).
     pub const ID: &'static str = "intake";
+
+    /// When the intake revoked the key `fingerprint`, if a sync learned so.
+    pub fn revoked_at(&self, fingerprint: &str) -> Option<&str> {
+        self.enrollments
+            .iter()
+            .find(|e| e.fingerprint == fingerprint)
+            .and_then(|e| e.revoked_at.as_deref())
+    }
+}
+
+/// What `GET /api/v1/keys/{public_key}` answers that the device keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+struct KeyStatus {
+    revoked_at: Option<String>,
+}
+
+/// The link after the intake said `body` about the key `fingerprint`: a
+/// revocation is kept (and never undone: a revoked key stays revoked).
+pub fn key_status(link: &IntakeLink, fingerprint: &str, body: &str) -> IntakeLink {
+    let mut next = link.clone();
+    let Ok(KeyStatus {
+        revoked_at: Some(at),
+    }) = serde_json::from_str(body)
+    else {
+        return next;
+    };
+    for e in next
+        .enrollments
+        .iter_mut()
+        .filter(|e| e.fingerprint == fingerprint && e.revoked_at.is_none())
+    {
+        e.revoked_at = Some(at.clone());
+    }
+    next
 }
 
 /// How an [`IntakeLink`] is stored.
@@ -55,6 +89,10 @@ pub struct Enrollment {
     pub role: String,
     /// When it was enrolled.
     pub enrolled_at: String,
+    /// When the intake revoked it, once a sync has learned that it did: a
+    /// revoked key signs nothing more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
 }
 
 /// What `POST /api/v1/enrollments` answers.
@@ -144,6 +182,7 @@ pub fn enroll(
         unit: answer.unit,
         role: answer.role,
         enrolled_at: now.to_owned(),
+        revoked_at: None,
     });
     Ok(next)
 }
@@ -493,6 +532,54 @@ mod tests {
         format!(
             r#"{{"unit": {{"code": "510824-101", "name": "某某镇党委"}}, "role": "{role}", "intake_key": "{key}"}}"#
         )
+    }
+
+    #[test]
+    fn a_revocation_learned_at_sync_is_kept_and_never_undone() {
+        let (_, public) = intake(7);
+        let link = enroll(
+            None,
+            "https://i.example",
+            "fp-1",
+            "principal",
+            &enrolled(&public, "principal"),
+            "2026-11-23T09:00:00Z",
+        )
+        .unwrap();
+        let link = enroll(
+            Some(&link),
+            "https://i.example",
+            "fp-2",
+            "supervisory",
+            &enrolled(&public, "supervisory"),
+            "2026-11-23T09:00:00Z",
+        )
+        .unwrap();
+        let still = key_status(
+            &link,
+            "fp-1",
+            r#"{"public_key": "x", "enrollments": [], "revoked_at": null}"#,
+        );
+        assert_eq!(still, link);
+        let revoked = key_status(
+            &link,
+            "fp-1",
+            r#"{"revoked_at": "2026-11-30T01:00:00.000Z", "reason": "调离"}"#,
+        );
+        assert_eq!(revoked.revoked_at("fp-1"), Some("2026-11-30T01:00:00.000Z"));
+        assert_eq!(revoked.revoked_at("fp-2"), None, "only that key");
+        // An answer that says otherwise later, or no JSON, undoes nothing.
+        for body in [
+            r#"{"revoked_at": null}"#,
+            "<html>",
+            r#"{"revoked_at": "2027-01-01T00:00:00Z"}"#,
+        ] {
+            assert_eq!(
+                key_status(&revoked, "fp-1", body).revoked_at("fp-1"),
+                Some("2026-11-30T01:00:00.000Z"),
+                "{body}"
+            );
+        }
     }
 
     #[test]

@@ -305,6 +305,7 @@ async fn the_enrolled_intake_is_kept_apart_from_the_other_settings() {
             },
             role: "principal".into(),
             enrolled_at: "2026-11-23T09:00:00Z".into(),
+            revoked_at: None,
         }],
     };
     store.set_intake_link(Some(&link)).await.unwrap();

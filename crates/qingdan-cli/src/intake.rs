@@ -206,7 +206,7 @@ async fn submit_file(
 ) -> Result<Submitted, (String, String)> {
     match std::fs::read(path) {
         Ok(bytes) => intake
-            .submit(bytes, &qingdan_intake::now())
+            .submit(bytes, chrono::Utc::now())
             .await
             .map_err(|p| (p.detail, p.code.to_string())),
         Err(e) => Err((format!("cannot read: {e}"), "unreadable".into())),
@@ -328,18 +328,120 @@ pub fn issue_code(database: &str, unit: &str, role: &str) -> Result<(), Failure>
     })
 }
 
-/// `qingdan admin token`.
-pub fn admin_token(database: &str, label: &str) -> Result<(), Failure> {
+/// `qingdan key revoke`.
+pub fn revoke(database: &str, key: &str, reason: &str) -> Result<(), Failure> {
+    let key = crate::packet::public_key_arg(key)?;
+    let public = keys::encode_public_key(&key);
     with_intake(database, async |intake| {
-        let (token, hash) = qingdan_intake::secrets::new_admin_token()
-            .map_err(|e| anyhow!("no random numbers: {e}"))?;
-        intake
-            .store()
-            .add_admin_token(&hash, label, &qingdan_intake::now())
+        let (revoked_at, new) = intake
+            .revoke_key(&public, reason, &qingdan_intake::now())
             .await
-            .context("cannot store the token")?;
+            .map_err(problem)?;
+        let fingerprint = keys::fingerprint(&key);
+        if new {
+            println!("revoked {fingerprint} at {revoked_at}");
+        } else {
+            println!("{fingerprint} was revoked already, at {revoked_at}");
+        }
+        Ok(())
+    })
+}
+
+/// `qingdan admin token`'s options.
+#[derive(Debug, clap::Args)]
+pub struct TokenArgs {
+    /// What the token is for, e.g. a person's name.
+    #[arg(long, default_value = "admin")]
+    label: String,
+    /// How long the token works: 90d, 12h, 30m (default: until revoked).
+    #[arg(long, value_parser = parse_lifetime, conflicts_with_all = ["revoke", "list"])]
+    expires: Option<chrono::Duration>,
+    /// Revoke the tokens with this label, or the token with this id, instead of making one.
+    #[arg(long, value_name = "LABEL|ID", conflicts_with = "list")]
+    revoke: Option<String>,
+    /// List the tokens (id, label, made, expiry, revocation), never the tokens themselves.
+    #[arg(long)]
+    list: bool,
+}
+
+/// A lifetime such as `90d`, `12h` or `30m`.
+fn parse_lifetime(text: &str) -> Result<chrono::Duration, String> {
+    let text = text.trim();
+    let split = text.len().saturating_sub(1);
+    let (number, unit) = text.split_at(split);
+    let n: i64 = number
+        .parse()
+        .ok()
+        .filter(|n| *n > 0 && *n <= 100_000)
+        .ok_or_else(|| {
+            format!("{text:?}: expected a number of days, hours or minutes: 90d, 12h, 30m")
+        })?;
+    match unit {
+        "d" => Ok(chrono::Duration::days(n)),
+        "h" => Ok(chrono::Duration::hours(n)),
+        "m" => Ok(chrono::Duration::minutes(n)),
+        _ => Err(format!(
+            "{text:?}: expected a number of days, hours or minutes: 90d, 12h, 30m"
+        )),
+    }
+}
+
+/// `qingdan admin token`.
+pub fn admin_token(database: &str, args: TokenArgs) -> Result<(), Failure> {
+    with_intake(database, async |intake| {
+        let show = |t: &qingdan_intake::TokenInfo| {
+            format!(
+                "{}  {}  made {}  expires {}  {}",
+                t.id(),
+                t.label,
+                t.created_at,
+                t.expires_at.as_deref().unwrap_or("never"),
+                t.revoked_at
+                    .as_deref()
+                    .map_or(String::new(), |at| format!("revoked {at}")),
+            )
+        };
+        if args.list {
+            for token in intake
+                .store()
+                .admin_tokens()
+                .await
+                .context("cannot read the tokens")?
+            {
+                println!("{}", show(&token).trim_end());
+            }
+            return Ok(());
+        }
+        if let Some(which) = &args.revoke {
+            let revoked = intake
+                .store()
+                .revoke_admin_tokens(which.trim(), &qingdan_intake::now())
+                .await
+                .context("cannot revoke")?;
+            if revoked.is_empty() {
+                eprintln!(
+                    "qingdan: no token in use has the label or id {which:?} (qingdan admin token --list)"
+                );
+                return Err(Failure::Invalid);
+            }
+            for token in &revoked {
+                println!("{}", show(token));
+            }
+            return Ok(());
+        }
+        let (token, info) = intake
+            .new_admin_token(&args.label, args.expires, chrono::Utc::now())
+            .await
+            .map_err(problem)?;
         println!("{token}");
-        eprintln!("admin token {label:?}: shown this once; the intake keeps only its hash");
+        eprintln!(
+            "admin token {} {:?}{}: shown this once; the intake keeps only its hash",
+            info.id(),
+            info.label,
+            info.expires_at
+                .as_deref()
+                .map_or(String::new(), |at| format!(", works until {at}")),
+        );
         Ok(())
     })
 }

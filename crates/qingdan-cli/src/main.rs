@@ -83,6 +83,9 @@ enum Command {
         /// The template; default: the bundled one with the packet's id and version, if any.
         #[arg(long, short)]
         template: Option<PathBuf>,
+        /// For a rectification: the inspection packet it answers, checked to be of the same unit, period and checklist and to have the findings answered.
+        #[arg(long)]
+        inspection: Option<PathBuf>,
     },
     /// Run the central intake: the API under /api/v1 and the web app at /.
     Serve(intake::ServeArgs),
@@ -150,15 +153,23 @@ enum KeyCommand {
         /// principal, supervisory, inspector …
         #[arg(long)]
         role: String,
-        /// The person's name.
-        #[arg(long, default_value = "")]
+        /// The name of the person who signs with it; packets must carry this name.
+        #[arg(long)]
         name: String,
         /// The public key: base64url, or a PEM file.
         public_key: String,
     },
+    /// Revoke a key: nothing it signs is accepted from now on (what the intake already holds stays valid).
+    Revoke {
+        /// The public key: base64url, or a PEM file.
+        public_key: String,
+        /// Why (a person left, a tablet was lost …).
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
     /// Issue a one-time code a device redeems to enroll its key (valid 14 days).
     Code {
-        /// The unit's code.
+        /// The unit's code; `*` for an inspector's key, valid for every unit.
         #[arg(long)]
         unit: String,
         /// The role the key will sign as.
@@ -169,12 +180,8 @@ enum KeyCommand {
 
 #[derive(Debug, Subcommand)]
 enum AdminCommand {
-    /// Make an admin token for the intake's admin API; printed once, stored hashed.
-    Token {
-        /// What the token is for, e.g. a person's name.
-        #[arg(long, default_value = "admin")]
-        label: String,
-    },
+    /// Make an admin token for the intake's admin API (printed once, stored hashed); or list or revoke them.
+    Token(intake::TokenArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -274,11 +281,14 @@ fn main() -> ExitCode {
                 },
         } => intake::enroll(database, &unit, &role, &name, &public_key),
         Command::Key {
+            command: KeyCommand::Revoke { public_key, reason },
+        } => intake::revoke(database, &public_key, &reason),
+        Command::Key {
             command: KeyCommand::Code { unit, role },
         } => intake::issue_code(database, &unit, &role),
         Command::Admin {
-            command: AdminCommand::Token { label },
-        } => intake::admin_token(database, &label),
+            command: AdminCommand::Token(args),
+        } => intake::admin_token(database, args),
         Command::Report(args) => report::run(database, args),
         Command::Template {
             command: TemplateCommand::Check { files },
@@ -311,7 +321,11 @@ fn main() -> ExitCode {
             command: PacketCommand::Rectify(args),
         } => packet::rectify(args),
         Command::Sign { key, packet, out } => packet::sign(&key, &packet, out.as_deref()),
-        Command::Verify { packet, template } => packet::verify(&packet, template.as_deref()),
+        Command::Verify {
+            packet,
+            template,
+            inspection,
+        } => packet::verify(&packet, template.as_deref(), inspection.as_deref()),
         Command::Canonical { file, payload } => packet::canonical(&file, payload),
     };
     match result {

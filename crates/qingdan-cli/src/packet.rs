@@ -275,13 +275,32 @@ pub fn sign(key_path: &Path, packet_path: &Path, out: Option<&Path>) -> Result<(
 
 /// Verifies a packet; with no template given, a bundled one with the same
 /// id and version is used when there is one.
-pub fn verify(packet_path: &Path, template_path: Option<&Path>) -> Result<(), Failure> {
+pub fn verify(
+    packet_path: &Path,
+    template_path: Option<&Path>,
+    inspection_path: Option<&Path>,
+) -> Result<(), Failure> {
     let packet = read_packet(packet_path)?;
     let template = match template_path {
         Some(path) => Some(crate::load_template(path)?),
         None => bundled_template_for(&packet),
     };
-    match packet.verify(template.as_ref()) {
+    let inspection = match inspection_path {
+        Some(path) => {
+            let inspection = read_packet(path)?;
+            if let Err(e) = inspection.verify(bundled_template_for(&inspection).as_ref()) {
+                eprintln!("{}: invalid: {e}", path.display());
+                return Err(Failure::Invalid);
+            }
+            Some(inspection)
+        }
+        None => None,
+    };
+    let answered = |verified| match &inspection {
+        Some(i) => qingdan_core::trust::answers(packet.payload(), i.payload()).map(|()| verified),
+        None => Ok(verified),
+    };
+    match packet.verify(template.as_ref()).and_then(answered) {
         Ok(verified) => {
             let p = &verified.payload;
             let s = &verified.summary;
@@ -319,6 +338,14 @@ pub fn verify(packet_path: &Path, template_path: Option<&Path>) -> Result<(), Fa
                 println!(
                     "  note:     the template is not at hand, so the score was not recomputed (--template)"
                 );
+            }
+            if p.kind == PacketKind::Rectification {
+                match &inspection {
+                    Some(i) => println!("  answers:  inspection {}", i.payload().id),
+                    None => println!(
+                        "  note:     the inspection it answers is not at hand, so its findings were not checked (--inspection)"
+                    ),
+                }
             }
             Ok(())
         }

@@ -42,6 +42,32 @@ fn packets(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    // What the intake adds once a packet verifies: its two signers against
+    // their enrollments (each key enrolled for this unit, another unit and
+    // every unit, one revoked long after), the dates and the names.
+    let verified = Packet::parse(&bytes).unwrap();
+    let mut enrollments = Vec::new();
+    for (signer, seed) in verified.payload().signers.iter().zip([1u8, 2]) {
+        for unit in ["510824-101", "510824-102", "*"] {
+            enrollments.push(qingdan_core::trust::Enrollment {
+                unit: unit.into(),
+                role: signer.role.clone(),
+                public_key: signer.public_key.clone(),
+                name: signer.name.clone(),
+                revoked_at: (seed == 2).then(|| "2999-01-01T00:00:00Z".into()),
+            });
+        }
+    }
+    let admission = qingdan_core::trust::Admission {
+        received_at: chrono::DateTime::parse_from_rfc3339("2026-11-24T09:00:00Z")
+            .unwrap()
+            .to_utc(),
+        enrollments: &enrollments,
+        inspection: None,
+    };
+    group.bench_function("admit (enrollments, names, revocations, dates)", |b| {
+        b.iter(|| verified.admit(black_box(&admission)).unwrap())
+    });
     group.finish();
 
     // Where the time goes: the canonical bytes alone, and one strict

@@ -28,6 +28,7 @@ pub mod receipt;
 pub mod responses;
 pub mod score;
 pub mod template;
+pub mod trust;
 
 pub use error::Errors;
 pub use fixed::{FIXED_LIMIT, Fixed, FixedError};

@@ -23,7 +23,7 @@ use serde_json::Value;
 use crate::findings::{self, Finding, Rectification};
 use crate::json::{self, Segment};
 use crate::keys::{self, KeyError};
-use crate::{Responses, Template, canonical, score};
+use crate::{Responses, Template, canonical, score, trust};
 
 /// The `format` of a packet payload.
 pub const PACKET_FORMAT: &str = "qingdan.packet/1";
@@ -39,7 +39,7 @@ pub mod roles {
 }
 
 /// What a packet reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PacketKind {
     /// A unit's 自查自评.
@@ -326,6 +326,129 @@ pub enum PacketError {
     /// The signers do not have the roles the template requires.
     #[error("signers: {0}")]
     Roles(String),
+    /// The checklist does not take packets of this kind.
+    #[error("payload.kind: {template} does not take a {kind} (it takes {serves})")]
+    KindNotServed {
+        /// The packet's kind.
+        kind: &'static str,
+        /// The checklist, `id vN`.
+        template: String,
+        /// The kinds it takes.
+        serves: String,
+    },
+    /// A signer whose role never signs this kind, whatever the checklist
+    /// says: a unit's own people never sign its inspection, inspectors
+    /// never sign a unit's own packets.
+    #[error("payload.signers[{index}] ({role} {name}): {}", role_for_kind(*.kind))]
+    RoleForKind {
+        /// Position in `signers`.
+        index: usize,
+        /// The role.
+        role: String,
+        /// The name.
+        name: String,
+        /// The packet's kind.
+        kind: PacketKind,
+    },
+    /// A signer's key was revoked before the packet arrived.
+    #[error("{who}: this key was revoked at {revoked_at}; it signs nothing received after that")]
+    KeyRevoked {
+        /// The signer.
+        who: Box<crate::trust::Who>,
+        /// When it was revoked.
+        revoked_at: String,
+    },
+    /// A signer's key is not enrolled for the unit in the role signed as.
+    #[error("{who}: this key is not enrolled for unit {unit:?} as {:?}", .who.role)]
+    KeyNotEnrolled {
+        /// The signer.
+        who: Box<crate::trust::Who>,
+        /// The packet's unit.
+        unit: String,
+    },
+    /// A key enrolled for every unit (an inspector's) signing a unit's own
+    /// packet.
+    #[error(
+        "{who}: this key is enrolled for every unit (*), and only keys enrolled for the unit itself sign its own packets"
+    )]
+    AllUnitsKey {
+        /// The signer.
+        who: Box<crate::trust::Who>,
+    },
+    /// A key of the inspected unit signing its inspection.
+    #[error(
+        "{who}: this key is enrolled for the inspected unit {unit:?} as {role_there:?}; nobody of the unit signs its inspection"
+    )]
+    InspectedUnitKey {
+        /// The signer.
+        who: Box<crate::trust::Who>,
+        /// The inspected unit.
+        unit: String,
+        /// The role the key has there.
+        role_there: String,
+    },
+    /// The name on a signature is not the name the key was enrolled under.
+    #[error("{who}: this key is enrolled under the name {enrolled:?}, not {:?}", .who.name)]
+    SignerName {
+        /// The signer.
+        who: Box<crate::trust::Who>,
+        /// The enrolled name.
+        enrolled: String,
+    },
+    /// A packet dated later than it arrived (beyond a day's leeway).
+    #[error(
+        "payload.created_at: {created_at} is more than a day after the packet arrived ({received_at})"
+    )]
+    CreatedInFuture {
+        /// What the packet says.
+        created_at: String,
+        /// When it arrived.
+        received_at: String,
+    },
+    /// A finding put right on a day that had not come when the packet arrived.
+    #[error(
+        "payload.rectifications[{index}].completed_on: {completed_on} is after the day the packet arrived ({received_on})"
+    )]
+    CompletedInFuture {
+        /// Position in `rectifications`.
+        index: usize,
+        /// The date given.
+        completed_on: String,
+        /// The latest day anywhere when it arrived.
+        received_on: String,
+    },
+    /// A rectification naming an inspection that is not at hand.
+    #[error(
+        "payload.refers_to: no inspection packet {0} is stored at this intake; send the inspection first"
+    )]
+    UnknownInspection(String),
+    /// A rectification of another unit, period or checklist than the
+    /// inspection it names.
+    #[error(
+        "payload.{at}: this rectification says {ours}, the inspection {inspection} it answers says {theirs}"
+    )]
+    OtherInspection {
+        /// The field that differs.
+        at: String,
+        /// The rectification's value.
+        ours: String,
+        /// The inspection's value.
+        theirs: String,
+        /// The inspection's id.
+        inspection: String,
+    },
+    /// A rectification answering a finding the inspection does not have.
+    #[error(
+        "payload.rectifications[{index}].finding: the inspection {inspection} has no finding {finding:?}"
+    )]
+    UnknownFinding {
+        /// Position in `rectifications`.
+        index: usize,
+        /// The finding named.
+        finding: String,
+        /// The inspection's id.
+        inspection: String,
+    },
     /// The packet names another template than the one given.
     #[error("payload.template: the packet answers {packet}, the template given is {given}")]
     OtherTemplate {
@@ -359,6 +482,18 @@ pub enum PacketError {
         /// The value recomputed.
         recomputed: String,
     },
+}
+
+/// Why a role does not sign `kind`.
+fn role_for_kind(kind: PacketKind) -> String {
+    if kind == PacketKind::Inspection {
+        "an inspection is signed by inspectors only; nobody of the inspected unit signs it".into()
+    } else {
+        format!(
+            "a {} is the unit's own word, signed by its principal and supervisory, never by an inspector",
+            kind.as_str()
+        )
+    }
 }
 
 /// What a valid packet says, for a summary.
@@ -502,6 +637,14 @@ impl Packet {
         })
     }
 
+    /// Checks what only the intake knows: the signers' enrollments, names
+    /// and revocations, the dates against the packet's arrival, and for a
+    /// rectification the inspection it answers ([`trust::admit`]). Call it
+    /// on a packet that verifies.
+    pub fn admit(&self, admission: &trust::Admission<'_>) -> Result<(), PacketError> {
+        trust::admit(&self.payload, admission)
+    }
+
     fn signer_keys(&self) -> Result<Vec<VerifyingKey>, PacketError> {
         let mut seen: Vec<VerifyingKey> = Vec::new();
         for (index, signer) in self.payload.signers.iter().enumerate() {
@@ -527,49 +670,62 @@ impl Packet {
         Ok(seen)
     }
 
-    /// The roles the template requires (or, without it, the kind's: a
-    /// self-assessment needs `principal` and `supervisory`, an inspection at
-    /// least one `inspector`).
+    /// The roles: none that never signs this kind (whatever the template
+    /// says), and those the template takes for the kind, each as often as
+    /// it says. Without the template, the kind's usual roles are required
+    /// and a unit's packet may have others.
     fn check_roles(&self, template: Option<&Template>) -> Result<(), PacketError> {
-        let unit_roles = || {
-            vec![
-                (roles::PRINCIPAL.to_owned(), false),
-                (roles::SUPERVISORY.to_owned(), false),
-            ]
-        };
-        let required: Vec<(String, bool)> = match template {
-            _ if self.payload.kind == PacketKind::Rectification => unit_roles(),
-            Some(t) => t
-                .doc()
-                .signers
-                .iter()
-                .map(|s| (s.role.clone(), s.multiple))
-                .collect(),
-            None => match self.payload.kind {
-                PacketKind::SelfAssessment | PacketKind::Rectification => unit_roles(),
-                PacketKind::Inspection => vec![(roles::INSPECTOR.to_owned(), true)],
-            },
-        };
-        for signer in &self.payload.signers {
-            if !required.iter().any(|(role, _)| *role == signer.role) {
-                let names: Vec<&str> = required.iter().map(|(r, _)| r.as_str()).collect();
-                return Err(PacketError::Roles(format!(
-                    "{} {} has role {:?}, which this packet does not take (roles: {})",
-                    signer.role,
-                    signer.name,
-                    signer.role,
-                    names.join(", ")
-                )));
+        let kind = self.payload.kind;
+        if let Some(t) = template
+            && !t.serves(kind)
+        {
+            let serves: Vec<&str> = t.kinds().iter().map(|k| k.as_str()).collect();
+            return Err(PacketError::KindNotServed {
+                kind: kind.as_str(),
+                template: format!("{} v{}", t.id(), t.version()),
+                serves: serves.join(", "),
+            });
+        }
+        for (index, signer) in self.payload.signers.iter().enumerate() {
+            if !trust::role_signs(&signer.role, kind) {
+                return Err(PacketError::RoleForKind {
+                    index,
+                    role: signer.role.clone(),
+                    name: signer.name.clone(),
+                    kind,
+                });
             }
         }
-        for (role, multiple) in &required {
+        let required = match template {
+            Some(t) => t.signer_roles(kind),
+            None => trust::usual_roles(kind),
+        };
+        if template.is_some()
+            && let Some(signer) = self
+                .payload
+                .signers
+                .iter()
+                .find(|s| !required.iter().any(|r| r.role == s.role))
+        {
+            let names: Vec<&str> = required.iter().map(|r| r.role.as_str()).collect();
+            return Err(PacketError::Roles(format!(
+                "{} {} has role {:?}, which a {} of this checklist does not take (roles: {})",
+                signer.role,
+                signer.name,
+                signer.role,
+                kind.as_str(),
+                names.join(", ")
+            )));
+        }
+        for required in &required {
+            let role = &required.role;
             let count = self
                 .payload
                 .signers
                 .iter()
                 .filter(|s| s.role == *role)
                 .count();
-            match (count, multiple) {
+            match (count, required.multiple) {
                 (0, _) => {
                     return Err(PacketError::Roles(format!(
                         "no signer has the role {role:?}, which is required"
@@ -714,18 +870,6 @@ pub fn new_rectification(
             ),
         ));
     }
-    if let Some(i) = rectifications
-        .iter()
-        .position(|r| !inspection.findings.iter().any(|f| f.id == r.finding))
-    {
-        return Err(field(
-            &format!("rectifications[{i}].finding"),
-            format!(
-                "the inspection {} has no finding {:?}",
-                inspection.id, rectifications[i].finding
-            ),
-        ));
-    }
     let payload = Payload {
         format: PACKET_FORMAT.to_owned(),
         id: meta.id,
@@ -743,6 +887,7 @@ pub fn new_rectification(
         refers_to: Some(inspection.id.clone()),
         note: None,
     };
+    trust::answers(&payload, inspection)?;
     let fields = serde_json::to_value(&payload).unwrap_or_default();
     let packet = Packet::from_value(serde_json::json!({ "payload": fields, "signatures": [] }))?;
     packet.check_roles(None)?;

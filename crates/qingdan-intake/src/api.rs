@@ -19,9 +19,9 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::intake::{Intake, PublishError, Submitted};
 use crate::limit::{self, Limiter, RateLimit};
+use crate::now;
 use crate::problem::Problem;
 use crate::store::{PacketFilter, Published, Redeem};
-use crate::{now, secrets};
 
 /// What the server is told at start.
 #[derive(Debug, Clone)]
@@ -89,6 +89,8 @@ pub fn app(state: AppState) -> Router {
         .route("/units/{code}/keys", post(enroll_key))
         .route("/enrollment-codes", post(issue_code))
         .route("/enrollments", post(redeem_code))
+        .route("/revocations", post(revoke_key))
+        .route("/keys/{public_key}", get(key_status))
         .route("/intake", get(intake_info))
         .route("/reports/{report}", get(crate::reports::report))
         .route("/findings", get(crate::reports::findings))
@@ -156,33 +158,31 @@ where
     }
 }
 
-/// Proof that the request carries an admin token (`Authorization: Bearer …`).
+/// Proof that the request carries an admin token that works now
+/// (`Authorization: Bearer …`): known, not revoked, not expired.
 pub struct Admin;
 
 impl FromRequestParts<AppState> for Admin {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Admin, Problem> {
-        let unauthorized = |detail: &str| {
-            Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", detail.to_owned())
-        };
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| unauthorized("this needs an admin token: Authorization: Bearer <token> (qingdan admin token)"))?;
-        let hashes = state
+            .ok_or_else(|| {
+                Problem::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "this needs an admin token: Authorization: Bearer <token> (qingdan admin token)",
+                )
+            })?;
+        state
             .intake
-            .store()
-            .admin_token_hashes()
+            .check_admin(token, chrono::Utc::now())
             .await
-            .map_err(Problem::unavailable)?;
-        if secrets::token_matches(token.trim(), &hashes) {
-            Ok(Admin)
-        } else {
-            Err(unauthorized("the admin token is not valid"))
-        }
+            .map(|_| Admin)
     }
 }
 
@@ -204,7 +204,10 @@ async fn post_packet(
             Problem::new(StatusCode::BAD_REQUEST, "malformed", e.body_text())
         }
     })?;
-    let submitted = state.intake.submit(bytes.to_vec(), &now()).await?;
+    let submitted = state
+        .intake
+        .submit(bytes.to_vec(), chrono::Utc::now())
+        .await?;
     let (status, receipt) = match submitted {
         Submitted::Created(r) => (StatusCode::CREATED, r),
         Submitted::Duplicate(r) => (StatusCode::OK, r),
@@ -426,25 +429,16 @@ async fn redeem_code(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<Enrollment>,
 ) -> Result<Response, Problem> {
-    qingdan_core::keys::decode_public_key(&request.public_key).map_err(|e| {
-        Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            format!("public_key: {e}"),
-        )
-    })?;
     let done = state
         .intake
-        .store()
         .redeem(
-            &secrets::code_hash(&request.code),
+            &request.code,
             &request.public_key,
             &request.name,
             request.role.as_deref(),
             &now(),
         )
-        .await
-        .map_err(Problem::unavailable)?;
+        .await?;
     match done {
         Redeem::Enrolled {
             unit_code,
@@ -463,12 +457,67 @@ async fn redeem_code(
                 request.role.as_deref().unwrap_or_default()
             ),
         )),
+        Redeem::Revoked(at) => Err(crate::intake::key_revoked(&at)),
         Redeem::Invalid => Err(Problem::new(
             StatusCode::FORBIDDEN,
             "code-invalid",
             "code: this enrollment code is unknown, used already, or expired",
         )),
     }
+}
+
+#[derive(Debug, Deserialize)]
+struct Revocation {
+    public_key: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Revokes a key: 201 the first time, 200 with the first revocation's time
+/// after that.
+async fn revoke_key(
+    _: Admin,
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<Revocation>,
+) -> Result<Response, Problem> {
+    let (revoked_at, new) = state
+        .intake
+        .revoke_key(&request.public_key, &request.reason, &now())
+        .await?;
+    let status = if new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let body = serde_json::json!({"public_key": request.public_key, "revoked_at": revoked_at});
+    Ok((status, Json(body)).into_response())
+}
+
+/// What the intake holds about a key: where it is enrolled, and whether it
+/// was revoked. Devices ask at each sync.
+async fn key_status(
+    State(state): State<AppState>,
+    Path(public_key): Path<String>,
+) -> Result<Json<crate::store::KeyStatus>, Problem> {
+    qingdan_core::keys::decode_public_key(&public_key).map_err(|e| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            format!("public_key: {e}"),
+        )
+    })?;
+    let status = state
+        .intake
+        .store()
+        .key_status(&public_key)
+        .await
+        .map_err(Problem::unavailable)?;
+    if status.enrollments.is_empty() && status.revoked_at.is_none() {
+        return Err(not_found(format!(
+            "key {public_key} is not enrolled at this intake"
+        )));
+    }
+    Ok(Json(status))
 }
 
 async fn intake_info(State(state): State<AppState>) -> Json<serde_json::Value> {

@@ -9,14 +9,15 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use axum::http::StatusCode;
 use qingdan_core::keys::{self, SigningKey};
-use qingdan_core::packet::{PacketError, PacketKind, Payload};
+use qingdan_core::packet::{PacketError, PacketKind};
+use qingdan_core::trust::{self, ALL_UNITS, Admission};
 use qingdan_core::{Packet, Template, canonical, json, receipt};
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::problem::Problem;
 use crate::secrets;
-use crate::store::{NewPacket, Published, Store, StoreError, Stored};
+use crate::store::{NewPacket, Published, Redeem, Store, StoreError, Stored, TokenInfo};
 
 /// How long an enrollment code stays valid.
 const CODE_LIFETIME_DAYS: i64 = 14;
@@ -45,9 +46,6 @@ pub struct Intake {
     key: SigningKey,
     public_key: String,
     templates: RwLock<HashMap<(String, u32), Arc<Template>>>,
-    /// (role, key) pairs known to be enrolled, by unit. Only ever a subset
-    /// of the store's: a signer not found here is looked up again.
-    enrolled: RwLock<HashMap<String, Vec<(String, String)>>>,
     writer: mpsc::Sender<Job>,
     stop: Arc<Notify>,
     writer_task: Mutex<Option<JoinHandle<()>>>,
@@ -107,7 +105,6 @@ impl Intake {
             key,
             public_key,
             templates: RwLock::default(),
-            enrolled: RwLock::default(),
             writer,
             stop,
             writer_task: Mutex::new(Some(task)),
@@ -200,10 +197,27 @@ impl Intake {
     }
 
     /// Checks a packet file and stores it; answers with its receipt only
-    /// once it is durable. `received_at` is the time now (RFC 3339 UTC).
-    pub async fn submit(&self, bytes: Vec<u8>, received_at: &str) -> Result<Submitted, Problem> {
-        let packet = Packet::parse(&bytes)
-            .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "malformed", e.to_string()))?;
+    /// once it is durable. `received_at` is the time now: what the packet
+    /// is judged on (revocations, dates) and what its receipt says.
+    ///
+    /// The same bytes sent again get the receipt they got the first time,
+    /// whatever happened since (a key revoked later does not undo what was
+    /// received before).
+    pub async fn submit(
+        &self,
+        bytes: Vec<u8>,
+        received_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Submitted, Problem> {
+        let packet = Packet::parse(&bytes).map_err(rejected)?;
+        let sha256 = canonical::sha256_hex_bytes(&bytes);
+        if let Some(receipt) = self
+            .store
+            .receipt_of(&packet.payload().id, &sha256)
+            .await
+            .map_err(Problem::unavailable)?
+        {
+            return Ok(Submitted::Duplicate(receipt));
+        }
         let named = &packet.payload().template;
         let template = self
             .template(&named.id, named.version)
@@ -223,13 +237,10 @@ impl Intake {
             ));
         };
         let verified = packet.verify(Some(&template)).map_err(rejected)?;
-        self.check_enrolled(&packet).await?;
-        if packet.payload().kind == PacketKind::Rectification {
-            self.check_answers_inspection(packet.payload()).await?;
-        }
+        self.admit(&packet, received_at).await?;
         let payload = verified.payload;
-        let sha256 = canonical::sha256_hex_bytes(&bytes);
-        let receipt = receipt::sign(&self.key, &payload.id, &sha256, received_at);
+        let received_at = crate::rfc3339(received_at);
+        let receipt = receipt::sign(&self.key, &payload.id, &sha256, &received_at);
         let new = NewPacket {
             id: payload.id.clone(),
             sha256: sha256.clone(),
@@ -239,7 +250,7 @@ impl Intake {
             template_id: payload.template.id,
             template_version: i64::from(payload.template.version),
             created_at: payload.created_at,
-            received_at: received_at.to_owned(),
+            received_at,
             total: verified.summary.total,
             grade: verified.summary.grade,
             vetoes: i64::try_from(verified.summary.vetoes).unwrap_or(i64::MAX),
@@ -268,6 +279,59 @@ impl Intake {
         }
     }
 
+    /// Reads what the core needs to judge who signed a verified packet
+    /// (the unit, the signers' enrollments and revocations, a
+    /// rectification's inspection) and lets it judge. Read afresh for
+    /// every packet, so a revocation counts at once in every process.
+    async fn admit(
+        &self,
+        packet: &Packet,
+        received_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), Problem> {
+        let payload = packet.payload();
+        let code = &payload.unit.code;
+        if self
+            .store
+            .unit_name(code)
+            .await
+            .map_err(Problem::unavailable)?
+            .is_none()
+        {
+            return Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                "unit-not-registered",
+                format!("payload.unit.code: unit {code:?} is not registered at this intake"),
+            ));
+        }
+        let mut enrollments = Vec::new();
+        for signer in &payload.signers {
+            enrollments.extend(
+                self.store
+                    .enrollments_of(code, &signer.public_key)
+                    .await
+                    .map_err(Problem::unavailable)?,
+            );
+        }
+        let inspection = match (&payload.kind, &payload.refers_to) {
+            (PacketKind::Rectification, Some(id)) => self
+                .store
+                .packet_bytes(id)
+                .await
+                .map_err(Problem::unavailable)?
+                .map(|bytes| Packet::parse(&bytes))
+                .transpose()
+                .map_err(Problem::internal)?,
+            _ => None,
+        };
+        packet
+            .admit(&Admission {
+                received_at,
+                enrollments: &enrollments,
+                inspection: inspection.as_ref().map(Packet::payload),
+            })
+            .map_err(rejected)
+    }
+
     /// Registers a unit (or renames it); returns the code and name as stored.
     pub async fn add_unit(
         &self,
@@ -291,8 +355,9 @@ impl Intake {
         Ok((code.to_owned(), name.to_owned()))
     }
 
-    /// Enrolls a signer's public key for a registered unit (or `*`: every
-    /// unit, for inspectors) and a role.
+    /// Enrolls a signer's public key, under the person's name, for a
+    /// registered unit and a role, or for every unit (`*`) as an inspector.
+    /// A revoked key is never enrolled again.
     pub async fn enroll(
         &self,
         unit: &str,
@@ -302,16 +367,135 @@ impl Intake {
         now: &str,
     ) -> Result<(), Problem> {
         keys::decode_public_key(public_key).map_err(|e| invalid(format!("public_key: {e}")))?;
-        if role.trim().is_empty() {
+        let (role, name) = (role.trim(), name.trim());
+        check_role(unit, role)?;
+        if name.is_empty() {
             return Err(invalid(
-                "role: a key is enrolled for a role (principal, supervisory, inspector …)".into(),
+                "name: a key is enrolled under the name of the person who signs with it".into(),
             ));
         }
         self.registered(unit).await?;
+        self.not_revoked(public_key).await?;
         self.store
-            .enroll_key(unit, role.trim(), public_key, name.trim(), now)
+            .enroll_key(unit, role, public_key, name, now)
             .await
             .map_err(Problem::unavailable)
+    }
+
+    /// Redeems a one-time code: enrolls the device's key, under its
+    /// owner's name, for the code's unit and role. With `role`, a code for
+    /// another role is refused and left unused; so is any code for a
+    /// revoked key.
+    pub async fn redeem(
+        &self,
+        code: &str,
+        public_key: &str,
+        name: &str,
+        role: Option<&str>,
+        now: &str,
+    ) -> Result<Redeem, Problem> {
+        keys::decode_public_key(public_key).map_err(|e| invalid(format!("public_key: {e}")))?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(invalid(
+                "name: a key is enrolled under the name of the person who signs with it".into(),
+            ));
+        }
+        self.store
+            .redeem(&secrets::code_hash(code), public_key, name, role, now)
+            .await
+            .map_err(Problem::unavailable)
+    }
+
+    async fn not_revoked(&self, public_key: &str) -> Result<(), Problem> {
+        match self
+            .store
+            .revoked_at(public_key)
+            .await
+            .map_err(Problem::unavailable)?
+        {
+            Some(at) => Err(key_revoked(&at)),
+            None => Ok(()),
+        }
+    }
+
+    /// Revokes a key (PEM's base64url public key): nothing it signs is
+    /// received from now on, by any intake process on this store. Returns
+    /// when it was revoked (the first time, when it was already).
+    pub async fn revoke_key(
+        &self,
+        public_key: &str,
+        reason: &str,
+        now: &str,
+    ) -> Result<(String, bool), Problem> {
+        keys::decode_public_key(public_key).map_err(|e| invalid(format!("public_key: {e}")))?;
+        self.store
+            .revoke_key(public_key, reason.trim(), now)
+            .await
+            .map_err(Problem::unavailable)
+    }
+
+    /// A new admin token (shown once, stored hashed) with `label`, expiring
+    /// `lifetime` from `now` when given.
+    pub async fn new_admin_token(
+        &self,
+        label: &str,
+        lifetime: Option<chrono::Duration>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(String, TokenInfo), Problem> {
+        let (token, hash) = secrets::new_admin_token().map_err(Problem::internal)?;
+        let info = TokenInfo {
+            hash,
+            label: label.trim().to_owned(),
+            created_at: crate::rfc3339(now),
+            expires_at: lifetime.map(|d| crate::rfc3339(now + d)),
+            revoked_at: None,
+        };
+        self.store
+            .add_admin_token(
+                &info.hash,
+                &info.label,
+                &info.created_at,
+                info.expires_at.as_deref(),
+            )
+            .await
+            .map_err(Problem::unavailable)?;
+        Ok((token, info))
+    }
+
+    /// Whether `token` is an admin token that works at `now`: known, not
+    /// revoked, not expired. Looked up every time, so a revocation counts
+    /// at once in every process.
+    pub async fn check_admin(
+        &self,
+        token: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<TokenInfo, Problem> {
+        let unauthorized =
+            |detail: String| Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", detail);
+        let info = self
+            .store
+            .admin_token(&secrets::hash(token.trim()))
+            .await
+            .map_err(Problem::unavailable)?
+            .ok_or_else(|| unauthorized("the admin token is not valid".into()))?;
+        if let Some(at) = &info.revoked_at {
+            return Err(unauthorized(format!(
+                "this admin token ({} {}) was revoked at {at}",
+                info.id(),
+                info.label
+            )));
+        }
+        if let Some(at) = &info.expires_at
+            && *at <= crate::rfc3339(now)
+        {
+            return Err(unauthorized(format!(
+                "this admin token ({} {}) expired at {at}",
+                info.id(),
+                info.label
+            )));
+        }
+        Ok(info)
     }
 
     /// Issues a one-time enrollment code for a unit and role; returns the
@@ -322,17 +506,13 @@ impl Intake {
         role: &str,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(String, String), Problem> {
-        if role.trim().is_empty() {
-            return Err(invalid("role: a code enrolls a key for a role".into()));
-        }
-        if unit == "*" {
-            return Err(invalid("unit: a code enrolls a key for one unit".into()));
-        }
+        let role = role.trim();
+        check_role(unit, role)?;
         self.registered(unit).await?;
         let (code, hash) = secrets::new_enrollment_code().map_err(Problem::internal)?;
         let expires_at = crate::rfc3339(now + chrono::Duration::days(CODE_LIFETIME_DAYS));
         self.store
-            .add_enrollment_code(&hash, unit, role.trim(), &crate::rfc3339(now), &expires_at)
+            .add_enrollment_code(&hash, unit, role, &crate::rfc3339(now), &expires_at)
             .await
             .map_err(Problem::unavailable)?;
         Ok((code, expires_at))
@@ -355,161 +535,74 @@ impl Intake {
         }
         Ok(())
     }
+}
 
-    /// A rectification answers an inspection stored here, of the same unit,
-    /// period and checklist, and only findings that inspection has.
-    async fn check_answers_inspection(&self, payload: &Payload) -> Result<(), Problem> {
-        let id = payload.refers_to.as_deref().unwrap_or_default();
-        let unknown = || {
-            Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown-inspection",
-                format!(
-                    "payload.refers_to: no inspection packet {id} is stored at this intake; send the inspection first"
-                ),
-            )
-        };
-        let bytes = self
-            .store
-            .packet_bytes(id)
-            .await
-            .map_err(Problem::unavailable)?
-            .ok_or_else(unknown)?;
-        let inspection = Packet::parse(&bytes).map_err(Problem::internal)?;
-        let inspection = inspection.payload();
-        if inspection.kind != PacketKind::Inspection {
-            return Err(unknown());
-        }
-        let differs = |at: &str, ours: String, theirs: String| {
-            Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "other-inspection",
-                format!(
-                    "payload.{at}: this rectification says {ours}, the inspection {id} it answers says {theirs}"
-                ),
-            )
-        };
-        if payload.unit.code != inspection.unit.code {
-            return Err(differs(
-                "unit.code",
-                payload.unit.code.clone(),
-                inspection.unit.code.clone(),
-            ));
-        }
-        if payload.period != inspection.period {
-            return Err(differs(
-                "period",
-                payload.period.clone(),
-                inspection.period.clone(),
-            ));
-        }
-        if payload.template != inspection.template {
-            let name = |t: &qingdan_core::packet::TemplateRef| format!("{} v{}", t.id, t.version);
-            return Err(differs(
-                "template",
-                name(&payload.template),
-                name(&inspection.template),
-            ));
-        }
-        for (i, entry) in payload.rectifications.iter().enumerate() {
-            if !inspection.findings.iter().any(|f| f.id == entry.finding) {
-                return Err(Problem::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "unknown-finding",
-                    format!(
-                        "payload.rectifications[{i}].finding: the inspection {id} has no finding {:?}",
-                        entry.finding
-                    ),
-                ));
-            }
-        }
-        Ok(())
+/// A role a key may be enrolled for: any for one unit, only `inspector`
+/// for every unit.
+fn check_role(unit: &str, role: &str) -> Result<(), Problem> {
+    if role.is_empty() {
+        return Err(invalid(
+            "role: a key is enrolled for a role (principal, supervisory, inspector …)".into(),
+        ));
     }
+    if unit == ALL_UNITS && !trust::signs_inspections(role) {
+        return Err(invalid(format!(
+            "unit: only inspectors are enrolled for every unit (*); a {role} key is enrolled for its own unit"
+        )));
+    }
+    Ok(())
+}
 
-    /// Every signer's key must be enrolled for the packet's unit (or for
-    /// every unit) in the role it signs as.
-    async fn check_enrolled(&self, packet: &Packet) -> Result<(), Problem> {
-        let payload = packet.payload();
-        let code = &payload.unit.code;
-        let all_known = |enrolled: &[(String, String)]| {
-            payload.signers.iter().all(|s| {
-                enrolled
-                    .iter()
-                    .any(|(role, key)| *role == s.role && *key == s.public_key)
-            })
-        };
-        let known = self
-            .enrolled
-            .read()
-            .is_ok_and(|m| m.get(code).is_some_and(|e| all_known(e)));
-        if known {
-            return Ok(());
-        }
-        let Some((_, enrolled)) = self
-            .store
-            .unit_and_keys(code)
-            .await
-            .map_err(Problem::unavailable)?
-        else {
-            return Err(Problem::new(
-                StatusCode::FORBIDDEN,
-                "unit-not-registered",
-                format!("payload.unit.code: unit {code:?} is not registered at this intake"),
-            ));
-        };
-        if let Ok(mut m) = self.enrolled.write() {
-            m.insert(code.clone(), enrolled.clone());
-        }
-        for (index, signer) in payload.signers.iter().enumerate() {
-            let known = enrolled
-                .iter()
-                .any(|(role, key)| *role == signer.role && *key == signer.public_key);
-            if !known {
-                let fingerprint = keys::decode_public_key(&signer.public_key)
-                    .map(|k| keys::fingerprint(&k))
-                    .unwrap_or_else(|_| signer.public_key.clone());
-                return Err(Problem::new(
-                    StatusCode::FORBIDDEN,
-                    "key-not-enrolled",
-                    format!(
-                        "payload.signers[{index}] ({} {}): key {fingerprint} is not enrolled for unit {code:?} as {:?}",
-                        signer.role, signer.name, signer.role
-                    ),
-                ));
-            }
-        }
-        Ok(())
-    }
+/// The answer to an enrollment of a revoked key.
+pub(crate) fn key_revoked(at: &str) -> Problem {
+    Problem::new(
+        StatusCode::FORBIDDEN,
+        "key-revoked",
+        format!("public_key: this key was revoked at {at}; enroll a new key"),
+    )
 }
 
 fn invalid(detail: String) -> Problem {
     Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", detail)
 }
 
-/// A packet that fails verification: 422 with the core's reason.
+/// A packet the core refuses: its status and stable code, and the core's
+/// reason as the detail.
 fn rejected(error: PacketError) -> Problem {
-    let code = match &error {
-        PacketError::NotUtf8(_)
-        | PacketError::Json { .. }
-        | PacketError::Shape { .. }
-        | PacketError::UnknownFormat(_)
-        | PacketError::Float(_)
-        | PacketError::Field { .. } => {
-            return Problem::new(StatusCode::BAD_REQUEST, "malformed", error.to_string());
+    use PacketError as E;
+    let (status, code) = match &error {
+        E::NotUtf8(_)
+        | E::Json { .. }
+        | E::Shape { .. }
+        | E::UnknownFormat(_)
+        | E::Float(_)
+        | E::Field { .. } => (StatusCode::BAD_REQUEST, "malformed"),
+        E::SignerKey { .. }
+        | E::DuplicateSigner { .. }
+        | E::SignatureEncoding { .. }
+        | E::UnlistedSignature { .. }
+        | E::DuplicateSignature { .. }
+        | E::BadSignature { .. }
+        | E::MissingSignature { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad-signature"),
+        E::Roles(_) | E::RoleForKind { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "roles"),
+        E::KindNotServed { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "kind"),
+        E::OtherTemplate { .. } | E::TemplateDigest { .. } => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "template-digest")
         }
-        PacketError::SignerKey { .. }
-        | PacketError::DuplicateSigner { .. }
-        | PacketError::SignatureEncoding { .. }
-        | PacketError::UnlistedSignature { .. }
-        | PacketError::DuplicateSignature { .. }
-        | PacketError::BadSignature { .. }
-        | PacketError::MissingSignature { .. } => "bad-signature",
-        PacketError::Roles(_) => "roles",
-        PacketError::OtherTemplate { .. } | PacketError::TemplateDigest { .. } => "template-digest",
-        PacketError::Responses(_) => "responses",
-        PacketError::ScoreMismatch { .. } => "score-mismatch",
+        E::Responses(_) => (StatusCode::UNPROCESSABLE_ENTITY, "responses"),
+        E::ScoreMismatch { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "score-mismatch"),
+        E::KeyRevoked { .. } => (StatusCode::FORBIDDEN, "key-revoked"),
+        E::KeyNotEnrolled { .. } => (StatusCode::FORBIDDEN, "key-not-enrolled"),
+        E::AllUnitsKey { .. } => (StatusCode::FORBIDDEN, "key-all-units"),
+        E::InspectedUnitKey { .. } => (StatusCode::FORBIDDEN, "inspected-unit-key"),
+        E::SignerName { .. } => (StatusCode::FORBIDDEN, "signer-name"),
+        E::CreatedInFuture { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "created-in-future"),
+        E::CompletedInFuture { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "completed-in-future"),
+        E::UnknownInspection(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unknown-inspection"),
+        E::OtherInspection { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "other-inspection"),
+        E::UnknownFinding { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "unknown-finding"),
     };
-    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, error.to_string())
+    Problem::new(status, code, error.to_string())
 }
 
 /// The writer: takes what has queued up (at most [`MAX_GROUP`]), stores it

@@ -24,7 +24,8 @@ pub use reports::{
     FindingsQuery, Format, Rendered, ReportKind, ReportQuery, build_findings, build_report,
 };
 pub use store::{
-    NewPacket, PacketFilter, PacketInfo, Published, Store, StoreError, Stored, TemplateInfo,
+    KeyEnrollment, KeyStatus, NewPacket, PacketFilter, PacketInfo, Published, Redeem, Store,
+    StoreError, Stored, TOKEN_ID_LEN, TemplateInfo, TokenInfo,
 };
 
 /// The time now, RFC 3339 UTC with milliseconds (`2026-11-23T08:30:00.125Z`).

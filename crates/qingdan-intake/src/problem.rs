@@ -24,10 +24,14 @@ pub struct Problem {
 impl Problem {
     /// A problem with `status`, a stable `code`, and the precise `detail`.
     ///
-    /// Codes: `malformed` (400), `unauthorized` (401), `key-not-enrolled`
-    /// and `unit-not-registered` (403), `not-found` (404), `conflict` (409),
-    /// `too-large` (413), `bad-signature`, `roles`, `unknown-template`,
-    /// `template-digest`, `responses`, `score-mismatch`, `invalid` (422),
+    /// Codes: `malformed` (400), `unauthorized` (401), `unit-not-registered`,
+    /// `key-not-enrolled`, `key-all-units`, `inspected-unit-key`,
+    /// `key-revoked`, `signer-name` and `code-invalid` (403), `not-found`
+    /// (404), `conflict` and `roles` (409), `too-large` (413),
+    /// `bad-signature`, `roles`, `kind`, `unknown-template`,
+    /// `template-digest`, `responses`, `score-mismatch`,
+    /// `created-in-future`, `completed-in-future`, `unknown-inspection`,
+    /// `other-inspection`, `unknown-finding`, `invalid` (422),
     /// `rate-limited` (429), `internal` (500), `unavailable` (503).
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Problem {
         Problem {

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::str::FromStr as _;
 use std::time::Duration;
 
+use qingdan_core::trust::Enrollment;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
@@ -206,6 +207,62 @@ pub enum Redeem {
     /// The code enrolls a key for another role than the device asked for;
     /// the code is left unused.
     OtherRole(String),
+    /// The key was revoked (when): it is never enrolled again; the code is
+    /// left unused.
+    Revoked(String),
+}
+
+/// An admin token as stored (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct TokenInfo {
+    /// Hex SHA-256 of the token.
+    #[serde(skip)]
+    pub hash: String,
+    /// What it is for, e.g. the person's name.
+    pub label: String,
+    /// When it was made.
+    pub created_at: String,
+    /// When it stops working, if it does.
+    pub expires_at: Option<String>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<String>,
+}
+
+/// How many hex digits of a token's hash make its id.
+pub const TOKEN_ID_LEN: usize = 12;
+
+impl TokenInfo {
+    /// The token's id: the start of its hash, safe to show and to type.
+    pub fn id(&self) -> &str {
+        self.hash.get(..TOKEN_ID_LEN).unwrap_or(&self.hash)
+    }
+}
+
+/// One enrollment of a key, as [`Store::key_status`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct KeyEnrollment {
+    /// The unit, or `*`.
+    #[sqlx(rename = "unit_code")]
+    pub unit: String,
+    /// The role.
+    pub role: String,
+    /// The person's name.
+    pub name: String,
+    /// When.
+    pub enrolled_at: String,
+}
+
+/// What the intake holds about a key.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct KeyStatus {
+    /// The key, base64url.
+    pub public_key: String,
+    /// Where and as whom it is enrolled.
+    pub enrollments: Vec<KeyEnrollment>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<String>,
+    /// Why.
+    pub reason: Option<String>,
 }
 
 impl Store {
@@ -276,32 +333,66 @@ impl Store {
         })
     }
 
-    /// Stores an admin token's hash.
+    /// Stores an admin token's hash, with its label and, when it expires,
+    /// the time it does.
     pub async fn add_admin_token(
         &self,
         hash: &str,
         label: &str,
         now: &str,
+        expires_at: Option<&str>,
     ) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            sqlx::query("INSERT INTO admin_tokens (hash, label, created_at) VALUES ($1, $2, $3)")
-                .bind(hash)
-                .bind(label)
-                .bind(now)
-                .execute(pool)
-                .await?;
+            sqlx::query(
+                "INSERT INTO admin_tokens (hash, label, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(hash)
+            .bind(label)
+            .bind(now)
+            .bind(expires_at)
+            .execute(pool)
+            .await?;
             Ok(())
         })
     }
 
-    /// Every admin token hash (hex SHA-256).
-    pub async fn admin_token_hashes(&self) -> Result<Vec<String>, StoreError> {
-        on_pool!(self, pool => {
-            let rows: Vec<(String,)> = sqlx::query_as("SELECT hash FROM admin_tokens")
-                .fetch_all(pool)
-                .await?;
-            Ok(rows.into_iter().map(|(h,)| h).collect())
-        })
+    /// The admin token with this hash (hex SHA-256), if there is one.
+    pub async fn admin_token(&self, hash: &str) -> Result<Option<TokenInfo>, StoreError> {
+        on_pool!(self, pool => Ok(sqlx::query_as(
+            "SELECT hash, label, created_at, expires_at, revoked_at FROM admin_tokens WHERE hash = $1",
+        )
+        .bind(hash)
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    /// Every admin token, oldest first.
+    pub async fn admin_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
+        on_pool!(self, pool => Ok(sqlx::query_as(
+            "SELECT hash, label, created_at, expires_at, revoked_at FROM admin_tokens
+             ORDER BY created_at, hash",
+        )
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Revokes the admin tokens not yet revoked whose label is `which`, or
+    /// whose id (the first [`TOKEN_ID_LEN`] hex digits of the hash) is;
+    /// returns them.
+    pub async fn revoke_admin_tokens(
+        &self,
+        which: &str,
+        now: &str,
+    ) -> Result<Vec<TokenInfo>, StoreError> {
+        on_pool!(self, pool => Ok(sqlx::query_as(
+            "UPDATE admin_tokens SET revoked_at = $2
+             WHERE revoked_at IS NULL AND (label = $1 OR substr(hash, 1, 12) = $1)
+             RETURNING hash, label, created_at, expires_at, revoked_at",
+        )
+        .bind(which)
+        .bind(now)
+        .fetch_all(pool)
+        .await?))
     }
 
     /// Publishes a template (its canonical JSON `body`).
@@ -389,7 +480,8 @@ impl Store {
         })
     }
 
-    /// Enrolls a public key for a unit (or `*`, every unit) and role.
+    /// Enrolls a public key for a unit (or `*`, every unit) and role under
+    /// a person's name; enrolling it again sets the name.
     pub async fn enroll_key(
         &self,
         unit_code: &str,
@@ -401,7 +493,8 @@ impl Store {
         on_pool!(self, pool => {
             sqlx::query(
                 "INSERT INTO unit_keys (unit_code, role, public_key, name, enrolled_at)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (unit_code, role, public_key) DO NOTHING",
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (unit_code, role, public_key) DO UPDATE SET name = excluded.name",
             )
             .bind(unit_code)
             .bind(role)
@@ -414,28 +507,111 @@ impl Store {
         })
     }
 
-    /// The unit's name (`None`: not registered) and the (role, key) pairs
-    /// enrolled for it, including those enrolled for every unit.
-    pub async fn unit_and_keys(
+    /// Every enrollment of `public_key` for `unit_code` and for every unit,
+    /// each with the key's revocation, if any.
+    pub async fn enrollments_of(
         &self,
         unit_code: &str,
-    ) -> Result<Option<(String, Vec<(String, String)>)>, StoreError> {
+        public_key: &str,
+    ) -> Result<Vec<Enrollment>, StoreError> {
         on_pool!(self, pool => {
-            let Some((name,)): Option<(String,)> =
-                sqlx::query_as("SELECT name FROM units WHERE code = $1")
-                    .bind(unit_code)
-                    .fetch_optional(pool)
-                    .await?
-            else {
-                return Ok(None);
-            };
-            let keys: Vec<(String, String)> = sqlx::query_as(
-                "SELECT role, public_key FROM unit_keys WHERE unit_code = $1 OR unit_code = '*'",
+            let rows: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
+                "SELECT k.unit_code, k.role, k.public_key, k.name, r.revoked_at
+                 FROM unit_keys k LEFT JOIN key_revocations r ON r.public_key = k.public_key
+                 WHERE k.public_key = $1 AND (k.unit_code = $2 OR k.unit_code = '*')",
             )
+            .bind(public_key)
             .bind(unit_code)
             .fetch_all(pool)
             .await?;
-            Ok(Some((name, keys)))
+            Ok(rows
+                .into_iter()
+                .map(|(unit, role, public_key, name, revoked_at)| Enrollment {
+                    unit,
+                    role,
+                    public_key,
+                    name,
+                    revoked_at,
+                })
+                .collect())
+        })
+    }
+
+    /// What the intake holds about a key: its enrollments and revocation.
+    pub async fn key_status(&self, public_key: &str) -> Result<KeyStatus, StoreError> {
+        on_pool!(self, pool => {
+            let enrollments: Vec<KeyEnrollment> = sqlx::query_as(
+                "SELECT unit_code, role, name, enrolled_at FROM unit_keys
+                 WHERE public_key = $1 ORDER BY enrolled_at, unit_code, role",
+            )
+            .bind(public_key)
+            .fetch_all(pool)
+            .await?;
+            let revocation: Option<(String, String)> = sqlx::query_as(
+                "SELECT revoked_at, reason FROM key_revocations WHERE public_key = $1",
+            )
+            .bind(public_key)
+            .fetch_optional(pool)
+            .await?;
+            let (revoked_at, reason) = revocation.unzip();
+            Ok(KeyStatus {
+                public_key: public_key.to_owned(),
+                enrollments,
+                revoked_at,
+                reason,
+            })
+        })
+    }
+
+    /// Revokes a key from `now` on; a key revoked already keeps its first
+    /// revocation. Returns when it was revoked and whether it was just now.
+    pub async fn revoke_key(
+        &self,
+        public_key: &str,
+        reason: &str,
+        now: &str,
+    ) -> Result<(String, bool), StoreError> {
+        on_pool!(self, pool => {
+            let done = sqlx::query(
+                "INSERT INTO key_revocations (public_key, revoked_at, reason) VALUES ($1, $2, $3)
+                 ON CONFLICT (public_key) DO NOTHING",
+            )
+            .bind(public_key)
+            .bind(now)
+            .bind(reason)
+            .execute(pool)
+            .await?;
+            let (revoked_at,): (String,) =
+                sqlx::query_as("SELECT revoked_at FROM key_revocations WHERE public_key = $1")
+                    .bind(public_key)
+                    .fetch_one(pool)
+                    .await?;
+            Ok((revoked_at, done.rows_affected() == 1))
+        })
+    }
+
+    /// When a key was revoked, if it was.
+    pub async fn revoked_at(&self, public_key: &str) -> Result<Option<String>, StoreError> {
+        on_pool!(self, pool => {
+            let row: Option<(String,)> =
+                sqlx::query_as("SELECT revoked_at FROM key_revocations WHERE public_key = $1")
+                    .bind(public_key)
+                    .fetch_optional(pool)
+                    .await?;
+            Ok(row.map(|(r,)| r))
+        })
+    }
+
+    /// The receipt of a stored packet with this id and digest, if there is one.
+    pub async fn receipt_of(&self, id: &str, sha256: &str) -> Result<Option<String>, StoreError> {
+        on_pool!(self, pool => {
+            let row: Option<(String,)> =
+                sqlx::query_as("SELECT receipt FROM packets WHERE id = $1 AND sha256 = $2")
+                    .bind(id)
+                    .bind(sha256)
+                    .fetch_optional(pool)
+                    .await?;
+            Ok(row.map(|(r,)| r))
         })
     }
 
@@ -477,6 +653,14 @@ impl Store {
     ) -> Result<Redeem, StoreError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            let revoked: Option<(String,)> =
+                sqlx::query_as("SELECT revoked_at FROM key_revocations WHERE public_key = $1")
+                    .bind(public_key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some((at,)) = revoked {
+                return Ok(Redeem::Revoked(at));
+            }
             if let Some(wanted) = role {
                 let issued: Option<(String,)> = sqlx::query_as(
                     "SELECT role FROM enrollment_codes
@@ -507,7 +691,8 @@ impl Store {
             };
             sqlx::query(
                 "INSERT INTO unit_keys (unit_code, role, public_key, name, enrolled_at)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (unit_code, role, public_key) DO NOTHING",
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (unit_code, role, public_key) DO UPDATE SET name = excluded.name",
             )
             .bind(&unit_code)
             .bind(&role)
@@ -516,10 +701,13 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            let (unit_name,): (String,) = sqlx::query_as("SELECT name FROM units WHERE code = $1")
-                .bind(&unit_code)
-                .fetch_one(&mut *tx)
-                .await?;
+            // A code for every unit (`*`, an inspector's) names no unit.
+            let unit_name: Option<(String,)> =
+                sqlx::query_as("SELECT name FROM units WHERE code = $1")
+                    .bind(&unit_code)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let unit_name = unit_name.map(|(n,)| n).unwrap_or_default();
             tx.commit().await?;
             Ok(Redeem::Enrolled { unit_code, unit_name, role })
         })

@@ -23,10 +23,11 @@ pub struct Entry {
     pub template_version: u32,
     /// The period, e.g. `2026`.
     pub period: String,
-    /// When the packet was made: RFC 3339 UTC, so a later string is a later
-    /// time (every packet writes the same format).
+    /// When the packet says it was made (RFC 3339 UTC). Shown, never used
+    /// to order packets: the signer chose it.
     pub created_at: String,
-    /// When the intake received it, in the same format.
+    /// When the intake received it, RFC 3339 UTC as the intake writes it
+    /// (every one in the same form, so a later string is a later time).
     pub received_at: String,
     /// The payload's score sheet, as `qingdan_core::score` serialized it
     /// (null for a rectification).
@@ -40,11 +41,11 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// The order in which a unit's packets supersede each other: made
-    /// later, then received later, then the packet id so the choice never
-    /// depends on the order the entries came in.
-    pub(crate) fn recency(&self) -> (&str, &str, &str) {
-        (&self.created_at, &self.received_at, &self.packet_id)
+    /// The order in which a unit's packets supersede each other: the order
+    /// the intake received them (a time no signer chooses), then the packet
+    /// id so the choice never depends on the order the entries came in.
+    pub(crate) fn recency(&self) -> (&str, &str) {
+        (&self.received_at, &self.packet_id)
     }
 }
 

@@ -101,7 +101,7 @@ pub struct FindingRow {
 
 /// Every finding of the inspection entries and where it stands on `as_of`.
 /// A finding's state follows the unit's latest rectification packet that
-/// answers it (made later, then received later); rectifications from
+/// answers it (the one the intake received last); rectifications from
 /// another unit than the inspection's are not counted. `item_title` names
 /// an item of a checklist (id, version, item id) when it can.
 pub fn findings(

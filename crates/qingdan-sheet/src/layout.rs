@@ -4,6 +4,7 @@
 //! writer both take their names from here, so the two cannot drift apart.
 //! `README.md` beside this crate documents the same layout for people.
 
+use qingdan_core::packet::PacketKind;
 use qingdan_core::template::{Band, PeriodKind, Responsibility, SignerRole};
 use qingdan_core::{Fixed, Lang, Text};
 
@@ -92,6 +93,7 @@ pub(crate) enum Key {
     DescriptionEn,
     Responsibility,
     Period,
+    Kinds,
 }
 
 impl Key {
@@ -114,6 +116,7 @@ pub(crate) const KEYS: &[Column<Key>] = &[
     col(Key::DescriptionEn, "说明（英文）", "description_en"),
     col(Key::Responsibility, "责任", "responsibility"),
     col(Key::Period, "周期", "period"),
+    col(Key::Kinds, "适用类型", "kinds"),
 ];
 
 /// The two columns of the checklist sheet.
@@ -348,6 +351,42 @@ pub(crate) fn period_zh(period: PeriodKind) -> &'static str {
         .iter()
         .find(|(p, _, _)| *p == period)
         .map_or("", |&(_, _, zh)| zh)
+}
+
+/// The kinds of packet a checklist may serve: the JSON name, the Chinese
+/// name the writer writes, and the other names accepted.
+pub(crate) const PACKET_KINDS: [(PacketKind, &str, &[&str]); 2] = [
+    (
+        PacketKind::SelfAssessment,
+        "自查自评",
+        &["自评", "self-assessment", "self_assessment"],
+    ),
+    (PacketKind::Inspection, "检查考核", &["考核", "inspection"]),
+];
+
+/// What separates the kinds in a cell: `自查自评、检查考核`.
+pub(crate) const KIND_SEPARATORS: &[char] = &['、', ',', '，', ';', '；', ' ', '/'];
+
+/// A packet kind by its Chinese or JSON name.
+pub(crate) fn packet_kind_named(text: &str) -> Option<PacketKind> {
+    let text = normalize(text);
+    PACKET_KINDS
+        .iter()
+        .find(|(kind, zh, also)| {
+            normalize(zh) == text
+                || kind.as_str() == text
+                || also.iter().any(|a| normalize(a) == text)
+        })
+        .map(|&(kind, _, _)| kind)
+}
+
+/// The Chinese name of a packet kind.
+#[cfg_attr(not(feature = "write"), allow(dead_code))]
+pub(crate) fn packet_kind_zh(kind: PacketKind) -> &'static str {
+    PACKET_KINDS
+        .iter()
+        .find(|(k, _, _)| *k == kind)
+        .map_or(kind.as_str(), |&(_, zh, _)| zh)
 }
 
 /// Texts read as yes and as no (compared in lower case).

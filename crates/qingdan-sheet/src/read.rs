@@ -17,12 +17,13 @@ use qingdan_core::{Template, TemplateDoc, Text};
 use crate::cell::{self, Value, cell_name};
 use crate::layout::{
     BAND_COLUMNS, BANDS, BandCol, CHECKLIST, Column, ITEM_COLUMNS, ITEMS, ItemCol, KEY_COLUMNS,
-    KEYS, KINDS, Key, KeyCol, OPTION_COLUMNS, OPTIONS, OptionCol, PERIODS, RESPONSIBILITIES,
-    SIGNER_COLUMNS, SIGNERS, SheetName, SignerCol, default_bands, default_signers, kind_named,
-    kind_zh, period_named, responsibility_named,
+    KEYS, KIND_SEPARATORS, KINDS, Key, KeyCol, OPTION_COLUMNS, OPTIONS, OptionCol, PACKET_KINDS,
+    PERIODS, RESPONSIBILITIES, SIGNER_COLUMNS, SIGNERS, SheetName, SignerCol, default_bands,
+    default_signers, kind_named, kind_zh, packet_kind_named, period_named, responsibility_named,
 };
 use crate::syntax::{Effect, parse_condition, parse_effect, resolve_band};
 use crate::{SheetError, SheetErrors};
+use qingdan_core::packet::PacketKind;
 
 /// The largest workbook read; a checklist of a thousand items is far smaller.
 const MAX_BYTES: usize = 16 * 1024 * 1024;
@@ -118,6 +119,7 @@ fn read_workbook(bytes: &[u8], problems: &mut Problems) -> Option<TemplateDoc> {
         description: head.description,
         responsibility: head.responsibility,
         period: head.period,
+        kinds: head.kinds,
         signers,
         bands,
         sections: reader.finish_sections(sections),
@@ -541,6 +543,7 @@ struct Head {
     description: Option<Text>,
     responsibility: Responsibility,
     period: PeriodKind,
+    kinds: Option<Vec<PacketKind>>,
 }
 
 /// What was read, and where: enough to put the template checks' problems
@@ -616,6 +619,7 @@ impl Read {
         let mut description_en = None;
         let mut responsibility = None;
         let mut period = None;
+        let mut kinds = None;
         if table.require(&[KeyCol::Key, KeyCol::Value], problems) {
             self.value_col = table.columns[&KeyCol::Value];
             for row in &table.rows {
@@ -695,6 +699,28 @@ impl Read {
                             found
                         });
                     }
+                    Key::Kinds => {
+                        kinds = text(&mut r).and_then(|t| {
+                            let read: Vec<Option<PacketKind>> = t
+                                .split(KIND_SEPARATORS)
+                                .filter(|k| !k.trim().is_empty())
+                                .map(packet_kind_named)
+                                .collect();
+                            if read.iter().any(Option::is_none) {
+                                let names: Vec<&str> =
+                                    PACKET_KINDS.iter().map(|&(_, zh, _)| zh).collect();
+                                r.fail(
+                                    KeyCol::Value,
+                                    format!(
+                                        "kinds {t:?}: each is one of {}, separated by 、",
+                                        names.join(", ")
+                                    ),
+                                );
+                                return None;
+                            }
+                            Some(read.into_iter().flatten().collect())
+                        });
+                    }
                 }
                 if key.field.is_required() && value.is_none() {
                     r.fail(KeyCol::Value, format!("{field} is needed"));
@@ -742,6 +768,7 @@ impl Read {
             }),
             responsibility: responsibility.unwrap_or(Responsibility::Principal),
             period: period.unwrap_or(PeriodKind::Annual),
+            kinds,
         }
     }
 
@@ -1091,6 +1118,8 @@ impl Read {
                     *table.columns.get(&BandCol::Id)?,
                 ))
             }
+            // The usual signers (no signers sheet) only clash with the kinds.
+            (Location::Signer(_), _) if self.signers_sheet.is_none() => self.kinds_cell(),
             (Location::Signer(role), _) => {
                 let table = self.signers_sheet.as_ref()?;
                 let (_, row) = self.signer_rows.iter().find(|(r, _)| r == role)?;
@@ -1134,6 +1163,9 @@ impl Read {
             let row = self.key_rows.get(&Key::Id)?;
             return Some(cell_place(&self.checklist_sheet, *row, self.value_col));
         }
+        if path == "kinds" || path.starts_with("kinds[") {
+            return self.kinds_cell();
+        }
         if path == "signers" {
             return sheet_of(
                 self.signers_bad,
@@ -1167,6 +1199,15 @@ impl Read {
             ));
         }
         Some(sheet_place(&items.sheet))
+    }
+
+    /// The value cell of the checklist sheet's 适用类型 (kinds) row.
+    fn kinds_cell(&self) -> Option<Place> {
+        if self.checklist_bad {
+            return None;
+        }
+        let row = self.key_rows.get(&Key::Kinds)?;
+        Some(cell_place(&self.checklist_sheet, *row, self.value_col))
     }
 
     /// The cell of an item's field, by the JSON path inside the item.

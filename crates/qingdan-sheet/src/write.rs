@@ -15,7 +15,7 @@ use qingdan_core::{Fixed, TemplateDoc, Text};
 use crate::layout::{
     BAND_COLUMNS, BANDS, BandCol, CHECKLIST, Column, ITEM_COLUMNS, ITEMS, ItemCol, KEY_COLUMNS,
     KEYS, KINDS, Key, KeyCol, NO_ZH, OPTION_COLUMNS, OPTIONS, OptionCol, PERIODS, RESPONSIBILITIES,
-    SIGNER_COLUMNS, SIGNERS, SignerCol, YES_ZH, kind_zh, period_zh,
+    SIGNER_COLUMNS, SIGNERS, SignerCol, YES_ZH, kind_zh, packet_kind_zh, period_zh,
 };
 use crate::syntax::{write_condition, write_effect};
 
@@ -226,6 +226,13 @@ fn checklist_sheet(
         KeyCol::Key => (Style::Text, 14.0),
         KeyCol::Value => (Style::Wrapped, 90.0),
     })?;
+    let kinds = doc.kinds.as_ref().map(|kinds| {
+        kinds
+            .iter()
+            .map(|&k| packet_kind_zh(k))
+            .collect::<Vec<_>>()
+            .join("、")
+    });
     for (n, key) in KEYS.iter().enumerate() {
         let row = n as u32 + 1;
         out.put(row, KeyCol::Key, Out::Text(key.zh))?;
@@ -241,6 +248,7 @@ fn checklist_sheet(
             Key::DescriptionEn => doc.description.as_ref().map_or(Out::Blank, en_of),
             Key::Responsibility => Out::Text(doc.responsibility.label(qingdan_core::Lang::Zh)),
             Key::Period => Out::Text(period_zh(doc.period)),
+            Key::Kinds => kinds.as_deref().map_or(Out::Blank, Out::Text),
         };
         out.put(row, KeyCol::Value, value)?;
         let choices: Vec<&str> = match key.field {

@@ -2,6 +2,7 @@
 //! a one-time code; the intake's key is pinned at the first enrollment.
 
 use qingdan_core::keys;
+use qingdan_core::trust::ALL_UNITS;
 use serde_json::json;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -130,7 +131,13 @@ pub fn IntakePanel(props: &IntakeProps) -> Html {
                             .enrollments
                             .iter()
                             .find(|e| e.fingerprint == signer.fingerprint)
-                            .map(|e| format!("{} ({})", e.unit.name, e.unit.code))
+                            .map(|e| {
+                                if e.unit.code == ALL_UNITS {
+                                    ctx.t(T::AllUnits).to_owned()
+                                } else {
+                                    format!("{} ({})", e.unit.name, e.unit.code)
+                                }
+                            })
                             .unwrap_or_default();
                         match ctx.outbox.set_link(Some(link)).await {
                             Ok(()) => Ok(i18n::fill(
@@ -188,7 +195,10 @@ pub fn IntakePanel(props: &IntakeProps) -> Html {
                     data-unit={e.unit.code.clone()} data-role={e.role.clone()}>
                     <td>{ name }</td>
                     <td>{ role_label(&e.role, ctx.lang) }</td>
-                    <td>{ &e.unit.name }{ " (" }{ &e.unit.code }{ ")" }</td>
+                    <td>
+                        if e.unit.code == ALL_UNITS { { t(T::AllUnits) } } else { { &e.unit.name }{ " (" }{ &e.unit.code }{ ")" } }
+                        if e.revoked_at.is_some() { { " · " }<span class="notice error">{ t(T::Revoked) }</span> }
+                    </td>
                     <td class="mono">{ &e.fingerprint }</td>
                 </tr>
             }

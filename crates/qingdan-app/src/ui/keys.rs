@@ -149,18 +149,30 @@ pub fn KeysPanel(props: &KeysProps) -> Html {
             });
         })
     };
+    let link = ctx.outbox.link();
     let rows = props.keys.iter().map(|k| {
         let file = format!("{}-{}.qingdan-key.json", k.name, k.role);
         let text = serde_json::to_string_pretty(k).unwrap_or_default();
         let export = Callback::from(move |_| {
             let _ = web::download(&file, &text, "application/json");
         });
+        // Learned at the last sync: the intake refuses what it signs.
+        let revoked_at = link
+            .as_ref()
+            .and_then(|l| l.revoked_at(&k.fingerprint))
+            .map(str::to_owned);
         html! {
-            <tr data-testid={format!("key-{}", k.fingerprint)}>
+            <tr data-testid={format!("key-{}", k.fingerprint)} data-public-key={k.public_key.clone()}
+                data-revoked={revoked_at.is_some().to_string()}>
                 <td>{ &k.name }</td>
                 <td>{ role_label(&k.role, ctx.lang) }</td>
                 <td class="mono">{ &k.fingerprint }</td>
-                <td><button onclick={export}>{ t(T::ExportKey) }</button></td>
+                <td>
+                    if let Some(at) = revoked_at {
+                        <span class="notice error" title={at}>{ t(T::Revoked) }</span>{ " " }
+                    }
+                    <button onclick={export}>{ t(T::ExportKey) }</button>
+                </td>
             </tr>
         }
     });

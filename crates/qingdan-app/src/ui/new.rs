@@ -36,11 +36,16 @@ pub fn New(props: &NewProps) -> Html {
             </main>
         };
     };
-    let default_kind = if template.doc().signers.iter().any(|s| s.role == "inspector") {
-        "inspection"
-    } else {
-        "self_assessment"
-    };
+    // Only the kinds the checklist serves are offered, the first chosen.
+    let kinds: Vec<(PacketKind, &str, T)> = template
+        .kinds()
+        .into_iter()
+        .filter_map(|k| match k {
+            PacketKind::SelfAssessment => Some((k, "self_assessment", T::KindSelf)),
+            PacketKind::Inspection => Some((k, "inspection", T::KindInspection)),
+            PacketKind::Rectification => None,
+        })
+        .collect();
     let this_year = js_sys::Date::new_0().get_full_year().to_string();
 
     let start = {
@@ -48,17 +53,21 @@ pub fn New(props: &NewProps) -> Html {
         let template = template.clone();
         let (code, name, period, kind) = (code.clone(), name.clone(), period.clone(), kind.clone());
         let notice = notice.clone();
+        let kinds = kinds.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let value = |r: &NodeRef| input_text(r).trim().to_owned();
             let (code, name, period) = (value(&code), value(&name), value(&period));
-            let kind = match kind
+            let chosen = kind
                 .cast::<HtmlSelectElement>()
                 .map(|s| s.value())
-                .as_deref()
-            {
-                Some("inspection") => PacketKind::Inspection,
-                _ => PacketKind::SelfAssessment,
+                .unwrap_or_default();
+            let Some(&(kind, _, _)) = kinds
+                .iter()
+                .find(|(_, value, _)| *value == chosen)
+                .or(kinds.first())
+            else {
+                return;
             };
             if code.is_empty() || name.is_empty() {
                 notice.set(Notice::Error(ctx.t(T::NeedUnit).into()));
@@ -123,8 +132,9 @@ pub fn New(props: &NewProps) -> Html {
                 </label>
                 <label>{ t(T::Kind) }
                     <select ref={kind} data-testid="new-kind">
-                        <option value="self_assessment" selected={default_kind == "self_assessment"}>{ t(T::KindSelf) }</option>
-                        <option value="inspection" selected={default_kind == "inspection"}>{ t(T::KindInspection) }</option>
+                        { for kinds.iter().enumerate().map(|(n, (_, value, label))| html! {
+                            <option value={*value} selected={n == 0}>{ t(*label) }</option>
+                        }) }
                     </select>
                 </label>
                 { notice.view("new-notice") }

@@ -1,9 +1,12 @@
-//! Sign: each signer the checklist requires signs with their own key on
-//! this device, unlocking it with their PIN. Then the packet is exported.
+//! Sign: each signer the packet's kind requires signs with their own key on
+//! this device, unlocking it with their PIN (an inspection by as many
+//! inspectors as are present, one added at a time). A key the intake has
+//! revoked signs nothing. Then the packet is exported.
 
 use std::collections::BTreeMap;
 
-use qingdan_core::packet::{self, PacketKind, Signer};
+use qingdan_core::packet::{self, PacketKind};
+use qingdan_core::template::SignerRole;
 use qingdan_core::{Packet, score};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -12,7 +15,7 @@ use super::fill::{IdProps, Loaded, load};
 use super::keys::{KeysPanel, role_label, vault_error_text};
 use super::{Ctx, Notice, Route, use_ctx};
 use crate::i18n::{self, T};
-use crate::model::{self, Assessment, PacketRecord, SignerSlot, Status};
+use crate::model::{self, Assessment, ChooseError, PacketRecord, Place, SignerSlot, Status};
 use crate::store::{ASSESSMENTS, Durability};
 use crate::vault::{self, SealedKey};
 use crate::web;
@@ -26,7 +29,10 @@ pub fn Sign(props: &IdProps) -> Html {
     let reload = use_state(|| 0u32);
     let notice = use_state(|| Notice::None);
     let busy = use_state(|| false);
+    // The key chosen for each place, and how many signers each role that
+    // takes several has beyond the first.
     let choice = use_mut_ref(BTreeMap::<String, String>::new);
+    let extra = use_state(BTreeMap::<String, usize>::new);
     let pins = use_mut_ref(BTreeMap::<String, NodeRef>::new);
     {
         let (loaded, keys, ctx) = (loaded.clone(), keys.clone(), ctx.clone());
@@ -74,8 +80,24 @@ pub fn Sign(props: &IdProps) -> Html {
             )
         })
     };
-    let roles = model::signer_roles(&template, &assessment);
+    let link = ctx.outbox.link();
+    let revoked = move |fingerprint: &str| {
+        link.as_ref()
+            .is_some_and(|l| l.revoked_at(fingerprint).is_some())
+    };
+    let roles = model::signer_places(&template, &assessment, &extra);
     let prepared = assessment.packet.is_some() && !assessment.signers.is_empty();
+    let title_of = |role: &str| {
+        roles
+            .iter()
+            .find(|(r, _)| r.role == role)
+            .map(|(r, _)| r.title.get(ctx.lang).to_owned())
+            .unwrap_or_else(|| role_label(role, ctx.lang))
+    };
+    let place_title = |place: &Place| match place.n {
+        0 => title_of(&place.role),
+        n => format!("{} {}", title_of(&place.role), n + 1),
+    };
 
     let prepare = {
         let (ctx, assessment, template, keys) = (
@@ -84,37 +106,26 @@ pub fn Sign(props: &IdProps) -> Html {
             template.clone(),
             keys.clone(),
         );
-        let (choice, notice, loaded, roles) = (
+        let (choice, notice, loaded, revoked) = (
             choice.clone(),
             notice.clone(),
             loaded.clone(),
-            roles.clone(),
+            revoked.clone(),
         );
+        let places: Vec<Place> = roles.iter().flat_map(|(_, p)| p.clone()).collect();
         Callback::from(move |_| {
-            let chosen = choice.borrow();
-            let mut slots = Vec::new();
-            for role in &roles {
-                let key = chosen
-                    .get(role)
-                    .and_then(|fp| {
-                        keys.iter()
-                            .find(|k| &k.fingerprint == fp && &k.role == role)
-                    })
-                    .or_else(|| keys.iter().find(|k| &k.role == role));
-                let Some(key) = key else {
+            let slots = match model::choose_signers(&places, &choice.borrow(), &keys, &revoked) {
+                Ok(slots) => slots,
+                Err(ChooseError::NoKey(_)) => {
                     return notice.set(Notice::Error(ctx.t(T::NeedAllSigners).into()));
-                };
-                slots.push(SignerSlot {
-                    role: role.clone(),
-                    fingerprint: key.fingerprint.clone(),
-                    signer: Signer {
-                        role: role.clone(),
-                        name: key.name.clone(),
-                        public_key: key.public_key.clone(),
-                    },
-                    signed: false,
-                });
-            }
+                }
+                Err(ChooseError::SameKey(name)) => {
+                    return notice.set(Notice::Error(i18n::fill(
+                        ctx.t(T::SameKeyTwice),
+                        &[("name", &name)],
+                    )));
+                }
+            };
             let id = match web::new_uuid() {
                 Ok(id) => id,
                 Err(e) => return notice.set(Notice::Error(vault_error_text(&ctx, &e))),
@@ -132,118 +143,175 @@ pub fn Sign(props: &IdProps) -> Html {
         })
     };
 
-    let slot_view = |slot: Option<&SignerSlot>, role: &str| -> Html {
-        let title = template
-            .doc()
-            .signers
-            .iter()
-            .find(|s| s.role == role)
-            .map(|s| s.title.get(ctx.lang).to_owned())
-            .unwrap_or_else(|| role_label(role, ctx.lang));
-        match slot {
-            None => {
-                let options: Vec<&SealedKey> = keys.iter().filter(|k| k.role == role).collect();
-                let choice2 = choice.clone();
-                let role2 = role.to_owned();
-                let onchange = Callback::from(move |e: Event| {
-                    let s: HtmlSelectElement = e.target_unchecked_into();
-                    choice2.borrow_mut().insert(role2.clone(), s.value());
-                });
-                html! {
-                    <label class="slot">{ title }
-                        if options.is_empty() {
-                            <span class="notice error">{ t(T::NoKeyForRole) }</span>
-                        } else {
-                            <select data-testid={format!("signer-key-{role}")} {onchange}>
-                                { for options.iter().map(|k| html! {
-                                    <option value={k.fingerprint.clone()}>{ &k.name }{ " · " }{ &k.fingerprint }</option>
-                                }) }
-                            </select>
-                        }
-                    </label>
+    // A place before the packet is made: the key to sign with.
+    let choose_view = |place: &Place, multiple: bool| -> Html {
+        let id = place.id();
+        let options: Vec<&SealedKey> = keys.iter().filter(|k| k.role == place.role).collect();
+        let onchange = {
+            let (choice, id) = (choice.clone(), id.clone());
+            Callback::from(move |e: Event| {
+                let s: HtmlSelectElement = e.target_unchecked_into();
+                choice.borrow_mut().insert(id.clone(), s.value());
+            })
+        };
+        let remove = (multiple && place.n > 0).then(|| {
+            let (extra, choice, role, id) = (
+                extra.clone(),
+                choice.clone(),
+                place.role.clone(),
+                id.clone(),
+            );
+            Callback::from(move |_| {
+                let mut next = (*extra).clone();
+                if let Some(n) = next.get_mut(&role) {
+                    *n = n.saturating_sub(1);
                 }
-            }
-            Some(slot) if slot.signed => html! {
-                <p class="slot signed" data-testid={format!("signed-{role}")}>
-                    { title }{ "：" }{ i18n::fill(t(T::SignedBy), &[("name", &slot.signer.name)]) }
-                </p>
-            },
-            Some(slot) => {
-                let pin = pins
-                    .borrow_mut()
-                    .entry(role.to_owned())
-                    .or_default()
-                    .clone();
-                let sign = {
-                    let (ctx, assessment, template, keys) = (
-                        ctx.clone(),
-                        assessment.clone(),
-                        template.clone(),
-                        keys.clone(),
-                    );
-                    let (notice, loaded, busy, pin) =
-                        (notice.clone(), loaded.clone(), busy.clone(), pin.clone());
-                    let role = role.to_owned();
-                    let fingerprint = slot.fingerprint.clone();
-                    Callback::from(move |e: SubmitEvent| {
-                        e.prevent_default();
-                        let Some(key) = keys.iter().find(|k| k.fingerprint == fingerprint).cloned()
-                        else {
-                            return notice.set(Notice::Error(ctx.t(T::NeedAllSigners).into()));
-                        };
-                        let pin_text = pin
-                            .cast::<HtmlInputElement>()
-                            .map(|i| i.value())
-                            .unwrap_or_default();
-                        let (ctx, assessment, template) =
-                            (ctx.clone(), assessment.clone(), template.clone());
-                        let (notice, loaded, busy, pin, role) = (
-                            notice.clone(),
-                            loaded.clone(),
-                            busy.clone(),
-                            pin.clone(),
-                            role.clone(),
-                        );
-                        busy.set(true);
-                        wasm_bindgen_futures::spawn_local(async move {
-                            let result = sign_as(&ctx, &assessment, &key, &pin_text, &role).await;
-                            busy.set(false);
-                            if let Some(i) = pin.cast::<HtmlInputElement>() {
-                                i.set_value("");
+                choice.borrow_mut().remove(&id);
+                extra.set(next);
+            })
+        });
+        html! {
+            <label class="slot">{ place_title(place) }
+                if options.is_empty() {
+                    <span class="notice error">{ t(T::NoKeyForRole) }</span>
+                } else {
+                    <select data-testid={format!("signer-key-{id}")} {onchange}>
+                        { for options.iter().map(|k| {
+                            let gone = revoked(&k.fingerprint);
+                            html! {
+                                <option value={k.fingerprint.clone()} disabled={gone}>
+                                    { &k.name }{ " · " }{ &k.fingerprint }
+                                    if gone { { " · " }{ t(T::Revoked) } }
+                                </option>
                             }
-                            match result {
-                                Ok((next, record)) => {
-                                    if let Some(record) = record
-                                        && let Err(e) = ctx.outbox.queue(&record).await
-                                    {
-                                        return notice.set(Notice::Error(ctx.store_error(&e)));
-                                    }
-                                    let done = Notice::Ok(i18n::fill(
-                                        ctx.t(T::SignedBy),
-                                        &[("name", &key.name)],
-                                    ));
-                                    save_and_show(&ctx, next, &loaded, &notice, template, done);
-                                }
-                                Err(m) => notice.set(Notice::Error(m)),
-                            }
-                        });
-                    })
-                };
-                html! {
-                    <form class="slot" onsubmit={sign}>
-                        <span>{ title }{ "：" }<b>{ &slot.signer.name }</b>{ " · " }<span class="mono">{ &slot.fingerprint }</span></span>
-                        <label>{ t(T::SignWithPin) }
-                            <input ref={pin} type="password" autocomplete="off" data-testid={format!("sign-pin-{role}")} />
-                        </label>
-                        <button type="submit" class="primary" disabled={*busy} data-testid={format!("sign-{role}")}>{ t(T::SignButton) }</button>
-                    </form>
+                        }) }
+                    </select>
                 }
-            }
+                if let Some(onclick) = remove {
+                    <button type="button" {onclick} data-testid={format!("remove-signer-{id}")}>{ t(T::RemoveSigner) }</button>
+                }
+            </label>
         }
     };
-    let slots = roles
+    let add_view = |role: &SignerRole, places: &[Place]| -> Html {
+        if !role.multiple {
+            return Html::default();
+        }
+        let (extra, name) = (extra.clone(), role.role.clone());
+        let count = places.len();
+        let onclick = Callback::from(move |_| {
+            let mut next = (*extra).clone();
+            next.insert(name.clone(), count);
+            extra.set(next);
+        });
+        html! {
+            <button type="button" {onclick} data-testid={format!("add-signer-{}", role.role)}>
+                { i18n::fill(t(T::AddSigner), &[("role", &title_of(&role.role))]) }
+            </button>
+        }
+    };
+
+    // A place once the packet is made: signed, or the PIN form to sign.
+    let slot_view = |slot: &SignerSlot, place: &Place| -> Html {
+        let id = place.id();
+        let title = place_title(place);
+        if slot.signed {
+            return html! {
+                <p class="slot signed" data-testid={format!("signed-{id}")}>
+                    { title }{ "：" }{ i18n::fill(t(T::SignedBy), &[("name", &slot.signer.name)]) }
+                </p>
+            };
+        }
+        let pin = pins.borrow_mut().entry(id.clone()).or_default().clone();
+        let gone = revoked(&slot.fingerprint);
+        let sign = {
+            let (ctx, assessment, template, keys) = (
+                ctx.clone(),
+                assessment.clone(),
+                template.clone(),
+                keys.clone(),
+            );
+            let (notice, loaded, busy, pin) =
+                (notice.clone(), loaded.clone(), busy.clone(), pin.clone());
+            let fingerprint = slot.fingerprint.clone();
+            Callback::from(move |e: SubmitEvent| {
+                e.prevent_default();
+                if gone {
+                    return notice.set(Notice::Error(ctx.t(T::RevokedCannotSign).into()));
+                }
+                let Some(key) = keys.iter().find(|k| k.fingerprint == fingerprint).cloned() else {
+                    return notice.set(Notice::Error(ctx.t(T::NeedAllSigners).into()));
+                };
+                let pin_text = pin
+                    .cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default();
+                let (ctx, assessment, template) =
+                    (ctx.clone(), assessment.clone(), template.clone());
+                let (notice, loaded, busy, pin) =
+                    (notice.clone(), loaded.clone(), busy.clone(), pin.clone());
+                busy.set(true);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let result = sign_as(&ctx, &assessment, &key, &pin_text).await;
+                    busy.set(false);
+                    if let Some(i) = pin.cast::<HtmlInputElement>() {
+                        i.set_value("");
+                    }
+                    match result {
+                        Ok((next, record)) => {
+                            if let Some(record) = record
+                                && let Err(e) = ctx.outbox.queue(&record).await
+                            {
+                                return notice.set(Notice::Error(ctx.store_error(&e)));
+                            }
+                            let done =
+                                Notice::Ok(i18n::fill(ctx.t(T::SignedBy), &[("name", &key.name)]));
+                            save_and_show(&ctx, next, &loaded, &notice, template, done);
+                        }
+                        Err(m) => notice.set(Notice::Error(m)),
+                    }
+                });
+            })
+        };
+        html! {
+            <form class="slot" onsubmit={sign} data-revoked={gone.to_string()}>
+                <span>{ title }{ "：" }<b>{ &slot.signer.name }</b>{ " · " }<span class="mono">{ &slot.fingerprint }</span>
+                    if gone { { " · " }<span class="notice error" data-testid={format!("revoked-{id}")}>{ t(T::Revoked) }</span> }
+                </span>
+                <label>{ t(T::SignWithPin) }
+                    <input ref={pin} type="password" autocomplete="off" data-testid={format!("sign-pin-{id}")} />
+                </label>
+                <button type="submit" class="primary" disabled={*busy} data-testid={format!("sign-{id}")}>{ t(T::SignButton) }</button>
+            </form>
+        }
+    };
+    let slots = if prepared {
+        let places = model::places_of(&assessment.signers);
+        assessment
+            .signers
+            .iter()
+            .zip(&places)
+            .map(|(slot, place)| slot_view(slot, place))
+            .collect::<Html>()
+    } else {
+        roles
+            .iter()
+            .map(|(role, places)| {
+                html! {
+                    <>
+                        { for places.iter().map(|p| choose_view(p, role.multiple)) }
+                        { add_view(role, places) }
+                    </>
+                }
+            })
+            .collect::<Html>()
+    };
+    let waiting: Vec<&str> = assessment
+        .signers
         .iter()
-        .map(|role| slot_view(assessment.signers.iter().find(|s| &s.role == role), role));
+        .filter(|s| !s.signed)
+        .map(|s| s.signer.name.as_str())
+        .collect();
     let all_signed = matches!(assessment.status, Status::Signed | Status::Exported);
     let export = {
         let (ctx, assessment, template, loaded, notice) = (
@@ -279,7 +347,12 @@ pub fn Sign(props: &IdProps) -> Html {
             } else {
                 <section class="signers">
                     <h2>{ t(T::Signers) }</h2>
-                    { for slots }
+                    { slots }
+                    if prepared && !waiting.is_empty() {
+                        <p class="muted" data-testid="still-to-sign" data-count={waiting.len().to_string()}>
+                            { i18n::fill(t(T::StillToSign), &[("names", &waiting.join("、"))]) }
+                        </p>
+                    }
                     if !prepared {
                         <button class="primary" onclick={prepare} data-testid="prepare-packet">{ t(T::Prepare) }</button>
                     }
@@ -304,14 +377,13 @@ pub fn Sign(props: &IdProps) -> Html {
     }
 }
 
-/// Opens `key` with `pin` and adds its signature for `role`; the second
+/// Opens `key` with `pin` and adds its signature; the second
 /// value is the packet to keep once every signer has signed.
 async fn sign_as(
     ctx: &Ctx,
     assessment: &Assessment,
     key: &SealedKey,
     pin: &str,
-    role: &str,
 ) -> Result<(Assessment, Option<PacketRecord>), String> {
     let signing = vault::open(key, pin)
         .await
@@ -327,7 +399,7 @@ async fn sign_as(
     for slot in next
         .signers
         .iter_mut()
-        .filter(|s| s.role == role && s.fingerprint == key.fingerprint)
+        .filter(|s| s.fingerprint == key.fingerprint)
     {
         slot.signed = true;
     }

@@ -248,7 +248,7 @@ fn admin_commands_import_and_report_work_on_one_database() {
         "--name",
         "某某镇党委",
     ]);
-    for (role, name) in [("principal", "p"), ("supervisory", "s")] {
+    for (role, name, person) in [("principal", "p", "张三"), ("supervisory", "s", "李四")] {
         let key = dir.join(format!("{name}.pem"));
         qingdan(&["keygen", "--out", &path(&key)]);
         let public = path(&dir.join(format!("{name}.pub.pem")));
@@ -260,6 +260,8 @@ fn admin_commands_import_and_report_work_on_one_database() {
                 "510824-101",
                 "--role",
                 role,
+                "--name",
+                person,
                 &public
             ])
             .contains("enrolled")
@@ -422,10 +424,10 @@ fn an_inspection_and_its_rectification_show_one_closed_one_open_then_overdue() {
         "--name",
         "某某镇党委",
     ]);
-    for (unit, role, name) in [
-        ("*", "inspector", "i"),
-        ("510824-101", "principal", "p"),
-        ("510824-101", "supervisory", "s"),
+    for (unit, role, name, person) in [
+        ("*", "inspector", "i", "孙七"),
+        ("510824-101", "principal", "p", "张三"),
+        ("510824-101", "supervisory", "s", "李四"),
     ] {
         run(&["keygen", "--out", &file(&format!("{name}.pem"))]);
         ok(&[
@@ -435,6 +437,8 @@ fn an_inspection_and_its_rectification_show_one_closed_one_open_then_overdue() {
             unit,
             "--role",
             role,
+            "--name",
+            person,
             &file(&format!("{name}.pub.pem")),
         ]);
     }
@@ -479,7 +483,7 @@ fn an_inspection_and_its_rectification_show_one_closed_one_open_then_overdue() {
 
     std::fs::write(
         dir.join("answers.json"),
-        r#"[{"finding": "1", "status": "done", "action": "已补开专题会议", "completed_on": "2027-01-20"}]"#,
+        r#"[{"finding": "1", "status": "done", "action": "已补开专题会议", "completed_on": "2026-11-20"}]"#,
     )
     .unwrap();
     let rectification = path(&usb.join("a-rectification.json"));
@@ -557,4 +561,219 @@ fn an_inspection_and_its_rectification_show_one_closed_one_open_then_overdue() {
     let bad = qingdan(&["report", "findings", "--as-of", "明天", "--database", &db]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(text(&bad.stderr).contains("as_of"), "{}", text(&bad.stderr));
+}
+
+/// Keys and tokens from the command line: a key revoked signs nothing more
+/// (what was received before stays), admin tokens expire and are revoked by
+/// label or id, and an inspection by two inspectors of a self-assessment
+/// list sits beside the unit's own score in the gap report and its workbook.
+#[test]
+fn revoked_keys_sign_nothing_more_tokens_expire_and_the_gap_has_both_scores() {
+    let (dir, db) = scratch();
+    let usb = dir.join("usb");
+    std::fs::create_dir_all(&usb).unwrap();
+    let path = |p: &Path| p.display().to_string();
+    let file = |name: &str| path(&dir.join(name));
+    let ok = |args: &[&str]| ok_on(&db, args);
+    let on_db = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--database", &db]);
+        qingdan(&all)
+    };
+    let keys = |name: &str| format!("tests/data/keys/{name}");
+    ok(&["template", "publish", "--bundled"]);
+    ok(&[
+        "unit",
+        "add",
+        "--code",
+        "510824-101",
+        "--name",
+        "某某镇党委",
+    ]);
+    for (unit, role, key, person) in [
+        ("510824-101", "principal", "principal", "张三"),
+        ("510824-101", "supervisory", "supervisory", "李四"),
+        ("*", "inspector", "inspector", "王五"),
+        ("*", "inspector", "inspector2", "赵六"),
+    ] {
+        ok(&[
+            "key",
+            "enroll",
+            "--unit",
+            unit,
+            "--role",
+            role,
+            "--name",
+            person,
+            &keys(&format!("{key}.pub.pem")),
+        ]);
+    }
+    // A principal's key is never enrolled for every unit.
+    let everywhere = on_db(&[
+        "key",
+        "enroll",
+        "--unit",
+        "*",
+        "--role",
+        "principal",
+        "--name",
+        "张三",
+        &keys("principal.pub.pem"),
+    ]);
+    assert_eq!(everywhere.status.code(), Some(1));
+    assert!(
+        text(&everywhere.stderr).contains("only inspectors"),
+        "{}",
+        text(&everywhere.stderr)
+    );
+
+    let template = file("jiandu-zeren.json");
+    std::fs::write(
+        &template,
+        qingdan(&["template", "bundled", "jiandu-zeren"]).stdout,
+    )
+    .unwrap();
+    let make = |name: &str, kind: &str, period: &str, signers: &[(&str, &str, &str)]| {
+        let out = path(&usb.join(name));
+        let mut args = vec![
+            "packet",
+            "new",
+            "-t",
+            &template,
+            "-r",
+            "tests/data/examples/jiandu-zeren-2026.json",
+            "--kind",
+            kind,
+            "--unit",
+            "510824-101",
+            "--unit-name",
+            "某某镇党委",
+            "--period",
+            period,
+            "-o",
+            &out,
+        ];
+        let specs: Vec<String> = signers
+            .iter()
+            .map(|(role, person, key)| {
+                format!("{role}:{person}:{}", keys(&format!("{key}.pub.pem")))
+            })
+            .collect();
+        for spec in &specs {
+            args.extend(["--signer", spec.as_str()]);
+        }
+        let made = qingdan(&args);
+        assert!(made.status.success(), "{}", text(&made.stderr));
+        for (_, _, key) in signers {
+            let key = keys(&format!("{key}.pem"));
+            let signed = qingdan(&["sign", "--key", &key, &out, "-o", &out]);
+            assert!(signed.status.success(), "{}", text(&signed.stderr));
+        }
+        out
+    };
+    let unit = [
+        ("principal", "张三", "principal"),
+        ("supervisory", "李四", "supervisory"),
+    ];
+    let team = [
+        ("inspector", "王五", "inspector"),
+        ("inspector", "赵六", "inspector2"),
+    ];
+    make("a-self.json", "self-assessment", "2026", &unit);
+    make("b-inspection.json", "inspection", "2026", &team);
+    let imported = ok(&["import", &path(&usb)]);
+    assert!(
+        imported.contains("2 accepted, 0 already here, 0 rejected"),
+        "{imported}"
+    );
+
+    // The gap: the unit's own total beside the inspectors'.
+    let gap: serde_json::Value = serde_json::from_str(&ok(&[
+        "report",
+        "gap",
+        "--template",
+        "jiandu-zeren",
+        "--period",
+        "2026",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let row = &gap["rows"][0];
+    assert_eq!(row["unit_code"], "510824-101", "{gap:#}");
+    assert_eq!(row["self_assessment"], "83.00");
+    assert_eq!(row["inspection"], "83.00");
+    assert_eq!(row["difference"], "0.00");
+    let xlsx = file("gap.xlsx");
+    ok(&[
+        "report",
+        "gap",
+        "--template",
+        "jiandu-zeren",
+        "--period",
+        "2026",
+        "--format",
+        "xlsx",
+        "-o",
+        &xlsx,
+    ]);
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    use calamine::Reader as _;
+    let first = workbook.sheet_names()[0].clone();
+    let range = workbook.worksheet_range(&first).unwrap();
+    let cells: Vec<String> = range
+        .rows()
+        .find(|r| r.iter().any(|c| *c == "510824-101"))
+        .expect("a row for the unit")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        cells.iter().filter(|c| *c == "83").count(),
+        2,
+        "both totals: {cells:?}"
+    );
+
+    // The supervisory's key is revoked: the next packet it signs is refused,
+    // the one received before stays.
+    let revoked = ok(&[
+        "key",
+        "revoke",
+        &keys("supervisory.pub.pem"),
+        "--reason",
+        "调离",
+    ]);
+    assert!(revoked.starts_with("revoked "), "{revoked}");
+    assert!(ok(&["key", "revoke", &keys("supervisory.pub.pem")]).contains("was revoked already"));
+    std::fs::remove_dir_all(&usb).unwrap();
+    std::fs::create_dir_all(&usb).unwrap();
+    make("c-self.json", "self-assessment", "2026-H2", &unit);
+    let refused = on_db(&["import", &path(&usb)]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused.stdout).contains("(key-revoked)"),
+        "{}",
+        text(&refused.stdout)
+    );
+
+    // Admin tokens: one with an expiry, listed, then revoked by label.
+    let made = on_db(&["admin", "token", "--label", "张主任", "--expires", "90d"]);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    assert!(text(&made.stdout).starts_with("qd_"));
+    assert!(
+        text(&made.stderr).contains("works until"),
+        "{}",
+        text(&made.stderr)
+    );
+    let listed = ok(&["admin", "token", "--list"]);
+    assert!(
+        listed.contains("张主任") && !listed.contains("revoked"),
+        "{listed}"
+    );
+    assert!(ok(&["admin", "token", "--revoke", "张主任"]).contains("revoked"));
+    assert!(ok(&["admin", "token", "--list"]).contains("revoked"));
+    let again = on_db(&["admin", "token", "--revoke", "张主任"]);
+    assert_eq!(again.status.code(), Some(1), "nothing left to revoke");
+    let bad = on_db(&["admin", "token", "--expires", "0d"]);
+    assert_eq!(bad.status.code(), Some(2));
 }

@@ -367,6 +367,155 @@ fn a_packet_is_made_signed_by_both_and_verified() {
     );
 }
 
+/// Inspectors score units on the lists units assess themselves with: on
+/// every bundled self-assessment list, `packet new --kind inspection` takes
+/// a team of inspectors and refuses the unit's own people.
+#[test]
+fn every_self_assessment_list_takes_an_inspection_by_a_team_of_inspectors() {
+    let dir = scratch("inspection-teams");
+    let none = dir.join("none.json");
+    std::fs::write(&none, "{}").unwrap();
+    let lists = [
+        "zhuti-zeren-dangwei",
+        "diyi-zerenren",
+        "yigang-shuangze",
+        "jiandu-zeren",
+        "lianzheng-fengxian",
+    ];
+    for id in lists {
+        let template = dir.join(format!("{id}.json"));
+        let printed = qingdan(&["template", "bundled", id]);
+        std::fs::write(&template, &printed.stdout).unwrap();
+        let packet = dir.join(format!("{id}-inspection.json"));
+        let new = |signers: &[&str]| {
+            let mut args = vec![
+                "packet",
+                "new",
+                "-t",
+                path_str(&template),
+                "-r",
+                path_str(&none),
+                "--kind",
+                "inspection",
+                "--unit",
+                "510824-101",
+                "--unit-name",
+                "某某镇党委",
+                "--period",
+                "2026",
+                "-o",
+                path_str(&packet),
+            ];
+            for signer in signers {
+                args.extend(["--signer", signer]);
+            }
+            qingdan(&args)
+        };
+        let made = new(&[
+            "inspector:王五:tests/data/keys/inspector.pub.pem",
+            "inspector:赵六:tests/data/keys/inspector2.pub.pem",
+        ]);
+        assert!(made.status.success(), "{id}: {}", text(&made.stderr));
+        for key in ["inspector", "inspector2"] {
+            let key = format!("tests/data/keys/{key}.pem");
+            let signed = qingdan(&[
+                "sign",
+                "--key",
+                &key,
+                path_str(&packet),
+                "-o",
+                path_str(&packet),
+            ]);
+            assert!(signed.status.success(), "{id}: {}", text(&signed.stderr));
+        }
+        let verified = qingdan(&["verify", "-t", path_str(&template), path_str(&packet)]);
+        assert!(
+            verified.status.success(),
+            "{id}: {}",
+            text(&verified.stderr)
+        );
+        let summary = text(&verified.stdout);
+        assert!(
+            summary.contains("kind:     inspection")
+                && summary.contains("signed:   inspector 赵六"),
+            "{id}: {summary}"
+        );
+        // The unit's principal never signs its inspection.
+        let own = new(&["principal:张三:tests/data/keys/principal.pub.pem"]);
+        assert_eq!(own.status.code(), Some(1), "{id}");
+        assert!(
+            text(&own.stderr).contains("an inspection is signed by inspectors only"),
+            "{id}: {}",
+            text(&own.stderr)
+        );
+    }
+    // The inspectors' own score sheet takes no self-assessment.
+    let kaohe = dir.join("jiancha-kaohe.json");
+    std::fs::write(
+        &kaohe,
+        qingdan(&["template", "bundled", "jiancha-kaohe"]).stdout,
+    )
+    .unwrap();
+    let refused = qingdan(&[
+        "packet",
+        "new",
+        "-t",
+        path_str(&kaohe),
+        "-r",
+        path_str(&none),
+        "--kind",
+        "self-assessment",
+        "--unit",
+        "510824-101",
+        "--unit-name",
+        "某某镇党委",
+        "--period",
+        "2026",
+        "--signer",
+        "principal:张三:tests/data/keys/principal.pub.pem",
+        "--signer",
+        "supervisory:李四:tests/data/keys/supervisory.pub.pem",
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused.stderr).contains("does not take a self-assessment"),
+        "{}",
+        text(&refused.stderr)
+    );
+}
+
+/// `verify --inspection` judges a rectification as the intake does: one
+/// made for another unit than the inspection's is refused.
+#[test]
+fn verify_checks_a_rectification_against_its_inspection() {
+    let case = |name: &str| format!("tests/data/trust/{name}");
+    let good = qingdan(&[
+        "verify",
+        &format!("{}/packet.json", case("rectification")),
+        "--inspection",
+        &format!("{}/inspection.json", case("rectification")),
+    ]);
+    assert!(good.status.success(), "{}", text(&good.stderr));
+    assert!(
+        text(&good.stdout).contains("answers:  inspection"),
+        "{}",
+        text(&good.stdout)
+    );
+    let other = case("rectification-of-another-units-inspection");
+    let bad = qingdan(&[
+        "verify",
+        &format!("{other}/packet.json"),
+        "--inspection",
+        &format!("{other}/inspection.json"),
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stderr).contains("payload.unit.code: this rectification says 510824-101"),
+        "{}",
+        text(&bad.stderr)
+    );
+}
+
 #[test]
 fn verify_names_the_failing_check_and_exits_1() {
     let out = qingdan(&[

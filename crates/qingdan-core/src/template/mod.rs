@@ -460,6 +460,23 @@ pub enum Problem {
     /// A signer role listed twice.
     #[error("listed twice")]
     DuplicateSigner,
+    /// `kinds` is empty.
+    #[error("lists no kind: a checklist serves self-assessment, inspection or both")]
+    NoKinds,
+    /// `kinds` names `rectification`.
+    #[error(
+        "a rectification answers an inspection's findings and goes with inspection; list self-assessment or inspection"
+    )]
+    RectificationKind,
+    /// A kind listed twice.
+    #[error("{0} is listed twice")]
+    DuplicateKind(&'static str),
+    /// An `inspector` role on a checklist that serves no inspection.
+    #[error("inspectors sign inspections, and this checklist serves none (kinds)")]
+    InspectorWithoutInspections,
+    /// The unit's signers without one of its two responsibility holders.
+    #[error("the unit's own packets are signed by principal and supervisory; {0} is missing")]
+    UnitSignerMissing(&'static str),
     /// More items than a template may have.
     #[error("has {0} items; at most 10000 are allowed")]
     TooManyItems(usize),

@@ -61,7 +61,16 @@ pub struct TemplateDoc {
     pub responsibility: Responsibility,
     /// How often it is filled.
     pub period: PeriodKind,
-    /// Who must sign a packet of this checklist.
+    /// The kinds of packet that answer it: `self-assessment`,
+    /// `inspection` or both. When absent, both, except for a checklist of
+    /// the `inspection` responsibility (检查考核), which serves inspections
+    /// only ([`crate::Template::serves`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kinds: Option<Vec<crate::packet::PacketKind>>,
+    /// Who signs its packets: `inspector` entries sign inspections, the
+    /// other roles sign the unit's own packets (self-assessments and
+    /// rectifications). A kind with no entry of its own has the usual
+    /// signers ([`crate::Template::signer_roles`]).
     pub signers: Vec<SignerRole>,
     /// Grade bands over the percentage, covering 0–100 without gap or overlap.
     pub bands: Vec<Band>,

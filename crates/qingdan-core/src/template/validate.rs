@@ -8,6 +8,8 @@ use super::{
     TemplateError, TemplateErrors, Test, VetoEffect,
 };
 use crate::Fixed;
+use crate::packet::{PacketKind, roles};
+use crate::trust;
 
 const MAX_ITEMS: usize = 10_000;
 
@@ -129,6 +131,24 @@ fn check_signers(doc: &TemplateDoc, found: &mut Found) {
     if doc.signers.is_empty() {
         found.add(Location::Json("signers".into()), Problem::NoSigners);
     }
+    if let Some(kinds) = &doc.kinds {
+        if kinds.is_empty() {
+            found.add(Location::Json("kinds".into()), Problem::NoKinds);
+        }
+        let mut seen = BTreeSet::new();
+        for (n, kind) in kinds.iter().enumerate() {
+            let at = Location::Json(format!("kinds[{n}]"));
+            if *kind == PacketKind::Rectification {
+                found.add(at, Problem::RectificationKind);
+            } else if !seen.insert(*kind) {
+                found.add(at, Problem::DuplicateKind(kind.as_str()));
+            }
+        }
+    }
+    let kinds = doc
+        .kinds
+        .clone()
+        .unwrap_or_else(|| trust::usual_kinds(doc.responsibility));
     let mut seen = BTreeSet::new();
     for (n, signer) in doc.signers.iter().enumerate() {
         if !is_good_id(&signer.role) {
@@ -141,6 +161,30 @@ fn check_signers(doc: &TemplateDoc, found: &mut Found) {
                 Location::Signer(signer.role.clone()),
                 Problem::DuplicateSigner,
             );
+        } else if trust::signs_inspections(&signer.role) && !kinds.contains(&PacketKind::Inspection)
+        {
+            found.add(
+                Location::Signer(signer.role.clone()),
+                Problem::InspectorWithoutInspections,
+            );
+        }
+    }
+    // The unit's own packets are signed by both responsibility holders,
+    // whatever else a checklist adds.
+    let unit_roles: Vec<&str> = doc
+        .signers
+        .iter()
+        .map(|s| s.role.as_str())
+        .filter(|r| !trust::signs_inspections(r))
+        .collect();
+    if !unit_roles.is_empty() {
+        for needed in [roles::PRINCIPAL, roles::SUPERVISORY] {
+            if !unit_roles.contains(&needed) {
+                found.add(
+                    Location::Json("signers".into()),
+                    Problem::UnitSignerMissing(needed),
+                );
+            }
         }
     }
 }

@@ -83,6 +83,8 @@ fn the_schema_rejects_what_the_parser_rejects_by_shape() {
         "empty-section",
         "condition-two-tests",
         "choice-one-option",
+        "kinds-empty",
+        "kinds-rectification-and-twice",
     ] {
         let path = data_dir().join(format!("templates/invalid/{case}.json"));
         let value: serde_json::Value = serde_json::from_str(&read(&path)).unwrap();

@@ -99,7 +99,7 @@ fn ninety_four_tenths_make_exactly_nine_point_four() {
     let text = format!(
         r#"{{"format": "qingdan.template/1", "id": "tenths", "version": 1, "title": {{"zh": "十分之一"}},
             "responsibility": "principal", "period": "annual",
-            "signers": [{{"role": "principal", "title": {{"zh": "书记"}}}}],
+            "signers": [{{"role": "principal", "title": {{"zh": "书记"}}}}, {{"role": "supervisory", "title": {{"zh": "纪委书记"}}}}],
             "bands": [{{"id": "all", "label": {{"zh": "全部"}}, "min": 0, "max": 100}}],
             "sections": [{{"id": "1", "title": {{"zh": "一"}}, "items": [{}]}}]}}"#,
         items.join(",")

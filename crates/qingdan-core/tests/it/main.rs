@@ -10,6 +10,7 @@ mod findings;
 mod fixtures;
 mod packets;
 mod properties;
+mod trust;
 mod vectors;
 
 use std::path::{Path, PathBuf};

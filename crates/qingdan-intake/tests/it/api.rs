@@ -288,8 +288,13 @@ async fn enrollment_code_enrolls_once(db: Db) {
     assert_eq!(json["unit"]["name"], "某某镇党委");
     assert_eq!(json["role"], "inspector");
     assert_eq!(json["intake_key"], w.intake.public_key());
-    let (_, enrolled) = w.intake.store().unit_and_keys(UNIT).await.unwrap().unwrap();
-    assert!(enrolled.contains(&("inspector".to_owned(), public)));
+    let enrolled = w.intake.store().key_status(&public).await.unwrap();
+    assert_eq!(enrolled.enrollments.len(), 1);
+    let e = &enrolled.enrollments[0];
+    assert_eq!(
+        (e.unit.as_str(), e.role.as_str(), e.name.as_str()),
+        (UNIT, "inspector", "王五")
+    );
     let again = w
         .send(
             Method::POST,
@@ -432,21 +437,12 @@ async fn reports_rank_units_as_json_csv_and_xlsx(db: Db) {
         .add_unit("510824-102", "另一镇党委", "2026-11-23T08:00:00.000Z")
         .await
         .unwrap();
-    for (key, role) in w.keys.iter().zip(["principal", "supervisory"]) {
-        let public = keys::encode_public_key(&key.verifying_key());
-        w.intake
-            .enroll("*", role, &public, role, "2026-11-23T08:00:00.000Z")
-            .await
-            .unwrap();
-    }
     // The second unit did not do item 1.1.
     let mut weaker = serde_json::to_value(&w.responses).unwrap();
     weaker["1.1"]["answer"] = "not_done".into();
     let weaker = qingdan_core::Responses::parse(&w.template, &weaker.to_string()).unwrap();
-    let kind = qingdan_core::packet::PacketKind::Inspection;
-    let strong = w.packet_with(&new_id(), |m| m.kind = kind);
-    let weak = w.packet_answering(&new_id(), &weaker, |m| {
-        m.kind = kind;
+    let strong = w.inspection(&new_id(), &w.responses, |_| {});
+    let weak = w.inspection(&new_id(), &weaker, |m| {
         m.unit.code = "510824-102".into();
     });
     assert_eq!(w.post_packet(strong).await.status, StatusCode::CREATED);

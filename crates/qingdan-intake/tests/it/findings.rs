@@ -66,7 +66,7 @@ fn inspection(template: &Template, id: &str) -> Packet {
 fn rectification(world: &World, inspection: &Packet, finding: &str) -> Packet {
     let meta = RectificationMeta {
         id: new_id(),
-        created_at: "2027-01-20T02:00:00Z".into(),
+        created_at: "2026-11-20T02:00:00Z".into(),
         signers: vec![
             fixtures::signer("principal", "张三", &world.keys[0]),
             fixtures::signer("supervisory", "李四", &world.keys[1]),
@@ -77,7 +77,7 @@ fn rectification(world: &World, inspection: &Packet, finding: &str) -> Packet {
         finding: finding.into(),
         status: RectificationStatus::Done,
         action: "已补齐记录".into(),
-        completed_on: Some("2027-01-18".into()),
+        completed_on: Some("2026-11-18".into()),
     };
     let mut packet = packet::new_rectification(inspection.payload(), meta, vec![answer]).unwrap();
     for key in &world.keys {

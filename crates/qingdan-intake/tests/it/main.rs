@@ -8,3 +8,4 @@ mod findings;
 mod load;
 mod robust;
 mod support;
+mod trust;

@@ -94,7 +94,10 @@ pub struct World {
     pub template: Template,
     pub template_json: String,
     pub responses: Responses,
+    /// The unit's principal (张三) and supervisory (李四).
     pub keys: [SigningKey; 2],
+    /// Two inspectors enrolled for every unit (王五, 赵六).
+    pub inspectors: [SigningKey; 2],
     pub token: String,
     pub database: String,
 }
@@ -135,17 +138,30 @@ pub async fn world_with(db: Db, config: Config) -> World {
         SigningKey::from_bytes(&[1; 32]),
         SigningKey::from_bytes(&[2; 32]),
     ];
-    for (key, role) in keys.iter().zip(["principal", "supervisory"]) {
+    for ((key, role), name) in keys
+        .iter()
+        .zip(["principal", "supervisory"])
+        .zip(SIGNER_NAMES)
+    {
         let public = qingdan_core::keys::encode_public_key(&key.verifying_key());
         intake
-            .enroll(UNIT, role, &public, role, "2026-11-23T08:00:00.000Z")
+            .enroll(UNIT, role, &public, name, "2026-11-23T08:00:00.000Z")
             .await
             .unwrap();
     }
-    let (token, hash) = qingdan_intake::secrets::new_admin_token().unwrap();
-    intake
-        .store()
-        .add_admin_token(&hash, "test", "2026-11-23T08:00:00.000Z")
+    let inspectors = [
+        SigningKey::from_bytes(&[3; 32]),
+        SigningKey::from_bytes(&[4; 32]),
+    ];
+    for (key, name) in inspectors.iter().zip(INSPECTOR_NAMES) {
+        let public = qingdan_core::keys::encode_public_key(&key.verifying_key());
+        intake
+            .enroll("*", "inspector", &public, name, "2026-11-23T08:00:00.000Z")
+            .await
+            .unwrap();
+    }
+    let (token, _) = intake
+        .new_admin_token("test", None, chrono::Utc::now())
         .await
         .unwrap();
     let router = app(AppState::new(intake.clone(), config));
@@ -156,10 +172,16 @@ pub async fn world_with(db: Db, config: Config) -> World {
         template_json,
         responses,
         keys,
+        inspectors,
         token,
         database,
     }
 }
+
+/// The names the unit's keys are enrolled under: principal, supervisory.
+pub const SIGNER_NAMES: [&str; 2] = ["张三", "李四"];
+/// The names the inspectors' keys are enrolled under.
+pub const INSPECTOR_NAMES: [&str; 2] = ["王五", "赵六"];
 
 impl World {
     /// A signed self-assessment with this id, as file bytes.
@@ -180,8 +202,8 @@ impl World {
         change: impl FnOnce(&mut packet::PacketMeta),
     ) -> Vec<u8> {
         let signers = vec![
-            fixtures::signer("principal", "张三", &self.keys[0]),
-            fixtures::signer("supervisory", "李四", &self.keys[1]),
+            fixtures::signer("principal", SIGNER_NAMES[0], &self.keys[0]),
+            fixtures::signer("supervisory", SIGNER_NAMES[1], &self.keys[1]),
         ];
         let mut meta = fixtures::meta(signers);
         meta.id = id.to_owned();
@@ -189,6 +211,31 @@ impl World {
         change(&mut meta);
         let mut p = packet::new_packet(&self.template, responses, meta).unwrap();
         for key in &self.keys {
+            p.sign(key).unwrap();
+        }
+        packet::to_file_text(&p).into_bytes()
+    }
+
+    /// A signed inspection by both inspectors, with these responses, its
+    /// metadata changed before signing.
+    pub fn inspection(
+        &self,
+        id: &str,
+        responses: &Responses,
+        change: impl FnOnce(&mut packet::PacketMeta),
+    ) -> Vec<u8> {
+        let signers = self
+            .inspectors
+            .iter()
+            .zip(INSPECTOR_NAMES)
+            .map(|(key, name)| fixtures::signer("inspector", name, key))
+            .collect();
+        let mut meta = fixtures::meta(signers);
+        meta.id = id.to_owned();
+        meta.kind = PacketKind::Inspection;
+        change(&mut meta);
+        let mut p = packet::new_packet(&self.template, responses, meta).unwrap();
+        for key in &self.inspectors {
             p.sign(key).unwrap();
         }
         packet::to_file_text(&p).into_bytes()

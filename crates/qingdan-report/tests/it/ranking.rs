@@ -23,8 +23,10 @@ fn towns() -> Vec<Entry> {
         "2026-01-10T08:00:00Z",
         &[("3.1", r#""not_done""#), ("3.4", "2")],
     );
-    // Received after the newer packet: when it was made is what counts.
-    superseded.received_at = "2026-03-05T08:00:00Z".to_owned();
+    // Received before the newer packet, though it says it was made later:
+    // the order the intake received them is what counts, never a date the
+    // signer wrote.
+    superseded.created_at = "2026-12-31T23:59:59Z".to_owned();
     let mut last_year = own("chengguan-2025", CHENGGUAN, &[("1.1", r#""not_done""#)]);
     last_year.period = "2025".to_owned();
     vec![

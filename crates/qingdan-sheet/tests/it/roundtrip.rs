@@ -2,6 +2,7 @@
 //! every bundled list, and a hand-made one with every kind and every
 //! optional field.
 
+use qingdan_core::packet::PacketKind;
 use qingdan_core::template::{
     Band, ChoiceOption, Condition, Item, PeriodKind, Responsibility, Rule, Section, SignerRole,
     Step, TEMPLATE_FORMAT, VetoEffect,
@@ -285,7 +286,18 @@ fn everything() -> TemplateDoc {
         description: Some(text_en("每种规则都有", "Every rule kind")),
         responsibility: Responsibility::RiskPrevention,
         period: PeriodKind::Quarterly,
+        kinds: Some(vec![PacketKind::Inspection, PacketKind::SelfAssessment]),
         signers: vec![
+            SignerRole {
+                role: "principal".into(),
+                title: text("党委书记"),
+                multiple: false,
+            },
+            SignerRole {
+                role: "supervisory".into(),
+                title: text("纪委书记"),
+                multiple: false,
+            },
             SignerRole {
                 role: "leader".into(),
                 title: text("分管领导"),

@@ -1,0 +1,198 @@
+// Who may sign what, end to end: an inspection team of two (keys enrolled
+// for every unit) scores a unit on a self-assessment list, 纪委监督责任清单,
+// both signing one inspection on the inspectors' tablet; the unit's own
+// self-assessment of the same list comes from the unit's tablet; the
+// intake's gap report has the unit with both scores. Then the intake
+// revokes the unit's supervisory key: after a sync the unit's tablet shows
+// it revoked, and it signs nothing more.
+//
+// One intake (`qingdan serve`, lib/intake.mjs); each tablet is a browser
+// context of its own (its own keys and outbox).
+
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { launch } from "./lib/browser.mjs";
+import { enroll, startIntake } from "./lib/intake.mjs";
+import { serve } from "./lib/server.mjs";
+import {
+  createEnrollableKey,
+  dist,
+  item,
+  newAssessment,
+  newPage,
+  open,
+  pageErrors,
+  saveCount,
+  saved,
+  signWith,
+} from "./lib/app.mjs";
+import { cents, decimal, fullAnswer, give, items, maximum, template } from "./lib/templates.mjs";
+
+/** A self-assessment list, which inspectors score too. */
+const ID = "jiandu-zeren";
+const UNIT = { code: "510824-301", name: "某某乡党委" };
+const PERIOD = "2026";
+const INSPECTORS = [
+  { role: "inspector", name: "王五", pin: "112233" },
+  { role: "inspector", name: "赵六", pin: "445566" },
+];
+const UNIT_SIGNERS = [
+  { role: "principal", name: "张三", pin: "246810" },
+  { role: "supervisory", name: "李四", pin: "135791" },
+];
+
+/** How long an upload may take to reach the intake. */
+const UPLOAD_MS = 30_000;
+const TEST_MS = 300_000;
+
+let server, browser, intake;
+
+before(async () => {
+  server = await serve(dist());
+  browser = await launch();
+  intake = await startIntake({ units: [UNIT] });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await intake?.close();
+});
+
+/**
+ * Makes a key in Settings and enrolls it with a fresh code: for every unit
+ * (`*`) an inspector's, for UNIT the unit's own. Returns its fingerprint.
+ */
+async function enrolledKey(p, signer) {
+  await open(p, server.url, "#/settings");
+  const known = await p
+    .locator('[data-testid="enroll-key"] option')
+    .evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  const fingerprint = await createEnrollableKey(p, signer, known);
+  const unit = signer.role === "inspector" ? "*" : UNIT.code;
+  await enroll(p, intake, unit, signer.role, fingerprint);
+  return fingerprint;
+}
+
+/** Answers every item of the checklist for full points, but `weaker`'s, which it leaves not done. */
+async function answerAll(p, t, weaker) {
+  const before = await saveCount(p);
+  for (const i of items(t)) {
+    const answer = i.id === weaker ? { answer: "not_done" } : fullAnswer(i);
+    if (answer) await give(item(p, i.id), answer);
+  }
+  await saved(p, before);
+}
+
+/** Polls the intake until it holds a packet of `kind` for UNIT; returns the listing's entry. */
+async function waitReceived(p, kind) {
+  const deadline = Date.now() + UPLOAD_MS;
+  do {
+    const list = await intake.packets({ unit: UNIT.code, kind });
+    if (list.total > 0) {
+      assert.equal(list.total, 1, `the intake holds one ${kind} of ${UNIT.code}`);
+      return list.packets[0];
+    }
+    await sleep(100);
+  } while (Date.now() < deadline);
+  const reason = await p.getByTestId("upload-reason").textContent({ timeout: 100 }).catch(() => null);
+  assert.fail(`no ${kind} of ${UNIT.code} reached the intake${reason ? ` (refused: ${reason.trim()})` : ""}${pageErrors(p)}`);
+}
+
+test("two inspectors sign one inspection, the unit its self-assessment: the gap report has both; a revoked key signs no more", { timeout: TEST_MS }, async () => {
+  const inspectorsTablet = await browser.newContext();
+  const unitTablet = await browser.newContext();
+  try {
+    const t = template(ID);
+    const weaker = items(t).find((i) => i.rule.kind === "check" && !i.show_if);
+
+    // --- The inspectors' tablet: both keys, one inspection, two signatures.
+    const ip = await newPage(inspectorsTablet);
+    const team = {};
+    for (const inspector of INSPECTORS) team[inspector.name] = await enrolledKey(ip, inspector);
+    await newAssessment(ip, server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: PERIOD, kind: "inspection" });
+    await answerAll(ip, t, weaker.id);
+    await ip.getByTestId("go-sign").click();
+    await ip.waitForURL(/\/sign$/);
+    // One inspector's place, and a second one added.
+    assert.equal(await ip.locator('[data-testid^="signer-key-"]').count(), 1, "one signer to start with");
+    await ip.getByTestId("add-signer-inspector").click();
+    await ip.getByTestId("signer-key-inspector-2").waitFor();
+    await ip.getByTestId("signer-key-inspector").selectOption(team[INSPECTORS[0].name]);
+    await ip.getByTestId("signer-key-inspector-2").selectOption(team[INSPECTORS[1].name]);
+    await ip.getByTestId("prepare-packet").click();
+    // Who is still to sign: both, then the second.
+    const waiting = ip.getByTestId("still-to-sign");
+    assert.equal(await waiting.getAttribute("data-count"), "2");
+    await ip.getByTestId("sign-pin-inspector").fill(INSPECTORS[0].pin);
+    await ip.getByTestId("sign-inspector").click();
+    await ip.getByTestId("signed-inspector").waitFor();
+    await ip.locator('[data-testid="still-to-sign"][data-count="1"]').waitFor();
+    assert.ok((await waiting.textContent()).includes(INSPECTORS[1].name), "the second inspector is still to sign");
+    assert.equal(await ip.getByTestId("signed-status").count(), 0, "not complete with one of two");
+    await ip.getByTestId("sign-pin-inspector-2").fill(INSPECTORS[1].pin);
+    await ip.getByTestId("sign-inspector-2").click();
+    await ip.getByTestId("signed-inspector-2").waitFor();
+    await ip.getByTestId("signed-status").waitFor();
+    const inspection = await waitReceived(ip, "inspection");
+    const stored = await intake.get(`/packets/${inspection.id}`, { admin: true });
+    assert.deepEqual(
+      stored.payload.signers.map((s) => [s.role, s.name]),
+      INSPECTORS.map((s) => [s.role, s.name]),
+      "the inspection is signed by both inspectors",
+    );
+    assert.equal(stored.signatures.length, 2);
+
+    // --- The unit's tablet: its own self-assessment of the same list.
+    const up = await newPage(unitTablet);
+    const keys = {};
+    for (const signer of UNIT_SIGNERS) keys[signer.role] = await enrolledKey(up, signer);
+    await newAssessment(up, server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: PERIOD });
+    await answerAll(up, t, null);
+    await signWith(up, UNIT_SIGNERS, keys);
+    const own = await waitReceived(up, "self-assessment");
+
+    // --- The gap report: both scores, and their difference.
+    const gap = JSON.parse(
+      await intake.admin(["report", "gap", "--template", ID, "--period", PERIOD, "--format", "json"]),
+    );
+    const row = gap.rows.find((r) => r.unit_code === UNIT.code);
+    assert.ok(row, `the gap report has ${UNIT.code}: ${JSON.stringify(gap.rows)}`);
+    assert.equal(row.self_assessment, own.total, "the self-assessment's total");
+    assert.equal(row.inspection, inspection.total, "the inspection's total");
+    assert.equal(row.difference, decimal(cents(own.total) - cents(inspection.total)));
+    assert.equal(cents(row.difference), maximum(weaker), "the one item the inspectors found not done");
+    assert.equal(row.inspection_packet, inspection.id);
+    assert.equal(row.self_assessment_packet, own.id);
+
+    // --- The supervisory's key is revoked at the intake.
+    await open(up, server.url, "#/settings");
+    const keyRow = up.getByTestId(`key-${keys.supervisory}`);
+    const publicKey = await keyRow.getAttribute("data-public-key");
+    assert.equal(await keyRow.getAttribute("data-revoked"), "false");
+    await intake.admin(["key", "revoke", publicKey, "--reason", "调离"]);
+    await up.getByTestId("sync-button").click();
+    await up.locator(`[data-testid="key-${keys.supervisory}"][data-revoked="true"]`).waitFor({ timeout: UPLOAD_MS });
+    assert.equal(
+      await up.getByTestId(`key-${keys.principal}`).getAttribute("data-revoked"),
+      "false",
+      "the principal's key is not revoked",
+    );
+
+    // It signs no more: offered but not choosable, so no packet can be made.
+    await newAssessment(up, server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: "2026-H2" });
+    await answerAll(up, t, null);
+    await up.getByTestId("go-sign").click();
+    await up.waitForURL(/\/sign$/);
+    const revokedOption = up.locator(`[data-testid="signer-key-supervisory"] option[value="${keys.supervisory}"]`);
+    assert.equal(await revokedOption.getAttribute("disabled"), "", "the revoked key cannot be chosen");
+    await up.getByTestId("prepare-packet").click();
+    await up.getByTestId("sign-error").waitFor();
+    assert.equal(await up.getByTestId("sign-pin-supervisory").count(), 0, "no packet to sign");
+    assert.equal(pageErrors(ip), "", "no errors on the inspectors' page");
+    assert.equal(pageErrors(up), "", "no errors on the unit's page");
+  } finally {
+    await inspectorsTablet.close();
+    await unitTablet.close();
+  }
+});
