@@ -165,7 +165,18 @@ test("two inspectors sign one inspection, the unit its self-assessment: the gap 
     assert.equal(row.inspection_packet, inspection.id);
     assert.equal(row.self_assessment_packet, own.id);
 
-    // --- The supervisory's key is revoked at the intake.
+    // --- A half-signed packet: the principal signs, the supervisory not yet.
+    const half = await newAssessment(up, server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: "2026-H2" });
+    await answerAll(up, t, null);
+    await up.getByTestId("go-sign").click();
+    await up.waitForURL(/\/sign$/);
+    for (const { role } of UNIT_SIGNERS) await up.getByTestId(`signer-key-${role}`).selectOption(keys[role]);
+    await up.getByTestId("prepare-packet").click();
+    await up.getByTestId("sign-pin-principal").fill(UNIT_SIGNERS[0].pin);
+    await up.getByTestId("sign-principal").click();
+    await up.getByTestId("signed-principal").waitFor();
+
+    // --- The supervisory's key is revoked at the intake; a sync tells the tablet.
     await open(up, server.url, "#/settings");
     const keyRow = up.getByTestId(`key-${keys.supervisory}`);
     const publicKey = await keyRow.getAttribute("data-public-key");
@@ -179,16 +190,30 @@ test("two inspectors sign one inspection, the unit its self-assessment: the gap 
       "the principal's key is not revoked",
     );
 
-    // It signs no more: offered but not choosable, so no packet can be made.
-    await newAssessment(up, server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: "2026-H2" });
+    // The half-signed packet cannot be finished with it.
+    await open(up, server.url, `#/a/${encodeURIComponent(half)}/sign`);
+    await up.getByTestId("revoked-supervisory").waitFor();
+    await up.getByTestId("sign-pin-supervisory").fill(UNIT_SIGNERS[1].pin);
+    await up.getByTestId("sign-supervisory").click();
+    await up.getByTestId("sign-error").waitFor();
+    assert.equal(await up.getByTestId("signed-supervisory").count(), 0, "the revoked key did not sign");
+    assert.equal(await up.getByTestId("signed-status").count(), 0, "the packet is not complete");
+
+    // Nor can it be chosen for a new one: no packet can be made.
+    await newAssessment(up, server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: "2026-Q4" });
     await answerAll(up, t, null);
     await up.getByTestId("go-sign").click();
     await up.waitForURL(/\/sign$/);
     const revokedOption = up.locator(`[data-testid="signer-key-supervisory"] option[value="${keys.supervisory}"]`);
-    assert.equal(await revokedOption.getAttribute("disabled"), "", "the revoked key cannot be chosen");
+    assert.equal(await revokedOption.evaluate((o) => o.disabled), true, "the revoked key cannot be chosen");
     await up.getByTestId("prepare-packet").click();
     await up.getByTestId("sign-error").waitFor();
     assert.equal(await up.getByTestId("sign-pin-supervisory").count(), 0, "no packet to sign");
+    assert.equal(
+      (await intake.packets({ unit: UNIT.code, kind: "self-assessment" })).total,
+      1,
+      "only the packet signed before the revocation reached the intake",
+    );
     assert.equal(pageErrors(ip), "", "no errors on the inspectors' page");
     assert.equal(pageErrors(up), "", "no errors on the unit's page");
   } finally {

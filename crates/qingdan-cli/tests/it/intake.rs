@@ -210,6 +210,34 @@ fn two_servers_on_one_postgres_database_store_each_packet_once() {
     assert_eq!((created, duplicate + conflict), (3950, 1050));
 }
 
+/// A key revoked by `qingdan key revoke` (a process of its own) is refused
+/// at once by two running servers sharing the PostgreSQL database: no
+/// restart, no cache that remembers it as good.
+#[test]
+fn a_revocation_reaches_every_server_on_one_postgres_database_at_once() {
+    if support::postgres_url().is_none() {
+        return;
+    }
+    let (_runtime, w) = prepared(Db::Postgres);
+    let (a, b) = (Server::start(&w.database), Server::start(&w.database));
+    let agent = agent();
+    let url = |s: &Server| format!("{}/api/v1/packets", s.url);
+    // Both servers have seen the principal's key sign.
+    for server in [&a, &b] {
+        let (status, body) = post(&agent, &url(server), &w.packet(&new_id()));
+        assert_eq!(status, 201, "{}", text(&body));
+    }
+    let principal = qingdan_core::keys::encode_public_key(&w.keys[0].verifying_key());
+    let revoked = qingdan(&["key", "revoke", &principal, "--database", &w.database]);
+    assert!(revoked.status.success(), "{}", text(&revoked.stderr));
+    for server in [&a, &b] {
+        let (status, body) = post(&agent, &url(server), &w.packet(&new_id()));
+        assert_eq!(status, 403, "{}", text(&body));
+        let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(problem["code"], "key-revoked");
+    }
+}
+
 /// A fresh folder, and the URL of an intake database in it.
 fn scratch() -> (std::path::PathBuf, String) {
     let dir = std::env::temp_dir().join(format!("qingdan-cli-{}", new_id()));
