@@ -11,12 +11,10 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { launch } from "./lib/browser.mjs";
-import { enroll, startIntake } from "./lib/intake.mjs";
+import { enrolledKey as enrolledKeyAt, startIntake, waitReceived as waitReceivedAt } from "./lib/intake.mjs";
 import { serve } from "./lib/server.mjs";
 import {
-  createEnrollableKey,
   dist,
   item,
   newAssessment,
@@ -66,54 +64,13 @@ after(async () => {
   await intake?.close();
 });
 
-// --- The device: keys and enrollment ------------------------------------
+// --- The device and what the intake holds --------------------------------
 
-/**
- * Makes a key in Settings and enrolls it at the intake with a fresh code for
- * its role at UNIT; returns its fingerprint.
- */
-async function enrolledKey(p, signer) {
-  await open(p, server.url, "#/settings");
-  const known = await p
-    .locator('[data-testid="enroll-key"] option')
-    .evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
-  const fingerprint = await createEnrollableKey(p, signer, known);
-  await enroll(p, intake, UNIT.code, signer.role, fingerprint);
-  return fingerprint;
-}
+/** A key made in Settings and enrolled for its role at UNIT; its fingerprint. */
+const enrolledKey = (p, signer) => enrolledKeyAt(p, server.url, intake, signer, UNIT.code);
 
-// --- What the intake holds ----------------------------------------------
-
-/**
- * Polls the intake until it holds a packet of `kind` for UNIT; checks it
- * holds exactly one and that the Sign screen shows its receipt. Returns the
- * listing's entry.
- */
-async function waitReceived(p, kind) {
-  const deadline = Date.now() + UPLOAD_MS;
-  let list;
-  do {
-    list = await intake.packets({ unit: UNIT.code, kind });
-    if (list.total > 0) break;
-    await sleep(100);
-  } while (Date.now() < deadline);
-  if (list.total === 0) {
-    const status = p.getByTestId("upload-status");
-    const now = await status.getAttribute("data-upload", { timeout: 100 }).catch(() => "absent");
-    const reason = await p.getByTestId("upload-reason").textContent({ timeout: 100 }).catch(() => null);
-    assert.fail(
-      `the intake holds no ${kind} packet of ${UNIT.code} within ${UPLOAD_MS / 1000} s; ` +
-        `the device's upload-status is ${now}${reason ? ` (reason: ${reason.trim()})` : ""}${pageErrors(p)}`,
-    );
-  }
-  assert.equal(list.total, 1, `the intake holds one ${kind} packet of ${UNIT.code}`);
-  const [stored] = list.packets;
-  assert.equal(stored.kind, kind);
-  // The device shows the receipt of that same packet.
-  const status = p.locator(`[data-testid="upload-status"][data-upload="received"][data-packet-id="${stored.id}"]`);
-  await status.waitFor({ state: "attached", timeout: UPLOAD_MS });
-  return stored;
-}
+/** Waits until the intake holds the one packet of `kind` for UNIT and the device shows its receipt. */
+const waitReceived = (p, kind) => waitReceivedAt(p, intake, UNIT.code, kind, UPLOAD_MS);
 
 /** The packet the intake holds with this id, parsed. */
 const storedPacket = (id) => intake.get(`/packets/${encodeURIComponent(id)}`, { admin: true });

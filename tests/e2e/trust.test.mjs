@@ -11,12 +11,10 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { launch } from "./lib/browser.mjs";
-import { enroll, startIntake } from "./lib/intake.mjs";
+import { enrolledKey as enrolledKeyAt, startIntake, waitReceived as waitReceivedAt } from "./lib/intake.mjs";
 import { serve } from "./lib/server.mjs";
 import {
-  createEnrollableKey,
   dist,
   item,
   newAssessment,
@@ -59,20 +57,9 @@ after(async () => {
   await intake?.close();
 });
 
-/**
- * Makes a key in Settings and enrolls it with a fresh code: for every unit
- * (`*`) an inspector's, for UNIT the unit's own. Returns its fingerprint.
- */
-async function enrolledKey(p, signer) {
-  await open(p, server.url, "#/settings");
-  const known = await p
-    .locator('[data-testid="enroll-key"] option')
-    .evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
-  const fingerprint = await createEnrollableKey(p, signer, known);
-  const unit = signer.role === "inspector" ? "*" : UNIT.code;
-  await enroll(p, intake, unit, signer.role, fingerprint);
-  return fingerprint;
-}
+/** A key made in Settings and enrolled: an inspector's for every unit (`*`), the unit's own for UNIT. */
+const enrolledKey = (p, signer) =>
+  enrolledKeyAt(p, server.url, intake, signer, signer.role === "inspector" ? "*" : UNIT.code);
 
 /** Answers every item of the checklist for full points, but `weaker`'s, which it leaves not done. */
 async function answerAll(p, t, weaker) {
@@ -84,20 +71,8 @@ async function answerAll(p, t, weaker) {
   await saved(p, before);
 }
 
-/** Polls the intake until it holds a packet of `kind` for UNIT; returns the listing's entry. */
-async function waitReceived(p, kind) {
-  const deadline = Date.now() + UPLOAD_MS;
-  do {
-    const list = await intake.packets({ unit: UNIT.code, kind });
-    if (list.total > 0) {
-      assert.equal(list.total, 1, `the intake holds one ${kind} of ${UNIT.code}`);
-      return list.packets[0];
-    }
-    await sleep(100);
-  } while (Date.now() < deadline);
-  const reason = await p.getByTestId("upload-reason").textContent({ timeout: 100 }).catch(() => null);
-  assert.fail(`no ${kind} of ${UNIT.code} reached the intake${reason ? ` (refused: ${reason.trim()})` : ""}${pageErrors(p)}`);
-}
+/** Waits until the intake holds the one packet of `kind` for UNIT and the device shows its receipt. */
+const waitReceived = (p, kind) => waitReceivedAt(p, intake, UNIT.code, kind, UPLOAD_MS);
 
 test("two inspectors sign one inspection, the unit its self-assessment: the gap report has both; a revoked key signs no more", { timeout: TEST_MS }, async () => {
   const inspectorsTablet = await browser.newContext();

@@ -577,8 +577,9 @@ impl Packet {
         Ok(signer)
     }
 
-    /// Checks every signature, and the roles; with the template at hand,
-    /// also its digest and the score. The first problem found is returned.
+    /// Checks every signature, and the roles the packet's kind takes; with
+    /// the template at hand, also that it serves the kind, its digest and
+    /// the score. The first problem found is returned.
     pub fn verify(&self, template: Option<&Template>) -> Result<Verified, PacketError> {
         let signers = self.signer_keys()?;
         let mut signed = vec![false; signers.len()];

@@ -162,6 +162,16 @@ pub struct Admission<'a> {
 pub fn admit(payload: &Payload, admission: &Admission<'_>) -> Result<(), PacketError> {
     check_dates(payload, admission.received_at)?;
     for (index, signer) in payload.signers.iter().enumerate() {
+        // `verify` refused these already; judged again so that `admit`
+        // alone never lets a role sign what it must not.
+        if !role_signs(&signer.role, payload.kind) {
+            return Err(PacketError::RoleForKind {
+                index,
+                role: signer.role.clone(),
+                name: signer.name.clone(),
+                kind: payload.kind,
+            });
+        }
         let mine: Vec<&Enrollment> = admission
             .enrollments
             .iter()

@@ -366,14 +366,9 @@ impl Intake {
         name: &str,
         now: &str,
     ) -> Result<(), Problem> {
-        keys::decode_public_key(public_key).map_err(|e| invalid(format!("public_key: {e}")))?;
-        let (role, name) = (role.trim(), name.trim());
+        let name = check_key(public_key, name)?;
+        let role = role.trim();
         check_role(unit, role)?;
-        if name.is_empty() {
-            return Err(invalid(
-                "name: a key is enrolled under the name of the person who signs with it".into(),
-            ));
-        }
         self.registered(unit).await?;
         self.not_revoked(public_key).await?;
         self.store
@@ -394,13 +389,7 @@ impl Intake {
         role: Option<&str>,
         now: &str,
     ) -> Result<Redeem, Problem> {
-        keys::decode_public_key(public_key).map_err(|e| invalid(format!("public_key: {e}")))?;
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(invalid(
-                "name: a key is enrolled under the name of the person who signs with it".into(),
-            ));
-        }
+        let name = check_key(public_key, name)?;
         self.store
             .redeem(&secrets::code_hash(code), public_key, name, role, now)
             .await
@@ -535,6 +524,19 @@ impl Intake {
         }
         Ok(())
     }
+}
+
+/// A key to enroll: a public key that decodes, and the name (trimmed) of
+/// the person who signs with it, which its packets must carry.
+fn check_key<'n>(public_key: &str, name: &'n str) -> Result<&'n str, Problem> {
+    keys::decode_public_key(public_key).map_err(|e| invalid(format!("public_key: {e}")))?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(invalid(
+            "name: a key is enrolled under the name of the person who signs with it".into(),
+        ));
+    }
+    Ok(name)
 }
 
 /// A role a key may be enrolled for: any for one unit, only `inspector`

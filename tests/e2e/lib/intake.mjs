@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { cli, pageErrors } from "./app.mjs";
+import { cli, createEnrollableKey, open, pageErrors } from "./app.mjs";
 
 /** How long `qingdan serve` may take to say it listens, and to stop. */
 const START_MS = 30_000;
@@ -302,4 +302,51 @@ export async function enroll(page, intake, unit, role, fingerprint, code) {
   assert.equal(await enrolled.getAttribute("data-unit"), unit, `the ${role} key is enrolled for its unit`);
   assert.equal(await enrolled.getAttribute("data-role"), role, `the ${role} key is enrolled for its role`);
   return code;
+}
+
+/**
+ * Makes a key in Settings (the app served at `base`) and enrolls it at
+ * `intake` with a fresh code for its role at `unit` (`*` for every unit, as
+ * an inspector's); returns its fingerprint.
+ */
+export async function enrolledKey(page, base, intake, signer, unit) {
+  await open(page, base, "#/settings");
+  const known = await page
+    .locator('[data-testid="enroll-key"] option')
+    .evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  const fingerprint = await createEnrollableKey(page, signer, known);
+  await enroll(page, intake, unit, signer.role, fingerprint);
+  return fingerprint;
+}
+
+/**
+ * Polls `intake` until it holds a packet of `kind` for `unit` (within
+ * `timeout` ms); checks it holds exactly one and that the device (`page`,
+ * on the Sign screen) shows that packet's receipt. Returns the listing's
+ * entry.
+ */
+export async function waitReceived(page, intake, unit, kind, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  let list;
+  do {
+    list = await intake.packets({ unit, kind });
+    if (list.total > 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  } while (Date.now() < deadline);
+  if (list.total === 0) {
+    const status = page.getByTestId("upload-status");
+    const now = await status.getAttribute("data-upload", { timeout: 100 }).catch(() => "absent");
+    const reason = await page.getByTestId("upload-reason").textContent({ timeout: 100 }).catch(() => null);
+    assert.fail(
+      `the intake holds no ${kind} packet of ${unit} within ${timeout / 1000} s; ` +
+        `the device's upload-status is ${now}${reason ? ` (reason: ${reason.trim()})` : ""}${pageErrors(page)}`,
+    );
+  }
+  assert.equal(list.total, 1, `the intake holds one ${kind} packet of ${unit}`);
+  const [stored] = list.packets;
+  assert.equal(stored.kind, kind);
+  // The device shows the receipt of that same packet.
+  const status = page.locator(`[data-testid="upload-status"][data-upload="received"][data-packet-id="${stored.id}"]`);
+  await status.waitFor({ state: "attached", timeout });
+  return stored;
 }

@@ -238,6 +238,31 @@ fn a_revocation_reaches_every_server_on_one_postgres_database_at_once() {
     }
 }
 
+/// Publishes the bundled lists on `db`, registers unit 510824-101 and
+/// enrolls each (unit, role, public key, person).
+fn set_up(db: &str, enrollments: &[(&str, &str, &str, &str)]) {
+    ok_on(db, &["template", "publish", "--bundled"]);
+    ok_on(
+        db,
+        &[
+            "unit",
+            "add",
+            "--code",
+            "510824-101",
+            "--name",
+            "某某镇党委",
+        ],
+    );
+    for (unit, role, key, person) in enrollments {
+        ok_on(
+            db,
+            &[
+                "key", "enroll", "--unit", unit, "--role", role, "--name", person, key,
+            ],
+        );
+    }
+}
+
 /// A fresh folder, and the URL of an intake database in it.
 fn scratch() -> (std::path::PathBuf, String) {
     let dir = std::env::temp_dir().join(format!("qingdan-cli-{}", new_id()));
@@ -443,33 +468,17 @@ fn an_inspection_and_its_rectification_show_one_closed_one_open_then_overdue() {
         let out = qingdan(args);
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
     };
-    ok(&["template", "publish", "--bundled"]);
-    ok(&[
-        "unit",
-        "add",
-        "--code",
-        "510824-101",
-        "--name",
-        "某某镇党委",
-    ]);
-    for (unit, role, name, person) in [
-        ("*", "inspector", "i", "孙七"),
-        ("510824-101", "principal", "p", "张三"),
-        ("510824-101", "supervisory", "s", "李四"),
-    ] {
+    for name in ["i", "p", "s"] {
         run(&["keygen", "--out", &file(&format!("{name}.pem"))]);
-        ok(&[
-            "key",
-            "enroll",
-            "--unit",
-            unit,
-            "--role",
-            role,
-            "--name",
-            person,
-            &file(&format!("{name}.pub.pem")),
-        ]);
     }
+    set_up(
+        &db,
+        &[
+            ("*", "inspector", &file("i.pub.pem"), "孙七"),
+            ("510824-101", "principal", &file("p.pub.pem"), "张三"),
+            ("510824-101", "supervisory", &file("s.pub.pem"), "李四"),
+        ],
+    );
     std::fs::write(dir.join("none.json"), "{}").unwrap();
     std::fs::write(
         dir.join("findings.json"),
@@ -609,33 +618,25 @@ fn revoked_keys_sign_nothing_more_tokens_expire_and_the_gap_has_both_scores() {
         qingdan(&all)
     };
     let keys = |name: &str| format!("tests/data/keys/{name}");
-    ok(&["template", "publish", "--bundled"]);
-    ok(&[
-        "unit",
-        "add",
-        "--code",
-        "510824-101",
-        "--name",
-        "某某镇党委",
-    ]);
-    for (unit, role, key, person) in [
-        ("510824-101", "principal", "principal", "张三"),
-        ("510824-101", "supervisory", "supervisory", "李四"),
-        ("*", "inspector", "inspector", "王五"),
-        ("*", "inspector", "inspector2", "赵六"),
-    ] {
-        ok(&[
-            "key",
-            "enroll",
-            "--unit",
-            unit,
-            "--role",
-            role,
-            "--name",
-            person,
-            &keys(&format!("{key}.pub.pem")),
-        ]);
-    }
+    set_up(
+        &db,
+        &[
+            (
+                "510824-101",
+                "principal",
+                &keys("principal.pub.pem"),
+                "张三",
+            ),
+            (
+                "510824-101",
+                "supervisory",
+                &keys("supervisory.pub.pem"),
+                "李四",
+            ),
+            ("*", "inspector", &keys("inspector.pub.pem"), "王五"),
+            ("*", "inspector", &keys("inspector2.pub.pem"), "赵六"),
+        ],
+    );
     // A principal's key is never enrolled for every unit.
     let everywhere = on_db(&[
         "key",
@@ -663,34 +664,15 @@ fn revoked_keys_sign_nothing_more_tokens_expire_and_the_gap_has_both_scores() {
     .unwrap();
     let make = |name: &str, kind: &str, period: &str, signers: &[(&str, &str, &str)]| {
         let out = path(&usb.join(name));
-        let mut args = vec![
-            "packet",
-            "new",
-            "-t",
-            &template,
-            "-r",
-            "tests/data/examples/jiandu-zeren-2026.json",
-            "--kind",
-            kind,
-            "--unit",
-            "510824-101",
-            "--unit-name",
-            "某某镇党委",
-            "--period",
-            period,
-            "-o",
-            &out,
-        ];
         let specs: Vec<String> = signers
             .iter()
             .map(|(role, person, key)| {
                 format!("{role}:{person}:{}", keys(&format!("{key}.pub.pem")))
             })
             .collect();
-        for spec in &specs {
-            args.extend(["--signer", spec.as_str()]);
-        }
-        let made = qingdan(&args);
+        let specs: Vec<&str> = specs.iter().map(String::as_str).collect();
+        let examples = "tests/data/examples/jiandu-zeren-2026.json";
+        let made = crate::packet_new(&template, examples, kind, period, &specs, &out);
         assert!(made.status.success(), "{}", text(&made.stderr));
         for (_, _, key) in signers {
             let key = keys(&format!("{key}.pem"));

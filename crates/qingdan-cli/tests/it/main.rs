@@ -31,6 +31,40 @@ fn text(bytes: &[u8]) -> String {
 const EXAMPLE_TEMPLATE: &str = "crates/qingdan-core/templates/jiandu-zeren.json";
 const EXAMPLE_RESPONSES: &str = "tests/data/examples/jiandu-zeren-2026.json";
 
+/// `qingdan packet new` for unit 510824-101 (某某镇党委), each signer
+/// given as `role:name:public key`.
+fn packet_new(
+    template: &str,
+    responses: &str,
+    kind: &str,
+    period: &str,
+    signers: &[&str],
+    out: &str,
+) -> Output {
+    let mut args = vec![
+        "packet",
+        "new",
+        "-t",
+        template,
+        "-r",
+        responses,
+        "--kind",
+        kind,
+        "--unit",
+        "510824-101",
+        "--unit-name",
+        "某某镇党委",
+        "--period",
+        period,
+        "-o",
+        out,
+    ];
+    for signer in signers {
+        args.extend(["--signer", signer]);
+    }
+    qingdan(&args)
+}
+
 #[test]
 fn template_check_accepts_every_bundled_template() {
     let mut files: Vec<String> = std::fs::read_dir(repo().join("crates/qingdan-core/templates"))
@@ -388,28 +422,14 @@ fn every_self_assessment_list_takes_an_inspection_by_a_team_of_inspectors() {
         std::fs::write(&template, &printed.stdout).unwrap();
         let packet = dir.join(format!("{id}-inspection.json"));
         let new = |signers: &[&str]| {
-            let mut args = vec![
-                "packet",
-                "new",
-                "-t",
+            packet_new(
                 path_str(&template),
-                "-r",
                 path_str(&none),
-                "--kind",
                 "inspection",
-                "--unit",
-                "510824-101",
-                "--unit-name",
-                "某某镇党委",
-                "--period",
                 "2026",
-                "-o",
+                signers,
                 path_str(&packet),
-            ];
-            for signer in signers {
-                args.extend(["--signer", signer]);
-            }
-            qingdan(&args)
+            )
         };
         let made = new(&[
             "inspector:王五:tests/data/keys/inspector.pub.pem",
@@ -456,26 +476,17 @@ fn every_self_assessment_list_takes_an_inspection_by_a_team_of_inspectors() {
         qingdan(&["template", "bundled", "jiancha-kaohe"]).stdout,
     )
     .unwrap();
-    let refused = qingdan(&[
-        "packet",
-        "new",
-        "-t",
+    let refused = packet_new(
         path_str(&kaohe),
-        "-r",
         path_str(&none),
-        "--kind",
         "self-assessment",
-        "--unit",
-        "510824-101",
-        "--unit-name",
-        "某某镇党委",
-        "--period",
         "2026",
-        "--signer",
-        "principal:张三:tests/data/keys/principal.pub.pem",
-        "--signer",
-        "supervisory:李四:tests/data/keys/supervisory.pub.pem",
-    ]);
+        &[
+            "principal:张三:tests/data/keys/principal.pub.pem",
+            "supervisory:李四:tests/data/keys/supervisory.pub.pem",
+        ],
+        path_str(&dir.join("kaohe-self.json")),
+    );
     assert_eq!(refused.status.code(), Some(1));
     assert!(
         text(&refused.stderr).contains("does not take a self-assessment"),

@@ -87,3 +87,50 @@ fn an_inspection_by_three_inspectors_verifies_and_names_all_three() {
     assert_eq!(names, ["王五", "赵六", "孙七"]);
     assert_eq!(packet.signatures().len(), 3);
 }
+
+/// The edges of the order of receipt: a packet may be dated up to a day
+/// after it arrives (tablets' clocks are wrong), and a finding may be put
+/// right on any day that has begun somewhere on earth (UTC+14) when the
+/// rectification arrives, not later.
+#[test]
+fn clocks_get_a_day_of_leeway_and_completion_days_must_have_begun_somewhere() {
+    let case = trust_cases()
+        .into_iter()
+        .find(|c| c.name == "rectification")
+        .unwrap();
+    let inspection = Packet::parse(case.inspection.as_deref().unwrap()).unwrap();
+    let packet = Packet::parse(&case.packet).unwrap();
+    let at = |text: &str| chrono::DateTime::parse_from_rfc3339(text).unwrap().to_utc();
+    // 10:00 UTC is already midnight of the next day in UTC+14.
+    let arrives = at("2026-11-30T10:00:00Z");
+    let judge = |change: &dyn Fn(&mut qingdan_core::packet::Payload)| {
+        let mut payload = packet.payload().clone();
+        change(&mut payload);
+        qingdan_core::trust::admit(
+            &payload,
+            &Admission {
+                received_at: arrives,
+                enrollments: &case.enrollments,
+                inspection: Some(inspection.payload()),
+            },
+        )
+    };
+    let completed = |day: &'static str| {
+        move |p: &mut qingdan_core::packet::Payload| {
+            p.rectifications[0].completed_on = Some(day.into());
+        }
+    };
+    judge(&completed("2026-12-01")).unwrap();
+    assert!(matches!(
+        judge(&completed("2026-12-02")),
+        Err(PacketError::CompletedInFuture { .. })
+    ));
+    let created = |time: &'static str| {
+        move |p: &mut qingdan_core::packet::Payload| p.created_at = time.into()
+    };
+    judge(&created("2026-12-01T10:00:00Z")).unwrap();
+    assert!(matches!(
+        judge(&created("2026-12-01T10:00:01Z")),
+        Err(PacketError::CreatedInFuture { .. })
+    ));
+}

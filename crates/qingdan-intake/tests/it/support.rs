@@ -241,34 +241,47 @@ impl World {
         packet::to_file_text(&p).into_bytes()
     }
 
-    /// Sends a request through the Router (no socket).
+    /// Sends a request through the Router (no socket), with the admin
+    /// token when `admin`.
     pub async fn send(&self, method: Method, path: &str, body: Vec<u8>, admin: bool) -> Answer {
-        let mut request = Request::builder().method(method).uri(path);
-        if admin {
-            request = request.header("authorization", format!("Bearer {}", self.token));
-        }
-        let response = self
-            .router
-            .clone()
-            .oneshot(request.body(Body::from(body)).unwrap())
-            .await
-            .unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec();
-        Answer {
-            status,
-            headers,
-            body,
-        }
+        let token = admin.then_some(self.token.as_str());
+        request(&self.router, method, path, body, token).await
     }
 
     pub async fn post_packet(&self, bytes: Vec<u8>) -> Answer {
         self.send(Method::POST, "/api/v1/packets", bytes, false)
             .await
+    }
+}
+
+/// Sends a request through `router` (no socket), with `token` as its
+/// bearer token when given.
+pub async fn request(
+    router: &Router,
+    method: Method,
+    path: &str,
+    body: Vec<u8>,
+    token: Option<&str>,
+) -> Answer {
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let response = router
+        .clone()
+        .oneshot(request.body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec();
+    Answer {
+        status,
+        headers,
+        body,
     }
 }
 

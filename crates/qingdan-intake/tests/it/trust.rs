@@ -8,9 +8,8 @@
 use axum::http::{Method, StatusCode};
 use qingdan_core::{Packet, bundled, keys};
 use qingdan_intake::{AppState, Config, Intake, Store, app};
-use tower::ServiceExt as _;
 
-use crate::support::{Db, UNIT, fresh_database, new_id, on_both, world};
+use crate::support::{Db, UNIT, fresh_database, new_id, on_both, request, world};
 
 #[path = "../../../qingdan-core/tests/common/trust_cases.rs"]
 mod trust_cases;
@@ -62,40 +61,17 @@ async fn every_trust_case_gets_its_status_and_code(db: Db) {
                 ..Config::default()
             },
         ));
-        let post = |bytes: Vec<u8>| {
-            let router = router.clone();
-            async move {
-                let request = axum::http::Request::post("/api/v1/packets")
-                    .body(axum::body::Body::from(bytes))
-                    .unwrap();
-                let response = router.oneshot(request).await.unwrap();
-                let status = response.status();
-                let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-                    .await
-                    .unwrap();
-                (
-                    status,
-                    serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
-                )
-            }
-        };
+        let post = |bytes: Vec<u8>| request(&router, Method::POST, "/api/v1/packets", bytes, None);
         if let Some(inspection) = &case.inspection {
-            let (status, body) = post(inspection.clone()).await;
-            assert_eq!(
-                status,
-                StatusCode::CREATED,
-                "{}: the inspection: {body}",
-                case.name
-            );
+            let answer = post(inspection.clone()).await;
+            let what = format!("{}: the inspection: {}", case.name, answer.text());
+            assert_eq!(answer.status, StatusCode::CREATED, "{what}");
         }
-        let (status, body) = post(case.packet.clone()).await;
-        assert_eq!(status.as_u16(), case.status, "{}: {body}", case.name);
-        assert_eq!(
-            body["code"].as_str(),
-            case.code.as_deref(),
-            "{}: {body}",
-            case.name
-        );
+        let answer = post(case.packet.clone()).await;
+        let what = format!("{}: {}", case.name, answer.text());
+        assert_eq!(answer.status.as_u16(), case.status, "{what}");
+        let code = (case.status >= 300).then(|| answer.problem_code());
+        assert_eq!(code, case.code, "{what}");
         let stored = intake.store().packet_count().await.unwrap();
         let expected = usize::from(case.inspection.is_some()) + usize::from(case.status < 300);
         assert_eq!(stored, expected as i64, "{}: packets stored", case.name);
@@ -169,20 +145,18 @@ async fn a_revocation_by_another_process_counts_at_once(db: Db) {
 
 async fn revoked_and_expired_admin_tokens_get_401(db: Db) {
     let w = world(db).await;
-    let packets = "/api/v1/packets";
     let with = |token: String| {
         let router = w.router.clone();
         async move {
-            let request = axum::http::Request::get(packets)
-                .header("authorization", format!("Bearer {token}"))
-                .body(axum::body::Body::empty())
-                .unwrap();
-            let response = router.oneshot(request).await.unwrap();
-            let status = response.status();
-            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .unwrap();
-            (status, String::from_utf8_lossy(&body).into_owned())
+            let answer = request(
+                &router,
+                Method::GET,
+                "/api/v1/packets",
+                vec![],
+                Some(&token),
+            )
+            .await;
+            (answer.status, answer.text())
         }
     };
     let now = chrono::Utc::now();
