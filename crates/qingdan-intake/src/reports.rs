@@ -214,6 +214,7 @@ struct StoredPayload {
     #[serde(default)]
     rectifications: Vec<Rectification>,
     refers_to: Option<String>,
+    signers: Vec<qingdan_core::packet::Signer>,
 }
 
 /// A stored packet as a report entry.
@@ -233,6 +234,7 @@ fn entry(row: crate::store::ReportRow) -> Result<qingdan_report::Entry, Problem>
         findings: payload.findings,
         rectifications: payload.rectifications,
         refers_to: payload.refers_to,
+        signers: payload.signers.into_iter().map(|s| s.name).collect(),
     })
 }
 

@@ -38,6 +38,9 @@ pub struct Entry {
     pub rectifications: Vec<Rectification>,
     /// The packet it answers (a rectification's inspection).
     pub refers_to: Option<String>,
+    /// Who signed it (签字人), each by the name their key is enrolled
+    /// under: the intake refuses a signature under any other name.
+    pub signers: Vec<String>,
 }
 
 impl Entry {

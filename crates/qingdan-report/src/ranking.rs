@@ -66,6 +66,8 @@ pub struct RankingRow {
     pub last_place: bool,
     /// The packet the row comes from.
     pub packet_id: String,
+    /// Who signed it (签字人), by their enrolled names.
+    pub signers: Vec<String>,
     /// The unit's inspection findings, once [`Ranking::with_findings`] has
     /// counted them.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -107,6 +109,7 @@ pub fn ranking(
             failed_by_veto: sheet.failed_by_veto,
             last_place: sheet.failed_by_veto,
             packet_id: entry.packet_id.clone(),
+            signers: entry.signers.clone(),
             findings: None,
         });
     }
@@ -162,7 +165,7 @@ impl Report for Ranking {
         .map(String::from)
         .into();
         headers.extend(self.sections.iter().map(|s| s.title.zh.clone()));
-        headers.extend(["否决项", "末位", "数据包编号"].map(String::from));
+        headers.extend(["否决项", "末位", "签字人", "数据包编号"].map(String::from));
 
         let rows = self
             .rows
@@ -184,6 +187,7 @@ impl Report for Ranking {
                     (true, false) => "是".into(),
                     (false, false) => "".into(),
                 });
+                cells.push(row.signers.join("、").into());
                 cells.push(row.packet_id.as_str().into());
                 Row {
                     cells,

@@ -86,6 +86,7 @@ pub fn Sign(props: &IdProps) -> Html {
             .is_some_and(|l| l.revoked_at(fingerprint).is_some())
     };
     let roles = model::signer_places(&template, &assessment, &extra);
+    let places: Vec<Place> = roles.iter().flat_map(|(_, p)| p.clone()).collect();
     let prepared = assessment.packet.is_some() && !assessment.signers.is_empty();
     let title_of = |role: &str| {
         roles
@@ -106,13 +107,13 @@ pub fn Sign(props: &IdProps) -> Html {
             template.clone(),
             keys.clone(),
         );
-        let (choice, notice, loaded, revoked) = (
+        let (choice, notice, loaded, revoked, places) = (
             choice.clone(),
             notice.clone(),
             loaded.clone(),
             revoked.clone(),
+            places.clone(),
         );
-        let places: Vec<Place> = roles.iter().flat_map(|(_, p)| p.clone()).collect();
         Callback::from(move |_| {
             let slots = match model::choose_signers(&places, &choice.borrow(), &keys, &revoked) {
                 Ok(slots) => slots,
@@ -143,9 +144,22 @@ pub fn Sign(props: &IdProps) -> Html {
         })
     };
 
+    // Before the packet is made, each place shows the key it would take:
+    // the one chosen, or the first of its role not taken by another place.
+    let picked: Vec<(String, String)> =
+        model::choose_signers(&places, &choice.borrow(), &keys, &revoked)
+            .map(|slots| {
+                places
+                    .iter()
+                    .map(Place::id)
+                    .zip(slots.into_iter().map(|s| s.fingerprint))
+                    .collect()
+            })
+            .unwrap_or_default();
     // A place before the packet is made: the key to sign with.
     let choose_view = |place: &Place, multiple: bool| -> Html {
         let id = place.id();
+        let shown = picked.iter().find(|(p, _)| *p == id).map(|(_, fp)| fp);
         let options: Vec<&SealedKey> = keys.iter().filter(|k| k.role == place.role).collect();
         let onchange = {
             let (choice, id) = (choice.clone(), id.clone());
@@ -179,7 +193,8 @@ pub fn Sign(props: &IdProps) -> Html {
                         { for options.iter().map(|k| {
                             let gone = revoked(&k.fingerprint);
                             html! {
-                                <option value={k.fingerprint.clone()} disabled={gone}>
+                                <option value={k.fingerprint.clone()} disabled={gone}
+                                    selected={shown == Some(&k.fingerprint)}>
                                     { &k.name }{ " · " }{ &k.fingerprint }
                                     if gone { { " · " }{ t(T::Revoked) } }
                                 </option>

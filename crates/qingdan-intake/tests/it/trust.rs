@@ -273,4 +273,9 @@ async fn the_latest_packet_is_the_one_received_last(db: Db) {
         expected.as_str(),
         "{ranking:#}"
     );
+    // Its signers, by the names their keys are enrolled under.
+    assert_eq!(
+        ranking["rows"][0]["signers"],
+        serde_json::json!(["张三", "李四"])
+    );
 }

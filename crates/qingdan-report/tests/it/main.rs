@@ -91,6 +91,7 @@ pub fn entry(
         findings: Vec::new(),
         rectifications: Vec::new(),
         refers_to: None,
+        signers: vec!["张三".to_owned(), "李四".to_owned()],
     }
 }
 
