@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use axum::http::StatusCode;
 use qingdan_core::keys::{self, SigningKey};
-use qingdan_core::packet::{PacketError, PacketKind};
+use qingdan_core::packet::{PacketError, PacketKind, Verified};
 use qingdan_core::trust::{self, ALL_UNITS, Admission};
 use qingdan_core::{Packet, Template, canonical, json, receipt};
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -202,7 +202,8 @@ impl Intake {
     ///
     /// The same bytes sent again get the receipt they got the first time,
     /// whatever happened since (a key revoked later does not undo what was
-    /// received before).
+    /// received before): the writer finds them stored, or, when they are
+    /// refused now, the store is asked.
     pub async fn submit(
         &self,
         bytes: Vec<u8>,
@@ -210,34 +211,18 @@ impl Intake {
     ) -> Result<Submitted, Problem> {
         let packet = Packet::parse(&bytes).map_err(rejected)?;
         let sha256 = canonical::sha256_hex_bytes(&bytes);
-        if let Some(receipt) = self
-            .store
-            .receipt_of(&packet.payload().id, &sha256)
-            .await
-            .map_err(Problem::unavailable)?
-        {
-            return Ok(Submitted::Duplicate(receipt));
-        }
-        let named = &packet.payload().template;
-        let template = self
-            .template(&named.id, named.version)
-            .await
-            .map_err(Problem::unavailable)?;
-        let Some(template) = template else {
-            // The signatures are checked first even so: a tampered packet
-            // is told so before anything else.
-            packet.verify(None).map_err(rejected)?;
-            return Err(Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown-template",
-                format!(
-                    "payload.template: {} v{} is not published at this intake",
-                    named.id, named.version
-                ),
-            ));
+        let verified = match self.check(&packet, received_at).await {
+            Ok(verified) => verified,
+            // Refused now, but received before (say, before a key was
+            // revoked): the packet stays received.
+            Err(refused) => {
+                return match self.store.receipt_of(&packet.payload().id, &sha256).await {
+                    Ok(Some(receipt)) => Ok(Submitted::Duplicate(receipt)),
+                    Ok(None) => Err(refused),
+                    Err(e) => Err(Problem::unavailable(e)),
+                };
+            }
         };
-        let verified = packet.verify(Some(&template)).map_err(rejected)?;
-        self.admit(&packet, received_at).await?;
         let payload = verified.payload;
         let received_at = crate::rfc3339(received_at);
         let receipt = receipt::sign(&self.key, &payload.id, &sha256, &received_at);
@@ -279,6 +264,36 @@ impl Intake {
         }
     }
 
+    /// What a packet must pass before it is stored: the core's verification
+    /// against the published template, then its admission.
+    async fn check(
+        &self,
+        packet: &Packet,
+        received_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Verified, Problem> {
+        let named = &packet.payload().template;
+        let template = self
+            .template(&named.id, named.version)
+            .await
+            .map_err(Problem::unavailable)?;
+        let Some(template) = template else {
+            // The signatures are checked first even so: a tampered packet
+            // is told so before anything else.
+            packet.verify(None).map_err(rejected)?;
+            return Err(Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown-template",
+                format!(
+                    "payload.template: {} v{} is not published at this intake",
+                    named.id, named.version
+                ),
+            ));
+        };
+        let verified = packet.verify(Some(&template)).map_err(rejected)?;
+        self.admit(packet, received_at).await?;
+        Ok(verified)
+    }
+
     /// Reads what the core needs to judge who signed a verified packet
     /// (the unit, the signers' enrollments and revocations, a
     /// rectification's inspection) and lets it judge. Read afresh for
@@ -290,28 +305,23 @@ impl Intake {
     ) -> Result<(), Problem> {
         let payload = packet.payload();
         let code = &payload.unit.code;
-        if self
+        let keys: Vec<&str> = payload
+            .signers
+            .iter()
+            .map(|s| s.public_key.as_str())
+            .collect();
+        let Some(enrollments) = self
             .store
-            .unit_name(code)
+            .admission(code, &keys)
             .await
             .map_err(Problem::unavailable)?
-            .is_none()
-        {
+        else {
             return Err(Problem::new(
                 StatusCode::FORBIDDEN,
                 "unit-not-registered",
                 format!("payload.unit.code: unit {code:?} is not registered at this intake"),
             ));
-        }
-        let mut enrollments = Vec::new();
-        for signer in &payload.signers {
-            enrollments.extend(
-                self.store
-                    .enrollments_of(code, &signer.public_key)
-                    .await
-                    .map_err(Problem::unavailable)?,
-            );
-        }
+        };
         let inspection = match (&payload.kind, &payload.refers_to) {
             (PacketKind::Rectification, Some(id)) => self
                 .store

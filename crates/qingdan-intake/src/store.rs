@@ -228,6 +228,9 @@ pub struct TokenInfo {
     pub revoked_at: Option<String>,
 }
 
+/// The most signers' keys one admission query asks about.
+pub const KEYS_PER_QUERY: usize = 32;
+
 /// How many hex digits of a token's hash make its id.
 pub const TOKEN_ID_LEN: usize = 12;
 
@@ -507,34 +510,66 @@ impl Store {
         })
     }
 
-    /// Every enrollment of `public_key` for `unit_code` and for every unit,
-    /// each with the key's revocation, if any.
-    pub async fn enrollments_of(
+    /// What admitting a packet needs, in one query for up to
+    /// [`KEYS_PER_QUERY`] signers: `None` when the unit is not registered,
+    /// else every enrollment of the signers' keys for the unit and for
+    /// every unit, each with its key's revocation, if any.
+    pub async fn admission(
         &self,
         unit_code: &str,
-        public_key: &str,
-    ) -> Result<Vec<Enrollment>, StoreError> {
-        on_pool!(self, pool => {
-            let rows: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
+        keys: &[&str],
+    ) -> Result<Option<Vec<Enrollment>>, StoreError> {
+        let mut enrollments = Vec::new();
+        // At least one query, which also says whether the unit is registered.
+        let chunks: Vec<&[&str]> = if keys.is_empty() {
+            vec![&[]]
+        } else {
+            keys.chunks(KEYS_PER_QUERY).collect()
+        };
+        for chunk in chunks {
+            // The placeholders are made here, never from input.
+            let placeholders: Vec<String> = (0..chunk.len().max(1))
+                .map(|i| format!("${}", i + 2))
+                .collect();
+            let sql = format!(
                 "SELECT k.unit_code, k.role, k.public_key, k.name, r.revoked_at
-                 FROM unit_keys k LEFT JOIN key_revocations r ON r.public_key = k.public_key
-                 WHERE k.public_key = $1 AND (k.unit_code = $2 OR k.unit_code = '*')",
-            )
-            .bind(public_key)
-            .bind(unit_code)
-            .fetch_all(pool)
-            .await?;
-            Ok(rows
-                .into_iter()
-                .map(|(unit, role, public_key, name, revoked_at)| Enrollment {
-                    unit,
-                    role,
-                    public_key,
-                    name,
-                    revoked_at,
-                })
-                .collect())
-        })
+                 FROM units u
+                 LEFT JOIN unit_keys k
+                   ON k.unit_code IN (u.code, '*') AND k.public_key IN ({})
+                 LEFT JOIN key_revocations r ON r.public_key = k.public_key
+                 WHERE u.code = $1",
+                placeholders.join(", ")
+            );
+            type Row = (
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+            );
+            let rows: Vec<Row> = on_pool!(self, pool => {
+                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(unit_code);
+                for key in chunk.iter().copied().chain(chunk.is_empty().then_some("")) {
+                    query = query.bind(key);
+                }
+                query.fetch_all(pool).await?
+            });
+            if rows.is_empty() {
+                return Ok(None);
+            }
+            enrollments.extend(rows.into_iter().filter_map(
+                |(unit, role, public_key, name, revoked_at)| {
+                    Some(Enrollment {
+                        unit: unit?,
+                        role: role?,
+                        public_key: public_key?,
+                        name: name?,
+                        revoked_at,
+                    })
+                },
+            ));
+        }
+        Ok(Some(enrollments))
     }
 
     /// What the intake holds about a key: its enrollments and revocation.
