@@ -133,6 +133,46 @@ async fn a_revocation_by_another_process_counts_at_once(db: Db) {
         .await
         .unwrap_err();
     assert_eq!(enrolled.code, "key-revoked");
+    // Nor with a code: refused, and the code stays good for another key.
+    let (code, _) = w
+        .intake
+        .issue_code(UNIT, "principal", chrono::Utc::now())
+        .await
+        .unwrap();
+    let redeem = |key: &str| {
+        format!(
+            r#"{{"code": "{code}", "public_key": "{key}", "name": "张三", "role": "principal"}}"#
+        )
+        .into_bytes()
+    };
+    let refused = w
+        .send(
+            Method::POST,
+            "/api/v1/enrollments",
+            redeem(&principal),
+            false,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text());
+    assert_eq!(refused.problem_code(), "key-revoked");
+    let fresh = keys::encode_public_key(
+        &qingdan_core::keys::SigningKey::from_bytes(&[8; 32]).verifying_key(),
+    );
+    let redeemed = w
+        .send(Method::POST, "/api/v1/enrollments", redeem(&fresh), false)
+        .await;
+    assert_eq!(redeemed.status, StatusCode::CREATED, "{}", redeemed.text());
+    // A key the intake has never seen, and one that is no key.
+    let unseen = keys::encode_public_key(
+        &qingdan_core::keys::SigningKey::from_bytes(&[99; 32]).verifying_key(),
+    );
+    let path = format!("/api/v1/keys/{unseen}");
+    assert_eq!(
+        w.send(Method::GET, &path, vec![], false).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let bad = w.send(Method::GET, "/api/v1/keys/abc", vec![], false).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     // Revoking it again keeps the first time.
     let body = format!(r#"{{"public_key": "{principal}", "reason": "again"}}"#);
     let second = w
