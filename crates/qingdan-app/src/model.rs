@@ -894,23 +894,10 @@ mod tests {
         let now = "2026-12-01T08:00:00Z".to_owned();
         let mut inspection = Assessment {
             id: "a1".into(),
-            template_id: t.id().into(),
-            template_version: t.version(),
-            unit: Unit {
-                code: "510001".into(),
-                name: "城关镇".into(),
-            },
-            period: "2026".into(),
             kind: PacketKind::Inspection,
-            inputs: BTreeMap::new(),
-            status: Status::Draft,
             created_at: now.clone(),
             updated_at: now.clone(),
-            signers: Vec::new(),
-            packet: None,
-            findings: Vec::new(),
-            inspection: None,
-            rectifications: BTreeMap::new(),
+            ..assessment_of(&t)
         };
         for (item, id) in [("1.1", "1"), ("1.2", "2")] {
             inspection.findings.push(Finding {
