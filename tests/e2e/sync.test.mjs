@@ -359,6 +359,8 @@ withContext("a page closed mid-upload loses no packet and doubles none", async (
   let release;
   const hold = new Promise((resolve) => (release = resolve));
   const forwarded = [];
+  let answered;
+  const intakeAnswered = new Promise((resolve) => (answered = resolve));
   await p.route(isUpload, async (route) => {
     if (route.request().method() !== "POST") return route.fallback();
     try {
@@ -367,6 +369,7 @@ withContext("a page closed mid-upload loses no packet and doubles none", async (
     } catch (error) {
       forwarded.push(`failed: ${error.message}`);
     }
+    answered();
     await hold; // The page never gets the answer.
     await route.abort().catch(() => {});
   });
@@ -374,7 +377,10 @@ withContext("a page closed mid-upload loses no packet and doubles none", async (
   try {
     a = await fillAndSign(p, keys, { unit });
     const [stored] = await waitHeld(unit, 1, "the first upload reached the intake");
-    assert.ok(forwarded.length > 0, "the upload went through page.route (not around it)");
+    // The intake commits before it answers: its answer reaches the route
+    // a moment after the packet is held.
+    await within(intakeAnswered, UPLOAD_MS, () => "the upload went through page.route (not around it)");
+    assert.deepEqual(forwarded, [201], "the intake answered the routed upload with its receipt");
     await waitBadge(p, 1, "the page has no answer yet: the packet still waits");
     await p.close();
     p = await newPage(context);
