@@ -205,7 +205,7 @@ pub fn new(args: NewArgs) -> Result<(), Failure> {
     };
     let packet = packet::new_packet(&template, &responses, meta).map_err(|e| anyhow!("{e}"))?;
     output(args.out.as_deref(), &packet::to_file_text(&packet))?;
-    let summary = packet.score_summary();
+    let summary = packet.score_summary(Some(&template));
     if !summary.missing.is_empty() {
         eprintln!(
             "note: incomplete — {}/{} required items answered; missing: {}",

@@ -70,7 +70,7 @@ pub fn render(template: &Template, sheet: &ScoreSheet, lang: Lang) -> String {
                 Cell::new(item.title.get(lang)),
                 Cell::new(score).set_alignment(CellAlignment::Right),
                 Cell::new(max).set_alignment(CellAlignment::Right),
-                Cell::new(result.reason_text(lang)),
+                Cell::new(result.reason_text(template, lang)),
             ]);
         }
     }
@@ -81,7 +81,9 @@ pub fn render(template: &Template, sheet: &ScoreSheet, lang: Lang) -> String {
         doc.version
     );
     let percentage = sheet.percentage.map_or("—".into(), |p| format!("{p}%"));
-    let grade = sheet.grade.as_ref().map_or("—", |g| g.label.get(lang));
+    let grade = sheet
+        .grade_label(template, lang)
+        .unwrap_or_else(|| "—".to_owned());
     if zh {
         out += &format!(
             "合计 {} / {}（基本分 {}，加分 {}），得分率 {percentage}，等次：{grade}\n",

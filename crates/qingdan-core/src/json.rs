@@ -67,6 +67,37 @@ pub(crate) enum Segment {
     Index(usize),
 }
 
+/// A problem deserializing a JSON value: its path and what is wrong.
+pub(crate) struct Misfit {
+    /// The JSON path, below the prefix given.
+    pub at: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Deserializes `value`, naming a problem by its JSON path below
+/// `prefix`. The path is worked out only when there is a problem: tracking
+/// it costs an allocation per key, most of reading a packet.
+pub(crate) fn deserialize_at<'de, T>(value: &'de Value, prefix: &[Segment]) -> Result<T, Misfit>
+where
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(value).or_else(|_| {
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let mut path = prefix.to_vec();
+            path.extend(e.path().iter().filter_map(|s| match s {
+                serde_path_to_error::Segment::Seq { index } => Some(Segment::Index(*index)),
+                serde_path_to_error::Segment::Map { key } => Some(Segment::Key(key.clone())),
+                _ => None,
+            }));
+            Misfit {
+                at: format_path(&path),
+                message: e.into_inner().to_string(),
+            }
+        })
+    })
+}
+
 /// Writes a path as `a.b[3]["key with.dot"]`.
 pub(crate) fn format_path(path: &[Segment]) -> String {
     let mut out = String::new();

@@ -27,6 +27,7 @@ pub mod packet;
 pub mod receipt;
 pub mod responses;
 pub mod score;
+pub mod sheet;
 pub mod template;
 pub mod trust;
 

@@ -13,8 +13,6 @@
 //! signature failing. Nothing here reads a clock or makes a random number:
 //! the caller passes the packet id and the time in.
 
-use std::collections::BTreeSet;
-
 use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
@@ -23,6 +21,8 @@ use serde_json::Value;
 use crate::findings::{self, Finding, Rectification};
 use crate::json::{self, Segment};
 use crate::keys::{self, KeyError};
+use crate::score::ScoreSheet;
+use crate::sheet::{self, SheetError};
 use crate::{Responses, Template, canonical, score, trust};
 
 /// The `format` of a packet payload.
@@ -176,6 +176,10 @@ pub struct Envelope {
 pub struct Packet {
     envelope: Envelope,
     payload: Payload,
+    /// The score sheet, read once (the kinds that answer the checklist);
+    /// a sheet that cannot be read is refused by [`Packet::verify`], after
+    /// the signatures, so a tampered packet is told so first.
+    sheet: Result<Option<ScoreSheet>, PacketError>,
     canonical: Vec<u8>,
 }
 
@@ -236,6 +240,17 @@ pub enum PacketError {
         at: String,
         /// What.
         message: String,
+    },
+    /// The score sheet is of a format this version does not read: from a
+    /// newer app, most likely.
+    #[error(
+        "{at}: {found} is not a score sheet format this intake reads (qingdan.score/2, qingdan.score/1); a newer app made it"
+    )]
+    ScoreFormat {
+        /// The JSON path of the sheet's `format`.
+        at: String,
+        /// What it says.
+        found: String,
     },
     /// `payload.format` is not `qingdan.packet/1`.
     #[error("payload.format: unknown format {0:?}, expected \"qingdan.packet/1\"")]
@@ -521,7 +536,7 @@ impl Packet {
 
     /// Checks a packet already read as JSON.
     pub fn from_value(value: Value) -> Result<Packet, PacketError> {
-        let envelope: Envelope = deserialize_at(value, &[])?;
+        let envelope = envelope(value)?;
         let payload_path = [Segment::Key("payload".into())];
         if let Some(at) = find_float(&envelope.payload, &mut payload_path.to_vec()) {
             return Err(PacketError::Float(at));
@@ -533,10 +548,26 @@ impl Packet {
         }
         let payload: Payload = deserialize_at(&envelope.payload, &payload_path)?;
         check_fields(&payload)?;
+        let sheet = match envelope.payload.get("score") {
+            Some(value) if payload.kind.answers_checklist() => {
+                let mut at = payload_path.to_vec();
+                at.push(Segment::Key("score".into()));
+                sheet::read_sheet_at(value, &at)
+                    .map(Some)
+                    .map_err(|e| match e {
+                        SheetError::UnknownFormat { at, found } => {
+                            PacketError::ScoreFormat { at, found }
+                        }
+                        SheetError::Shape { at, message } => PacketError::Shape { at, message },
+                    })
+            }
+            _ => Ok(None),
+        };
         let canonical = canonical::to_bytes(&envelope.payload);
         Ok(Packet {
             envelope,
             payload,
+            sheet,
             canonical,
         })
     }
@@ -627,13 +658,16 @@ impl Packet {
                 name: signer.name.clone(),
             });
         }
+        if let Err(unreadable) = &self.sheet {
+            return Err(unreadable.clone());
+        }
         self.check_roles(template)?;
         if let Some(template) = template {
             self.check_against(template)?;
         }
         Ok(Verified {
             payload: self.payload.clone(),
-            summary: self.score_summary(),
+            summary: self.score_summary(template),
             rescored: template.is_some(),
         })
     }
@@ -784,17 +818,18 @@ impl Packet {
         }
         let responses =
             Responses::from_value(template, self.responses()).map_err(PacketError::Responses)?;
-        let recomputed = serde_json::to_value(score(template, &responses)).unwrap_or_default();
-        if let Some((at, packet, recomputed)) =
-            first_difference(self.score(), &recomputed, String::new())
-        {
-            return Err(PacketError::ScoreMismatch {
-                at,
-                packet,
-                recomputed,
-            });
+        let recomputed = score(template, &responses);
+        match self.sheet() {
+            Some(signed) => match first_difference(signed, &recomputed) {
+                Some((at, packet, recomputed)) => Err(PacketError::ScoreMismatch {
+                    at,
+                    packet,
+                    recomputed,
+                }),
+                None => Ok(()),
+            },
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -895,25 +930,58 @@ pub fn new_rectification(
     Ok(packet)
 }
 
-/// Deserializes `value` (a `Value` or a `&Value`), naming the JSON path of
-/// a problem below `prefix`.
-fn deserialize_at<'de, T, D>(value: D, prefix: &[Segment]) -> Result<T, PacketError>
+/// Deserializes `value`, naming the JSON path of a problem below `prefix`.
+fn deserialize_at<'de, T>(value: &'de Value, prefix: &[Segment]) -> Result<T, PacketError>
 where
     T: serde::Deserialize<'de>,
-    D: serde::Deserializer<'de, Error = serde_json::Error>,
 {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let mut path = prefix.to_vec();
-        path.extend(e.path().iter().filter_map(|s| match s {
-            serde_path_to_error::Segment::Seq { index } => Some(Segment::Index(*index)),
-            serde_path_to_error::Segment::Map { key } => Some(Segment::Key(key.clone())),
-            _ => None,
-        }));
-        PacketError::Shape {
-            at: json::format_path(&path),
-            message: e.into_inner().to_string(),
-        }
+    json::deserialize_at(value, prefix).map_err(|m| PacketError::Shape {
+        at: m.at,
+        message: m.message,
     })
+}
+
+/// The envelope, taken apart without copying the payload: exactly
+/// `payload` and `signatures`.
+fn envelope(value: Value) -> Result<Envelope, PacketError> {
+    let top = |message: String| PacketError::Shape {
+        at: json::format_path(&[]),
+        message,
+    };
+    let Value::Object(mut map) = value else {
+        return Err(top(format!(
+            "invalid type: {}, expected struct Envelope",
+            kind_of(&value)
+        )));
+    };
+    let payload = map
+        .remove("payload")
+        .ok_or_else(|| top("missing field `payload`".into()))?;
+    let signatures = map
+        .remove("signatures")
+        .ok_or_else(|| top("missing field `signatures`".into()))?;
+    if let Some(key) = map.keys().next() {
+        return Err(top(format!(
+            "unknown field `{key}`, expected `payload` or `signatures`"
+        )));
+    }
+    let signatures = deserialize_at(&signatures, &[Segment::Key("signatures".into())])?;
+    Ok(Envelope {
+        payload,
+        signatures,
+    })
+}
+
+/// How serde names a JSON value's type in its messages.
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "sequence",
+        Value::Object(_) => "map",
+    }
 }
 
 /// The path of the first number with a fraction or exponent (read as a
@@ -1076,99 +1144,48 @@ pub fn is_period(text: &str) -> bool {
         }
 }
 
-/// The first place two JSON values differ, as (path, left, right).
-fn first_difference(left: &Value, right: &Value, at: String) -> Option<(String, String, String)> {
-    let short = |v: &Value| {
-        let s = v.to_string();
-        if s.chars().count() > 60 {
-            s.chars().take(57).collect::<String>() + "..."
-        } else {
-            s
-        }
-    };
-    match (left, right) {
-        (Value::Object(a), Value::Object(b)) => {
-            let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-            keys.into_iter().find_map(|k| {
-                let path = format!("{at}.{k}");
-                match (a.get(k), b.get(k)) {
-                    (Some(x), Some(y)) => first_difference(x, y, path),
-                    (x, y) => Some((
-                        path,
-                        x.map_or("nothing".into(), short),
-                        y.map_or("nothing".into(), short),
-                    )),
-                }
-            })
-        }
-        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
-            .iter()
-            .zip(b)
-            .enumerate()
-            .find_map(|(i, (x, y))| first_difference(x, y, format!("{at}[{i}]"))),
-        (a, b) if a == b => None,
-        (a, b) => Some((at, short(a), short(b))),
-    }
-}
-
 impl Packet {
     /// The payload's responses, as JSON.
     pub fn responses(&self) -> &Value {
         &self.envelope.payload["responses"]
     }
 
-    /// The payload's score sheet, as JSON.
-    pub fn score(&self) -> &Value {
-        &self.envelope.payload["score"]
+    /// The payload's score sheet, read (`None` for a rectification).
+    pub fn sheet(&self) -> Option<&ScoreSheet> {
+        self.sheet.as_ref().ok().and_then(Option::as_ref)
     }
 
-    /// The score sheet's total, percentage, grade label and completeness, as
-    /// written in the payload (for summaries).
-    pub fn score_summary(&self) -> ScoreSummary {
-        let get = |k: &str| {
-            self.score()
-                .get(k)
-                .and_then(Value::as_str)
-                .unwrap_or("—")
-                .to_owned()
+    /// The score sheet's headline figures (for summaries), with the
+    /// grade's label from `template` when it is at hand (else its id).
+    pub fn score_summary(&self, template: Option<&Template>) -> ScoreSummary {
+        let Some(sheet) = self.sheet() else {
+            return ScoreSummary {
+                total: "—".into(),
+                max: "—".into(),
+                percentage: "—".into(),
+                grade: "—".into(),
+                required: 0,
+                answered: 0,
+                missing: Vec::new(),
+                vetoes: 0,
+            };
         };
-        let completeness = self.score().get("completeness");
-        let count = |k: &str| {
-            completeness
-                .and_then(|c| c.get(k))
-                .and_then(Value::as_u64)
-                .unwrap_or(0)
-        };
-        let missing = completeness
-            .and_then(|c| c.get("missing"))
-            .and_then(Value::as_array)
-            .map(|m| {
-                m.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let grade = match (template, &sheet.grade) {
+            (Some(t), _) => sheet.grade_label(t, crate::Lang::Zh),
+            (None, grade) => grade.as_ref().map(|g| g.id.clone()),
+        }
+        .unwrap_or_else(|| "—".to_owned());
         ScoreSummary {
-            total: get("total"),
-            max: get("max"),
-            percentage: get("percentage"),
-            grade: self
-                .score()
-                .get("grade")
-                .and_then(|g| g.get("label"))
-                .and_then(|l| l.get("zh"))
-                .and_then(Value::as_str)
-                .unwrap_or("—")
-                .to_owned(),
-            required: count("required"),
-            answered: count("answered"),
-            missing,
-            vetoes: self
-                .score()
-                .get("vetoes")
-                .and_then(Value::as_array)
-                .map_or(0, Vec::len),
+            total: sheet.total.to_string(),
+            max: sheet.max.to_string(),
+            percentage: sheet
+                .percentage
+                .map_or_else(|| "—".to_owned(), |p| p.to_string()),
+            grade,
+            required: sheet.completeness.required as u64,
+            answered: sheet.completeness.answered as u64,
+            missing: sheet.completeness.missing.clone(),
+            vetoes: sheet.vetoes.len(),
         }
     }
 }
@@ -1199,4 +1216,72 @@ pub fn to_file_text(packet: &Packet) -> String {
     let mut text = serde_json::to_string_pretty(&packet.to_value()).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// The first place where a signed score sheet and the one scoring its
+/// responses gives differ in meaning, as (path, signed, recomputed): every
+/// item's status, score, maximum and weight, the sections, the totals, the
+/// percentage, the grade, the vetoes and the completeness. Reasons are not
+/// compared: they follow from the answers, and older sheets wrote them as
+/// sentences whose wording may change.
+fn first_difference(
+    signed: &ScoreSheet,
+    recomputed: &ScoreSheet,
+) -> Option<(String, String, String)> {
+    fn shown<T: Serialize>(value: &T) -> String {
+        let text = serde_json::to_value(value)
+            .map(|v| v.to_string())
+            .unwrap_or_default();
+        if text.chars().count() > 60 {
+            text.chars().take(57).collect::<String>() + "..."
+        } else {
+            text
+        }
+    }
+    fn differ<T: Serialize + PartialEq>(
+        at: String,
+        a: &T,
+        b: &T,
+    ) -> Option<(String, String, String)> {
+        (a != b).then(|| (at, shown(a), shown(b)))
+    }
+    let (a, b) = (signed, recomputed);
+    differ(".template".into(), &a.template, &b.template)
+        .or_else(|| differ(".items.length".into(), &a.items.len(), &b.items.len()))
+        .or_else(|| {
+            a.items
+                .iter()
+                .zip(&b.items)
+                .enumerate()
+                .find_map(|(i, (x, y))| {
+                    let at = |field: &str| format!(".items[{i}].{field}");
+                    differ(at("id"), &x.id, &y.id)
+                        .or_else(|| differ(at("status"), &x.status, &y.status))
+                        .or_else(|| differ(at("score"), &x.score, &y.score))
+                        .or_else(|| differ(at("max"), &x.max, &y.max))
+                        .or_else(|| differ(at("weight"), &x.weight, &y.weight))
+                })
+        })
+        .or_else(|| {
+            differ(
+                ".sections.length".into(),
+                &a.sections.len(),
+                &b.sections.len(),
+            )
+        })
+        .or_else(|| {
+            a.sections
+                .iter()
+                .zip(&b.sections)
+                .enumerate()
+                .find_map(|(i, (x, y))| differ(format!(".sections[{i}]"), x, y))
+        })
+        .or_else(|| differ(".base".into(), &a.base, &b.base))
+        .or_else(|| differ(".bonus".into(), &a.bonus, &b.bonus))
+        .or_else(|| differ(".total".into(), &a.total, &b.total))
+        .or_else(|| differ(".max".into(), &a.max, &b.max))
+        .or_else(|| differ(".percentage".into(), &a.percentage, &b.percentage))
+        .or_else(|| differ(".grade".into(), &a.grade, &b.grade))
+        .or_else(|| differ(".vetoes".into(), &a.vetoes, &b.vetoes))
+        .or_else(|| differ(".completeness".into(), &a.completeness, &b.completeness))
 }

@@ -90,7 +90,8 @@ pub enum Answer {
 }
 
 /// The state of a check item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CheckState {
     /// 已完成.
     Done,

@@ -18,22 +18,30 @@
 use std::fmt::Write as _;
 
 use chrono::{Days, NaiveDate};
-use serde::ser::SerializeStruct;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::responses::{Answer, CheckState, DeadlineRef, Response};
-use crate::template::{Band, Lang, Rule, Template, Test, Text, VetoEffect};
+use crate::template::{Band, Lang, Rule, Template, Test, VetoEffect};
 use crate::{Fixed, Responses};
 
-/// The `format` of a serialized score sheet.
-pub const SCORE_FORMAT: &str = "qingdan.score/1";
+/// The `format` of the score sheets this version writes: facts only (ids,
+/// codes, numbers, dates), every sentence rendered from them when shown.
+pub const SCORE_FORMAT: &str = "qingdan.score/2";
+
+/// The first format, which packets signed by older apps carry: the same
+/// facts, but each item's reason a sentence in Chinese and the grade with
+/// its label. Read ([`read_sheet`]) and verified forever; never written.
+pub const SCORE_FORMAT_1: &str = "qingdan.score/1";
 
 /// The result of scoring: every item with its reason, the sections, totals,
-/// grade, vetoes and completeness.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// grade, vetoes and completeness. Written as [`SCORE_FORMAT`]; a packet's
+/// sheet in any known format is read back by [`read_sheet`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScoreSheet {
-    /// Always [`SCORE_FORMAT`].
-    pub format: &'static str,
+    /// [`SCORE_FORMAT`], or [`SCORE_FORMAT_1`] for a sheet read from an
+    /// older packet.
+    pub format: String,
     /// The template scored.
     pub template: TemplateRef,
     /// Each item, in template order.
@@ -60,7 +68,8 @@ pub struct ScoreSheet {
 }
 
 /// Which template a sheet scores.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TemplateRef {
     /// Its id.
     pub id: String,
@@ -68,8 +77,10 @@ pub struct TemplateRef {
     pub version: u32,
 }
 
-/// One item's result.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One item's result. In JSON `points` is written only beside a weight
+/// (without one it is the score).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "ItemDoc", into = "ItemDoc")]
 pub struct ItemScore {
     /// The item id.
     pub id: String,
@@ -88,7 +99,7 @@ pub struct ItemScore {
 }
 
 /// What happened to an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemStatus {
     /// Answered and scored.
@@ -109,9 +120,11 @@ pub enum ItemStatus {
     Evidence,
 }
 
-/// Why an item scored what it did; rendered as one line by
-/// [`ItemScore::reason_text`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why an item scored what it did, as facts (ids, numbers, dates); rendered
+/// as one line by [`ItemScore::reason_text`]. In JSON an object with a
+/// `code`: `{"code": "count-proportional", "count": 3, "target": 4}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "kebab-case", try_from = "ReasonDoc")]
 pub enum Reason {
     /// No answer.
     Unanswered,
@@ -125,46 +138,53 @@ pub enum Reason {
     /// An evidence field.
     Evidence,
     /// A check item.
-    Check(CheckState),
-    /// A proportional count.
-    Count {
+    Check {
+        /// Done, partly or not.
+        state: CheckState,
+    },
+    /// A count scored in proportion to its target.
+    CountProportional {
         /// The count given.
         count: u32,
         /// The target.
         target: u32,
-        /// What is counted.
-        unit: Option<Text>,
     },
-    /// A stepped count.
-    Stepped {
+    /// A count scored by the highest step it reaches.
+    CountStepped {
         /// The count given.
         count: u32,
         /// The `at_least` of the step reached, if any.
         step: Option<u32>,
-        /// What is counted.
-        unit: Option<Text>,
     },
     /// A deadline met.
     OnTime {
         /// When it was done.
+        #[serde(serialize_with = "date::serialize")]
         done: NaiveDate,
         /// The due date.
+        #[serde(serialize_with = "date::serialize")]
         due: NaiveDate,
     },
     /// A deadline missed.
     Late {
         /// When it was done.
+        #[serde(serialize_with = "date::serialize")]
         done: NaiveDate,
         /// The due date.
+        #[serde(serialize_with = "date::serialize")]
         due: NaiveDate,
     },
     /// Not done by a deadline.
     NotDone {
         /// The due date.
+        #[serde(serialize_with = "date::serialize")]
         due: NaiveDate,
     },
     /// A choice.
-    Choice(Text),
+    Choice {
+        /// The option chosen, by id.
+        option: String,
+    },
     /// A rating.
     Scale {
         /// The rating.
@@ -184,8 +204,6 @@ pub enum Reason {
         off: Fixed,
         /// True when the item's points capped the deductions.
         capped: bool,
-        /// What an occurrence is.
-        unit: Option<Text>,
     },
     /// A bonus.
     Bonus {
@@ -195,8 +213,6 @@ pub enum Reason {
         per: Fixed,
         /// True when the cap limited the bonus.
         capped: bool,
-        /// What an occurrence is.
-        unit: Option<Text>,
     },
     /// A veto not triggered.
     VetoClear,
@@ -204,13 +220,233 @@ pub enum Reason {
     VetoTriggered {
         /// True for a fail, false for a cap.
         fail: bool,
-        /// The band's label.
-        band: Text,
+        /// The band, by id.
+        band: String,
+    },
+    /// The reason as an older sheet ([`SCORE_FORMAT_1`]) wrote it: a
+    /// sentence in Chinese, shown as it was signed. Never read from a
+    /// sheet of this format, never made by [`score`].
+    Written {
+        /// The sentence.
+        text: String,
     },
 }
 
+/// A reason as read: one flat object, each field optional, then checked
+/// against its code (the derived reader of a tagged enum would weigh
+/// several times as much in the browser app).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReasonDoc {
+    code: String,
+    on: Option<String>,
+    state: Option<CheckState>,
+    count: Option<u32>,
+    target: Option<u32>,
+    #[serde(default, deserialize_with = "some")]
+    step: Option<Option<u32>>,
+    done: Option<String>,
+    due: Option<String>,
+    option: Option<String>,
+    value: Option<i32>,
+    min: Option<i32>,
+    max: Option<i32>,
+    per: Option<Fixed>,
+    off: Option<Fixed>,
+    capped: Option<bool>,
+    fail: Option<bool>,
+    band: Option<String>,
+    text: Option<String>,
+}
+
+/// A field that is present (perhaps as null).
+fn some<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+impl TryFrom<ReasonDoc> for Reason {
+    type Error = String;
+
+    fn try_from(mut doc: ReasonDoc) -> Result<Reason, String> {
+        fn take<T>(field: &mut Option<T>, name: &str, code: &str) -> Result<T, String> {
+            field
+                .take()
+                .ok_or_else(|| format!("a `{code}` reason needs `{name}`"))
+        }
+        fn day(text: String) -> Result<NaiveDate, String> {
+            crate::findings::parse_date(&text)
+                .ok_or_else(|| format!("{text:?} is not a date (YYYY-MM-DD)"))
+        }
+        let code = std::mem::take(&mut doc.code);
+        let c = code.as_str();
+        let reason = match c {
+            "unanswered" => Reason::Unanswered,
+            "not-applicable" => Reason::NotApplicable,
+            "hidden" => Reason::Hidden {
+                on: take(&mut doc.on, "on", c)?,
+            },
+            "evidence" => Reason::Evidence,
+            "check" => Reason::Check {
+                state: take(&mut doc.state, "state", c)?,
+            },
+            "count-proportional" => Reason::CountProportional {
+                count: take(&mut doc.count, "count", c)?,
+                target: take(&mut doc.target, "target", c)?,
+            },
+            "count-stepped" => Reason::CountStepped {
+                count: take(&mut doc.count, "count", c)?,
+                step: take(&mut doc.step, "step", c)?,
+            },
+            "on-time" | "late" => {
+                let done = day(take(&mut doc.done, "done", c)?)?;
+                let due = day(take(&mut doc.due, "due", c)?)?;
+                if c == "late" {
+                    Reason::Late { done, due }
+                } else {
+                    Reason::OnTime { done, due }
+                }
+            }
+            "not-done" => Reason::NotDone {
+                due: day(take(&mut doc.due, "due", c)?)?,
+            },
+            "choice" => Reason::Choice {
+                option: take(&mut doc.option, "option", c)?,
+            },
+            "scale" => Reason::Scale {
+                value: take(&mut doc.value, "value", c)?,
+                min: take(&mut doc.min, "min", c)?,
+                max: take(&mut doc.max, "max", c)?,
+            },
+            "deduction" => Reason::Deduction {
+                count: take(&mut doc.count, "count", c)?,
+                per: take(&mut doc.per, "per", c)?,
+                off: take(&mut doc.off, "off", c)?,
+                capped: take(&mut doc.capped, "capped", c)?,
+            },
+            "bonus" => Reason::Bonus {
+                count: take(&mut doc.count, "count", c)?,
+                per: take(&mut doc.per, "per", c)?,
+                capped: take(&mut doc.capped, "capped", c)?,
+            },
+            "veto-clear" => Reason::VetoClear,
+            "veto-triggered" => Reason::VetoTriggered {
+                fail: take(&mut doc.fail, "fail", c)?,
+                band: take(&mut doc.band, "band", c)?,
+            },
+            // Only from an older sheet (`crate::sheet` refuses it in one
+            // of this format).
+            "written" => Reason::Written {
+                text: take(&mut doc.text, "text", c)?,
+            },
+            _ => return Err(format!("unknown reason code {code:?}")),
+        };
+        // Every field given belongs to the code.
+        let ReasonDoc {
+            on,
+            state,
+            count,
+            target,
+            step,
+            done,
+            due,
+            option,
+            value,
+            min,
+            max,
+            per,
+            off,
+            capped,
+            fail,
+            band,
+            text,
+            ..
+        } = doc;
+        let left = [
+            ("on", on.is_some()),
+            ("state", state.is_some()),
+            ("count", count.is_some()),
+            ("target", target.is_some()),
+            ("step", step.is_some()),
+            ("done", done.is_some()),
+            ("due", due.is_some()),
+            ("option", option.is_some()),
+            ("value", value.is_some()),
+            ("min", min.is_some()),
+            ("max", max.is_some()),
+            ("per", per.is_some()),
+            ("off", off.is_some()),
+            ("capped", capped.is_some()),
+            ("fail", fail.is_some()),
+            ("band", band.is_some()),
+            ("text", text.is_some()),
+        ];
+        match left.iter().find(|(_, given)| *given) {
+            Some((name, _)) => Err(format!("`{name}` is not part of a `{code}` reason")),
+            None => Ok(reason),
+        }
+    }
+}
+
+/// Dates in a reason: `YYYY-MM-DD`.
+mod date {
+    use chrono::NaiveDate;
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(day: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&day.format("%Y-%m-%d"))
+    }
+}
+
+/// An item as the JSON of a sheet writes it.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemDoc {
+    id: String,
+    status: ItemStatus,
+    score: Fixed,
+    max: Fixed,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    weight: Option<Fixed>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    points: Option<Fixed>,
+    reason: Reason,
+}
+
+impl From<ItemDoc> for ItemScore {
+    fn from(doc: ItemDoc) -> ItemScore {
+        ItemScore {
+            points: doc.points.unwrap_or(doc.score),
+            id: doc.id,
+            status: doc.status,
+            score: doc.score,
+            max: doc.max,
+            weight: doc.weight,
+            reason: doc.reason,
+        }
+    }
+}
+
+impl From<ItemScore> for ItemDoc {
+    fn from(item: ItemScore) -> ItemDoc {
+        ItemDoc {
+            points: item.weight.map(|_| item.points),
+            id: item.id,
+            status: item.status,
+            score: item.score,
+            max: item.max,
+            weight: item.weight,
+            reason: item.reason,
+        }
+    }
+}
+
 /// A section's result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SectionScore {
     /// The section id.
     pub id: String,
@@ -222,17 +458,17 @@ pub struct SectionScore {
     pub bonus: Fixed,
 }
 
-/// A grade band reached.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A grade band reached, by id (its label is the template's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Grade {
     /// The band id.
     pub id: String,
-    /// The band's label.
-    pub label: Text,
 }
 
 /// A triggered veto.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct VetoHit {
     /// The veto item.
     pub item: String,
@@ -241,7 +477,8 @@ pub struct VetoHit {
 }
 
 /// How much of what is required is answered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Completeness {
     /// Required items (visible and not N/A).
     pub required: usize,
@@ -358,13 +595,11 @@ pub fn score(template: &Template, responses: &Responses) -> ScoreSheet {
     let max: Fixed = sections.iter().map(|s| s.max).sum();
     let total = base + bonus;
     let percentage = total.percent_of(max);
-    let grade = grade_after_vetoes(template, percentage, &vetoes).map(|b| Grade {
-        id: b.id.clone(),
-        label: b.label.clone(),
-    });
+    let grade =
+        grade_after_vetoes(template, percentage, &vetoes).map(|b| Grade { id: b.id.clone() });
 
     ScoreSheet {
-        format: SCORE_FORMAT,
+        format: SCORE_FORMAT.to_owned(),
         template: TemplateRef {
             id: doc.id.clone(),
             version: doc.version,
@@ -474,41 +709,37 @@ fn score_item(template: &Template, rule: &Rule, answer: Option<&Answer>) -> Outc
                 CheckState::Partial => partial.unwrap_or_default(),
                 CheckState::NotDone => Fixed::ZERO,
             };
-            Outcome::scored(got, Reason::Check(*state))
+            Outcome::scored(got, Reason::Check { state: *state })
         }
         (
             Rule::Count {
                 points,
                 target,
                 steps: None,
-                unit,
+                ..
             },
             Answer::Count(count),
         ) => Outcome::share(
             *points,
             i64::from((*count).min(*target)),
             i64::from(*target),
-            Reason::Count {
+            Reason::CountProportional {
                 count: *count,
                 target: *target,
-                unit: unit.clone(),
             },
         ),
         (
             Rule::Count {
-                steps: Some(steps),
-                unit,
-                ..
+                steps: Some(steps), ..
             },
             Answer::Count(count),
         ) => {
             let reached = steps.iter().rev().find(|s| s.at_least <= *count);
             Outcome::scored(
                 reached.map_or(Fixed::ZERO, |s| s.points),
-                Reason::Stepped {
+                Reason::CountStepped {
                     count: *count,
                     step: reached.map(|s| s.at_least),
-                    unit: unit.clone(),
                 },
             )
         }
@@ -536,7 +767,12 @@ fn score_item(template: &Template, rule: &Rule, answer: Option<&Answer>) -> Outc
         }
         (Rule::Choice { options }, Answer::Choice(id)) => {
             match options.iter().find(|o| &o.id == id) {
-                Some(o) => Outcome::scored(o.points, Reason::Choice(o.label.clone())),
+                Some(o) => Outcome::scored(
+                    o.points,
+                    Reason::Choice {
+                        option: o.id.clone(),
+                    },
+                ),
                 None => Outcome::fixed(ItemStatus::Unanswered, Reason::Unanswered),
             }
         }
@@ -553,7 +789,7 @@ fn score_item(template: &Template, rule: &Rule, answer: Option<&Answer>) -> Outc
                 },
             )
         }
-        (Rule::Deduction { points, per, unit }, Answer::Count(count)) => {
+        (Rule::Deduction { points, per, .. }, Answer::Count(count)) => {
             let wanted = per.mul_div(i64::from(*count), 1);
             let off = wanted.min(*points);
             Outcome::scored(
@@ -563,11 +799,10 @@ fn score_item(template: &Template, rule: &Rule, answer: Option<&Answer>) -> Outc
                     per: *per,
                     off,
                     capped: wanted > *points,
-                    unit: unit.clone(),
                 },
             )
         }
-        (Rule::Bonus { per, cap, unit }, Answer::Count(count)) => {
+        (Rule::Bonus { per, cap, .. }, Answer::Count(count)) => {
             let wanted = per.mul_div(i64::from(*count), 1);
             Outcome {
                 exact: Exact::whole(wanted.min(*cap)),
@@ -576,7 +811,6 @@ fn score_item(template: &Template, rule: &Rule, answer: Option<&Answer>) -> Outc
                     count: *count,
                     per: *per,
                     capped: wanted > *cap,
-                    unit: unit.clone(),
                 },
             }
         }
@@ -592,7 +826,7 @@ fn score_item(template: &Template, rule: &Rule, answer: Option<&Answer>) -> Outc
                 ItemStatus::VetoTriggered,
                 Reason::VetoTriggered {
                     fail,
-                    band: band.label.clone(),
+                    band: band.id.clone(),
                 },
             )
         }
@@ -626,11 +860,34 @@ fn grade_after_vetoes<'t>(
     band
 }
 
+impl ScoreSheet {
+    /// The grade's label in `lang`, from `template` (the checklist the sheet
+    /// scores), or its id when the checklist has no such band; `None` when
+    /// there is no grade.
+    pub fn grade_label(&self, template: &Template, lang: Lang) -> Option<String> {
+        self.grade.as_ref().map(|g| {
+            template
+                .band(&g.id)
+                .map_or_else(|| g.id.clone(), |b| b.label.get(lang).to_owned())
+        })
+    }
+}
+
 impl ItemScore {
-    /// The reason as one line a person can read.
-    pub fn reason_text(&self, lang: Lang) -> String {
-        let mut line = render(&self.reason, self.points, lang);
-        if let Some(w) = self.weight {
+    /// The reason as one line a person can read, in `lang`, with the
+    /// words (units, option and band labels) taken from `template`, the
+    /// checklist the sheet scores. A reason an older sheet wrote as a
+    /// sentence is shown as it was signed.
+    pub fn reason_text(&self, template: &Template, lang: Lang) -> String {
+        let words = Words {
+            rule: template.item(&self.id).map(|i| &i.rule),
+            template,
+            lang,
+        };
+        let mut line = render(&self.reason, self.points, &words);
+        if let Some(w) = self.weight
+            && !matches!(self.reason, Reason::Written { .. })
+        {
             let _ = match lang {
                 Lang::Zh => write!(line, "（权重 {w}，计 {} 分）", self.score),
                 Lang::En => write!(line, " (weight {w}: {})", self.score),
@@ -640,18 +897,53 @@ impl ItemScore {
     }
 }
 
-fn unit_text(unit: &Option<Text>, lang: Lang) -> &str {
-    match (unit, lang) {
-        (Some(u), _) => u.get(lang),
-        (None, Lang::Zh) => "次",
-        (None, Lang::En) => "",
+/// What a reason's sentence takes from the checklist.
+struct Words<'t> {
+    rule: Option<&'t Rule>,
+    template: &'t Template,
+    lang: Lang,
+}
+
+impl Words<'_> {
+    /// What the item counts (次 when it does not say).
+    fn unit(&self) -> &str {
+        let unit = match self.rule {
+            Some(
+                Rule::Count { unit, .. } | Rule::Deduction { unit, .. } | Rule::Bonus { unit, .. },
+            ) => unit.as_ref(),
+            _ => None,
+        };
+        match (unit, self.lang) {
+            (Some(u), lang) => u.get(lang),
+            (None, Lang::Zh) => "次",
+            (None, Lang::En) => "",
+        }
+    }
+
+    /// An option's label, or its id when the checklist has no such option.
+    fn option(&self, id: &str) -> String {
+        match self.rule {
+            Some(Rule::Choice { options }) => options
+                .iter()
+                .find(|o| o.id == id)
+                .map_or_else(|| id.to_owned(), |o| o.label.get(self.lang).to_owned()),
+            _ => id.to_owned(),
+        }
+    }
+
+    /// A band's label, or its id.
+    fn band(&self, id: &str) -> String {
+        self.template
+            .band(id)
+            .map_or_else(|| id.to_owned(), |b| b.label.get(self.lang).to_owned())
     }
 }
 
 /// One line for a reason; `points` is the item's score before its weight.
-fn render(reason: &Reason, points: Fixed, lang: Lang) -> String {
+fn render(reason: &Reason, points: Fixed, words: &Words<'_>) -> String {
     use Lang::{En, Zh};
-    match (reason, lang) {
+    match (reason, words.lang) {
+        (Reason::Written { text }, _) => text.clone(),
         (Reason::Unanswered, Zh) => "未作答，不得分".into(),
         (Reason::Unanswered, En) => "not answered: 0".into(),
         (Reason::NotApplicable, Zh) => "不适用，不计入得分和满分".into(),
@@ -662,36 +954,52 @@ fn render(reason: &Reason, points: Fixed, lang: Lang) -> String {
         (Reason::Hidden { on }, En) => format!("condition on item {on} does not hold: not scored"),
         (Reason::Evidence, Zh) => "佐证信息，不计分".into(),
         (Reason::Evidence, En) => "evidence: not scored".into(),
-        (Reason::Check(CheckState::Done), Zh) => format!("已完成，得 {points} 分"),
-        (Reason::Check(CheckState::Done), En) => format!("done: {points}"),
-        (Reason::Check(CheckState::Partial), Zh) => format!("部分完成，得 {points} 分"),
-        (Reason::Check(CheckState::Partial), En) => format!("partly done: {points}"),
-        (Reason::Check(CheckState::NotDone), Zh) => "未完成，不得分".into(),
-        (Reason::Check(CheckState::NotDone), En) => "not done: 0".into(),
         (
-            Reason::Count {
-                count,
-                target,
-                unit,
+            Reason::Check {
+                state: CheckState::Done,
             },
             Zh,
-        ) => {
-            let u = unit_text(unit, Zh);
+        ) => format!("已完成，得 {points} 分"),
+        (
+            Reason::Check {
+                state: CheckState::Done,
+            },
+            En,
+        ) => format!("done: {points}"),
+        (
+            Reason::Check {
+                state: CheckState::Partial,
+            },
+            Zh,
+        ) => format!("部分完成，得 {points} 分"),
+        (
+            Reason::Check {
+                state: CheckState::Partial,
+            },
+            En,
+        ) => format!("partly done: {points}"),
+        (
+            Reason::Check {
+                state: CheckState::NotDone,
+            },
+            Zh,
+        ) => "未完成，不得分".into(),
+        (
+            Reason::Check {
+                state: CheckState::NotDone,
+            },
+            En,
+        ) => "not done: 0".into(),
+        (Reason::CountProportional { count, target }, Zh) => {
+            let u = words.unit();
             if count >= target {
                 format!("完成 {count} {u}，达到目标 {target} {u}，得 {points} 分")
             } else {
                 format!("完成 {count} {u}，目标 {target} {u}，按比例得 {points} 分")
             }
         }
-        (
-            Reason::Count {
-                count,
-                target,
-                unit,
-            },
-            En,
-        ) => {
-            let u = unit_text(unit, En);
+        (Reason::CountProportional { count, target }, En) => {
+            let u = words.unit();
             let sep = if u.is_empty() { "" } else { " " };
             if count >= target {
                 format!("{count}{sep}{u}, target {target} reached: {points}")
@@ -700,45 +1008,28 @@ fn render(reason: &Reason, points: Fixed, lang: Lang) -> String {
             }
         }
         (
-            Reason::Stepped {
+            Reason::CountStepped {
                 count,
                 step: Some(step),
-                unit,
             },
             Zh,
         ) => {
-            let u = unit_text(unit, Zh);
+            let u = words.unit();
             format!("完成 {count} {u}，达到“不少于 {step} {u}”一档，得 {points} 分")
         }
-        (
-            Reason::Stepped {
-                count,
-                step: None,
-                unit,
-            },
-            Zh,
-        ) => {
-            format!(
-                "完成 {count} {}，未达到最低一档，不得分",
-                unit_text(unit, Zh)
-            )
+        (Reason::CountStepped { count, step: None }, Zh) => {
+            format!("完成 {count} {}，未达到最低一档，不得分", words.unit())
         }
         (
-            Reason::Stepped {
+            Reason::CountStepped {
                 count,
                 step: Some(step),
-                ..
             },
             En,
-        ) => {
-            format!("{count}, reaching the step of at least {step}: {points}")
+        ) => format!("{count}, reaching the step of at least {step}: {points}"),
+        (Reason::CountStepped { count, step: None }, En) => {
+            format!("{count}, below the lowest step: 0")
         }
-        (
-            Reason::Stepped {
-                count, step: None, ..
-            },
-            En,
-        ) => format!("{count}, below the lowest step: 0"),
         (Reason::OnTime { done, due }, Zh) => {
             format!("{done} 完成，未超过期限 {due}，得 {points} 分")
         }
@@ -753,8 +1044,12 @@ fn render(reason: &Reason, points: Fixed, lang: Lang) -> String {
         }
         (Reason::NotDone { due }, Zh) => format!("期限 {due}，未完成，不得分"),
         (Reason::NotDone { due }, En) => format!("due {due}, not done: 0"),
-        (Reason::Choice(label), Zh) => format!("选择“{}”，得 {points} 分", label.zh),
-        (Reason::Choice(label), En) => format!("chose \"{}\": {points}", label.get(En)),
+        (Reason::Choice { option }, Zh) => {
+            format!("选择“{}”，得 {points} 分", words.option(option))
+        }
+        (Reason::Choice { option }, En) => {
+            format!("chose \"{}\": {points}", words.option(option))
+        }
         (Reason::Scale { value, min, max }, Zh) => {
             format!("评分 {value}（{min}–{max}），得 {points} 分")
         }
@@ -767,11 +1062,10 @@ fn render(reason: &Reason, points: Fixed, lang: Lang) -> String {
                 per,
                 off,
                 capped,
-                unit,
             },
             Zh,
         ) => {
-            let u = unit_text(unit, Zh);
+            let u = words.unit();
             let cap = if *capped {
                 "（扣完本项分值为止）"
             } else {
@@ -785,7 +1079,6 @@ fn render(reason: &Reason, points: Fixed, lang: Lang) -> String {
                 per,
                 off,
                 capped,
-                ..
             },
             En,
         ) => {
@@ -798,16 +1091,8 @@ fn render(reason: &Reason, points: Fixed, lang: Lang) -> String {
         }
         (Reason::Bonus { count: 0, .. }, Zh) => "无加分情形".into(),
         (Reason::Bonus { count: 0, .. }, En) => "no bonus".into(),
-        (
-            Reason::Bonus {
-                count,
-                per,
-                capped,
-                unit,
-            },
-            Zh,
-        ) => {
-            let u = unit_text(unit, Zh);
+        (Reason::Bonus { count, per, capped }, Zh) => {
+            let u = words.unit();
             let cap = if *capped {
                 "（已达加分上限）"
             } else {
@@ -815,46 +1100,26 @@ fn render(reason: &Reason, points: Fixed, lang: Lang) -> String {
             };
             format!("{count} {u}，每{u}加 {per} 分，加 {points} 分{cap}")
         }
-        (
-            Reason::Bonus {
-                count, per, capped, ..
-            },
-            En,
-        ) => {
+        (Reason::Bonus { count, per, capped }, En) => {
             let cap = if *capped { " (capped)" } else { "" };
             format!("{count} × {per} bonus: +{points}{cap}")
         }
         (Reason::VetoClear, Zh) => "未触发一票否决".into(),
         (Reason::VetoClear, En) => "veto not triggered".into(),
         (Reason::VetoTriggered { fail: true, band }, Zh) => {
-            format!("触发一票否决，考核等次为“{}”", band.zh)
+            format!("触发一票否决，考核等次为“{}”", words.band(band))
         }
         (Reason::VetoTriggered { fail: true, band }, En) => {
-            format!("veto triggered: the assessment fails ({})", band.get(En))
+            format!(
+                "veto triggered: the assessment fails ({})",
+                words.band(band)
+            )
         }
         (Reason::VetoTriggered { fail: false, band }, Zh) => {
-            format!("触发一票否决，考核等次最高为“{}”", band.zh)
+            format!("触发一票否决，考核等次最高为“{}”", words.band(band))
         }
         (Reason::VetoTriggered { fail: false, band }, En) => {
-            format!("veto triggered: the grade is at most {}", band.get(En))
+            format!("veto triggered: the grade is at most {}", words.band(band))
         }
-    }
-}
-
-impl Serialize for ItemScore {
-    /// Written with the reason in Chinese; `weight` only when it is not 1.
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("ItemScore", 6)?;
-        s.serialize_field("id", &self.id)?;
-        s.serialize_field("status", &self.status)?;
-        s.serialize_field("score", &self.score)?;
-        s.serialize_field("max", &self.max)?;
-        if let Some(w) = self.weight {
-            s.serialize_field("weight", &w)?;
-        } else {
-            s.skip_field("weight")?;
-        }
-        s.serialize_field("reason", &self.reason_text(Lang::Zh))?;
-        s.end()
     }
 }

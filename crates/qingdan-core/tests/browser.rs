@@ -18,6 +18,9 @@ const TAMPERED: &[u8] = include_bytes!("../../../tests/data/packets/tampered-pay
 #[path = "../benches/fixtures/mod.rs"]
 mod fixtures;
 
+#[path = "common/corpus.rs"]
+mod corpus;
+
 fn signed_in_browser() -> (Template, Packet) {
     let template = Template::parse(TEMPLATE).unwrap();
     let responses = Responses::parse(&template, RESPONSES).unwrap();
@@ -113,4 +116,29 @@ fn bench_score_94_items() {
         "BENCH browser: score one 94-item list: {:.1} µs each (total {total})",
         ms * 1000.0 / f64::from(rounds)
     );
+}
+
+/// Every packet an older app signed verifies in today's browser app too
+/// (`tests/data/compat/`): its signatures, roles and digest, and its score
+/// by meaning; a rectification also against the inspection it answers.
+#[wasm_bindgen_test]
+fn the_browser_verifies_every_packet_of_every_released_version() {
+    assert!(corpus::CORPUS.len() >= 20);
+    for (path, bytes) in corpus::CORPUS {
+        let packet = Packet::parse(bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let named = &packet.payload().template;
+        let template = Template::parse(bundled::find(&named.id).unwrap().json).unwrap();
+        packet
+            .verify(Some(&template))
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        if let Some(id) = &packet.payload().refers_to {
+            let inspection = corpus::CORPUS
+                .iter()
+                .map(|(_, b)| Packet::parse(b).unwrap())
+                .find(|p| &p.payload().id == id)
+                .unwrap_or_else(|| panic!("{path}: its inspection is in the corpus"));
+            qingdan_core::trust::answers(packet.payload(), inspection.payload())
+                .unwrap_or_else(|e| panic!("{path}: {e}"));
+        }
+    }
 }

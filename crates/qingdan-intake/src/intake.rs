@@ -598,6 +598,7 @@ fn rejected(error: PacketError) -> Problem {
         | E::MissingSignature { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad-signature"),
         E::Roles(_) | E::RoleForKind { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "roles"),
         E::KindNotServed { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "kind"),
+        E::ScoreFormat { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "score-format"),
         E::OtherTemplate { .. } | E::TemplateDigest { .. } => {
             (StatusCode::UNPROCESSABLE_ENTITY, "template-digest")
         }

@@ -28,7 +28,7 @@ impl Problem {
     /// `key-not-enrolled`, `key-all-units`, `inspected-unit-key`,
     /// `key-revoked`, `signer-name` and `code-invalid` (403), `not-found`
     /// (404), `conflict` and `roles` (409), `too-large` (413),
-    /// `bad-signature`, `roles`, `kind`, `unknown-template`,
+    /// `bad-signature`, `roles`, `kind`, `score-format`, `unknown-template`,
     /// `template-digest`, `responses`, `score-mismatch`,
     /// `created-in-future`, `completed-in-future`, `unknown-inspection`,
     /// `other-inspection`, `unknown-finding`, `invalid` (422),

@@ -208,7 +208,7 @@ struct StoredPayload {
     kind: PacketKind,
     period: String,
     #[serde(default)]
-    score: serde_json::Value,
+    score: Option<serde_json::Value>,
     #[serde(default)]
     findings: Vec<Finding>,
     #[serde(default)]
@@ -220,6 +220,12 @@ struct StoredPayload {
 /// A stored packet as a report entry.
 fn entry(row: crate::store::ReportRow) -> Result<qingdan_report::Entry, Problem> {
     let Stored { payload } = serde_json::from_slice(&row.bytes).map_err(Problem::internal)?;
+    let sheet = payload
+        .score
+        .as_ref()
+        .map(qingdan_core::sheet::read_sheet)
+        .transpose()
+        .map_err(|e| Problem::internal(format!("packet {}: {e}", row.id)))?;
     Ok(qingdan_report::Entry {
         packet_id: row.id,
         kind: payload.kind,
@@ -230,7 +236,7 @@ fn entry(row: crate::store::ReportRow) -> Result<qingdan_report::Entry, Problem>
         period: payload.period,
         created_at: row.created_at,
         received_at: row.received_at,
-        score: payload.score,
+        sheet,
         findings: payload.findings,
         rectifications: payload.rectifications,
         refers_to: payload.refers_to,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use qingdan_core::findings::{Finding, Rectification};
 use qingdan_core::packet::PacketKind;
+use qingdan_core::score::ScoreSheet;
 
 /// One accepted packet, as the intake read it back.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,9 +30,9 @@ pub struct Entry {
     /// When the intake received it, RFC 3339 UTC as the intake writes it
     /// (every one in the same form, so a later string is a later time).
     pub received_at: String,
-    /// The payload's score sheet, as `qingdan_core::score` serialized it
-    /// (null for a rectification).
-    pub score: serde_json::Value,
+    /// The payload's score sheet, read by `qingdan_core::sheet::read_sheet`
+    /// (`None` for a rectification).
+    pub sheet: Option<ScoreSheet>,
     /// An inspection's findings.
     pub findings: Vec<Finding>,
     /// A rectification's answers to them.

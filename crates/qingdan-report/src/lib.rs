@@ -10,8 +10,9 @@
 //! the table is written once for every format — [`Table::to_csv`],
 //! [`Table::to_xlsx`] and [`Table::to_text`].
 //!
-//! Every number is a [`Fixed`] read from the score sheet's decimal strings;
-//! the only float is the one an Excel cell needs, made at the XLSX edge.
+//! Every number is a [`Fixed`] from the typed score sheet (read once, in
+//! whatever format the packet carries, by `qingdan_core::sheet`); the only
+//! float is the one an Excel cell needs, made at the XLSX edge.
 //!
 //! This crate does no I/O and reads no clock: the caller passes the entries
 //! in and writes the bytes out.

@@ -1,15 +1,14 @@
-//! Reading a stored score sheet (JSON, as `qingdan_core::score` wrote it)
-//! once into [`Sheet`], lined up with the template's sections and items, so
-//! the reports never look anything up that may be missing. Every problem
-//! names the packet and the JSON path.
+//! A packet's score sheet (read once by `qingdan_core::sheet`, whatever
+//! its format) lined up with the report's template: its sections and items
+//! in template order, so the reports never look anything up that may be
+//! missing. A sheet that does not fit the template is an error naming the
+//! packet and where.
 
 use std::collections::BTreeMap;
 
-use qingdan_core::score::ItemStatus;
+use qingdan_core::score::{ItemStatus, ScoreSheet};
 use qingdan_core::template::VetoEffect;
 use qingdan_core::{Fixed, Template};
-use serde::Deserialize;
-use serde_json::Value;
 
 use crate::{Entry, Problem, ReportError};
 
@@ -47,204 +46,83 @@ pub(crate) struct ItemResult {
 }
 
 impl Sheet {
-    /// Reads `entry`'s score sheet, which must score `template`.
+    /// `entry`'s score sheet, which must score `template`.
     pub fn read(entry: &Entry, template: &Template) -> Result<Sheet, ReportError> {
-        let root = At {
-            packet: &entry.packet_id,
-            value: &entry.score,
-            path: "score".to_owned(),
+        let error = |path: &str, problem| ReportError {
+            packet: entry.packet_id.clone(),
+            path: path.to_owned(),
+            problem,
         };
-        if let Some(of) = root.nullable("template")? {
-            let found = format!(
-                "{} v{}",
-                of.field("id")?.str()?,
-                of.field("version")?.whole()?
-            );
-            let expected = format!("{} v{}", template.id(), template.version());
-            if found != expected {
-                return Err(of.error(Problem::OtherTemplate { found, expected }));
-            }
+        let sheet: &ScoreSheet = entry
+            .sheet
+            .as_ref()
+            .ok_or_else(|| error("score", Problem::Missing))?;
+        let found = format!("{} v{}", sheet.template.id, sheet.template.version);
+        let expected = format!("{} v{}", template.id(), template.version());
+        if found != expected {
+            return Err(error(
+                "score.template",
+                Problem::OtherTemplate { found, expected },
+            ));
         }
 
-        let mut sections = BTreeMap::new();
-        let sections_at = root.field("sections")?;
-        for section in sections_at.array()? {
-            let score = section.field("score")?.fixed()?;
-            let bonus = section.field("bonus")?.fixed()?;
-            sections.insert(section.field("id")?.str()?.to_owned(), score + bonus);
-        }
+        let by_id: BTreeMap<&str, Fixed> = sheet
+            .sections
+            .iter()
+            .map(|s| (s.id.as_str(), s.score + s.bonus))
+            .collect();
         let sections = template
             .doc()
             .sections
             .iter()
-            .map(|s| sections_at.lookup(&sections, "section", &s.id))
+            .map(|s| {
+                by_id.get(s.id.as_str()).copied().ok_or_else(|| {
+                    let id = s.id.clone();
+                    error(
+                        "score.sections",
+                        Problem::NotInSheet {
+                            what: "section",
+                            id,
+                        },
+                    )
+                })
+            })
             .collect::<Result<_, _>>()?;
-
-        let mut items = BTreeMap::new();
-        let items_at = root.field("items")?;
-        for item in items_at.array()? {
-            let result = ItemResult {
-                status: item.field("status")?.status()?,
-                score: item.field("score")?.fixed()?,
-                max: item.field("max")?.fixed()?,
-            };
-            items.insert(item.field("id")?.str()?.to_owned(), result);
-        }
+        let by_id: BTreeMap<&str, ItemResult> = sheet
+            .items
+            .iter()
+            .map(|i| {
+                let result = ItemResult {
+                    status: i.status,
+                    score: i.score,
+                    max: i.max,
+                };
+                (i.id.as_str(), result)
+            })
+            .collect();
         let items = template
             .items()
-            .map(|(_, item)| items_at.lookup(&items, "item", &item.id))
+            .map(|(_, item)| {
+                by_id.get(item.id.as_str()).copied().ok_or_else(|| {
+                    let id = item.id.clone();
+                    error("score.items", Problem::NotInSheet { what: "item", id })
+                })
+            })
             .collect::<Result<_, _>>()?;
 
         let lowest = &template.lowest_band().id;
-        let mut vetoes = Vec::new();
-        let mut failed_by_veto = false;
-        for veto in root.field("vetoes")?.array()? {
-            vetoes.push(veto.field("item")?.str()?.to_owned());
-            failed_by_veto |= match veto.field("effect")?.effect()? {
-                VetoEffect::Fail => true,
-                VetoEffect::CapGrade(band) => &band == lowest,
-            };
-        }
-
         Ok(Sheet {
-            total: root.field("total")?.fixed()?,
-            max: root.field("max")?.fixed()?,
-            percentage: root
-                .nullable("percentage")?
-                .map(|p| p.fixed())
-                .transpose()?,
-            grade: match root.nullable("grade")? {
-                Some(grade) => Some(grade.field("label")?.field("zh")?.str()?.to_owned()),
-                None => None,
-            },
+            total: sheet.total,
+            max: sheet.max,
+            percentage: sheet.percentage,
+            grade: sheet.grade_label(template, qingdan_core::Lang::Zh),
             sections,
             items,
-            vetoes,
-            failed_by_veto,
-        })
-    }
-}
-
-/// A value in a sheet with its JSON path, for reading it with errors that
-/// say where.
-struct At<'a> {
-    packet: &'a str,
-    value: &'a Value,
-    path: String,
-}
-
-impl<'a> At<'a> {
-    fn error(&self, problem: Problem) -> ReportError {
-        ReportError {
-            packet: self.packet.to_owned(),
-            path: self.path.clone(),
-            problem,
-        }
-    }
-
-    fn invalid(&self, expected: &'static str) -> ReportError {
-        self.error(Problem::Invalid {
-            found: short(self.value),
-            expected,
-        })
-    }
-
-    /// The field `key`, which must be present (it may be null).
-    fn field(&self, key: &str) -> Result<At<'a>, ReportError> {
-        let Value::Object(map) = self.value else {
-            return Err(self.invalid("an object"));
-        };
-        let path = format!("{}.{key}", self.path);
-        match map.get(key) {
-            Some(value) => Ok(At {
-                packet: self.packet,
-                value,
-                path,
+            vetoes: sheet.vetoes.iter().map(|v| v.item.clone()).collect(),
+            failed_by_veto: sheet.vetoes.iter().any(|v| match &v.effect {
+                VetoEffect::Fail => true,
+                VetoEffect::CapGrade(band) => band == lowest,
             }),
-            None => Err(ReportError {
-                packet: self.packet.to_owned(),
-                path,
-                problem: Problem::Missing,
-            }),
-        }
-    }
-
-    /// The field `key`, which must be present; `None` when it is null.
-    fn nullable(&self, key: &str) -> Result<Option<At<'a>>, ReportError> {
-        let at = self.field(key)?;
-        Ok((!at.value.is_null()).then_some(at))
-    }
-
-    fn array(&self) -> Result<impl Iterator<Item = At<'a>> + '_, ReportError> {
-        let Value::Array(values) = self.value else {
-            return Err(self.invalid("an array"));
-        };
-        Ok(values.iter().enumerate().map(|(i, value)| At {
-            packet: self.packet,
-            value,
-            path: format!("{}[{i}]", self.path),
-        }))
-    }
-
-    fn str(&self) -> Result<&'a str, ReportError> {
-        self.value.as_str().ok_or_else(|| self.invalid("a string"))
-    }
-
-    fn whole(&self) -> Result<u64, ReportError> {
-        self.value
-            .as_u64()
-            .ok_or_else(|| self.invalid("a whole number"))
-    }
-
-    /// A decimal string such as `"87.50"`, read exactly.
-    fn fixed(&self) -> Result<Fixed, ReportError> {
-        let text = self
-            .value
-            .as_str()
-            .ok_or_else(|| self.invalid("a decimal string"))?;
-        text.parse().map_err(|e| self.error(Problem::Number(e)))
-    }
-
-    fn status(&self) -> Result<ItemStatus, ReportError> {
-        Ok(match self.str()? {
-            "scored" => ItemStatus::Scored,
-            "unanswered" => ItemStatus::Unanswered,
-            "not_applicable" => ItemStatus::NotApplicable,
-            "hidden" => ItemStatus::Hidden,
-            "bonus" => ItemStatus::Bonus,
-            "veto_clear" => ItemStatus::VetoClear,
-            "veto_triggered" => ItemStatus::VetoTriggered,
-            "evidence" => ItemStatus::Evidence,
-            _ => return Err(self.invalid("an item status")),
         })
-    }
-
-    fn effect(&self) -> Result<VetoEffect, ReportError> {
-        VetoEffect::deserialize(self.value)
-            .map_err(|_| self.invalid("a veto effect (\"fail\" or {\"cap_grade\": …})"))
-    }
-
-    /// The entry for template `what` `id` in what was read from this array.
-    fn lookup<T: Copy>(
-        &self,
-        read: &BTreeMap<String, T>,
-        what: &'static str,
-        id: &str,
-    ) -> Result<T, ReportError> {
-        read.get(id).copied().ok_or_else(|| {
-            self.error(Problem::NotInSheet {
-                what,
-                id: id.to_owned(),
-            })
-        })
-    }
-}
-
-/// A JSON value for an error message, cut to a readable length.
-fn short(value: &Value) -> String {
-    let text = value.to_string();
-    match text.char_indices().nth(40) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text,
     }
 }

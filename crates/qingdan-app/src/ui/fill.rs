@@ -244,7 +244,8 @@ pub fn Fill(props: &IdProps) -> Html {
             let findings = inspection.then(|| {
                 super::findings::item_findings(ctx.lang, &item.id, &assessment.findings, locked, &on_change)
             });
-            let said = (item_score, problems.get(&item.id));
+            let reason = item_score.reason_text(&template, ctx.lang);
+            let said = (item_score, problems.get(&item.id), reason);
             Some(item_view(ctx.lang, item, said, input, locked, &on_input, findings))
         });
         html! {
@@ -264,7 +265,7 @@ pub fn Fill(props: &IdProps) -> Html {
                 <p class="muted">{ &assessment.unit.name }{ " · " }{ &assessment.period }{ " · " }
                     { t(if inspection { T::KindInspection } else { T::KindSelf }) }</p>
             </div>
-            { summary(&ctx, &assessment, &sheet, &save_state) }
+            { summary(&ctx, &template, &assessment, &sheet, &save_state) }
             if locked {
                 <div class="locked" role="status">
                     <span>{ t(T::Locked) }</span>
@@ -326,7 +327,13 @@ pub(super) fn save_status(ctx: &Ctx, save: &SaveState) -> Html {
     }
 }
 
-fn summary(ctx: &Ctx, a: &Assessment, sheet: &ScoreSheet, save: &SaveState) -> Html {
+fn summary(
+    ctx: &Ctx,
+    template: &Template,
+    a: &Assessment,
+    sheet: &ScoreSheet,
+    save: &SaveState,
+) -> Html {
     let t = |k: T| ctx.t(k);
     let c = &sheet.completeness;
     let progress = format!("{}/{}", c.answered, c.required.max(1));
@@ -347,7 +354,7 @@ fn summary(ctx: &Ctx, a: &Assessment, sheet: &ScoreSheet, save: &SaveState) -> H
                 <span class="total num" data-testid="total-score">{ sheet.total.to_string() }</span>
                 <span class="muted">{ " / " }{ sheet.max.to_string() }</span>
                 <span class="grade" data-testid="grade">
-                    { sheet.grade.as_ref().map(|g| g.label.get(ctx.lang).to_owned()).unwrap_or_default() }
+                    { sheet.grade_label(template, ctx.lang).unwrap_or_default() }
                 </span>
             </div>
             <div class="progress" data-testid="completeness">
@@ -419,7 +426,7 @@ pub type OnEdit = Callback<(Change, Edit)>;
 fn item_view(
     lang: Lang,
     item: &Item,
-    (item_score, problem): (&ItemScore, Option<&InputProblem>),
+    (item_score, problem, reason): (&ItemScore, Option<&InputProblem>, String),
     input: ItemInput,
     locked: bool,
     on_change: &OnChange,
@@ -597,7 +604,7 @@ fn item_view(
             if let Some(p) = problem {
                 <p class="problem" role="alert">{ problem_text(lang, p) }</p>
             }
-            <p class="reason muted">{ item_score.reason_text(lang) }</p>
+            <p class="reason muted">{ reason }</p>
             { note }
             { for findings }
         </article>

@@ -80,7 +80,7 @@ pub fn Review(props: &IdProps) -> Html {
                     <td>{ &item.id }</td>
                     <td>{ item.title.get(lang) }</td>
                     <td class="num">{ s.score.to_string() }{ " / " }{ s.max.to_string() }</td>
-                    <td>{ s.reason_text(lang) }</td>
+                    <td>{ s.reason_text(&template, lang) }</td>
                 </tr>
             })
         });
@@ -109,7 +109,7 @@ pub fn Review(props: &IdProps) -> Html {
             <p class="big">
                 { t(T::Total) }{ " " }<b data-testid="total-score">{ sheet.total.to_string() }</b>{ " / " }{ sheet.max.to_string() }
                 { " · " }{ t(T::Grade) }{ " " }
-                <b data-testid="grade">{ sheet.grade.as_ref().map(|g| g.label.get(lang).to_owned()).unwrap_or_default() }</b>
+                <b data-testid="grade">{ sheet.grade_label(&template, lang).unwrap_or_default() }</b>
             </p>
             <UploadStatus assessment={assessment.id.clone()} detailed=true />
             <svg class="bars" role="img" width="100%" height={(doc.sections.len() * BAR_H).to_string()}>{ for bars }</svg>

@@ -179,7 +179,11 @@ fn score_json_is_the_score_sheet_with_exact_decimal_strings() {
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let sheet: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(sheet["format"], "qingdan.score/1");
+    assert_eq!(sheet["format"], "qingdan.score/2");
+    assert_eq!(
+        sheet["items"][0]["reason"]["code"], "check",
+        "a reason is a code, not a sentence"
+    );
     assert_eq!(sheet["total"], "83.00");
     assert_eq!(sheet["percentage"], "90.22");
     assert_eq!(sheet["grade"]["id"], "excellent");

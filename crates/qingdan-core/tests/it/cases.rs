@@ -8,7 +8,7 @@ use qingdan_core::{Lang, Responses, Template, score};
 use crate::{data_dir, read, sorted_entries};
 
 /// `tests/data/scoring/<case>/`: a template, responses, and the expected
-/// score sheet (JSON, then every reason in English).
+/// score sheet (JSON, then every reason rendered in Chinese and English).
 #[test]
 fn scoring_cases_match_their_sheets() {
     let dir = data_dir().join("scoring");
@@ -25,9 +25,12 @@ fn scoring_cases_match_their_sheets() {
             .unwrap_or_else(|e| panic!("{}: {e}", case.display()));
         let sheet = score(&template, &responses);
         let mut actual = serde_json::to_string_pretty(&sheet).unwrap();
-        actual.push_str("\n\nEnglish:\n");
-        for item in &sheet.items {
-            actual.push_str(&format!("{}: {}\n", item.id, item.reason_text(Lang::En)));
+        for (heading, lang) in [("中文", Lang::Zh), ("English", Lang::En)] {
+            actual.push_str(&format!("\n\n{heading}:\n"));
+            for item in &sheet.items {
+                let reason = item.reason_text(&template, lang);
+                actual.push_str(&format!("{}: {reason}\n", item.id));
+            }
         }
         expect_file![case.join("sheet.expected")].assert_eq(&actual);
     }

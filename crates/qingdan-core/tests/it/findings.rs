@@ -132,7 +132,7 @@ fn a_rectification_answers_the_inspection_it_names_and_is_signed_by_the_unit() {
     assert_eq!(payload.period, inspection.payload().period);
     assert_eq!(payload.rectifications, [done("1")]);
     // It carries no answers and no score sheet.
-    assert!(reread.responses().is_null() && reread.score().is_null());
+    assert!(reread.responses().is_null() && reread.sheet().is_none());
 }
 
 #[test]

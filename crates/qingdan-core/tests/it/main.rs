@@ -5,6 +5,7 @@
 
 mod bundled;
 mod cases;
+mod compat;
 mod findings;
 #[path = "../../benches/fixtures/mod.rs"]
 mod fixtures;

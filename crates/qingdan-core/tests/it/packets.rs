@@ -36,7 +36,7 @@ fn an_incomplete_assessment_signs_and_says_so() {
     let bytes = std::fs::read(data_dir().join("packets/valid-incomplete.json")).unwrap();
     let packet = Packet::parse(&bytes).unwrap();
     packet.verify(Some(&template())).unwrap();
-    let summary = packet.score_summary();
+    let summary = packet.score_summary(None);
     assert_eq!(summary.missing, ["2.3", "4.2", "9.1"]);
     assert_eq!((summary.answered, summary.required), (18, 21));
 }

@@ -3,6 +3,7 @@
 //! TCP, and random and mutated input.
 
 mod api;
+mod compat;
 mod concurrency;
 mod findings;
 mod load;

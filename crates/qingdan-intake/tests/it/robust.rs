@@ -70,7 +70,9 @@ async fn random_and_mutated_input_gets_4xx_and_never_a_crash() {
         *seen.entry(status.as_u16()).or_insert(0) += 1;
     }
     assert!(seen.get(&400).copied().unwrap_or(0) > 100, "{seen:?}");
-    assert!(seen.get(&422).copied().unwrap_or(0) > 10, "{seen:?}");
+    // Most mutations break the JSON (400); some leave it whole and are
+    // caught by the signatures or the checks after them (422).
+    assert!(seen.get(&422).copied().unwrap_or(0) > 5, "{seen:?}");
     let good = w.post_packet(w.packet(&new_id())).await;
     assert_eq!(good.status, StatusCode::CREATED, "still accepting");
 }

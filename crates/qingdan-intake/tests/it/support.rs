@@ -254,6 +254,17 @@ impl World {
     }
 }
 
+/// The app over `intake`, with no rate limit, as tests send to it.
+pub fn router(intake: Arc<Intake>) -> Router {
+    app(AppState::new(
+        intake,
+        Config {
+            rate_limit: None,
+            ..Config::default()
+        },
+    ))
+}
+
 /// Sends a request through `router` (no socket), with `token` as its
 /// bearer token when given.
 pub async fn request(

@@ -7,9 +7,9 @@
 
 use axum::http::{Method, StatusCode};
 use qingdan_core::{Packet, bundled, keys};
-use qingdan_intake::{AppState, Config, Intake, Store, app};
+use qingdan_intake::{Intake, Store};
 
-use crate::support::{Db, UNIT, fresh_database, new_id, on_both, request, world};
+use crate::support::{Db, UNIT, fresh_database, new_id, on_both, request, router, world};
 
 #[path = "../../../qingdan-core/tests/common/trust_cases.rs"]
 mod trust_cases;
@@ -54,13 +54,7 @@ async fn every_trust_case_gets_its_status_and_code(db: Db) {
         for (key, at) in &case.revoked {
             intake.store().revoke_key(key, "test", at).await.unwrap();
         }
-        let router = app(AppState::new(
-            intake.clone(),
-            Config {
-                rate_limit: None,
-                ..Config::default()
-            },
-        ));
+        let router = router(intake.clone());
         let post = |bytes: Vec<u8>| request(&router, Method::POST, "/api/v1/packets", bytes, None);
         if let Some(inspection) = &case.inspection {
             let answer = post(inspection.clone()).await;

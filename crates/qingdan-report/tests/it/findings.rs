@@ -42,7 +42,7 @@ fn rectification(
     answers: &[(&str, RectificationStatus)],
 ) -> Entry {
     let mut entry = entry(id, PacketKind::Rectification, unit, created_at, &[]);
-    entry.score = serde_json::Value::Null;
+    entry.sheet = None;
     entry.refers_to = Some(inspection.into());
     entry.rectifications = answers
         .iter()

@@ -13,9 +13,9 @@ mod ranking;
 use std::collections::BTreeMap;
 
 use qingdan_core::packet::PacketKind;
+use qingdan_core::score::ScoreSheet;
 use qingdan_core::{Responses, Template, bundled, score};
 use qingdan_report::Entry;
-use serde_json::Value;
 
 /// The bundled 纪委（纪检组）监督责任清单.
 pub fn template() -> Template {
@@ -52,7 +52,7 @@ const FULL_MARKS: &[(&str, &str)] = &[
 
 /// The score sheet, as JSON, of full marks changed by `changes`: each is an
 /// item id and its answer as JSON, `na` for 不适用 or `-` for no answer.
-pub fn sheet(changes: &[(&str, &str)]) -> Value {
+pub fn sheet(changes: &[(&str, &str)]) -> ScoreSheet {
     let template = template();
     let mut answers: BTreeMap<&str, &str> = FULL_MARKS.iter().copied().collect();
     answers.extend(changes.iter().copied());
@@ -65,7 +65,7 @@ pub fn sheet(changes: &[(&str, &str)]) -> Value {
         })
         .collect();
     let responses = Responses::parse(&template, &format!("{{{}}}", fields.join(","))).unwrap();
-    serde_json::to_value(score(&template, &responses)).unwrap()
+    score(&template, &responses)
 }
 
 /// A packet of the 2026 period from unit `code`, made (and received) at
@@ -87,7 +87,7 @@ pub fn entry(
         period: "2026".to_owned(),
         created_at: created_at.to_owned(),
         received_at: created_at.to_owned(),
-        score: sheet(changes),
+        sheet: Some(sheet(changes)),
         findings: Vec::new(),
         rectifications: Vec::new(),
         refers_to: None,

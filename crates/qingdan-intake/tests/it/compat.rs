@@ -1,0 +1,165 @@
+//! Packets outlive app versions, at the intake: every packet of every
+//! released version (`tests/data/compat/`) is accepted by today's intake,
+//! and sent again gets the very same receipt; an intake database made by
+//! an older intake, opened by today's, gives each packet it holds its old
+//! receipt when a device sends it again.
+
+use axum::http::{Method, StatusCode};
+use qingdan_core::Packet;
+use qingdan_core::packet::PacketKind;
+use qingdan_intake::{Intake, Store};
+use serde::Deserialize;
+
+use crate::support::{Db, fresh_database, on_both, request, router};
+
+on_both!(every_released_packet_is_accepted_and_sent_again_keeps_its_receipt);
+
+const AT: &str = "2026-11-30T08:00:00.000Z";
+
+/// What a version's folder says the intake must know.
+#[derive(Deserialize)]
+struct Context {
+    unit: Unit,
+    enrollments: Vec<Enrolled>,
+}
+
+#[derive(Deserialize)]
+struct Unit {
+    code: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct Enrolled {
+    unit: String,
+    role: String,
+    public_key: String,
+    name: String,
+}
+
+fn corpus() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/compat")
+}
+
+/// Each version's folder, its context and its packets, the inspections
+/// first (a rectification answers one already stored).
+fn versions() -> Vec<(String, Context, Vec<Vec<u8>>)> {
+    let mut dirs: Vec<_> = std::fs::read_dir(corpus())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs.into_iter()
+        .map(|dir| {
+            let context: Context =
+                serde_json::from_slice(&std::fs::read(dir.join("context.json")).unwrap()).unwrap();
+            let mut packets: Vec<Vec<u8>> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| {
+                    p.extension().is_some_and(|e| e == "json")
+                        && p.file_name().is_some_and(|n| n != "context.json")
+                })
+                .map(|p| std::fs::read(p).unwrap())
+                .collect();
+            packets.sort_by_key(|b| {
+                let kind = Packet::parse(b).unwrap().payload().kind;
+                (kind == PacketKind::Rectification, b.clone())
+            });
+            let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+            (name, context, packets)
+        })
+        .collect()
+}
+
+async fn every_released_packet_is_accepted_and_sent_again_keeps_its_receipt(db: Db) {
+    for (version, context, packets) in versions() {
+        let store = Store::connect(&fresh_database(db).await).await.unwrap();
+        let intake = std::sync::Arc::new(Intake::open(store, AT).await.unwrap());
+        for template in qingdan_core::bundled::ALL {
+            intake.publish(template.json, AT).await.unwrap();
+        }
+        intake
+            .add_unit(&context.unit.code, &context.unit.name, AT)
+            .await
+            .unwrap();
+        for e in &context.enrollments {
+            intake
+                .enroll(&e.unit, &e.role, &e.public_key, &e.name, AT)
+                .await
+                .unwrap();
+        }
+        let router = router(intake.clone());
+        let post = |bytes: Vec<u8>| request(&router, Method::POST, "/api/v1/packets", bytes, None);
+        for bytes in &packets {
+            let first = post(bytes.clone()).await;
+            assert_eq!(
+                first.status,
+                StatusCode::CREATED,
+                "{version}: {}",
+                first.text()
+            );
+            let again = post(bytes.clone()).await;
+            assert_eq!(again.status, StatusCode::OK, "{version}: {}", again.text());
+            assert_eq!(again.body, first.body, "{version}: the same receipt");
+        }
+        assert_eq!(
+            intake.store().packet_count().await.unwrap(),
+            packets.len() as i64
+        );
+        intake.shutdown().await;
+        intake.store().close().await;
+    }
+}
+
+/// A version's folder may hold `intake.sql`: the SQLite database of that
+/// version's intake after it received the folder's packets (a dump, so it
+/// reads as text). Today's intake opens it (migrating it), and a device
+/// sending any of those packets again gets the receipt it got then.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_intakes_database_gives_its_packets_their_old_receipts() {
+    let mut upgraded = 0;
+    for (version, _, packets) in versions() {
+        let dump = corpus().join(&version).join("intake.sql");
+        let Ok(sql) = std::fs::read_to_string(&dump) else {
+            continue;
+        };
+        let url = fresh_database(Db::Sqlite).await;
+        {
+            use sqlx::ConnectOptions as _;
+            use std::str::FromStr as _;
+            let mut old = sqlx::sqlite::SqliteConnectOptions::from_str(&url)
+                .unwrap()
+                .create_if_missing(true)
+                .connect()
+                .await
+                .unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut old)
+                .await
+                .unwrap();
+        }
+        let store = Store::connect(&url).await.unwrap();
+        let intake = std::sync::Arc::new(Intake::open(store, AT).await.unwrap());
+        let router = router(intake.clone());
+        assert_eq!(
+            intake.store().packet_count().await.unwrap(),
+            packets.len() as i64,
+            "{version}: the old intake holds every packet of its folder"
+        );
+        for bytes in packets {
+            let id = Packet::parse(&bytes).unwrap().payload().id.clone();
+            let sha256 = qingdan_core::canonical::sha256_hex_bytes(&bytes);
+            let old = intake.store().receipt_of(&id, &sha256).await.unwrap();
+            let old = old.unwrap_or_else(|| panic!("{version}: {id} is stored"));
+            let again = request(&router, Method::POST, "/api/v1/packets", bytes, None).await;
+            assert_eq!(again.status, StatusCode::OK, "{version}: {}", again.text());
+            assert_eq!(again.text(), old, "{version}: {id} keeps its receipt");
+        }
+        intake.shutdown().await;
+        intake.store().close().await;
+        upgraded += 1;
+    }
+    assert!(upgraded >= 1, "no older intake's database in the corpus");
+}
