@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -62,4 +62,21 @@ test("a packet whose unit name changed after signing is invalid, and the signatu
   const { valid, text } = await openPacket(page, "tampered.qingdan.json", JSON.stringify(tampered, null, 2));
   assert.equal(valid, "false", text);
   assert.match(text, /签名|signature/i);
+});
+
+test("packets older apps signed, of every released version and kind, are valid on today's device", async () => {
+  const page = await newPage(await browser.newContext());
+  const root = repoPath("tests/data/compat");
+  const versions = (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory());
+  let opened = 0;
+  for (const version of versions) {
+    for (const name of await readdir(join(root, version.name))) {
+      if (!name.endsWith(".json") || name === "context.json") continue;
+      const text = await readFile(join(root, version.name, name), "utf8");
+      const { valid, text: shown } = await openPacket(page, name, text);
+      assert.equal(valid, "true", `${version.name}/${name}: ${shown}`);
+      opened += 1;
+    }
+  }
+  assert.ok(opened >= 20, `the corpus's packets were opened (${opened})`);
 });

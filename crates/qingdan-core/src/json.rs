@@ -76,25 +76,31 @@ pub(crate) struct Misfit {
 }
 
 /// Deserializes `value`, naming a problem by its JSON path below
-/// `prefix`. The path is worked out only when there is a problem: tracking
-/// it costs an allocation per key, most of reading a packet.
+/// `prefix`.
+///
+/// Natively, where the intake reads packet after packet, the path is worked
+/// out only when there is a problem: tracking it costs an allocation per
+/// key, most of reading a packet. In the browser, which reads a packet now
+/// and then but downloads every byte of its code, one reader does both.
 pub(crate) fn deserialize_at<'de, T>(value: &'de Value, prefix: &[Segment]) -> Result<T, Misfit>
 where
     T: serde::Deserialize<'de>,
 {
-    T::deserialize(value).or_else(|_| {
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            let mut path = prefix.to_vec();
-            path.extend(e.path().iter().filter_map(|s| match s {
-                serde_path_to_error::Segment::Seq { index } => Some(Segment::Index(*index)),
-                serde_path_to_error::Segment::Map { key } => Some(Segment::Key(key.clone())),
-                _ => None,
-            }));
-            Misfit {
-                at: format_path(&path),
-                message: e.into_inner().to_string(),
-            }
-        })
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Ok(read) = T::deserialize(value) {
+        return Ok(read);
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let mut path = prefix.to_vec();
+        path.extend(e.path().iter().filter_map(|s| match s {
+            serde_path_to_error::Segment::Seq { index } => Some(Segment::Index(*index)),
+            serde_path_to_error::Segment::Map { key } => Some(Segment::Key(key.clone())),
+            _ => None,
+        }));
+        Misfit {
+            at: format_path(&path),
+            message: e.into_inner().to_string(),
+        }
     })
 }
 
