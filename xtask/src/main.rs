@@ -486,6 +486,7 @@ fn bench() -> Result<()> {
         "packets natively (target: at least 20,000 packets/s on one core)",
         core_bench("packets"),
     )?;
+    instructions_per_packet_check()?;
     let mut intake = cargo([
         "bench",
         "--locked",
@@ -511,6 +512,45 @@ fn bench() -> Result<()> {
          <= 0.5 s from the service worker, at 4x CPU throttling; autosave p95 <= 50 ms)",
         e2e_script("bench.mjs", &[]),
     )
+}
+
+/// The instructions one packet check takes (callgrind counts them, so a
+/// busy machine does not blur the figure): the example run for 10 and for
+/// 110 checks, the difference divided by 100, so start-up does not count.
+fn instructions_per_packet_check() -> Result<()> {
+    ensure_debian(&[("valgrind", "/usr/bin/valgrind")])?;
+    step(
+        "the packet-check example (release)",
+        cargo([
+            "build",
+            "--locked",
+            "--release",
+            "-p",
+            "qingdan-core",
+            "--example",
+            "check_packets",
+        ]),
+    )?;
+    let example = target_dir().join("release/examples/check_packets");
+    let count = |checks: u64| -> Result<u64> {
+        let out = Command::new("valgrind")
+            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+            .arg(&example)
+            .arg(checks.to_string())
+            .output()
+            .context("cannot run valgrind")?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        stderr
+            .lines()
+            .find_map(|l| l.split("Collected :").nth(1))
+            .and_then(|n| n.trim().parse().ok())
+            .with_context(|| format!("no instruction count from callgrind:\n{stderr}"))
+    };
+    let per_check = (count(110)? - count(10)?) / 100;
+    println!(
+        "\n==> one check of a 94-item packet (parse, canonicalize, 2 signatures, re-score): {per_check} instructions (callgrind)"
+    );
+    Ok(())
 }
 
 fn dist_dir() -> PathBuf {
