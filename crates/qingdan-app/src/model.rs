@@ -235,6 +235,17 @@ pub fn bundled_entries() -> Vec<Entry> {
         .collect()
 }
 
+/// The score sheet of `assessment`'s answers so far, with the due dates
+/// its checklist fixes from its period.
+pub fn sheet_of(template: &Template, assessment: &Assessment) -> qingdan_core::ScoreSheet {
+    let (responses, _) = to_responses(template, &assessment.inputs);
+    qingdan_core::score(
+        template,
+        &responses,
+        qingdan_core::period::Period::parse(&assessment.period).as_ref(),
+    )
+}
+
 /// Why one item's input is not an answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputProblem {
@@ -660,7 +671,7 @@ mod tests {
         }
         let (responses, problems) = to_responses(&t, &inputs);
         assert!(problems.is_empty(), "{problems:?}");
-        let sheet = score(&t, &responses);
+        let sheet = score(&t, &responses, None);
         assert_eq!(sheet.total.to_string(), "100.00");
         assert!(sheet.completeness.missing.is_empty());
     }

@@ -374,10 +374,8 @@ pub fn canonical(path: &Path, payload: bool) -> Result<(), Failure> {
 
 fn bundled_template_for(packet: &Packet) -> Option<Template> {
     let named = &packet.payload().template;
-    let b = bundled::find(&named.id)?;
-    Template::parse(b.json)
-        .ok()
-        .filter(|t| t.version() == named.version)
+    let b = bundled::find_version(&named.id, named.version)?;
+    Template::parse(b.json).ok()
 }
 
 fn read_packet(path: &Path) -> Result<Packet, Failure> {

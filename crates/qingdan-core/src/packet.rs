@@ -21,6 +21,7 @@ use serde_json::Value;
 use crate::findings::{self, Finding, Rectification};
 use crate::json::{self, Segment};
 use crate::keys::{self, KeyError};
+use crate::period::Period;
 use crate::score::ScoreSheet;
 use crate::sheet::{self, SheetError};
 use crate::{Responses, Template, canonical, score, trust};
@@ -818,7 +819,8 @@ impl Packet {
         }
         let responses =
             Responses::from_value(template, self.responses()).map_err(PacketError::Responses)?;
-        let recomputed = score(template, &responses);
+        let period = Period::parse(&self.payload.period);
+        let recomputed = score(template, &responses, period.as_ref());
         match self.sheet() {
             Some(signed) => match first_difference(signed, &recomputed) {
                 Some((at, packet, recomputed)) => Err(PacketError::ScoreMismatch {
@@ -848,7 +850,7 @@ pub fn new_packet(
     responses: &Responses,
     meta: PacketMeta,
 ) -> Result<Packet, PacketError> {
-    let sheet = score(template, responses);
+    let sheet = score(template, responses, Period::parse(&meta.period).as_ref());
     let payload = Payload {
         format: PACKET_FORMAT.to_owned(),
         id: meta.id,
@@ -1131,17 +1133,7 @@ fn is_utc_time(text: &str) -> bool {
 
 /// `YYYY`, `YYYY-H1`/`H2`, `YYYY-Q1`…`Q4` or `YYYY-01`…`12`.
 pub fn is_period(text: &str) -> bool {
-    let (year, rest) = match text.split_once('-') {
-        Some((y, r)) => (y, Some(r)),
-        None => (text, None),
-    };
-    let year_ok = year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit());
-    year_ok
-        && match rest {
-            None => true,
-            Some("H1" | "H2" | "Q1" | "Q2" | "Q3" | "Q4") => true,
-            Some(m) => m.len() == 2 && m.parse::<u8>().is_ok_and(|m| (1..=12).contains(&m)),
-        }
+    crate::period::Period::parse(text).is_some()
 }
 
 impl Packet {

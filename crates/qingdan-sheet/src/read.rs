@@ -118,6 +118,7 @@ fn read_workbook(bytes: &[u8], problems: &mut Problems) -> Option<TemplateDoc> {
         title: head.title,
         description: head.description,
         responsibility: head.responsibility,
+        subject: None,
         period: head.period,
         kinds: head.kinds,
         signers,
@@ -1424,6 +1425,7 @@ fn read_item(
         na_allowed,
         weight,
         show_if,
+        explain: None,
     })
 }
 
@@ -1477,6 +1479,7 @@ fn read_rule(r: &mut RowReader<'_, ItemCol>, kind: &'static str, bands: &[Band])
                 points: points?,
                 late_points,
                 within_days,
+                due: None,
             }
         }
         "choice" => Rule::Choice {

@@ -366,6 +366,7 @@ fn write_rule(
             points,
             late_points,
             within_days,
+            ..
         } => {
             out.put(row, C::Points, number(*points))?;
             out.put(row, C::LatePoints, optional(*late_points))?;

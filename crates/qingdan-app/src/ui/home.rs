@@ -1,7 +1,7 @@
 //! Home: the checklists, my assessments, and the backup warning.
 
 use qingdan_core::packet::PacketKind;
-use qingdan_core::{Template, score};
+use qingdan_core::Template;
 use serde_json::json;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -198,8 +198,7 @@ pub fn Home() -> Html {
                     i18n::fill(t(T::Answered), &[("a", &answered), ("n", &of)]),
                 );
             }
-            let (responses, _) = model::to_responses(&tpl, &a.inputs);
-            (title.to_owned(), score(&tpl, &responses).total.to_string())
+            (title.to_owned(), model::sheet_of(&tpl, a).total.to_string())
         });
         let (title, total) = total.unwrap_or_else(|| (a.template_id.clone(), "—".into()));
         html! {

@@ -4,7 +4,6 @@
 //! the print stylesheet).
 
 use qingdan_core::packet::PacketKind;
-use qingdan_core::score;
 use qingdan_core::template::VetoEffect;
 use yew::prelude::*;
 
@@ -55,8 +54,7 @@ pub fn Review(props: &IdProps) -> Html {
             </main>
         };
     }
-    let (responses, _) = model::to_responses(&template, &assessment.inputs);
-    let sheet = score(&template, &responses);
+    let sheet = model::sheet_of(&template, &assessment);
 
     const BAR_H: usize = 26;
     let bars = doc.sections.iter().zip(&sheet.sections).enumerate().map(|(i, (section, sub))| {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use qingdan_core::packet::{self, PacketKind};
 use qingdan_core::template::SignerRole;
-use qingdan_core::{Packet, score};
+use qingdan_core::Packet;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -58,7 +58,6 @@ pub fn Sign(props: &IdProps) -> Html {
         let reload = reload.clone();
         Callback::from(move |()| reload.set(*reload + 1))
     };
-    let (responses, _) = model::to_responses(&template, &assessment.inputs);
     let count =
         |n: usize, message: T| (n > 0).then(|| i18n::fill(t(message), &[("n", &n.to_string())]));
     // Why it cannot be signed yet, if it cannot.
@@ -70,7 +69,7 @@ pub fn Sign(props: &IdProps) -> Html {
         }
     } else {
         count(
-            score(&template, &responses).completeness.missing.len(),
+            model::sheet_of(&template, &assessment).completeness.missing.len(),
             T::NeedComplete,
         )
         .or_else(|| {

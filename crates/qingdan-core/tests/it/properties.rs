@@ -136,7 +136,7 @@ proptest! {
 
     #[test]
     fn base_stays_between_zero_and_the_maximum(responses in responses_for(&rich_template())) {
-        let sheet = score(&rich_template(), &responses);
+        let sheet = score(&rich_template(), &responses, None);
         prop_assert!(sheet.base >= Fixed::ZERO);
         prop_assert!(sheet.base <= sheet.max, "base {} above max {}", sheet.base, sheet.max);
         prop_assert_eq!(sheet.total, sheet.base + sheet.bonus);
@@ -151,12 +151,12 @@ proptest! {
     #[test]
     fn scoring_is_deterministic(responses in responses_for(&rich_template())) {
         let template = rich_template();
-        let a = serde_json::to_string(&score(&template, &responses)).unwrap();
-        let b = serde_json::to_string(&score(&template, &responses)).unwrap();
+        let a = serde_json::to_string(&score(&template, &responses, None)).unwrap();
+        let b = serde_json::to_string(&score(&template, &responses, None)).unwrap();
         prop_assert_eq!(&a, &b);
         // Written out and read back (keys in another order), the same sheet.
         let reparsed = Responses::parse(&template, &serde_json::to_string(&responses).unwrap()).unwrap();
-        prop_assert_eq!(serde_json::to_string(&score(&template, &reparsed)).unwrap(), a);
+        prop_assert_eq!(serde_json::to_string(&score(&template, &reparsed, None)).unwrap(), a);
     }
 
     #[test]
@@ -169,7 +169,7 @@ proptest! {
         for answer in ranked {
             let mut r = responses.clone();
             r.set(&template, &item.id, Response::answered(answer.clone())).unwrap();
-            let sheet = score(&template, &r);
+            let sheet = score(&template, &r, None);
             if let Some(prev) = &previous {
                 let same_items_shown = prev.items.iter().zip(&sheet.items).all(|(a, b)| {
                     (a.status == qingdan_core::score::ItemStatus::Hidden) == (b.status == qingdan_core::score::ItemStatus::Hidden)
@@ -192,7 +192,7 @@ proptest! {
             answered.set(&template, &item.id, Response::answered(worst)).unwrap();
             let mut na = responses.clone();
             na.set(&template, &item.id, Response::not_applicable()).unwrap();
-            let (with, without) = (score(&template, &answered), score(&template, &na));
+            let (with, without) = (score(&template, &answered, None), score(&template, &na, None));
             if with.items.iter().zip(&without.items).any(|(a, b)| a.status != b.status && a.id != item.id) {
                 continue; // the answer changes which items are shown
             }
@@ -222,7 +222,7 @@ proptest! {
         let mut value: serde_json::Value = serde_json::from_str(&read(&data_dir().join("properties/template.json"))).unwrap();
         replace_somewhere(&mut value, &path, replacement);
         if let Ok(template) = Template::from_value(&value) {
-            let sheet = score(&template, &Responses::new());
+            let sheet = score(&template, &Responses::new(), None);
             prop_assert!(sheet.base <= sheet.max);
         }
     }
@@ -233,7 +233,7 @@ proptest! {
         let mut value: serde_json::Value = serde_json::from_str(&read(&data_dir().join("properties/responses.json"))).unwrap();
         replace_somewhere(&mut value, &path, replacement);
         if let Ok(responses) = Responses::from_value(&template, &value) {
-            let sheet = score(&template, &responses);
+            let sheet = score(&template, &responses, None);
             prop_assert!(sheet.base <= sheet.max);
         }
     }

@@ -65,7 +65,7 @@ pub fn sheet(changes: &[(&str, &str)]) -> ScoreSheet {
         })
         .collect();
     let responses = Responses::parse(&template, &format!("{{{}}}", fields.join(","))).unwrap();
-    score(&template, &responses)
+    score(&template, &responses, None)
 }
 
 /// A packet of the 2026 period from unit `code`, made (and received) at

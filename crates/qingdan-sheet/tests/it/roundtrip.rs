@@ -78,6 +78,7 @@ fn item(id: &str, title: Text, rule: Rule) -> Item {
         na_allowed: false,
         weight: None,
         show_if: None,
+        explain: None,
     }
 }
 
@@ -160,6 +161,7 @@ fn everything() -> TemplateDoc {
                         points: fixed("2"),
                         late_points: Some(fixed("0.5")),
                         within_days: Some(7),
+                        due: None,
                     },
                 ),
                 item(
@@ -169,6 +171,7 @@ fn everything() -> TemplateDoc {
                         points: fixed("1"),
                         late_points: None,
                         within_days: None,
+                        due: None,
                     },
                 ),
             ],
@@ -285,6 +288,7 @@ fn everything() -> TemplateDoc {
         title: text_en("样例清单", "Sample list"),
         description: Some(text_en("每种规则都有", "Every rule kind")),
         responsibility: Responsibility::RiskPrevention,
+        subject: None,
         period: PeriodKind::Quarterly,
         kinds: Some(vec![PacketKind::Inspection, PacketKind::SelfAssessment]),
         signers: vec![
