@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use qingdan_core::findings::{self, Finding, Rectification, RectificationStatus};
-use qingdan_core::packet::{self, PacketKind, PacketMeta, RectificationMeta, Signer, Unit};
+use qingdan_core::packet::{
+    self, PacketKind, PacketMeta, RectificationMeta, Signer, Subject, Unit,
+};
 use qingdan_core::template::{Item, SignerRole};
 use qingdan_core::{Packet, PacketError, Responses, Rule, Template, bundled};
 use serde::{Deserialize, Serialize};
@@ -90,6 +92,10 @@ pub struct Assessment {
     pub template_version: u32,
     /// The unit.
     pub unit: Unit,
+    /// The person assessed, on a checklist about a person (一岗双责,
+    /// 第一责任人).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Subject>,
     /// `2026`, `2026-H2`, `2026-Q3` or `2026-10`.
     pub period: String,
     /// Self-assessment or inspection.
@@ -395,6 +401,7 @@ pub fn rectification_of(inspection: &Packet, text: String, id: String, now: Stri
         template_id: p.template.id.clone(),
         template_version: p.template.version,
         unit: p.unit.clone(),
+        subject: p.subject.clone(),
         period: p.period.clone(),
         kind: PacketKind::Rectification,
         inputs: BTreeMap::new(),
@@ -614,6 +621,7 @@ pub fn make_packet(
             kind: assessment.kind,
             created_at: now,
             unit: assessment.unit.clone(),
+            subject: assessment.subject.clone(),
             period: assessment.period.clone(),
             signers,
             generator: Some(GENERATOR.into()),
@@ -766,6 +774,7 @@ mod tests {
                 code: "GX/001 镇".into(),
                 name: "某镇".into(),
             },
+            subject: None,
             period: "2026".into(),
             kind: PacketKind::SelfAssessment,
             inputs: BTreeMap::new(),
@@ -885,6 +894,7 @@ mod tests {
                 code: "510001".into(),
                 name: "城关镇".into(),
             },
+            subject: None,
             period: "2026".into(),
             kind: PacketKind::SelfAssessment,
             inputs: BTreeMap::new(),

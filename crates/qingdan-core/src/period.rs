@@ -60,7 +60,9 @@ impl Period {
     /// The due date `due` fixes for this period.
     pub fn due(&self, due: &FixedDue) -> Option<NaiveDate> {
         match (due.month, due.day, due.days_after_period) {
-            (Some(month), Some(day), None) => NaiveDate::from_ymd_opt(self.start.year(), month, day),
+            (Some(month), Some(day), None) => {
+                NaiveDate::from_ymd_opt(self.start.year(), month, day)
+            }
             (None, None, Some(days)) => self.end.checked_add_days(Days::new(u64::from(days))),
             _ => None,
         }
@@ -89,9 +91,18 @@ mod tests {
     fn periods_span_their_days() {
         let span = |t: &str| Period::parse(t).map(|p| (p.start, p.end));
         assert_eq!(span("2026"), Some((day("2026-01-01"), day("2026-12-31"))));
-        assert_eq!(span("2026-H2"), Some((day("2026-07-01"), day("2026-12-31"))));
-        assert_eq!(span("2026-Q1"), Some((day("2026-01-01"), day("2026-03-31"))));
-        assert_eq!(span("2028-02"), Some((day("2028-02-01"), day("2028-02-29"))));
+        assert_eq!(
+            span("2026-H2"),
+            Some((day("2026-07-01"), day("2026-12-31")))
+        );
+        assert_eq!(
+            span("2026-Q1"),
+            Some((day("2026-01-01"), day("2026-03-31")))
+        );
+        assert_eq!(
+            span("2028-02"),
+            Some((day("2028-02-01"), day("2028-02-29")))
+        );
         for bad in ["2026-13", "2026-Q5", "26", "2026-H3", "2026-1", "x"] {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }

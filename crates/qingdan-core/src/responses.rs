@@ -486,7 +486,10 @@ fn read_date(value: &Value) -> Result<NaiveDate, ResponseProblem> {
 
 /// A deadline answer: `done`, and the date field the rule takes (`due`,
 /// `from`, or none when the rule fixes the due date).
-fn read_deadline(reference_name: Option<&'static str>, value: &Value) -> Result<Answer, ResponseProblem> {
+fn read_deadline(
+    reference_name: Option<&'static str>,
+    value: &Value,
+) -> Result<Answer, ResponseProblem> {
     let Value::Object(fields) = value else {
         return Err(wrong(
             "deadline",

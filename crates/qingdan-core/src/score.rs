@@ -602,7 +602,9 @@ pub fn score(template: &Template, responses: &Responses, period: Option<&Period>
         }
         if let Some(explain) = item.explain
             && needs_note(explain, result.status, score < max, answer.is_some() || na)
-            && response.and_then(|r| r.note.as_deref()).is_none_or(|n| n.trim().is_empty())
+            && response
+                .and_then(|r| r.note.as_deref())
+                .is_none_or(|n| n.trim().is_empty())
         {
             completeness.unexplained.push(item.id.clone());
         }
@@ -813,12 +815,10 @@ fn score_item(
                         .unwrap_or(NaiveDate::MAX),
                     false,
                 ),
-                (DeadlineRef::Fixed, Some(rule)) => {
-                    match period.and_then(|p| p.due(rule)) {
-                        Some(due) => (due, true),
-                        None => return Outcome::scored(Fixed::ZERO, Reason::DueUnknown),
-                    }
-                }
+                (DeadlineRef::Fixed, Some(rule)) => match period.and_then(|p| p.due(rule)) {
+                    Some(due) => (due, true),
+                    None => return Outcome::scored(Fixed::ZERO, Reason::DueUnknown),
+                },
                 (DeadlineRef::Fixed, None) => {
                     return Outcome::fixed(ItemStatus::Unanswered, Reason::Unanswered);
                 }
@@ -1109,10 +1109,16 @@ fn render(reason: &Reason, points: Fixed, words: &Words<'_>) -> String {
             format!("{count}, below the lowest step: 0")
         }
         (Reason::OnTime { done, due, fixed }, Zh) => {
-            format!("{done} 完成，未超过期限 {due}{}，得 {points} 分", set_by(*fixed, Zh))
+            format!(
+                "{done} 完成，未超过期限 {due}{}，得 {points} 分",
+                set_by(*fixed, Zh)
+            )
         }
         (Reason::OnTime { done, due, fixed }, En) => {
-            format!("done {done}, due {due}{}: on time, {points}", set_by(*fixed, En))
+            format!(
+                "done {done}, due {due}{}: on time, {points}",
+                set_by(*fixed, En)
+            )
         }
         (Reason::Late { done, due, fixed }, Zh) => {
             let days = (*done - *due).num_days();

@@ -64,7 +64,11 @@ fn the_browser_scores_every_bundled_list_like_the_server() {
         assert_eq!(sheet.max.to_string(), "100.00", "{}", b.id);
     }
     let template = Template::parse(TEMPLATE).unwrap();
-    let sheet = score(&template, &Responses::parse(&template, RESPONSES).unwrap(), None);
+    let sheet = score(
+        &template,
+        &Responses::parse(&template, RESPONSES).unwrap(),
+        None,
+    );
     assert_eq!(
         (
             sheet.total.to_string(),
@@ -127,8 +131,12 @@ fn the_browser_verifies_every_packet_of_every_released_version() {
     for (path, bytes) in corpus::CORPUS {
         let packet = Packet::parse(bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
         let named = &packet.payload().template;
-        let template =
-            Template::parse(bundled::find_version(&named.id, named.version).unwrap().json).unwrap();
+        let template = Template::parse(
+            bundled::find_version(&named.id, named.version)
+                .unwrap()
+                .json,
+        )
+        .unwrap();
         packet
             .verify(Some(&template))
             .unwrap_or_else(|e| panic!("{path}: {e}"));

@@ -13,9 +13,9 @@ use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use qingdan_core::findings::{Finding, Rectification};
 use qingdan_core::packet::PacketKind;
+use qingdan_core::period::Period;
 use qingdan_core::score::{ItemScore, ItemStatus, ScoreSheet};
 use qingdan_core::template::Item;
-use qingdan_core::period::Period;
 use qingdan_core::{Rule, Template, score};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -157,7 +157,11 @@ pub fn Fill(props: &IdProps) -> Html {
     drop(w);
 
     let (responses, problems) = model::to_responses(&template, &assessment.inputs);
-    let sheet = score(&template, &responses, Period::parse(&assessment.period).as_ref());
+    let sheet = score(
+        &template,
+        &responses,
+        Period::parse(&assessment.period).as_ref(),
+    );
     let locked = assessment.is_locked();
 
     let on_change = {
@@ -296,7 +300,10 @@ fn write(
     let seq = w.seq.get() + 1;
     w.seq.set(seq);
     drop(w);
-    let durability = if model::sheet_of(&template, &record).completeness.is_complete() {
+    let durability = if model::sheet_of(&template, &record)
+        .completeness
+        .is_complete()
+    {
         Durability::Strict
     } else {
         Durability::Default

@@ -1,7 +1,7 @@
 //! Home: the checklists, my assessments, and the backup warning.
 
-use qingdan_core::packet::PacketKind;
 use qingdan_core::Template;
+use qingdan_core::packet::PacketKind;
 use serde_json::json;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;

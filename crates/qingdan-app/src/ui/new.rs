@@ -93,6 +93,7 @@ pub fn New(props: &NewProps) -> Html {
                 template_id: template.id().into(),
                 template_version: template.version(),
                 unit: Unit { code, name },
+                subject: None,
                 period,
                 kind,
                 inputs: BTreeMap::new(),

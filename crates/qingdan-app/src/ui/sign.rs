@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
+use qingdan_core::Packet;
 use qingdan_core::packet::{self, PacketKind};
 use qingdan_core::template::SignerRole;
-use qingdan_core::Packet;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -69,7 +69,10 @@ pub fn Sign(props: &IdProps) -> Html {
         }
     } else {
         count(
-            model::sheet_of(&template, &assessment).completeness.missing.len(),
+            model::sheet_of(&template, &assessment)
+                .completeness
+                .missing
+                .len(),
             T::NeedComplete,
         )
         .or_else(|| {

@@ -491,7 +491,9 @@ pub enum Problem {
     #[error("the unit's own packets are signed by principal and supervisory; {0} is missing")]
     UnitSignerMissing(&'static str),
     /// A fixed due date beside `within_days`.
-    #[error("a due date is fixed by the checklist (due) or follows the answer's date (within_days), not both")]
+    #[error(
+        "a due date is fixed by the checklist (due) or follows the answer's date (within_days), not both"
+    )]
     DueAndWithinDays,
     /// A fixed due date that is neither form, or a day not every year has.
     #[error(

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
-    Band, Compiled, Explain, Item, Location, Problem, Rule, TEMPLATE_FORMAT, Template,
-    TemplateDoc, TemplateError, TemplateErrors, Test, VetoEffect,
+    Band, Compiled, Explain, Item, Location, Problem, Rule, TEMPLATE_FORMAT, Template, TemplateDoc,
+    TemplateError, TemplateErrors, Test, VetoEffect,
 };
 use crate::Fixed;
 use crate::packet::{PacketKind, roles};

@@ -27,9 +27,9 @@ fn scoring_cases_match_their_sheets() {
         let responses = Responses::parse(&template, &read(&case.join("responses.json")))
             .unwrap_or_else(|e| panic!("{}: {e}", case.display()));
         // A case whose checklist fixes due dates names its period.
-        let period = std::fs::read_to_string(case.join("period"))
-            .ok()
-            .map(|p| Period::parse(p.trim()).unwrap_or_else(|| panic!("{}: bad period", case.display())));
+        let period = std::fs::read_to_string(case.join("period")).ok().map(|p| {
+            Period::parse(p.trim()).unwrap_or_else(|| panic!("{}: bad period", case.display()))
+        });
         let sheet = score(&template, &responses, period.as_ref());
         let mut actual = serde_json::to_string_pretty(&sheet).unwrap();
         for (heading, lang) in [("中文", Lang::Zh), ("English", Lang::En)] {
@@ -48,7 +48,10 @@ fn case_template(case: &std::path::Path) -> String {
     let Ok(named) = std::fs::read_to_string(case.join("template.ref")) else {
         return read(&case.join("template.json"));
     };
-    let (id, version) = named.trim().split_once('@').expect("template.ref is id@version");
+    let (id, version) = named
+        .trim()
+        .split_once('@')
+        .expect("template.ref is id@version");
     let version = version.parse().expect("template.ref's version is a number");
     qingdan_core::bundled::find_version(id, version)
         .unwrap_or_else(|| panic!("{}: no bundled {id} v{version}", case.display()))

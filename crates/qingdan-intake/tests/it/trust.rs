@@ -303,7 +303,9 @@ async fn the_latest_packet_is_the_one_received_last(db: Db) {
     assert_eq!(w.post_packet(second).await.status, StatusCode::CREATED);
     let path = "/api/v1/reports/ranking?template=bench-94&period=2026&kind=self-assessment";
     let ranking = w.send(Method::GET, path, vec![], true).await.json();
-    let expected = qingdan_core::score(&w.template, &weaker, None).total.to_string();
+    let expected = qingdan_core::score(&w.template, &weaker, None)
+        .total
+        .to_string();
     assert_eq!(
         ranking["rows"][0]["total"],
         expected.as_str(),
