@@ -345,6 +345,19 @@ fn answer(item: &Item, input: &ItemInput) -> Result<Option<Value>, InputProblem>
                 Some(Value::from(n))
             }
         }
+        // The checklist fixes the due date: the answer says only when it
+        // was done, or (the 未完成 choice) that it was not.
+        Rule::Deadline { due: Some(_), .. } => {
+            let done = input.done.trim();
+            if !done.is_empty() {
+                check_date(done)?;
+                Some(serde_json::json!({ "done": done }))
+            } else if input.choice.as_deref() == Some("not_done") {
+                Some(serde_json::json!({ "done": null }))
+            } else {
+                None
+            }
+        }
         Rule::Deadline { within_days, .. } => {
             let due = input.due.trim();
             let done = input.done.trim();

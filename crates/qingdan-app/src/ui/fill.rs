@@ -250,7 +250,8 @@ pub fn Fill(props: &IdProps) -> Html {
                 super::findings::item_findings(ctx.lang, &item.id, &assessment.findings, locked, &on_change)
             });
             let reason = item_score.reason_text(&template, ctx.lang);
-            let said = (item_score, problems.get(&item.id), reason);
+            let needs_note = sheet.completeness.unexplained.contains(&item.id);
+            let said = (item_score, problems.get(&item.id), reason, needs_note);
             Some(item_view(ctx.lang, item, said, input, locked, &on_input, findings))
         });
         html! {
@@ -433,7 +434,7 @@ pub type OnEdit = Callback<(Change, Edit)>;
 fn item_view(
     lang: Lang,
     item: &Item,
-    (item_score, problem, reason): (&ItemScore, Option<&InputProblem>, String),
+    (item_score, problem, reason, needs_note): (&ItemScore, Option<&InputProblem>, String, bool),
     input: ItemInput,
     locked: bool,
     on_change: &OnChange,
@@ -527,6 +528,14 @@ fn item_view(
                 </label>
             }
         }
+        // The checklist fixes the due date: only when it was done, or that
+        // it was not.
+        Rule::Deadline { due: Some(_), .. } => html! {
+            <div class="dates">
+                <label class="field">{ t(T::DoneDate) }{ field("done", "date", input.done.clone(), Edit::Now) }</label>
+                <div class="choices">{ choose("not_done".into(), t(T::NotDone).into(), input.done.is_empty() && pressed("not_done")) }</div>
+            </div>
+        },
         Rule::Deadline { within_days, .. } => {
             let (name, label) = if within_days.is_some() {
                 ("from", T::FromDate)
@@ -581,7 +590,10 @@ fn item_view(
             cb.emit((id.clone(), next, Edit::Typing));
         });
         html! {
-            <label class="note">{ t(T::Note) }
+            <label class={classes!("note", needs_note.then_some("needs-note"))}>{ t(T::Note) }
+                if needs_note {
+                    <strong class="problem" data-testid="needs-note">{ " " }{ t(T::ExplainWhy) }</strong>
+                }
                 <textarea data-field="note" rows="1" value={input.note.clone()} disabled={locked} {oninput} />
             </label>
         }

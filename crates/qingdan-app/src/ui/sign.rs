@@ -68,19 +68,23 @@ pub fn Sign(props: &IdProps) -> Html {
             count(model::unfinished_answers(&assessment), T::AnswersUnfinished)
         }
     } else {
-        count(
-            model::sheet_of(&template, &assessment)
-                .completeness
-                .missing
-                .len(),
-            T::NeedComplete,
-        )
-        .or_else(|| {
-            count(
-                model::unfinished_findings(&assessment),
-                T::FindingsUnfinished,
-            )
-        })
+        let completeness = model::sheet_of(&template, &assessment).completeness;
+        count(completeness.missing.len(), T::NeedComplete)
+            .or_else(|| {
+                let items = &completeness.unexplained;
+                (!items.is_empty()).then(|| {
+                    i18n::fill(
+                        t(T::NeedExplain),
+                        &[("n", &items.len().to_string()), ("items", &items.join("、"))],
+                    )
+                })
+            })
+            .or_else(|| {
+                count(
+                    model::unfinished_findings(&assessment),
+                    T::FindingsUnfinished,
+                )
+            })
     };
     let link = ctx.outbox.link();
     let revoked = move |fingerprint: &str| {
@@ -133,7 +137,17 @@ pub fn Sign(props: &IdProps) -> Html {
                 Ok(id) => id,
                 Err(e) => return notice.set(Notice::Error(vault_error_text(&ctx, &e))),
             };
-            let signers = slots.iter().map(|s| s.signer.clone()).collect();
+            let signers: Vec<_> = slots.iter().map(|s| s.signer.clone()).collect();
+            // The person a checklist assesses signs their own word.
+            if let Some(subject) = &assessment.subject
+                && assessment.kind != PacketKind::Inspection
+                && !signers.iter().any(|s| s.name == subject.name)
+            {
+                return notice.set(Notice::Error(i18n::fill(
+                    ctx.t(T::SubjectMustSign),
+                    &[("name", &subject.name)],
+                )));
+            }
             let packet = match model::make_packet(&template, &assessment, id, web::now(), signers) {
                 Ok(p) => p,
                 Err(e) => return notice.set(Notice::Error(e.to_string())),

@@ -28,7 +28,8 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-const EXAMPLE_TEMPLATE: &str = "crates/qingdan-core/templates/jiandu-zeren.json";
+/// The example responses answer v1 of the list, which stays bundled.
+const EXAMPLE_TEMPLATE: &str = "crates/qingdan-core/templates/v1/jiandu-zeren.json";
 const EXAMPLE_RESPONSES: &str = "tests/data/examples/jiandu-zeren-2026.json";
 
 /// `qingdan packet new` for unit 510824-101 (某某镇党委), each signer
@@ -627,4 +628,55 @@ fn openssl_verifies_a_qingdan_signature_over_the_canonical_payload() {
             "a changed byte must fail in openssl too"
         );
     }
+}
+
+/// A checklist that fixes due dates scores them from `--period`, and says
+/// so; without it, `score` asks for it rather than guess.
+#[test]
+fn score_takes_the_period_when_the_checklist_fixes_due_dates() {
+    let template = "tests/data/scoring/fixed-due-dates/template.json";
+    let responses = "tests/data/scoring/fixed-due-dates/responses.json";
+    let out = qingdan(&["score", "--template", template, responses]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("this checklist fixes due dates from the period assessed: give --period"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = qingdan(&["score", "--template", template, "--period", "2026", responses]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("2027-02-03 完成，超过期限 2027-01-31（清单规定）"),
+        "{stdout}"
+    );
+    let out = qingdan(&["score", "--template", template, "--period", "2026-13", responses]);
+    assert!(text(&out.stderr).contains("\"2026-13\" is not a period"), "{}", text(&out.stderr));
+}
+
+/// A triggered veto, a deduction and a partial answer without the note the
+/// checklist asks for: no packet is made, and the items are named.
+#[test]
+fn packet_new_refuses_answers_the_checklist_wants_explained() {
+    let out_file = scratch("unexplained").join("packet.qingdan.json");
+    let out = packet_new(
+        "tests/data/scoring/explanations-required/template.json",
+        "tests/data/scoring/explanations-required/responses.json",
+        "self-assessment",
+        "2026",
+        &[
+            "principal:张三:tests/data/keys/principal.pub.pem",
+            "supervisory:李四:tests/data/keys/supervisory.pub.pem",
+        ],
+        path_str(&out_file),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(
+            "payload.responses: items 1.1, 1.2, 1.5, 1.6 need a note (说明) that explains the lost points, the veto or 不适用 before signing"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!out_file.exists(), "no packet is written");
 }
