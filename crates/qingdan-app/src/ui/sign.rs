@@ -75,7 +75,10 @@ pub fn Sign(props: &IdProps) -> Html {
                 (!items.is_empty()).then(|| {
                     i18n::fill(
                         t(T::NeedExplain),
-                        &[("n", &items.len().to_string()), ("items", &items.join("、"))],
+                        &[
+                            ("n", &items.len().to_string()),
+                            ("items", &items.join("、")),
+                        ],
                     )
                 })
             })

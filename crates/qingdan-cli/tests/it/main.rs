@@ -639,19 +639,38 @@ fn score_takes_the_period_when_the_checklist_fixes_due_dates() {
     let out = qingdan(&["score", "--template", template, responses]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
     assert!(
-        text(&out.stderr).contains("this checklist fixes due dates from the period assessed: give --period"),
+        text(&out.stderr)
+            .contains("this checklist fixes due dates from the period assessed: give --period"),
         "{}",
         text(&out.stderr)
     );
-    let out = qingdan(&["score", "--template", template, "--period", "2026", responses]);
+    let out = qingdan(&[
+        "score",
+        "--template",
+        template,
+        "--period",
+        "2026",
+        responses,
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
         stdout.contains("2027-02-03 完成，超过期限 2027-01-31（清单规定）"),
         "{stdout}"
     );
-    let out = qingdan(&["score", "--template", template, "--period", "2026-13", responses]);
-    assert!(text(&out.stderr).contains("\"2026-13\" is not a period"), "{}", text(&out.stderr));
+    let out = qingdan(&[
+        "score",
+        "--template",
+        template,
+        "--period",
+        "2026-13",
+        responses,
+    ]);
+    assert!(
+        text(&out.stderr).contains("\"2026-13\" is not a period"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 /// A triggered veto, a deduction and a partial answer without the note the
