@@ -439,7 +439,9 @@ fn run() -> Result<()> {
             "score",
             "--template",
             "crates/qingdan-core/templates/jiandu-zeren.json",
-            "tests/data/examples/jiandu-zeren-2026.json",
+            "--period",
+            "2026",
+            "tests/data/examples/jiandu-zeren-v2-2026.json",
         ],
     )?;
     run_qingdan(

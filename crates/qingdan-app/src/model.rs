@@ -681,6 +681,11 @@ mod tests {
                     input(&best.id)
                 }
                 Rule::Scale { max, .. } => input(&max.to_string()),
+                // A due date the checklist fixes is not asked for.
+                Rule::Deadline { due: Some(_), .. } => ItemInput {
+                    done: "2026-01-02".into(),
+                    ..ItemInput::default()
+                },
                 Rule::Deadline { .. } => ItemInput {
                     due: "2026-03-31".into(),
                     done: "2026-03-01".into(),
@@ -692,9 +697,39 @@ mod tests {
         }
         let (responses, problems) = to_responses(&t, &inputs);
         assert!(problems.is_empty(), "{problems:?}");
-        let sheet = score(&t, &responses, None);
+        let sheet = score(&t, &responses, qingdan_core::period::Period::parse("2026").as_ref());
         assert_eq!(sheet.total.to_string(), "100.00");
         assert!(sheet.completeness.missing.is_empty());
+    }
+
+    #[test]
+    fn a_due_date_the_checklist_fixes_is_answered_by_when_it_was_done_or_that_it_was_not() {
+        let t = template();
+        let (_, item) = t
+            .items()
+            .find(|(_, i)| matches!(i.rule, Rule::Deadline { due: Some(_), .. }))
+            .expect("jiandu-zeren fixes a due date");
+        let id = item.id.clone();
+        let mut a = assessment_of(&t);
+        let sheet_with = |a: &mut Assessment, input: ItemInput| {
+            a.inputs.insert(id.clone(), input);
+            let sheet = sheet_of(&t, a);
+            let item = sheet.items.into_iter().find(|s| s.id == id).unwrap();
+            (item.status, item.score.to_string(), item.reason_text(&t, qingdan_core::Lang::Zh))
+        };
+        let (status, _, _) = sheet_with(&mut a, ItemInput::default());
+        assert_eq!(status, qingdan_core::score::ItemStatus::Unanswered);
+        let (_, _, reason) = sheet_with(
+            &mut a,
+            ItemInput {
+                done: "2027-02-03".into(),
+                ..ItemInput::default()
+            },
+        );
+        assert!(reason.contains("超过期限 2027-01-31（清单规定）"), "{reason}");
+        let (_, score, reason) = sheet_with(&mut a, input("not_done"));
+        assert_eq!(score, "0.00");
+        assert_eq!(reason, "期限 2027-01-31（清单规定），未完成，不得分");
     }
 
     #[test]

@@ -18,6 +18,13 @@ pub fn run(
     lang: Lang,
 ) -> Result<(), Failure> {
     let template = crate::load_template(template)?;
+    let responses_text = read_text(responses)?;
+    let responses = Responses::parse(&template, &responses_text).map_err(|errors| {
+        for e in &errors.0 {
+            eprintln!("{}: {e}", responses.display());
+        }
+        Failure::Invalid
+    })?;
     let period = match period {
         Some(text) => Some(Period::parse(text).ok_or_else(|| {
             anyhow::anyhow!("--period {text:?} is not a period (2026, 2026-H2, 2026-Q3, 2026-10)")
@@ -30,13 +37,6 @@ pub fn run(
         }
         None => None,
     };
-    let responses_text = read_text(responses)?;
-    let responses = Responses::parse(&template, &responses_text).map_err(|errors| {
-        for e in &errors.0 {
-            eprintln!("{}: {e}", responses.display());
-        }
-        Failure::Invalid
-    })?;
     let sheet = score(&template, &responses, period.as_ref());
     if json {
         let text = serde_json::to_string_pretty(&sheet).map_err(anyhow::Error::from)?;
@@ -142,5 +142,18 @@ pub fn render(template: &Template, sheet: &ScoreSheet, lang: Lang) -> String {
             c.missing.join(", ")
         ),
     };
+    if !c.unexplained.is_empty() {
+        out += &if zh {
+            format!(
+                "须填写说明（失分、否决或不适用的原因）才能签字：{}\n",
+                c.unexplained.join("、")
+            )
+        } else {
+            format!(
+                "To explain (lost points, a veto or N/A) before signing: {}\n",
+                c.unexplained.join(", ")
+            )
+        };
+    }
     out
 }

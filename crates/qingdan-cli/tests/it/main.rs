@@ -42,6 +42,19 @@ fn packet_new(
     signers: &[&str],
     out: &str,
 ) -> Output {
+    packet_new_with(template, responses, kind, period, signers, out, &[])
+}
+
+/// `packet_new` with more arguments.
+fn packet_new_with(
+    template: &str,
+    responses: &str,
+    kind: &str,
+    period: &str,
+    signers: &[&str],
+    out: &str,
+    more: &[&str],
+) -> Output {
     let mut args = vec![
         "packet",
         "new",
@@ -63,15 +76,22 @@ fn packet_new(
     for signer in signers {
         args.extend(["--signer", signer]);
     }
+    args.extend(more);
     qingdan(&args)
 }
 
 #[test]
 fn template_check_accepts_every_bundled_template() {
-    let mut files: Vec<String> = std::fs::read_dir(repo().join("crates/qingdan-core/templates"))
-        .unwrap()
-        .map(|e| e.unwrap().path().display().to_string())
+    // The latest versions, and the earlier ones under v1/.
+    let dir = repo().join("crates/qingdan-core/templates");
+    let mut files: Vec<String> = [dir.clone(), dir.join("v1")]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| p.display().to_string())
         .collect();
+    assert!(files.len() >= 12, "six lists at two versions");
     files.sort();
     let args: Vec<&str> = ["template", "check"]
         .into_iter()
@@ -243,7 +263,15 @@ fn bundled_lists_and_prints_the_templates() {
     let out = qingdan(&["template", "bundled", "jiandu-zeren"]);
     assert_eq!(
         text(&out.stdout),
-        std::fs::read_to_string(repo().join(EXAMPLE_TEMPLATE)).unwrap()
+        std::fs::read_to_string(repo().join("crates/qingdan-core/templates/jiandu-zeren.json"))
+            .unwrap(),
+        "the latest version"
+    );
+    let out = qingdan(&["template", "bundled", "jiandu-zeren@1"]);
+    assert_eq!(
+        text(&out.stdout),
+        std::fs::read_to_string(repo().join(EXAMPLE_TEMPLATE)).unwrap(),
+        "an earlier version, by number"
     );
     assert_eq!(
         qingdan(&["template", "bundled", "nope"]).status.code(),
@@ -426,14 +454,22 @@ fn every_self_assessment_list_takes_an_inspection_by_a_team_of_inspectors() {
         let printed = qingdan(&["template", "bundled", id]);
         std::fs::write(&template, &printed.stdout).unwrap();
         let packet = dir.join(format!("{id}-inspection.json"));
+        // 一岗双责 and 第一责任人 are about a person, whom the packet names.
+        let about_a_person = ["yigang-shuangze", "diyi-zerenren"].contains(&id);
+        let subject: &[&str] = if about_a_person {
+            &["--subject-name", "孙七", "--subject-post", "党委副书记"]
+        } else {
+            &[]
+        };
         let new = |signers: &[&str]| {
-            packet_new(
+            packet_new_with(
                 path_str(&template),
                 path_str(&none),
                 "inspection",
                 "2026",
                 signers,
                 path_str(&packet),
+                subject,
             )
         };
         let made = new(&[
@@ -657,6 +693,18 @@ fn score_takes_the_period_when_the_checklist_fixes_due_dates() {
     assert!(
         stdout.contains("2027-02-03 完成，超过期限 2027-01-31（清单规定）"),
         "{stdout}"
+    );
+    // What the sheet still wants explained is said too.
+    let out = qingdan(&[
+        "score",
+        "--template",
+        "tests/data/scoring/explanations-required/template.json",
+        "tests/data/scoring/explanations-required/responses.json",
+    ]);
+    assert!(
+        text(&out.stdout).contains("须填写说明（失分、否决或不适用的原因）才能签字：1.1、1.2、1.5、1.6"),
+        "{}",
+        text(&out.stdout)
     );
     let out = qingdan(&[
         "score",
