@@ -229,10 +229,11 @@ pub struct Entry {
     pub bundled: bool,
 }
 
-/// The bundled checklists, parsed.
+/// The latest version of each bundled checklist, parsed: what new
+/// assessments use. Earlier versions are parsed when first asked for
+/// ([`earlier_bundled`]).
 pub fn bundled_entries() -> Vec<Entry> {
-    bundled::ALL
-        .iter()
+    bundled::latest()
         .filter_map(|b| Template::parse(b.json).ok())
         .map(|t| Entry {
             template: std::rc::Rc::new(t),
@@ -250,6 +251,24 @@ pub fn sheet_of(template: &Template, assessment: &Assessment) -> qingdan_core::S
         &responses,
         qingdan_core::period::Period::parse(&assessment.period).as_ref(),
     )
+}
+
+thread_local! {
+    static EARLIER: std::cell::RefCell<BTreeMap<(String, u32), std::rc::Rc<Template>>> =
+        const { std::cell::RefCell::new(BTreeMap::new()) };
+}
+
+/// An earlier bundled version of a checklist (a draft begun on it, a packet
+/// signed on it), parsed on first use and kept.
+pub fn earlier_bundled(id: &str, version: u32) -> Option<std::rc::Rc<Template>> {
+    let key = (id.to_owned(), version);
+    if let Some(kept) = EARLIER.with(|e| e.borrow().get(&key).cloned()) {
+        return Some(kept);
+    }
+    let template =
+        std::rc::Rc::new(Template::parse(bundled::find_version(id, version)?.json).ok()?);
+    EARLIER.with(|e| e.borrow_mut().insert(key, template.clone()));
+    Some(template)
 }
 
 /// Why one item's input is not an answer.
@@ -697,7 +716,11 @@ mod tests {
         }
         let (responses, problems) = to_responses(&t, &inputs);
         assert!(problems.is_empty(), "{problems:?}");
-        let sheet = score(&t, &responses, qingdan_core::period::Period::parse("2026").as_ref());
+        let sheet = score(
+            &t,
+            &responses,
+            qingdan_core::period::Period::parse("2026").as_ref(),
+        );
         assert_eq!(sheet.total.to_string(), "100.00");
         assert!(sheet.completeness.missing.is_empty());
     }
@@ -715,7 +738,11 @@ mod tests {
             a.inputs.insert(id.clone(), input);
             let sheet = sheet_of(&t, a);
             let item = sheet.items.into_iter().find(|s| s.id == id).unwrap();
-            (item.status, item.score.to_string(), item.reason_text(&t, qingdan_core::Lang::Zh))
+            (
+                item.status,
+                item.score.to_string(),
+                item.reason_text(&t, qingdan_core::Lang::Zh),
+            )
         };
         let (status, _, _) = sheet_with(&mut a, ItemInput::default());
         assert_eq!(status, qingdan_core::score::ItemStatus::Unanswered);
@@ -726,7 +753,10 @@ mod tests {
                 ..ItemInput::default()
             },
         );
-        assert!(reason.contains("超过期限 2027-01-31（清单规定）"), "{reason}");
+        assert!(
+            reason.contains("超过期限 2027-01-31（清单规定）"),
+            "{reason}"
+        );
         let (_, score, reason) = sheet_with(&mut a, input("not_done"));
         assert_eq!(score, "0.00");
         assert_eq!(reason, "期限 2027-01-31（清单规定），未完成，不得分");

@@ -702,7 +702,8 @@ fn score_takes_the_period_when_the_checklist_fixes_due_dates() {
         "tests/data/scoring/explanations-required/responses.json",
     ]);
     assert!(
-        text(&out.stdout).contains("须填写说明（失分、否决或不适用的原因）才能签字：1.1、1.2、1.5、1.6"),
+        text(&out.stdout)
+            .contains("须填写说明（失分、否决或不适用的原因）才能签字：1.1、1.2、1.5、1.6"),
         "{}",
         text(&out.stdout)
     );
