@@ -36,11 +36,11 @@ after(async () => {
   await intake?.close();
 });
 
-/** Answers every item for full points; `veto`, when given, is triggered. */
-async function answerAll(p, t, veto) {
+/** Answers every item for full points, but `weaker` (not done); `veto`, when given, is triggered. */
+async function answerAll(p, t, { veto, weaker } = {}) {
   const before = await saveCount(p);
   for (const i of items(t)) {
-    const answer = i.id === veto?.id ? { answer: "yes" } : fullAnswer(i);
+    const answer = i.id === veto?.id ? { answer: "yes" } : i.id === weaker?.id ? { answer: "not_done" } : fullAnswer(i);
     if (answer) await give(item(p, i.id), answer);
   }
   await saved(p, before);
@@ -82,6 +82,7 @@ test("two members' 一岗双责 self-assessments: each names and is signed by it
     assert.equal(t.subject, "person", `${ID} is a checklist about a person`);
     const veto = items(t).find((i) => i.rule.kind === "veto" && i.explain);
     assert.ok(veto, `${ID} has a veto that must be explained`);
+    const weaker = items(t).find((i) => i.rule.kind === "check" && !i.explain && !i.show_if);
 
     const p = await newPage(tablet);
     const keys = {};
@@ -91,7 +92,7 @@ test("two members' 一岗双责 self-assessments: each names and is signed by it
 
     // --- 王五's own list: the New screen asks who is assessed.
     await newAssessment(p, server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: PERIOD, subject: WANG });
-    await answerAll(p, t, null);
+    await answerAll(p, t);
     await p.getByTestId("go-sign").click();
     await p.waitForURL(/\/sign$/);
     // Signed by another member in the member's place: refused on the tablet.
@@ -101,9 +102,9 @@ test("two members' 一岗双责 self-assessments: each names and is signed by it
     assert.equal(await sign(p, [PRINCIPAL, SUPERVISORY, WANG], keys), null);
     await waitStored(1);
 
-    // --- 赵六's list, with a veto triggered: not signed until explained.
+    // --- 赵六's list, one item not done and a veto triggered: not signed until the veto is explained.
     const zhao = await newAssessment(p, server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: PERIOD, subject: ZHAO });
-    await answerAll(p, t, veto);
+    await answerAll(p, t, { veto, weaker });
     await item(p, veto.id).getByTestId("needs-note").waitFor();
     await p.getByTestId("go-sign").click();
     await p.waitForURL(/\/sign$/);
