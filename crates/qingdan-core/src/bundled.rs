@@ -32,7 +32,7 @@ macro_rules! bundle {
 }
 
 /// Every bundled checklist at every version, the latest versions first.
-pub const ALL: &[Bundled] = bundle![
+pub static ALL: &[Bundled] = bundle![
     "" 2 [
         "zhuti-zeren-dangwei",
         "diyi-zerenren",
