@@ -319,6 +319,9 @@ pub fn verify(
             let s = &verified.summary;
             println!("valid packet {}", p.id);
             println!("  unit:     {} {}", p.unit.code, p.unit.name);
+            if let Some(subject) = &p.subject {
+                println!("  person:   {} ({})", subject.name, subject.post);
+            }
             println!("  kind:     {}, period {}", p.kind.as_str(), p.period);
             println!("  template: {} v{}", p.template.id, p.template.version);
             println!(

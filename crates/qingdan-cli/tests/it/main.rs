@@ -748,3 +748,69 @@ fn packet_new_refuses_answers_the_checklist_wants_explained() {
     );
     assert!(!out_file.exists(), "no packet is written");
 }
+
+/// On 一岗双责 a self-assessment names the member assessed, who signs it
+/// beside the principal and the supervisory; naming one who does not sign
+/// makes no packet.
+#[test]
+fn a_self_assessment_about_a_person_names_them_and_they_sign_it() {
+    let dir = scratch("about-a-person");
+    let none = dir.join("none.json");
+    std::fs::write(&none, "{}").unwrap();
+    let template = dir.join("yigang-shuangze.json");
+    std::fs::write(
+        &template,
+        qingdan(&["template", "bundled", "yigang-shuangze"]).stdout,
+    )
+    .unwrap();
+    let packet = dir.join("p.qingdan.json");
+    let new = |member: &str| {
+        packet_new_with(
+            path_str(&template),
+            path_str(&none),
+            "self-assessment",
+            "2026",
+            &[
+                "principal:张三:tests/data/keys/principal.pub.pem",
+                "supervisory:李四:tests/data/keys/supervisory.pub.pem",
+                member,
+            ],
+            path_str(&packet),
+            &["--subject-name", "孙七", "--subject-post", "党委副书记"],
+        )
+    };
+    let refused = new("member:王五:tests/data/keys/outsider.pub.pem");
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused.stderr)
+            .contains("\"孙七\", the person assessed, signs their own self-assessment"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let made = new("member:孙七:tests/data/keys/outsider.pub.pem");
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    for key in ["principal", "supervisory", "outsider"] {
+        let key = format!("tests/data/keys/{key}.pem");
+        let signed = qingdan(&[
+            "sign",
+            "--key",
+            &key,
+            path_str(&packet),
+            "-o",
+            path_str(&packet),
+        ]);
+        assert!(signed.status.success(), "{}", text(&signed.stderr));
+    }
+    let verified = qingdan(&[
+        "verify",
+        "--template",
+        path_str(&template),
+        path_str(&packet),
+    ]);
+    assert!(verified.status.success(), "{}", text(&verified.stderr));
+    assert!(
+        text(&verified.stdout).contains("person:   孙七 (党委副书记)"),
+        "{}",
+        text(&verified.stdout)
+    );
+}
