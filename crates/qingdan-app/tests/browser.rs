@@ -27,10 +27,10 @@ fn assessment(id: &str) -> Assessment {
         template_id: "jiandu-zeren".into(),
         template_version: 1,
         unit: Unit {
-            subject: None,
             code: "GX-001".into(),
             name: "某某镇纪委".into(),
         },
+        subject: None,
         period: "2026".into(),
         kind: PacketKind::SelfAssessment,
         inputs: BTreeMap::new(),
