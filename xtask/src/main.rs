@@ -489,6 +489,17 @@ fn bench() -> Result<()> {
         core_bench("packets"),
     )?;
     instructions_per_packet_check()?;
+    step(
+        "the ranking and the gap over 1,000, 10,000 and 100,000 units (by percentage)",
+        cargo([
+            "bench",
+            "--locked",
+            "-p",
+            "qingdan-report",
+            "--bench",
+            "reports",
+        ]),
+    )?;
     let mut intake = cargo([
         "bench",
         "--locked",
