@@ -102,20 +102,11 @@ fn explained_answers_sign_and_verify_and_an_explanation_removed_after_is_refused
     );
 }
 
-/// The explanations case as a checklist about a person, signed by the
-/// principal, the supervisory and the member assessed.
+/// `tests/data/templates/about-a-person.json`: the explanations case as a
+/// checklist about a person, signed by the principal, the supervisory and
+/// the member assessed.
 fn person_list() -> Template {
-    let mut doc: Value = serde_json::from_str(&read(
-        &data_dir().join("scoring/explanations-required/template.json"),
-    ))
-    .unwrap();
-    doc["id"] = "about-a-person".into();
-    doc["subject"] = "person".into();
-    doc["signers"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!({"role": "member", "title": {"zh": "被考核班子成员"}}));
-    Template::parse(&doc.to_string()).unwrap()
+    Template::parse(&read(&data_dir().join("templates/about-a-person.json"))).unwrap()
 }
 
 fn wang() -> Subject {

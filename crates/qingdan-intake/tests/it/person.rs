@@ -16,21 +16,15 @@ on_both!(two_members_of_one_unit_rank_as_two_rows_and_their_own_word_is_checked)
 
 const AT: &str = "2026-11-23T08:00:00.000Z";
 
-/// The explanations case of `tests/data/scoring` as a list about a person,
-/// signed by the principal, the supervisory and the member assessed.
+/// `tests/data/templates/about-a-person.json`: the explanations case of
+/// `tests/data/scoring` as a list about a person, signed by the principal,
+/// the supervisory and the member assessed.
 fn person_list() -> String {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/data/scoring/explanations-required/template.json"
+        "/../../tests/data/templates/about-a-person.json"
     );
-    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    doc["id"] = "about-a-person".into();
-    doc["subject"] = "person".into();
-    doc["signers"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!({"role": "member", "title": {"zh": "被考核班子成员"}}));
-    doc.to_string()
+    std::fs::read_to_string(path).unwrap()
 }
 
 /// The members: name, post, key.
