@@ -8,7 +8,9 @@ const env = appAndBrowser();
 
 test("after a reload every answer, note and date is still there", async () => {
   const page = await newPage(await env.browser.newContext());
-  await newAssessment(page, env.server.url, "jiandu-zeren");
+  await newAssessment(page, env.server.url, "jiandu-zeren", { period: "2026" });
+  // The checklist fixes 2.2's due date from the period: 31 January after it.
+  assert.match(await item(page, "2.2").getByTestId("due-fixed").textContent(), /2027-01-31/);
 
   // One of each widget; each waits for its own save (typing is debounced).
   const answers = [

@@ -239,6 +239,8 @@ pub fn Fill(props: &IdProps) -> Html {
             </main>
         };
     }
+    let period = Period::parse(&assessment.period);
+    let period = period.as_ref();
     let sections = template.doc().sections.iter().zip(&sheet.sections).map(|(section, sub)| {
         let items = section.items.iter().filter_map(|item| {
             let item_score = sheet.items.iter().find(|s| s.id == item.id)?;
@@ -251,7 +253,14 @@ pub fn Fill(props: &IdProps) -> Html {
             });
             let reason = item_score.reason_text(&template, ctx.lang);
             let needs_note = sheet.completeness.unexplained.contains(&item.id);
-            let said = (item_score, problems.get(&item.id), reason, needs_note);
+            // A due date the checklist fixes, shown before it is answered.
+            let due = match &item.rule {
+                Rule::Deadline { due: Some(due), .. } => period.and_then(|p| p.due(due)).map(|d| {
+                    i18n::fill(ctx.t(T::DueFixed), &[("d", &d.to_string())])
+                }),
+                _ => None,
+            };
+            let said = Said { score: item_score, problem: problems.get(&item.id), reason, needs_note, due };
             Some(item_view(ctx.lang, item, said, input, locked, &on_input, findings))
         });
         html! {
@@ -429,18 +438,37 @@ impl Change {
 /// The callback every edit goes through.
 pub type OnEdit = Callback<(Change, Edit)>;
 
+/// What the sheet and the input checks say about one item.
+struct Said<'a> {
+    score: &'a ItemScore,
+    problem: Option<&'a InputProblem>,
+    /// The reason for its score, in the user's language.
+    reason: String,
+    /// Whether it still wants its note (`explain`).
+    needs_note: bool,
+    /// The due date the checklist fixes, in words.
+    due: Option<String>,
+}
+
 /// An item's card: its widget for `input`, what scoring and the input
 /// checks say about it (`said`), and the findings recorded on it.
 fn item_view(
     lang: Lang,
     item: &Item,
-    (item_score, problem, reason, needs_note): (&ItemScore, Option<&InputProblem>, String, bool),
+    said: Said<'_>,
     input: ItemInput,
     locked: bool,
     on_change: &OnChange,
     findings: Option<Html>,
 ) -> Html {
     let t = |k: T| k.get(lang);
+    let Said {
+        score: item_score,
+        problem,
+        reason,
+        needs_note,
+        due,
+    } = said;
     let id = item.id.clone();
     let na = input.na;
     let choose = |value: String, label: String, pressed: bool| {
@@ -532,6 +560,9 @@ fn item_view(
         // it was not.
         Rule::Deadline { due: Some(_), .. } => html! {
             <div class="dates">
+                if let Some(due) = &due {
+                    <span class="muted" data-testid="due-fixed">{ due }</span>
+                }
                 <label class="field">{ t(T::DoneDate) }{ field("done", "date", input.done.clone(), Edit::Now) }</label>
                 <div class="choices">{ choose("not_done".into(), t(T::NotDone).into(), input.done.is_empty() && pressed("not_done")) }</div>
             </div>
