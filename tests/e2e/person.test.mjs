@@ -92,6 +92,7 @@ test("two members' 一岗双责 self-assessments: each names and is signed by it
 
     // --- 王五's own list: the New screen asks who is assessed.
     await newAssessment(p, server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: PERIOD, subject: WANG });
+    assert.match(await p.getByTestId("assessed").textContent(), /王五（党委副书记）/, "the form names whom it assesses");
     await answerAll(p, t);
     await p.getByTestId("go-sign").click();
     await p.waitForURL(/\/sign$/);

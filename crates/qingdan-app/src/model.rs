@@ -128,6 +128,15 @@ pub struct Assessment {
 }
 
 impl Assessment {
+    /// Whom it assesses, as a heading shows it: the unit, and on a list
+    /// about a person, who (`某某镇党委 · 王五（党委副书记）`).
+    pub fn assessed(&self) -> String {
+        match &self.subject {
+            Some(s) => format!("{} · {}（{}）", self.unit.name, s.name, s.post),
+            None => self.unit.name.clone(),
+        }
+    }
+
     /// The key of its template in [`TemplateRecord::key`] form.
     pub fn template_key(&self) -> String {
         template_key(&self.template_id, self.template_version)

@@ -277,7 +277,7 @@ pub fn Fill(props: &IdProps) -> Html {
         <main class="fill" data-testid="app-ready">
             <div class="head">
                 <h1>{ template.doc().title.get(ctx.lang) }</h1>
-                <p class="muted">{ &assessment.unit.name }{ " · " }{ &assessment.period }{ " · " }
+                <p class="muted" data-testid="assessed">{ assessment.assessed() }{ " · " }{ &assessment.period }{ " · " }
                     { t(if inspection { T::KindInspection } else { T::KindSelf }) }</p>
             </div>
             { summary(&ctx, &template, &assessment, &sheet, &save_state) }

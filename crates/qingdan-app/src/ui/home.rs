@@ -203,7 +203,7 @@ pub fn Home() -> Html {
         let (title, total) = total.unwrap_or_else(|| (a.template_id.clone(), "—".into()));
         html! {
             <tr data-testid={format!("assessment-{}", a.id)} data-status={a.status.as_str()}>
-                <td><a href={Route::Fill(a.id.clone()).href()}>{ &a.unit.name }{ " (" }{ &a.unit.code }{ ")" }</a></td>
+                <td><a href={Route::Fill(a.id.clone()).href()}>{ a.assessed() }{ " (" }{ &a.unit.code }{ ")" }</a></td>
                 <td>{ title }</td>
                 <td>{ &a.period }</td>
                 <td><span class={classes!("status", a.status.as_str())}>{ t(status_label(a.status)) }</span></td>

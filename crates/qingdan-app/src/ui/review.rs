@@ -44,7 +44,7 @@ pub fn Review(props: &IdProps) -> Html {
         return html! {
             <main class="review" data-testid="app-ready">
                 <h1>{ t(T::Rectification) }{ " · " }{ doc.title.get(lang) }</h1>
-                <p>{ &assessment.unit.name }{ " (" }{ &assessment.unit.code }{ ") · " }{ &assessment.period }</p>
+                <p>{ assessment.assessed() }{ " (" }{ &assessment.unit.code }{ ") · " }{ &assessment.period }</p>
                 <UploadStatus assessment={assessment.id.clone()} detailed=true />
                 { for findings }
                 <nav class="actions no-print">
@@ -103,7 +103,7 @@ pub fn Review(props: &IdProps) -> Html {
     html! {
         <main class="review" data-testid="app-ready">
             <h1>{ doc.title.get(lang) }{ " · " }{ t(T::Review) }</h1>
-            <p>{ &assessment.unit.name }{ " (" }{ &assessment.unit.code }{ ") · " }{ &assessment.period }</p>
+            <p>{ assessment.assessed() }{ " (" }{ &assessment.unit.code }{ ") · " }{ &assessment.period }</p>
             <p class="big">
                 { t(T::Total) }{ " " }<b data-testid="total-score">{ sheet.total.to_string() }</b>{ " / " }{ sheet.max.to_string() }
                 { " · " }{ t(T::Grade) }{ " " }

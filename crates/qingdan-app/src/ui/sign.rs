@@ -372,7 +372,7 @@ pub fn Sign(props: &IdProps) -> Html {
     html! {
         <main class="sign" data-testid="app-ready">
             <h1>{ t(T::Sign) }</h1>
-            <p>{ template.doc().title.get(ctx.lang) }{ " · " }{ &assessment.unit.name }{ " · " }{ &assessment.period }</p>
+            <p>{ template.doc().title.get(ctx.lang) }{ " · " }{ assessment.assessed() }{ " · " }{ &assessment.period }</p>
             if let (Some(why), false) = (blocked, prepared) {
                 <p class="notice error" data-testid="sign-blocked">
                     { why }
