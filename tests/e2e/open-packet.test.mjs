@@ -24,7 +24,7 @@ before(async () => {
   qingdan(
     "packet", "new",
     "--template", repoPath("crates/qingdan-core/templates/jiandu-zeren.json"),
-    "--responses", repoPath("tests/data/examples/jiandu-zeren-2026.json"),
+    "--responses", repoPath("tests/data/examples/jiandu-zeren-v2-2026.json"),
     "--kind", "self-assessment", "--unit", "510824-101", "--unit-name", "某某镇党委", "--period", "2026",
     "--signer", "principal:张三:zhang.pub.pem", "--signer", "supervisory:李四:li.pub.pem",
     "-o", "packet.json",

@@ -438,22 +438,23 @@ withContext("a checklist the intake publishes reaches the device, and a draft ke
   await give(item(p, first.id), fullAnswer(first));
   await saved(p, before);
 
-  // The intake publishes version 2 of the checklist.
+  // The intake publishes the next version of the checklist.
   const next = template(ID);
-  next.version = 2;
+  const bundledVersion = next.version;
+  next.version = bundledVersion + 1;
   next.title.zh = `${next.title.zh}（修订）`;
-  const file = join(intake.dir, `${ID}-v2.json`);
+  const file = join(intake.dir, `${ID}-v${next.version}.json`);
   await writeFile(file, JSON.stringify(next));
   await intake.admin(["template", "publish", file]);
 
   await open(p, server.url, "#/");
   await p.getByTestId("sync-button").click();
-  const card = p.locator(`[data-testid="template-${ID}"][data-version="2"]`);
+  const card = p.locator(`[data-testid="template-${ID}"][data-version="${next.version}"]`);
   await card.waitFor({ timeout: UPLOAD_MS });
   assert.equal(await p.getByTestId(`template-${ID}`).count(), 1, "new assessments take the latest version only");
   assert.match(await card.textContent(), /（修订）/, "the card shows the new version's title");
 
-  // The draft still opens on version 1, with its answer.
+  // The draft still opens on the bundled version, with its answer.
   await open(p, server.url, `#/a/${encodeURIComponent(draft)}`);
   await item(p, first.id).waitFor();
   await item(p, first.id).locator('[aria-pressed="true"]').first().waitFor();

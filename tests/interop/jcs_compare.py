@@ -41,6 +41,11 @@ def compare(label, path, payload=False):
         failures.append(f"{label}: canonical bytes differ\n  qingdan: {ours[:200]!r}\n  rfc8785: {theirs[:200]!r}")
 
 
+# Every bundled list at every version: the latest, and earlier ones in v1/ ….
+TEMPLATES = sorted(glob.glob(os.path.join(ROOT, "crates", "qingdan-core", "templates", "*.json"))
+                   + glob.glob(os.path.join(ROOT, "crates", "qingdan-core", "templates", "v*", "*.json")))
+
+
 def answers_for(template):
     """Answers of every kind, with awkward notes."""
     out = {}
@@ -51,7 +56,8 @@ def answers_for(template):
             answer = {
                 "check": "done",
                 "count": 3, "deduction": 1, "bonus": 1,
-                "deadline": {("from" if "within_days" in rule else "due"): "2026-01-31", "done": "2026-02-02"},
+                "deadline": ({"done": "2027-02-02"} if "due" in rule else
+                             {("from" if "within_days" in rule else "due"): "2026-01-31", "done": "2026-02-02"}),
                 "scale": rule.get("max"),
                 "veto": False,
                 "text": AWKWARD,
@@ -65,7 +71,7 @@ def answers_for(template):
     return out
 
 
-for path in sorted(glob.glob(os.path.join(ROOT, "crates", "qingdan-core", "templates", "*.json"))):
+for path in TEMPLATES:
     compare(os.path.basename(path), path)
 
 for path in sorted(glob.glob(os.path.join(ROOT, "tests", "data", "vectors", "jcs", "input", "*.json"))):
@@ -75,24 +81,34 @@ for path in sorted(glob.glob(os.path.join(ROOT, "tests", "data", "packets", "val
     compare("packet " + os.path.basename(path), path, payload=True)
 
 with tempfile.TemporaryDirectory() as tmp:
-    for path in sorted(glob.glob(os.path.join(ROOT, "crates", "qingdan-core", "templates", "*.json"))):
+    for path in TEMPLATES:
         with open(path, encoding="utf-8") as f:
             template = json.load(f)
         inspection = template["responsibility"] == "inspection"
         signers = ([f"inspector:王五:{KEYS}/inspector.pub.pem"] if inspection else
                    [f"principal:张三:{KEYS}/principal.pub.pem", f"supervisory:李四:{KEYS}/supervisory.pub.pem"])
+        # A list about a person names them, and they sign: the member where
+        # the list has that role, else the principal.
+        subject = []
+        if template.get("subject") == "person":
+            roles = [s["role"] for s in template["signers"]]
+            name = "周八" if "member" in roles else "张三"
+            if "member" in roles:
+                signers.append(f"member:周八:{KEYS}/outsider.pub.pem")
+            subject = ["--subject-name", name, "--subject-post", AWKWARD]
         for label, answers in (("empty", {}), ("answered", answers_for(template))):
-            responses = os.path.join(tmp, f"{template['id']}-{label}.responses.json")
+            responses = os.path.join(tmp, f"{template['id']}-v{template['version']}-{label}.responses.json")
             with open(responses, "w", encoding="utf-8") as f:
                 json.dump(answers, f, ensure_ascii=False)
-            packet = os.path.join(tmp, f"{template['id']}-{label}.packet.json")
+            packet = os.path.join(tmp, f"{template['id']}-v{template['version']}-{label}.packet.json")
             args = ["packet", "new", "-t", path, "-r", responses,
                     "--kind", "inspection" if inspection else "self-assessment",
                     "--unit", "510824-101", "--unit-name", AWKWARD, "--period", "2026", "-o", packet]
             for s in signers:
                 args += ["--signer", s]
+            args += subject
             qingdan(*args)
-            compare(f"new packet {template['id']} ({label})", packet, payload=True)
+            compare(f"new packet {template['id']} v{template['version']} ({label})", packet, payload=True)
 
 for failure in failures:
     print(failure)

@@ -439,7 +439,9 @@ fn run() -> Result<()> {
             "score",
             "--template",
             "crates/qingdan-core/templates/jiandu-zeren.json",
-            "tests/data/examples/jiandu-zeren-2026.json",
+            "--period",
+            "2026",
+            "tests/data/examples/jiandu-zeren-v2-2026.json",
         ],
     )?;
     run_qingdan(
@@ -487,6 +489,17 @@ fn bench() -> Result<()> {
         core_bench("packets"),
     )?;
     instructions_per_packet_check()?;
+    step(
+        "the ranking and the gap over 1,000, 10,000 and 100,000 units (by percentage)",
+        cargo([
+            "bench",
+            "--locked",
+            "-p",
+            "qingdan-report",
+            "--bench",
+            "reports",
+        ]),
+    )?;
     let mut intake = cargo([
         "bench",
         "--locked",

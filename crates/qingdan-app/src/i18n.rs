@@ -55,6 +55,14 @@ catalog! {
     KindInspection => "检查考核", "Inspection";
     Start => "开始填写", "Start";
     NeedUnit => "请填写单位代码和单位名称。", "Enter the unit's code and name.";
+    SubjectName => "被考核人姓名", "Name of the person assessed";
+    SubjectPost => "被考核人职务", "Their post";
+    SubjectHint => "这份清单考核个人（如班子成员的“一岗双责”），被考核人本人须签字。", "This checklist assesses one person (e.g. a leadership member's dual duty), who signs it.";
+    NeedSubject => "请填写被考核人的姓名和职务。", "Enter the name and post of the person assessed.";
+    SubjectMustSign => "被考核人 {name} 本人须作为签字人之一签字。", "{name}, the person assessed, must be one of the signers.";
+    NeedExplain => "有 {n} 项须填写说明（失分、否决或不适用的原因）才能签名：{items}", "{n} items need a note explaining lost points, a veto or N/A before signing: {items}";
+    ExplainWhy => "须说明原因", "Explain why";
+    DueFixed => "期限 {d}（清单规定）", "Due {d} (set by the checklist)";
     BadPeriod => "考核期间格式不对：{p}", "Not a period: {p}";
     NotFound => "找不到这份评估（可能已在其他设备上）。", "This assessment is not on this device.";
     UnknownTemplate => "本设备没有这份评估所用的清单 {t}。", "This device does not have the checklist {t} this assessment uses.";

@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use qingdan_core::findings::{self, Finding, Rectification, RectificationStatus};
-use qingdan_core::packet::{self, PacketKind, PacketMeta, RectificationMeta, Signer, Unit};
+use qingdan_core::packet::{
+    self, PacketKind, PacketMeta, RectificationMeta, Signer, Subject, Unit,
+};
 use qingdan_core::template::{Item, SignerRole};
 use qingdan_core::{Packet, PacketError, Responses, Rule, Template, bundled};
 use serde::{Deserialize, Serialize};
@@ -90,6 +92,10 @@ pub struct Assessment {
     pub template_version: u32,
     /// The unit.
     pub unit: Unit,
+    /// The person assessed, on a checklist about a person (一岗双责,
+    /// 第一责任人).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Subject>,
     /// `2026`, `2026-H2`, `2026-Q3` or `2026-10`.
     pub period: String,
     /// Self-assessment or inspection.
@@ -122,6 +128,15 @@ pub struct Assessment {
 }
 
 impl Assessment {
+    /// Whom it assesses, as a heading shows it: the unit, and on a list
+    /// about a person, who (`某某镇党委 · 王五（党委副书记）`).
+    pub fn assessed(&self) -> String {
+        match &self.subject {
+            Some(s) => format!("{} · {}（{}）", self.unit.name, s.name, s.post),
+            None => self.unit.name.clone(),
+        }
+    }
+
     /// The key of its template in [`TemplateRecord::key`] form.
     pub fn template_key(&self) -> String {
         template_key(&self.template_id, self.template_version)
@@ -223,16 +238,46 @@ pub struct Entry {
     pub bundled: bool,
 }
 
-/// The bundled checklists, parsed.
+/// The latest version of each bundled checklist, parsed: what new
+/// assessments use. Earlier versions are parsed when first asked for
+/// ([`earlier_bundled`]).
 pub fn bundled_entries() -> Vec<Entry> {
-    bundled::ALL
-        .iter()
+    bundled::latest()
         .filter_map(|b| Template::parse(b.json).ok())
         .map(|t| Entry {
             template: std::rc::Rc::new(t),
             bundled: true,
         })
         .collect()
+}
+
+/// The score sheet of `assessment`'s answers so far, with the due dates
+/// its checklist fixes from its period.
+pub fn sheet_of(template: &Template, assessment: &Assessment) -> qingdan_core::ScoreSheet {
+    let (responses, _) = to_responses(template, &assessment.inputs);
+    qingdan_core::score(
+        template,
+        &responses,
+        qingdan_core::period::Period::parse(&assessment.period).as_ref(),
+    )
+}
+
+thread_local! {
+    static EARLIER: std::cell::RefCell<BTreeMap<(String, u32), std::rc::Rc<Template>>> =
+        const { std::cell::RefCell::new(BTreeMap::new()) };
+}
+
+/// An earlier bundled version of a checklist (a draft begun on it, a packet
+/// signed on it), parsed on first use and kept.
+pub fn earlier_bundled(id: &str, version: u32) -> Option<std::rc::Rc<Template>> {
+    let key = (id.to_owned(), version);
+    if let Some(kept) = EARLIER.with(|e| e.borrow().get(&key).cloned()) {
+        return Some(kept);
+    }
+    let template =
+        std::rc::Rc::new(Template::parse(bundled::find_version(id, version)?.json).ok()?);
+    EARLIER.with(|e| e.borrow_mut().insert(key, template.clone()));
+    Some(template)
 }
 
 /// Why one item's input is not an answer.
@@ -328,6 +373,19 @@ fn answer(item: &Item, input: &ItemInput) -> Result<Option<Value>, InputProblem>
                 Some(Value::from(n))
             }
         }
+        // The checklist fixes the due date: the answer says only when it
+        // was done, or (the 未完成 choice) that it was not.
+        Rule::Deadline { due: Some(_), .. } => {
+            let done = input.done.trim();
+            if !done.is_empty() {
+                check_date(done)?;
+                Some(serde_json::json!({ "done": done }))
+            } else if input.choice.as_deref() == Some("not_done") {
+                Some(serde_json::json!({ "done": null }))
+            } else {
+                None
+            }
+        }
         Rule::Deadline { within_days, .. } => {
             let due = input.due.trim();
             let done = input.done.trim();
@@ -384,6 +442,7 @@ pub fn rectification_of(inspection: &Packet, text: String, id: String, now: Stri
         template_id: p.template.id.clone(),
         template_version: p.template.version,
         unit: p.unit.clone(),
+        subject: p.subject.clone(),
         period: p.period.clone(),
         kind: PacketKind::Rectification,
         inputs: BTreeMap::new(),
@@ -603,6 +662,7 @@ pub fn make_packet(
             kind: assessment.kind,
             created_at: now,
             unit: assessment.unit.clone(),
+            subject: assessment.subject.clone(),
             period: assessment.period.clone(),
             signers,
             generator: Some(GENERATOR.into()),
@@ -649,6 +709,11 @@ mod tests {
                     input(&best.id)
                 }
                 Rule::Scale { max, .. } => input(&max.to_string()),
+                // A due date the checklist fixes is not asked for.
+                Rule::Deadline { due: Some(_), .. } => ItemInput {
+                    done: "2026-01-02".into(),
+                    ..ItemInput::default()
+                },
                 Rule::Deadline { .. } => ItemInput {
                     due: "2026-03-31".into(),
                     done: "2026-03-01".into(),
@@ -660,9 +725,50 @@ mod tests {
         }
         let (responses, problems) = to_responses(&t, &inputs);
         assert!(problems.is_empty(), "{problems:?}");
-        let sheet = score(&t, &responses);
+        let sheet = score(
+            &t,
+            &responses,
+            qingdan_core::period::Period::parse("2026").as_ref(),
+        );
         assert_eq!(sheet.total.to_string(), "100.00");
         assert!(sheet.completeness.missing.is_empty());
+    }
+
+    #[test]
+    fn a_due_date_the_checklist_fixes_is_answered_by_when_it_was_done_or_that_it_was_not() {
+        let t = template();
+        let (_, item) = t
+            .items()
+            .find(|(_, i)| matches!(i.rule, Rule::Deadline { due: Some(_), .. }))
+            .expect("jiandu-zeren fixes a due date");
+        let id = item.id.clone();
+        let mut a = assessment_of(&t);
+        let sheet_with = |a: &mut Assessment, input: ItemInput| {
+            a.inputs.insert(id.clone(), input);
+            let sheet = sheet_of(&t, a);
+            let item = sheet.items.into_iter().find(|s| s.id == id).unwrap();
+            (
+                item.status,
+                item.score.to_string(),
+                item.reason_text(&t, qingdan_core::Lang::Zh),
+            )
+        };
+        let (status, _, _) = sheet_with(&mut a, ItemInput::default());
+        assert_eq!(status, qingdan_core::score::ItemStatus::Unanswered);
+        let (_, _, reason) = sheet_with(
+            &mut a,
+            ItemInput {
+                done: "2027-02-03".into(),
+                ..ItemInput::default()
+            },
+        );
+        assert!(
+            reason.contains("超过期限 2027-01-31（清单规定）"),
+            "{reason}"
+        );
+        let (_, score, reason) = sheet_with(&mut a, input("not_done"));
+        assert_eq!(score, "0.00");
+        assert_eq!(reason, "期限 2027-01-31（清单规定），未完成，不得分");
     }
 
     #[test]
@@ -755,6 +861,7 @@ mod tests {
                 code: "GX/001 镇".into(),
                 name: "某镇".into(),
             },
+            subject: None,
             period: "2026".into(),
             kind: PacketKind::SelfAssessment,
             inputs: BTreeMap::new(),
@@ -874,6 +981,7 @@ mod tests {
                 code: "510001".into(),
                 name: "城关镇".into(),
             },
+            subject: None,
             period: "2026".into(),
             kind: PacketKind::SelfAssessment,
             inputs: BTreeMap::new(),

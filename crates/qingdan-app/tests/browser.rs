@@ -30,6 +30,7 @@ fn assessment(id: &str) -> Assessment {
             code: "GX-001".into(),
             name: "某某镇纪委".into(),
         },
+        subject: None,
         period: "2026".into(),
         kind: PacketKind::SelfAssessment,
         inputs: BTreeMap::new(),

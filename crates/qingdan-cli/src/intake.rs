@@ -241,7 +241,10 @@ pub fn publish(database: &str, files: &[PathBuf], bundled: bool) -> Result<(), F
     }
     if bundled {
         for b in qingdan_core::bundled::ALL {
-            sources.push((format!("bundled {}", b.id), b.json.to_owned()));
+            sources.push((
+                format!("bundled {} v{}", b.id, b.version),
+                b.json.to_owned(),
+            ));
         }
     }
     if sources.is_empty() {

@@ -47,6 +47,9 @@ enum Command {
         template: PathBuf,
         /// The responses JSON file.
         responses: PathBuf,
+        /// The period assessed (2026, 2026-H2, 2026-Q3, 2026-10): needed when the checklist fixes due dates from it.
+        #[arg(long)]
+        period: Option<String>,
         /// Print the score sheet as JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -310,9 +313,10 @@ fn main() -> ExitCode {
         Command::Score {
             template,
             responses,
+            period,
             json,
             lang,
-        } => score::run(&template, &responses, json, lang.into()),
+        } => score::run(&template, &responses, period.as_deref(), json, lang.into()),
         Command::Keygen { out } => packet::keygen(&out),
         Command::Packet {
             command: PacketCommand::New(args),

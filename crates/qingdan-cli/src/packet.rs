@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, anyhow, bail};
 use qingdan_core::keys::{self, SigningKey, VerifyingKey, pem};
-use qingdan_core::packet::{self, Packet, PacketKind, PacketMeta, RectificationMeta, Signer, Unit};
+use qingdan_core::packet::{
+    self, Packet, PacketKind, PacketMeta, RectificationMeta, Signer, Subject, Unit,
+};
 use qingdan_core::{Responses, Template, bundled};
 
 use crate::{Failure, read_text};
@@ -123,6 +125,13 @@ pub struct NewArgs {
     /// The period: 2026, 2026-H2, 2026-Q3 or 2026-10.
     #[arg(long)]
     pub period: String,
+    /// On a checklist about a person (一岗双责, 第一责任人): their name,
+    /// which must be a signer's of their self-assessment.
+    #[arg(long, requires = "subject_post")]
+    pub subject_name: Option<String>,
+    /// Their post, e.g. 党委副书记.
+    #[arg(long, requires = "subject_name")]
+    pub subject_post: Option<String>,
     /// ROLE:NAME:PUBKEY, once per signer; PUBKEY is base64url or a PEM file.
     #[arg(long = "signer", required = true)]
     pub signers: Vec<String>,
@@ -197,6 +206,10 @@ pub fn new(args: NewArgs) -> Result<(), Failure> {
             code: args.unit,
             name: args.unit_name,
         },
+        subject: args
+            .subject_name
+            .zip(args.subject_post)
+            .map(|(name, post)| Subject { name, post }),
         period: args.period,
         signers,
         generator: Some(generator()),
@@ -306,6 +319,9 @@ pub fn verify(
             let s = &verified.summary;
             println!("valid packet {}", p.id);
             println!("  unit:     {} {}", p.unit.code, p.unit.name);
+            if let Some(subject) = &p.subject {
+                println!("  person:   {} ({})", subject.name, subject.post);
+            }
             println!("  kind:     {}, period {}", p.kind.as_str(), p.period);
             println!("  template: {} v{}", p.template.id, p.template.version);
             println!(
@@ -374,10 +390,8 @@ pub fn canonical(path: &Path, payload: bool) -> Result<(), Failure> {
 
 fn bundled_template_for(packet: &Packet) -> Option<Template> {
     let named = &packet.payload().template;
-    let b = bundled::find(&named.id)?;
-    Template::parse(b.json)
-        .ok()
-        .filter(|t| t.version() == named.version)
+    let b = bundled::find_version(&named.id, named.version)?;
+    Template::parse(b.json).ok()
 }
 
 fn read_packet(path: &Path) -> Result<Packet, Failure> {

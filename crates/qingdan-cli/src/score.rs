@@ -3,13 +3,20 @@
 use std::path::Path;
 
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+use qingdan_core::period::Period;
 use qingdan_core::score::{ItemStatus, ScoreSheet};
 use qingdan_core::{Lang, Responses, Template, score};
 
 use crate::{Failure, read_text};
 
 /// Scores `responses` against `template` and prints a table or JSON.
-pub fn run(template: &Path, responses: &Path, json: bool, lang: Lang) -> Result<(), Failure> {
+pub fn run(
+    template: &Path,
+    responses: &Path,
+    period: Option<&str>,
+    json: bool,
+    lang: Lang,
+) -> Result<(), Failure> {
     let template = crate::load_template(template)?;
     let responses_text = read_text(responses)?;
     let responses = Responses::parse(&template, &responses_text).map_err(|errors| {
@@ -18,7 +25,19 @@ pub fn run(template: &Path, responses: &Path, json: bool, lang: Lang) -> Result<
         }
         Failure::Invalid
     })?;
-    let sheet = score(&template, &responses);
+    let period = match period {
+        Some(text) => Some(Period::parse(text).ok_or_else(|| {
+            anyhow::anyhow!("--period {text:?} is not a period (2026, 2026-H2, 2026-Q3, 2026-10)")
+        })?),
+        None if template.fixes_due_dates() => {
+            return Err(anyhow::anyhow!(
+                "this checklist fixes due dates from the period assessed: give --period (e.g. 2026)"
+            )
+            .into());
+        }
+        None => None,
+    };
+    let sheet = score(&template, &responses, period.as_ref());
     if json {
         let text = serde_json::to_string_pretty(&sheet).map_err(anyhow::Error::from)?;
         println!("{text}");
@@ -123,5 +142,18 @@ pub fn render(template: &Template, sheet: &ScoreSheet, lang: Lang) -> String {
             c.missing.join(", ")
         ),
     };
+    if !c.unexplained.is_empty() {
+        out += &if zh {
+            format!(
+                "须填写说明（失分、否决或不适用的原因）才能签字：{}\n",
+                c.unexplained.join("、")
+            )
+        } else {
+            format!(
+                "To explain (lost points, a veto or N/A) before signing: {}\n",
+                c.unexplained.join(", ")
+            )
+        };
+    }
     out
 }

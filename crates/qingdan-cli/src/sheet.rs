@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use anyhow::{Context as _, anyhow};
-use qingdan_core::{Template, bundled};
+use qingdan_core::Template;
 
 use crate::{Failure, load_template};
 
@@ -43,7 +43,7 @@ pub fn export(file: Option<&Path>, bundled_id: Option<&str>, output: &Path) -> R
     let template = match (file, bundled_id) {
         (Some(file), None) => load_template(file)?,
         (None, Some(id)) => {
-            let list = bundled::find(id).ok_or_else(|| {
+            let list = crate::template::find_bundled(id).ok_or_else(|| {
                 anyhow!("no bundled template {id:?}; `qingdan template bundled` lists them")
             })?;
             Template::parse(list.json).map_err(|e| anyhow!("bundled template {id}: {e}"))?

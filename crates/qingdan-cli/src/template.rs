@@ -38,10 +38,18 @@ pub fn check(files: &[PathBuf]) -> Result<(), Failure> {
     }
 }
 
+/// A bundled list by `ID` (its latest version) or `ID@VERSION`.
+pub fn find_bundled(named: &str) -> Option<&'static bundled::Bundled> {
+    match named.split_once('@') {
+        Some((id, version)) => bundled::find_version(id, version.parse().ok()?),
+        None => bundled::find(named),
+    }
+}
+
 /// Lists the bundled templates, or prints the one named.
 pub fn bundled(id: Option<&str>) -> Result<(), Failure> {
     match id {
-        Some(id) => match bundled::find(id) {
+        Some(id) => match find_bundled(id) {
             Some(b) => {
                 print!("{}", b.json);
                 Ok(())
@@ -52,11 +60,18 @@ pub fn bundled(id: Option<&str>) -> Result<(), Failure> {
             .into()),
         },
         None => {
+            // The latest versions by id; earlier ones as ID@VERSION.
             for b in bundled::ALL {
                 let title = Template::parse(b.json)
                     .map(|t| t.doc().title.zh.clone())
                     .unwrap_or_else(|e| format!("(invalid: {e})"));
-                println!("{}\t{}", b.id, title);
+                let latest = bundled::find(b.id).is_some_and(|l| l.version == b.version);
+                let name = if latest {
+                    b.id.to_owned()
+                } else {
+                    format!("{}@{}", b.id, b.version)
+                };
+                println!("{name}\t{title}\tv{}", b.version);
             }
             Ok(())
         }

@@ -15,7 +15,7 @@ fn scoring(c: &mut Criterion) {
     let (template, responses) = generated();
     assert_eq!(template.item_count(), 94);
     c.bench_function("score one 94-item list", |b| {
-        b.iter(|| score(black_box(&template), black_box(&responses)))
+        b.iter(|| score(black_box(&template), black_box(&responses), None))
     });
 
     // 10,000 units' filled lists, each a little different.
@@ -40,7 +40,7 @@ fn scoring(c: &mut Criterion) {
             |()| {
                 filled
                     .iter()
-                    .map(|r| score(&template, r).total)
+                    .map(|r| score(&template, r, None).total)
                     .fold(qingdan_core::Fixed::ZERO, |a, b| a + b)
             },
             BatchSize::SmallInput,

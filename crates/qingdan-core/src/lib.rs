@@ -11,7 +11,7 @@
 //! use qingdan_core::{score, Responses, Template};
 //! let template = Template::parse(qingdan_core::bundled::find("jiandu-zeren").unwrap().json).unwrap();
 //! let responses = Responses::parse(&template, r#"{"1.1": {"answer": "done"}}"#).unwrap();
-//! let sheet = score(&template, &responses);
+//! let sheet = score(&template, &responses, None);
 //! assert!(sheet.total.is_positive());
 //! assert!(!sheet.completeness.is_complete());
 //! ```
@@ -24,6 +24,7 @@ mod fixed;
 pub mod json;
 pub mod keys;
 pub mod packet;
+pub mod period;
 pub mod receipt;
 pub mod responses;
 pub mod score;

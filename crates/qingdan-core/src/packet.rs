@@ -21,6 +21,7 @@ use serde_json::Value;
 use crate::findings::{self, Finding, Rectification};
 use crate::json::{self, Segment};
 use crate::keys::{self, KeyError};
+use crate::period::Period;
 use crate::score::ScoreSheet;
 use crate::sheet::{self, SheetError};
 use crate::{Responses, Template, canonical, score, trust};
@@ -77,6 +78,18 @@ pub struct Unit {
     pub name: String,
 }
 
+/// The person a packet assesses, on a checklist about a person (一岗双责,
+/// 第一责任人): one 班子成员 of the unit, who signs their own
+/// self-assessment.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subject {
+    /// Their name, as their key is enrolled.
+    pub name: String,
+    /// Their post, e.g. 党委副书记.
+    pub post: String,
+}
+
 /// The template a packet answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -116,6 +129,10 @@ pub struct Payload {
     pub created_at: String,
     /// The unit assessed.
     pub unit: Unit,
+    /// The person of the unit assessed, when the checklist is about a
+    /// person; absent when it is about the unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Subject>,
     /// `2026`, `2026-H2`, `2026-Q3` or `2026-10`.
     pub period: String,
     /// The template answered.
@@ -194,6 +211,8 @@ pub struct PacketMeta {
     pub created_at: String,
     /// The unit.
     pub unit: Unit,
+    /// The person assessed, on a checklist about a person.
+    pub subject: Option<Subject>,
     /// The period.
     pub period: String,
     /// Who will sign.
@@ -485,6 +504,28 @@ pub enum PacketError {
     /// The responses do not fit the template.
     #[error("payload.responses: {0}")]
     Responses(crate::responses::ResponseErrors),
+    /// Items whose answer the checklist wants explained, without a note.
+    #[error(
+        "payload.responses: {} a note (说明) that explains the lost points, the veto or 不适用 before signing",
+        item_list(.0)
+    )]
+    Unexplained(Vec<String>),
+    /// A checklist about a person, and a packet that names none.
+    #[error("payload.subject: {0} assesses a person: the packet names them (name and post)")]
+    SubjectMissing(String),
+    /// A checklist about the unit, and a packet that names a person.
+    #[error("payload.subject: {0} assesses the unit, not a person")]
+    SubjectOnUnitList(String),
+    /// The person assessed did not sign their own self-assessment.
+    #[error(
+        "payload.signers: {name:?}, the person assessed, signs their own {kind} and is not among the signers"
+    )]
+    SubjectNotSigner {
+        /// The subject's name.
+        name: String,
+        /// The kind of packet.
+        kind: &'static str,
+    },
     /// The score sheet is not what scoring the responses gives.
     #[error(
         "payload.score{at}: the packet says {packet}, scoring the responses gives {recomputed}"
@@ -497,6 +538,14 @@ pub enum PacketError {
         /// The value recomputed.
         recomputed: String,
     },
+}
+
+/// `items 1.1, 2.3 need` or `item 1.1 needs`.
+fn item_list(items: &[String]) -> String {
+    match items {
+        [one] => format!("item {one} needs"),
+        _ => format!("items {} need", items.join(", ")),
+    }
 }
 
 /// Why a role does not sign `kind`.
@@ -777,6 +826,29 @@ impl Packet {
         Ok(())
     }
 
+    /// A packet on a checklist about a person names them, and they sign the
+    /// unit's own packets about them; one about the unit names nobody.
+    fn check_subject(&self, template: &Template) -> Result<(), PacketError> {
+        let named = || format!("{} v{}", template.id(), template.version());
+        match (&self.payload.subject, template.about_a_person()) {
+            (None, false) => Ok(()),
+            (Some(_), false) => Err(PacketError::SubjectOnUnitList(named())),
+            (None, true) => Err(PacketError::SubjectMissing(named())),
+            (Some(subject), true) => {
+                let kind = self.payload.kind;
+                if kind != PacketKind::Inspection
+                    && !self.payload.signers.iter().any(|s| s.name == subject.name)
+                {
+                    return Err(PacketError::SubjectNotSigner {
+                        name: subject.name.clone(),
+                        kind: kind.as_str(),
+                    });
+                }
+                Ok(())
+            }
+        }
+    }
+
     /// Every finding is on an item of the template.
     fn check_finding_items(&self, template: &Template) -> Result<(), PacketError> {
         match self
@@ -813,12 +885,19 @@ impl Packet {
             });
         }
         self.check_finding_items(template)?;
+        self.check_subject(template)?;
         if !self.payload.kind.answers_checklist() {
             return Ok(());
         }
         let responses =
             Responses::from_value(template, self.responses()).map_err(PacketError::Responses)?;
-        let recomputed = score(template, &responses);
+        let period = Period::parse(&self.payload.period);
+        let recomputed = score(template, &responses, period.as_ref());
+        if !recomputed.completeness.unexplained.is_empty() {
+            return Err(PacketError::Unexplained(
+                recomputed.completeness.unexplained,
+            ));
+        }
         match self.sheet() {
             Some(signed) => match first_difference(signed, &recomputed) {
                 Some((at, packet, recomputed)) => Err(PacketError::ScoreMismatch {
@@ -848,13 +927,14 @@ pub fn new_packet(
     responses: &Responses,
     meta: PacketMeta,
 ) -> Result<Packet, PacketError> {
-    let sheet = score(template, responses);
+    let sheet = score(template, responses, Period::parse(&meta.period).as_ref());
     let payload = Payload {
         format: PACKET_FORMAT.to_owned(),
         id: meta.id,
         kind: meta.kind,
         created_at: meta.created_at,
         unit: meta.unit,
+        subject: meta.subject,
         period: meta.period,
         template: TemplateRef {
             id: template.id().to_owned(),
@@ -885,6 +965,10 @@ pub fn new_packet(
     let packet = Packet::from_value(value)?;
     packet.check_roles(Some(template))?;
     packet.check_finding_items(template)?;
+    packet.check_subject(template)?;
+    if packet.payload.kind.answers_checklist() && !sheet.completeness.unexplained.is_empty() {
+        return Err(PacketError::Unexplained(sheet.completeness.unexplained));
+    }
     Ok(packet)
 }
 
@@ -912,6 +996,7 @@ pub fn new_rectification(
         kind: PacketKind::Rectification,
         created_at: meta.created_at,
         unit: inspection.unit.clone(),
+        subject: inspection.subject.clone(),
         period: inspection.period.clone(),
         template: inspection.template.clone(),
         responses: None,
@@ -1055,6 +1140,16 @@ fn check_fields(payload: &Payload) -> Result<(), PacketError> {
     if payload.unit.code.trim().is_empty() {
         return Err(field("unit.code", "is empty".into()));
     }
+    if let Some(subject) = &payload.subject {
+        for (at, text) in [
+            ("subject.name", &subject.name),
+            ("subject.post", &subject.post),
+        ] {
+            if text.trim().is_empty() {
+                return Err(field(at, "is empty".into()));
+            }
+        }
+    }
     if payload.signers.is_empty() {
         return Err(field("signers", "at least one signer is required".into()));
     }
@@ -1131,17 +1226,7 @@ fn is_utc_time(text: &str) -> bool {
 
 /// `YYYY`, `YYYY-H1`/`H2`, `YYYY-Q1`…`Q4` or `YYYY-01`…`12`.
 pub fn is_period(text: &str) -> bool {
-    let (year, rest) = match text.split_once('-') {
-        Some((y, r)) => (y, Some(r)),
-        None => (text, None),
-    };
-    let year_ok = year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit());
-    year_ok
-        && match rest {
-            None => true,
-            Some("H1" | "H2" | "Q1" | "Q2" | "Q3" | "Q4") => true,
-            Some(m) => m.len() == 2 && m.parse::<u8>().is_ok_and(|m| (1..=12).contains(&m)),
-        }
+    crate::period::Period::parse(text).is_some()
 }
 
 impl Packet {

@@ -72,8 +72,9 @@ pub enum Answer {
     Check(CheckState),
     /// count, deduction, bonus: a whole number from 0.
     Count(u32),
-    /// deadline: `{"due": "2026-01-31", "done": "2026-01-20"}`, or with
-    /// `within_days` in the rule `{"from": "2026-03-02", "done": null}`.
+    /// deadline: `{"due": "2026-01-31", "done": "2026-01-20"}`; with
+    /// `within_days` in the rule `{"from": "2026-03-02", "done": null}`;
+    /// with a due date the rule fixes, `{"done": "2027-01-20"}` only.
     Deadline(DeadlineAnswer),
     /// choice: an option id.
     Choice(String),
@@ -124,10 +125,12 @@ pub struct DeadlineAnswer {
 /// Where a deadline answer's due date comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeadlineRef {
-    /// `due`: the due date itself (rules without `within_days`).
+    /// `due`: the due date itself (rules that fix none).
     Due(NaiveDate),
     /// `from`: the due date is `within_days` after this (e.g. the meeting).
     From(NaiveDate),
+    /// None given: the rule fixes it from the period.
+    Fixed,
 }
 
 /// Every problem found in responses.
@@ -203,6 +206,11 @@ pub enum ResponseProblem {
     /// A deadline answer without its `from` or `due` date.
     #[error("a deadline answer needs {0:?}")]
     MissingDate(&'static str),
+    /// A due date given where the checklist fixes it.
+    #[error(
+        "the checklist fixes this item's due date from the period; an answer gives only \"done\""
+    )]
+    DueIsFixed,
     /// 不适用 where the item does not allow it.
     #[error("this item does not allow \"not applicable\"")]
     NaNotAllowed,
@@ -422,7 +430,16 @@ fn read_answer(rule: &Rule, value: &Value) -> Result<Answer, ResponseProblem> {
             )),
         },
         Rule::Count { .. } | Rule::Deduction { .. } | Rule::Bonus { .. } => count(value),
-        Rule::Deadline { within_days, .. } => read_deadline(within_days.is_some(), value),
+        Rule::Deadline {
+            within_days, due, ..
+        } => read_deadline(
+            match (within_days, due) {
+                (Some(_), _) => Some("from"),
+                (None, Some(_)) => None,
+                (None, None) => Some("due"),
+            },
+            value,
+        ),
         Rule::Choice { .. } => match value {
             Value::String(s) => Ok(Answer::Choice(s.clone())),
             _ => Err(wrong(kind, "an option id", value)),
@@ -467,39 +484,49 @@ fn read_date(value: &Value) -> Result<NaiveDate, ResponseProblem> {
     }
 }
 
-fn read_deadline(relative: bool, value: &Value) -> Result<Answer, ResponseProblem> {
+/// A deadline answer: `done`, and the date field the rule takes (`due`,
+/// `from`, or none when the rule fixes the due date).
+fn read_deadline(
+    reference_name: Option<&'static str>,
+    value: &Value,
+) -> Result<Answer, ResponseProblem> {
     let Value::Object(fields) = value else {
         return Err(wrong(
             "deadline",
-            if relative {
-                "{\"from\": date, \"done\": date or null}"
-            } else {
-                "{\"due\": date, \"done\": date or null}"
+            match reference_name {
+                Some("from") => "{\"from\": date, \"done\": date or null}",
+                Some(_) => "{\"due\": date, \"done\": date or null}",
+                None => "{\"done\": date or null}",
             },
             value,
         ));
     };
-    let reference_name = if relative { "from" } else { "due" };
     let mut reference = None;
     let mut done = None;
     for (name, v) in fields {
         match name.as_str() {
-            n if n == reference_name => reference = Some(read_date(v)?),
+            n if Some(n) == reference_name => reference = Some(read_date(v)?),
             "done" if v.is_null() => {}
             "done" => done = Some(read_date(v)?),
+            "due" if reference_name.is_none() => return Err(ResponseProblem::DueIsFixed),
             other => {
                 return Err(ResponseProblem::UnknownDeadlineField {
                     field: other.to_owned(),
-                    expected: reference_name,
+                    expected: reference_name.unwrap_or("done"),
                 });
             }
         }
     }
-    let reference = reference.ok_or(ResponseProblem::MissingDate(reference_name))?;
-    let reference = if relative {
-        DeadlineRef::From(reference)
-    } else {
-        DeadlineRef::Due(reference)
+    let reference = match reference_name {
+        None => DeadlineRef::Fixed,
+        Some(name) => {
+            let date = reference.ok_or(ResponseProblem::MissingDate(name))?;
+            if name == "from" {
+                DeadlineRef::From(date)
+            } else {
+                DeadlineRef::Due(date)
+            }
+        }
     };
     Ok(Answer::Deadline(DeadlineAnswer { reference, done }))
 }
@@ -544,13 +571,19 @@ fn check_answer(rule: &Rule, answer: &Answer) -> Result<(), ResponseProblem> {
                 Ok(())
             }
         }
-        (Rule::Deadline { within_days, .. }, Answer::Deadline(d)) => {
-            match (within_days, d.reference) {
-                (Some(_), DeadlineRef::From(_)) | (None, DeadlineRef::Due(_)) => Ok(()),
-                (Some(_), DeadlineRef::Due(_)) => Err(ResponseProblem::MissingDate("from")),
-                (None, DeadlineRef::From(_)) => Err(ResponseProblem::MissingDate("due")),
-            }
-        }
+        (
+            Rule::Deadline {
+                within_days, due, ..
+            },
+            Answer::Deadline(d),
+        ) => match (within_days, due, d.reference) {
+            (Some(_), _, DeadlineRef::From(_))
+            | (None, None, DeadlineRef::Due(_))
+            | (None, Some(_), DeadlineRef::Fixed) => Ok(()),
+            (None, Some(_), _) => Err(ResponseProblem::DueIsFixed),
+            (Some(_), _, _) => Err(ResponseProblem::MissingDate("from")),
+            (None, None, _) => Err(ResponseProblem::MissingDate("due")),
+        },
         (Rule::Choice { options }, Answer::Choice(id)) => {
             if options.iter().any(|o| &o.id == id) {
                 Ok(())
@@ -638,6 +671,7 @@ impl Serialize for DeadlineAnswer {
         match self.reference {
             DeadlineRef::Due(d) => map.serialize_entry("due", &DateText(d))?,
             DeadlineRef::From(d) => map.serialize_entry("from", &DateText(d))?,
+            DeadlineRef::Fixed => {}
         }
         map.serialize_entry("done", &self.done.map(DateText))?;
         map.end()

@@ -20,8 +20,9 @@ use std::fmt::Write as _;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::period::Period;
 use crate::responses::{Answer, CheckState, DeadlineRef, Response};
-use crate::template::{Band, Lang, Rule, Template, Test, VetoEffect};
+use crate::template::{Band, Explain, Lang, Rule, Template, Test, VetoEffect};
 use crate::{Fixed, Responses};
 
 /// The `format` of the score sheets this version writes: facts only (ids,
@@ -164,6 +165,10 @@ pub enum Reason {
         /// The due date.
         #[serde(serialize_with = "date::serialize")]
         due: NaiveDate,
+        /// True when the checklist fixed the due date (from the period);
+        /// false when the answer gave it.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        fixed: bool,
     },
     /// A deadline missed.
     Late {
@@ -173,13 +178,22 @@ pub enum Reason {
         /// The due date.
         #[serde(serialize_with = "date::serialize")]
         due: NaiveDate,
+        /// True when the checklist fixed the due date.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        fixed: bool,
     },
     /// Not done by a deadline.
     NotDone {
         /// The due date.
         #[serde(serialize_with = "date::serialize")]
         due: NaiveDate,
+        /// True when the checklist fixed the due date.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        fixed: bool,
     },
+    /// The checklist fixes the due date from the period, and the sheet was
+    /// made without one: nothing scored.
+    DueUnknown,
     /// A choice.
     Choice {
         /// The option chosen, by id.
@@ -257,6 +271,7 @@ struct ReasonDoc {
     fail: Option<bool>,
     band: Option<String>,
     text: Option<String>,
+    fixed: Option<bool>,
 }
 
 /// A field that is present (perhaps as null).
@@ -304,15 +319,18 @@ impl TryFrom<ReasonDoc> for Reason {
             "on-time" | "late" => {
                 let done = day(take(&mut doc.done, "done", c)?)?;
                 let due = day(take(&mut doc.due, "due", c)?)?;
+                let fixed = doc.fixed.take().unwrap_or(false);
                 if c == "late" {
-                    Reason::Late { done, due }
+                    Reason::Late { done, due, fixed }
                 } else {
-                    Reason::OnTime { done, due }
+                    Reason::OnTime { done, due, fixed }
                 }
             }
             "not-done" => Reason::NotDone {
                 due: day(take(&mut doc.due, "due", c)?)?,
+                fixed: doc.fixed.take().unwrap_or(false),
             },
+            "due-unknown" => Reason::DueUnknown,
             "choice" => Reason::Choice {
                 option: take(&mut doc.option, "option", c)?,
             },
@@ -363,6 +381,7 @@ impl TryFrom<ReasonDoc> for Reason {
             fail,
             band,
             text,
+            fixed,
             ..
         } = doc;
         let left = [
@@ -383,6 +402,7 @@ impl TryFrom<ReasonDoc> for Reason {
             ("fail", fail.is_some()),
             ("band", band.is_some()),
             ("text", text.is_some()),
+            ("fixed", fixed.is_some()),
         ];
         match left.iter().find(|(_, given)| *given) {
             Some((name, _)) => Err(format!("`{name}` is not part of a `{code}` reason")),
@@ -486,6 +506,11 @@ pub struct Completeness {
     pub answered: usize,
     /// The required items still unanswered, in template order.
     pub missing: Vec<String>,
+    /// The items whose answer the checklist wants explained (`explain`)
+    /// and which have no note yet, in template order: a packet is not
+    /// signed until there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unexplained: Vec<String>,
 }
 
 impl Completeness {
@@ -497,7 +522,10 @@ impl Completeness {
 
 /// Scores `responses` against `template`. Pure and deterministic: the same
 /// inputs give the same sheet on every machine.
-pub fn score(template: &Template, responses: &Responses) -> ScoreSheet {
+///
+/// `period` is the assessment's: a due date the checklist fixes follows from
+/// it (without it such an item scores nothing, as `due-unknown`).
+pub fn score(template: &Template, responses: &Responses, period: Option<&Period>) -> ScoreSheet {
     let n = template.item_count();
     let response_of = |i: usize| responses.get(&template.item_at(i).id);
 
@@ -525,6 +553,7 @@ pub fn score(template: &Template, responses: &Responses) -> ScoreSheet {
         required: 0,
         answered: 0,
         missing: Vec::new(),
+        unexplained: Vec::new(),
     };
 
     for i in 0..n {
@@ -547,7 +576,7 @@ pub fn score(template: &Template, responses: &Responses) -> ScoreSheet {
                     completeness.missing.push(item.id.clone());
                 }
             }
-            score_item(template, &item.rule, answer)
+            score_item(template, &item.rule, answer, period)
         };
 
         let weighted = item
@@ -570,6 +599,14 @@ pub fn score(template: &Template, responses: &Responses) -> ScoreSheet {
         } else {
             section.score += score;
             section.max += max;
+        }
+        if let Some(explain) = item.explain
+            && needs_note(explain, result.status, score < max, answer.is_some() || na)
+            && response
+                .and_then(|r| r.note.as_deref())
+                .is_none_or(|n| n.trim().is_empty())
+        {
+            completeness.unexplained.push(item.id.clone());
         }
         if result.status == ItemStatus::VetoTriggered
             && let Rule::Veto { effect } = &item.rule
@@ -614,6 +651,20 @@ pub fn score(template: &Template, responses: &Responses) -> ScoreSheet {
         grade,
         vetoes,
         completeness,
+    }
+}
+
+/// Whether an item whose answer came out so must be explained by a note:
+/// when it lost points (`lost`: scored below its maximum) or triggered its
+/// veto, when it is 不适用, or whenever it is answered.
+fn needs_note(explain: Explain, status: ItemStatus, lost: bool, answered: bool) -> bool {
+    let lost = (status == ItemStatus::Scored && lost) || status == ItemStatus::VetoTriggered;
+    let na = status == ItemStatus::NotApplicable;
+    match explain {
+        Explain::WhenLost => lost,
+        Explain::WhenNa => na,
+        Explain::WhenLostOrNa => lost || na,
+        Explain::Always => answered && status != ItemStatus::Hidden,
     }
 }
 
@@ -692,7 +743,12 @@ fn holds(test: &Test, response: Option<&Response>) -> bool {
     }
 }
 
-fn score_item(template: &Template, rule: &Rule, answer: Option<&Answer>) -> Outcome {
+fn score_item(
+    template: &Template,
+    rule: &Rule,
+    answer: Option<&Answer>,
+    period: Option<&Period>,
+) -> Outcome {
     if rule.is_evidence() {
         return Outcome::fixed(ItemStatus::Evidence, Reason::Evidence);
     }
@@ -748,21 +804,34 @@ fn score_item(template: &Template, rule: &Rule, answer: Option<&Answer>) -> Outc
                 points,
                 late_points,
                 within_days,
+                due: fixed_due,
             },
             Answer::Deadline(d),
         ) => {
-            let due = match d.reference {
-                DeadlineRef::Due(due) => due,
-                DeadlineRef::From(from) => from
-                    .checked_add_days(Days::new(u64::from(within_days.unwrap_or(0))))
-                    .unwrap_or(NaiveDate::MAX),
+            let (due, fixed) = match (d.reference, fixed_due) {
+                (DeadlineRef::Due(due), _) => (due, false),
+                (DeadlineRef::From(from), _) => (
+                    from.checked_add_days(Days::new(u64::from(within_days.unwrap_or(0))))
+                        .unwrap_or(NaiveDate::MAX),
+                    false,
+                ),
+                (DeadlineRef::Fixed, Some(rule)) => match period.and_then(|p| p.due(rule)) {
+                    Some(due) => (due, true),
+                    None => return Outcome::scored(Fixed::ZERO, Reason::DueUnknown),
+                },
+                (DeadlineRef::Fixed, None) => {
+                    return Outcome::fixed(ItemStatus::Unanswered, Reason::Unanswered);
+                }
             };
             match d.done {
-                Some(done) if done <= due => Outcome::scored(*points, Reason::OnTime { done, due }),
-                Some(done) => {
-                    Outcome::scored(late_points.unwrap_or_default(), Reason::Late { done, due })
+                Some(done) if done <= due => {
+                    Outcome::scored(*points, Reason::OnTime { done, due, fixed })
                 }
-                None => Outcome::scored(Fixed::ZERO, Reason::NotDone { due }),
+                Some(done) => Outcome::scored(
+                    late_points.unwrap_or_default(),
+                    Reason::Late { done, due, fixed },
+                ),
+                None => Outcome::scored(Fixed::ZERO, Reason::NotDone { due, fixed }),
             }
         }
         (Rule::Choice { options }, Answer::Choice(id)) => {
@@ -939,6 +1008,15 @@ impl Words<'_> {
     }
 }
 
+/// Says that the checklist set a due date (nothing when the answer did).
+fn set_by(fixed: bool, lang: Lang) -> &'static str {
+    match (fixed, lang) {
+        (false, _) => "",
+        (true, Lang::Zh) => "（清单规定）",
+        (true, Lang::En) => " (set by the checklist)",
+    }
+}
+
 /// One line for a reason; `points` is the item's score before its weight.
 fn render(reason: &Reason, points: Fixed, words: &Words<'_>) -> String {
     use Lang::{En, Zh};
@@ -1030,20 +1108,38 @@ fn render(reason: &Reason, points: Fixed, words: &Words<'_>) -> String {
         (Reason::CountStepped { count, step: None }, En) => {
             format!("{count}, below the lowest step: 0")
         }
-        (Reason::OnTime { done, due }, Zh) => {
-            format!("{done} 完成，未超过期限 {due}，得 {points} 分")
+        (Reason::OnTime { done, due, fixed }, Zh) => {
+            format!(
+                "{done} 完成，未超过期限 {due}{}，得 {points} 分",
+                set_by(*fixed, Zh)
+            )
         }
-        (Reason::OnTime { done, due }, En) => format!("done {done}, due {due}: on time, {points}"),
-        (Reason::Late { done, due }, Zh) => {
+        (Reason::OnTime { done, due, fixed }, En) => {
+            format!(
+                "done {done}, due {due}{}: on time, {points}",
+                set_by(*fixed, En)
+            )
+        }
+        (Reason::Late { done, due, fixed }, Zh) => {
             let days = (*done - *due).num_days();
-            format!("{done} 完成，超过期限 {due} 共 {days} 天，得 {points} 分")
+            let by = set_by(*fixed, Zh);
+            format!("{done} 完成，超过期限 {due}{by} 共 {days} 天，得 {points} 分")
         }
-        (Reason::Late { done, due }, En) => {
+        (Reason::Late { done, due, fixed }, En) => {
             let days = (*done - *due).num_days();
-            format!("done {done}, due {due}: {days} days late, {points}")
+            let by = set_by(*fixed, En);
+            format!("done {done}, due {due}{by}: {days} days late, {points}")
         }
-        (Reason::NotDone { due }, Zh) => format!("期限 {due}，未完成，不得分"),
-        (Reason::NotDone { due }, En) => format!("due {due}, not done: 0"),
+        (Reason::NotDone { due, fixed }, Zh) => {
+            format!("期限 {due}{}，未完成，不得分", set_by(*fixed, Zh))
+        }
+        (Reason::NotDone { due, fixed }, En) => {
+            format!("due {due}{}, not done: 0", set_by(*fixed, En))
+        }
+        (Reason::DueUnknown, Zh) => "期限由清单按考核期间确定，未给出期间，不计分".into(),
+        (Reason::DueUnknown, En) => {
+            "the checklist sets the due date from the period, which was not given: 0".into()
+        }
         (Reason::Choice { option }, Zh) => {
             format!("选择“{}”，得 {points} 分", words.option(option))
         }

@@ -318,7 +318,7 @@ fn check_dates(payload: &Payload, received_at: DateTime<Utc>) -> Result<(), Pack
 }
 
 /// A rectification answers `inspection`: an inspection of the same unit,
-/// period and checklist, and only findings it has.
+/// person assessed, period and checklist, and only findings it has.
 pub fn answers(rectification: &Payload, inspection: &Payload) -> Result<(), PacketError> {
     let id = &inspection.id;
     if inspection.kind != PacketKind::Inspection
@@ -346,6 +346,19 @@ pub fn answers(rectification: &Payload, inspection: &Payload) -> Result<(), Pack
             "period",
             rectification.period.clone(),
             inspection.period.clone(),
+        ));
+    }
+    if rectification.subject != inspection.subject {
+        let name = |s: &Option<crate::packet::Subject>| {
+            s.as_ref().map_or_else(
+                || "no person".to_owned(),
+                |s| format!("{} {}", s.post, s.name),
+            )
+        };
+        return Err(differs(
+            "subject",
+            name(&rectification.subject),
+            name(&inspection.subject),
         ));
     }
     if rectification.template != inspection.template {

@@ -60,11 +60,15 @@ fn the_browser_verifies_a_packet_signed_natively_and_refuses_a_tampered_one() {
 fn the_browser_scores_every_bundled_list_like_the_server() {
     for b in bundled::ALL {
         let template = Template::parse(b.json).unwrap();
-        let sheet = score(&template, &Responses::new());
+        let sheet = score(&template, &Responses::new(), None);
         assert_eq!(sheet.max.to_string(), "100.00", "{}", b.id);
     }
     let template = Template::parse(TEMPLATE).unwrap();
-    let sheet = score(&template, &Responses::parse(&template, RESPONSES).unwrap());
+    let sheet = score(
+        &template,
+        &Responses::parse(&template, RESPONSES).unwrap(),
+        None,
+    );
     assert_eq!(
         (
             sheet.total.to_string(),
@@ -109,7 +113,7 @@ fn bench_score_94_items() {
     let mut total = qingdan_core::Fixed::ZERO;
     let start = performance.now();
     for _ in 0..rounds {
-        total = score(&template, &responses).total;
+        total = score(&template, &responses, None).total;
     }
     let ms = performance.now() - start;
     wasm_bindgen_test::console_log!(
@@ -127,7 +131,12 @@ fn the_browser_verifies_every_packet_of_every_released_version() {
     for (path, bytes) in corpus::CORPUS {
         let packet = Packet::parse(bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
         let named = &packet.payload().template;
-        let template = Template::parse(bundled::find(&named.id).unwrap().json).unwrap();
+        let template = Template::parse(
+            bundled::find_version(&named.id, named.version)
+                .unwrap()
+                .json,
+        )
+        .unwrap();
         packet
             .verify(Some(&template))
             .unwrap_or_else(|e| panic!("{path}: {e}"));

@@ -604,6 +604,11 @@ fn rejected(error: PacketError) -> Problem {
         }
         E::Responses(_) => (StatusCode::UNPROCESSABLE_ENTITY, "responses"),
         E::ScoreMismatch { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "score-mismatch"),
+        E::Unexplained(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unexplained"),
+        E::SubjectMissing(_) | E::SubjectOnUnitList(_) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "subject")
+        }
+        E::SubjectNotSigner { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "subject-not-signer"),
         E::KeyRevoked { .. } => (StatusCode::FORBIDDEN, "key-revoked"),
         E::KeyNotEnrolled { .. } => (StatusCode::FORBIDDEN, "key-not-enrolled"),
         E::AllUnitsKey { .. } => (StatusCode::FORBIDDEN, "key-all-units"),

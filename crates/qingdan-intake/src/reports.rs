@@ -208,6 +208,8 @@ struct StoredPayload {
     kind: PacketKind,
     period: String,
     #[serde(default)]
+    subject: Option<qingdan_core::packet::Subject>,
+    #[serde(default)]
     score: Option<serde_json::Value>,
     #[serde(default)]
     findings: Vec<Finding>,
@@ -231,6 +233,7 @@ fn entry(row: crate::store::ReportRow) -> Result<qingdan_report::Entry, Problem>
         kind: payload.kind,
         unit_code: row.unit_code,
         unit_name: row.unit_name,
+        subject: payload.subject,
         template_id: row.template_id,
         template_version: u32::try_from(row.template_version).map_err(Problem::internal)?,
         period: payload.period,

@@ -128,6 +128,16 @@ pub struct PacketInfo {
     pub size: i64,
 }
 
+/// A listed packet and how many match the listing's filter, counted by the
+/// same statement (so the count and the page agree, whatever arrives while
+/// the listing is read).
+#[derive(sqlx::FromRow)]
+struct Listed {
+    #[sqlx(flatten)]
+    info: PacketInfo,
+    matched: i64,
+}
+
 /// Which packets to list; `None` matches all.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct PacketFilter {
@@ -812,7 +822,9 @@ impl Store {
         })
     }
 
-    /// One page of stored packets, oldest first, and how many match.
+    /// One page of stored packets, oldest first, and how many match. The
+    /// page and the count come from one statement; only a page past the
+    /// end counts again.
     pub async fn packets(
         &self,
         filter: &PacketFilter,
@@ -820,9 +832,10 @@ impl Store {
         limit: i64,
     ) -> Result<(Vec<PacketInfo>, i64), StoreError> {
         on_pool!(self, pool => {
-            let rows: Vec<PacketInfo> = sqlx::query_as(
+            let rows: Vec<Listed> = sqlx::query_as(
                 "SELECT id, sha256, kind, unit_code, period, template_id, template_version,
-                        created_at, received_at, total, grade, vetoes, size
+                        created_at, received_at, total, grade, vetoes, size,
+                        COUNT(*) OVER () AS matched
                  FROM packets
                  WHERE (CAST($1 AS TEXT) IS NULL OR unit_code = $1)
                    AND (CAST($2 AS TEXT) IS NULL OR period = $2)
@@ -838,6 +851,13 @@ impl Store {
             .bind(offset)
             .fetch_all(pool)
             .await?;
+            if let Some(first) = rows.first() {
+                let matched = first.matched;
+                return Ok((rows.into_iter().map(|r| r.info).collect(), matched));
+            }
+            if offset == 0 {
+                return Ok((Vec::new(), 0));
+            }
             let (total,): (i64,) = sqlx::query_as(
                 "SELECT COUNT(*) FROM packets
                  WHERE (CAST($1 AS TEXT) IS NULL OR unit_code = $1)
@@ -851,7 +871,7 @@ impl Store {
             .bind(&filter.kind)
             .fetch_one(pool)
             .await?;
-            Ok((rows, total))
+            Ok((Vec::new(), total))
         })
     }
 

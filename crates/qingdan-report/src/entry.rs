@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use qingdan_core::findings::{Finding, Rectification};
-use qingdan_core::packet::PacketKind;
+use qingdan_core::packet::{PacketKind, Subject};
 use qingdan_core::score::ScoreSheet;
 
 /// One accepted packet, as the intake read it back.
@@ -18,6 +18,9 @@ pub struct Entry {
     pub unit_code: String,
     /// The unit's name.
     pub unit_name: String,
+    /// The person of the unit assessed, on a checklist about a person
+    /// (一岗双责, 第一责任人): each person of a unit is a row of their own.
+    pub subject: Option<Subject>,
     /// The checklist's id.
     pub template_id: String,
     /// Its version.
@@ -53,21 +56,26 @@ impl Entry {
     }
 }
 
-/// Each unit's latest packet of `kind` in `period`, by unit code. A unit
-/// sends a corrected packet by sending a newer one, so only the latest
-/// counts.
+/// Who a report row is about: a unit, or a person of it (by name) on a
+/// checklist about a person.
+pub(crate) type Assessed<'e> = (&'e str, Option<&'e str>);
+
+/// Each unit's (or each person's of a unit) latest packet of `kind` in
+/// `period`, by unit code and person. A unit sends a corrected packet by
+/// sending a newer one, so only the latest counts.
 pub(crate) fn latest<'e>(
     entries: &'e [Entry],
     period: &str,
     kind: PacketKind,
-) -> BTreeMap<&'e str, &'e Entry> {
-    let mut latest: BTreeMap<&str, &Entry> = BTreeMap::new();
+) -> BTreeMap<Assessed<'e>, &'e Entry> {
+    let mut latest: BTreeMap<Assessed<'e>, &Entry> = BTreeMap::new();
     for entry in entries
         .iter()
         .filter(|e| e.kind == kind && e.period == period)
     {
+        let person = entry.subject.as_ref().map(|s| s.name.as_str());
         latest
-            .entry(&entry.unit_code)
+            .entry((&entry.unit_code, person))
             .and_modify(|kept| {
                 if entry.recency() > kept.recency() {
                     *kept = entry;

@@ -1,11 +1,13 @@
 //! 自评与考核: each unit's own score beside the inspectors' score for the
 //! same period. A unit that rates itself far above what the inspectors found
-//! is itself a finding.
+//! is itself a finding. The gap is ordered by 得分率 (percentage points),
+//! as the ranking is: a unit and its inspectors may mark different items
+//! 不适用, so their totals can be out of different maximums.
 
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
-use qingdan_core::packet::PacketKind;
+use qingdan_core::packet::{PacketKind, Subject};
 use qingdan_core::{Fixed, Template};
 use serde::Serialize;
 
@@ -32,6 +34,8 @@ pub struct GapRow {
     pub unit_code: String,
     /// The unit's name, from its latest packet of either kind.
     pub unit_name: String,
+    /// The person assessed, on a checklist about a person.
+    pub subject: Option<Subject>,
     /// 自评得分: the total of its latest self-assessment.
     pub self_assessment: Option<Fixed>,
     /// 考核得分: the total of its latest inspection.
@@ -39,6 +43,12 @@ pub struct GapRow {
     /// Self-assessment − inspection, when both are there: positive when
     /// the unit scored itself higher than the inspectors did.
     pub difference: Option<Fixed>,
+    /// 自评得分率.
+    pub self_percentage: Option<Fixed>,
+    /// 考核得分率.
+    pub inspection_percentage: Option<Fixed>,
+    /// 得分率差: self-assessment − inspection, in percentage points.
+    pub percentage_difference: Option<Fixed>,
     /// The self-assessment packet.
     pub self_assessment_packet: Option<String>,
     /// The inspection packet.
@@ -59,28 +69,35 @@ impl Gap {
     }
 }
 
-/// Sets each unit's latest self-assessment total in `period` beside its
-/// latest inspection total. Rows are sorted by the size of the gap, largest
-/// first, then by unit code; units with only one of the two come last.
+/// Sets each unit's (each person's of a unit) latest self-assessment in
+/// `period` beside its latest inspection. Rows are sorted by the size of
+/// the gap in percentage points, largest first, then by the gap in total,
+/// then by unit code; units with only one of the two come last.
 pub fn gap(template: &Template, period: &str, entries: &[Entry]) -> Result<Gap, ReportError> {
     let own = latest(entries, period, PacketKind::SelfAssessment);
     let inspected = latest(entries, period, PacketKind::Inspection);
-    let mut units: BTreeMap<&str, (Option<&Entry>, Option<&Entry>)> = BTreeMap::new();
-    for (code, entry) in own {
-        units.entry(code).or_default().0 = Some(entry);
+    type Pair<'e> = (Option<&'e Entry>, Option<&'e Entry>);
+    let mut units: BTreeMap<_, Pair<'_>> = BTreeMap::new();
+    for (assessed, entry) in own {
+        units.entry(assessed).or_default().0 = Some(entry);
     }
-    for (code, entry) in inspected {
-        units.entry(code).or_default().1 = Some(entry);
+    for (assessed, entry) in inspected {
+        units.entry(assessed).or_default().1 = Some(entry);
     }
 
     let mut rows = Vec::new();
-    for (code, (own, inspected)) in units {
-        let total = |entry: Option<&Entry>| {
+    for ((code, _), (own, inspected)) in units {
+        let read = |entry: Option<&Entry>| {
             entry
-                .map(|e| Sheet::read(e, template).map(|sheet| sheet.total))
+                .map(|e| Sheet::read(e, template).map(|sheet| (sheet.total, sheet.percentage)))
                 .transpose()
         };
-        let (self_assessment, inspection) = (total(own)?, total(inspected)?);
+        let (own_sheet, inspected_sheet) = (read(own)?, read(inspected)?);
+        let (self_assessment, inspection) = (own_sheet.map(|s| s.0), inspected_sheet.map(|s| s.0));
+        let (self_percentage, inspection_percentage) = (
+            own_sheet.and_then(|s| s.1),
+            inspected_sheet.and_then(|s| s.1),
+        );
         let newest = own
             .into_iter()
             .chain(inspected)
@@ -88,18 +105,28 @@ pub fn gap(template: &Template, period: &str, entries: &[Entry]) -> Result<Gap, 
         rows.push(GapRow {
             unit_code: code.to_owned(),
             unit_name: newest.map(|e| e.unit_name.clone()).unwrap_or_default(),
+            subject: newest.and_then(|e| e.subject.clone()),
             self_assessment,
             inspection,
             difference: self_assessment.zip(inspection).map(|(s, i)| s - i),
+            self_percentage,
+            inspection_percentage,
+            percentage_difference: self_percentage
+                .zip(inspection_percentage)
+                .map(|(s, i)| s - i),
             self_assessment_packet: own.map(|e| e.packet_id.clone()),
             inspection_packet: inspected.map(|e| e.packet_id.clone()),
             findings: None,
         });
     }
     // Units are already in code order, and the sort is stable.
-    rows.sort_by_key(|row| match row.difference {
-        Some(d) => (false, Reverse(d.hundredths().unsigned_abs())),
-        None => (true, Reverse(0)),
+    let size = |d: Option<Fixed>| Reverse(d.map_or(0, |d| d.hundredths().unsigned_abs()));
+    rows.sort_by_key(|row| {
+        (
+            row.difference.is_none(),
+            size(row.percentage_difference),
+            size(row.difference),
+        )
     });
 
     Ok(Gap {
@@ -111,32 +138,50 @@ pub fn gap(template: &Template, period: &str, entries: &[Entry]) -> Result<Gap, 
 
 impl Report for Gap {
     fn table(&self) -> Table {
-        let headers = [
-            "单位代码",
-            "单位名称",
-            "自评得分",
-            "考核得分",
-            "差值（自评−考核）",
-            "自评数据包编号",
-            "考核数据包编号",
-        ]
-        .map(String::from)
-        .into();
+        let about_a_person = self.rows.iter().any(|r| r.subject.is_some());
+        let mut headers: Vec<String> = ["单位代码", "单位名称"].map(String::from).into();
+        if about_a_person {
+            headers.extend(["被考核人", "职务"].map(String::from));
+        }
+        headers.extend(
+            [
+                "自评得分率",
+                "考核得分率",
+                "得分率差（百分点）",
+                "自评得分",
+                "考核得分",
+                "差值（自评−考核）",
+                "自评数据包编号",
+                "考核数据包编号",
+            ]
+            .map(String::from),
+        );
         let packet = |id: &Option<String>| -> Cell { id.as_deref().unwrap_or_default().into() };
         let rows = self
             .rows
             .iter()
-            .map(|row| Row {
-                cells: vec![
-                    row.unit_code.as_str().into(),
-                    row.unit_name.as_str().into(),
+            .map(|row| {
+                let mut cells: Vec<Cell> =
+                    vec![row.unit_code.as_str().into(), row.unit_name.as_str().into()];
+                if about_a_person {
+                    let subject = row.subject.as_ref();
+                    cells.push(subject.map(|s| s.name.as_str()).unwrap_or_default().into());
+                    cells.push(subject.map(|s| s.post.as_str()).unwrap_or_default().into());
+                }
+                cells.extend([
+                    row.self_percentage.into(),
+                    row.inspection_percentage.into(),
+                    row.percentage_difference.into(),
                     row.self_assessment.into(),
                     row.inspection.into(),
                     row.difference.into(),
                     packet(&row.self_assessment_packet),
                     packet(&row.inspection_packet),
-                ],
-                highlight: false,
+                ]);
+                Row {
+                    cells,
+                    highlight: false,
+                }
             })
             .collect();
         let mut table = Table {

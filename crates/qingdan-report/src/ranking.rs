@@ -1,8 +1,14 @@
-//! 排名: units ranked by total within a template and period, with each
-//! section's part of the total and the 末位 (last-placed) units flagged for
-//! talks (约谈).
+//! 排名: units ranked by 得分率 (percentage) within a template and period,
+//! with each section's part of the total and the 末位 (last-placed) units
+//! flagged for talks (约谈).
+//!
+//! Why the percentage: an item a unit marks 不适用 leaves its maximum, so
+//! units are scored out of different maximums (79.75 / 88 is 90.63 %,
+//! better than 85 / 100). Ranking by total would make 不适用 a penalty;
+//! the percentage keeps it neutral. Equal percentages are ordered by
+//! total, and share a rank only when the totals are equal too.
 
-use qingdan_core::packet::PacketKind;
+use qingdan_core::packet::{PacketKind, Subject};
 use qingdan_core::{Fixed, Template, Text};
 use serde::Serialize;
 
@@ -11,7 +17,8 @@ use crate::findings::{COUNT_HEADERS, FindingCounts, Findings, count_cells};
 use crate::sheet::Sheet;
 use crate::{Cell, Entry, Report, ReportError, Row, Table, TemplateInfo, kind_label};
 
-/// Units ranked by their latest packet's total.
+/// Units (or the persons of units) ranked by their latest packet's
+/// percentage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ranking {
     /// The checklist.
@@ -23,7 +30,10 @@ pub struct Ranking {
     /// The template's sections, in order: the columns of
     /// [`RankingRow::sections`].
     pub sections: Vec<SectionColumn>,
-    /// One row per unit, best first.
+    /// Whether the checklist is about a person: one row per person, each
+    /// naming them.
+    pub about_a_person: bool,
+    /// One row per unit (per person of a unit), best first.
     pub rows: Vec<RankingRow>,
 }
 
@@ -39,13 +49,15 @@ pub struct SectionColumn {
 /// One unit in the ranking.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RankingRow {
-    /// 名次: units with equal totals share a rank, and the next rank skips
-    /// (1, 2, 2, 4).
+    /// 名次: units with equal percentages and totals share a rank, and the
+    /// next rank skips (1, 2, 2, 4).
     pub rank: usize,
     /// The unit's code.
     pub unit_code: String,
     /// The unit's name.
     pub unit_name: String,
+    /// The person assessed, on a checklist about a person.
+    pub subject: Option<Subject>,
     /// 总分.
     pub total: Fixed,
     /// 满分.
@@ -84,9 +96,11 @@ impl Ranking {
     }
 }
 
-/// Ranks the units by the total of their latest packet of `kind` in
-/// `period` (entries of other kinds or periods are left out); equal totals
-/// are ordered by unit code.
+/// Ranks the units (the persons of units, on a checklist about a person)
+/// by the percentage of their latest packet of `kind` in `period`, then by
+/// total (entries of other kinds or periods are left out); a packet with
+/// nothing applicable, so no percentage, comes last; what is still equal
+/// is ordered by unit code and name.
 pub fn ranking(
     template: &Template,
     period: &str,
@@ -100,6 +114,7 @@ pub fn ranking(
             rank: 0,
             unit_code: entry.unit_code.clone(),
             unit_name: entry.unit_name.clone(),
+            subject: entry.subject.clone(),
             total: sheet.total,
             max: sheet.max,
             percentage: sheet.percentage,
@@ -113,19 +128,22 @@ pub fn ranking(
             findings: None,
         });
     }
+    // `Option` orders `None` first, so reversed it comes last.
+    let standing = |row: &RankingRow| (row.percentage, row.total);
     rows.sort_by(|a, b| {
-        b.total
-            .cmp(&a.total)
+        standing(b)
+            .cmp(&standing(a))
             .then_with(|| a.unit_code.cmp(&b.unit_code))
+            .then_with(|| a.subject.cmp(&b.subject))
     });
 
-    let mut previous: Option<(Fixed, usize)> = None;
+    let mut previous: Option<((Option<Fixed>, Fixed), usize)> = None;
     for (n, row) in rows.iter_mut().enumerate() {
         row.rank = match previous {
-            Some((total, rank)) if total == row.total => rank,
+            Some((was, rank)) if was == standing(row) => rank,
             _ => n + 1,
         };
-        previous = Some((row.total, row.rank));
+        previous = Some((standing(row), row.rank));
     }
     // When every unit shares one rank, none of them is last.
     if let Some(lowest) = rows.last().map(|r| r.rank).filter(|&rank| rank > 1) {
@@ -138,6 +156,7 @@ pub fn ranking(
         template: TemplateInfo::of(template),
         period: period.to_owned(),
         kind,
+        about_a_person: template.about_a_person(),
         sections: template
             .doc()
             .sections
@@ -153,17 +172,11 @@ pub fn ranking(
 
 impl Report for Ranking {
     fn table(&self) -> Table {
-        let mut headers: Vec<String> = [
-            "名次",
-            "单位代码",
-            "单位名称",
-            "总分",
-            "满分",
-            "得分率",
-            "等次",
-        ]
-        .map(String::from)
-        .into();
+        let mut headers: Vec<String> = ["名次", "单位代码", "单位名称"].map(String::from).into();
+        if self.about_a_person {
+            headers.extend(["被考核人", "职务"].map(String::from));
+        }
+        headers.extend(["得分率", "总分", "满分", "等次"].map(String::from));
         headers.extend(self.sections.iter().map(|s| s.title.zh.clone()));
         headers.extend(["否决项", "末位", "签字人", "数据包编号"].map(String::from));
 
@@ -175,11 +188,18 @@ impl Report for Ranking {
                     Cell::Count(row.rank),
                     row.unit_code.as_str().into(),
                     row.unit_name.as_str().into(),
+                ];
+                if self.about_a_person {
+                    let subject = row.subject.as_ref();
+                    cells.push(subject.map(|s| s.name.as_str()).unwrap_or_default().into());
+                    cells.push(subject.map(|s| s.post.as_str()).unwrap_or_default().into());
+                }
+                cells.extend([
+                    row.percentage.into(),
                     row.total.into(),
                     row.max.into(),
-                    row.percentage.into(),
                     row.grade.clone().map_or(Cell::Empty, Cell::Text),
-                ];
+                ]);
                 cells.extend(row.sections.iter().copied().map(Cell::Number));
                 cells.push(row.vetoes.join("、").into());
                 cells.push(match (row.last_place, row.failed_by_veto) {

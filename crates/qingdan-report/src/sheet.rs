@@ -57,21 +57,55 @@ impl Sheet {
             .sheet
             .as_ref()
             .ok_or_else(|| error("score", Problem::Missing))?;
-        let found = format!("{} v{}", sheet.template.id, sheet.template.version);
-        let expected = format!("{} v{}", template.id(), template.version());
-        if found != expected {
+        if (sheet.template.id.as_str(), sheet.template.version)
+            != (template.id(), template.version())
+        {
+            let found = format!("{} v{}", sheet.template.id, sheet.template.version);
+            let expected = format!("{} v{}", template.id(), template.version());
             return Err(error(
                 "score.template",
                 Problem::OtherTemplate { found, expected },
             ));
         }
 
+        Ok(Sheet {
+            total: sheet.total,
+            max: sheet.max,
+            percentage: sheet.percentage,
+            grade: sheet.grade_label(template, qingdan_core::Lang::Zh),
+            sections: sections(sheet, template, &error)?,
+            items: items(sheet, template, &error)?,
+            vetoes: sheet.vetoes.iter().map(|v| v.item.clone()).collect(),
+            failed_by_veto: {
+                let lowest = &template.lowest_band().id;
+                sheet.vetoes.iter().any(|v| match &v.effect {
+                    VetoEffect::Fail => true,
+                    VetoEffect::CapGrade(band) => band == lowest,
+                })
+            },
+        })
+    }
+}
+
+/// What each template section adds to the total, in template order. A
+/// sheet the core wrote has them in that order already; any other is
+/// looked up by id.
+fn sections(
+    sheet: &ScoreSheet,
+    template: &Template,
+    error: &impl Fn(&str, Problem) -> ReportError,
+) -> Result<Vec<Fixed>, ReportError> {
+    let ids = template.doc().sections.iter().map(|s| s.id.as_str());
+    if ids.eq(sheet.sections.iter().map(|s| s.id.as_str())) {
+        return Ok(sheet.sections.iter().map(|s| s.score + s.bonus).collect());
+    }
+    {
         let by_id: BTreeMap<&str, Fixed> = sheet
             .sections
             .iter()
             .map(|s| (s.id.as_str(), s.score + s.bonus))
             .collect();
-        let sections = template
+        template
             .doc()
             .sections
             .iter()
@@ -87,7 +121,26 @@ impl Sheet {
                     )
                 })
             })
-            .collect::<Result<_, _>>()?;
+            .collect()
+    }
+}
+
+/// Each template item's result, in template order (as [`sections`]).
+fn items(
+    sheet: &ScoreSheet,
+    template: &Template,
+    error: &impl Fn(&str, Problem) -> ReportError,
+) -> Result<Vec<ItemResult>, ReportError> {
+    let result = |i: &qingdan_core::score::ItemScore| ItemResult {
+        status: i.status,
+        score: i.score,
+        max: i.max,
+    };
+    let ids = template.items().map(|(_, item)| item.id.as_str());
+    if ids.eq(sheet.items.iter().map(|i| i.id.as_str())) {
+        return Ok(sheet.items.iter().map(result).collect());
+    }
+    {
         let by_id: BTreeMap<&str, ItemResult> = sheet
             .items
             .iter()
@@ -100,7 +153,7 @@ impl Sheet {
                 (i.id.as_str(), result)
             })
             .collect();
-        let items = template
+        template
             .items()
             .map(|(_, item)| {
                 by_id.get(item.id.as_str()).copied().ok_or_else(|| {
@@ -108,21 +161,6 @@ impl Sheet {
                     error("score.items", Problem::NotInSheet { what: "item", id })
                 })
             })
-            .collect::<Result<_, _>>()?;
-
-        let lowest = &template.lowest_band().id;
-        Ok(Sheet {
-            total: sheet.total,
-            max: sheet.max,
-            percentage: sheet.percentage,
-            grade: sheet.grade_label(template, qingdan_core::Lang::Zh),
-            sections,
-            items,
-            vetoes: sheet.vetoes.iter().map(|v| v.item.clone()).collect(),
-            failed_by_veto: sheet.vetoes.iter().any(|v| match &v.effect {
-                VetoEffect::Fail => true,
-                VetoEffect::CapGrade(band) => band == lowest,
-            }),
-        })
+            .collect()
     }
 }

@@ -5,7 +5,7 @@
 //! `README.md` beside this crate documents the same layout for people.
 
 use qingdan_core::packet::PacketKind;
-use qingdan_core::template::{Band, PeriodKind, Responsibility, SignerRole};
+use qingdan_core::template::{Band, Explain, PeriodKind, Responsibility, SignerRole, SubjectKind};
 use qingdan_core::{Fixed, Lang, Text};
 
 /// A sheet, found by its Chinese or English name.
@@ -94,6 +94,7 @@ pub(crate) enum Key {
     Responsibility,
     Period,
     Kinds,
+    Subject,
 }
 
 impl Key {
@@ -117,6 +118,7 @@ pub(crate) const KEYS: &[Column<Key>] = &[
     col(Key::Responsibility, "责任", "responsibility"),
     col(Key::Period, "周期", "period"),
     col(Key::Kinds, "适用类型", "kinds"),
+    col(Key::Subject, "考核对象", "subject"),
 ];
 
 /// The two columns of the checklist sheet.
@@ -161,10 +163,14 @@ pub(crate) enum ItemCol {
     NaAllowed,
     Weight,
     ShowIf,
+    Due,
+    Explain,
 }
 
 /// The items sheet's columns, in the writer's order: the Chinese texts and
-/// the rule first, the English texts last.
+/// the rule first, the English texts last. 规定期限 and 须说明 came later
+/// than the others and follow 显示条件, so the columns before stay where
+/// they were.
 pub(crate) const ITEM_COLUMNS: &[Column<ItemCol>] = &[
     col(ItemCol::SectionId, "大项编号", "section_id"),
     col(ItemCol::Section, "大项", "section"),
@@ -193,6 +199,8 @@ pub(crate) const ITEM_COLUMNS: &[Column<ItemCol>] = &[
     col(ItemCol::NaAllowed, "可不适用", "na_allowed"),
     col(ItemCol::Weight, "权重", "weight"),
     col(ItemCol::ShowIf, "显示条件", "show_if"),
+    col(ItemCol::Due, "规定期限", "due"),
+    col(ItemCol::Explain, "须说明", "explain"),
     col(ItemCol::SectionEn, "大项（英文）", "section_en"),
     col(ItemCol::ItemEn, "小项（英文）", "item_en"),
     col(ItemCol::IndicatorEn, "指标（英文）", "indicator_en"),
@@ -352,6 +360,74 @@ pub(crate) fn period_zh(period: PeriodKind) -> &'static str {
         .find(|(p, _, _)| *p == period)
         .map_or("", |&(_, _, zh)| zh)
 }
+
+/// Whom a checklist assesses: the JSON name and the Chinese name the
+/// writer writes. A blank cell is no subject (the unit, by default).
+pub(crate) const SUBJECTS: [(SubjectKind, &str, &str); 2] = [
+    (SubjectKind::Unit, "unit", "单位"),
+    (SubjectKind::Person, "person", "个人"),
+];
+
+/// A subject by its JSON or Chinese name.
+pub(crate) fn subject_named(text: &str) -> Option<SubjectKind> {
+    let text = normalize(text);
+    SUBJECTS
+        .iter()
+        .find(|(_, en, zh)| normalize(en) == text || normalize(zh) == text)
+        .map(|&(s, _, _)| s)
+}
+
+/// The Chinese name of a subject.
+#[cfg_attr(not(feature = "write"), allow(dead_code))]
+pub(crate) fn subject_zh(subject: SubjectKind) -> &'static str {
+    SUBJECTS
+        .iter()
+        .find(|(s, _, _)| *s == subject)
+        .map_or("", |&(_, _, zh)| zh)
+}
+
+/// When an item's answer needs a note (须说明): the JSON name and the
+/// Chinese name the writer writes. A blank cell is never.
+pub(crate) const EXPLAINS: [(Explain, &str, &str); 4] = [
+    (Explain::WhenLost, "when-lost", "失分时"),
+    (Explain::WhenNa, "when-na", "不适用时"),
+    (Explain::WhenLostOrNa, "when-lost-or-na", "失分或不适用时"),
+    (Explain::Always, "always", "总是"),
+];
+
+/// An explain value by its JSON or Chinese name.
+pub(crate) fn explain_named(text: &str) -> Option<Explain> {
+    let text = normalize(text);
+    EXPLAINS
+        .iter()
+        .find(|(_, en, zh)| normalize(en) == text || normalize(zh) == text)
+        .map(|&(e, _, _)| e)
+}
+
+/// The Chinese name of an explain value.
+#[cfg_attr(not(feature = "write"), allow(dead_code))]
+pub(crate) fn explain_zh(explain: Explain) -> &'static str {
+    EXPLAINS
+        .iter()
+        .find(|(e, _, _)| *e == explain)
+        .map_or("", |&(_, _, zh)| zh)
+}
+
+/// The words of a fixed due date (规定期限): `3月31日`, a day of the
+/// period's year, or `期末后31天`, days after the period's last day, as
+/// the writer writes them. The reader also takes 每年 or 当年 before a
+/// day, 号 for 日, and 前 after it (`每年3月31日前`); 期满后 or 周期结束后
+/// for 期末后, 日 for 天, and 内 after the days (`期末后31日内`).
+pub(crate) const DUE_MONTH: &str = "月";
+pub(crate) const DUE_DAY: &str = "日";
+pub(crate) const DUE_YEAR_ALSO: &[&str] = &["每年", "当年"];
+pub(crate) const DUE_DAY_ALSO: &[&str] = &["号"];
+pub(crate) const DUE_BEFORE_ALSO: &[&str] = &["之前", "以前", "前"];
+pub(crate) const DUE_AFTER: &str = "期末后";
+pub(crate) const DUE_AFTER_ALSO: &[&str] = &["周期结束后", "期满后"];
+pub(crate) const DUE_DAYS: &str = "天";
+pub(crate) const DUE_DAYS_ALSO: &[&str] = &["日"];
+pub(crate) const DUE_WITHIN_ALSO: &[&str] = &["以内", "之内", "内"];
 
 /// The kinds of packet a checklist may serve: the JSON name, the Chinese
 /// name the writer writes, and the other names accepted.

@@ -10,18 +10,19 @@ use std::io::Cursor;
 use calamine::{Reader as _, Xlsx};
 use qingdan_core::template::{
     Band, ChoiceOption, Item, Location, PeriodKind, Problem, Responsibility, Rule, Section,
-    SignerRole, Step, TEMPLATE_FORMAT, TemplateError, VetoEffect,
+    SignerRole, Step, SubjectKind, TEMPLATE_FORMAT, TemplateError, VetoEffect,
 };
 use qingdan_core::{Template, TemplateDoc, Text};
 
 use crate::cell::{self, Value, cell_name};
 use crate::layout::{
-    BAND_COLUMNS, BANDS, BandCol, CHECKLIST, Column, ITEM_COLUMNS, ITEMS, ItemCol, KEY_COLUMNS,
-    KEYS, KIND_SEPARATORS, KINDS, Key, KeyCol, OPTION_COLUMNS, OPTIONS, OptionCol, PACKET_KINDS,
-    PERIODS, RESPONSIBILITIES, SIGNER_COLUMNS, SIGNERS, SheetName, SignerCol, default_bands,
-    default_signers, kind_named, kind_zh, packet_kind_named, period_named, responsibility_named,
+    BAND_COLUMNS, BANDS, BandCol, CHECKLIST, Column, EXPLAINS, ITEM_COLUMNS, ITEMS, ItemCol,
+    KEY_COLUMNS, KEYS, KIND_SEPARATORS, KINDS, Key, KeyCol, OPTION_COLUMNS, OPTIONS, OptionCol,
+    PACKET_KINDS, PERIODS, RESPONSIBILITIES, SIGNER_COLUMNS, SIGNERS, SUBJECTS, SheetName,
+    SignerCol, default_bands, default_signers, explain_named, kind_named, kind_zh,
+    packet_kind_named, period_named, responsibility_named, subject_named,
 };
-use crate::syntax::{Effect, parse_condition, parse_effect, resolve_band};
+use crate::syntax::{Effect, parse_condition, parse_due, parse_effect, resolve_band};
 use crate::{SheetError, SheetErrors};
 use qingdan_core::packet::PacketKind;
 
@@ -118,6 +119,7 @@ fn read_workbook(bytes: &[u8], problems: &mut Problems) -> Option<TemplateDoc> {
         title: head.title,
         description: head.description,
         responsibility: head.responsibility,
+        subject: head.subject,
         period: head.period,
         kinds: head.kinds,
         signers,
@@ -544,6 +546,7 @@ struct Head {
     responsibility: Responsibility,
     period: PeriodKind,
     kinds: Option<Vec<PacketKind>>,
+    subject: Option<SubjectKind>,
 }
 
 /// What was read, and where: enough to put the template checks' problems
@@ -620,6 +623,7 @@ impl Read {
         let mut responsibility = None;
         let mut period = None;
         let mut kinds = None;
+        let mut subject = None;
         if table.require(&[KeyCol::Key, KeyCol::Value], problems) {
             self.value_col = table.columns[&KeyCol::Value];
             for row in &table.rows {
@@ -721,6 +725,23 @@ impl Read {
                             Some(read.into_iter().flatten().collect())
                         });
                     }
+                    Key::Subject => {
+                        subject = text(&mut r).and_then(|t| {
+                            let found = subject_named(&t);
+                            if found.is_none() {
+                                let names: Vec<&str> =
+                                    SUBJECTS.iter().map(|&(_, _, zh)| zh).collect();
+                                r.fail(
+                                    KeyCol::Value,
+                                    format!(
+                                        "subject {t:?} is not one of {} (blank: 单位)",
+                                        names.join(", ")
+                                    ),
+                                );
+                            }
+                            found
+                        });
+                    }
                 }
                 if key.field.is_required() && value.is_none() {
                     r.fail(KeyCol::Value, format!("{field} is needed"));
@@ -769,6 +790,7 @@ impl Read {
             responsibility: responsibility.unwrap_or(Responsibility::Principal),
             period: period.unwrap_or(PeriodKind::Annual),
             kinds,
+            subject,
         }
     }
 
@@ -1233,6 +1255,8 @@ impl Read {
             "weight" => ItemCol::Weight,
             "na_allowed" => ItemCol::NaAllowed,
             "show_if" => ItemCol::ShowIf,
+            "explain" => ItemCol::Explain,
+            "rule.due" => ItemCol::Due,
             "rule.points" => ItemCol::Points,
             "rule.partial" => ItemCol::Partial,
             "rule.target" => ItemCol::Target,
@@ -1358,7 +1382,7 @@ fn read_kind(r: &mut RowReader<'_, ItemCol>) -> Option<&'static str> {
 }
 
 /// The columns that belong to some kinds of rule and not to others.
-const RULE_COLUMNS: [ItemCol; 12] = [
+const RULE_COLUMNS: [ItemCol; 13] = [
     ItemCol::Points,
     ItemCol::Partial,
     ItemCol::Target,
@@ -1368,6 +1392,7 @@ const RULE_COLUMNS: [ItemCol; 12] = [
     ItemCol::Cap,
     ItemCol::LatePoints,
     ItemCol::WithinDays,
+    ItemCol::Due,
     ItemCol::Min,
     ItemCol::Max,
     ItemCol::Effect,
@@ -1379,7 +1404,7 @@ fn rule_columns(kind: &str) -> &'static [ItemCol] {
     match kind {
         "check" => &[Points, Partial],
         "count" => &[Points, Target, Unit, UnitEn],
-        "deadline" => &[Points, LatePoints, WithinDays],
+        "deadline" => &[Points, LatePoints, WithinDays, Due],
         "scale" => &[Points, Min, Max],
         "deduction" => &[Points, Per, Unit, UnitEn],
         "bonus" => &[Per, Cap, Unit, UnitEn],
@@ -1413,6 +1438,20 @@ fn read_item(
         }
         None => None,
     };
+    let explain = r.text(ItemCol::Explain).and_then(|t| {
+        let found = explain_named(&t);
+        if found.is_none() {
+            let names: Vec<&str> = EXPLAINS.iter().map(|&(_, _, zh)| zh).collect();
+            r.fail(
+                ItemCol::Explain,
+                format!(
+                    "explain {t:?} is not one of {} (blank: no note is needed)",
+                    names.join(", ")
+                ),
+            );
+        }
+        found
+    });
     let rule = kind.and_then(|kind| read_rule(r, kind, bands));
     Some(Item {
         id: id?.to_owned(),
@@ -1424,6 +1463,7 @@ fn read_item(
         na_allowed,
         weight,
         show_if,
+        explain,
     })
 }
 
@@ -1473,10 +1513,27 @@ fn read_rule(r: &mut RowReader<'_, ItemCol>, kind: &'static str, bands: &[Band])
             let points = needed_fixed(r, ItemCol::Points);
             let late_points = r.fixed(ItemCol::LatePoints);
             let within_days = r.u32(ItemCol::WithinDays);
+            let due = match r.text(ItemCol::Due).map(|t| parse_due(&t)) {
+                Some(Ok(due)) => Some(due),
+                Some(Err(problem)) => {
+                    r.fail(ItemCol::Due, problem);
+                    None
+                }
+                None => None,
+            };
+            if due.is_some() && r.value(ItemCol::WithinDays).is_some() {
+                let problem = format!(
+                    "due and within_days are both given: the deadline is fixed by the checklist ({}) or counted from the answer's date ({}), not both",
+                    r.table.column(ItemCol::Due).zh,
+                    r.table.column(ItemCol::WithinDays).zh
+                );
+                r.fail(ItemCol::Due, problem);
+            }
             Rule::Deadline {
                 points: points?,
                 late_points,
                 within_days,
+                due,
             }
         }
         "choice" => Rule::Choice {

@@ -1,11 +1,15 @@
-//! The two small text syntaxes of the items sheet: a condition (显示条件,
+//! The small text syntaxes of the items sheet: a condition (显示条件,
 //! `1.2 in done, partial`, `1.2 >= 3`, `1.2 triggered`, `1.2 not
-//! triggered`) and a veto's effect (否决效果, `否决` or `至多 合格`). Each is
-//! read and written here, and what is written reads back as the same value.
+//! triggered`), a veto's effect (否决效果, `否决` or `至多 合格`) and a
+//! fixed due date (规定期限, `3月31日` or `期末后31天`). Each is read and
+//! written here, and what is written reads back as the same value.
 
-use qingdan_core::template::{Band, Condition, VetoEffect};
+use qingdan_core::template::{Band, Condition, FixedDue, VetoEffect};
 
-use crate::layout::{CAP_ALSO, CAP_ZH, FAIL_ALSO, FAIL_ZH};
+use crate::layout::{
+    CAP_ALSO, CAP_ZH, DUE_AFTER, DUE_AFTER_ALSO, DUE_BEFORE_ALSO, DUE_DAY, DUE_DAY_ALSO, DUE_DAYS,
+    DUE_DAYS_ALSO, DUE_MONTH, DUE_WITHIN_ALSO, DUE_YEAR_ALSO, FAIL_ALSO, FAIL_ZH,
+};
 
 const CONDITION_FORMS: &str =
     "write \"1.2 in done, partial\", \"1.2 >= 3\", \"1.2 triggered\" or \"1.2 not triggered\"";
@@ -189,6 +193,114 @@ pub(crate) fn write_effect(effect: &VetoEffect, bands: &[Band]) -> String {
     }
 }
 
+const DUE_FORMS: &str =
+    "write a day of the period's year as 3月31日, or days after the period ends as 期末后31天";
+
+/// The most days after the period a due date may be (the core's limit).
+const MAX_DAYS_AFTER: u32 = 366;
+
+/// The days of each month in a year that is not a leap year: a fixed due
+/// date is a day every year has, so not 29 February.
+const MONTH_DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/// Reads a due date cell: `3月31日` (also `每年3月31日前`, `3月31号`) or
+/// `期末后31天` (also `期末后31日内`), spaces anywhere, digits half- or
+/// full-width.
+pub(crate) fn parse_due(text: &str) -> Result<FixedDue, String> {
+    let bad = || format!("due {text:?} is not a due date: {DUE_FORMS}");
+    // Spaces dropped, full-width digits made half-width.
+    let plain: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '０'..='９' => {
+                char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
+            }
+            c => c,
+        })
+        .collect();
+    let number = |digits: &str| -> Option<u32> {
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        // Too many digits for a u32 is out of range, not malformed.
+        Some(digits.parse().unwrap_or(u32::MAX))
+    };
+    let after = std::iter::once(DUE_AFTER)
+        .chain(DUE_AFTER_ALSO.iter().copied())
+        .find_map(|prefix| plain.strip_prefix(prefix));
+    if let Some(rest) = after {
+        let rest = strip_any_suffix(rest, DUE_WITHIN_ALSO);
+        let digits = std::iter::once(DUE_DAYS)
+            .chain(DUE_DAYS_ALSO.iter().copied())
+            .find_map(|unit| rest.strip_suffix(unit))
+            .ok_or_else(bad)?;
+        let days = number(digits).ok_or_else(bad)?;
+        if days > MAX_DAYS_AFTER {
+            return Err(format!(
+                "due {text:?} is more than {MAX_DAYS_AFTER} days after the period ends"
+            ));
+        }
+        return Ok(FixedDue {
+            month: None,
+            day: None,
+            days_after_period: Some(days),
+        });
+    }
+    let rest = DUE_YEAR_ALSO
+        .iter()
+        .find_map(|prefix| plain.strip_prefix(prefix))
+        .unwrap_or(&plain);
+    let rest = strip_any_suffix(rest, DUE_BEFORE_ALSO);
+    let rest = std::iter::once(DUE_DAY)
+        .chain(DUE_DAY_ALSO.iter().copied())
+        .find_map(|unit| rest.strip_suffix(unit))
+        .unwrap_or(rest);
+    let (month, day) = rest.split_once(DUE_MONTH).ok_or_else(bad)?;
+    let (month, day) = (number(month).ok_or_else(bad)?, number(day).ok_or_else(bad)?);
+    let Some(&days) = month
+        .checked_sub(1)
+        .and_then(|m| MONTH_DAYS.get(m as usize))
+    else {
+        return Err(format!("due {text:?}: there is no month {month}"));
+    };
+    if day == 0 || day > days {
+        let leap = if month == 2 && day == 29 {
+            " every year"
+        } else {
+            ""
+        };
+        return Err(format!(
+            "due {text:?}: {month}月 has no day {day}{leap} (it has {days} days)"
+        ));
+    }
+    Ok(FixedDue {
+        month: Some(month),
+        day: Some(day),
+        days_after_period: None,
+    })
+}
+
+/// `text` without the first of `suffixes` it ends with.
+fn strip_any_suffix<'a>(text: &'a str, suffixes: &[&str]) -> &'a str {
+    suffixes
+        .iter()
+        .find_map(|s| text.strip_suffix(s))
+        .unwrap_or(text)
+}
+
+/// Writes a due date, or `None` when it is neither form (only an invalid
+/// checklist has one): what is written always reads back as the same date.
+#[cfg_attr(not(feature = "write"), allow(dead_code))]
+pub(crate) fn write_due(due: &FixedDue) -> Option<String> {
+    let text = match (due.month, due.day, due.days_after_period) {
+        (Some(month), Some(day), None) => format!("{month}{DUE_MONTH}{day}{DUE_DAY}"),
+        (None, None, Some(days)) => format!("{DUE_AFTER}{days}{DUE_DAYS}"),
+        _ => return None,
+    };
+    (parse_due(&text).ok().as_ref() == Some(due)).then_some(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,5 +410,101 @@ mod tests {
             write_effect(&VetoEffect::CapGrade("nope".into()), &bands),
             "至多 nope"
         );
+    }
+
+    fn on(month: u32, day: u32) -> FixedDue {
+        FixedDue {
+            month: Some(month),
+            day: Some(day),
+            days_after_period: None,
+        }
+    }
+
+    fn after(days: u32) -> FixedDue {
+        FixedDue {
+            month: None,
+            day: None,
+            days_after_period: Some(days),
+        }
+    }
+
+    #[test]
+    fn due_dates_read_and_write_back() {
+        for (text, due) in [
+            ("3月31日", on(3, 31)),
+            ("12月1日", on(12, 1)),
+            ("期末后31天", after(31)),
+            ("期末后0天", after(0)),
+        ] {
+            assert_eq!(parse_due(text).as_ref(), Ok(&due), "{text}");
+            assert_eq!(write_due(&due).as_deref(), Some(text));
+        }
+        assert_eq!(
+            write_due(&FixedDue {
+                day: None,
+                ..on(3, 1)
+            }),
+            None
+        );
+        assert_eq!(write_due(&on(2, 29)), None, "not a day every year has");
+    }
+
+    #[test]
+    fn due_dates_in_the_ways_a_person_types_them() {
+        for text in [
+            "３月３１日",
+            "每年3月31日前",
+            " 3 月 31 号 ",
+            "当年3月31日之前",
+            "3月31",
+        ] {
+            assert_eq!(parse_due(text), Ok(on(3, 31)), "{text}");
+        }
+        for text in [
+            "期末后31日",
+            "期末后 ３１ 天内",
+            "期满后31天以内",
+            "周期结束后31天",
+        ] {
+            assert_eq!(parse_due(text), Ok(after(31)), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_bad_due_date_says_what_is_wrong() {
+        for text in [
+            "3-31",
+            "三月底",
+            "月31日",
+            "3月",
+            "期末后天",
+            "期末后31",
+            "31",
+            "期末后-1天",
+        ] {
+            let err = parse_due(text).unwrap_err();
+            assert!(err.contains(DUE_FORMS), "{text}: {err}");
+        }
+        assert_eq!(
+            parse_due("2月29日").unwrap_err(),
+            "due \"2月29日\": 2月 has no day 29 every year (it has 28 days)"
+        );
+        assert_eq!(
+            parse_due("4月31日").unwrap_err(),
+            "due \"4月31日\": 4月 has no day 31 (it has 30 days)"
+        );
+        assert_eq!(
+            parse_due("13月1日").unwrap_err(),
+            "due \"13月1日\": there is no month 13"
+        );
+        assert_eq!(
+            parse_due("0月1日").unwrap_err(),
+            "due \"0月1日\": there is no month 0"
+        );
+        assert_eq!(
+            parse_due("期末后367天").unwrap_err(),
+            "due \"期末后367天\" is more than 366 days after the period ends"
+        );
+        assert!(parse_due("期末后99999999999天").is_err());
     }
 }

@@ -1,23 +1,25 @@
 //! Writing a checklist as a workbook (feature `write`), in the layout the
 //! reader reads, for office staff to edit: Chinese headers in a bold frozen
 //! row, columns wide enough to read, long texts wrapped, id columns
-//! formatted as text (so that Excel keeps `1.10` as typed), and drop-down
-//! lists for the kind and the yes/no columns.
+//! formatted as text (so that Excel keeps `1.10` as typed, and `3月31日`
+//! in 规定期限), and drop-down lists for the kind, 须说明 and the yes/no
+//! columns.
 
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format,
     FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use qingdan_core::template::{Band, Rule};
+use qingdan_core::template::{Band, Item, Rule};
 use qingdan_core::{Fixed, TemplateDoc, Text};
 
 use crate::layout::{
-    BAND_COLUMNS, BANDS, BandCol, CHECKLIST, Column, ITEM_COLUMNS, ITEMS, ItemCol, KEY_COLUMNS,
-    KEYS, KINDS, Key, KeyCol, NO_ZH, OPTION_COLUMNS, OPTIONS, OptionCol, PERIODS, RESPONSIBILITIES,
-    SIGNER_COLUMNS, SIGNERS, SignerCol, YES_ZH, kind_zh, packet_kind_zh, period_zh,
+    BAND_COLUMNS, BANDS, BandCol, CHECKLIST, Column, EXPLAINS, ITEM_COLUMNS, ITEMS, ItemCol,
+    KEY_COLUMNS, KEYS, KINDS, Key, KeyCol, NO_ZH, OPTION_COLUMNS, OPTIONS, OptionCol, PERIODS,
+    RESPONSIBILITIES, SIGNER_COLUMNS, SIGNERS, SUBJECTS, SignerCol, YES_ZH, explain_zh, kind_zh,
+    packet_kind_zh, period_zh, subject_zh,
 };
-use crate::syntax::{write_condition, write_effect};
+use crate::syntax::{write_condition, write_due, write_effect};
 
 /// Why a checklist could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -249,6 +251,7 @@ fn checklist_sheet(
             Key::Responsibility => Out::Text(doc.responsibility.label(qingdan_core::Lang::Zh)),
             Key::Period => Out::Text(period_zh(doc.period)),
             Key::Kinds => kinds.as_deref().map_or(Out::Blank, Out::Text),
+            Key::Subject => doc.subject.map_or(Out::Blank, |s| Out::Text(subject_zh(s))),
         };
         out.put(row, KeyCol::Value, value)?;
         let choices: Vec<&str> = match key.field {
@@ -257,6 +260,7 @@ fn checklist_sheet(
                 .map(|r| r.label(qingdan_core::Lang::Zh))
                 .collect(),
             Key::Period => PERIODS.iter().map(|&(_, _, zh)| zh).collect(),
+            Key::Subject => SUBJECTS.iter().map(|&(_, _, zh)| zh).collect(),
             _ => continue,
         };
         let validation = DataValidation::new().allow_list_strings(&choices)?;
@@ -274,6 +278,9 @@ fn item_style(column: ItemCol) -> (Style, f64) {
         Indicator | IndicatorEn => (Style::Wrapped, 32.0),
         Standard | StandardEn => (Style::Wrapped, 40.0),
         Kind | Unit | UnitEn | Required | NaAllowed => (Style::Text, 8.0),
+        // Text, so that Excel keeps 3月31日 as typed, not as a date.
+        Due => (Style::Id, 12.0),
+        Explain => (Style::Text, 14.0),
         Effect => (Style::Text, 12.0),
         ShowIf => (Style::Text, 22.0),
         Points | Partial | Target | Per | Cap | LatePoints | WithinDays | Min | Max | Weight => {
@@ -300,7 +307,7 @@ fn items_sheet(
             out.text(row, C::Indicator, C::IndicatorEn, item.indicator.as_ref())?;
             out.text(row, C::Standard, C::StandardEn, item.standard.as_ref())?;
             out.put(row, C::Kind, Out::Text(kind_zh(item.rule.kind_name())))?;
-            write_rule(&mut out, row, &item.rule, &doc.bands)?;
+            write_rule(&mut out, row, item, &doc.bands)?;
             let required = match item.required {
                 Some(true) => Out::Text(YES_ZH),
                 Some(false) => Out::Text(NO_ZH),
@@ -320,6 +327,9 @@ fn items_sheet(
                 })?;
                 out.put(row, C::ShowIf, Out::Text(&text))?;
             }
+            if let Some(explain) = item.explain {
+                out.put(row, C::Explain, Out::Text(explain_zh(explain)))?;
+            }
             if let Rule::Count {
                 steps: Some(steps), ..
             } = &item.rule
@@ -336,18 +346,20 @@ fn items_sheet(
     out.list(C::Kind, &kinds, false)?;
     out.list(C::Required, &[YES_ZH, NO_ZH], false)?;
     out.list(C::NaAllowed, &[YES_ZH, NO_ZH], false)?;
+    let explains: Vec<&str> = EXPLAINS.iter().map(|&(_, _, zh)| zh).collect();
+    out.list(C::Explain, &explains, false)?;
     Ok(())
 }
 
 fn write_rule(
     out: &mut SheetOut<'_, ItemCol>,
     row: u32,
-    rule: &Rule,
+    item: &Item,
     bands: &[Band],
-) -> Result<(), XlsxError> {
+) -> Result<(), WriteError> {
     use ItemCol as C;
     let optional = |value: Option<Fixed>| value.map_or(Out::Blank, number);
-    match rule {
+    match &item.rule {
         Rule::Check { points, partial } => {
             out.put(row, C::Points, number(*points))?;
             out.put(row, C::Partial, optional(*partial))?;
@@ -366,10 +378,18 @@ fn write_rule(
             points,
             late_points,
             within_days,
+            due,
         } => {
             out.put(row, C::Points, number(*points))?;
             out.put(row, C::LatePoints, optional(*late_points))?;
             out.put(row, C::WithinDays, within_days.map_or(Out::Blank, whole))?;
+            if let Some(due) = due {
+                let text = write_due(due).ok_or_else(|| WriteError::Unwritable {
+                    item: item.id.clone(),
+                    problem: "its due is neither a month and day every year has nor days after the period".into(),
+                })?;
+                out.put(row, C::Due, Out::Text(&text))?;
+            }
         }
         Rule::Choice { .. } | Rule::Text {} | Rule::Date {} => {}
         Rule::Scale { points, min, max } => {

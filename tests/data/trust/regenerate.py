@@ -2,8 +2,10 @@
 """Regenerates the trust cases in this folder with the qingdan CLI.
 
 Run from the repository root after `cargo build -p qingdan-cli`:
-    python3 tests/data/trust/regenerate.py
-then `UPDATE_EXPECT=1 cargo test -p qingdan-core` and read the diff.
+    python3 tests/data/trust/regenerate.py [CASE ...]
+then `UPDATE_EXPECT=1 cargo test -p qingdan-core` and read the diff. With
+case names, only those folders are written (packet ids are fresh UUIDs,
+so the others would change for nothing).
 
 Each case is a folder: `packet.json`, a real packet signed by the test keys
 in tests/data/keys (for an attack, made the way an attacker would: the
@@ -19,6 +21,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -26,6 +29,8 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 QINGDAN = os.path.join(ROOT, "target", "debug", "qingdan")
 KEYS = os.path.join(ROOT, "tests", "data", "keys")
 RESPONSES = os.path.join(ROOT, "tests", "data", "examples", "jiandu-zeren-2026.json")
+RESPONSES_V2 = os.path.join(ROOT, "tests", "data", "examples", "jiandu-zeren-v2-2026.json")
+ONLY = set(sys.argv[1:])
 
 UNIT = "510824-101"
 OTHER_UNIT = "510824-102"
@@ -45,10 +50,12 @@ def run(*args):
     return subprocess.run([QINGDAN, *args], check=True, capture_output=True).stdout
 
 
-def bundled(template_id, tmp):
-    path = os.path.join(tmp, template_id + ".json")
+def bundled(template_id, tmp, version=1):
+    # Most cases answer v1 of the lists (the example responses are v1's),
+    # which stays bundled.
+    path = os.path.join(tmp, f"{template_id}@{version}.json")
     with open(path, "wb") as f:
-        f.write(run("template", "bundled", template_id))
+        f.write(run("template", "bundled", f"{template_id}@{version}"))
     return path
 
 
@@ -56,9 +63,12 @@ def pub(key):
     return os.path.join(KEYS, key + ".pub.pem")
 
 
-def new_packet(template, signers, kind="self-assessment", unit=UNIT, findings=None, tmp=None):
-    args = ["packet", "new", "-t", template, "-r", RESPONSES, "--kind", kind,
+def new_packet(template, signers, kind="self-assessment", unit=UNIT, findings=None, tmp=None,
+               responses=RESPONSES, subject=None):
+    args = ["packet", "new", "-t", template, "-r", responses, "--kind", kind,
             "--unit", unit, "--unit-name", "某某镇党委", "--period", "2026"]
+    if subject is not None:
+        args += ["--subject-name", subject["name"], "--subject-post", subject["post"]]
     for role, name, key in signers:
         args += ["--signer", f"{role}:{name}:{pub(key)}"]
     if findings is not None:
@@ -130,6 +140,8 @@ INSPECTOR_KEYS = [enrolled("*", "inspector", "inspector", "王五"),
 
 
 def write(name, packet, context, inspection=None):
+    if ONLY and name not in ONLY:
+        return
     folder = os.path.join(HERE, name)
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
@@ -248,4 +260,41 @@ with tempfile.TemporaryDirectory() as tmp:
     write("self-assessment-of-inspection-list",
           by_hand(own, lambda p: p.update(template=kaohe_ref), "principal", "supervisory", tmp=tmp),
           {"template": "jiancha-kaohe", "enrollments": UNIT_KEYS, "http": refused(422, "kind")})
+
+    # 一岗双责 (v2) is about a person: each packet names the member
+    # assessed, who signs it beside the principal and the supervisory.
+    yigang = bundled("yigang-shuangze", tmp, version=2)
+    member = ("member", "周八", "outsider")
+    person_keys = UNIT_KEYS + [enrolled(UNIT, "member", "outsider", "周八")]
+    none = os.path.join(tmp, "none.json")
+    with open(none, "w") as f:
+        f.write("{}")
+    zhou = {"name": "周八", "post": "党委副书记"}
+    about = sign(new_packet(yigang, [ZHANG, LI, member], responses=none, subject=zhou, tmp=tmp),
+                 "principal", "supervisory", "outsider", tmp=tmp)
+    write("person-self-assessment", about,
+          {"template": "yigang-shuangze", "enrollments": person_keys, "http": accepted()})
+
+    # Another member's list, filed without them: signed by 周八 in the
+    # member's place.
+    write("person-not-a-signer",
+          by_hand(about, lambda p: p["subject"].update(name="吴九", post="党委委员"),
+                  "principal", "supervisory", "outsider", tmp=tmp),
+          {"template": "yigang-shuangze", "enrollments": person_keys,
+           "http": refused(422, "subject-not-signer")})
+
+    # A list about a person that names nobody: a row of no one.
+    write("person-list-without-subject",
+          by_hand(about, lambda p: p.pop("subject"), "principal", "supervisory", "outsider", tmp=tmp),
+          {"template": "yigang-shuangze", "enrollments": person_keys, "http": refused(422, "subject")})
+
+    # v2 of 监督责任 wants a triggered veto explained: the packet is
+    # written by hand with 9.1 triggered and no note, and signed.
+    jiandu2 = bundled("jiandu-zeren", tmp, version=2)
+    own2 = sign(new_packet(jiandu2, [ZHANG, LI], responses=RESPONSES_V2, tmp=tmp),
+                "principal", "supervisory", tmp=tmp)
+    write("unexplained-veto",
+          by_hand(own2, lambda p: p["responses"].update({"9.1": {"answer": True}}),
+                  "principal", "supervisory", tmp=tmp),
+          {"enrollments": UNIT_KEYS, "http": refused(422, "unexplained")})
 print("regenerated")

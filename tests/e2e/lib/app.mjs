@@ -174,11 +174,17 @@ export async function signWith(page, signers, keys, { beforeSign } = {}) {
  * once its fill screen shows items.
  */
 export async function newAssessment(page, base, templateId, fields = {}) {
-  const { unitCode = "510824-101", unitName = "某某镇党委", period, kind = "self_assessment" } = fields;
+  const { unitCode = "510824-101", unitName = "某某镇党委", period, kind = "self_assessment", subject } = fields;
   await open(page, base, "#/");
   await page.locator(`[data-testid="template-${templateId}"]`).click();
   await page.locator('[data-testid="new-unit-code"]').fill(unitCode);
   await page.locator('[data-testid="new-unit-name"]').fill(unitName);
+  // A checklist about a person asks who (一岗双责, 第一责任人).
+  const subjectName = page.locator('[data-testid="new-subject-name"]');
+  if (subject || (await subjectName.count()) > 0) {
+    await subjectName.fill(subject?.name ?? "王五");
+    await page.locator('[data-testid="new-subject-post"]').fill(subject?.post ?? "党委副书记");
+  }
   if (period !== undefined) await page.locator('[data-testid="new-period"]').fill(period);
   await page.locator('[data-testid="new-kind"]').selectOption(kind);
   await page.locator('[data-testid="start-assessment"]').click();

@@ -67,6 +67,8 @@ export function fullAnswer(item) {
     case "deduction":
       return { fields: { count: "0" } };
     case "deadline":
+      // A due date the checklist fixes from the period is never before 2 January.
+      if (rule.due) return { fields: { done: "2026-01-02" } };
       return rule.within_days
         ? { fields: { from: "2026-06-01", done: "2026-06-03" } }
         : { fields: { due: "2026-06-30", done: "2026-06-20" } };

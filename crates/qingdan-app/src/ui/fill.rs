@@ -13,6 +13,7 @@ use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use qingdan_core::findings::{Finding, Rectification};
 use qingdan_core::packet::PacketKind;
+use qingdan_core::period::Period;
 use qingdan_core::score::{ItemScore, ItemStatus, ScoreSheet};
 use qingdan_core::template::Item;
 use qingdan_core::{Rule, Template, score};
@@ -156,7 +157,11 @@ pub fn Fill(props: &IdProps) -> Html {
     drop(w);
 
     let (responses, problems) = model::to_responses(&template, &assessment.inputs);
-    let sheet = score(&template, &responses);
+    let sheet = score(
+        &template,
+        &responses,
+        Period::parse(&assessment.period).as_ref(),
+    );
     let locked = assessment.is_locked();
 
     let on_change = {
@@ -234,6 +239,8 @@ pub fn Fill(props: &IdProps) -> Html {
             </main>
         };
     }
+    let period = Period::parse(&assessment.period);
+    let period = period.as_ref();
     let sections = template.doc().sections.iter().zip(&sheet.sections).map(|(section, sub)| {
         let items = section.items.iter().filter_map(|item| {
             let item_score = sheet.items.iter().find(|s| s.id == item.id)?;
@@ -245,7 +252,15 @@ pub fn Fill(props: &IdProps) -> Html {
                 super::findings::item_findings(ctx.lang, &item.id, &assessment.findings, locked, &on_change)
             });
             let reason = item_score.reason_text(&template, ctx.lang);
-            let said = (item_score, problems.get(&item.id), reason);
+            let needs_note = sheet.completeness.unexplained.contains(&item.id);
+            // A due date the checklist fixes, shown before it is answered.
+            let due = match &item.rule {
+                Rule::Deadline { due: Some(due), .. } => period.and_then(|p| p.due(due)).map(|d| {
+                    i18n::fill(ctx.t(T::DueFixed), &[("d", &d.to_string())])
+                }),
+                _ => None,
+            };
+            let said = Said { score: item_score, problem: problems.get(&item.id), reason, needs_note, due };
             Some(item_view(ctx.lang, item, said, input, locked, &on_input, findings))
         });
         html! {
@@ -262,7 +277,7 @@ pub fn Fill(props: &IdProps) -> Html {
         <main class="fill" data-testid="app-ready">
             <div class="head">
                 <h1>{ template.doc().title.get(ctx.lang) }</h1>
-                <p class="muted">{ &assessment.unit.name }{ " · " }{ &assessment.period }{ " · " }
+                <p class="muted" data-testid="assessed">{ assessment.assessed() }{ " · " }{ &assessment.period }{ " · " }
                     { t(if inspection { T::KindInspection } else { T::KindSelf }) }</p>
             </div>
             { summary(&ctx, &template, &assessment, &sheet, &save_state) }
@@ -295,8 +310,10 @@ fn write(
     let seq = w.seq.get() + 1;
     w.seq.set(seq);
     drop(w);
-    let (responses, _) = model::to_responses(&template, &record.inputs);
-    let durability = if score(&template, &responses).completeness.is_complete() {
+    let durability = if model::sheet_of(&template, &record)
+        .completeness
+        .is_complete()
+    {
         Durability::Strict
     } else {
         Durability::Default
@@ -421,18 +438,37 @@ impl Change {
 /// The callback every edit goes through.
 pub type OnEdit = Callback<(Change, Edit)>;
 
+/// What the sheet and the input checks say about one item.
+struct Said<'a> {
+    score: &'a ItemScore,
+    problem: Option<&'a InputProblem>,
+    /// The reason for its score, in the user's language.
+    reason: String,
+    /// Whether it still wants its note (`explain`).
+    needs_note: bool,
+    /// The due date the checklist fixes, in words.
+    due: Option<String>,
+}
+
 /// An item's card: its widget for `input`, what scoring and the input
 /// checks say about it (`said`), and the findings recorded on it.
 fn item_view(
     lang: Lang,
     item: &Item,
-    (item_score, problem, reason): (&ItemScore, Option<&InputProblem>, String),
+    said: Said<'_>,
     input: ItemInput,
     locked: bool,
     on_change: &OnChange,
     findings: Option<Html>,
 ) -> Html {
     let t = |k: T| k.get(lang);
+    let Said {
+        score: item_score,
+        problem,
+        reason,
+        needs_note,
+        due,
+    } = said;
     let id = item.id.clone();
     let na = input.na;
     let choose = |value: String, label: String, pressed: bool| {
@@ -520,6 +556,17 @@ fn item_view(
                 </label>
             }
         }
+        // The checklist fixes the due date: only when it was done, or that
+        // it was not.
+        Rule::Deadline { due: Some(_), .. } => html! {
+            <div class="dates">
+                if let Some(due) = &due {
+                    <span class="muted" data-testid="due-fixed">{ due }</span>
+                }
+                <label class="field">{ t(T::DoneDate) }{ field("done", "date", input.done.clone(), Edit::Now) }</label>
+                <div class="choices">{ choose("not_done".into(), t(T::NotDone).into(), input.done.is_empty() && pressed("not_done")) }</div>
+            </div>
+        },
         Rule::Deadline { within_days, .. } => {
             let (name, label) = if within_days.is_some() {
                 ("from", T::FromDate)
@@ -574,7 +621,10 @@ fn item_view(
             cb.emit((id.clone(), next, Edit::Typing));
         });
         html! {
-            <label class="note">{ t(T::Note) }
+            <label class={classes!("note", needs_note.then_some("needs-note"))}>{ t(T::Note) }
+                if needs_note {
+                    <strong class="problem" data-testid="needs-note">{ " " }{ t(T::ExplainWhy) }</strong>
+                }
                 <textarea data-field="note" rows="1" value={input.note.clone()} disabled={locked} {oninput} />
             </label>
         }

@@ -1,7 +1,7 @@
 //! Home: the checklists, my assessments, and the backup warning.
 
+use qingdan_core::Template;
 use qingdan_core::packet::PacketKind;
-use qingdan_core::{Template, score};
 use serde_json::json;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -198,13 +198,12 @@ pub fn Home() -> Html {
                     i18n::fill(t(T::Answered), &[("a", &answered), ("n", &of)]),
                 );
             }
-            let (responses, _) = model::to_responses(&tpl, &a.inputs);
-            (title.to_owned(), score(&tpl, &responses).total.to_string())
+            (title.to_owned(), model::sheet_of(&tpl, a).total.to_string())
         });
         let (title, total) = total.unwrap_or_else(|| (a.template_id.clone(), "—".into()));
         html! {
             <tr data-testid={format!("assessment-{}", a.id)} data-status={a.status.as_str()}>
-                <td><a href={Route::Fill(a.id.clone()).href()}>{ &a.unit.name }{ " (" }{ &a.unit.code }{ ")" }</a></td>
+                <td><a href={Route::Fill(a.id.clone()).href()}>{ a.assessed() }{ " (" }{ &a.unit.code }{ ")" }</a></td>
                 <td>{ title }</td>
                 <td>{ &a.period }</td>
                 <td><span class={classes!("status", a.status.as_str())}>{ t(status_label(a.status)) }</span></td>

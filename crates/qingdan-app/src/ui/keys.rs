@@ -10,9 +10,10 @@ use crate::vault::{self, SealedKey, VaultError};
 use crate::web;
 
 /// The roles a key may have.
-pub const ROLES: [(&str, &str, &str); 3] = [
+pub const ROLES: [(&str, &str, &str); 4] = [
     ("principal", "主要负责人", "principal"),
     ("supervisory", "纪检监察负责人", "supervisory"),
+    ("member", "班子成员", "leadership member"),
     ("inspector", "考核组成员", "inspector"),
 ];
 

@@ -76,12 +76,14 @@ impl Ctx {
         key.get(self.lang)
     }
 
-    /// The checklist `id` at `version`.
+    /// The checklist `id` at `version`: one of the entries, or an earlier
+    /// bundled version.
     pub fn template(&self, id: &str, version: u32) -> Option<Rc<Template>> {
         self.entries
             .iter()
             .find(|e| e.template.id() == id && e.template.version() == version)
             .map(|e| e.template.clone())
+            .or_else(|| model::earlier_bundled(id, version))
     }
 
     /// The checklist named by `key`: `<id>@<version>`, or `<id>` for its

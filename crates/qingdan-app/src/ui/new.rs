@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use qingdan_core::packet::{PacketKind, Unit, is_period};
+use qingdan_core::packet::{PacketKind, Subject, Unit, is_period};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -27,6 +27,8 @@ pub fn New(props: &NewProps) -> Html {
     let name = use_node_ref();
     let period = use_node_ref();
     let kind = use_node_ref();
+    let subject_name = use_node_ref();
+    let subject_post = use_node_ref();
     let notice = use_state(|| Notice::None);
     let t = |k: T| ctx.t(k);
     let Some(template) = ctx.template_by_key(&props.template) else {
@@ -52,6 +54,7 @@ pub fn New(props: &NewProps) -> Html {
         let ctx = ctx.clone();
         let template = template.clone();
         let (code, name, period, kind) = (code.clone(), name.clone(), period.clone(), kind.clone());
+        let (subject_name, subject_post) = (subject_name.clone(), subject_post.clone());
         let notice = notice.clone();
         let kinds = kinds.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -73,6 +76,16 @@ pub fn New(props: &NewProps) -> Html {
                 notice.set(Notice::Error(ctx.t(T::NeedUnit).into()));
                 return;
             }
+            let subject = if template.about_a_person() {
+                let (name, post) = (value(&subject_name), value(&subject_post));
+                if name.is_empty() || post.is_empty() {
+                    notice.set(Notice::Error(ctx.t(T::NeedSubject).into()));
+                    return;
+                }
+                Some(Subject { name, post })
+            } else {
+                None
+            };
             if !is_period(&period) {
                 notice.set(Notice::Error(i18n::fill(
                     ctx.t(T::BadPeriod),
@@ -93,6 +106,7 @@ pub fn New(props: &NewProps) -> Html {
                 template_id: template.id().into(),
                 template_version: template.version(),
                 unit: Unit { code, name },
+                subject,
                 period,
                 kind,
                 inputs: BTreeMap::new(),
@@ -126,6 +140,11 @@ pub fn New(props: &NewProps) -> Html {
             <form class="form" onsubmit={start}>
                 <label>{ t(T::UnitCode) }<input ref={code} required=true autocomplete="off" data-testid="new-unit-code" /></label>
                 <label>{ t(T::UnitName) }<input ref={name} required=true data-testid="new-unit-name" /></label>
+                if template.about_a_person() {
+                    <p class="muted" data-testid="subject-hint">{ t(T::SubjectHint) }</p>
+                    <label>{ t(T::SubjectName) }<input ref={subject_name} required=true data-testid="new-subject-name" /></label>
+                    <label>{ t(T::SubjectPost) }<input ref={subject_post} required=true data-testid="new-subject-post" /></label>
+                }
                 <label>{ t(T::Period) }
                     <input ref={period} value={this_year} data-testid="new-period" />
                     <small class="muted">{ t(T::PeriodHint) }</small>

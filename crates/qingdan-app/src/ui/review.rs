@@ -4,7 +4,6 @@
 //! the print stylesheet).
 
 use qingdan_core::packet::PacketKind;
-use qingdan_core::score;
 use qingdan_core::template::VetoEffect;
 use yew::prelude::*;
 
@@ -45,7 +44,7 @@ pub fn Review(props: &IdProps) -> Html {
         return html! {
             <main class="review" data-testid="app-ready">
                 <h1>{ t(T::Rectification) }{ " · " }{ doc.title.get(lang) }</h1>
-                <p>{ &assessment.unit.name }{ " (" }{ &assessment.unit.code }{ ") · " }{ &assessment.period }</p>
+                <p>{ assessment.assessed() }{ " (" }{ &assessment.unit.code }{ ") · " }{ &assessment.period }</p>
                 <UploadStatus assessment={assessment.id.clone()} detailed=true />
                 { for findings }
                 <nav class="actions no-print">
@@ -55,8 +54,7 @@ pub fn Review(props: &IdProps) -> Html {
             </main>
         };
     }
-    let (responses, _) = model::to_responses(&template, &assessment.inputs);
-    let sheet = score(&template, &responses);
+    let sheet = model::sheet_of(&template, &assessment);
 
     const BAR_H: usize = 26;
     let bars = doc.sections.iter().zip(&sheet.sections).enumerate().map(|(i, (section, sub))| {
@@ -105,7 +103,7 @@ pub fn Review(props: &IdProps) -> Html {
     html! {
         <main class="review" data-testid="app-ready">
             <h1>{ doc.title.get(lang) }{ " · " }{ t(T::Review) }</h1>
-            <p>{ &assessment.unit.name }{ " (" }{ &assessment.unit.code }{ ") · " }{ &assessment.period }</p>
+            <p>{ assessment.assessed() }{ " (" }{ &assessment.unit.code }{ ") · " }{ &assessment.period }</p>
             <p class="big">
                 { t(T::Total) }{ " " }<b data-testid="total-score">{ sheet.total.to_string() }</b>{ " / " }{ sheet.max.to_string() }
                 { " · " }{ t(T::Grade) }{ " " }

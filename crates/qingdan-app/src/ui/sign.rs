@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
+use qingdan_core::Packet;
 use qingdan_core::packet::{self, PacketKind};
 use qingdan_core::template::SignerRole;
-use qingdan_core::{Packet, score};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -58,7 +58,6 @@ pub fn Sign(props: &IdProps) -> Html {
         let reload = reload.clone();
         Callback::from(move |()| reload.set(*reload + 1))
     };
-    let (responses, _) = model::to_responses(&template, &assessment.inputs);
     let count =
         |n: usize, message: T| (n > 0).then(|| i18n::fill(t(message), &[("n", &n.to_string())]));
     // Why it cannot be signed yet, if it cannot.
@@ -69,16 +68,26 @@ pub fn Sign(props: &IdProps) -> Html {
             count(model::unfinished_answers(&assessment), T::AnswersUnfinished)
         }
     } else {
-        count(
-            score(&template, &responses).completeness.missing.len(),
-            T::NeedComplete,
-        )
-        .or_else(|| {
-            count(
-                model::unfinished_findings(&assessment),
-                T::FindingsUnfinished,
-            )
-        })
+        let completeness = model::sheet_of(&template, &assessment).completeness;
+        count(completeness.missing.len(), T::NeedComplete)
+            .or_else(|| {
+                let items = &completeness.unexplained;
+                (!items.is_empty()).then(|| {
+                    i18n::fill(
+                        t(T::NeedExplain),
+                        &[
+                            ("n", &items.len().to_string()),
+                            ("items", &items.join("、")),
+                        ],
+                    )
+                })
+            })
+            .or_else(|| {
+                count(
+                    model::unfinished_findings(&assessment),
+                    T::FindingsUnfinished,
+                )
+            })
     };
     let link = ctx.outbox.link();
     let revoked = move |fingerprint: &str| {
@@ -131,7 +140,17 @@ pub fn Sign(props: &IdProps) -> Html {
                 Ok(id) => id,
                 Err(e) => return notice.set(Notice::Error(vault_error_text(&ctx, &e))),
             };
-            let signers = slots.iter().map(|s| s.signer.clone()).collect();
+            let signers: Vec<_> = slots.iter().map(|s| s.signer.clone()).collect();
+            // The person a checklist assesses signs their own word.
+            if let Some(subject) = &assessment.subject
+                && assessment.kind != PacketKind::Inspection
+                && !signers.iter().any(|s| s.name == subject.name)
+            {
+                return notice.set(Notice::Error(i18n::fill(
+                    ctx.t(T::SubjectMustSign),
+                    &[("name", &subject.name)],
+                )));
+            }
             let packet = match model::make_packet(&template, &assessment, id, web::now(), signers) {
                 Ok(p) => p,
                 Err(e) => return notice.set(Notice::Error(e.to_string())),
@@ -353,7 +372,7 @@ pub fn Sign(props: &IdProps) -> Html {
     html! {
         <main class="sign" data-testid="app-ready">
             <h1>{ t(T::Sign) }</h1>
-            <p>{ template.doc().title.get(ctx.lang) }{ " · " }{ &assessment.unit.name }{ " · " }{ &assessment.period }</p>
+            <p>{ template.doc().title.get(ctx.lang) }{ " · " }{ assessment.assessed() }{ " · " }{ &assessment.period }</p>
             if let (Some(why), false) = (blocked, prepared) {
                 <p class="notice error" data-testid="sign-blocked">
                     { why }

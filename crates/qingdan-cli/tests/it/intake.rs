@@ -327,7 +327,7 @@ fn admin_commands_import_and_report_work_on_one_database() {
         "--template",
         "crates/qingdan-core/templates/jiandu-zeren.json",
         "--responses",
-        "tests/data/examples/jiandu-zeren-2026.json",
+        "tests/data/examples/jiandu-zeren-v2-2026.json",
         "--kind",
         "self-assessment",
         "--unit",
@@ -671,7 +671,7 @@ fn revoked_keys_sign_nothing_more_tokens_expire_and_the_gap_has_both_scores() {
             })
             .collect();
         let specs: Vec<&str> = specs.iter().map(String::as_str).collect();
-        let examples = "tests/data/examples/jiandu-zeren-2026.json";
+        let examples = "tests/data/examples/jiandu-zeren-v2-2026.json";
         let made = crate::packet_new(&template, examples, kind, period, &specs, &out);
         assert!(made.status.success(), "{}", text(&made.stderr));
         for (_, _, key) in signers {
@@ -711,9 +711,11 @@ fn revoked_keys_sign_nothing_more_tokens_expire_and_the_gap_has_both_scores() {
     .unwrap();
     let row = &gap["rows"][0];
     assert_eq!(row["unit_code"], "510824-101", "{gap:#}");
-    assert_eq!(row["self_assessment"], "83.00");
-    assert_eq!(row["inspection"], "83.00");
+    assert_eq!(row["self_assessment"], "81.17");
+    assert_eq!(row["inspection"], "81.17");
     assert_eq!(row["difference"], "0.00");
+    assert_eq!(row["self_percentage"], "88.23");
+    assert_eq!(row["percentage_difference"], "0.00");
     let xlsx = file("gap.xlsx");
     ok(&[
         "report",
@@ -739,9 +741,14 @@ fn revoked_keys_sign_nothing_more_tokens_expire_and_the_gap_has_both_scores() {
         .map(|c| c.to_string())
         .collect();
     assert_eq!(
-        cells.iter().filter(|c| *c == "83").count(),
+        cells.iter().filter(|c| *c == "81.17").count(),
         2,
         "both totals: {cells:?}"
+    );
+    assert_eq!(
+        cells.iter().filter(|c| *c == "88.23").count(),
+        2,
+        "both percentages: {cells:?}"
     );
 
     // The supervisory's key is revoked: the next packet it signs is refused,

@@ -28,7 +28,8 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-const EXAMPLE_TEMPLATE: &str = "crates/qingdan-core/templates/jiandu-zeren.json";
+/// The example responses answer v1 of the list, which stays bundled.
+const EXAMPLE_TEMPLATE: &str = "crates/qingdan-core/templates/v1/jiandu-zeren.json";
 const EXAMPLE_RESPONSES: &str = "tests/data/examples/jiandu-zeren-2026.json";
 
 /// `qingdan packet new` for unit 510824-101 (某某镇党委), each signer
@@ -40,6 +41,19 @@ fn packet_new(
     period: &str,
     signers: &[&str],
     out: &str,
+) -> Output {
+    packet_new_with(template, responses, kind, period, signers, out, &[])
+}
+
+/// `packet_new` with more arguments.
+fn packet_new_with(
+    template: &str,
+    responses: &str,
+    kind: &str,
+    period: &str,
+    signers: &[&str],
+    out: &str,
+    more: &[&str],
 ) -> Output {
     let mut args = vec![
         "packet",
@@ -62,15 +76,22 @@ fn packet_new(
     for signer in signers {
         args.extend(["--signer", signer]);
     }
+    args.extend(more);
     qingdan(&args)
 }
 
 #[test]
 fn template_check_accepts_every_bundled_template() {
-    let mut files: Vec<String> = std::fs::read_dir(repo().join("crates/qingdan-core/templates"))
-        .unwrap()
-        .map(|e| e.unwrap().path().display().to_string())
+    // The latest versions, and the earlier ones under v1/.
+    let dir = repo().join("crates/qingdan-core/templates");
+    let mut files: Vec<String> = [dir.clone(), dir.join("v1")]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| p.display().to_string())
         .collect();
+    assert!(files.len() >= 12, "six lists at two versions");
     files.sort();
     let args: Vec<&str> = ["template", "check"]
         .into_iter()
@@ -242,7 +263,15 @@ fn bundled_lists_and_prints_the_templates() {
     let out = qingdan(&["template", "bundled", "jiandu-zeren"]);
     assert_eq!(
         text(&out.stdout),
-        std::fs::read_to_string(repo().join(EXAMPLE_TEMPLATE)).unwrap()
+        std::fs::read_to_string(repo().join("crates/qingdan-core/templates/jiandu-zeren.json"))
+            .unwrap(),
+        "the latest version"
+    );
+    let out = qingdan(&["template", "bundled", "jiandu-zeren@1"]);
+    assert_eq!(
+        text(&out.stdout),
+        std::fs::read_to_string(repo().join(EXAMPLE_TEMPLATE)).unwrap(),
+        "an earlier version, by number"
     );
     assert_eq!(
         qingdan(&["template", "bundled", "nope"]).status.code(),
@@ -425,14 +454,22 @@ fn every_self_assessment_list_takes_an_inspection_by_a_team_of_inspectors() {
         let printed = qingdan(&["template", "bundled", id]);
         std::fs::write(&template, &printed.stdout).unwrap();
         let packet = dir.join(format!("{id}-inspection.json"));
+        // 一岗双责 and 第一责任人 are about a person, whom the packet names.
+        let about_a_person = ["yigang-shuangze", "diyi-zerenren"].contains(&id);
+        let subject: &[&str] = if about_a_person {
+            &["--subject-name", "孙七", "--subject-post", "党委副书记"]
+        } else {
+            &[]
+        };
         let new = |signers: &[&str]| {
-            packet_new(
+            packet_new_with(
                 path_str(&template),
                 path_str(&none),
                 "inspection",
                 "2026",
                 signers,
                 path_str(&packet),
+                subject,
             )
         };
         let made = new(&[
@@ -627,4 +664,153 @@ fn openssl_verifies_a_qingdan_signature_over_the_canonical_payload() {
             "a changed byte must fail in openssl too"
         );
     }
+}
+
+/// A checklist that fixes due dates scores them from `--period`, and says
+/// so; without it, `score` asks for it rather than guess.
+#[test]
+fn score_takes_the_period_when_the_checklist_fixes_due_dates() {
+    let template = "tests/data/scoring/fixed-due-dates/template.json";
+    let responses = "tests/data/scoring/fixed-due-dates/responses.json";
+    let out = qingdan(&["score", "--template", template, responses]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr)
+            .contains("this checklist fixes due dates from the period assessed: give --period"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = qingdan(&[
+        "score",
+        "--template",
+        template,
+        "--period",
+        "2026",
+        responses,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("2027-02-03 完成，超过期限 2027-01-31（清单规定）"),
+        "{stdout}"
+    );
+    // What the sheet still wants explained is said too.
+    let out = qingdan(&[
+        "score",
+        "--template",
+        "tests/data/scoring/explanations-required/template.json",
+        "tests/data/scoring/explanations-required/responses.json",
+    ]);
+    assert!(
+        text(&out.stdout)
+            .contains("须填写说明（失分、否决或不适用的原因）才能签字：1.1、1.2、1.5、1.6"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = qingdan(&[
+        "score",
+        "--template",
+        template,
+        "--period",
+        "2026-13",
+        responses,
+    ]);
+    assert!(
+        text(&out.stderr).contains("\"2026-13\" is not a period"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// A triggered veto, a deduction and a partial answer without the note the
+/// checklist asks for: no packet is made, and the items are named.
+#[test]
+fn packet_new_refuses_answers_the_checklist_wants_explained() {
+    let out_file = scratch("unexplained").join("packet.qingdan.json");
+    let out = packet_new(
+        "tests/data/scoring/explanations-required/template.json",
+        "tests/data/scoring/explanations-required/responses.json",
+        "self-assessment",
+        "2026",
+        &[
+            "principal:张三:tests/data/keys/principal.pub.pem",
+            "supervisory:李四:tests/data/keys/supervisory.pub.pem",
+        ],
+        path_str(&out_file),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(
+            "payload.responses: items 1.1, 1.2, 1.5, 1.6 need a note (说明) that explains the lost points, the veto or 不适用 before signing"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!out_file.exists(), "no packet is written");
+}
+
+/// On 一岗双责 a self-assessment names the member assessed, who signs it
+/// beside the principal and the supervisory; naming one who does not sign
+/// makes no packet.
+#[test]
+fn a_self_assessment_about_a_person_names_them_and_they_sign_it() {
+    let dir = scratch("about-a-person");
+    let none = dir.join("none.json");
+    std::fs::write(&none, "{}").unwrap();
+    let template = dir.join("yigang-shuangze.json");
+    std::fs::write(
+        &template,
+        qingdan(&["template", "bundled", "yigang-shuangze"]).stdout,
+    )
+    .unwrap();
+    let packet = dir.join("p.qingdan.json");
+    let new = |member: &str| {
+        packet_new_with(
+            path_str(&template),
+            path_str(&none),
+            "self-assessment",
+            "2026",
+            &[
+                "principal:张三:tests/data/keys/principal.pub.pem",
+                "supervisory:李四:tests/data/keys/supervisory.pub.pem",
+                member,
+            ],
+            path_str(&packet),
+            &["--subject-name", "孙七", "--subject-post", "党委副书记"],
+        )
+    };
+    let refused = new("member:王五:tests/data/keys/outsider.pub.pem");
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused.stderr)
+            .contains("\"孙七\", the person assessed, signs their own self-assessment"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let made = new("member:孙七:tests/data/keys/outsider.pub.pem");
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    for key in ["principal", "supervisory", "outsider"] {
+        let key = format!("tests/data/keys/{key}.pem");
+        let signed = qingdan(&[
+            "sign",
+            "--key",
+            &key,
+            path_str(&packet),
+            "-o",
+            path_str(&packet),
+        ]);
+        assert!(signed.status.success(), "{}", text(&signed.stderr));
+    }
+    let verified = qingdan(&[
+        "verify",
+        "--template",
+        path_str(&template),
+        path_str(&packet),
+    ]);
+    assert!(verified.status.success(), "{}", text(&verified.stderr));
+    assert!(
+        text(&verified.stdout).contains("person:   孙七 (党委副书记)"),
+        "{}",
+        text(&verified.stdout)
+    );
 }

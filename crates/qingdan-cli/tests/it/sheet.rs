@@ -16,12 +16,13 @@ fn pretty(doc: &TemplateDoc) -> String {
 fn export_then_import_gives_back_the_same_checklist() {
     let dir = scratch("sheet-round-trip");
     for list in bundled::ALL {
-        let workbook = dir.join(format!("{}.xlsx", list.id));
+        let named = format!("{}@{}", list.id, list.version);
+        let workbook = dir.join(format!("{named}.xlsx"));
         let out = qingdan(&[
             "template",
             "export",
             "--bundled",
-            list.id,
+            &named,
             "-o",
             path_str(&workbook),
         ]);

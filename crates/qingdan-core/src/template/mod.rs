@@ -120,6 +120,19 @@ impl Template {
         self.flat.len()
     }
 
+    /// Whether some deadline item's due date is fixed from the period, so
+    /// that scoring needs the period assessed.
+    pub fn fixes_due_dates(&self) -> bool {
+        self.items()
+            .any(|(_, item)| matches!(item.rule, Rule::Deadline { due: Some(_), .. }))
+    }
+
+    /// Whether the checklist assesses one person of the unit (一岗双责,
+    /// 第一责任人), whom each packet names as its subject.
+    pub fn about_a_person(&self) -> bool {
+        self.doc.subject == Some(SubjectKind::Person)
+    }
+
     /// Every item in document order with the index of its section.
     pub fn items(&self) -> impl Iterator<Item = (usize, &Item)> + '_ {
         self.flat
@@ -477,6 +490,22 @@ pub enum Problem {
     /// The unit's signers without one of its two responsibility holders.
     #[error("the unit's own packets are signed by principal and supervisory; {0} is missing")]
     UnitSignerMissing(&'static str),
+    /// A fixed due date beside `within_days`.
+    #[error(
+        "a due date is fixed by the checklist (due) or follows the answer's date (within_days), not both"
+    )]
+    DueAndWithinDays,
+    /// A fixed due date that is neither form, or a day not every year has.
+    #[error(
+        "due is {{\"month\": M, \"day\": D}} (a day every year has) or {{\"days_after_period\": N}} (N at most 366)"
+    )]
+    BadDue,
+    /// `explain` when lost, on an item that never loses points.
+    #[error("a {0} item never loses points: explain when-lost does not fit it")]
+    ExplainNeverLost(&'static str),
+    /// `explain` when N/A, on an item that cannot be N/A.
+    #[error("explain when-na needs na_allowed")]
+    ExplainWithoutNa,
     /// More items than a template may have.
     #[error("has {0} items; at most 10000 are allowed")]
     TooManyItems(usize),

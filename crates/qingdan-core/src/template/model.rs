@@ -59,6 +59,10 @@ pub struct TemplateDoc {
     pub description: Option<Text>,
     /// The responsibility it assesses.
     pub responsibility: Responsibility,
+    /// Whom it assesses: the unit (when absent) or one person of it
+    /// (一岗双责, 第一责任人), whom each packet then names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<SubjectKind>,
     /// How often it is filled.
     pub period: PeriodKind,
     /// The kinds of packet that answer it: `self-assessment`,
@@ -114,6 +118,51 @@ impl Responsibility {
             (Responsibility::RiskPrevention, Lang::En) => "integrity risk prevention",
         }
     }
+}
+
+/// Whom a checklist assesses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    /// The unit (its leading group, its discipline committee …).
+    Unit,
+    /// One person of the unit, named in each packet, who signs their own
+    /// self-assessment.
+    Person,
+}
+
+/// When an item's answer must come with a note (说明) that explains it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Explain {
+    /// When it loses points (scores below its maximum, takes a deduction)
+    /// or triggers its veto.
+    WhenLost,
+    /// When it is answered 不适用.
+    WhenNa,
+    /// When it loses points, triggers its veto, or is answered 不适用.
+    WhenLostOrNa,
+    /// Whenever it is answered.
+    Always,
+}
+
+/// A due date the checklist fixes, from the assessment's period: a day of
+/// the period's year (`{"month": 3, "day": 31}`: 3月底前), or a number of
+/// days after the period ends (`{"days_after_period": 31}`: 1月31日 of the
+/// year after an annual period). The filler then gives only when it was
+/// done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixedDue {
+    /// The month of a day in the period's year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month: Option<u32>,
+    /// The day of that month.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<u32>,
+    /// Days after the period's last day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_after_period: Option<u32>,
 }
 
 /// How often a checklist is filled; a packet names a period of this kind.
@@ -206,6 +255,10 @@ pub struct Item {
     /// Shown (and scored) only when this holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_if: Option<Condition>,
+    /// When the answer must come with a note that explains it; a packet
+    /// cannot be signed until it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explain>,
 }
 
 /// The scoring rule of an item, by kind.
@@ -255,10 +308,14 @@ pub enum Rule {
         )]
         late_points: Option<Fixed>,
         /// When set, the due date is this many days after the answer's
-        /// `from` date (e.g. 民主生活会召开一周内); otherwise the answer gives
-        /// the `due` date itself.
+        /// `from` date (e.g. 民主生活会召开一周内).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         within_days: Option<u32>,
+        /// When set, the checklist fixes the due date from the period, and
+        /// the answer gives only when it was done. Without it or
+        /// `within_days`, the answer gives the `due` date itself.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<FixedDue>,
     },
     /// One option of several, each with its points.
     Choice {

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
-    Band, Compiled, Item, Location, Problem, Rule, TEMPLATE_FORMAT, Template, TemplateDoc,
+    Band, Compiled, Explain, Item, Location, Problem, Rule, TEMPLATE_FORMAT, Template, TemplateDoc,
     TemplateError, TemplateErrors, Test, VetoEffect,
 };
 use crate::Fixed;
@@ -284,6 +284,17 @@ fn check_item(item: &Item, doc: &TemplateDoc, found: &mut Found) {
     if item.na_allowed && !item.rule.is_scored() && !matches!(item.rule, Rule::Bonus { .. }) {
         found.add(at("na_allowed"), Problem::NaOnUnscored(kind));
     }
+    match item.explain {
+        Some(Explain::WhenLost | Explain::WhenLostOrNa)
+            if !item.rule.is_scored() && !matches!(item.rule, Rule::Veto { .. }) =>
+        {
+            found.add(at("explain"), Problem::ExplainNeverLost(kind));
+        }
+        Some(Explain::WhenNa) if !item.na_allowed => {
+            found.add(at("explain"), Problem::ExplainWithoutNa);
+        }
+        _ => {}
+    }
     let positive = |found: &mut Found, field: &'static str, value: Fixed| {
         if !value.is_positive() {
             found.add(at(&format!("rule.{field}")), Problem::NotPositive(field));
@@ -327,11 +338,19 @@ fn check_item(item: &Item, doc: &TemplateDoc, found: &mut Found) {
         Rule::Deadline {
             points,
             late_points,
-            ..
+            within_days,
+            due,
         } => {
             positive(found, "points", *points);
             if let Some(late) = late_points {
                 not_above(found, "late_points", *late, *points);
+            }
+            if let Some(due) = due {
+                if within_days.is_some() {
+                    found.add(at("rule.due"), Problem::DueAndWithinDays);
+                } else if !crate::period::is_valid_due(due) {
+                    found.add(at("rule.due"), Problem::BadDue);
+                }
             }
         }
         Rule::Choice { options } => {

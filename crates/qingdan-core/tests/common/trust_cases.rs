@@ -20,8 +20,9 @@ pub struct TrustCase {
     pub packet: Vec<u8>,
     /// The inspection a rectification answers, as stored before it.
     pub inspection: Option<Vec<u8>>,
-    /// The bundled checklist answered.
+    /// The bundled checklist answered, and the version the packet names.
     pub template: String,
+    pub template_version: u32,
     /// When it arrives.
     pub received_at: DateTime<Utc>,
     /// The enrollments, each key's revocation attached.
@@ -110,10 +111,17 @@ fn read_case(dir: &Path) -> TrustCase {
             name: e.name,
         })
         .collect();
+    let packet = read("packet.json");
+    let named: serde_json::Value = serde_json::from_slice(&packet).unwrap_or_default();
+    let template_version = named["payload"]["template"]["version"]
+        .as_u64()
+        .and_then(|v| u32::try_from(v).ok())
+        .unwrap_or_else(|| panic!("{}: the packet names no template version", dir.display()));
     TrustCase {
         name: dir.file_name().unwrap().to_string_lossy().into_owned(),
+        template_version,
         dir: dir.to_owned(),
-        packet: read("packet.json"),
+        packet,
         inspection: context.inspection.as_deref().map(read),
         template: context.template,
         received_at: DateTime::parse_from_rfc3339(&context.received_at)

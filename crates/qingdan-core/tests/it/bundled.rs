@@ -21,12 +21,12 @@ fn every_bundled_template_is_valid_and_has_one_hundred_points() {
     for b in bundled::ALL {
         let template = Template::parse(b.json).unwrap_or_else(|e| panic!("{}:\n{e}", b.file));
         assert_eq!(
-            template.id(),
-            b.id,
-            "{}: id differs from the file name",
+            (template.id(), template.version()),
+            (b.id, b.version),
+            "{}: id or version differs from where it is bundled",
             b.file
         );
-        let empty = score(&template, &Responses::new());
+        let empty = score(&template, &Responses::new(), None);
         assert_eq!(
             empty.max,
             Fixed::from_int(100),
@@ -57,6 +57,9 @@ fn the_schema_accepts_every_valid_template() {
         .collect();
     for case in sorted_entries(&data_dir().join("scoring")) {
         let path = case.join("template.json");
+        if !path.exists() {
+            continue; // a case on a bundled list (template.ref)
+        }
         templates.push((path.display().to_string(), read(&path)));
     }
     for (name, text) in templates {

@@ -3,11 +3,14 @@
 //! read the diff.
 
 use expect_test::expect_file;
+use qingdan_core::period::Period;
 use qingdan_core::{Lang, Responses, Template, score};
 
 use crate::{data_dir, read, sorted_entries};
 
-/// `tests/data/scoring/<case>/`: a template, responses, and the expected
+/// `tests/data/scoring/<case>/`: a template (`template.json`, or
+/// `template.ref` naming a bundled list as `id@version`), responses, the
+/// period when the list fixes due dates from it (`period`), and the expected
 /// score sheet (JSON, then every reason rendered in Chinese and English).
 #[test]
 fn scoring_cases_match_their_sheets() {
@@ -19,11 +22,15 @@ fn scoring_cases_match_their_sheets() {
         dir.display()
     );
     for case in cases {
-        let template = Template::parse(&read(&case.join("template.json")))
+        let template = Template::parse(&case_template(&case))
             .unwrap_or_else(|e| panic!("{}: {e}", case.display()));
         let responses = Responses::parse(&template, &read(&case.join("responses.json")))
             .unwrap_or_else(|e| panic!("{}: {e}", case.display()));
-        let sheet = score(&template, &responses);
+        // A case whose checklist fixes due dates names its period.
+        let period = std::fs::read_to_string(case.join("period")).ok().map(|p| {
+            Period::parse(p.trim()).unwrap_or_else(|| panic!("{}: bad period", case.display()))
+        });
+        let sheet = score(&template, &responses, period.as_ref());
         let mut actual = serde_json::to_string_pretty(&sheet).unwrap();
         for (heading, lang) in [("中文", Lang::Zh), ("English", Lang::En)] {
             actual.push_str(&format!("\n\n{heading}:\n"));
@@ -34,6 +41,22 @@ fn scoring_cases_match_their_sheets() {
         }
         expect_file![case.join("sheet.expected")].assert_eq(&actual);
     }
+}
+
+/// A case's template text: its own file, or the bundled list it names.
+fn case_template(case: &std::path::Path) -> String {
+    let Ok(named) = std::fs::read_to_string(case.join("template.ref")) else {
+        return read(&case.join("template.json"));
+    };
+    let (id, version) = named
+        .trim()
+        .split_once('@')
+        .expect("template.ref is id@version");
+    let version = version.parse().expect("template.ref's version is a number");
+    qingdan_core::bundled::find_version(id, version)
+        .unwrap_or_else(|| panic!("{}: no bundled {id} v{version}", case.display()))
+        .json
+        .to_owned()
 }
 
 /// `tests/data/templates/invalid/<case>.json` is rejected with the errors in
@@ -112,7 +135,7 @@ fn ninety_four_tenths_make_exactly_nine_point_four() {
         .map(|n| format!(r#""i{n}": {{"answer": "done"}}"#))
         .collect();
     let responses = Responses::parse(&template, &format!("{{{}}}", answers.join(","))).unwrap();
-    let sheet = score(&template, &responses);
+    let sheet = score(&template, &responses, None);
     assert_eq!(sheet.total.to_string(), "9.40");
     assert_eq!(sheet.max.to_string(), "9.40");
     assert_eq!(sheet.percentage.unwrap().to_string(), "100.00");

@@ -91,7 +91,7 @@ fn a_finding_must_be_on_an_item_of_the_checklist_with_a_real_deadline() {
     let error = inspection(vec![finding("1", "99.9", "2027-01-31")]).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "payload.findings[0].item: \"99.9\" is not an item of jiancha-kaohe v1"
+        "payload.findings[0].item: \"99.9\" is not an item of jiancha-kaohe v2"
     );
     let error = inspection(vec![finding("1", "1.1", "2027-02-30")]).unwrap_err();
     assert_eq!(

@@ -11,6 +11,7 @@ mod findings;
 mod fixtures;
 mod packets;
 mod properties;
+mod rules;
 mod trust;
 mod vectors;
 

@@ -2,6 +2,7 @@
 //! input.
 
 use proptest::prelude::*;
+use qingdan_core::period::Period;
 use qingdan_core::responses::{DeadlineAnswer, DeadlineRef};
 use qingdan_core::{Answer, CheckState, Fixed, Response, Responses, Rule, Template, score};
 
@@ -10,6 +11,13 @@ use crate::{data_dir, read};
 /// A template with every kind, conditions, N/A, weights, bonus and veto.
 fn rich_template() -> Template {
     Template::parse(&read(&data_dir().join("properties/template.json"))).unwrap()
+}
+
+/// The period assessed: 2026, from which the list fixes a due date
+/// (31 March).
+fn period() -> Option<&'static Period> {
+    static PERIOD: std::sync::OnceLock<Period> = std::sync::OnceLock::new();
+    Some(PERIOD.get_or_init(|| Period::parse("2026").unwrap()))
 }
 
 fn date(days: u32) -> chrono::NaiveDate {
@@ -32,12 +40,14 @@ fn answer_for(rule: &Rule, na_allowed: bool) -> BoxedStrategy<Option<Option<Answ
         Rule::Count { .. } | Rule::Deduction { .. } | Rule::Bonus { .. } => {
             (0u32..30).prop_map(Answer::Count).boxed()
         }
-        Rule::Deadline { within_days, .. } => (0u32..60, proptest::option::of(0u32..90))
+        Rule::Deadline {
+            within_days, due, ..
+        } => (0u32..60, proptest::option::of(0u32..180))
             .prop_map(move |(r, done)| {
-                let reference = if within_days.is_some() {
-                    DeadlineRef::From(date(r))
-                } else {
-                    DeadlineRef::Due(date(r))
+                let reference = match (within_days, &due) {
+                    (Some(_), _) => DeadlineRef::From(date(r)),
+                    (None, Some(_)) => DeadlineRef::Fixed,
+                    (None, None) => DeadlineRef::Due(date(r)),
                 };
                 Answer::Deadline(DeadlineAnswer {
                     reference,
@@ -105,21 +115,32 @@ fn ranked_answers(rule: &Rule) -> Vec<Answer> {
         Rule::Count { target, .. } => (0..=target + 1).map(Answer::Count).collect(),
         Rule::Deduction { .. } => (0..12).rev().map(Answer::Count).collect(),
         Rule::Bonus { .. } => (0..12).map(Answer::Count).collect(),
-        Rule::Deadline { within_days, .. } => {
-            let reference = if within_days.is_some() {
-                DeadlineRef::From(date(30))
-            } else {
-                DeadlineRef::Due(date(30))
+        Rule::Deadline {
+            within_days, due, ..
+        } => {
+            // Due on day 30, or on 31 March (day 89) as the list fixes it
+            // for PERIOD.
+            let (reference, due_day) = match (within_days, due) {
+                (Some(_), _) => (DeadlineRef::From(date(0)), 30),
+                (None, Some(_)) => (DeadlineRef::Fixed, 89),
+                (None, None) => (DeadlineRef::Due(date(30)), 30),
             };
-            [None, Some(90), Some(60), Some(31), Some(30), Some(1)]
-                .into_iter()
-                .map(|d| {
-                    Answer::Deadline(DeadlineAnswer {
-                        reference,
-                        done: d.map(date),
-                    })
+            [
+                None,
+                Some(due_day + 60),
+                Some(due_day + 30),
+                Some(due_day + 1),
+                Some(due_day),
+                Some(1),
+            ]
+            .into_iter()
+            .map(|d| {
+                Answer::Deadline(DeadlineAnswer {
+                    reference,
+                    done: d.map(date),
                 })
-                .collect()
+            })
+            .collect()
         }
         Rule::Choice { options } => {
             let mut o = options.clone();
@@ -136,7 +157,7 @@ proptest! {
 
     #[test]
     fn base_stays_between_zero_and_the_maximum(responses in responses_for(&rich_template())) {
-        let sheet = score(&rich_template(), &responses);
+        let sheet = score(&rich_template(), &responses, period());
         prop_assert!(sheet.base >= Fixed::ZERO);
         prop_assert!(sheet.base <= sheet.max, "base {} above max {}", sheet.base, sheet.max);
         prop_assert_eq!(sheet.total, sheet.base + sheet.bonus);
@@ -151,12 +172,12 @@ proptest! {
     #[test]
     fn scoring_is_deterministic(responses in responses_for(&rich_template())) {
         let template = rich_template();
-        let a = serde_json::to_string(&score(&template, &responses)).unwrap();
-        let b = serde_json::to_string(&score(&template, &responses)).unwrap();
+        let a = serde_json::to_string(&score(&template, &responses, period())).unwrap();
+        let b = serde_json::to_string(&score(&template, &responses, period())).unwrap();
         prop_assert_eq!(&a, &b);
         // Written out and read back (keys in another order), the same sheet.
         let reparsed = Responses::parse(&template, &serde_json::to_string(&responses).unwrap()).unwrap();
-        prop_assert_eq!(serde_json::to_string(&score(&template, &reparsed)).unwrap(), a);
+        prop_assert_eq!(serde_json::to_string(&score(&template, &reparsed, period())).unwrap(), a);
     }
 
     #[test]
@@ -169,7 +190,7 @@ proptest! {
         for answer in ranked {
             let mut r = responses.clone();
             r.set(&template, &item.id, Response::answered(answer.clone())).unwrap();
-            let sheet = score(&template, &r);
+            let sheet = score(&template, &r, period());
             if let Some(prev) = &previous {
                 let same_items_shown = prev.items.iter().zip(&sheet.items).all(|(a, b)| {
                     (a.status == qingdan_core::score::ItemStatus::Hidden) == (b.status == qingdan_core::score::ItemStatus::Hidden)
@@ -192,7 +213,7 @@ proptest! {
             answered.set(&template, &item.id, Response::answered(worst)).unwrap();
             let mut na = responses.clone();
             na.set(&template, &item.id, Response::not_applicable()).unwrap();
-            let (with, without) = (score(&template, &answered), score(&template, &na));
+            let (with, without) = (score(&template, &answered, period()), score(&template, &na, period()));
             if with.items.iter().zip(&without.items).any(|(a, b)| a.status != b.status && a.id != item.id) {
                 continue; // the answer changes which items are shown
             }
@@ -222,7 +243,7 @@ proptest! {
         let mut value: serde_json::Value = serde_json::from_str(&read(&data_dir().join("properties/template.json"))).unwrap();
         replace_somewhere(&mut value, &path, replacement);
         if let Ok(template) = Template::from_value(&value) {
-            let sheet = score(&template, &Responses::new());
+            let sheet = score(&template, &Responses::new(), period());
             prop_assert!(sheet.base <= sheet.max);
         }
     }
@@ -233,7 +254,7 @@ proptest! {
         let mut value: serde_json::Value = serde_json::from_str(&read(&data_dir().join("properties/responses.json"))).unwrap();
         replace_somewhere(&mut value, &path, replacement);
         if let Ok(responses) = Responses::from_value(&template, &value) {
-            let sheet = score(&template, &responses);
+            let sheet = score(&template, &responses, period());
             prop_assert!(sheet.base <= sheet.max);
         }
     }

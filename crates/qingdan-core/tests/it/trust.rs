@@ -17,7 +17,7 @@ use trust_cases::{TrustCase, trust_cases};
 /// What the core says of a case: `accepted`, or the error.
 fn verdict(case: &TrustCase) -> Result<(), PacketError> {
     let template = Template::parse(
-        bundled::find(&case.template)
+        bundled::find_version(&case.template, case.template_version)
             .unwrap_or_else(|| panic!("{}: no bundled {}", case.name, case.template))
             .json,
     )

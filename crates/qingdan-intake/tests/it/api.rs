@@ -390,6 +390,18 @@ async fn packets_are_listed_by_filter_and_paged(db: Db) {
     assert_eq!(page["packets"].as_array().unwrap().len(), 1);
     assert_eq!(page["packets"][0]["period"], "2026");
     assert_eq!(page["packets"][0]["unit_code"], UNIT);
+    // A page past the end is empty and still says how many match.
+    let past = w
+        .send(
+            Method::GET,
+            "/api/v1/packets?period=2026&per_page=2&page=3",
+            vec![],
+            true,
+        )
+        .await
+        .json();
+    assert_eq!(past["total"], 3);
+    assert!(past["packets"].as_array().unwrap().is_empty());
     let all = w
         .send(
             Method::GET,

@@ -7,6 +7,7 @@ mod compat;
 mod concurrency;
 mod findings;
 mod load;
+mod person;
 mod robust;
 mod support;
 mod trust;

@@ -28,7 +28,9 @@ async fn every_trust_case_gets_its_status_and_code(db: Db) {
     for case in trust_cases::trust_cases() {
         let store = Store::connect(&fresh_database(db).await).await.unwrap();
         let intake = std::sync::Arc::new(Intake::open(store, AT).await.unwrap());
-        let json = bundled::find(&case.template).unwrap().json;
+        let json = bundled::find_version(&case.template, case.template_version)
+            .unwrap()
+            .json;
         intake.publish(json, AT).await.unwrap();
         // Every unit the case names, and its keys as they are stored (some
         // as an older intake allowed, which is why the store is used).
@@ -301,7 +303,9 @@ async fn the_latest_packet_is_the_one_received_last(db: Db) {
     assert_eq!(w.post_packet(second).await.status, StatusCode::CREATED);
     let path = "/api/v1/reports/ranking?template=bench-94&period=2026&kind=self-assessment";
     let ranking = w.send(Method::GET, path, vec![], true).await.json();
-    let expected = qingdan_core::score(&w.template, &weaker).total.to_string();
+    let expected = qingdan_core::score(&w.template, &weaker, None)
+        .total
+        .to_string();
     assert_eq!(
         ranking["rows"][0]["total"],
         expected.as_str(),

@@ -85,3 +85,49 @@ fn each_side_is_the_latest_packet_of_its_kind() {
     assert_eq!(report.rows[0].inspection_packet.as_deref(), Some("late"));
     assert_eq!(report.rows[0].difference.unwrap().to_string(), "10.00");
 }
+
+/// The gap is in percentage points: a unit that marks an item 不适用 which
+/// the inspectors score as not done is out of another maximum, and its
+/// gap in points understates how far apart the two judgements are.
+#[test]
+fn gaps_are_ordered_by_percentage_points() {
+    let entries = [
+        // 4 points apart, both out of 100: 4 percentage points.
+        own("a-own", ("510001", "城关镇"), &[]),
+        inspected("a-insp", ("510001", "城关镇"), &[("1.1", r#""not_done""#)]),
+        // The same 93 points on both sides, but the unit left 2.4 (4
+        // points) out as N/A where the inspectors scored it not done:
+        // 93/96 = 96.88 % against 93/100 = 93.00 %, 3.88 percentage points
+        // (ordered by points, it would come last).
+        own(
+            "b-own",
+            ("510002", "白驿镇"),
+            &[("2.4", "na"), ("3.1", r#""partial""#)],
+        ),
+        inspected(
+            "b-insp",
+            ("510002", "白驿镇"),
+            &[("2.4", r#""not_done""#), ("3.1", r#""partial""#)],
+        ),
+        // 3 points apart out of 100: 3 percentage points.
+        own("c-own", ("510003", "陵江镇"), &[]),
+        inspected("c-insp", ("510003", "陵江镇"), &[("3.1", r#""partial""#)]),
+    ];
+    let report = gap(&template(), "2026", &entries).unwrap();
+    let rows: Vec<String> = report
+        .rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {}",
+                r.unit_name,
+                r.difference.unwrap(),
+                r.percentage_difference.unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        ["城关镇 4.00 4.00", "白驿镇 0.00 3.88", "陵江镇 3.00 3.00"]
+    );
+}

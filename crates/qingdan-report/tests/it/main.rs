@@ -1,7 +1,7 @@
 //! Integration tests of qingdan-report. Every entry's score sheet is made by
-//! scoring real responses to the bundled 监督责任清单 (`jiandu-zeren`: 100
-//! points, a bonus section and a failing veto) with the core, exactly as a
-//! packet carries it.
+//! scoring real responses to the bundled 监督责任清单 (`jiandu-zeren` v1,
+//! which stays bundled unchanged: 100 points, a bonus section and a failing
+//! veto) with the core, exactly as a packet carries it.
 
 mod errors;
 mod findings;
@@ -17,9 +17,9 @@ use qingdan_core::score::ScoreSheet;
 use qingdan_core::{Responses, Template, bundled, score};
 use qingdan_report::Entry;
 
-/// The bundled 纪委（纪检组）监督责任清单.
+/// The bundled 纪委（纪检组）监督责任清单, v1.
 pub fn template() -> Template {
-    Template::parse(bundled::find("jiandu-zeren").unwrap().json).unwrap()
+    Template::parse(bundled::find_version("jiandu-zeren", 1).unwrap().json).unwrap()
 }
 
 /// Answers that score every point (100.00) and trigger no veto.
@@ -65,7 +65,7 @@ pub fn sheet(changes: &[(&str, &str)]) -> ScoreSheet {
         })
         .collect();
     let responses = Responses::parse(&template, &format!("{{{}}}", fields.join(","))).unwrap();
-    score(&template, &responses)
+    score(&template, &responses, None)
 }
 
 /// A packet of the 2026 period from unit `code`, made (and received) at
@@ -82,6 +82,7 @@ pub fn entry(
         kind,
         unit_code: code.to_owned(),
         unit_name: name.to_owned(),
+        subject: None,
         template_id: "jiandu-zeren".to_owned(),
         template_version: 1,
         period: "2026".to_owned(),

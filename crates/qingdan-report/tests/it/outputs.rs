@@ -21,12 +21,12 @@ fn ranked() -> Ranking {
 #[test]
 fn csv_has_a_bom_chinese_headers_crlf_and_quotes_what_needs_quoting() {
     let csv = ranked().table().to_csv();
-    let expected = "\u{feff}名次,单位代码,单位名称,总分,满分,得分率,等次,\
+    let expected = "\u{feff}名次,单位代码,单位名称,得分率,总分,满分,等次,\
         纪律检查,组织协调,案件查办,执纪监督,教育预防,分析研判,追究问责,加分项,一票否决,\
         否决项,末位,签字人,数据包编号\r\n\
         1,510001,\"甲镇,\"\"东\"\"片\",100.00,100.00,100.00,优秀,\
         12.00,16.00,20.00,16.00,12.00,12.00,12.00,0.00,0.00,,,张三、李四,p1\r\n\
-        2,510002,'=1+2,96.00,100.00,96.00,优秀,\
+        2,510002,'=1+2,96.00,96.00,100.00,优秀,\
         8.00,16.00,20.00,16.00,12.00,12.00,12.00,0.00,0.00,,是,张三、李四,p2\r\n";
     assert_eq!(csv, expected);
 }
@@ -45,7 +45,10 @@ fn csv_writes_negative_numbers_as_numbers() {
     ];
     let csv = gap(&template(), "2026", &entries).unwrap().table().to_csv();
     let line = csv.lines().nth(1).unwrap();
-    assert_eq!(line, "510001,城关镇,96.00,100.00,-4.00,o,i");
+    assert_eq!(
+        line,
+        "510001,城关镇,96.00,100.00,-4.00,96.00,100.00,-4.00,o,i"
+    );
 }
 
 /// The text of one file in the XLSX zip.

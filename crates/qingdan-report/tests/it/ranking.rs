@@ -65,7 +65,7 @@ fn rank(entries: &[Entry]) -> Ranking {
 }
 
 #[test]
-fn units_are_ranked_by_total_and_equal_totals_share_a_rank() {
+fn units_are_ranked_by_percentage_and_equal_scores_share_a_rank() {
     let ranking = rank(&towns());
     let rows: Vec<(usize, &str, String)> = ranking
         .rows
@@ -193,4 +193,137 @@ fn section_columns_carry_the_titles_and_add_up_to_the_total() {
             "8.00", "12.00", "14.00", "16.00", "12.00", "12.00", "12.00", "2.00", "0.00"
         ]
     );
+}
+
+/// Each item a unit may mark 不适用, marked so by one unit and answered at
+/// its worst by another that is otherwise the same: the first never ranks
+/// below the second. Ranked by total they would tie; the N/A item leaves
+/// the first unit's maximum, so its percentage is higher.
+#[test]
+fn not_applicable_never_lowers_a_rank_against_an_otherwise_equal_unit() {
+    let template = template();
+    let worst = |item: &qingdan_core::template::Item| match item.rule {
+        qingdan_core::Rule::Check { .. } => r#""not_done""#,
+        qingdan_core::Rule::Deadline { .. } => r#"{"due": "2026-01-31", "done": null}"#,
+        qingdan_core::Rule::Count { .. } => "0",
+        ref other => panic!("item {}: no worst answer for {other:?}", item.id),
+    };
+    let mut seen = 0;
+    for (_, item) in template
+        .items()
+        .filter(|(_, i)| i.na_allowed && i.rule.is_scored())
+    {
+        seen += 1;
+        let id = item.id.as_str();
+        let entries = [
+            own(
+                "answered",
+                CHENGGUAN,
+                &[("1.1", r#""not_done""#), (id, worst(item))],
+            ),
+            own("na", BAIYI, &[("1.1", r#""not_done""#), (id, "na")]),
+        ];
+        let ranking = rank(&entries);
+        let row = |packet: &str| ranking.rows.iter().find(|r| r.packet_id == packet).unwrap();
+        let (na, answered) = (row("na"), row("answered"));
+        assert_eq!(na.total, answered.total, "item {id}: the same points");
+        assert!(na.max < answered.max, "item {id}: N/A leaves the maximum");
+        assert!(
+            na.rank < answered.rank,
+            "item {id}: N/A ranks {} behind the worst answer's {}",
+            na.rank,
+            answered.rank
+        );
+    }
+    assert!(seen >= 3, "the list has items that may be 不适用");
+}
+
+/// The issue's figures: 79.75 of 88 (90.63 %) ranks above 85 of 100.
+#[test]
+fn a_lower_total_out_of_a_smaller_maximum_ranks_above_when_its_percentage_is_higher() {
+    let mut small = own("small", CHENGGUAN, &[]);
+    let mut large = own("large", BAIYI, &[]);
+    let set = |entry: &mut Entry, total: &str, max: &str| {
+        let sheet = entry.sheet.as_mut().unwrap();
+        sheet.total = total.parse().unwrap();
+        sheet.max = max.parse().unwrap();
+        sheet.percentage = sheet.total.percent_of(sheet.max);
+    };
+    set(&mut small, "79.75", "88");
+    set(&mut large, "85", "100");
+    let ranking = rank(&[large, small]);
+    let order: Vec<(&str, String)> = ranking
+        .rows
+        .iter()
+        .map(|r| (r.packet_id.as_str(), r.percentage.unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        order,
+        [("small", "90.63".to_owned()), ("large", "85.00".to_owned())]
+    );
+}
+
+/// Equal percentages are ordered by total and do not share a rank unless
+/// the totals are equal too.
+#[test]
+fn equal_percentages_are_ordered_by_total() {
+    let mut a = own("a", CHENGGUAN, &[]);
+    let mut b = own("b", BAIYI, &[]);
+    for (entry, total, max) in [(&mut a, "45", "50"), (&mut b, "90", "100")] {
+        let sheet = entry.sheet.as_mut().unwrap();
+        sheet.total = total.parse().unwrap();
+        sheet.max = max.parse().unwrap();
+        sheet.percentage = sheet.total.percent_of(sheet.max);
+    }
+    let ranking = rank(&[a, b]);
+    let order: Vec<(usize, &str)> = ranking
+        .rows
+        .iter()
+        .map(|r| (r.rank, r.packet_id.as_str()))
+        .collect();
+    assert_eq!(order, [(1, "b"), (2, "a")]);
+}
+
+/// On a list about a person, two members of one unit are two rows, each
+/// from their own latest packet; a member's older packet is superseded
+/// only by their own newer one.
+#[test]
+fn two_members_of_one_unit_rank_separately() {
+    use qingdan_core::packet::Subject;
+    let member = |packet: &str, name: &str, at: &str, changes: &[(&str, &str)]| {
+        let mut e = entry(packet, PacketKind::SelfAssessment, CHENGGUAN, at, changes);
+        e.subject = Some(Subject {
+            name: name.to_owned(),
+            post: "党委委员".to_owned(),
+        });
+        e
+    };
+    let entries = [
+        member(
+            "wang-old",
+            "王五",
+            "2026-02-01T08:00:00Z",
+            &[("1.1", r#""not_done""#)],
+        ),
+        member(
+            "zhao",
+            "赵六",
+            "2026-03-01T08:00:00Z",
+            &[("1.3", r#""not_done""#)],
+        ),
+        member("wang", "王五", "2026-04-01T08:00:00Z", &[]),
+    ];
+    let ranking = rank(&entries);
+    let rows: Vec<(usize, &str, &str)> = ranking
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.rank,
+                r.subject.as_ref().unwrap().name.as_str(),
+                r.packet_id.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(rows, [(1, "王五", "wang"), (2, "赵六", "zhao")]);
 }

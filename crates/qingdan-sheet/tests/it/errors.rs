@@ -271,3 +271,119 @@ fn errors_show_one_a_line_as_sheet_cell_colon_problem() {
     assert_eq!(errors.0[1].at, "评分细则!F3");
     assert_eq!(errors.0[1].problem, "points \"五\" is not a number");
 }
+
+/// The three sheets, the items with the later columns J 须说明, K 规定期限
+/// and L 期限天数, and a deadline item 1.3 in row 5; then `change`.
+fn with_later_columns(change: impl FnOnce(&mut Vec<Vec<C>>)) -> Vec<u8> {
+    with_items(|items| {
+        items[0].extend([T("须说明"), T("规定期限"), T("期限天数")]);
+        items.push(vec![
+            T("1"),
+            T("研究部署"),
+            T("1.3"),
+            T("报送年度总结"),
+            T("期限"),
+            N(2.0),
+            E,
+            E,
+            E,
+            E,
+            T("3月31日"),
+        ]);
+        change(items);
+    })
+}
+
+#[test]
+fn the_later_columns_read_when_right() {
+    let doc = qingdan_sheet::read(&with_later_columns(|_| {})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc.sections[0].items.len(), 3);
+}
+
+#[test]
+fn a_bad_subject_names_its_cell() {
+    let mut checklist = checklist_rows();
+    checklist.push(vec![T("考核对象"), T("集体")]);
+    let bytes = book(&[
+        ("清单", checklist),
+        ("评分细则", item_rows()),
+        ("选项", option_rows()),
+    ]);
+    assert_eq!(
+        problems(&bytes),
+        ["清单!B7: subject \"集体\" is not one of 单位, 个人 (blank: 单位)"]
+    );
+}
+
+#[test]
+fn a_bad_explain_names_its_cell() {
+    let bytes = with_later_columns(|items| items[2].extend([E, E, T("有时")]));
+    assert_eq!(
+        problems(&bytes),
+        [
+            "评分细则!J3: explain \"有时\" is not one of 失分时, 不适用时, 失分或不适用时, 总是 (blank: no note is needed)"
+        ]
+    );
+}
+
+#[test]
+fn an_explain_the_item_cannot_have_is_named_at_its_cell() {
+    // 1.1 may not be answered 不适用, so a note when it is cannot be asked.
+    let bytes = with_later_columns(|items| items[1].extend([E, T("不适用时")]));
+    assert_eq!(
+        problems(&bytes),
+        ["评分细则!J2: explain when-na needs na_allowed"]
+    );
+}
+
+#[test]
+fn a_bad_due_date_names_its_cell() {
+    for (due, problem) in [
+        (
+            "月底",
+            "评分细则!K5: due \"月底\" is not a due date: write a day of the period's year as 3月31日, or days after the period ends as 期末后31天",
+        ),
+        (
+            "3月32日",
+            "评分细则!K5: due \"3月32日\": 3月 has no day 32 (it has 31 days)",
+        ),
+        (
+            "2月29日",
+            "评分细则!K5: due \"2月29日\": 2月 has no day 29 every year (it has 28 days)",
+        ),
+        (
+            "期末后400天",
+            "评分细则!K5: due \"期末后400天\" is more than 366 days after the period ends",
+        ),
+    ] {
+        let bytes = with_later_columns(|items| items[4][10] = T(due));
+        assert_eq!(problems(&bytes), [problem], "{due}");
+    }
+    let bytes = with_later_columns(|items| items[4][10] = D(45_747.0));
+    let found = problems(&bytes);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("评分细则!K5: due: expected text, found a date (Excel took"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_due_date_beside_within_days_names_its_cell() {
+    let bytes = with_later_columns(|items| items[4].push(N(7.0)));
+    assert_eq!(
+        problems(&bytes),
+        [
+            "评分细则!K5: due and within_days are both given: the deadline is fixed by the checklist (规定期限) or counted from the answer's date (期限天数), not both"
+        ]
+    );
+}
+
+#[test]
+fn a_due_date_on_an_item_that_is_not_a_deadline_is_named() {
+    let bytes = with_later_columns(|items| items[1].extend([E, E, T("3月31日")]));
+    assert_eq!(
+        problems(&bytes),
+        ["评分细则!K2: due does not belong to a check (完成) item"]
+    );
+}

@@ -4,8 +4,8 @@
 
 use qingdan_core::packet::PacketKind;
 use qingdan_core::template::{
-    Band, ChoiceOption, Condition, Item, PeriodKind, Responsibility, Rule, Section, SignerRole,
-    Step, TEMPLATE_FORMAT, VetoEffect,
+    Band, ChoiceOption, Condition, Explain, FixedDue, Item, PeriodKind, Responsibility, Rule,
+    Section, SignerRole, Step, SubjectKind, TEMPLATE_FORMAT, VetoEffect,
 };
 use qingdan_core::{Fixed, Template, TemplateDoc, Text, bundled, canonical};
 use serde_json::Value;
@@ -78,6 +78,7 @@ fn item(id: &str, title: Text, rule: Rule) -> Item {
         na_allowed: false,
         weight: None,
         show_if: None,
+        explain: None,
     }
 }
 
@@ -102,6 +103,7 @@ fn everything() -> TemplateDoc {
                     standard: Some(text("按时得3分；\n逾期得1.5分。")),
                     weight: Some(fixed("1.5")),
                     na_allowed: true,
+                    explain: Some(Explain::WhenLostOrNa),
                     ..item(
                         "1.1",
                         text_en("制定工作计划", "Work plan"),
@@ -160,6 +162,7 @@ fn everything() -> TemplateDoc {
                         points: fixed("2"),
                         late_points: Some(fixed("0.5")),
                         within_days: Some(7),
+                        due: None,
                     },
                 ),
                 item(
@@ -169,8 +172,40 @@ fn everything() -> TemplateDoc {
                         points: fixed("1"),
                         late_points: None,
                         within_days: None,
+                        due: None,
                     },
                 ),
+                item(
+                    "1.6",
+                    text("报送年度工作总结"),
+                    Rule::Deadline {
+                        points: fixed("1"),
+                        late_points: Some(fixed("0.5")),
+                        within_days: None,
+                        due: Some(FixedDue {
+                            month: Some(3),
+                            day: Some(31),
+                            days_after_period: None,
+                        }),
+                    },
+                ),
+                Item {
+                    explain: Some(Explain::WhenLost),
+                    ..item(
+                        "1.7",
+                        text("报送述责述廉报告"),
+                        Rule::Deadline {
+                            points: fixed("1"),
+                            late_points: None,
+                            within_days: None,
+                            due: Some(FixedDue {
+                                month: None,
+                                day: None,
+                                days_after_period: Some(31),
+                            }),
+                        },
+                    )
+                },
             ],
         },
         Section {
@@ -206,24 +241,31 @@ fn everything() -> TemplateDoc {
                         },
                     )
                 },
-                item(
-                    "2.2",
-                    text("群众满意度"),
-                    Rule::Scale {
-                        points: fixed("5"),
-                        min: -2,
-                        max: 3,
-                    },
-                ),
-                item(
-                    "2.3",
-                    text("违规问题"),
-                    Rule::Deduction {
-                        points: fixed("10"),
-                        per: fixed("0.5"),
-                        unit: Some(text_en("起", "cases")),
-                    },
-                ),
+                Item {
+                    na_allowed: true,
+                    explain: Some(Explain::WhenNa),
+                    ..item(
+                        "2.2",
+                        text("群众满意度"),
+                        Rule::Scale {
+                            points: fixed("5"),
+                            min: -2,
+                            max: 3,
+                        },
+                    )
+                },
+                Item {
+                    explain: Some(Explain::WhenLost),
+                    ..item(
+                        "2.3",
+                        text("违规问题"),
+                        Rule::Deduction {
+                            points: fixed("10"),
+                            per: fixed("0.5"),
+                            unit: Some(text_en("起", "cases")),
+                        },
+                    )
+                },
                 Item {
                     required: Some(true),
                     show_if: Some(Condition {
@@ -265,6 +307,7 @@ fn everything() -> TemplateDoc {
                         triggered: Some(true),
                         ..show_if("2.5")
                     }),
+                    explain: Some(Explain::Always),
                     ..item("2.7", text("情况说明"), Rule::Text {})
                 },
                 item(
@@ -285,6 +328,7 @@ fn everything() -> TemplateDoc {
         title: text_en("样例清单", "Sample list"),
         description: Some(text_en("每种规则都有", "Every rule kind")),
         responsibility: Responsibility::RiskPrevention,
+        subject: Some(SubjectKind::Person),
         period: PeriodKind::Quarterly,
         kinds: Some(vec![PacketKind::Inspection, PacketKind::SelfAssessment]),
         signers: vec![
@@ -340,6 +384,40 @@ fn a_list_with_every_kind_and_field_reads_back_as_written() {
     let back = qingdan_sheet::read(&qingdan_sheet::write(&doc).unwrap())
         .unwrap_or_else(|errors| panic!("{errors}"));
     assert_eq!(back, doc);
+}
+
+#[test]
+fn each_subject_reads_back_as_written_and_blank_is_none() {
+    for subject in [None, Some(SubjectKind::Unit), Some(SubjectKind::Person)] {
+        let doc = TemplateDoc {
+            subject,
+            ..everything()
+        };
+        let back = qingdan_sheet::read(&qingdan_sheet::write(&doc).unwrap())
+            .unwrap_or_else(|errors| panic!("{errors}"));
+        assert_eq!(back.subject, subject);
+        assert_eq!(back, doc);
+    }
+}
+
+#[test]
+fn a_due_date_the_layout_cannot_say_is_not_written() {
+    let mut doc = everything();
+    doc.sections[0].items[5].rule = Rule::Deadline {
+        points: fixed("1"),
+        late_points: None,
+        within_days: None,
+        due: Some(FixedDue {
+            month: Some(3),
+            day: None,
+            days_after_period: None,
+        }),
+    };
+    let err = qingdan_sheet::write(&doc).unwrap_err();
+    assert!(
+        matches!(&err, qingdan_sheet::WriteError::Unwritable { item, .. } if item == "1.6"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -411,4 +489,94 @@ fn a_hand_made_workbook_reads_as_a_person_means_it() {
     };
     let ids: Vec<&str> = options.iter().map(|o| o.id.as_str()).collect();
     assert_eq!(ids, ["1", "some"]);
+}
+
+#[test]
+fn a_workbook_without_the_later_row_and_columns_has_none_of_them() {
+    let bytes = book(&[
+        ("清单", checklist_rows()),
+        ("评分细则", item_rows()),
+        ("选项", option_rows()),
+    ]);
+    let doc = qingdan_sheet::read(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc.subject, None);
+    for item in doc.sections.iter().flat_map(|s| &s.items) {
+        assert_eq!(item.explain, None, "{}", item.id);
+    }
+}
+
+#[test]
+fn subject_explain_and_due_read_in_chinese_or_json_spellings() {
+    use super::C::{E, N, T};
+    let mut checklist = checklist_rows();
+    checklist.push(vec![T("Subject"), T("person")]);
+    let mut items = item_rows();
+    items[0].extend([T("explain"), T("Due"), T("可不适用")]);
+    items[1].extend([E, T("when-lost-or-na"), E, T("是")]);
+    items[2].extend([E, E, T("失分时")]);
+    items.push(vec![
+        T("3"),
+        T("报送"),
+        T("3.1"),
+        T("报送年度总结"),
+        T("期限"),
+        N(2.0),
+        E,
+        E,
+        E,
+        T("always"),
+        T("每年３月３１日前"),
+    ]);
+    items.push(vec![
+        T("3"),
+        T("报送"),
+        T("3.2"),
+        T("报送述责述廉报告"),
+        T("期限"),
+        N(2.0),
+        E,
+        E,
+        E,
+        E,
+        T("期末后 31 日内"),
+    ]);
+    let bytes = book(&[
+        ("清单", checklist),
+        ("评分细则", items),
+        ("选项", option_rows()),
+    ]);
+    let doc = qingdan_sheet::read(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc.subject, Some(SubjectKind::Person));
+    let items: Vec<&Item> = doc.sections.iter().flat_map(|s| &s.items).collect();
+    let explains: Vec<Option<Explain>> = items.iter().map(|i| i.explain).collect();
+    assert_eq!(
+        explains,
+        [
+            Some(Explain::WhenLostOrNa),
+            Some(Explain::WhenLost),
+            None,
+            Some(Explain::Always),
+            None
+        ]
+    );
+    let due = |n: usize| match &items[n].rule {
+        Rule::Deadline { due, .. } => due.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        due(3),
+        Some(FixedDue {
+            month: Some(3),
+            day: Some(31),
+            days_after_period: None
+        })
+    );
+    assert_eq!(
+        due(4),
+        Some(FixedDue {
+            month: None,
+            day: None,
+            days_after_period: Some(31)
+        })
+    );
 }

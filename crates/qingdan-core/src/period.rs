@@ -1,0 +1,136 @@
+//! Periods (`2026`, `2026-H2`, `2026-Q3`, `2026-10`): what a packet names,
+//! and the days they span, from which a checklist's fixed due dates follow.
+
+use chrono::{Datelike as _, Days, NaiveDate};
+
+use crate::template::FixedDue;
+
+/// A period: its year and its first and last days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    /// The year it falls in.
+    pub year: i32,
+    /// Its first day.
+    pub start: NaiveDate,
+    /// Its last day.
+    pub end: NaiveDate,
+}
+
+impl Period {
+    /// Reads `YYYY`, `YYYY-H1`/`H2`, `YYYY-Q1`…`Q4` or `YYYY-01`…`12`.
+    pub fn parse(text: &str) -> Option<Period> {
+        let (year, rest) = match text.split_once('-') {
+            Some((y, r)) => (y, Some(r)),
+            None => (text, None),
+        };
+        if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let year: i32 = year.parse().ok()?;
+        let (first, last) = match rest {
+            None => (1, 12),
+            Some("H1") => (1, 6),
+            Some("H2") => (7, 12),
+            Some(q @ ("Q1" | "Q2" | "Q3" | "Q4")) => {
+                let n = u32::from(q.as_bytes()[1] - b'0');
+                (3 * n - 2, 3 * n)
+            }
+            Some(m) if m.len() == 2 && m.bytes().all(|b| b.is_ascii_digit()) => {
+                let m: u32 = m.parse().ok()?;
+                if !(1..=12).contains(&m) {
+                    return None;
+                }
+                (m, m)
+            }
+            Some(_) => return None,
+        };
+        let start = NaiveDate::from_ymd_opt(year, first, 1)?;
+        let after = if last == 12 {
+            NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+        } else {
+            NaiveDate::from_ymd_opt(year, last + 1, 1)?
+        };
+        Some(Period {
+            year,
+            start,
+            end: after.pred_opt()?,
+        })
+    }
+
+    /// The due date `due` fixes for this period.
+    pub fn due(&self, due: &FixedDue) -> Option<NaiveDate> {
+        match (due.month, due.day, due.days_after_period) {
+            (Some(month), Some(day), None) => {
+                NaiveDate::from_ymd_opt(self.start.year(), month, day)
+            }
+            (None, None, Some(days)) => self.end.checked_add_days(Days::new(u64::from(days))),
+            _ => None,
+        }
+    }
+}
+
+/// Whether `due` is one of the two forms with a day that every year has.
+pub(crate) fn is_valid_due(due: &FixedDue) -> bool {
+    match (due.month, due.day, due.days_after_period) {
+        // 2025 is not a leap year: 29 February is refused.
+        (Some(month), Some(day), None) => NaiveDate::from_ymd_opt(2025, month, day).is_some(),
+        (None, None, Some(days)) => days <= 366,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        crate::findings::parse_date(text).unwrap()
+    }
+
+    #[test]
+    fn periods_span_their_days() {
+        let span = |t: &str| Period::parse(t).map(|p| (p.start, p.end));
+        assert_eq!(span("2026"), Some((day("2026-01-01"), day("2026-12-31"))));
+        assert_eq!(
+            span("2026-H2"),
+            Some((day("2026-07-01"), day("2026-12-31")))
+        );
+        assert_eq!(
+            span("2026-Q1"),
+            Some((day("2026-01-01"), day("2026-03-31")))
+        );
+        assert_eq!(
+            span("2028-02"),
+            Some((day("2028-02-01"), day("2028-02-29")))
+        );
+        for bad in ["2026-13", "2026-Q5", "26", "2026-H3", "2026-1", "x"] {
+            assert_eq!(Period::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_fixed_due_date_follows_the_period() {
+        let after = FixedDue {
+            month: None,
+            day: None,
+            days_after_period: Some(31),
+        };
+        let march = FixedDue {
+            month: Some(3),
+            day: Some(31),
+            days_after_period: None,
+        };
+        let year = Period::parse("2026").unwrap();
+        assert_eq!(year.due(&after), Some(day("2027-01-31")));
+        assert_eq!(year.due(&march), Some(day("2026-03-31")));
+        let month = Period::parse("2026-10").unwrap();
+        assert_eq!(month.due(&after), Some(day("2026-12-01")));
+        assert!(is_valid_due(&march) && is_valid_due(&after));
+        let leap = FixedDue {
+            month: Some(2),
+            day: Some(29),
+            days_after_period: None,
+        };
+        assert!(!is_valid_due(&leap), "not every year has 29 February");
+    }
+}
