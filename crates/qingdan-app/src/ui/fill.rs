@@ -157,11 +157,10 @@ pub fn Fill(props: &IdProps) -> Html {
     drop(w);
 
     let (responses, problems) = model::to_responses(&template, &assessment.inputs);
-    let sheet = score(
-        &template,
-        &responses,
-        Period::parse(&assessment.period).as_ref(),
-    );
+    // The period fixes the due dates the checklist sets.
+    let period = Period::parse(&assessment.period);
+    let period = period.as_ref();
+    let sheet = score(&template, &responses, period);
     let locked = assessment.is_locked();
 
     let on_change = {
@@ -239,8 +238,6 @@ pub fn Fill(props: &IdProps) -> Html {
             </main>
         };
     }
-    let period = Period::parse(&assessment.period);
-    let period = period.as_ref();
     let sections = template.doc().sections.iter().zip(&sheet.sections).map(|(section, sub)| {
         let items = section.items.iter().filter_map(|item| {
             let item_score = sheet.items.iter().find(|s| s.id == item.id)?;

@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use qingdan_core::Packet;
 use qingdan_core::packet::{self, PacketKind};
 use qingdan_core::template::SignerRole;
+use qingdan_core::{Packet, PacketError};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -72,15 +72,7 @@ pub fn Sign(props: &IdProps) -> Html {
         count(completeness.missing.len(), T::NeedComplete)
             .or_else(|| {
                 let items = &completeness.unexplained;
-                (!items.is_empty()).then(|| {
-                    i18n::fill(
-                        t(T::NeedExplain),
-                        &[
-                            ("n", &items.len().to_string()),
-                            ("items", &items.join("、")),
-                        ],
-                    )
-                })
+                (!items.is_empty()).then(|| need_explain(&ctx, items))
             })
             .or_else(|| {
                 count(
@@ -140,20 +132,10 @@ pub fn Sign(props: &IdProps) -> Html {
                 Ok(id) => id,
                 Err(e) => return notice.set(Notice::Error(vault_error_text(&ctx, &e))),
             };
-            let signers: Vec<_> = slots.iter().map(|s| s.signer.clone()).collect();
-            // The person a checklist assesses signs their own word.
-            if let Some(subject) = &assessment.subject
-                && assessment.kind != PacketKind::Inspection
-                && !signers.iter().any(|s| s.name == subject.name)
-            {
-                return notice.set(Notice::Error(i18n::fill(
-                    ctx.t(T::SubjectMustSign),
-                    &[("name", &subject.name)],
-                )));
-            }
+            let signers = slots.iter().map(|s| s.signer.clone()).collect();
             let packet = match model::make_packet(&template, &assessment, id, web::now(), signers) {
                 Ok(p) => p,
-                Err(e) => return notice.set(Notice::Error(e.to_string())),
+                Err(e) => return notice.set(Notice::Error(packet_error_text(&ctx, &e))),
             };
             let mut next = assessment.clone();
             next.signers = slots;
@@ -473,4 +455,28 @@ fn save_and_show(
             Err(e) => notice.set(Notice::Error(ctx.store_error(&e))),
         }
     });
+}
+
+/// What the core's refusal to make a packet means to the user: the rules
+/// a signer can act on in their language, the rest as the core says it.
+fn packet_error_text(ctx: &Ctx, e: &PacketError) -> String {
+    match e {
+        // The person a checklist assesses signs their own word.
+        PacketError::SubjectNotSigner { name, .. } => {
+            i18n::fill(ctx.t(T::SubjectMustSign), &[("name", name)])
+        }
+        PacketError::Unexplained(items) => need_explain(ctx, items),
+        other => other.to_string(),
+    }
+}
+
+/// The items still to explain before signing.
+fn need_explain(ctx: &Ctx, items: &[String]) -> String {
+    i18n::fill(
+        ctx.t(T::NeedExplain),
+        &[
+            ("n", &items.len().to_string()),
+            ("items", &items.join("、")),
+        ],
+    )
 }
