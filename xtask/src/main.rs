@@ -9,8 +9,12 @@
 //! - `cargo xtask run`: build the CLI, check the bundled lists, score and
 //!   sign an example, build the browser app.
 //! - `cargo xtask bench`: the scoring and packet benchmarks, natively and in
-//!   the browser, and the app's size, start-up and autosave figures.
-//! - `cargo xtask build-web`: build the browser app into `web/dist/`.
+//!   the browser, and the app's size (gzip and brotli, and what each crate
+//!   costs), start-up, autosave and click-to-next-frame figures.
+//! - `cargo xtask build-web`: build the browser app into `web/dist/`
+//!   (refused when the app shell is over its budget).
+//! - `cargo xtask size`: build-web, then what each crate costs in the
+//!   shell (also part of `bench`).
 //! - `cargo xtask screenshot`: `docs/fill-tablet.png`, the fill screen on a
 //!   tablet.
 //!
@@ -38,6 +42,14 @@ const RFC8785_VERSION: &str = "0.1.4";
 const OPENPYXL_VERSION: &str = "3.1.5";
 /// The end-to-end tests and browser benchmarks (Node.js, playwright-core).
 const E2E_DIR: &str = "tests/e2e";
+/// Reads a names-kept build of the app for `cargo xtask bench`'s costs.
+const TWIGGY_VERSION: &str = "0.8.0";
+/// The most the app shell (the wasm and the JS that `index.html` loads at
+/// start, gzip -9) may weigh: `cargo xtask build-web` refuses more. It holds
+/// what has been won; it comes down as the shell does, to the target.
+const SHELL_BUDGET: usize = 480 * 1024;
+/// Where the shell should be.
+const SHELL_TARGET: usize = 250_000;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -46,11 +58,12 @@ fn main() {
         Some("run") => run(),
         Some("bench") => bench(),
         Some("build-web") => build_web(),
+        Some("size") => build_web().and_then(|()| shell_costs()),
         Some("screenshot") => screenshot(),
         Some("postgres") => ensure_postgres().map(|url| println!("{url}")),
         _ => {
             eprintln!(
-                "usage: cargo xtask <test | run | bench | build-web | screenshot | postgres>"
+                "usage: cargo xtask <test | run | bench | build-web | size | screenshot | postgres>"
             );
             std::process::exit(2);
         }
@@ -519,12 +532,137 @@ fn bench() -> Result<()> {
         browser_tests("crates/qingdan-core", Some("--cfg qingdan_browser_bench")),
     )?;
     build_web()?;
+    shell_costs()?;
     ensure_e2e_packages()?;
     step(
         "the app in headless Chromium (targets: shell <= 250 KB gzip; start <= 1.5 s cold, \
          <= 0.5 s from the service worker, at 4x CPU throttling; autosave p95 <= 50 ms)",
         e2e_script("bench.mjs", &[]),
     )
+}
+
+/// What each crate costs in the app's wasm: a build with names kept
+/// (profile `wasm-names`), through wasm-bindgen as the shell is, each
+/// function's bytes counted to the crate its name starts with (twiggy).
+fn shell_costs() -> Result<()> {
+    ensure_cargo_install("twiggy", "twiggy", TWIGGY_VERSION, true)?;
+    step(
+        "the app with its names kept (profile wasm-names)",
+        cargo([
+            "build",
+            "--locked",
+            "-p",
+            "qingdan-app",
+            "--lib",
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            "wasm-names",
+        ]),
+    )?;
+    let out = target_dir().join("qingdan-app-names");
+    let mut bindgen = Command::new("wasm-bindgen");
+    bindgen
+        .args(["--target", "web", "--no-typescript", "--out-dir"])
+        .arg(&out)
+        .arg(
+            target_dir()
+                .join(WASM_TARGET)
+                .join("wasm-names/qingdan_app.wasm"),
+        );
+    step("wasm-bindgen of the names-kept build", bindgen)?;
+    let csv = Command::new("twiggy")
+        .args(["top", "-n", "1000000", "--format", "csv"])
+        .arg(out.join("qingdan_app_bg.wasm"))
+        .output()
+        .context("cannot run twiggy")?;
+    if !csv.status.success() {
+        bail!("twiggy failed: {}", String::from_utf8_lossy(&csv.stderr));
+    }
+    let mut costs: std::collections::BTreeMap<&str, usize> = Default::default();
+    let text = String::from_utf8_lossy(&csv.stdout);
+    for line in text.lines().skip(1) {
+        // Name,ShallowSize,ShallowSizePercent,RetainedSize,RetainedSizePercent;
+        // only the name is ever quoted.
+        let mut fields = line.rsplitn(5, ',');
+        let (Some(_), Some(_), Some(_), Some(size), Some(name)) = (
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+        ) else {
+            continue;
+        };
+        let Ok(size) = size.parse::<usize>() else {
+            continue;
+        };
+        *costs.entry(owner(name.trim_matches('"'))).or_default() += size;
+    }
+    costs.remove("");
+    let total: usize = costs.values().sum();
+    let mut ranked: Vec<_> = costs.into_iter().collect();
+    ranked.sort_by_key(|(_, bytes)| std::cmp::Reverse(*bytes));
+    println!(
+        "\n==> what the app's wasm is made of ({:.1} KiB of code and data before compression; \
+         names from profile wasm-names)",
+        kib(total)
+    );
+    for (owner, bytes) in ranked.iter().take(20) {
+        println!(
+            "    {:>8.1} KiB {:>5.1} %  {owner}",
+            kib(*bytes),
+            100.0 * *bytes as f64 / total as f64
+        );
+    }
+    let rest: usize = ranked.iter().skip(20).map(|(_, b)| b).sum();
+    println!(
+        "    {:>8.1} KiB {:>5.1} %  the rest",
+        kib(rest),
+        100.0 * rest as f64 / total as f64
+    );
+    Ok(())
+}
+
+/// The crate a wasm function belongs to, by its demangled name
+/// (`<serde_json::de::Deserializer<R> as …>::f` → `serde_json`); `data`
+/// for data segments; `""` for the name section and custom sections,
+/// which the shell does not carry.
+fn owner(name: &str) -> &str {
+    if name.contains("subsection") || name.starts_with("custom section") {
+        return "";
+    }
+    if name.starts_with("data segment") {
+        return "data (strings, tables, constants)";
+    }
+    let name = name.trim_start_matches(['<', '&', '*', ' ', '(']);
+    let name = name
+        .strip_prefix("mut ")
+        .or(name.strip_prefix("dyn "))
+        .unwrap_or(name);
+    let end = name
+        .find([':', '<', ' ', '(', '[', '"', '$'])
+        .unwrap_or(name.len());
+    let head = &name[..end];
+    let is_crate = head.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && head
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    match head {
+        "import" | "export" | "elem" | "type" | "table" | "global" | "memory" => {
+            "wasm tables and imports"
+        }
+        // `core[c5930c85a12de822]::num::…`: the standard library's crates
+        // carry a disambiguator.
+        _ if is_crate
+            && name[end..]
+                .trim_start_matches(|c| c != ':' && c != ' ')
+                .starts_with("::") =>
+        {
+            head
+        }
+        _ => "other (glue, generic code without a crate path)",
+    }
 }
 
 /// The instructions one packet check takes (callgrind counts them, so a
@@ -605,21 +743,96 @@ fn build_web() -> Result<()> {
             files.push((name, read(&path)?));
         }
     }
-    println!("\n==> sizes (KiB = 1024 bytes; gzip -9)");
+    // The bundled checklists, as data the app fetches and the service
+    // worker keeps (crates/qingdan-app/src/lists.rs).
+    let checklists = root().join("crates/qingdan-core/templates");
+    let mut lists = Vec::new();
+    for dir in [checklists.clone(), checklists.join("v1")] {
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))?
+        {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let rel = path
+                    .strip_prefix(&checklists)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                lists.push((format!("checklists/{rel}"), read(&path)?));
+            }
+        }
+    }
+
+    let shell_gzip = gzip_len(&wasm)? + gzip_len(&js)?;
+    println!("\n==> sizes (KiB = 1024 bytes; gzip -9, brotli -q 11)");
     println!("    wasm:       {}", sizes(&wasm)?);
     println!("    js:         {}", sizes(&js)?);
     println!(
-        "    app shell:  {:.1} KiB gzip (wasm + js)",
-        kib(gzip_len(&wasm)? + gzip_len(&js)?)
+        "    app shell:  {:.1} KiB gzip, {:.1} KiB brotli (wasm + js; budget {:.0} KiB gzip, target {:.1} KiB)",
+        kib(shell_gzip),
+        kib(brotli_len(&wasm) + brotli_len(&js)),
+        kib(SHELL_BUDGET),
+        kib(SHELL_TARGET),
+    );
+    println!(
+        "    bundled checklists (fetched at start, kept by the service worker): {} files, {:.1} KiB gzip",
+        lists.len(),
+        kib(lists
+            .iter()
+            .map(|(_, b)| gzip_len(b))
+            .sum::<Result<usize>>()?)
     );
     println!(
         "    spreadsheet reader (on first import): {:.1} KiB gzip",
         kib(gzip_len(&sheet_wasm)? + gzip_len(&sheet_js)?)
     );
-    files.push(("qingdan_app.js".into(), js));
-    files.push(("qingdan_app_bg.wasm".into(), wasm));
-    files.push(("qingdan_sheet_web.js".into(), sheet_js));
-    files.push(("qingdan_sheet_web_bg.wasm".into(), sheet_wasm));
+    if shell_gzip > SHELL_BUDGET {
+        bail!(
+            "the app shell is {:.1} KiB gzip, over its budget of {:.0} KiB (SHELL_BUDGET in xtask/src/main.rs): \
+             find what grew with `cargo xtask bench` (what each crate costs) and take it out of the start path",
+            kib(shell_gzip),
+            kib(SHELL_BUDGET)
+        );
+    }
+    // The modules under names that carry a digest of their content, so
+    // that the intake can let browsers keep them for a year: a new build
+    // has new names, which index.html (never kept) gives.
+    let mut names = Vec::new();
+    for (stem, js, wasm) in [
+        ("qingdan_app", js, wasm),
+        ("qingdan_sheet_web", sheet_js, sheet_wasm),
+    ] {
+        let wasm_name = format!("{stem}_bg.{}.wasm", hex(&Sha256::digest(&wasm)[..8]));
+        let js = String::from_utf8(js).context("wasm-bindgen's JS is not UTF-8")?;
+        let plain = format!("'{stem}_bg.wasm'");
+        if !js.contains(&plain) {
+            bail!(
+                "{stem}.js does not name {plain}: has wasm-bindgen changed how it loads the wasm?"
+            );
+        }
+        let js = js.replace(&plain, &format!("'{wasm_name}'"));
+        let js_name = format!("{stem}.{}.js", hex(&Sha256::digest(js.as_bytes())[..8]));
+        names.push((format!("{stem}.js"), js_name.clone()));
+        names.push((format!("{stem}_bg.wasm"), wasm_name.clone()));
+        files.push((js_name, js.into_bytes()));
+        files.push((wasm_name, wasm));
+    }
+    let page = files
+        .iter_mut()
+        .find(|(name, _)| name == "index.html")
+        .context("web/static/index.html is missing")?;
+    let mut html =
+        String::from_utf8(std::mem::take(&mut page.1)).context("index.html is not UTF-8")?;
+    for (plain, hashed) in &names {
+        // Every module is loaded from the page; a wasm file may be only
+        // preloaded there (the app's) or not named at all (its JS fetches it).
+        if plain.ends_with(".js") && !html.contains(plain.as_str()) {
+            bail!("web/static/index.html does not name {plain}");
+        }
+        html = html.replace(plain.as_str(), hashed);
+    }
+    page.1 = html.into_bytes();
+    files.extend(lists);
     write_dist(files)?;
     println!("    built {}", dist_dir().display());
     Ok(())
@@ -693,12 +906,25 @@ fn write_dist(mut files: Vec<(String, Vec<u8>)>) -> Result<()> {
             .with_context(|| format!("cannot empty {}", dist.display()))?;
     }
     std::fs::create_dir_all(&dist).with_context(|| format!("cannot make {}", dist.display()))?;
+    let mut compressed = 0;
     for (name, bytes) in &files {
         let path = dist.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot make {}", parent.display()))?;
+        }
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        // Precompressed beside it, for the intake to serve as they are.
+        if !name.ends_with(".png") {
+            let gz = format!("{}.gz", path.display());
+            let br = format!("{}.br", path.display());
+            std::fs::write(&gz, gzip(bytes)?).with_context(|| format!("cannot write {gz}"))?;
+            std::fs::write(&br, brotli(bytes)).with_context(|| format!("cannot write {br}"))?;
+            compressed += 1;
+        }
     }
     println!(
-        "\n==> web/dist: {} files, service worker cache qingdan-shell-{version}",
+        "\n==> web/dist: {} files ({compressed} also as .gz and .br), service worker cache qingdan-shell-{version}",
         files.len()
     );
     Ok(())
@@ -708,10 +934,30 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn gzip_len(bytes: &[u8]) -> Result<usize> {
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(bytes)?;
-    Ok(gz.finish()?.len())
+    Ok(gz.finish()?)
+}
+
+fn gzip_len(bytes: &[u8]) -> Result<usize> {
+    Ok(gzip(bytes)?.len())
+}
+
+/// Brotli at its best quality (11) and a 4 MiB window.
+fn brotli(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("writing to memory");
+    out
+}
+
+fn brotli_len(bytes: &[u8]) -> usize {
+    brotli(bytes).len()
 }
 
 fn kib(len: usize) -> f64 {

@@ -3,11 +3,13 @@
 //! packets with keys sealed under their owners' PINs, and works offline.
 //!
 //! The scoring and the packets are `qingdan-core`'s, exactly as the intake
-//! runs them. [`model`] and [`sync`] are the app's own pure logic; [`store`]
+//! runs them. [`model`] and [`sync`] are the app's own pure logic; [`lists`] fetches
+//! the bundled checklists; [`store`]
 //! and [`vault`] are the browser's storage and key handling, [`net`] and
 //! [`outbox`] its traffic with the intake; [`ui`] draws the screens.
 
 pub mod i18n;
+pub mod lists;
 pub mod model;
 pub mod net;
 pub mod outbox;

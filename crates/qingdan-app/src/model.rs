@@ -9,7 +9,7 @@ use qingdan_core::packet::{
     self, PacketKind, PacketMeta, RectificationMeta, Signer, Subject, Unit,
 };
 use qingdan_core::template::{Item, SignerRole};
-use qingdan_core::{Packet, PacketError, Responses, Rule, Template, bundled};
+use qingdan_core::{Packet, PacketError, Responses, Rule, Template};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -238,19 +238,6 @@ pub struct Entry {
     pub bundled: bool,
 }
 
-/// The latest version of each bundled checklist, parsed: what new
-/// assessments use. Earlier versions are parsed when first asked for
-/// ([`earlier_bundled`]).
-pub fn bundled_entries() -> Vec<Entry> {
-    bundled::latest()
-        .filter_map(|b| Template::parse(b.json).ok())
-        .map(|t| Entry {
-            template: std::rc::Rc::new(t),
-            bundled: true,
-        })
-        .collect()
-}
-
 /// The score sheet of `assessment`'s answers so far, with the due dates
 /// its checklist fixes from its period.
 pub fn sheet_of(template: &Template, assessment: &Assessment) -> qingdan_core::ScoreSheet {
@@ -260,24 +247,6 @@ pub fn sheet_of(template: &Template, assessment: &Assessment) -> qingdan_core::S
         &responses,
         qingdan_core::period::Period::parse(&assessment.period).as_ref(),
     )
-}
-
-thread_local! {
-    static EARLIER: std::cell::RefCell<BTreeMap<(String, u32), std::rc::Rc<Template>>> =
-        const { std::cell::RefCell::new(BTreeMap::new()) };
-}
-
-/// An earlier bundled version of a checklist (a draft begun on it, a packet
-/// signed on it), parsed on first use and kept.
-pub fn earlier_bundled(id: &str, version: u32) -> Option<std::rc::Rc<Template>> {
-    let key = (id.to_owned(), version);
-    if let Some(kept) = EARLIER.with(|e| e.borrow().get(&key).cloned()) {
-        return Some(kept);
-    }
-    let template =
-        std::rc::Rc::new(Template::parse(bundled::find_version(id, version)?.json).ok()?);
-    EARLIER.with(|e| e.borrow_mut().insert(key, template.clone()));
-    Some(template)
 }
 
 /// Why one item's input is not an answer.
@@ -675,10 +644,10 @@ pub fn make_packet(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use qingdan_core::score;
+    use qingdan_core::{bundled, score};
 
     fn template() -> Template {
-        Template::parse(bundled::find("jiandu-zeren").unwrap().json).unwrap()
+        Template::parse(bundled::find("jiandu-zeren").unwrap().json()).unwrap()
     }
 
     fn input(choice: &str) -> ItemInput {
@@ -908,7 +877,7 @@ mod tests {
 
     #[test]
     fn an_inspection_of_a_self_assessment_list_is_signed_by_a_team_of_inspectors() {
-        let t = Template::parse(bundled::find("jiandu-zeren").unwrap().json).unwrap();
+        let t = Template::parse(bundled::find("jiandu-zeren").unwrap().json()).unwrap();
         let mut a = assessment_of(&t);
         a.kind = PacketKind::Inspection;
         let extra = BTreeMap::from([("inspector".to_owned(), 1)]);
@@ -998,7 +967,7 @@ mod tests {
 
     #[test]
     fn findings_go_into_the_inspection_and_the_answered_ones_into_the_rectification() {
-        let t = Template::parse(bundled::find("jiancha-kaohe").unwrap().json).unwrap();
+        let t = Template::parse(bundled::find("jiancha-kaohe").unwrap().json()).unwrap();
         let now = "2026-12-01T08:00:00Z".to_owned();
         let mut inspection = Assessment {
             id: "a1".into(),

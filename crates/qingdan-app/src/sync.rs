@@ -770,9 +770,9 @@ mod tests {
         let (key, public) = intake(7);
         let (forger, _) = intake(8);
         let bundled = qingdan_core::bundled::ALL[0];
-        let template = Template::parse(bundled.json).unwrap();
+        let template = Template::parse(bundled.json()).unwrap();
         let body = String::from_utf8(canonical::to_bytes(
-            &serde_json::from_str(bundled.json).unwrap(),
+            &serde_json::from_str(bundled.json()).unwrap(),
         ))
         .unwrap();
         let listed = Listed {

@@ -217,7 +217,7 @@ async fn a_key_file_moves_to_another_device_still_sealed() {
 
 #[wasm_bindgen_test]
 async fn two_sealed_keys_sign_a_packet_that_verifies() {
-    let template = Template::parse(bundled::find("jiandu-zeren").unwrap().json).unwrap();
+    let template = Template::parse(bundled::find("jiandu-zeren").unwrap().json()).unwrap();
     let principal = vault::generate("张三", "principal", "111111")
         .await
         .unwrap();

@@ -243,7 +243,7 @@ pub fn publish(database: &str, files: &[PathBuf], bundled: bool) -> Result<(), F
         for b in qingdan_core::bundled::ALL {
             sources.push((
                 format!("bundled {} v{}", b.id, b.version),
-                b.json.to_owned(),
+                b.json().to_owned(),
             ));
         }
     }

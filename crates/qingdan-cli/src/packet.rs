@@ -391,7 +391,7 @@ pub fn canonical(path: &Path, payload: bool) -> Result<(), Failure> {
 fn bundled_template_for(packet: &Packet) -> Option<Template> {
     let named = &packet.payload().template;
     let b = bundled::find_version(&named.id, named.version)?;
-    Template::parse(b.json).ok()
+    Template::parse(b.json()).ok()
 }
 
 fn read_packet(path: &Path) -> Result<Packet, Failure> {

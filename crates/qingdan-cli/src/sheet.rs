@@ -46,7 +46,7 @@ pub fn export(file: Option<&Path>, bundled_id: Option<&str>, output: &Path) -> R
             let list = crate::template::find_bundled(id).ok_or_else(|| {
                 anyhow!("no bundled template {id:?}; `qingdan template bundled` lists them")
             })?;
-            Template::parse(list.json).map_err(|e| anyhow!("bundled template {id}: {e}"))?
+            Template::parse(list.json()).map_err(|e| anyhow!("bundled template {id}: {e}"))?
         }
         _ => return Err(anyhow!("give a template file or --bundled ID, not both").into()),
     };

@@ -51,7 +51,7 @@ pub fn bundled(id: Option<&str>) -> Result<(), Failure> {
     match id {
         Some(id) => match find_bundled(id) {
             Some(b) => {
-                print!("{}", b.json);
+                print!("{}", b.json());
                 Ok(())
             }
             None => Err(anyhow::anyhow!(
@@ -62,7 +62,7 @@ pub fn bundled(id: Option<&str>) -> Result<(), Failure> {
         None => {
             // The latest versions by id; earlier ones as ID@VERSION.
             for b in bundled::ALL {
-                let title = Template::parse(b.json)
+                let title = Template::parse(b.json())
                     .map(|t| t.doc().title.zh.clone())
                     .unwrap_or_else(|e| format!("(invalid: {e})"));
                 let latest = bundled::find(b.id).is_some_and(|l| l.version == b.version);

@@ -1,6 +1,7 @@
 //! The responsibility lists that ship with Qingdan, derived from the source
-//! documents (责任清单 of the "two responsibilities"). They are compiled in,
-//! so the browser app has them with no network.
+//! documents (责任清单 of the "two responsibilities"). They are compiled
+//! into the CLI and the intake; the browser app fetches the same files once
+//! and its service worker keeps them, so it has them with no network.
 //!
 //! Every version ever released stays bundled: a draft begun on an earlier
 //! version still opens, and a packet signed on it still verifies. New
@@ -16,23 +17,38 @@ pub struct Bundled {
     pub version: u32,
     /// The file's path under `crates/qingdan-core/templates/`.
     pub file: &'static str,
+    /// Where its JSON is in [`JSON`].
+    index: usize,
+}
+
+impl Bundled {
     /// The template JSON.
-    pub json: &'static str,
+    ///
+    /// The texts are linked into a program only if it calls this: the
+    /// browser app does not, and fetches the same files, which the build
+    /// copies beside it and its service worker keeps (`checklists/<file>`).
+    pub fn json(&self) -> &'static str {
+        JSON[self.index]
+    }
 }
 
 macro_rules! bundle {
     ($($dir:literal $version:literal [$($id:literal),* $(,)?]),* $(,)?) => {
-        &[$($(Bundled {
-            id: $id,
-            version: $version,
-            file: concat!($dir, $id, ".json"),
-            json: include_str!(concat!("../templates/", $dir, $id, ".json")),
-        }),*),*]
+        /// Every bundled checklist at every version, the latest versions first.
+        pub static ALL: &[Bundled] = {
+            let mut index = 0;
+            &[$($(Bundled {
+                id: $id,
+                version: $version,
+                file: concat!($dir, $id, ".json"),
+                index: { index += 1; index - 1 },
+            }),*),*]
+        };
+        static JSON: &[&str] = &[$($(include_str!(concat!("../templates/", $dir, $id, ".json"))),*),*];
     };
 }
 
-/// Every bundled checklist at every version, the latest versions first.
-pub static ALL: &[Bundled] = bundle![
+bundle![
     "" 2 [
         "zhuti-zeren-dangwei",
         "diyi-zerenren",

@@ -78,18 +78,24 @@ pub(crate) struct Misfit {
 /// Deserializes `value`, naming a problem by its JSON path below
 /// `prefix`.
 ///
-/// Natively, where the intake reads packet after packet, the path is worked
-/// out only when there is a problem: tracking it costs an allocation per
-/// key, most of reading a packet. In the browser, which reads a packet now
-/// and then but downloads every byte of its code, one reader does both.
+/// The path is worked out only when there is a problem: tracking it costs
+/// an allocation per key, most of reading a packet. Without the `json-paths`
+/// feature (the browser app) a problem is placed at `prefix` only.
 pub(crate) fn deserialize_at<'de, T>(value: &'de Value, prefix: &[Segment]) -> Result<T, Misfit>
 where
     T: serde::Deserialize<'de>,
 {
-    #[cfg(not(target_arch = "wasm32"))]
-    if let Ok(read) = T::deserialize(value) {
+    let plain = T::deserialize(value);
+    #[cfg(not(feature = "json-paths"))]
+    return plain.map_err(|e| Misfit {
+        at: format_path(prefix),
+        message: e.to_string(),
+    });
+    #[cfg(feature = "json-paths")]
+    if let Ok(read) = plain {
         return Ok(read);
     }
+    #[cfg(feature = "json-paths")]
     serde_path_to_error::deserialize(value).map_err(|e| {
         let mut path = prefix.to_vec();
         path.extend(e.path().iter().filter_map(|s| match s {

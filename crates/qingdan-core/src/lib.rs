@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use qingdan_core::{score, Responses, Template};
-//! let template = Template::parse(qingdan_core::bundled::find("jiandu-zeren").unwrap().json).unwrap();
+//! let template = Template::parse(qingdan_core::bundled::find("jiandu-zeren").unwrap().json()).unwrap();
 //! let responses = Responses::parse(&template, r#"{"1.1": {"answer": "done"}}"#).unwrap();
 //! let sheet = score(&template, &responses, None);
 //! assert!(sheet.total.is_positive());

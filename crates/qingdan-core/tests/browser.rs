@@ -59,7 +59,7 @@ fn the_browser_verifies_a_packet_signed_natively_and_refuses_a_tampered_one() {
 #[wasm_bindgen_test]
 fn the_browser_scores_every_bundled_list_like_the_server() {
     for b in bundled::ALL {
-        let template = Template::parse(b.json).unwrap();
+        let template = Template::parse(b.json()).unwrap();
         let sheet = score(&template, &Responses::new(), None);
         assert_eq!(sheet.max.to_string(), "100.00", "{}", b.id);
     }

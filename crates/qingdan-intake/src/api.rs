@@ -126,7 +126,7 @@ pub fn app(state: AppState) -> Router {
         )
         .with_state(state);
     if let Some(dir) = &config.web_dir {
-        router = router.fallback_service(tower_http::services::ServeDir::new(dir));
+        router = router.fallback_service(web_files(dir));
     }
     router
         .layer(TimeoutLayer::with_status_code(
@@ -134,6 +134,53 @@ pub fn app(state: AppState) -> Router {
             config.request_timeout,
         ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+/// The web app's files from `dir`: the brotli or gzip copy the build wrote
+/// beside a file when the browser takes it, and a cache policy by name.
+fn web_files(dir: &std::path::Path) -> Router {
+    Router::new()
+        .fallback_service(
+            tower_http::services::ServeDir::new(dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(middleware::from_fn(cache_policy))
+}
+
+/// A module whose name carries a digest of its content
+/// (`qingdan_app_bg.0123456789abcdef.wasm`) never changes: browsers keep it
+/// for a year. Everything else (the page, the service worker, the
+/// checklists) is revalidated on every use, so a new build is seen at once.
+async fn cache_policy(request: Request, next: middleware::Next) -> Response {
+    let immutable = is_content_named(request.uri().path());
+    let mut response = next.run(request).await;
+    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+        let policy = if immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    response
+}
+
+/// `name.<16 hex digits>.js` or `.wasm`.
+fn is_content_named(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let mut parts = file.rsplit('.');
+    let (Some(extension), Some(digest), Some(_)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    matches!(extension, "js" | "wasm")
+        && digest.len() == 16
+        && digest
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// A JSON body (whatever its `Content-Type`) whose problems are answered

@@ -14,7 +14,7 @@ use qingdan_core::{Responses, Template, bundled, score};
 use qingdan_report::{Entry, gap, ranking};
 
 fn template() -> Template {
-    Template::parse(bundled::find_version("jiandu-zeren", 1).unwrap().json).unwrap()
+    Template::parse(bundled::find_version("jiandu-zeren", 1).unwrap().json()).unwrap()
 }
 
 /// A few dozen different sheets: units lose points on some items and

@@ -17,3 +17,14 @@ pub fn read_checklist(bytes: &[u8]) -> Result<String, JsValue> {
         qingdan_sheet::read(bytes).map_err(|errors| JsValue::from_str(&errors.to_string()))?;
     serde_json::to_string(&doc).map_err(|e| JsValue::from_str(&e.to_string()))
 }
+
+/// Checks checklist JSON with problems named by JSON path and item
+/// (`item 1.2 (sections[0].items[1].rule.points): …`), one a line. The app
+/// reads checklists without path tracking, to stay small, and asks this
+/// module for the details when an imported file does not read.
+#[wasm_bindgen]
+pub fn check_checklist(text: &str) -> Result<(), JsValue> {
+    qingdan_core::Template::parse(text)
+        .map(drop)
+        .map_err(|errors| JsValue::from_str(&errors.to_string()))
+}

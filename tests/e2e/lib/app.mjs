@@ -3,7 +3,7 @@
 // its wording.
 
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { after, before } from "node:test";
@@ -15,10 +15,13 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 /** The built app: `QINGDAN_DIST`, else `web/dist`; `cargo xtask build-web` makes it. */
 export function dist() {
   const dir = process.env.QINGDAN_DIST ?? join(ROOT, "web/dist");
-  for (const file of ["index.html", "qingdan_app.js", "qingdan_app_bg.wasm", "sw.js"]) {
-    if (!existsSync(join(dir, file))) {
-      throw new Error(`${join(dir, file)} is missing: build the app first (cargo xtask build-web)`);
-    }
+  const missing = ["index.html", "sw.js", "checklists/jiandu-zeren.json"].filter((f) => !existsSync(join(dir, f)));
+  // The modules' names carry a digest of their content.
+  if (!existsSync(dir) || !readdirSync(dir).some((f) => /^qingdan_app_bg\.[0-9a-f]+\.wasm$/.test(f))) {
+    missing.push("qingdan_app_bg.<digest>.wasm");
+  }
+  if (missing.length) {
+    throw new Error(`${dir} lacks ${missing.join(", ")}: build the app first (cargo xtask build-web)`);
   }
   return dir;
 }

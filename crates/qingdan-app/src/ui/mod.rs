@@ -83,7 +83,7 @@ impl Ctx {
             .iter()
             .find(|e| e.template.id() == id && e.template.version() == version)
             .map(|e| e.template.clone())
-            .or_else(|| model::earlier_bundled(id, version))
+            .or_else(|| crate::lists::earlier(id, version))
     }
 
     /// The checklist named by `key`: `<id>@<version>`, or `<id>` for its
@@ -384,9 +384,9 @@ fn set_document_lang(lang: Lang) {
 type Started = (Rc<Store>, Vec<Entry>, Settings, Vec<Assessment>);
 
 async fn open() -> Result<Started, StoreError> {
-    // The browser opens the database while the bundled lists are parsed.
+    // The browser opens the database while the bundled lists are fetched.
     let opening = Store::begin_open(crate::store::DB_NAME)?;
-    let mut entries = model::bundled_entries();
+    let mut entries = crate::lists::fetch_bundled().await;
     crate::web::mark("lists-parsed");
     let store = Rc::new(opening.finish().await?);
     crate::web::mark("db-open");

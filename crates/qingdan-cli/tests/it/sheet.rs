@@ -29,7 +29,7 @@ fn export_then_import_gives_back_the_same_checklist() {
         assert!(out.status.success(), "{}", text(&out.stderr));
         let out = qingdan(&["template", "import", path_str(&workbook)]);
         assert!(out.status.success(), "{}: {}", list.id, text(&out.stderr));
-        let doc: TemplateDoc = serde_json::from_str(list.json).unwrap();
+        let doc: TemplateDoc = serde_json::from_str(list.json()).unwrap();
         assert_eq!(text(&out.stdout), pretty(&doc), "{}", list.id);
     }
 }
@@ -38,7 +38,7 @@ fn export_then_import_gives_back_the_same_checklist() {
 fn export_of_a_file_and_import_with_o_write_files() {
     let dir = scratch("sheet-files");
     let workbook = dir.join("list.xlsx");
-    let json = dir.join("list.json");
+    let json = dir.join("list.json()");
     let out = qingdan(&[
         "template",
         "export",

@@ -12,7 +12,9 @@ use serde_json::Value;
 
 pub use model::*;
 
-use crate::json::{self, Segment};
+use crate::json;
+#[cfg(feature = "json-paths")]
+use crate::json::Segment;
 
 /// A checked checklist. Made only by [`Template::parse`], [`Template::from_value`]
 /// or [`Template::from_doc`], so every id is unique, every condition points to
@@ -72,14 +74,7 @@ impl Template {
                 ),
             }));
         }
-        let doc: TemplateDoc = serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = segments(e.path());
-            let message = e.into_inner().to_string();
-            TemplateErrors::one(TemplateError {
-                at: locate(value, &path),
-                problem: Problem::Json(message),
-            })
-        })?;
+        let doc = read_doc(value)?;
         let mut template = validate::check(doc)?;
         template.sha256 = crate::canonical::sha256_hex(value);
         Ok(template)
@@ -511,6 +506,32 @@ pub enum Problem {
     TooManyItems(usize),
 }
 
+/// Reads the document, a problem named by its item and JSON path.
+#[cfg(feature = "json-paths")]
+fn read_doc(value: &Value) -> Result<TemplateDoc, TemplateErrors> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = segments(e.path());
+        let message = e.into_inner().to_string();
+        TemplateErrors::one(TemplateError {
+            at: locate(value, &path),
+            problem: Problem::Json(message),
+        })
+    })
+}
+
+/// Reads the document; a problem is placed at the template as a whole.
+#[cfg(not(feature = "json-paths"))]
+fn read_doc(value: &Value) -> Result<TemplateDoc, TemplateErrors> {
+    use serde::Deserialize as _;
+    TemplateDoc::deserialize(value).map_err(|e| {
+        TemplateErrors::one(TemplateError {
+            at: Location::Template,
+            problem: Problem::Json(e.to_string()),
+        })
+    })
+}
+
+#[cfg(feature = "json-paths")]
 fn segments(path: &serde_path_to_error::Path) -> Vec<Segment> {
     use serde_path_to_error::Segment as S;
     path.iter()
@@ -524,6 +545,7 @@ fn segments(path: &serde_path_to_error::Path) -> Vec<Segment> {
 
 /// Names the item a JSON path falls in, when it does, so that an error says
 /// `item 1.2 (sections[0].items[1].rule.points)` rather than a bare path.
+#[cfg(feature = "json-paths")]
 fn locate(value: &Value, path: &[Segment]) -> Location {
     let full = json::format_path(path);
     if let [

@@ -55,7 +55,7 @@ fn case_template(case: &std::path::Path) -> String {
     let version = version.parse().expect("template.ref's version is a number");
     qingdan_core::bundled::find_version(id, version)
         .unwrap_or_else(|| panic!("{}: no bundled {id} v{version}", case.display()))
-        .json
+        .json()
         .to_owned()
 }
 

@@ -50,7 +50,7 @@ fn bundled_template(packet: &Packet) -> Template {
     let named = &packet.payload().template;
     let found = bundled::find_version(&named.id, named.version)
         .unwrap_or_else(|| panic!("{} v{} is no longer bundled", named.id, named.version));
-    Template::parse(found.json).unwrap()
+    Template::parse(found.json()).unwrap()
 }
 
 #[test]

@@ -10,7 +10,7 @@ use qingdan_core::{PacketError, Responses, Template, bundled};
 use crate::fixtures;
 
 fn inspection_template() -> Template {
-    Template::parse(bundled::find("jiancha-kaohe").unwrap().json).unwrap()
+    Template::parse(bundled::find("jiancha-kaohe").unwrap().json()).unwrap()
 }
 
 fn key(n: u8) -> SigningKey {

@@ -19,7 +19,7 @@ fn verdict(case: &TrustCase) -> Result<(), PacketError> {
     let template = Template::parse(
         bundled::find_version(&case.template, case.template_version)
             .unwrap_or_else(|| panic!("{}: no bundled {}", case.name, case.template))
-            .json,
+            .json(),
     )
     .unwrap();
     let packet = Packet::parse(&case.packet)?;

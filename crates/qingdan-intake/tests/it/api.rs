@@ -573,3 +573,83 @@ async fn the_api_answers_other_origins(db: Db) {
         .to_ascii_lowercase();
     assert!(exposed.contains("retry-after") && exposed.contains("qingdan-signature"));
 }
+
+/// The app's files: the precompressed copy the browser takes, modules named
+/// by their content kept for a year, the page and the checklists revalidated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_is_served_precompressed_and_cached_by_name() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt as _;
+
+    let dir = std::env::temp_dir().join(format!("qingdan-web-{}", new_id()));
+    std::fs::create_dir_all(dir.join("checklists")).unwrap();
+    let module = "qingdan_app_bg.0123456789abcdef.wasm";
+    for (name, bytes) in [
+        ("index.html", &b"<!doctype html>page"[..]),
+        ("index.html.br", b"brotli page"),
+        ("index.html.gz", b"gzip page"),
+        (module, b"\0asm module"),
+        ("checklists/jiandu-zeren.json", b"{}"),
+    ] {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    let w = world_with(
+        Db::Sqlite,
+        Config {
+            rate_limit: None,
+            web_dir: Some(dir.clone()),
+            ..Config::default()
+        },
+    )
+    .await;
+    let get = |path: &str, encodings: &str| {
+        let request = Request::get(path)
+            .header("accept-encoding", encodings)
+            .body(Body::empty())
+            .unwrap();
+        let router = w.router.clone();
+        async move {
+            let response = router.oneshot(request).await.unwrap();
+            let header = |name| {
+                response
+                    .headers()
+                    .get(name)
+                    .map(|v| v.to_str().unwrap().to_owned())
+            };
+            let (encoding, cache) = (header("content-encoding"), header("cache-control"));
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            (encoding, cache, body)
+        }
+    };
+
+    let (encoding, cache, body) = get("/index.html", "gzip, deflate, br").await;
+    assert_eq!(
+        (encoding.as_deref(), &body[..]),
+        (Some("br"), &b"brotli page"[..])
+    );
+    assert_eq!(cache.as_deref(), Some("no-cache"));
+    let (encoding, _, body) = get("/index.html", "gzip").await;
+    assert_eq!(
+        (encoding.as_deref(), &body[..]),
+        (Some("gzip"), &b"gzip page"[..])
+    );
+    let (encoding, _, body) = get("/", "identity").await;
+    assert_eq!((encoding, &body[..]), (None, &b"<!doctype html>page"[..]));
+
+    let (_, cache, body) = get(&format!("/{module}"), "br").await;
+    assert_eq!(&body[..], b"\0asm module");
+    assert_eq!(
+        cache.as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+    let (_, cache, _) = get("/checklists/jiandu-zeren.json", "br").await;
+    assert_eq!(
+        cache.as_deref(),
+        Some("no-cache"),
+        "a fixed name is revalidated"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

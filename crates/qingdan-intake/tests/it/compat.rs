@@ -78,7 +78,7 @@ async fn every_released_packet_is_accepted_and_sent_again_keeps_its_receipt(db: 
         let store = Store::connect(&fresh_database(db).await).await.unwrap();
         let intake = std::sync::Arc::new(Intake::open(store, AT).await.unwrap());
         for template in qingdan_core::bundled::ALL {
-            intake.publish(template.json, AT).await.unwrap();
+            intake.publish(template.json(), AT).await.unwrap();
         }
         intake
             .add_unit(&context.unit.code, &context.unit.name, AT)

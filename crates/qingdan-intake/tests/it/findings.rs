@@ -23,7 +23,7 @@ const INSPECTOR: u8 = 7;
 
 /// Publishes the bundled inspection checklist and enrolls an inspector.
 async fn inspectors(world: &World) -> Template {
-    let json = bundled::find("jiancha-kaohe").unwrap().json;
+    let json = bundled::find("jiancha-kaohe").unwrap().json();
     world
         .intake
         .publish(json, "2026-11-23T08:00:00.000Z")

@@ -30,7 +30,7 @@ async fn every_trust_case_gets_its_status_and_code(db: Db) {
         let intake = std::sync::Arc::new(Intake::open(store, AT).await.unwrap());
         let json = bundled::find_version(&case.template, case.template_version)
             .unwrap()
-            .json;
+            .json();
         intake.publish(json, AT).await.unwrap();
         // Every unit the case names, and its keys as they are stored (some
         // as an older intake allowed, which is why the store is used).

@@ -19,7 +19,7 @@ use qingdan_report::Entry;
 
 /// The bundled 纪委（纪检组）监督责任清单, v1.
 pub fn template() -> Template {
-    Template::parse(bundled::find_version("jiandu-zeren", 1).unwrap().json).unwrap()
+    Template::parse(bundled::find_version("jiandu-zeren", 1).unwrap().json()).unwrap()
 }
 
 /// Answers that score every point (100.00) and trigger no veto.

@@ -9,7 +9,7 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 fn workbook() -> Vec<u8> {
     let doc: TemplateDoc =
-        serde_json::from_str(bundled::find("zhuti-zeren-dangwei").unwrap().json).unwrap();
+        serde_json::from_str(bundled::find("zhuti-zeren-dangwei").unwrap().json()).unwrap();
     qingdan_sheet::write(&doc).unwrap()
 }
 

@@ -22,7 +22,7 @@ fn canonical_of(value: &Value) -> String {
 #[test]
 fn every_bundled_list_reads_back_as_the_same_canonical_json() {
     for list in bundled::ALL {
-        let file: Value = serde_json::from_str(list.json).unwrap();
+        let file: Value = serde_json::from_str(list.json()).unwrap();
         let doc: TemplateDoc = serde_json::from_value(file.clone()).unwrap();
         let bytes = qingdan_sheet::write(&doc).unwrap();
         let back =
@@ -34,7 +34,7 @@ fn every_bundled_list_reads_back_as_the_same_canonical_json() {
             "{}",
             list.id
         );
-        let original = Template::parse(list.json).unwrap();
+        let original = Template::parse(list.json()).unwrap();
         let imported = Template::from_doc(back).unwrap();
         assert_eq!(imported.sha256(), original.sha256(), "{}", list.id);
     }
@@ -43,7 +43,7 @@ fn every_bundled_list_reads_back_as_the_same_canonical_json() {
 #[test]
 fn writing_is_deterministic() {
     let doc: TemplateDoc =
-        serde_json::from_str(bundled::find("jiancha-kaohe").unwrap().json).unwrap();
+        serde_json::from_str(bundled::find("jiancha-kaohe").unwrap().json()).unwrap();
     let first = qingdan_sheet::write(&doc).unwrap();
     let second = qingdan_sheet::write(&doc).unwrap();
     assert!(first == second, "two writes of one checklist differ");
@@ -429,7 +429,7 @@ fn without_signers_and_bands_sheets_the_defaults_apply() {
     ]);
     let doc = qingdan_sheet::read(&bytes).unwrap_or_else(|e| panic!("{e}"));
     let bundled: TemplateDoc =
-        serde_json::from_str(bundled::find("jiandu-zeren").unwrap().json).unwrap();
+        serde_json::from_str(bundled::find("jiandu-zeren").unwrap().json()).unwrap();
     assert_eq!(
         doc.signers, bundled.signers,
         "a self-assessment's two signers"
@@ -445,7 +445,7 @@ fn without_signers_and_bands_sheets_the_defaults_apply() {
     ]);
     let doc = qingdan_sheet::read(&bytes).unwrap_or_else(|e| panic!("{e}"));
     let inspection: TemplateDoc =
-        serde_json::from_str(bundled::find("jiancha-kaohe").unwrap().json).unwrap();
+        serde_json::from_str(bundled::find("jiancha-kaohe").unwrap().json()).unwrap();
     assert_eq!(doc.signers, inspection.signers, "one or more inspectors");
 }
 
