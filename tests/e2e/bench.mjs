@@ -18,7 +18,7 @@ import { gzipSync } from "node:zlib";
 import { launch } from "./lib/browser.mjs";
 import { serve } from "./lib/server.mjs";
 import { controlled } from "./lib/sw.mjs";
-import { dist, item, newAssessment, newPage, saveCount, saved } from "./lib/app.mjs";
+import { dist, item, newAssessment, newPage, open, saveCount, saved } from "./lib/app.mjs";
 import { items, template } from "./lib/templates.mjs";
 
 const RUNS = 5;
@@ -188,7 +188,7 @@ try {
       );
     });
     const page = await newPage(context);
-    await page.goto(`${server.url}#/`);
+    await open(page, server.url, "#/");
     const list = longList();
     await page.getByTestId("import-template").setInputFiles({
       name: "long-list.json",
