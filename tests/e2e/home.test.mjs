@@ -41,6 +41,18 @@ test("an invalid checklist is refused with its problems; a valid one joins the l
   await page.getByTestId("template-readme-worked-example").waitFor();
 });
 
+test("a checklist whose form is wrong is refused naming the item and the JSON path", async () => {
+  const page = await newPage(await env.browser.newContext());
+  await open(page, env.server.url, "#/");
+
+  // The app reads without tracking paths; the reader module, loaded now, names the place.
+  await page.getByTestId("import-template").setInputFiles(repoPath("tests/data/templates/invalid/float-points.json"));
+  const errors = page.getByTestId("import-errors");
+  await errors.waitFor();
+  assert.match(await errors.textContent(), /item 1\.1 \(sections\[0\]\.items\[0\]\.rule\)/);
+  assert.equal(await page.locator('[data-testid^="template-"]').filter({ hasText: "校验用清单" }).count(), 0);
+});
+
 test("a checklist kept in Excel imports in the browser; a workbook with a bad cell is refused, the cell named", async () => {
   const page = await newPage(await env.browser.newContext());
   await open(page, env.server.url, "#/");

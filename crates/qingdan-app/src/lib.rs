@@ -3,16 +3,24 @@
 //! packets with keys sealed under their owners' PINs, and works offline.
 //!
 //! The scoring and the packets are `qingdan-core`'s, exactly as the intake
-//! runs them. [`model`] and [`sync`] are the app's own pure logic; [`lists`] fetches
-//! the bundled checklists; [`store`]
-//! and [`vault`] are the browser's storage and key handling, [`net`] and
-//! [`outbox`] its traffic with the intake; [`ui`] draws the screens.
+//! runs them. [`model`], [`sync`], [`messages`] and the screens' reducers
+//! in [`state`] are the app's own pure logic; [`store`] and [`vault`] are
+//! the browser's storage and key handling, [`net`] and [`outbox`] its
+//! traffic with the intake; [`hooks`] run the effects, [`services`] the
+//! flows, and [`ui`] draws the screens. [`lists`] fetches the bundled
+//! checklists, which the app carries as data rather than code.
 
+pub mod ctx;
+pub mod hooks;
 pub mod i18n;
 pub mod lists;
+pub mod messages;
 pub mod model;
 pub mod net;
 pub mod outbox;
+pub mod route;
+pub mod services;
+pub mod state;
 pub mod store;
 pub mod sync;
 pub mod ui;

@@ -128,26 +128,44 @@ pub async fn read_chosen_bytes(
 /// reader, a wasm module of its own that `index.html` loads the first time
 /// (`window.qingdanReadWorkbook`). On failure, every problem, one an entry.
 pub async fn read_workbook(bytes: &[u8]) -> Result<String, Vec<String>> {
+    call_reader(
+        "qingdanReadWorkbook",
+        &js_sys::Uint8Array::from(bytes).into(),
+    )
+    .await?
+    .as_string()
+    .ok_or_else(|| vec!["the spreadsheet reader gave no text".to_owned()])
+}
+
+/// The problems of checklist JSON, each named by its item and JSON path,
+/// from the reader module (`window.qingdanCheckChecklist`): the app's own
+/// reader does not track paths, to stay small.
+pub async fn check_checklist(text: &str) -> Result<(), Vec<String>> {
+    call_reader("qingdanCheckChecklist", &text.into())
+        .await
+        .map(drop)
+}
+
+/// Calls the reader module's entry `name` (set by `index.html`, which loads
+/// the module on first use); on failure, its problems, one an entry.
+async fn call_reader(name: &str, arg: &JsValue) -> Result<JsValue, Vec<String>> {
     let window = gloo::utils::window();
-    let reader = Reflect::get(&window, &"qingdanReadWorkbook".into())
+    let reader = Reflect::get(&window, &name.into())
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .ok_or_else(|| vec!["the spreadsheet reader is not part of this page".to_owned()])?;
+        .ok_or_else(|| vec![format!("{name} is not part of this page")])?;
     let promise = reader
-        .call1(&JsValue::NULL, &js_sys::Uint8Array::from(bytes))
+        .call1(&JsValue::NULL, arg)
         .map_err(|e| vec![js_error_text(&e)])?;
     let promise: js_sys::Promise = promise
         .dyn_into()
-        .map_err(|_| vec!["the spreadsheet reader gave no promise".to_owned()])?;
-    match JsFuture::from(promise).await {
-        Ok(json) => json
-            .as_string()
-            .ok_or_else(|| vec!["the spreadsheet reader gave no text".to_owned()]),
-        Err(e) => Err(match e.as_string() {
+        .map_err(|_| vec![format!("{name} gave no promise")])?;
+    JsFuture::from(promise)
+        .await
+        .map_err(|e| match e.as_string() {
             Some(lines) => lines.lines().map(str::to_owned).collect(),
             None => vec![js_error_text(&e)],
-        }),
-    }
+        })
 }
 
 /// Storage status: whether it is persistent, and bytes used and allowed.

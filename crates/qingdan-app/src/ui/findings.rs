@@ -10,10 +10,11 @@ use qingdan_core::findings::{Finding, Rectification, RectificationStatus};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::Ctx;
-use super::fill::{Change, Edit, OnEdit, SaveState, save_status};
+use super::save::SaveStatus;
+use super::use_ctx;
 use crate::i18n::{self, Lang, T};
 use crate::model::{self, Assessment};
+use crate::state::fill::{Change, Edit, OnEdit, SaveState};
 
 /// The findings recorded on one item, editable while the inspection is a
 /// draft, and a button to record another.
@@ -119,15 +120,34 @@ pub fn finding_text(lang: Lang, template: Option<&Template>, finding: &Finding) 
     }
 }
 
+/// The rectification being answered.
+#[derive(Properties)]
+pub struct RectificationProps {
+    /// The inspection's checklist.
+    pub template: Rc<Template>,
+    /// The rectification.
+    pub assessment: Assessment,
+    /// Where its saving stands.
+    pub save: SaveState,
+    /// The callback every edit goes through.
+    pub on_edit: OnEdit,
+}
+
+impl PartialEq for RectificationProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.template, &other.template)
+            && self.assessment == other.assessment
+            && self.save == other.save
+            && self.on_edit == other.on_edit
+    }
+}
+
 /// The rectification screen: each of the inspection's findings with what
 /// the unit did about it.
-pub fn rectification_view(
-    ctx: &Ctx,
-    template: &Template,
-    a: &Assessment,
-    save: &SaveState,
-    on_edit: &OnEdit,
-) -> Html {
+#[function_component]
+pub fn RectificationView(props: &RectificationProps) -> Html {
+    let ctx = use_ctx();
+    let (template, a, on_edit) = (&*props.template, &props.assessment, &props.on_edit);
     let lang = ctx.lang;
     let t = |k: T| k.get(lang);
     let locked = a.is_locked();
@@ -223,7 +243,7 @@ pub fn rectification_view(
             </div>
             <aside class="summary" aria-live="polite">
                 <span data-testid="rectification-progress" data-answered={answered.clone()} data-total={total.clone()}>{ i18n::fill(t(T::Answered), &[("a", &answered), ("n", &total)]) }</span>
-                { save_status(ctx, save) }
+                <SaveStatus state={props.save.clone()} />
             </aside>
             <p class="muted">{ t(T::RectificationHint) }</p>
             <ol class="findings rectification">{ for rows }</ol>

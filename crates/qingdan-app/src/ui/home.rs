@@ -1,16 +1,16 @@
 //! Home: the checklists, my assessments, and the backup warning.
 
-use qingdan_core::Template;
 use qingdan_core::packet::PacketKind;
-use serde_json::json;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::upload::UploadStatus;
-use super::{Notice, Route, use_ctx};
+use super::{Ctx, Route, use_ctx};
+use crate::hooks::use_home;
 use crate::i18n::{self, T};
-use crate::model::{self, Assessment, Status, TemplateRecord};
-use crate::store::{Durability, TEMPLATES};
+use crate::model::{self, Status};
+use crate::services::{self, IMPORT_TYPES};
+use crate::state::home::{HomeAction, ImportProblem};
 use crate::web;
 
 /// The label of `status`.
@@ -22,138 +22,43 @@ pub fn status_label(status: Status) -> T {
     }
 }
 
-fn newest_first(mut list: Vec<Assessment>) -> Vec<Assessment> {
-    list.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
-    list
-}
-
-/// The files a checklist is imported from: its JSON, or a workbook in the
-/// layout of `crates/qingdan-sheet/README.md`.
-const IMPORT_TYPES: &str = ".json,.xlsx,application/json,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-/// A chosen file as checklist JSON: a workbook (`.xlsx`) is read sheet by
-/// sheet, every problem named by its cell; anything else must be UTF-8.
-async fn checklist_text(name: &str, bytes: &[u8]) -> Result<String, Vec<String>> {
-    if name.to_lowercase().ends_with(".xlsx") {
-        return web::read_workbook(bytes).await.map_err(|problems| {
-            problems
-                .iter()
-                .map(|p| format!("{name}: {p}"))
-                .collect::<Vec<_>>()
-        });
-    }
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
-        vec![format!(
-            "{name}: not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )]
-    })
-}
-
 /// The home screen.
 #[function_component]
 pub fn Home() -> Html {
     let ctx = use_ctx();
-    let assessments = {
-        let preloaded = ctx.preloaded.clone();
-        use_state(move || preloaded.borrow_mut().take().map(newest_first))
-    };
-    let notice = use_state(|| Notice::None);
-    let import_errors = use_state(Vec::<String>::new);
-    {
-        let assessments = assessments.clone();
-        let notice = notice.clone();
-        let ctx = ctx.clone();
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                match ctx.store.assessments().await {
-                    Ok(list) => assessments.set(Some(newest_first(list))),
-                    Err(e) => {
-                        notice.set(Notice::Error(ctx.store_error(&e)));
-                        assessments.set(Some(Vec::new()));
-                    }
-                }
-            });
-        });
-    }
+    let home = use_home();
     let t = |k: T| ctx.t(k);
-    let Some(list) = &*assessments else {
+    let Some(list) = &home.assessments else {
         return html! { <main data-testid="app-loading">{ t(T::Loading) }</main> };
     };
 
     let on_import = {
-        let ctx = ctx.clone();
-        let notice = notice.clone();
-        let import_errors = import_errors.clone();
+        let (ctx, dispatcher) = (ctx.clone(), home.dispatcher());
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            let ctx = ctx.clone();
-            let notice = notice.clone();
-            let import_errors = import_errors.clone();
+            let (ctx, dispatcher) = (ctx.clone(), dispatcher.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let Some((name, bytes)) = web::read_chosen_bytes(&input).await else {
                     return;
                 };
-                let read = match bytes {
-                    Ok(bytes) => checklist_text(&name, &bytes).await,
-                    Err(e) => Err(vec![format!("{name}: {e}")]),
-                };
-                let text = match read {
-                    Ok(text) => text,
-                    Err(problems) => {
-                        notice.set(Notice::Error(ctx.t(T::ImportFailed).into()));
-                        import_errors.set(problems);
-                        return;
+                match services::import_checklist(&ctx, &name, bytes).await {
+                    Ok(done) => {
+                        dispatcher.dispatch(HomeAction::Imported(done));
+                        ctx.reload.emit(());
                     }
-                };
-                match Template::parse(&text) {
-                    Err(errors) => {
-                        notice.set(Notice::Error(ctx.t(T::ImportFailed).into()));
-                        import_errors.set(errors.0.iter().map(|e| e.to_string()).collect());
-                    }
-                    Ok(template) => {
-                        let record = TemplateRecord {
-                            key: model::template_key(template.id(), template.version()),
-                            source: text,
-                            imported_at: web::now(),
-                        };
-                        match ctx.store.put(TEMPLATES, &record, Durability::Strict).await {
-                            Ok(()) => {
-                                import_errors.set(Vec::new());
-                                let title = template.doc().title.get(ctx.lang).to_owned();
-                                notice.set(Notice::Ok(i18n::fill(
-                                    ctx.t(T::ImportedChecklist),
-                                    &[("name", &title)],
-                                )));
-                                ctx.reload.emit(());
-                            }
-                            Err(e) => notice.set(Notice::Error(ctx.store_error(&e))),
-                        }
-                    }
+                    Err((why, problems)) => dispatcher.dispatch(HomeAction::Refused(why, problems)),
                 }
             });
         })
     };
 
     let export_all = {
-        let ctx = ctx.clone();
-        let list = list.clone();
-        let notice = notice.clone();
+        let (ctx, list, dispatcher) = (ctx.clone(), list.clone(), home.dispatcher());
         Callback::from(move |_| {
-            let ctx = ctx.clone();
-            let list = list.clone();
-            let notice = notice.clone();
+            let (ctx, list, dispatcher) = (ctx.clone(), list.clone(), dispatcher.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let packets = ctx.store.packets().await.unwrap_or_default();
-                let backup = json!({
-                    "format": "qingdan.backup/1",
-                    "exported_at": web::now(),
-                    "assessments": list,
-                    "packets": packets,
-                });
-                let name = format!("qingdan-backup-{}.json", web::now().replace(':', ""));
-                if let Err(e) = web::download(&name, &backup.to_string(), "application/json") {
-                    notice.set(Notice::Error(e));
+                if let Err(why) = services::export_backup(&ctx, &list).await {
+                    dispatcher.dispatch(HomeAction::Failed(why));
                 }
             });
         })
@@ -221,7 +126,7 @@ pub fn Home() -> Html {
                     <button onclick={export_all} data-testid="export-all">{ t(T::ExportAll) }</button>
                 </div>
             }
-            { notice.view("home-notice") }
+            { home.notice.view("home-notice") }
             <section>
                 <h2>{ t(T::Checklists) }</h2>
                 <ul class="cards">{ for templates }</ul>
@@ -229,9 +134,9 @@ pub fn Home() -> Html {
                     { t(T::ImportChecklist) }
                     <input type="file" accept={IMPORT_TYPES} onchange={on_import} data-testid="import-template" />
                 </label>
-                if !import_errors.is_empty() {
+                if !home.import_problems.is_empty() {
                     <ul class="errors" data-testid="import-errors">
-                        { for import_errors.iter().map(|e| html! { <li>{ e }</li> }) }
+                        { for home.import_problems.iter().map(|p| problem_view(&ctx, p)) }
                     </ul>
                 }
             </section>
@@ -250,5 +155,21 @@ pub fn Home() -> Html {
                 }
             </section>
         </main>
+    }
+}
+
+/// One problem of a refused checklist; the reader's own words, when they
+/// are not the user's language, folded under 原文.
+fn problem_view(ctx: &Ctx, p: &ImportProblem) -> Html {
+    html! {
+        <li>
+            { &p.text }
+            if let Some(detail) = &p.detail {
+                <details class="detail">
+                    <summary>{ ctx.t(T::Original) }</summary>
+                    <code>{ detail }</code>
+                </details>
+            }
+        </li>
     }
 }

@@ -1,31 +1,22 @@
 //! Enrollment: a signer's key on this device is enrolled at the intake with
 //! a one-time code; the intake's key is pinned at the first enrollment.
 
-use qingdan_core::keys;
 use qingdan_core::trust::ALL_UNITS;
-use serde_json::json;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::keys::role_label;
-use super::{Ctx, Notice, input_text, use_ctx};
+use super::{Notice, input_text, use_ctx};
 use crate::i18n::{self, T};
-use crate::sync::{self, EnrollError, IntakeLink};
+use crate::messages::role_label;
+use crate::services::{self, fingerprint_of};
+use crate::sync;
 use crate::vault::SealedKey;
-use crate::{net, web};
 
 /// The keys that may be enrolled.
 #[derive(Properties, PartialEq)]
 pub struct IntakeProps {
     /// The keys on this device.
     pub keys: Vec<SealedKey>,
-}
-
-/// The fingerprint of a base64url public key, or the key itself.
-fn fingerprint_of(public_key: &str) -> String {
-    keys::decode_public_key(public_key)
-        .map(|k| keys::fingerprint(&k))
-        .unwrap_or_else(|_| public_key.to_owned())
 }
 
 /// The page's own origin, when it is served over HTTP (the intake usually
@@ -40,53 +31,6 @@ fn own_origin() -> String {
     } else {
         String::new()
     }
-}
-
-/// Enrolls `key` at `url` with `code`; the new link, or what to tell the user.
-async fn enroll(ctx: &Ctx, url: &str, code: &str, key: &SealedKey) -> Result<IntakeLink, String> {
-    let body = json!({
-        "code": code,
-        "public_key": key.public_key,
-        "name": key.name,
-        "role": key.role,
-    })
-    .to_string();
-    let reply = net::request("POST", &sync::api_url(url, "/enrollments"), Some(&body))
-        .await
-        .map_err(|e| i18n::fill(ctx.t(T::CannotReach), &[("e", &e)]))?;
-    if reply.status != 201 {
-        let problem = sync::problem(reply.status, &reply.body);
-        return Err(i18n::fill(
-            ctx.t(T::IntakeRefused),
-            &[("e", &problem.detail)],
-        ));
-    }
-    let link = ctx.outbox.link();
-    sync::enroll(
-        link.as_ref(),
-        url,
-        &key.fingerprint,
-        &key.role,
-        &reply.body,
-        &web::now(),
-    )
-    .map_err(|e| match e {
-        EnrollError::Answer(e) => i18n::fill(ctx.t(T::IntakeOddAnswer), &[("e", &e)]),
-        EnrollError::OtherIntake { pinned, offered } => i18n::fill(
-            ctx.t(T::OtherIntake),
-            &[
-                ("pinned", &fingerprint_of(&pinned)),
-                ("offered", &fingerprint_of(&offered)),
-            ],
-        ),
-        EnrollError::OtherRole { key, code } => i18n::fill(
-            ctx.t(T::OtherRole),
-            &[
-                ("key", &role_label(&key, ctx.lang)),
-                ("code", &role_label(&code, ctx.lang)),
-            ],
-        ),
-    })
 }
 
 /// The intake section of Settings.
@@ -125,34 +69,7 @@ pub fn IntakePanel(props: &IntakeProps) -> Html {
             let (ctx, notice, busy, code) =
                 (ctx.clone(), notice.clone(), busy.clone(), code.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let result = match enroll(&ctx, &address, &one_time, &signer).await {
-                    Ok(link) => {
-                        let unit = link
-                            .enrollments
-                            .iter()
-                            .find(|e| e.fingerprint == signer.fingerprint)
-                            .map(|e| {
-                                if e.unit.code == ALL_UNITS {
-                                    ctx.t(T::AllUnits).to_owned()
-                                } else {
-                                    format!("{} ({})", e.unit.name, e.unit.code)
-                                }
-                            })
-                            .unwrap_or_default();
-                        match ctx.outbox.set_link(Some(link)).await {
-                            Ok(()) => Ok(i18n::fill(
-                                ctx.t(T::EnrolledAs),
-                                &[
-                                    ("name", &signer.name),
-                                    ("role", &role_label(&signer.role, ctx.lang)),
-                                    ("unit", &unit),
-                                ],
-                            )),
-                            Err(e) => Err(ctx.store_error(&e)),
-                        }
-                    }
-                    Err(m) => Err(m),
-                };
+                let result = services::enroll(&ctx, &address, &one_time, &signer).await;
                 busy.set(false);
                 match result {
                     Ok(m) => {
@@ -171,8 +88,8 @@ pub fn IntakePanel(props: &IntakeProps) -> Html {
         Callback::from(move |_| {
             let (ctx, notice) = (ctx.clone(), notice.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                if let Err(e) = ctx.outbox.set_link(None).await {
-                    notice.set(Notice::Error(ctx.store_error(&e)));
+                if let Err(why) = services::forget_intake(&ctx).await {
+                    notice.set(Notice::Error(why));
                 }
             });
         })
@@ -232,7 +149,7 @@ pub fn IntakePanel(props: &IntakeProps) -> Html {
                 </p>
             }
             if let Some(e) = &note.templates_error {
-                <p class="notice error" data-testid="templates-error">{ i18n::fill(t(T::TemplatesFailed), &[("e", e)]) }</p>
+                <p class="notice error" data-testid="templates-error">{ crate::messages::transient(ctx.lang, T::TemplatesFailed, e) }</p>
             }
             <form class="form" onsubmit={submit}>
                 <label>{ t(T::IntakeUrl) }

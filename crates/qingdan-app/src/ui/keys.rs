@@ -4,42 +4,11 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::{Notice, input_text, use_ctx};
-use crate::i18n::{self, T};
-use crate::store::{Durability, KEYS};
-use crate::vault::{self, SealedKey, VaultError};
+use crate::i18n::T;
+use crate::messages::{ROLES, role_label};
+use crate::services;
+use crate::vault::{self, SealedKey};
 use crate::web;
-
-/// The roles a key may have.
-pub const ROLES: [(&str, &str, &str); 4] = [
-    ("principal", "主要负责人", "principal"),
-    ("supervisory", "纪检监察负责人", "supervisory"),
-    ("member", "班子成员", "leadership member"),
-    ("inspector", "考核组成员", "inspector"),
-];
-
-/// The label of `role`.
-pub fn role_label(role: &str, lang: i18n::Lang) -> String {
-    match ROLES.iter().find(|(r, _, _)| *r == role) {
-        Some((_, zh, en)) => {
-            if lang == i18n::Lang::En {
-                (*en).into()
-            } else {
-                (*zh).into()
-            }
-        }
-        None => role.into(),
-    }
-}
-
-/// What a vault error means to the user.
-pub fn vault_error_text(ctx: &super::Ctx, e: &VaultError) -> String {
-    match e {
-        VaultError::WrongPin => ctx.t(T::WrongPin).into(),
-        VaultError::PinTooShort => ctx.t(T::PinTooShort).into(),
-        VaultError::BadKeyFile(m) => i18n::fill(ctx.t(T::BadKeyFile), &[("e", m)]),
-        VaultError::Browser(m) => i18n::fill(ctx.t(T::Error), &[("e", m)]),
-    }
-}
 
 /// Which keys, and what to do when they change.
 #[derive(Properties, PartialEq)]
@@ -94,26 +63,16 @@ pub fn KeysPanel(props: &KeysProps) -> Html {
                 (ctx.clone(), notice.clone(), busy.clone(), on_change.clone());
             let (pin, pin2) = (pin.clone(), pin2.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let result = match vault::generate(&who, &role, &p1).await {
-                    Ok(key) => ctx
-                        .store
-                        .put(KEYS, &key, Durability::Strict)
-                        .await
-                        .map_err(|e| ctx.store_error(&e)),
-                    Err(e) => Err(vault_error_text(&ctx, &e)),
-                };
+                let result = services::create_key(&ctx, &who, &role, &p1).await;
                 busy.set(false);
                 match result {
-                    Ok(()) => {
+                    Ok(done) => {
                         for r in [&pin, &pin2] {
                             if let Some(i) = r.cast::<HtmlInputElement>() {
                                 i.set_value("");
                             }
                         }
-                        notice.set(Notice::Ok(i18n::fill(
-                            ctx.t(T::KeyCreated),
-                            &[("name", &who)],
-                        )));
+                        notice.set(Notice::Ok(done));
                         on_change.emit(());
                     }
                     Err(m) => notice.set(Notice::Error(m)),
@@ -131,21 +90,12 @@ pub fn KeysPanel(props: &KeysProps) -> Html {
                 let Some((_, text)) = web::read_chosen_file(&input).await else {
                     return;
                 };
-                let key = text
-                    .map_err(VaultError::BadKeyFile)
-                    .and_then(|t| vault::read_key_file(&t));
-                match key {
-                    Ok(key) => match ctx.store.put(KEYS, &key, Durability::Strict).await {
-                        Ok(()) => {
-                            notice.set(Notice::Ok(i18n::fill(
-                                ctx.t(T::KeyImported),
-                                &[("name", &key.name)],
-                            )));
-                            on_change.emit(());
-                        }
-                        Err(e) => notice.set(Notice::Error(ctx.store_error(&e))),
-                    },
-                    Err(e) => notice.set(Notice::Error(vault_error_text(&ctx, &e))),
+                match services::import_key(&ctx, text).await {
+                    Ok(done) => {
+                        notice.set(Notice::Ok(done));
+                        on_change.emit(());
+                    }
+                    Err(why) => notice.set(Notice::Error(why)),
                 }
             });
         })

@@ -1,16 +1,12 @@
 //! New assessment: checklist, unit, period and kind.
 
-use std::collections::BTreeMap;
-
 use qingdan_core::packet::{PacketKind, Subject, Unit, is_period};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::{Notice, Route, go, input_text, use_ctx};
 use crate::i18n::{self, T};
-use crate::model::{Assessment, Status};
-use crate::store::{ASSESSMENTS, Durability};
-use crate::web;
+use crate::services::{self, NewAssessment};
 
 /// Which checklist to start.
 #[derive(Properties, PartialEq)]
@@ -93,42 +89,17 @@ pub fn New(props: &NewProps) -> Html {
                 )));
                 return;
             }
-            let id = match web::new_uuid() {
-                Ok(id) => id,
-                Err(e) => {
-                    notice.set(Notice::Error(format!("{e:?}")));
-                    return;
-                }
-            };
-            let now = web::now();
-            let assessment = Assessment {
-                id: id.clone(),
-                template_id: template.id().into(),
-                template_version: template.version(),
+            let form = NewAssessment {
                 unit: Unit { code, name },
                 subject,
                 period,
                 kind,
-                inputs: BTreeMap::new(),
-                status: Status::Draft,
-                created_at: now.clone(),
-                updated_at: now,
-                signers: Vec::new(),
-                packet: None,
-                findings: Vec::new(),
-                inspection: None,
-                rectifications: BTreeMap::new(),
             };
-            let ctx = ctx.clone();
-            let notice = notice.clone();
+            let (ctx, template, notice) = (ctx.clone(), template.clone(), notice.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match ctx
-                    .store
-                    .put(ASSESSMENTS, &assessment, Durability::Strict)
-                    .await
-                {
-                    Ok(()) => go(&Route::Fill(id)),
-                    Err(e) => notice.set(Notice::Error(ctx.store_error(&e))),
+                match services::create_assessment(&ctx, &template, form).await {
+                    Ok(id) => go(&Route::Fill(id)),
+                    Err(why) => notice.set(Notice::Error(why)),
                 }
             });
         })

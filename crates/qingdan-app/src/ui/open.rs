@@ -5,13 +5,9 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::findings::finding_text;
-use super::{Ctx, Route, use_ctx};
-use crate::i18n::{self, T};
-use crate::model;
-use crate::store::{ASSESSMENTS, Durability};
-use crate::web;
-use qingdan_core::Packet;
-use qingdan_core::findings::Finding;
+use super::{Ctx, Notice, Route, use_ctx};
+use crate::i18n::T;
+use crate::services::{self, ToAnswer};
 
 /// The outcome of checking one packet file.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,63 +20,12 @@ pub struct Checked {
     pub findings: Option<ToAnswer>,
 }
 
-/// The findings of a verified inspection packet.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ToAnswer {
-    /// The findings.
-    pub findings: Vec<Finding>,
-    /// The checklist's id and version.
-    pub template: (String, u32),
-    /// The packet's text, which the rectification keeps.
-    pub text: String,
-}
-
-/// Checks a packet file as the intake would: its summary lines and, for an
-/// inspection with findings, those findings.
-pub fn check(ctx: &Ctx, text: &str) -> Result<(Vec<String>, Option<ToAnswer>), String> {
-    let packet = Packet::parse(text.as_bytes()).map_err(|e| e.to_string())?;
-    let p = packet.payload();
-    let template = ctx.template(&p.template.id, p.template.version);
-    let verified = packet
-        .verify(template.as_deref())
-        .map_err(|e| e.to_string())?;
-    let summary = verified.summary;
-    let mut lines = vec![
-        format!(
-            "{} ({}) · {} · {}",
-            p.unit.name,
-            p.unit.code,
-            p.period,
-            p.kind.as_str()
-        ),
-        format!("{} v{}", p.template.id, p.template.version),
-        format!("{} {}", ctx.t(T::Total), summary.total),
-    ];
-    for s in &p.signers {
-        lines.push(format!("{}: {} · {}", s.role, s.name, s.public_key));
-    }
-    if template.is_none() {
-        lines.push(ctx.t(T::TemplateMissing).into());
-    }
-    if !summary.missing.is_empty() {
-        lines.push(i18n::fill(
-            ctx.t(T::PacketIncomplete),
-            &[("n", &summary.missing.len().to_string())],
-        ));
-    }
-    let findings = (!p.findings.is_empty()).then(|| ToAnswer {
-        findings: p.findings.clone(),
-        template: (p.template.id.clone(), p.template.version),
-        text: text.to_owned(),
-    });
-    Ok((lines, findings))
-}
-
 /// The open-a-packet screen.
 #[function_component]
 pub fn Open() -> Html {
     let ctx = use_ctx();
     let checked = use_state(|| None::<Checked>);
+    let notice = use_state(|| Notice::None);
     let onchange = {
         let (ctx, checked) = (ctx.clone(), checked.clone());
         Callback::from(move |e: Event| {
@@ -90,10 +35,12 @@ pub fn Open() -> Html {
                 let Some((file, text)) = crate::web::read_chosen_file(&input).await else {
                     return;
                 };
-                let (result, findings) = match text.and_then(|text| check(&ctx, &text)) {
-                    Ok((lines, findings)) => (Ok(lines), findings),
-                    Err(reason) => (Err(reason), None),
-                };
+                let text = text.map_err(|_| ctx.t(T::PacketNotText).to_owned());
+                let (result, findings) =
+                    match text.and_then(|text| services::check_packet(&ctx, &text)) {
+                        Ok((lines, findings)) => (Ok(lines), findings),
+                        Err(reason) => (Err(reason), None),
+                    };
                 checked.set(Some(Checked {
                     file,
                     result,
@@ -120,7 +67,7 @@ pub fn Open() -> Html {
     let findings = checked
         .as_ref()
         .and_then(|c| c.findings.clone())
-        .map(|to_answer| findings_of_inspection(&ctx, to_answer));
+        .map(|to_answer| findings_of_inspection(&ctx, to_answer, &notice));
     html! {
         <main class="open" data-testid="app-ready">
             <h1>{ t(T::OpenPacket) }</h1>
@@ -133,7 +80,7 @@ pub fn Open() -> Html {
 }
 
 /// An inspection's findings, and the button that starts the unit's answer.
-fn findings_of_inspection(ctx: &Ctx, to_answer: ToAnswer) -> Html {
+fn findings_of_inspection(ctx: &Ctx, to_answer: ToAnswer, notice: &UseStateHandle<Notice>) -> Html {
     let ToAnswer {
         findings,
         template: (id, version),
@@ -141,24 +88,13 @@ fn findings_of_inspection(ctx: &Ctx, to_answer: ToAnswer) -> Html {
     } = to_answer;
     let template = ctx.template(&id, version);
     let start = {
-        let ctx = ctx.clone();
+        let (ctx, notice) = (ctx.clone(), notice.clone());
         Callback::from(move |_| {
-            let Ok(packet) = Packet::parse(text.as_bytes()) else {
-                return;
-            };
-            let Ok(id) = web::new_uuid() else {
-                return;
-            };
-            let assessment = model::rectification_of(&packet, text.clone(), id.clone(), web::now());
-            let ctx = ctx.clone();
+            let (ctx, notice, text) = (ctx.clone(), notice.clone(), text.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match ctx
-                    .store
-                    .put(ASSESSMENTS, &assessment, Durability::Strict)
-                    .await
-                {
-                    Ok(()) => super::go(&Route::Fill(id)),
-                    Err(e) => gloo::console::error!(ctx.store_error(&e)),
+                match services::start_rectification(&ctx, &text).await {
+                    Ok(id) => super::go(&Route::Fill(id)),
+                    Err(why) => notice.set(Notice::Error(why)),
                 }
             });
         })
@@ -171,6 +107,7 @@ fn findings_of_inspection(ctx: &Ctx, to_answer: ToAnswer) -> Html {
             <h2>{ ctx.t(T::Findings) }{ format!("（{}）", findings.len()) }</h2>
             <ol>{ for rows }</ol>
             <button class="primary" onclick={start} data-testid="start-rectification">{ ctx.t(T::RectifyStart) }</button>
+            { notice.view("open-notice") }
         </section>
     }
 }

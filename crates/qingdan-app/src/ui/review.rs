@@ -7,9 +7,9 @@ use qingdan_core::packet::PacketKind;
 use qingdan_core::template::VetoEffect;
 use yew::prelude::*;
 
-use super::fill::{IdProps, load};
 use super::upload::UploadStatus;
-use super::{Route, use_ctx};
+use super::{IdProps, Route, use_ctx};
+use crate::hooks::use_loaded;
 use crate::i18n::T;
 use crate::model;
 
@@ -17,19 +17,9 @@ use crate::model;
 #[function_component]
 pub fn Review(props: &IdProps) -> Html {
     let ctx = use_ctx();
-    let loaded = use_state(|| None);
-    {
-        let loaded = loaded.clone();
-        let ctx = ctx.clone();
-        use_effect_with(props.id.clone(), move |id| {
-            let id = id.to_string();
-            wasm_bindgen_futures::spawn_local(async move {
-                loaded.set(Some(load(&ctx, &id).await));
-            });
-        });
-    }
+    let loaded = use_loaded(&props.id);
     let t = |k: T| ctx.t(k);
-    let (assessment, template) = match &*loaded {
+    let (assessment, template) = match &loaded {
         None => return html! { <main data-testid="app-loading">{ t(T::Loading) }</main> },
         Some(Err(e)) => {
             return html! { <main data-testid="app-ready"><p class="notice error">{ e }</p></main> };

@@ -7,27 +7,17 @@ use yew::prelude::*;
 use super::intake::IntakePanel;
 use super::keys::KeysPanel;
 use super::use_ctx;
+use crate::hooks::use_device;
 use crate::i18n::{self, T};
-use crate::vault::SealedKey;
-use crate::web::{self, StorageStatus};
+use crate::web;
 
 /// The settings screen.
 #[function_component]
 pub fn SettingsScreen() -> Html {
     let ctx = use_ctx();
-    let loaded = use_state(|| None::<(StorageStatus, Vec<SealedKey>)>);
-    let reload = use_state(|| 0u32);
-    {
-        let (ctx, loaded) = (ctx.clone(), loaded.clone());
-        use_effect_with(*reload, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                let keys = ctx.store.keys().await.unwrap_or_default();
-                loaded.set(Some((web::storage_status().await, keys)));
-            });
-        });
-    }
+    let (loaded, on_keys) = use_device();
     let t = |k: T| ctx.t(k);
-    let Some((storage, keys)) = (*loaded).clone() else {
+    let Some((storage, keys)) = loaded else {
         return html! { <main data-testid="app-loading">{ t(T::Loading) }</main> };
     };
     let on_lang = {
@@ -36,10 +26,6 @@ pub fn SettingsScreen() -> Html {
             let s: HtmlSelectElement = e.target_unchecked_into();
             set_lang.emit(i18n::lang_from_code(&s.value()));
         })
-    };
-    let on_keys = {
-        let reload = reload.clone();
-        Callback::from(move |()| reload.set(*reload + 1))
     };
     let code = i18n::lang_code(ctx.lang);
     let used = match (storage.usage, storage.quota) {

@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use super::use_ctx;
 use crate::i18n::{self, T};
+use crate::messages;
 use crate::sync::PacketStatus;
 
 /// The header's 同步 button; its badge counts the packets waiting.
@@ -67,7 +68,7 @@ pub fn UploadStatus(props: &StatusProps) -> Html {
                 if ctx.outbox.link().is_none() {
                     <span class="muted">{ t(T::NotEnrolledYet) }</span>
                 } else if let Some(e) = error {
-                    <span class="muted">{ i18n::fill(t(T::LastAttempt), &[("e", e)]) }</span>
+                    <span class="muted">{ messages::transient(ctx.lang, T::LastAttempt, e) }</span>
                 }
             </>
         },
@@ -96,7 +97,7 @@ pub fn UploadStatus(props: &StatusProps) -> Html {
             html! {
                 <>
                     <span class="reason" data-testid="upload-reason" data-code={rejection.code.clone()}>
-                        { &rejection.detail }
+                        { messages::rejection(ctx.lang, rejection) }
                     </span>
                     if props.detailed {
                         <button onclick={retry} data-testid="upload-retry">{ t(T::RetryUpload) }</button>

@@ -1,0 +1,77 @@
+//! The screens' state as Yew means it: each a [`yew::Reducible`] whose
+//! actions are plain data and whose `reduce` is pure, so the rules of
+//! editing, saving and signing are tested natively (no DOM, no store).
+//! The hooks in [`crate::hooks`] run the effects and dispatch the
+//! outcomes back as actions.
+
+pub mod app;
+pub mod fill;
+pub mod home;
+pub mod sign;
+
+/// A notice line: an error in red, or a confirmation.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Notice {
+    /// Nothing to say.
+    #[default]
+    None,
+    /// Something went through.
+    Ok(String),
+    /// Something went wrong.
+    Error(String),
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::collections::BTreeMap;
+    use std::rc::Rc;
+
+    use qingdan_core::Template;
+    use qingdan_core::packet::{PacketKind, Unit};
+
+    use crate::model::{self, Assessment, Status};
+
+    /// The latest bundled checklists, as the app fetches them.
+    pub fn bundled_entries() -> Vec<model::Entry> {
+        qingdan_core::bundled::latest()
+            .map(|b| model::Entry {
+                template: Rc::new(Template::parse(b.json()).expect("a bundled checklist reads")),
+                bundled: true,
+            })
+            .collect()
+    }
+
+    /// A bundled checklist.
+    pub fn template(id: &str) -> Rc<Template> {
+        bundled_entries()
+            .into_iter()
+            .find(|e| e.template.id() == id)
+            .map(|e| e.template)
+            .expect("a bundled checklist")
+    }
+
+    /// A fresh draft of `template`.
+    pub fn draft(id: &str, template: &Template, updated_at: &str) -> Assessment {
+        Assessment {
+            id: id.into(),
+            template_id: template.id().into(),
+            template_version: template.version(),
+            unit: Unit {
+                code: "510001".into(),
+                name: "城关镇".into(),
+            },
+            subject: None,
+            period: "2026".into(),
+            kind: PacketKind::SelfAssessment,
+            inputs: BTreeMap::new(),
+            status: Status::Draft,
+            created_at: updated_at.into(),
+            updated_at: updated_at.into(),
+            signers: Vec::new(),
+            packet: None,
+            findings: Vec::new(),
+            inspection: None,
+            rectifications: BTreeMap::new(),
+        }
+    }
+}

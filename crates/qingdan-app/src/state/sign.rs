@@ -1,0 +1,182 @@
+//! The sign screen's state: the assessment and the keys on this device,
+//! the key chosen for each signer's place, how many extra places a role
+//! that takes several has, and the notice line.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use qingdan_core::Template;
+use yew::Reducible;
+
+use super::Notice;
+use crate::model::Assessment;
+use crate::vault::SealedKey;
+
+/// An assessment with its checklist, or why it could not be read.
+pub type Loaded = Result<(Assessment, Rc<Template>), String>;
+
+/// What the sign screen shows.
+#[derive(Debug, Clone, Default)]
+pub struct Sign {
+    /// The assessment (`None` until read).
+    pub loaded: Option<Loaded>,
+    /// The keys on this device (`None` until read).
+    pub keys: Option<Vec<SealedKey>>,
+    /// The key chosen for each place (by place id).
+    pub choice: BTreeMap<String, String>,
+    /// How many signers a role that takes several has beyond the first.
+    pub extra: BTreeMap<String, usize>,
+    /// The notice line.
+    pub notice: Notice,
+    /// A signature is being made.
+    pub busy: bool,
+}
+
+/// What happens on the sign screen.
+#[derive(Debug, Clone)]
+pub enum SignAction {
+    /// The assessment was read (or not).
+    Loaded(Loaded),
+    /// The keys were read.
+    Keys(Vec<SealedKey>),
+    /// A key chosen for a place.
+    Choose {
+        /// The place's id.
+        place: String,
+        /// The key's fingerprint.
+        key: String,
+    },
+    /// Another place for `role`, which has `count` now.
+    AddSigner {
+        /// The role.
+        role: String,
+        /// The places it has now.
+        count: usize,
+    },
+    /// The place `place` of `role` taken away.
+    RemoveSigner {
+        /// The role.
+        role: String,
+        /// The place's id.
+        place: String,
+    },
+    /// A signature is being made.
+    Busy,
+    /// Something was refused: why.
+    Refused(String),
+    /// The assessment as saved after a step, and what to say.
+    Done(Assessment, Notice),
+}
+
+impl Sign {
+    /// The assessment and its checklist, once both they and the keys are read.
+    pub fn ready(&self) -> Option<(&Assessment, &Rc<Template>)> {
+        match (&self.loaded, &self.keys) {
+            (Some(Ok((a, t))), Some(_)) => Some((a, t)),
+            _ => None,
+        }
+    }
+}
+
+impl Reducible for Sign {
+    type Action = SignAction;
+
+    fn reduce(self: Rc<Self>, action: SignAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            SignAction::Loaded(loaded) => next.loaded = Some(loaded),
+            SignAction::Keys(keys) => next.keys = Some(keys),
+            SignAction::Choose { place, key } => {
+                next.choice.insert(place, key);
+            }
+            SignAction::AddSigner { role, count } => {
+                next.extra.insert(role, count);
+            }
+            SignAction::RemoveSigner { role, place } => {
+                if let Some(n) = next.extra.get_mut(&role) {
+                    *n = n.saturating_sub(1);
+                }
+                next.choice.remove(&place);
+            }
+            SignAction::Busy => {
+                next.busy = true;
+                next.notice = Notice::None;
+            }
+            SignAction::Refused(why) => {
+                next.busy = false;
+                next.notice = Notice::Error(why);
+            }
+            SignAction::Done(assessment, notice) => {
+                next.busy = false;
+                next.notice = notice;
+                if let Some(Ok((a, _))) = &mut next.loaded {
+                    *a = assessment;
+                }
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Status;
+    use crate::state::testing;
+
+    fn loaded() -> Rc<Sign> {
+        let t = testing::template("jiancha-kaohe");
+        let a = testing::draft("a1", &t, "2026-03-01T00:00:00Z");
+        Rc::new(Sign::default())
+            .reduce(SignAction::Loaded(Ok((a, t))))
+            .reduce(SignAction::Keys(Vec::new()))
+    }
+
+    #[test]
+    fn ready_once_the_assessment_and_the_keys_are_read() {
+        let t = testing::template("jiancha-kaohe");
+        let a = testing::draft("a1", &t, "2026-03-01T00:00:00Z");
+        let state = Rc::new(Sign::default()).reduce(SignAction::Loaded(Ok((a, t))));
+        assert!(state.ready().is_none());
+        assert!(loaded().ready().is_some());
+    }
+
+    #[test]
+    fn a_removed_place_forgets_its_key() {
+        let state = loaded()
+            .reduce(SignAction::AddSigner {
+                role: "inspector".into(),
+                count: 1,
+            })
+            .reduce(SignAction::Choose {
+                place: "inspector-2".into(),
+                key: "k2".into(),
+            })
+            .reduce(SignAction::RemoveSigner {
+                role: "inspector".into(),
+                place: "inspector-2".into(),
+            });
+        assert_eq!(state.extra["inspector"], 0);
+        assert!(state.choice.is_empty());
+    }
+
+    #[test]
+    fn a_refusal_ends_the_busy_state_and_keeps_the_assessment() {
+        let state = loaded().reduce(SignAction::Busy);
+        assert!(state.busy);
+        let state = state.reduce(SignAction::Refused("PIN".into()));
+        assert!(!state.busy);
+        assert_eq!(state.notice, Notice::Error("PIN".into()));
+        assert_eq!(state.ready().unwrap().0.status, Status::Draft);
+    }
+
+    #[test]
+    fn a_step_done_shows_the_assessment_saved() {
+        let state = loaded();
+        let mut signed = state.ready().unwrap().0.clone();
+        signed.status = Status::Signed;
+        let state = state.reduce(SignAction::Done(signed, Notice::Ok("ok".into())));
+        assert_eq!(state.ready().unwrap().0.status, Status::Signed);
+        assert_eq!(state.notice, Notice::Ok("ok".into()));
+    }
+}
