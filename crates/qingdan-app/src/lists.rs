@@ -26,49 +26,51 @@ thread_local! {
     static EARLIER: RefCell<BTreeMap<(&'static str, u32), Rc<Template>>> = const { RefCell::new(BTreeMap::new()) };
 }
 
-/// Fetches every bundled checklist; returns the latest versions, parsed.
-/// A file that cannot be fetched or read is left out (and logged): the app
-/// still starts, with the lists it has.
-pub async fn fetch_bundled() -> Vec<Entry> {
-    let texts = match fetch_all().await {
-        Ok(texts) => texts,
-        Err(e) => {
-            gloo::console::error!(format!("bundled checklists: {e}"));
-            return Vec::new();
-        }
-    };
-    let mut entries = Vec::new();
-    for (b, text) in bundled::ALL.iter().zip(texts) {
-        let Some(text) = text else {
-            gloo::console::error!(format!("bundled checklist {} is missing", b.file));
-            continue;
-        };
-        if bundled::find(b.id).is_some_and(|l| l.version == b.version) {
-            match Template::parse(&text) {
-                Ok(template) => entries.push(Entry {
-                    template: Rc::new(template),
-                    bundled: true,
-                }),
-                Err(e) => gloo::console::error!(format!("bundled checklist {}: {e}", b.file)),
-            }
-        } else {
-            TEXTS.with(|t| t.borrow_mut().insert((b.id, b.version), text));
-        }
-    }
-    entries
-}
-
-/// The text of every file of [`bundled::ALL`], in its order (`None` for a
-/// file the server did not have).
-async fn fetch_all() -> Result<Vec<Option<String>>, String> {
+/// Fetches every bundled checklist; resolves to the latest versions,
+/// parsed. The requests go out when this is called, so the caller can open
+/// the database while they travel. A file that cannot be fetched or read is
+/// left out (and logged): the app still starts, with the lists it has.
+pub fn fetch_bundled() -> impl Future<Output = Vec<Entry>> {
     let window = gloo::utils::window();
     let fetches: Array = bundled::ALL
         .iter()
         .map(|b| window.fetch_with_str(&format!("{DIR}{}", b.file)))
         .collect();
-    let responses = JsFuture::from(Promise::all(&fetches))
-        .await
-        .map_err(|e| crate::js_error_text(&e))?;
+    let responses = JsFuture::from(Promise::all(&fetches));
+    async move {
+        let texts = match texts(responses).await {
+            Ok(texts) => texts,
+            Err(e) => {
+                gloo::console::error!(format!("bundled checklists: {e}"));
+                return Vec::new();
+            }
+        };
+        let mut entries = Vec::new();
+        for (b, text) in bundled::ALL.iter().zip(texts) {
+            let Some(text) = text else {
+                gloo::console::error!(format!("bundled checklist {} is missing", b.file));
+                continue;
+            };
+            if bundled::find(b.id).is_some_and(|l| l.version == b.version) {
+                match Template::parse(&text) {
+                    Ok(template) => entries.push(Entry {
+                        template: Rc::new(template),
+                        bundled: true,
+                    }),
+                    Err(e) => gloo::console::error!(format!("bundled checklist {}: {e}", b.file)),
+                }
+            } else {
+                TEXTS.with(|t| t.borrow_mut().insert((b.id, b.version), text));
+            }
+        }
+        entries
+    }
+}
+
+/// The text of every response, in order (`None` for a file the server did
+/// not have).
+async fn texts(responses: JsFuture) -> Result<Vec<Option<String>>, String> {
+    let responses = responses.await.map_err(|e| crate::js_error_text(&e))?;
     let texts: Array = Array::from(&responses)
         .iter()
         .map(|r| {

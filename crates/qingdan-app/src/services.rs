@@ -42,12 +42,13 @@ pub struct Started {
 
 /// Opens the store and reads what the first screen needs.
 pub async fn open_app() -> Result<Started, StoreError> {
-    // The browser opens the database while the bundled lists are fetched.
+    // The browser opens the database while the bundled lists travel.
     let opening = Store::begin_open(crate::store::DB_NAME)?;
-    let mut entries = crate::lists::fetch_bundled().await;
-    web::mark("lists-parsed");
+    let lists = crate::lists::fetch_bundled();
     let store = Rc::new(opening.finish().await?);
     web::mark("db-open");
+    let mut entries = lists.await;
+    web::mark("lists-parsed");
     let (settings, imported, assessments) = store.startup().await?;
     entries.extend(imported_entries(&imported));
     if !settings.persist_asked {
