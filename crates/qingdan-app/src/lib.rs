@@ -7,8 +7,8 @@
 //! in [`state`] are the app's own pure logic; [`store`] and [`vault`] are
 //! the browser's storage and key handling, [`net`] and [`outbox`] its
 //! traffic with the intake; [`hooks`] run the effects, [`services`] the
-//! flows, and [`ui`] draws the screens. [`lists`] fetches the bundled
-//! checklists, which the app carries as data rather than code.
+//! flows, and [`ui`] draws the screens. [`lists`] parses the bundled
+//! checklists.
 
 pub mod ctx;
 pub mod hooks;

@@ -42,13 +42,14 @@ pub struct Started {
 
 /// Opens the store and reads what the first screen needs.
 pub async fn open_app() -> Result<Started, StoreError> {
-    // The browser opens the database while the bundled lists travel.
+    // The browser opens the database while the bundled lists are parsed.
+    // Nothing is awaited between starting the open and awaiting it, so its
+    // outcome is never missed.
     let opening = Store::begin_open(crate::store::DB_NAME)?;
-    let lists = crate::lists::fetch_bundled();
+    let mut entries = crate::lists::latest();
+    web::mark("lists-parsed");
     let store = Rc::new(opening.finish().await?);
     web::mark("db-open");
-    let mut entries = lists.await;
-    web::mark("lists-parsed");
     let (settings, imported, assessments) = store.startup().await?;
     entries.extend(imported_entries(&imported));
     if !settings.persist_asked {

@@ -1,7 +1,6 @@
 //! The responsibility lists that ship with Qingdan, derived from the source
-//! documents (责任清单 of the "two responsibilities"). They are compiled
-//! into the CLI and the intake; the browser app fetches the same files once
-//! and its service worker keeps them, so it has them with no network.
+//! documents (责任清单 of the "two responsibilities"). They are compiled in,
+//! so the browser app has them with no network.
 //!
 //! Every version ever released stays bundled: a draft begun on an earlier
 //! version still opens, and a packet signed on it still verifies. New
@@ -22,11 +21,8 @@ pub struct Bundled {
 }
 
 impl Bundled {
-    /// The template JSON.
-    ///
-    /// The texts are linked into a program only if it calls this: the
-    /// browser app does not, and fetches the same files, which the build
-    /// copies beside it and its service worker keeps (`checklists/<file>`).
+    /// The template JSON. The texts are linked into a program only if it
+    /// calls this.
     pub fn json(&self) -> &'static str {
         JSON[self.index]
     }

@@ -15,7 +15,7 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 /** The built app: `QINGDAN_DIST`, else `web/dist`; `cargo xtask build-web` makes it. */
 export function dist() {
   const dir = process.env.QINGDAN_DIST ?? join(ROOT, "web/dist");
-  const missing = ["index.html", "sw.js", "checklists/jiandu-zeren.json"].filter((f) => !existsSync(join(dir, f)));
+  const missing = ["index.html", "sw.js"].filter((f) => !existsSync(join(dir, f)));
   // The modules' names carry a digest of their content.
   if (!existsSync(dir) || !readdirSync(dir).some((f) => /^qingdan_app_bg\.[0-9a-f]+\.wasm$/.test(f))) {
     missing.push("qingdan_app_bg.<digest>.wasm");
