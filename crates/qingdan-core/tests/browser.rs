@@ -134,7 +134,7 @@ fn the_browser_verifies_every_packet_of_every_released_version() {
         let template = Template::parse(
             bundled::find_version(&named.id, named.version)
                 .unwrap()
-                .json,
+                .json(),
         )
         .unwrap();
         packet
