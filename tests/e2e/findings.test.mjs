@@ -10,12 +10,9 @@
 
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { after, before, test } from "node:test";
-import { launch } from "./lib/browser.mjs";
-import { enrolledKey as enrolledKeyAt, startIntake, waitReceived as waitReceivedAt } from "./lib/intake.mjs";
-import { serve } from "./lib/server.mjs";
+import { test } from "node:test";
+import { enrolledKey as enrolledKeyAt, appBrowserAndIntake, waitReceived as waitReceivedAt } from "./lib/intake.mjs";
 import {
-  dist,
   item,
   newAssessment,
   newPage,
@@ -50,30 +47,19 @@ const UPLOAD_MS = 30_000;
 /** How long the whole scenario may take. */
 const TEST_MS = 300_000;
 
-let server, browser, intake;
-
-before(async () => {
-  server = await serve(dist());
-  browser = await launch();
-  // startIntake publishes the bundled checklists, jiancha-kaohe among them.
-  intake = await startIntake({ units: [UNIT] });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await intake?.close();
-});
+// startIntake publishes the bundled checklists, jiancha-kaohe among them.
+const env = appBrowserAndIntake({ units: [UNIT] });
 
 // --- The device and what the intake holds --------------------------------
 
 /** A key made in Settings and enrolled for its role at UNIT; its fingerprint. */
-const enrolledKey = (p, signer) => enrolledKeyAt(p, server.url, intake, signer, UNIT.code);
+const enrolledKey = (p, signer) => enrolledKeyAt(p, env.server.url, env.intake, signer, UNIT.code);
 
 /** Waits until the intake holds the one packet of `kind` for UNIT and the device shows its receipt. */
-const waitReceived = (p, kind) => waitReceivedAt(p, intake, UNIT.code, kind, UPLOAD_MS);
+const waitReceived = (p, kind) => waitReceivedAt(p, env.intake, UNIT.code, kind, UPLOAD_MS);
 
 /** The packet the intake holds with this id, parsed. */
-const storedPacket = (id) => intake.get(`/packets/${encodeURIComponent(id)}`, { admin: true });
+const storedPacket = (id) => env.intake.get(`/packets/${encodeURIComponent(id)}`, { admin: true });
 
 /** Waits until the rectification's progress says `answered` of the findings are answered. */
 const progress = async (p, answered, message) => {
@@ -85,7 +71,7 @@ const progress = async (p, answered, message) => {
 
 /** `qingdan report findings` for UNIT on `day`, parsed. */
 async function findingsReport(day) {
-  const out = await intake.admin(["report", "findings", "--unit", UNIT.code, "--as-of", day, "--format", "json"]);
+  const out = await env.intake.admin(["report", "findings", "--unit", UNIT.code, "--as-of", day, "--format", "json"]);
   try {
     return JSON.parse(out);
   } catch {
@@ -98,7 +84,7 @@ function withContexts(name, count, body) {
   test(name, { timeout: TEST_MS }, async () => {
     const contexts = [];
     try {
-      for (let i = 0; i < count; i++) contexts.push(await browser.newContext());
+      for (let i = 0; i < count; i++) contexts.push(await env.browser.newContext());
       await body(...contexts);
     } finally {
       for (const context of contexts) await context.close();
@@ -121,7 +107,7 @@ withContexts(
     // --- The inspector: an inspection with two findings, signed and sent.
     const ip = await newPage(inspectorDevice);
     const inspectorKey = await enrolledKey(ip, INSPECTOR);
-    await newAssessment(ip, server.url, ID, {
+    await newAssessment(ip, env.server.url, ID, {
       unitCode: UNIT.code,
       unitName: UNIT.name,
       period: PERIOD,
@@ -213,7 +199,7 @@ withContexts(
     const keys = {};
     for (const signer of UNIT_SIGNERS) keys[signer.role] = await enrolledKey(up, signer);
 
-    await open(up, server.url, "#/open");
+    await open(up, env.server.url, "#/open");
     await up
       .getByTestId("import-packet")
       .setInputFiles({

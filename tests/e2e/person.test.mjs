@@ -6,11 +6,9 @@
 // cannot be signed until it is explained.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launch } from "./lib/browser.mjs";
-import { enrolledKey as enrolledKeyAt, startIntake } from "./lib/intake.mjs";
-import { serve } from "./lib/server.mjs";
-import { dist, item, newAssessment, newPage, open, pageErrors, saveCount, saved } from "./lib/app.mjs";
+import { test } from "node:test";
+import { enrolledKey as enrolledKeyAt, appBrowserAndIntake } from "./lib/intake.mjs";
+import { item, newAssessment, newPage, open, pageErrors, saveCount, saved } from "./lib/app.mjs";
 import { fullAnswer, give, items, template } from "./lib/templates.mjs";
 
 const ID = "yigang-shuangze";
@@ -23,18 +21,7 @@ const ZHAO = { role: "member", name: "赵六", pin: "445566", post: "党委委�
 const UPLOAD_MS = 30_000;
 const TEST_MS = 300_000;
 
-let server, browser, intake;
-
-before(async () => {
-  server = await serve(dist());
-  browser = await launch();
-  intake = await startIntake({ units: [UNIT] });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await intake?.close();
-});
+const env = appBrowserAndIntake({ units: [UNIT] });
 
 /** Answers every item for full points, but `weaker` (not done); `veto`, when given, is triggered. */
 async function answerAll(p, t, { veto, weaker } = {}) {
@@ -68,7 +55,7 @@ async function waitStored(n) {
   const deadline = Date.now() + UPLOAD_MS;
   let list;
   do {
-    list = await intake.packets({ unit: UNIT.code, kind: "self-assessment" });
+    list = await env.intake.packets({ unit: UNIT.code, kind: "self-assessment" });
     if (list.total >= n) return list;
     await new Promise((resolve) => setTimeout(resolve, 100));
   } while (Date.now() < deadline);
@@ -76,7 +63,7 @@ async function waitStored(n) {
 }
 
 test("two members' 一岗双责 self-assessments: each names and is signed by its member, and ranks as its own row", { timeout: TEST_MS }, async () => {
-  const tablet = await browser.newContext();
+  const tablet = await env.browser.newContext();
   try {
     const t = template(ID);
     assert.equal(t.subject, "person", `${ID} is a checklist about a person`);
@@ -87,11 +74,11 @@ test("two members' 一岗双责 self-assessments: each names and is signed by it
     const p = await newPage(tablet);
     const keys = {};
     for (const s of [PRINCIPAL, SUPERVISORY, WANG, ZHAO]) {
-      keys[s.name] = await enrolledKeyAt(p, server.url, intake, s, UNIT.code);
+      keys[s.name] = await enrolledKeyAt(p, env.server.url, env.intake, s, UNIT.code);
     }
 
     // --- 王五's own list: the New screen asks who is assessed.
-    await newAssessment(p, server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: PERIOD, subject: WANG });
+    await newAssessment(p, env.server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: PERIOD, subject: WANG });
     assert.match(await p.getByTestId("assessed").textContent(), /王五（党委副书记）/, "the form names whom it assesses");
     await answerAll(p, t);
     await p.getByTestId("go-sign").click();
@@ -104,7 +91,7 @@ test("two members' 一岗双责 self-assessments: each names and is signed by it
     await waitStored(1);
 
     // --- 赵六's list, one item not done and a veto triggered: not signed until the veto is explained.
-    const zhao = await newAssessment(p, server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: PERIOD, subject: ZHAO });
+    const zhao = await newAssessment(p, env.server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: PERIOD, subject: ZHAO });
     await answerAll(p, t, { veto, weaker });
     await item(p, veto.id).getByTestId("needs-note").waitFor();
     await p.getByTestId("go-sign").click();
@@ -112,7 +99,7 @@ test("two members' 一岗双责 self-assessments: each names and is signed by it
     const blocked = (await p.getByTestId("sign-blocked").textContent()).trim();
     assert.ok(blocked.includes(veto.id), `the sign screen names ${veto.id}: ${blocked}`);
     assert.equal(await p.getByTestId("prepare-packet").count(), 0, "nothing to sign yet");
-    await open(p, server.url, `#/a/${encodeURIComponent(zhao)}`);
+    await open(p, env.server.url, `#/a/${encodeURIComponent(zhao)}`);
     const before = await saveCount(p);
     await item(p, veto.id).locator('[data-field="note"]').fill("分管领域发生严重违纪案件，已立案审查");
     await saved(p, before);
@@ -124,7 +111,7 @@ test("two members' 一岗双责 self-assessments: each names and is signed by it
 
     // --- Each packet names its member, who signed it.
     for (const entry of stored.packets) {
-      const packet = await intake.get(`/packets/${entry.id}`, { admin: true });
+      const packet = await env.intake.get(`/packets/${entry.id}`, { admin: true });
       const subject = packet.payload.subject;
       assert.ok(subject, "the packet names its subject");
       const member = [WANG, ZHAO].find((m) => m.name === subject.name);
@@ -137,7 +124,7 @@ test("two members' 一岗双责 self-assessments: each names and is signed by it
 
     // --- The ranking: one row per member of the one unit, the vetoed one last.
     const ranking = JSON.parse(
-      await intake.admin(["report", "ranking", "--template", ID, "--period", PERIOD, "--kind", "self-assessment", "--format", "json"]),
+      await env.intake.admin(["report", "ranking", "--template", ID, "--period", PERIOD, "--kind", "self-assessment", "--format", "json"]),
     );
     const rows = ranking.rows.filter((r) => r.unit_code === UNIT.code).map((r) => [r.subject?.name, r.rank, r.failed_by_veto]);
     assert.deepEqual(rows, [

@@ -9,16 +9,13 @@
 // and a unit of its own, so the tests do not depend on their order.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { launch } from "./lib/browser.mjs";
-import { enroll, startIntake, submitEnrollment } from "./lib/intake.mjs";
-import { serve } from "./lib/server.mjs";
+import { appBrowserAndIntake, enroll, submitEnrollment } from "./lib/intake.mjs";
 import {
   createEnrollableKey,
-  dist,
   expectText,
   item,
   newAssessment,
@@ -51,18 +48,7 @@ const UPLOAD_MS = 30_000;
 /** How long a test may take in all. */
 const TEST_MS = 240_000;
 
-let server, browser, intake;
-
-before(async () => {
-  server = await serve(dist());
-  browser = await launch();
-  intake = await startIntake({ units: Object.values(UNITS) });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await intake?.close();
-});
+const env = appBrowserAndIntake({ units: Object.values(UNITS) });
 
 // --- What the page shows ------------------------------------------------
 
@@ -126,7 +112,7 @@ async function waitBadge(p, count, what, timeout = UPLOAD_MS) {
  * fingerprints by role, read from the enrollment's key choice.
  */
 async function createKeys(p) {
-  await open(p, server.url, "#/settings");
+  await open(p, env.server.url, "#/settings");
   const keys = {};
   for (const signer of SIGNERS) {
     const { role } = signer;
@@ -144,7 +130,7 @@ async function createKeys(p) {
 /** A device with both signers' keys enrolled for `unit`: their fingerprints by role. */
 async function enrolledDevice(p, unit) {
   const keys = await createKeys(p);
-  for (const { role } of SIGNERS) await enroll(p, intake, unit, role, keys[role]);
+  for (const { role } of SIGNERS) await enroll(p, env.intake, unit, role, keys[role]);
   return keys;
 }
 
@@ -154,7 +140,7 @@ async function enrolledDevice(p, unit) {
  * before the first signature. Returns the assessment's id.
  */
 async function fillAndSign(p, keys, { unit = UNITS.receipt, beforeSign } = {}) {
-  const id = await newAssessment(p, server.url, ID, { unitCode: unit.code, unitName: unit.name });
+  const id = await newAssessment(p, env.server.url, ID, { unitCode: unit.code, unitName: unit.name });
   for (const i of items(template(ID))) {
     const answer = fullAnswer(i);
     if (answer) await give(item(p, i.id), answer);
@@ -167,7 +153,7 @@ async function fillAndSign(p, keys, { unit = UNITS.receipt, beforeSign } = {}) {
 
 /** The intake's packets for `unit`, checked to hold each id once. */
 async function held(unit) {
-  const list = await intake.packets({ unit: unit.code });
+  const list = await env.intake.packets({ unit: unit.code });
   const ids = list.packets.map((x) => x.id);
   assert.equal(new Set(ids).size, ids.length, `the intake holds each packet of ${unit.code} once: ${ids}`);
   assert.equal(list.total, ids.length, `the listing of ${unit.code} is whole`);
@@ -203,7 +189,7 @@ async function within(promise, ms, message) {
 /** A test with a browser context of its own, closed after it whatever happens. */
 function withContext(name, body, options = {}) {
   test(name, { timeout: TEST_MS }, async () => {
-    const context = await browser.newContext(options);
+    const context = await env.browser.newContext(options);
     try {
       await body(context);
     } finally {
@@ -220,25 +206,25 @@ withContext("a device enrolls with codes, and a signed packet goes up with a rec
   const keys = await createKeys(p);
 
   const principal = SIGNERS[0].role;
-  const code = await enroll(p, intake, unit.code, principal, keys[principal]);
+  const code = await enroll(p, env.intake, unit.code, principal, keys[principal]);
   const pinned = p.getByTestId("intake-pinned");
-  assert.equal(await pinned.getAttribute("data-url"), intake.url, "the intake's address is kept");
+  assert.equal(await pinned.getAttribute("data-url"), env.intake.url, "the intake's address is kept");
   assert.equal(
     await pinned.getAttribute("data-key"),
-    (await intake.info()).public_key,
+    (await env.intake.info()).public_key,
     "the intake's public key is pinned at enrollment",
   );
 
   // The same code a second time, for the other (not yet enrolled) key:
   // the intake refuses it, and nothing is enrolled.
   const supervisory = SIGNERS[1].role;
-  await submitEnrollment(p, intake, keys[supervisory], code);
+  await submitEnrollment(p, env.intake, keys[supervisory], code);
   const refused = p.locator('[data-testid="enroll-notice"][data-kind="error"]');
   await refused.waitFor();
   assert.notEqual((await refused.textContent()).trim(), "", "the refusal says why");
   assert.equal(await p.getByTestId(`enrollment-${keys[supervisory]}`).count(), 0, "a used code enrolls nothing");
 
-  await enroll(p, intake, unit.code, supervisory, keys[supervisory]);
+  await enroll(p, env.intake, unit.code, supervisory, keys[supervisory]);
   assert.equal(await p.getByTestId(`enrollment-${keys[principal]}`).getAttribute("data-role"), principal);
 
   const id = await fillAndSign(p, keys, { unit });
@@ -249,12 +235,12 @@ withContext("a device enrolls with codes, and a signed packet goes up with a rec
   assert.equal(stored.template_id, ID);
 
   // ... and the device shows the receipt.
-  await open(p, server.url, "#/");
+  await open(p, env.server.url, "#/");
   const packetId = await waitUpload(p, row(p, id), "received", "Home, once uploaded");
   assert.equal(packetId, stored.id, "the packet Home shows is the one the intake holds");
   await waitBadge(p, 0, "nothing waits once the packet is received");
 
-  await open(p, server.url, `#/a/${encodeURIComponent(id)}/review`);
+  await open(p, env.server.url, `#/a/${encodeURIComponent(id)}/review`);
   await waitUpload(p, p, "received", "Review, once uploaded");
   assert.notEqual((await p.getByTestId("receipt-time").textContent()).trim(), "", "the receipt's time is shown");
   await expectText(p.getByTestId("receipt-sha256"), stored.sha256, "the receipt is for the bytes the intake holds");
@@ -266,12 +252,12 @@ withContext("packets wait while the intake is down or the device offline, then a
   const p = await newPage(context);
   const keys = await enrolledDevice(p, unit.code);
 
-  await intake.stop();
+  await env.intake.stop();
   let a, b;
   try {
     a = await fillAndSign(p, keys, { unit });
     b = await fillAndSign(p, keys, { unit });
-    await open(p, server.url, "#/");
+    await open(p, env.server.url, "#/");
     await waitBadge(p, 2, "two packets wait while the intake is down");
     // A few seconds of failing retries: they wait, neither refused nor lost.
     const until = Date.now() + 4_000;
@@ -288,7 +274,7 @@ withContext("packets wait while the intake is down or the device offline, then a
     }
     for (const id of [a, b]) await waitUpload(p, row(p, id), "queued", "between retries");
   } finally {
-    if (!intake.running) await intake.start();
+    if (!env.intake.running) await env.intake.start();
   }
 
   await p.getByTestId("sync-button").click();
@@ -302,7 +288,7 @@ withContext("packets wait while the intake is down or the device offline, then a
   let c;
   try {
     c = await fillAndSign(p, keys, { unit, beforeSign: () => context.setOffline(true) });
-    await open(p, server.url, "#/");
+    await open(p, env.server.url, "#/");
     await waitUpload(p, row(p, c), "queued", "signed offline");
     await waitBadge(p, 1, "one packet waits offline");
     await sleep(2_000);
@@ -326,14 +312,14 @@ withContext("a packet the intake refuses shows its reason, and the others still 
   // The keys are enrolled for the unit, not for a unit the intake never registered.
   const refused = await fillAndSign(p, keys, { unit: UNREGISTERED });
   const accepted = await fillAndSign(p, keys, { unit });
-  await open(p, server.url, "#/");
+  await open(p, env.server.url, "#/");
   await p.getByTestId("sync-button").click();
 
   await waitUpload(p, row(p, refused), "rejected", "a packet for an unregistered unit");
   const packetId = await waitUpload(p, row(p, accepted), "received", "a packet after a refused one");
   await waitBadge(p, 0, "a refused packet does not wait");
 
-  await open(p, server.url, `#/a/${encodeURIComponent(refused)}/review`);
+  await open(p, env.server.url, `#/a/${encodeURIComponent(refused)}/review`);
   await waitUpload(p, p, "rejected", "Review of the refused packet");
   const reason = p.getByTestId("upload-reason");
   assert.equal(await reason.getAttribute("data-code"), "unit-not-registered", "the intake's problem code");
@@ -346,7 +332,7 @@ withContext("a packet the intake refuses shows its reason, and the others still 
     [packetId],
     "the intake holds the accepted packet, once",
   );
-  assert.equal((await intake.packets({ unit: UNREGISTERED.code })).total, 0, "and nothing of the refused one");
+  assert.equal((await env.intake.packets({ unit: UNREGISTERED.code })).total, 0, "and nothing of the refused one");
 });
 
 withContext("a page closed mid-upload loses no packet and doubles none", async (context) => {
@@ -384,7 +370,7 @@ withContext("a page closed mid-upload loses no packet and doubles none", async (
     await waitBadge(p, 1, "the page has no answer yet: the packet still waits");
     await p.close();
     p = await newPage(context);
-    await open(p, server.url, "#/");
+    await open(p, env.server.url, "#/");
     const id = await waitUpload(p, row(p, a), "received", "re-sent after the page was closed mid-upload");
     assert.equal(id, stored.id);
     const packets = await held(unit);
@@ -393,7 +379,7 @@ withContext("a page closed mid-upload loses no packet and doubles none", async (
       [stored.id],
       "stored once, though sent twice",
     );
-    await open(p, server.url, `#/a/${encodeURIComponent(a)}/review`);
+    await open(p, env.server.url, `#/a/${encodeURIComponent(a)}/review`);
     await waitUpload(p, p, "received", "Review of the re-sent packet");
     await expectText(p.getByTestId("receipt-sha256"), stored.sha256, "the same receipt as the first time");
   } finally {
@@ -417,7 +403,7 @@ withContext("a page closed mid-upload loses no packet and doubles none", async (
     assert.equal((await held(unit)).length, 1, "the held upload has not reached the intake");
     await p.close();
     p = await newPage(context);
-    await open(p, server.url, "#/");
+    await open(p, env.server.url, "#/");
     const id = await waitUpload(p, row(p, b), "received", "sent after the page was closed before it could");
     const packets = await held(unit);
     assert.equal(packets.length, 2, "the intake holds the two packets of the unit");
@@ -432,7 +418,7 @@ withContext("a checklist the intake publishes reaches the device, and a draft ke
   const unit = UNITS.update;
   const p = await newPage(context);
   await enrolledDevice(p, unit.code);
-  const draft = await newAssessment(p, server.url, ID, { unitCode: unit.code, unitName: unit.name });
+  const draft = await newAssessment(p, env.server.url, ID, { unitCode: unit.code, unitName: unit.name });
   const [first] = items(template(ID));
   const before = await saveCount(p);
   await give(item(p, first.id), fullAnswer(first));
@@ -443,11 +429,11 @@ withContext("a checklist the intake publishes reaches the device, and a draft ke
   const bundledVersion = next.version;
   next.version = bundledVersion + 1;
   next.title.zh = `${next.title.zh}（修订）`;
-  const file = join(intake.dir, `${ID}-v${next.version}.json`);
+  const file = join(env.intake.dir, `${ID}-v${next.version}.json`);
   await writeFile(file, JSON.stringify(next));
-  await intake.admin(["template", "publish", file]);
+  await env.intake.admin(["template", "publish", file]);
 
-  await open(p, server.url, "#/");
+  await open(p, env.server.url, "#/");
   await p.getByTestId("sync-button").click();
   const card = p.locator(`[data-testid="template-${ID}"][data-version="${next.version}"]`);
   await card.waitFor({ timeout: UPLOAD_MS });
@@ -455,7 +441,7 @@ withContext("a checklist the intake publishes reaches the device, and a draft ke
   assert.match(await card.textContent(), /（修订）/, "the card shows the new version's title");
 
   // The draft still opens on the bundled version, with its answer.
-  await open(p, server.url, `#/a/${encodeURIComponent(draft)}`);
+  await open(p, env.server.url, `#/a/${encodeURIComponent(draft)}`);
   await item(p, first.id).waitFor();
   await item(p, first.id).locator('[aria-pressed="true"]').first().waitFor();
   assert.equal(
@@ -465,6 +451,6 @@ withContext("a checklist the intake publishes reaches the device, and a draft ke
   );
   // And the new version survives a reload (it is kept on the device).
   await p.reload();
-  await open(p, server.url, "#/");
+  await open(p, env.server.url, "#/");
   await card.waitFor();
 });

@@ -10,12 +10,9 @@
 // context of its own (its own keys and outbox).
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launch } from "./lib/browser.mjs";
-import { enrolledKey as enrolledKeyAt, startIntake, waitReceived as waitReceivedAt } from "./lib/intake.mjs";
-import { serve } from "./lib/server.mjs";
+import { test } from "node:test";
+import { enrolledKey as enrolledKeyAt, appBrowserAndIntake, waitReceived as waitReceivedAt } from "./lib/intake.mjs";
 import {
-  dist,
   item,
   newAssessment,
   newPage,
@@ -44,22 +41,11 @@ const UNIT_SIGNERS = [
 const UPLOAD_MS = 30_000;
 const TEST_MS = 300_000;
 
-let server, browser, intake;
-
-before(async () => {
-  server = await serve(dist());
-  browser = await launch();
-  intake = await startIntake({ units: [UNIT] });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await intake?.close();
-});
+const env = appBrowserAndIntake({ units: [UNIT] });
 
 /** A key made in Settings and enrolled: an inspector's for every unit (`*`), the unit's own for UNIT. */
 const enrolledKey = (p, signer) =>
-  enrolledKeyAt(p, server.url, intake, signer, signer.role === "inspector" ? "*" : UNIT.code);
+  enrolledKeyAt(p, env.server.url, env.intake, signer, signer.role === "inspector" ? "*" : UNIT.code);
 
 /** Answers every item of the checklist for full points, but `weaker`'s, which it leaves not done. */
 async function answerAll(p, t, weaker) {
@@ -72,11 +58,11 @@ async function answerAll(p, t, weaker) {
 }
 
 /** Waits until the intake holds the one packet of `kind` for UNIT and the device shows its receipt. */
-const waitReceived = (p, kind) => waitReceivedAt(p, intake, UNIT.code, kind, UPLOAD_MS);
+const waitReceived = (p, kind) => waitReceivedAt(p, env.intake, UNIT.code, kind, UPLOAD_MS);
 
 test("two inspectors sign one inspection, the unit its self-assessment: the gap report has both; a revoked key signs no more", { timeout: TEST_MS }, async () => {
-  const inspectorsTablet = await browser.newContext();
-  const unitTablet = await browser.newContext();
+  const inspectorsTablet = await env.browser.newContext();
+  const unitTablet = await env.browser.newContext();
   try {
     const t = template(ID);
     const weaker = items(t).find((i) => i.rule.kind === "check" && !i.show_if);
@@ -85,7 +71,7 @@ test("two inspectors sign one inspection, the unit its self-assessment: the gap 
     const ip = await newPage(inspectorsTablet);
     const team = {};
     for (const inspector of INSPECTORS) team[inspector.name] = await enrolledKey(ip, inspector);
-    await newAssessment(ip, server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: PERIOD, kind: "inspection" });
+    await newAssessment(ip, env.server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: PERIOD, kind: "inspection" });
     await answerAll(ip, t, weaker.id);
     await ip.getByTestId("go-sign").click();
     await ip.waitForURL(/\/sign$/);
@@ -115,7 +101,7 @@ test("two inspectors sign one inspection, the unit its self-assessment: the gap 
     await ip.getByTestId("signed-inspector-2").waitFor();
     await ip.getByTestId("signed-status").waitFor();
     const inspection = await waitReceived(ip, "inspection");
-    const stored = await intake.get(`/packets/${inspection.id}`, { admin: true });
+    const stored = await env.intake.get(`/packets/${inspection.id}`, { admin: true });
     assert.deepEqual(
       stored.payload.signers.map((s) => [s.role, s.name]),
       [first, second].map((s) => [s.role, s.name]),
@@ -127,14 +113,14 @@ test("two inspectors sign one inspection, the unit its self-assessment: the gap 
     const up = await newPage(unitTablet);
     const keys = {};
     for (const signer of UNIT_SIGNERS) keys[signer.role] = await enrolledKey(up, signer);
-    await newAssessment(up, server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: PERIOD });
+    await newAssessment(up, env.server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: PERIOD });
     await answerAll(up, t, null);
     await signWith(up, UNIT_SIGNERS, keys);
     const own = await waitReceived(up, "self-assessment");
 
     // --- The gap report: both scores, and their difference.
     const gap = JSON.parse(
-      await intake.admin(["report", "gap", "--template", ID, "--period", PERIOD, "--format", "json"]),
+      await env.intake.admin(["report", "gap", "--template", ID, "--period", PERIOD, "--format", "json"]),
     );
     const row = gap.rows.find((r) => r.unit_code === UNIT.code);
     assert.ok(row, `the gap report has ${UNIT.code}: ${JSON.stringify(gap.rows)}`);
@@ -146,7 +132,7 @@ test("two inspectors sign one inspection, the unit its self-assessment: the gap 
     assert.equal(row.self_assessment_packet, own.id);
 
     // --- A half-signed packet: the principal signs, the supervisory not yet.
-    const half = await newAssessment(up, server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: "2026-H2" });
+    const half = await newAssessment(up, env.server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: "2026-H2" });
     await answerAll(up, t, null);
     await up.getByTestId("go-sign").click();
     await up.waitForURL(/\/sign$/);
@@ -157,11 +143,11 @@ test("two inspectors sign one inspection, the unit its self-assessment: the gap 
     await up.getByTestId("signed-principal").waitFor();
 
     // --- The supervisory's key is revoked at the intake; a sync tells the tablet.
-    await open(up, server.url, "#/settings");
+    await open(up, env.server.url, "#/settings");
     const keyRow = up.getByTestId(`key-${keys.supervisory}`);
     const publicKey = await keyRow.getAttribute("data-public-key");
     assert.equal(await keyRow.getAttribute("data-revoked"), "false");
-    await intake.admin(["key", "revoke", publicKey, "--reason", "调离"]);
+    await env.intake.admin(["key", "revoke", publicKey, "--reason", "调离"]);
     await up.getByTestId("sync-button").click();
     await up.locator(`[data-testid="key-${keys.supervisory}"][data-revoked="true"]`).waitFor({ timeout: UPLOAD_MS });
     assert.equal(
@@ -171,7 +157,7 @@ test("two inspectors sign one inspection, the unit its self-assessment: the gap 
     );
 
     // The half-signed packet cannot be finished with it.
-    await open(up, server.url, `#/a/${encodeURIComponent(half)}/sign`);
+    await open(up, env.server.url, `#/a/${encodeURIComponent(half)}/sign`);
     await up.getByTestId("revoked-supervisory").waitFor();
     await up.getByTestId("sign-pin-supervisory").fill(UNIT_SIGNERS[1].pin);
     await up.getByTestId("sign-supervisory").click();
@@ -180,7 +166,7 @@ test("two inspectors sign one inspection, the unit its self-assessment: the gap 
     assert.equal(await up.getByTestId("signed-status").count(), 0, "the packet is not complete");
 
     // Nor can it be chosen for a new one: no packet can be made.
-    await newAssessment(up, server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: "2026-Q4" });
+    await newAssessment(up, env.server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: "2026-Q4" });
     await answerAll(up, t, null);
     await up.getByTestId("go-sign").click();
     await up.waitForURL(/\/sign$/);
@@ -190,7 +176,7 @@ test("two inspectors sign one inspection, the unit its self-assessment: the gap 
     await up.getByTestId("sign-error").waitFor();
     assert.equal(await up.getByTestId("sign-pin-supervisory").count(), 0, "no packet to sign");
     assert.equal(
-      (await intake.packets({ unit: UNIT.code, kind: "self-assessment" })).total,
+      (await env.intake.packets({ unit: UNIT.code, kind: "self-assessment" })).total,
       1,
       "only the packet signed before the revocation reached the intake",
     );

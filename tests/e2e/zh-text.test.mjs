@@ -6,13 +6,10 @@
 
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { after, before, test } from "node:test";
-import { launch } from "./lib/browser.mjs";
-import { enroll, startIntake, submitEnrollment } from "./lib/intake.mjs";
-import { serve } from "./lib/server.mjs";
+import { test } from "node:test";
+import { appBrowserAndIntake, enroll, submitEnrollment } from "./lib/intake.mjs";
 import {
   createEnrollableKey,
-  dist,
   item,
   newAssessment,
   newPage,
@@ -60,18 +57,7 @@ async function chineseOnly(page, where) {
   assert.equal(found, null, `${where} (${page.url()}): ${found}${pageErrors(page)}`);
 }
 
-let server, browser, intake;
-
-before(async () => {
-  server = await serve(dist());
-  browser = await launch();
-  intake = await startIntake({ units: [UNIT] });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await intake?.close();
-});
+const env = appBrowserAndIntake({ units: [UNIT] });
 
 test("the check itself finds English, placeholders and debug text", () => {
   assert.equal(foreignText("清单 · 责任清单 PIN 码 510824-101 Ed25519 JSON"), null);
@@ -81,12 +67,12 @@ test("the check itself finds English, placeholders and debug text", () => {
 });
 
 test("every screen and error path in zh-CN shows Chinese only", { timeout: TEST_MS }, async () => {
-  const context = await browser.newContext({ locale: "zh-CN" });
+  const context = await env.browser.newContext({ locale: "zh-CN" });
   try {
     const p = await newPage(context);
 
     // --- Home, and checklists refused -------------------------------------
-    await open(p, server.url, "#/");
+    await open(p, env.server.url, "#/");
     assert.equal(await p.evaluate(() => document.documentElement.lang), "zh-CN");
     await chineseOnly(p, "Home");
     const importErrors = p.getByTestId("import-errors");
@@ -110,7 +96,7 @@ test("every screen and error path in zh-CN shows Chinese only", { timeout: TEST_
       "utf8",
     );
     const openPacket = async (name, text, valid, what) => {
-      await open(p, server.url, "#/open");
+      await open(p, env.server.url, "#/open");
       await chineseOnly(p, "查验数据包");
       await p
         .getByTestId("import-packet")
@@ -125,7 +111,7 @@ test("every screen and error path in zh-CN shows Chinese only", { timeout: TEST_
     await openPacket("broken.qingdan.json", '{"payload": 1.5, "payload": 2}', "false", "a file that is no packet");
 
     // --- Settings: keys, the intake, a code used twice --------------------
-    await open(p, server.url, "#/settings");
+    await open(p, env.server.url, "#/settings");
     await chineseOnly(p, "Settings");
     const keys = {};
     for (const signer of SIGNERS) {
@@ -137,15 +123,15 @@ test("every screen and error path in zh-CN shows Chinese only", { timeout: TEST_
     await p.getByTestId("key-create").click();
     await p.getByTestId("key-notice").waitFor();
     await chineseOnly(p, "Settings, a key without a name");
-    const code = await enroll(p, intake, UNIT.code, "principal", keys.principal);
+    const code = await enroll(p, env.intake, UNIT.code, "principal", keys.principal);
     await chineseOnly(p, "Settings, enrolled");
-    await submitEnrollment(p, intake, keys.supervisory, code);
+    await submitEnrollment(p, env.intake, keys.supervisory, code);
     await p.locator('[data-testid="enroll-notice"][data-kind="error"]').waitFor();
     await chineseOnly(p, "Settings, an enrollment code used twice");
-    await enroll(p, intake, UNIT.code, "supervisory", keys.supervisory);
+    await enroll(p, env.intake, UNIT.code, "supervisory", keys.supervisory);
 
     // --- New -------------------------------------------------------------
-    await open(p, server.url, `#/new/${ID}`);
+    await open(p, env.server.url, `#/new/${ID}`);
     await chineseOnly(p, "New");
     await p.getByTestId("start-assessment").evaluate((b) => {
       b.form.noValidate = true;
@@ -155,7 +141,7 @@ test("every screen and error path in zh-CN shows Chinese only", { timeout: TEST_
     await chineseOnly(p, "New, without a unit");
 
     // --- Fill, Review, Sign (a wrong PIN), for a unit the intake refuses ----
-    const id = await newAssessment(p, server.url, ID, { unitCode: UNREGISTERED.code, unitName: UNREGISTERED.name });
+    const id = await newAssessment(p, env.server.url, ID, { unitCode: UNREGISTERED.code, unitName: UNREGISTERED.name });
     await chineseOnly(p, "Fill, empty");
     await item(p, "1.2").locator('input[data-field="count"]').fill("x");
     await p.locator('[data-item-id="1.2"] .problem').waitFor();
@@ -173,7 +159,7 @@ test("every screen and error path in zh-CN shows Chinese only", { timeout: TEST_
     await p.getByTestId("total-score").waitFor();
     await chineseOnly(p, "Review");
 
-    await open(p, server.url, `#/a/${encodeURIComponent(id)}/sign`);
+    await open(p, env.server.url, `#/a/${encodeURIComponent(id)}/sign`);
     await chineseOnly(p, "Sign");
     for (const { role } of SIGNERS) await p.getByTestId(`signer-key-${role}`).selectOption(keys[role]);
     await p.getByTestId("prepare-packet").click();
@@ -192,22 +178,22 @@ test("every screen and error path in zh-CN shows Chinese only", { timeout: TEST_
     await chineseOnly(p, "Sign, signed");
 
     // --- The packet refused by the intake ---------------------------------
-    await open(p, server.url, "#/");
+    await open(p, env.server.url, "#/");
     await p.getByTestId("sync-button").click();
     await p
       .getByTestId(`assessment-${id}`)
       .locator('[data-testid="upload-status"][data-upload="rejected"]')
       .waitFor({ timeout: 30_000 });
     await chineseOnly(p, "Home, a packet refused");
-    await open(p, server.url, `#/a/${encodeURIComponent(id)}/review`);
+    await open(p, env.server.url, `#/a/${encodeURIComponent(id)}/review`);
     await p.getByTestId("upload-reason").waitFor();
     await chineseOnly(p, "Review, a packet refused");
-    await open(p, server.url, `#/a/${encodeURIComponent(id)}`);
+    await open(p, env.server.url, `#/a/${encodeURIComponent(id)}`);
     await p.getByTestId("edit-new-draft").waitFor();
     await chineseOnly(p, "Fill, signed and locked");
 
     // --- Findings on an inspection ------------------------------------------
-    await newAssessment(p, server.url, "jiancha-kaohe", { unitCode: UNIT.code, unitName: UNIT.name, kind: "inspection" });
+    await newAssessment(p, env.server.url, "jiancha-kaohe", { unitCode: UNIT.code, unitName: UNIT.name, kind: "inspection" });
     const card = item(p, "1.1");
     await card.getByTestId("add-finding-1.1").click();
     await card.locator('li[data-testid^="finding-"]').first().waitFor();

@@ -743,29 +743,6 @@ fn build_web() -> Result<()> {
             files.push((name, read(&path)?));
         }
     }
-    let shell_gzip = gzip_len(&wasm)? + gzip_len(&js)?;
-    println!("\n==> sizes (KiB = 1024 bytes; gzip -9, brotli -q 11)");
-    println!("    wasm:       {}", sizes(&wasm)?);
-    println!("    js:         {}", sizes(&js)?);
-    println!(
-        "    app shell:  {:.1} KiB gzip, {:.1} KiB brotli (wasm + js; budget {:.0} KiB gzip, target {:.1} KiB)",
-        kib(shell_gzip),
-        kib(brotli_len(&wasm) + brotli_len(&js)),
-        kib(SHELL_BUDGET),
-        kib(SHELL_TARGET),
-    );
-    println!(
-        "    spreadsheet reader (on first import): {:.1} KiB gzip",
-        kib(gzip_len(&sheet_wasm)? + gzip_len(&sheet_js)?)
-    );
-    if shell_gzip > SHELL_BUDGET {
-        bail!(
-            "the app shell is {:.1} KiB gzip, over its budget of {:.0} KiB (SHELL_BUDGET in xtask/src/main.rs): \
-             find what grew with `cargo xtask bench` (what each crate costs) and take it out of the start path",
-            kib(shell_gzip),
-            kib(SHELL_BUDGET)
-        );
-    }
     // The modules under names that carry a digest of their content, so
     // that the intake can let browsers keep them for a year: a new build
     // has new names, which index.html (never kept) gives.
@@ -804,7 +781,44 @@ fn build_web() -> Result<()> {
         html = html.replace(plain.as_str(), hashed);
     }
     page.1 = html.into_bytes();
-    write_dist(files)?;
+    let (files, version) = assemble(files)?;
+
+    let file = |plain: &str| {
+        let (_, hashed) = names
+            .iter()
+            .find(|(p, _)| p == plain)
+            .expect("a module named above");
+        files
+            .iter()
+            .find(|f| &f.name == hashed)
+            .expect("every module is in the build")
+    };
+    let [wasm, js] = [file("qingdan_app_bg.wasm"), file("qingdan_app.js")];
+    let shell = |f: fn(&DistFile) -> usize| f(wasm) + f(js);
+    let shell_gzip = shell(DistFile::gzip_len);
+    println!("\n==> sizes (KiB = 1024 bytes; gzip -9, brotli -q 11)");
+    println!("    wasm:       {}", wasm.sizes());
+    println!("    js:         {}", js.sizes());
+    println!(
+        "    app shell:  {:.1} KiB gzip, {:.1} KiB brotli (wasm + js; budget {:.0} KiB gzip, target {:.1} KiB)",
+        kib(shell_gzip),
+        kib(shell(DistFile::brotli_len)),
+        kib(SHELL_BUDGET),
+        kib(SHELL_TARGET),
+    );
+    println!(
+        "    spreadsheet reader (on first import): {:.1} KiB gzip",
+        kib(file("qingdan_sheet_web_bg.wasm").gzip_len() + file("qingdan_sheet_web.js").gzip_len())
+    );
+    if shell_gzip > SHELL_BUDGET {
+        bail!(
+            "the app shell is {:.1} KiB gzip, over its budget of {:.0} KiB (SHELL_BUDGET in xtask/src/main.rs): \
+             find what grew with `cargo xtask bench` (what each crate costs) and take it out of the start path",
+            kib(shell_gzip),
+            kib(SHELL_BUDGET)
+        );
+    }
+    write_dist(&files, &version)?;
     println!("    built {}", dist_dir().display());
     Ok(())
 }
@@ -836,11 +850,56 @@ fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-/// Writes the shell files to a fresh `web/dist/`, and `sw.js` with its
-/// placeholders filled: `VERSION`, a digest of every file (`sw.js` itself
-/// included, so that any change makes a new cache), and `SHELL`, the URLs to
-/// precache.
-fn write_dist(mut files: Vec<(String, Vec<u8>)>) -> Result<()> {
+/// One file of `web/dist/`, with the gzip and brotli copies written
+/// beside it for the intake to serve as they are (none for PNG images,
+/// which are compressed already).
+struct DistFile {
+    name: String,
+    bytes: Vec<u8>,
+    compressed: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+impl DistFile {
+    fn new(name: String, bytes: Vec<u8>) -> Result<DistFile> {
+        let compressed = if name.ends_with(".png") {
+            None
+        } else {
+            Some((gzip(&bytes)?, brotli(&bytes)))
+        };
+        Ok(DistFile {
+            name,
+            bytes,
+            compressed,
+        })
+    }
+
+    fn gzip_len(&self) -> usize {
+        self.compressed
+            .as_ref()
+            .map_or(self.bytes.len(), |(gz, _)| gz.len())
+    }
+
+    fn brotli_len(&self) -> usize {
+        self.compressed
+            .as_ref()
+            .map_or(self.bytes.len(), |(_, br)| br.len())
+    }
+
+    fn sizes(&self) -> String {
+        format!(
+            "{:7.1} KiB raw, {:6.1} KiB gzip, {:6.1} KiB brotli",
+            kib(self.bytes.len()),
+            kib(self.gzip_len()),
+            kib(self.brotli_len())
+        )
+    }
+}
+
+/// The files of `web/dist/`, each compressed once, and the build's version:
+/// `sw.js` with its placeholders filled, `VERSION`, a digest of every file
+/// (`sw.js` itself included, so that any change makes a new cache), and
+/// `SHELL`, the URLs to precache.
+fn assemble(mut files: Vec<(String, Vec<u8>)>) -> Result<(Vec<DistFile>, String)> {
     files.sort();
     let Some(at) = files.iter().position(|(name, _)| name == "sw.js") else {
         bail!("web/static/sw.js is missing");
@@ -870,33 +929,36 @@ fn write_dist(mut files: Vec<(String, Vec<u8>)>) -> Result<()> {
         .replace("\"__VERSION__\"", &format!("\"{version}\""))
         .replace("/*__SHELL__*/", &shell.join(", "));
     files.push(("sw.js".into(), worker.into_bytes()));
+    let files = files
+        .into_iter()
+        .map(|(name, bytes)| DistFile::new(name, bytes))
+        .collect::<Result<_>>()?;
+    Ok((files, version))
+}
 
+/// Writes `files` to a fresh `web/dist/`.
+fn write_dist(files: &[DistFile], version: &str) -> Result<()> {
     let dist = dist_dir();
     if dist.exists() {
         std::fs::remove_dir_all(&dist)
             .with_context(|| format!("cannot empty {}", dist.display()))?;
     }
     std::fs::create_dir_all(&dist).with_context(|| format!("cannot make {}", dist.display()))?;
-    let mut compressed = 0;
-    for (name, bytes) in &files {
-        let path = dist.join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot make {}", parent.display()))?;
-        }
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-        // Precompressed beside it, for the intake to serve as they are.
-        if !name.ends_with(".png") {
-            let gz = format!("{}.gz", path.display());
-            let br = format!("{}.br", path.display());
-            std::fs::write(&gz, gzip(bytes)?).with_context(|| format!("cannot write {gz}"))?;
-            std::fs::write(&br, brotli(bytes)).with_context(|| format!("cannot write {br}"))?;
-            compressed += 1;
+    let write = |name: String, bytes: &[u8]| {
+        let path = dist.join(&name);
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    };
+    for file in files {
+        write(file.name.clone(), &file.bytes)?;
+        if let Some((gz, br)) = &file.compressed {
+            write(format!("{}.gz", file.name), gz)?;
+            write(format!("{}.br", file.name), br)?;
         }
     }
     println!(
-        "\n==> web/dist: {} files ({compressed} also as .gz and .br), service worker cache qingdan-shell-{version}",
-        files.len()
+        "\n==> web/dist: {} files ({} also as .gz and .br), service worker cache qingdan-shell-{version}",
+        files.len(),
+        files.iter().filter(|f| f.compressed.is_some()).count()
     );
     Ok(())
 }
@@ -911,10 +973,6 @@ fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
     Ok(gz.finish()?)
 }
 
-fn gzip_len(bytes: &[u8]) -> Result<usize> {
-    Ok(gzip(bytes)?.len())
-}
-
 /// Brotli at its best quality (11) and a 4 MiB window.
 fn brotli(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -927,20 +985,8 @@ fn brotli(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
-fn brotli_len(bytes: &[u8]) -> usize {
-    brotli(bytes).len()
-}
-
 fn kib(len: usize) -> f64 {
     len as f64 / 1024.0
-}
-
-fn sizes(bytes: &[u8]) -> Result<String> {
-    Ok(format!(
-        "{:7.1} KiB raw, {:6.1} KiB gzip",
-        kib(bytes.len()),
-        kib(gzip_len(bytes)?)
-    ))
 }
 
 /// Node.js 20 or later; Debian's `nodejs` and `npm` when there is none.

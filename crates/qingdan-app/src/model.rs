@@ -127,7 +127,50 @@ pub struct Assessment {
     pub rectifications: BTreeMap<String, Rectification>,
 }
 
+/// A new assessment's facts, as the New screen's form gives them (or an
+/// inspection, for its rectification).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAssessment {
+    /// The unit.
+    pub unit: Unit,
+    /// The person assessed, on a list about a person.
+    pub subject: Option<Subject>,
+    /// The period.
+    pub period: String,
+    /// The kind.
+    pub kind: PacketKind,
+}
+
 impl Assessment {
+    /// A fresh draft `id` of checklist `template_id` at `template_version`,
+    /// with nothing answered, made at `now`.
+    pub fn draft(
+        id: String,
+        template_id: &str,
+        template_version: u32,
+        facts: NewAssessment,
+        now: String,
+    ) -> Assessment {
+        Assessment {
+            id,
+            template_id: template_id.into(),
+            template_version,
+            unit: facts.unit,
+            subject: facts.subject,
+            period: facts.period,
+            kind: facts.kind,
+            inputs: BTreeMap::new(),
+            status: Status::Draft,
+            created_at: now.clone(),
+            updated_at: now,
+            signers: Vec::new(),
+            packet: None,
+            findings: Vec::new(),
+            inspection: None,
+            rectifications: BTreeMap::new(),
+        }
+    }
+
     /// Whom it assesses, as a heading shows it: the unit, and on a list
     /// about a person, who (`某某镇党委 · 王五（党委副书记）`).
     pub fn assessed(&self) -> String {
@@ -406,23 +449,16 @@ fn check_date(text: &str) -> Result<(), InputProblem> {
 /// text, already verified).
 pub fn rectification_of(inspection: &Packet, text: String, id: String, now: String) -> Assessment {
     let p = inspection.payload();
-    Assessment {
-        id,
-        template_id: p.template.id.clone(),
-        template_version: p.template.version,
+    let facts = NewAssessment {
         unit: p.unit.clone(),
         subject: p.subject.clone(),
         period: p.period.clone(),
         kind: PacketKind::Rectification,
-        inputs: BTreeMap::new(),
-        status: Status::Draft,
-        created_at: now.clone(),
-        updated_at: now,
-        signers: Vec::new(),
-        packet: None,
+    };
+    Assessment {
         findings: p.findings.clone(),
         inspection: Some(text),
-        rectifications: BTreeMap::new(),
+        ..Assessment::draft(id, &p.template.id, p.template.version, facts, now)
     }
 }
 
@@ -942,10 +978,7 @@ mod tests {
     }
 
     fn assessment_of(t: &Template) -> Assessment {
-        Assessment {
-            id: "a0".into(),
-            template_id: t.id().into(),
-            template_version: t.version(),
+        let facts = NewAssessment {
             unit: Unit {
                 code: "510001".into(),
                 name: "城关镇".into(),
@@ -953,16 +986,8 @@ mod tests {
             subject: None,
             period: "2026".into(),
             kind: PacketKind::SelfAssessment,
-            inputs: BTreeMap::new(),
-            status: Status::Draft,
-            created_at: String::new(),
-            updated_at: String::new(),
-            signers: Vec::new(),
-            packet: None,
-            findings: Vec::new(),
-            inspection: None,
-            rectifications: BTreeMap::new(),
-        }
+        };
+        Assessment::draft("a0".into(), t.id(), t.version(), facts, String::new())
     }
 
     #[test]

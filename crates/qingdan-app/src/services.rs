@@ -19,7 +19,9 @@ use crate::ctx::Ctx;
 use crate::i18n::{self, Lang, T};
 use crate::messages::{self, role_label};
 use crate::model::TemplateRecord;
-use crate::model::{self, Assessment, ChooseError, Entry, PacketRecord, Place, Settings, Status};
+use crate::model::{
+    self, Assessment, ChooseError, Entry, NewAssessment, PacketRecord, Place, Settings, Status,
+};
 use crate::state::Notice;
 use crate::state::home::ImportProblem;
 use crate::state::sign::Loaded;
@@ -240,18 +242,6 @@ fn download(ctx: &Ctx, name: &str, text: &str) -> Result<(), String> {
         .map_err(|e| i18n::fill(ctx.t(T::DownloadFailed), &[("e", &e)]))
 }
 
-/// A new assessment's facts, as the New screen's form gives them.
-pub struct NewAssessment {
-    /// The unit.
-    pub unit: qingdan_core::packet::Unit,
-    /// The person assessed, on a list about a person.
-    pub subject: Option<qingdan_core::packet::Subject>,
-    /// The period.
-    pub period: String,
-    /// The kind.
-    pub kind: PacketKind,
-}
-
 /// Starts an assessment of `template`; its id.
 pub async fn create_assessment(
     ctx: &Ctx,
@@ -259,25 +249,13 @@ pub async fn create_assessment(
     form: NewAssessment,
 ) -> Result<String, String> {
     let id = web::new_uuid().map_err(|e| messages::vault_error(ctx.lang, &e))?;
-    let now = web::now();
-    let assessment = Assessment {
-        id: id.clone(),
-        template_id: template.id().into(),
-        template_version: template.version(),
-        unit: form.unit,
-        subject: form.subject,
-        period: form.period,
-        kind: form.kind,
-        inputs: BTreeMap::new(),
-        status: Status::Draft,
-        created_at: now.clone(),
-        updated_at: now,
-        signers: Vec::new(),
-        packet: None,
-        findings: Vec::new(),
-        inspection: None,
-        rectifications: BTreeMap::new(),
-    };
+    let assessment = Assessment::draft(
+        id.clone(),
+        template.id(),
+        template.version(),
+        form,
+        web::now(),
+    );
     save(ctx, &assessment).await?;
     Ok(id)
 }

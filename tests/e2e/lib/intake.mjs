@@ -9,7 +9,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { cli, createEnrollableKey, open, pageErrors } from "./app.mjs";
+import { after, before } from "node:test";
+import { appAndBrowser, cli, createEnrollableKey, open, pageErrors } from "./app.mjs";
 
 /** How long `qingdan serve` may take to say it listens, and to stop. */
 const START_MS = 30_000;
@@ -54,6 +55,21 @@ const describe = (args) => `qingdan ${args.map((a) => (/[\s"']/.test(a) ? JSON.s
  * starts (`[{ code, name }]`); more can be added later with `addUnit`.
  * Call `close()` once done (in `after`).
  */
+/**
+ * `appAndBrowser`, and an intake started with `options` (`startIntake`'s) for
+ * the calling test file: `env.intake` once its tests start, closed after them.
+ */
+export function appBrowserAndIntake(options) {
+  const env = appAndBrowser();
+  before(async () => {
+    env.intake = await startIntake(options);
+  });
+  after(async () => {
+    await env.intake?.close();
+  });
+  return env;
+}
+
 export async function startIntake({ units = [] } = {}) {
   const dir = await mkdtemp(join(tmpdir(), "qingdan-intake-"));
   const intake = new Intake(dir);

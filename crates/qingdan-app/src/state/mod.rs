@@ -23,13 +23,12 @@ pub enum Notice {
 
 #[cfg(test)]
 pub(crate) mod testing {
-    use std::collections::BTreeMap;
     use std::rc::Rc;
 
     use qingdan_core::Template;
     use qingdan_core::packet::{PacketKind, Unit};
 
-    use crate::model::{self, Assessment, Status};
+    use crate::model::{self, Assessment};
 
     /// The latest bundled checklists, as the app fetches them.
     pub fn bundled_entries() -> Vec<model::Entry> {
@@ -52,10 +51,7 @@ pub(crate) mod testing {
 
     /// A fresh draft of `template`.
     pub fn draft(id: &str, template: &Template, updated_at: &str) -> Assessment {
-        Assessment {
-            id: id.into(),
-            template_id: template.id().into(),
-            template_version: template.version(),
+        let facts = model::NewAssessment {
             unit: Unit {
                 code: "510001".into(),
                 name: "城关镇".into(),
@@ -63,15 +59,13 @@ pub(crate) mod testing {
             subject: None,
             period: "2026".into(),
             kind: PacketKind::SelfAssessment,
-            inputs: BTreeMap::new(),
-            status: Status::Draft,
-            created_at: updated_at.into(),
-            updated_at: updated_at.into(),
-            signers: Vec::new(),
-            packet: None,
-            findings: Vec::new(),
-            inspection: None,
-            rectifications: BTreeMap::new(),
-        }
+        };
+        Assessment::draft(
+            id.into(),
+            template.id(),
+            template.version(),
+            facts,
+            updated_at.into(),
+        )
     }
 }

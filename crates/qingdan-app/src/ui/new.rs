@@ -6,7 +6,8 @@ use yew::prelude::*;
 
 use super::{Notice, Route, go, input_text, use_ctx};
 use crate::i18n::{self, T};
-use crate::services::{self, NewAssessment};
+use crate::model::NewAssessment;
+use crate::services;
 
 /// Which checklist to start.
 #[derive(Properties, PartialEq)]
