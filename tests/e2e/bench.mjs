@@ -10,7 +10,8 @@
 //   4. click to next frame per answer on the 94-item list, p50/p95: from the
 //      click event until the frame that follows it has been drawn (a task
 //      queued from that frame's requestAnimationFrame runs after its paint).
-// Usage: node tests/e2e/bench.mjs   (QINGDAN_DIST: the built app, default web/dist)
+// Usage: node tests/e2e/bench.mjs [--start]   (QINGDAN_DIST: the built app,
+// default web/dist; --start: only 1 and 2, to compare two builds)
 
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -117,7 +118,7 @@ try {
     cold.push(await start(await newPage(context)));
     await context.close();
   }
-  console.log(report("cold (no cache, no service worker)", cold, 1500));
+  console.log(report("cold (no cache, no service worker)", cold, 1000));
 
   const warm = [];
   {
@@ -140,6 +141,7 @@ try {
     );
     await context.close();
   }
+  if (process.argv.includes("--start")) process.exit(0);
 
   // Autosave: every check item of the largest list, clicked through its
   // answers one click at a time, as a person would.

@@ -766,6 +766,12 @@ fn build_web() -> Result<()> {
         files.push((js_name, js.into_bytes()));
         files.push((wasm_name, wasm));
     }
+    // The bundled checklists: data the page fetches at once, in parallel
+    // with the wasm, rather than code in it.
+    let checklists = bundled_checklists()?;
+    let checklists_name = format!("checklists.{}.json", hex(&Sha256::digest(&checklists)[..8]));
+    names.push(("checklists.json".into(), checklists_name.clone()));
+    files.push((checklists_name.clone(), checklists));
     let page = files
         .iter_mut()
         .find(|(name, _)| name == "index.html")
@@ -773,9 +779,10 @@ fn build_web() -> Result<()> {
     let mut html =
         String::from_utf8(std::mem::take(&mut page.1)).context("index.html is not UTF-8")?;
     for (plain, hashed) in &names {
-        // Every module is loaded from the page; a wasm file may be only
-        // preloaded there (the app's) or not named at all (its JS fetches it).
-        if plain.ends_with(".js") && !html.contains(plain.as_str()) {
+        // Every module and the checklists are loaded from the page; a wasm
+        // file may be only preloaded there (the app's) or not named at all
+        // (its JS fetches it).
+        if !plain.ends_with(".wasm") && !html.contains(plain.as_str()) {
             bail!("web/static/index.html does not name {plain}");
         }
         html = html.replace(plain.as_str(), hashed);
@@ -807,6 +814,10 @@ fn build_web() -> Result<()> {
         kib(SHELL_TARGET),
     );
     println!(
+        "    bundled checklists (data, fetched with the shell): {:.1} KiB gzip",
+        kib(file("checklists.json").gzip_len())
+    );
+    println!(
         "    spreadsheet reader (on first import): {:.1} KiB gzip",
         kib(file("qingdan_sheet_web_bg.wasm").gzip_len() + file("qingdan_sheet_web.js").gzip_len())
     );
@@ -821,6 +832,45 @@ fn build_web() -> Result<()> {
     write_dist(&files, &version)?;
     println!("    built {}", dist_dir().display());
     Ok(())
+}
+
+/// Every checklist under `crates/qingdan-core/templates/`, as one JSON
+/// object from its path there (`Bundled::file`: `jiandu-zeren.json`,
+/// `v1/jiandu-zeren.json`) to its JSON, byte for byte.
+fn bundled_checklists() -> Result<Vec<u8>> {
+    let dir = root().join("crates/qingdan-core/templates");
+    let mut found = Vec::new();
+    let mut folders = vec![PathBuf::new()];
+    while let Some(folder) = folders.pop() {
+        let path = dir.join(&folder);
+        for entry in
+            std::fs::read_dir(&path).with_context(|| format!("cannot read {}", path.display()))?
+        {
+            let entry = entry?;
+            let name = folder.join(entry.file_name());
+            if entry.file_type()?.is_dir() {
+                folders.push(name);
+            } else if name.extension().is_some_and(|e| e == "json") {
+                found.push(name);
+            }
+        }
+    }
+    found.sort();
+    let mut out = b"{".to_vec();
+    for (i, name) in found.iter().enumerate() {
+        let key = name
+            .to_str()
+            .context("a checklist's path is not UTF-8")?
+            .replace('\\', "/");
+        let text = read(&dir.join(name))?;
+        if i > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        out.extend_from_slice(format!("{key:?}:").as_bytes());
+        out.extend_from_slice(text.trim_ascii());
+    }
+    out.extend_from_slice(b"}\n");
+    Ok(out)
 }
 
 /// `wasm-pack build` of a crate for the web, with the root Cargo.toml's

@@ -57,8 +57,8 @@ impl Ctx {
     pub fn template(&self, id: &str, version: u32) -> Option<Rc<Template>> {
         self.entries
             .iter()
-            .find(|e| e.template.id() == id && e.template.version() == version)
-            .map(|e| e.template.clone())
+            .find(|e| e.is(id, version))
+            .and_then(Entry::template)
             .or_else(|| crate::lists::earlier(id, version))
     }
 
@@ -70,9 +70,9 @@ impl Ctx {
             None => self
                 .entries
                 .iter()
-                .filter(|e| e.template.id() == key)
-                .max_by_key(|e| e.template.version())
-                .map(|e| e.template.clone()),
+                .filter(|e| e.head.id == key)
+                .max_by_key(|e| e.head.version)
+                .and_then(Entry::template),
         }
     }
 

@@ -86,6 +86,7 @@ pub fn use_boot() -> (UseReducerHandle<AppBoot>, usize) {
                             started.store.clone(),
                             Callback::from(move |()| news.dispatch(())),
                         );
+                        web::mark("outbox-started");
                         opened.dispatch(BootAction::Opened {
                             res: Opened {
                                 store: started.store,
@@ -118,7 +119,7 @@ pub fn use_boot() -> (UseReducerHandle<AppBoot>, usize) {
         .map(|r| {
             r.entries
                 .iter()
-                .map(|e| model::template_key(e.template.id(), e.template.version()))
+                .map(|e| model::template_key(&e.head.id, e.head.version))
                 .collect()
         })
         .unwrap_or_default();

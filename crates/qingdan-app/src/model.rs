@@ -2,13 +2,16 @@
 //! the form's inputs become [`Responses`] JSON, assessments become packets.
 //! Nothing here touches the browser, so it is tested natively.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use qingdan_core::findings::{self, Finding, Rectification, RectificationStatus};
 use qingdan_core::packet::{
     self, PacketKind, PacketMeta, RectificationMeta, Signer, Subject, Unit,
 };
-use qingdan_core::template::{Item, SignerRole};
+use qingdan_core::template::{Item, SignerRole, TemplateHead};
 use qingdan_core::{Packet, PacketError, Responses, Rule, Template};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -272,13 +275,73 @@ pub fn template_key(id: &str, version: u32) -> String {
     format!("{id}@{version}")
 }
 
-/// A checklist the app can use: a bundled one or an imported one.
+/// A checklist the app can use: a bundled one or an imported one. Lists
+/// show its head; its JSON is parsed and checked the first time something
+/// is answered or scored on it ([`Entry::template`]), so the start parses
+/// no checklist.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    /// The checked template.
-    pub template: std::rc::Rc<Template>,
+    /// What a list of checklists shows of it.
+    pub head: Rc<TemplateHead>,
     /// Whether it ships with the app.
     pub bundled: bool,
+    source: Rc<Source>,
+}
+
+/// A checklist's JSON, and the template once parsed.
+#[derive(Debug)]
+struct Source {
+    text: Cow<'static, str>,
+    parsed: OnceCell<Option<Rc<Template>>>,
+}
+
+impl Entry {
+    /// A checklist read from JSON, to be parsed on first use; `None` when
+    /// the text has no template head.
+    pub fn new(text: impl Into<Cow<'static, str>>, bundled: bool) -> Option<Entry> {
+        let text = text.into();
+        Some(Entry {
+            head: Rc::new(TemplateHead::read(&text)?),
+            bundled,
+            source: Rc::new(Source {
+                text,
+                parsed: OnceCell::new(),
+            }),
+        })
+    }
+
+    /// A checklist already parsed.
+    pub fn parsed(template: Rc<Template>, bundled: bool) -> Entry {
+        Entry {
+            head: Rc::new(template.head()),
+            bundled,
+            source: Rc::new(Source {
+                text: Cow::Borrowed(""),
+                parsed: OnceCell::from(Some(template)),
+            }),
+        }
+    }
+
+    /// Whether this is checklist `id` at `version`.
+    pub fn is(&self, id: &str, version: u32) -> bool {
+        self.head.id == id && self.head.version == version
+    }
+
+    /// The checked template, parsed on first use and kept; `None` (and a
+    /// line on the console) when its JSON does not check, which the tests of
+    /// the bundled lists and the import's own check rule out.
+    pub fn template(&self) -> Option<Rc<Template>> {
+        self.source
+            .parsed
+            .get_or_init(|| match Template::parse(&self.source.text) {
+                Ok(template) => Some(Rc::new(template)),
+                Err(e) => {
+                    gloo::console::error!(format!("checklist {}: {e}", self.head.id));
+                    None
+                }
+            })
+            .clone()
+    }
 }
 
 /// The score sheet of `assessment`'s answers so far, with the due dates
@@ -681,6 +744,30 @@ pub fn make_packet(
 mod tests {
     use super::*;
     use qingdan_core::{bundled, score};
+
+    #[test]
+    fn a_checklist_is_listed_by_its_head_and_parsed_once_when_first_used() {
+        let b = bundled::find("jiandu-zeren").unwrap();
+        let entry = Entry::new(b.json(), true).expect("a head");
+        let checked = Template::parse(b.json()).unwrap();
+        assert_eq!(*entry.head, checked.head());
+        assert!(entry.is(b.id, b.version) && !entry.is(b.id, b.version + 1));
+        let first = entry.template().expect("it parses");
+        assert_eq!(first.sha256(), checked.sha256());
+        // Clones share the parsed template.
+        assert!(Rc::ptr_eq(&first, &entry.clone().template().unwrap()));
+    }
+
+    #[test]
+    fn a_file_with_a_head_that_does_not_check_lists_but_never_opens() {
+        assert!(Entry::new("not json", false).is_none());
+        let mut doc: Value =
+            serde_json::from_str(bundled::find("jiandu-zeren").unwrap().json()).unwrap();
+        doc["bands"] = Value::Array(Vec::new());
+        let entry = Entry::new(doc.to_string(), false).expect("the head reads");
+        assert_eq!(entry.head.id, "jiandu-zeren");
+        assert!(entry.template().is_none());
+    }
 
     fn template() -> Template {
         Template::parse(bundled::find("jiandu-zeren").unwrap().json()).unwrap()

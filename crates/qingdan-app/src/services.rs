@@ -44,15 +44,15 @@ pub struct Started {
 
 /// Opens the store and reads what the first screen needs.
 pub async fn open_app() -> Result<Started, StoreError> {
-    // The browser opens the database while the bundled lists are parsed.
-    // Nothing is awaited between starting the open and awaiting it, so its
-    // outcome is never missed.
-    let opening = Store::begin_open(crate::store::DB_NAME)?;
-    let mut entries = crate::lists::latest();
-    web::mark("lists-parsed");
-    let store = Rc::new(opening.finish().await?);
+    // The page requested the bundled lists before the wasm started, so they
+    // are here by now. Nothing is awaited between starting the database's
+    // open and awaiting it, so its outcome is never missed.
+    let mut entries = crate::lists::latest().await;
+    web::mark("lists-read");
+    let store = Rc::new(Store::open(crate::store::DB_NAME).await?);
     web::mark("db-open");
     let (settings, imported, assessments) = store.startup().await?;
+    web::mark("startup-read");
     entries.extend(imported_entries(&imported));
     if !settings.persist_asked {
         // Asked once, on first use, without holding up the start.
@@ -71,15 +71,12 @@ pub async fn open_app() -> Result<Started, StoreError> {
     })
 }
 
-/// The imported checklists that parse (each was checked when imported).
+/// The imported checklists (each was checked when imported; each is
+/// parsed again when first used).
 pub fn imported_entries(records: &[TemplateRecord]) -> Vec<Entry> {
     records
         .iter()
-        .filter_map(|record| Template::parse(&record.source).ok())
-        .map(|template| Entry {
-            template: Rc::new(template),
-            bundled: false,
-        })
+        .filter_map(|record| Entry::new(record.source.clone(), false))
         .collect()
 }
 

@@ -140,30 +140,16 @@ fn upgrade(
     Ok(())
 }
 
-/// A database being opened: the request is under way, so the caller can
-/// do other work (parse the bundled lists) while the browser opens it.
-pub struct Opening(indexed_db_futures::future::OpenDbRequest);
-
-impl Opening {
-    /// Waits for the database.
-    pub async fn finish(self) -> Result<Store, StoreError> {
-        Ok(Store { db: self.0.await? })
-    }
-}
-
 impl Store {
-    /// Starts opening (creating or upgrading) the database called `name`.
-    pub fn begin_open(name: &str) -> Result<Opening, StoreError> {
+    /// Opens (creating or upgrading) the database called `name`. The request
+    /// is awaited as soon as it is made: its outcome can be missed if
+    /// anything else is awaited first.
+    pub async fn open(name: &str) -> Result<Store, StoreError> {
         let request = Database::open(name)
             .with_version(DB_VERSION)
             .with_on_upgrade_needed(upgrade)
             .build()?;
-        Ok(Opening(request))
-    }
-
-    /// Opens (creating or upgrading) the database called `name`.
-    pub async fn open(name: &str) -> Result<Store, StoreError> {
-        Store::begin_open(name)?.finish().await
+        Ok(Store { db: request.await? })
     }
 
     /// What the app needs to start, read in one transaction: the settings

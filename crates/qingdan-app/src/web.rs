@@ -45,7 +45,7 @@ pub fn new_uuid() -> Result<String, crate::vault::VaultError> {
 }
 
 /// Sets a performance mark `qingdan:<name>` (the benchmark reads the
-/// start-up marks: `db-open`, `lists-parsed`).
+/// start-up marks: `lists-read`, `db-open`).
 pub fn mark(name: &str) {
     if let Some(p) = gloo::utils::window().performance() {
         let _ = p.mark(&format!("qingdan:{name}"));
@@ -222,14 +222,33 @@ pub async fn storage_status() -> StorageStatus {
     }
 }
 
-/// `bytes` for people: `1.2 MB`.
+/// `bytes` for people, to a tenth: `1.2 MB`. In integers, so that the app
+/// carries no float formatting.
 pub fn human_bytes(bytes: f64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut value = bytes;
+    // The browser's estimate is a whole number of bytes.
+    let bytes = bytes.max(0.0) as u64;
     let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
+    while unit < UNITS.len() - 1 && bytes >= 1024u64.pow(unit as u32 + 1) {
         unit += 1;
     }
-    format!("{value:.1} {}", UNITS[unit])
+    let scale = 1024u64.pow(unit as u32);
+    let tenths = (u128::from(bytes) * 10 + u128::from(scale) / 2) / u128::from(scale);
+    format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_bytes;
+
+    #[test]
+    fn sizes_read_to_a_tenth_in_the_largest_whole_unit() {
+        assert_eq!(human_bytes(0.0), "0.0 B");
+        assert_eq!(human_bytes(1023.0), "1023.0 B");
+        assert_eq!(human_bytes(1024.0), "1.0 KB");
+        assert_eq!(human_bytes(1280.0), "1.3 KB");
+        assert_eq!(human_bytes(5.0 * 1024.0 * 1024.0 * 1024.0), "5.0 GB");
+        assert_eq!(human_bytes(1_181_116_006.0), "1.1 GB");
+        assert_eq!(human_bytes(-3.0), "0.0 B");
+    }
 }

@@ -168,7 +168,7 @@ async fn cache_policy(request: Request, next: middleware::Next) -> Response {
     response
 }
 
-/// `name.<16 hex digits>.js` or `.wasm`.
+/// `name.<16 hex digits>.js`, `.wasm` or `.json` (the bundled checklists).
 fn is_content_named(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let mut parts = file.rsplit('.');
@@ -176,7 +176,7 @@ fn is_content_named(path: &str) -> bool {
     else {
         return false;
     };
-    matches!(extension, "js" | "wasm")
+    matches!(extension, "js" | "wasm" | "json")
         && digest.len() == 16
         && digest
             .bytes()

@@ -164,10 +164,7 @@ mod tests {
     fn imported_checklists_replace_the_ones_read_before_and_the_bundled_stay() {
         let boot = opened();
         let bundled = ready(&boot).entries.len();
-        let imported = Entry {
-            template: testing::template("jiandu-zeren"),
-            bundled: false,
-        };
+        let imported = Entry::parsed(testing::template("jiandu-zeren"), false);
         let boot = boot
             .reduce(BootAction::Imported(vec![imported.clone()]))
             .reduce(BootAction::Imported(vec![imported]));

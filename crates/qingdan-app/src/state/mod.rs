@@ -33,9 +33,9 @@ pub(crate) mod testing {
     /// The latest bundled checklists, as the app fetches them.
     pub fn bundled_entries() -> Vec<model::Entry> {
         qingdan_core::bundled::latest()
-            .map(|b| model::Entry {
-                template: Rc::new(Template::parse(b.json()).expect("a bundled checklist reads")),
-                bundled: true,
+            .map(|b| {
+                let template = Template::parse(b.json()).expect("a bundled checklist reads");
+                model::Entry::parsed(Rc::new(template), true)
             })
             .collect()
     }
@@ -44,8 +44,8 @@ pub(crate) mod testing {
     pub fn template(id: &str) -> Rc<Template> {
         bundled_entries()
             .into_iter()
-            .find(|e| e.template.id() == id)
-            .map(|e| e.template)
+            .find(|e| e.head.id == id)
+            .and_then(|e| e.template())
             .expect("a bundled checklist")
     }
 

@@ -68,23 +68,21 @@ pub fn Home() -> Html {
     // New assessments take a checklist's latest version; older ones stay
     // for the drafts that use them.
     let latest = ctx.entries.iter().filter(|entry| {
-        !ctx.entries.iter().any(|other| {
-            other.template.id() == entry.template.id()
-                && other.template.version() > entry.template.version()
-        })
+        !ctx.entries
+            .iter()
+            .any(|other| other.head.id == entry.head.id && other.head.version > entry.head.version)
     });
     let templates = latest.map(|entry| {
-        let tpl = &entry.template;
-        let doc = tpl.doc();
-        let key = model::template_key(tpl.id(), tpl.version());
+        let head = &entry.head;
+        let key = model::template_key(&head.id, head.version);
         let href = Route::New(key).href();
         html! {
             <li>
-                <a class="card" href={href} data-testid={format!("template-{}", tpl.id())} data-version={tpl.version().to_string()}>
-                    <strong>{ doc.title.get(ctx.lang) }</strong>
+                <a class="card" href={href} data-testid={format!("template-{}", head.id)} data-version={head.version.to_string()}>
+                    <strong>{ head.title.get(ctx.lang) }</strong>
                     <span class="muted">
-                        { doc.responsibility.label(ctx.lang) }{ " · " }
-                        { i18n::fill(t(T::Items), &[("n", &tpl.item_count().to_string())]) }{ " · v" }{ tpl.version() }
+                        { head.responsibility.label(ctx.lang) }{ " · " }
+                        { i18n::fill(t(T::Items), &[("n", &head.items.to_string())]) }{ " · v" }{ head.version }
                         { " · " }{ if entry.bundled { t(T::Bundled) } else { t(T::Imported) } }
                     </span>
                 </a>

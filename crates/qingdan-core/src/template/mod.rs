@@ -52,6 +52,43 @@ pub(crate) enum Test {
     Triggered(bool),
 }
 
+/// What a list of checklists shows of one: read from its JSON without
+/// checking the rest, so that a screen listing checklists need not parse
+/// them all. The checklist is checked in full ([`Template::parse`]) before
+/// anything is answered on it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct TemplateHead {
+    /// The template's id.
+    pub id: String,
+    /// Its version.
+    pub version: u32,
+    /// Its name.
+    pub title: Text,
+    /// The responsibility it assesses.
+    pub responsibility: Responsibility,
+    /// How many items (小项) it has.
+    #[serde(rename = "sections", deserialize_with = "count_items")]
+    pub items: usize,
+}
+
+impl TemplateHead {
+    /// Reads the head of template JSON; `None` when the text does not have
+    /// one (it is then no template: [`Template::parse`] says why).
+    pub fn read(text: &str) -> Option<TemplateHead> {
+        serde_json::from_str(text).ok()
+    }
+}
+
+/// The number of items in a template's sections, without reading them.
+fn count_items<'de, D: serde::Deserializer<'de>>(sections: D) -> Result<usize, D::Error> {
+    #[derive(serde::Deserialize)]
+    struct Counted {
+        items: Vec<serde::de::IgnoredAny>,
+    }
+    let sections: Vec<Counted> = serde::Deserialize::deserialize(sections)?;
+    Ok(sections.iter().map(|s| s.items.len()).sum())
+}
+
 impl Template {
     /// Parses and checks a template from JSON text.
     pub fn parse(text: &str) -> Result<Template, TemplateErrors> {
@@ -98,6 +135,17 @@ impl Template {
     /// The document.
     pub fn doc(&self) -> &TemplateDoc {
         &self.doc
+    }
+
+    /// What a list of checklists shows of this one.
+    pub fn head(&self) -> TemplateHead {
+        TemplateHead {
+            id: self.doc.id.clone(),
+            version: self.doc.version,
+            title: self.doc.title.clone(),
+            responsibility: self.doc.responsibility,
+            items: self.item_count(),
+        }
     }
 
     /// The template's id.

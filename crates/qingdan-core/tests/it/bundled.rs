@@ -1,6 +1,7 @@
 //! The bundled responsibility lists: valid, matching the JSON Schema, and
 //! scoring 100 points each.
 
+use qingdan_core::template::TemplateHead;
 use qingdan_core::{Fixed, Responses, Template, bundled, score};
 
 use crate::{data_dir, read, sorted_entries};
@@ -46,6 +47,33 @@ fn every_bundled_template_is_valid_and_has_one_hundred_points() {
             }
         }
     }
+}
+
+/// A list of checklists shows each one's head, read without checking the
+/// rest: it must say what the checked template says, for every template the
+/// tests hold (the bundled lists and the scoring cases).
+#[test]
+fn the_head_of_a_template_is_what_the_checked_template_says() {
+    let mut texts: Vec<(String, String)> = bundled::ALL
+        .iter()
+        .map(|b| (b.file.to_owned(), b.json().to_owned()))
+        .collect();
+    for case in sorted_entries(&data_dir().join("scoring")) {
+        let path = case.join("template.json");
+        if path.exists() {
+            texts.push((path.display().to_string(), read(&path)));
+        }
+    }
+    assert!(texts.len() > bundled::ALL.len());
+    for (name, text) in texts {
+        let template = Template::parse(&text).unwrap_or_else(|e| panic!("{name}:\n{e}"));
+        let head = TemplateHead::read(&text).unwrap_or_else(|| panic!("{name}: no head"));
+        assert_eq!(head, template.head(), "{name}");
+        assert!(head.items > 0, "{name}");
+    }
+    // Text that is no template has no head.
+    assert_eq!(TemplateHead::read("{\"id\": \"x\"}"), None);
+    assert_eq!(TemplateHead::read("[1, 2]"), None);
 }
 
 #[test]

@@ -583,14 +583,16 @@ async fn the_app_is_served_precompressed_and_cached_by_name() {
     use tower::ServiceExt as _;
 
     let dir = std::env::temp_dir().join(format!("qingdan-web-{}", new_id()));
-    std::fs::create_dir_all(dir.join("checklists")).unwrap();
+    std::fs::create_dir_all(&dir).unwrap();
     let module = "qingdan_app_bg.0123456789abcdef.wasm";
+    let checklists = "checklists.fedcba9876543210.json";
     for (name, bytes) in [
         ("index.html", &b"<!doctype html>page"[..]),
         ("index.html.br", b"brotli page"),
         ("index.html.gz", b"gzip page"),
         (module, b"\0asm module"),
-        ("checklists/jiandu-zeren.json", b"{}"),
+        (checklists, b"{}"),
+        ("manifest.webmanifest", b"{}"),
     ] {
         std::fs::write(dir.join(name), bytes).unwrap();
     }
@@ -645,7 +647,13 @@ async fn the_app_is_served_precompressed_and_cached_by_name() {
         cache.as_deref(),
         Some("public, max-age=31536000, immutable")
     );
-    let (_, cache, _) = get("/checklists/jiandu-zeren.json", "br").await;
+    let (_, cache, body) = get(&format!("/{checklists}"), "gzip").await;
+    assert_eq!(&body[..], b"{}");
+    assert_eq!(
+        cache.as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+    let (_, cache, _) = get("/manifest.webmanifest", "br").await;
     assert_eq!(
         cache.as_deref(),
         Some("no-cache"),
