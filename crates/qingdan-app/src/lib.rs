@@ -13,6 +13,7 @@
 pub mod ctx;
 pub mod hooks;
 pub mod i18n;
+pub mod json;
 pub mod lists;
 pub mod messages;
 pub mod model;

@@ -335,8 +335,9 @@ impl Entry {
             .parsed
             .get_or_init(|| match Template::parse(&self.source.text) {
                 Ok(template) => Some(Rc::new(template)),
-                Err(e) => {
-                    gloo::console::error!(format!("checklist {}: {e}", self.head.id));
+                Err(_e) => {
+                    #[cfg(target_arch = "wasm32")]
+                    gloo::console::error!(format!("checklist {}: {_e}", self.head.id));
                     None
                 }
             })
@@ -681,7 +682,7 @@ pub fn inspection_id(assessment: &Assessment) -> Option<String> {
     struct Head {
         id: String,
     }
-    let file: File = serde_json::from_str(assessment.inspection.as_deref()?).ok()?;
+    let file: File = crate::json::read(assessment.inspection.as_deref()?).ok()?;
     Some(file.payload.id)
 }
 

@@ -95,7 +95,7 @@ pub struct Store {
 /// A record as a plain JS object (through JSON, which the records are made
 /// of: strings, whole numbers, booleans, arrays and objects).
 fn to_js<T: Serialize>(record: &T) -> Result<JsValue, StoreError> {
-    let text = serde_json::to_string(record).map_err(|e| StoreError::Failed(e.to_string()))?;
+    let text = crate::json::write(record).map_err(|e| StoreError::Failed(e.to_string()))?;
     js_sys::JSON::parse(&text).map_err(|e| StoreError::Failed(crate::js_error_text(&e)))
 }
 
@@ -103,7 +103,7 @@ fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, StoreError> {
     let text: String = js_sys::JSON::stringify(value)
         .map_err(|e| StoreError::Failed(crate::js_error_text(&e)))?
         .into();
-    serde_json::from_str(&text).map_err(|e| StoreError::Failed(format!("a stored record: {e}")))
+    crate::json::read(&text).map_err(|e| StoreError::Failed(format!("a stored record: {e}")))
 }
 
 /// Brings a database from `old` to [`DB_VERSION`]. Each step only adds.

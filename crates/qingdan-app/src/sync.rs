@@ -55,7 +55,7 @@ pub fn key_status(link: &IntakeLink, fingerprint: &str, body: &str) -> IntakeLin
     let mut next = link.clone();
     let Ok(KeyStatus {
         revoked_at: Some(at),
-    }) = serde_json::from_str(body)
+    }) = crate::json::read(body)
     else {
         return next;
     };
@@ -152,7 +152,7 @@ pub fn enroll(
     now: &str,
 ) -> Result<IntakeLink, EnrollError> {
     let answer: Enrolled =
-        serde_json::from_str(body).map_err(|e| EnrollError::Answer(e.to_string()))?;
+        crate::json::read(body).map_err(|e| EnrollError::Answer(e.to_string()))?;
     qingdan_core::keys::decode_public_key(&answer.intake_key)
         .map_err(|e| EnrollError::Answer(format!("intake_key: {e}")))?;
     if answer.role != role {
@@ -472,7 +472,7 @@ pub fn missing_templates(
     listing: &str,
     have: &std::collections::BTreeSet<String>,
 ) -> Result<Vec<Listed>, String> {
-    let listed: Vec<Listed> = serde_json::from_str(listing).map_err(|e| e.to_string())?;
+    let listed: Vec<Listed> = crate::json::read(listing).map_err(|e| e.to_string())?;
     Ok(listed
         .into_iter()
         .filter(|l| !have.contains(&crate::model::template_key(&l.id, l.version)))

@@ -127,9 +127,8 @@ pub async fn open(sealed: &SealedKey, pin: &str) -> Result<SigningKey, VaultErro
 
 /// Reads a key file, checking its format and fields.
 pub fn read_key_file(text: &str) -> Result<SealedKey, VaultError> {
-    let key: SealedKey = serde_json::from_str(text).map_err(|e| {
-        VaultError::BadKeyFile(format!("line {} column {}: {e}", e.line(), e.column()))
-    })?;
+    let key: SealedKey =
+        crate::json::read(text).map_err(|e| VaultError::BadKeyFile(e.to_string()))?;
     if key.format != KEY_FORMAT {
         return Err(VaultError::BadKeyFile(format!(
             "format: expected \"{KEY_FORMAT}\", found \"{}\"",

@@ -105,7 +105,9 @@ pub fn sign(key: &SigningKey, packet_id: &str, packet_sha256: &str, received_at:
             signature: keys::encode(&key.sign(&signed).to_bytes()),
         }],
     };
-    serde_json::to_string(&envelope).unwrap_or_default()
+    serde_json::to_value(&envelope)
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Checks a receipt's signature (by its own `intake_key`, which must equal
@@ -113,8 +115,8 @@ pub fn sign(key: &SigningKey, packet_id: &str, packet_sha256: &str, received_at:
 pub fn verify(text: &str, pinned: Option<&str>) -> Result<ReceiptPayload, ReceiptError> {
     let value: Value =
         serde_json::from_str(text).map_err(|e| ReceiptError::Shape(e.to_string()))?;
-    let envelope: ReceiptEnvelope =
-        serde_json::from_value(value.clone()).map_err(|e| ReceiptError::Shape(e.to_string()))?;
+    let envelope =
+        ReceiptEnvelope::deserialize(&value).map_err(|e| ReceiptError::Shape(e.to_string()))?;
     let payload = envelope.payload;
     if payload.format != RECEIPT_FORMAT {
         return Err(ReceiptError::Format(payload.format));

@@ -464,7 +464,7 @@ fn read_answer(rule: &Rule, value: &Value) -> Result<Answer, ResponseProblem> {
             Value::String(s) => Ok(Answer::Text(s.clone())),
             _ => Err(wrong(kind, "a string", value)),
         },
-        Rule::Number { .. } => serde_json::from_value::<Fixed>(value.clone())
+        Rule::Number { .. } => <Fixed as serde::Deserialize>::deserialize(value)
             .map(Answer::Number)
             .map_err(|e| match value {
                 Value::Number(_) | Value::String(_) => ResponseProblem::Json(e.to_string()),

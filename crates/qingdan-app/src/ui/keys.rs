@@ -103,7 +103,7 @@ pub fn KeysPanel(props: &KeysProps) -> Html {
     let link = ctx.outbox.link();
     let rows = props.keys.iter().map(|k| {
         let file = format!("{}-{}.qingdan-key.json", k.name, k.role);
-        let text = serde_json::to_string_pretty(k).unwrap_or_default();
+        let text = crate::json::write_pretty(k).unwrap_or_default();
         let export = Callback::from(move |_| {
             let _ = web::download(&file, &text, "application/json");
         });

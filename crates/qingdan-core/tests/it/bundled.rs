@@ -49,11 +49,9 @@ fn every_bundled_template_is_valid_and_has_one_hundred_points() {
     }
 }
 
-/// A list of checklists shows each one's head, read without checking the
-/// rest: it must say what the checked template says, for every template the
-/// tests hold (the bundled lists and the scoring cases).
-#[test]
-fn the_head_of_a_template_is_what_the_checked_template_says() {
+/// Every valid template the tests hold, named: the bundled lists and the
+/// scoring cases' own (a case on a bundled list has a `template.ref`).
+fn valid_templates() -> Vec<(String, String)> {
     let mut texts: Vec<(String, String)> = bundled::ALL
         .iter()
         .map(|b| (b.file.to_owned(), b.json().to_owned()))
@@ -64,6 +62,15 @@ fn the_head_of_a_template_is_what_the_checked_template_says() {
             texts.push((path.display().to_string(), read(&path)));
         }
     }
+    texts
+}
+
+/// A list of checklists shows each one's head, read without checking the
+/// rest: it must say what the checked template says, for every template the
+/// tests hold (the bundled lists and the scoring cases).
+#[test]
+fn the_head_of_a_template_is_what_the_checked_template_says() {
+    let texts = valid_templates();
     assert!(texts.len() > bundled::ALL.len());
     for (name, text) in texts {
         let template = Template::parse(&text).unwrap_or_else(|e| panic!("{name}:\n{e}"));
@@ -79,18 +86,7 @@ fn the_head_of_a_template_is_what_the_checked_template_says() {
 #[test]
 fn the_schema_accepts_every_valid_template() {
     let validator = schema();
-    let mut templates: Vec<(String, String)> = bundled::ALL
-        .iter()
-        .map(|b| (b.file.to_owned(), b.json().to_owned()))
-        .collect();
-    for case in sorted_entries(&data_dir().join("scoring")) {
-        let path = case.join("template.json");
-        if !path.exists() {
-            continue; // a case on a bundled list (template.ref)
-        }
-        templates.push((path.display().to_string(), read(&path)));
-    }
-    for (name, text) in templates {
+    for (name, text) in valid_templates() {
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
         let errors: Vec<String> = validator
             .iter_errors(&value)
