@@ -263,12 +263,22 @@ fn set_up(db: &str, enrollments: &[(&str, &str, &str, &str)]) {
     }
 }
 
-/// A fresh folder, and the URL of an intake database in it.
-fn scratch() -> (std::path::PathBuf, String) {
+/// A fresh folder, the URL of an intake database in it, and what removes
+/// the folder when the test ends (keep it bound until then).
+fn scratch() -> (std::path::PathBuf, String, Removed) {
     let dir = std::env::temp_dir().join(format!("qingdan-cli-{}", new_id()));
     std::fs::create_dir_all(&dir).unwrap();
     let db = format!("sqlite://{}", dir.join("intake.db").display());
-    (dir, db)
+    (dir.clone(), db, Removed(dir))
+}
+
+/// A folder removed when dropped.
+struct Removed(std::path::PathBuf);
+
+impl Drop for Removed {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// Runs `qingdan ARGS --database DB`, which must succeed; its stdout.
@@ -282,7 +292,7 @@ fn ok_on(db: &str, args: &[&str]) -> String {
 
 #[test]
 fn admin_commands_import_and_report_work_on_one_database() {
-    let (dir, db) = scratch();
+    let (dir, db, _removed) = scratch();
     let usb = dir.join("usb");
     std::fs::create_dir_all(usb.join("sub")).unwrap();
     let path = |p: &Path| p.display().to_string();
@@ -458,7 +468,7 @@ fn admin_commands_import_and_report_work_on_one_database() {
 /// before and after the deadline.
 #[test]
 fn an_inspection_and_its_rectification_show_one_closed_one_open_then_overdue() {
-    let (dir, db) = scratch();
+    let (dir, db, _removed) = scratch();
     let usb = dir.join("usb");
     std::fs::create_dir_all(&usb).unwrap();
     let path = |p: &Path| p.display().to_string();
@@ -606,7 +616,7 @@ fn an_inspection_and_its_rectification_show_one_closed_one_open_then_overdue() {
 /// list sits beside the unit's own score in the gap report and its workbook.
 #[test]
 fn revoked_keys_sign_nothing_more_tokens_expire_and_the_gap_has_both_scores() {
-    let (dir, db) = scratch();
+    let (dir, db, _removed) = scratch();
     let usb = dir.join("usb");
     std::fs::create_dir_all(&usb).unwrap();
     let path = |p: &Path| p.display().to_string();

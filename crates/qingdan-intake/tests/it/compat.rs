@@ -75,7 +75,8 @@ fn versions() -> Vec<(String, Context, Vec<Vec<u8>>)> {
 
 async fn every_released_packet_is_accepted_and_sent_again_keeps_its_receipt(db: Db) {
     for (version, context, packets) in versions() {
-        let store = Store::connect(&fresh_database(db).await).await.unwrap();
+        let database = fresh_database(db).await;
+        let store = Store::connect(&database).await.unwrap();
         let intake = std::sync::Arc::new(Intake::open(store, AT).await.unwrap());
         for template in qingdan_core::bundled::ALL {
             intake.publish(template.json(), AT).await.unwrap();

@@ -63,11 +63,63 @@ pub fn postgres_url() -> Option<String> {
     }
 }
 
-/// A database URL no other test uses: a new SQLite file, or a new
-/// PostgreSQL database on the test server.
-pub async fn fresh_database(db: Db) -> String {
+/// A database no other test uses (a new SQLite file, or a new PostgreSQL
+/// database on the test server), removed when dropped: a benchmark's
+/// database is hundreds of megabytes, and thousands of tests run.
+pub struct TestDatabase {
+    url: String,
+    db: Db,
+    name: String,
+}
+
+impl std::ops::Deref for TestDatabase {
+    type Target = str;
+
+    /// Its URL.
+    fn deref(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match self.db {
+            Db::Sqlite => {
+                let path = self.url.trim_start_matches("sqlite://");
+                for suffix in ["", "-wal", "-shm", "-journal"] {
+                    let _ = std::fs::remove_file(format!("{path}{suffix}"));
+                }
+            }
+            Db::Postgres => {
+                // Dropped from a thread of its own: this may run inside the
+                // test's runtime, which cannot be blocked on.
+                let (Some(url), name) = (postgres_url(), self.name.clone()) else {
+                    return;
+                };
+                let dropped = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("a runtime");
+                    runtime.block_on(async {
+                        use sqlx::Executor as _;
+                        if let Ok(admin) = sqlx::PgPool::connect(&url).await {
+                            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                            let _ = admin.execute(sqlx::AssertSqlSafe(sql)).await;
+                            admin.close().await;
+                        }
+                    });
+                });
+                let _ = dropped.join();
+            }
+        }
+    }
+}
+
+/// A fresh database ([`TestDatabase`]); keep it for as long as it is used.
+pub async fn fresh_database(db: Db) -> TestDatabase {
     let name = format!("qd_{}", uuid::Uuid::new_v4().simple());
-    match db {
+    let url = match db {
         Db::Sqlite => {
             let dir = std::env::temp_dir().join("qingdan-intake-tests");
             format!("sqlite://{}", dir.join(format!("{name}.db")).display())
@@ -84,7 +136,8 @@ pub async fn fresh_database(db: Db) -> String {
             let (base, _) = url.rsplit_once('/').expect("a URL with a database");
             format!("{base}/{name}")
         }
-    }
+    };
+    TestDatabase { url, db, name }
 }
 
 /// A fresh intake with its fixtures.
@@ -99,7 +152,8 @@ pub struct World {
     /// Two inspectors enrolled for every unit (王五, 赵六).
     pub inspectors: [SigningKey; 2],
     pub token: String,
-    pub database: String,
+    /// Last, so that the intake is dropped before its database is.
+    pub database: TestDatabase,
 }
 
 pub async fn world(db: Db) -> World {

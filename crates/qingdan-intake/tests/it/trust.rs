@@ -26,7 +26,8 @@ const AT: &str = "2026-11-23T08:00:00.000Z";
 
 async fn every_trust_case_gets_its_status_and_code(db: Db) {
     for case in trust_cases::trust_cases() {
-        let store = Store::connect(&fresh_database(db).await).await.unwrap();
+        let database = fresh_database(db).await;
+        let store = Store::connect(&database).await.unwrap();
         let intake = std::sync::Arc::new(Intake::open(store, AT).await.unwrap());
         let json = bundled::find_version(&case.template, case.template_version)
             .unwrap()
