@@ -24,6 +24,7 @@ pub mod services;
 pub mod state;
 pub mod store;
 pub mod sync;
+pub mod time;
 pub mod ui;
 pub mod vault;
 pub mod web;
