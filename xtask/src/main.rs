@@ -237,6 +237,12 @@ fn ensure_browser_tools() -> Result<()> {
     ensure_debian(&[
         ("chromium", "/usr/bin/chromium"),
         ("chromium-driver", "/usr/bin/chromedriver"),
+        // The print test reads the Chinese back from a PDF: without a CJK
+        // font Chromium prints it as boxes with no text.
+        (
+            "fonts-noto-cjk",
+            "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+        ),
     ])?;
     ensure_wasm_tools()
 }
@@ -471,7 +477,14 @@ fn run() -> Result<()> {
     let database = "sqlite://data/qingdan.db";
     run_qingdan(
         "publish the bundled checklists at the intake",
-        &["template", "publish", "--bundled", "--database", database],
+        &[
+            "template",
+            "publish",
+            "--bundled",
+            "--database",
+            database,
+            "--create",
+        ],
     )?;
     println!(
         "\n==> the intake with the app: http://127.0.0.1:8080 (database {database}; Ctrl-C stops)\n    \

@@ -21,7 +21,7 @@ use crate::route::{self, Route};
 use crate::services;
 use crate::state::app::{Boot, BootAction};
 use crate::state::fill::{Edit, Editing, Fill, FillAction};
-use crate::state::home::{Home, HomeAction};
+use crate::state::home::{Device, Home, HomeAction};
 use crate::state::sign::{Sign, SignAction};
 use crate::store::Store;
 use crate::vault::SealedKey;
@@ -168,7 +168,7 @@ pub fn switch_lang(boot: &UseReducerHandle<AppBoot>) -> Callback<Lang> {
 }
 
 /// Home's effect: the assessments read afresh (the ones read at start-up
-/// are shown meanwhile).
+/// are shown meanwhile), and the device's keys and enrollment.
 #[hook]
 pub fn use_home() -> UseReducerHandle<Home> {
     let ctx = use_ctx();
@@ -185,6 +185,14 @@ pub fn use_home() -> UseReducerHandle<Home> {
                     Ok(list) => HomeAction::Listed(list),
                     Err(e) => HomeAction::ListFailed(ctx.store_error(&e)),
                 });
+                if let (Ok(keys), Ok(link)) =
+                    (ctx.store.keys().await, ctx.store.intake_link().await)
+                {
+                    dispatcher.dispatch(HomeAction::Device(Device {
+                        keys: keys.len(),
+                        enrolled: link.is_some(),
+                    }));
+                }
             });
         });
     }
@@ -203,7 +211,7 @@ pub fn use_assessment(id: &AttrValue) -> UseReducerHandle<Fill> {
             let id = id.to_string();
             wasm_bindgen_futures::spawn_local(async move {
                 dispatcher.dispatch(match services::load(&ctx, &id).await {
-                    Ok((a, t)) => FillAction::Loaded(a, t),
+                    Ok((a, t)) => FillAction::Loaded(Box::new(a), t),
                     Err(why) => FillAction::LoadFailed(why),
                 });
             });

@@ -4,13 +4,13 @@
 //! are; in English the precise English wording of the part that failed is
 //! kept. Pure, natively tested.
 
-use qingdan_core::PacketError;
 use qingdan_core::template::{Location, Problem, TemplateError};
+use qingdan_core::{PacketError, ProblemCode};
 
 use crate::i18n::{self, Lang, T};
 use crate::state::home::ImportProblem;
 use crate::store::StoreError;
-use crate::sync::Rejection;
+use crate::sync::{Rejection, SyncReport};
 use crate::vault::VaultError;
 
 /// The roles a key may have: the code, and its name in Chinese and English.
@@ -131,31 +131,95 @@ pub fn packet_error(lang: Lang, e: &PacketError) -> String {
 }
 
 /// The intake's refusal (of a packet or an enrollment), by its code.
+///
+/// The message is the catalog's, in `lang`; in English the intake's own
+/// detail (which is English) follows it.
 pub fn rejection(lang: Lang, r: &Rejection) -> String {
-    if lang == Lang::En {
-        return r.detail.clone();
-    }
     let key = match r.code.as_str() {
-        "unit-not-registered" => T::RejectUnit,
-        "key-not-enrolled" | "key-all-units" | "inspected-unit-key" | "signer-name" => T::RejectKey,
-        "key-revoked" => T::RejectRevoked,
-        "code-invalid" => T::RejectCode,
-        "bad-signature" => T::RejectSignature,
-        "unknown-template" | "template-digest" => T::RejectTemplate,
-        "unknown-inspection" | "other-inspection" | "unknown-finding" => T::RejectInspection,
-        "score-mismatch" | "score-format" | "responses" => T::RejectScore,
-        "too-large" => T::RejectTooLarge,
         "bad-receipt" => T::RejectReceipt,
         "missing" => T::RejectMissing,
-        _ => T::RejectOther,
+        code => ProblemCode::parse(code).map_or(T::RejectOther, refusal),
     };
-    i18n::fill(key.get(lang), &[("code", &r.code)])
+    let text = i18n::fill(key.get(lang), &[("code", &r.code)]);
+    match lang {
+        Lang::En if !r.detail.is_empty() => format!("{text} {}", r.detail),
+        _ => text,
+    }
+}
+
+/// The catalog's message for each of the intake's codes: a new code does
+/// not compile until it has one.
+fn refusal(code: ProblemCode) -> T {
+    use ProblemCode as C;
+    match code {
+        C::Malformed => T::RejectMalformed,
+        C::Unauthorized => T::RejectUnauthorized,
+        C::UnitNotRegistered => T::RejectUnit,
+        C::KeyNotEnrolled | C::KeyAllUnits | C::InspectedUnitKey | C::SignerName => T::RejectKey,
+        C::KeyRevoked => T::RejectRevoked,
+        C::CodeInvalid => T::RejectCode,
+        C::NotFound => T::RejectNotFound,
+        C::Conflict => T::RejectConflict,
+        C::Roles => T::RejectRoles,
+        C::TooLarge => T::RejectTooLarge,
+        C::BadSignature => T::RejectSignature,
+        C::Kind => T::RejectKind,
+        C::UnknownTemplate | C::TemplateDigest => T::RejectTemplate,
+        C::Responses | C::ScoreMismatch | C::ScoreFormat | C::Invalid => T::RejectScore,
+        C::Unexplained => T::RejectUnexplained,
+        C::Subject | C::SubjectNotSigner => T::RejectSubject,
+        C::CreatedInFuture | C::CompletedInFuture => T::RejectFuture,
+        C::UnknownInspection | C::OtherInspection | C::UnknownFinding => T::RejectInspection,
+        C::RateLimited => T::RejectRateLimited,
+        C::Internal => T::RejectInternal,
+        C::Unavailable => T::RejectUnavailable,
+    }
 }
 
 /// What went wrong talking to the intake (a network failure, a refusal or
 /// an answer not understood), for a message that has `{e}`.
 pub fn transient(lang: Lang, key: T, detail: &str) -> String {
     i18n::fill(key.get(lang), &[("e", detail)])
+}
+
+/// Why `name`'s key did not sign: a wrong PIN names whose it was.
+pub fn sign_refused(lang: Lang, name: &str, e: &VaultError) -> String {
+    match e {
+        VaultError::WrongPin => i18n::fill(T::WrongPinOf.get(lang), &[("name", name)]),
+        e => vault_error(lang, e),
+    }
+}
+
+/// What a sync by hand came to, in one line.
+pub fn sync_report(lang: Lang, report: &SyncReport) -> String {
+    let count =
+        |key: T, n: usize, e: &str| i18n::fill(key.get(lang), &[("n", &n.to_string()), ("e", e)]);
+    match report {
+        SyncReport::Busy => T::Syncing.get(lang).into(),
+        SyncReport::NotEnrolled => T::SyncNotEnrolled.get(lang).into(),
+        SyncReport::Offline => T::SyncOffline.get(lang).into(),
+        SyncReport::Done {
+            sent: 0,
+            rejected: 0,
+            failed: 0,
+            ..
+        } => T::SyncNothing.get(lang).into(),
+        SyncReport::Done {
+            sent,
+            rejected,
+            failed,
+            error,
+        } => [
+            (T::SyncSent, *sent),
+            (T::SyncRejected, *rejected),
+            (T::SyncFailed, *failed),
+        ]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(key, n)| count(key, n, error.as_deref().unwrap_or_default()))
+        .collect::<Vec<_>>()
+        .join(if lang == Lang::Zh { "" } else { " " }),
+    }
 }
 
 /// Where in a checklist a problem is, in Chinese.
@@ -280,6 +344,38 @@ mod tests {
     use super::*;
     use qingdan_core::Template;
 
+    #[test]
+    fn every_refusal_code_of_the_intake_is_said_in_chinese_and_in_english() {
+        let generic = T::RejectOther.get(Lang::Zh);
+        for &code in ProblemCode::ALL {
+            let refused = Rejection {
+                status: 422,
+                code: code.as_str().into(),
+                detail: "payload.unit.code: unit \"X\" is not registered at this intake".into(),
+            };
+            let zh = rejection(Lang::Zh, &refused);
+            assert!(!has_english_run(&zh), "{}: {zh}", code.as_str());
+            assert!(zh.contains(code.as_str()), "{}: {zh}", code.as_str());
+            assert_ne!(
+                i18n::fill(generic, &[("code", code.as_str())]),
+                zh,
+                "{} has no message of its own",
+                code.as_str()
+            );
+            let en = rejection(Lang::En, &refused);
+            assert!(
+                en.starts_with(
+                    refusal(code)
+                        .get(Lang::En)
+                        .split('{')
+                        .next()
+                        .unwrap_or_default()
+                ),
+                "{en}"
+            );
+        }
+    }
+
     /// Three English words in a row: text the Chinese catalog never shows.
     fn has_english_run(text: &str) -> bool {
         let mut run = 0;
@@ -342,7 +438,9 @@ mod tests {
         };
         let zh = rejection(Lang::Zh, &r);
         assert!(!has_english_run(&zh), "{zh}");
-        assert_eq!(rejection(Lang::En, &r), r.detail);
+        let en = rejection(Lang::En, &r);
+        assert!(en.starts_with("The unit is not registered"), "{en}");
+        assert!(en.ends_with(&r.detail), "{en}");
         let other = Rejection {
             code: "something-new".into(),
             ..r
@@ -384,5 +482,49 @@ mod tests {
             vault_error(Lang::En, &VaultError::Browser("crypto gone".into()))
                 .contains("crypto gone")
         );
+    }
+
+    #[test]
+    fn a_wrong_pin_names_the_signer() {
+        let zh = sign_refused(Lang::Zh, "李清廉", &VaultError::WrongPin);
+        assert_eq!(zh, "李清廉 的 PIN 码不对，未签名。");
+        assert!(sign_refused(Lang::En, "Li", &VaultError::WrongPin).contains("Li"));
+        assert_eq!(
+            sign_refused(Lang::Zh, "李清廉", &VaultError::PinTooShort),
+            T::PinTooShort.get(Lang::Zh)
+        );
+    }
+
+    #[test]
+    fn a_sync_by_hand_says_what_it_came_to_in_the_users_language() {
+        let done = |sent, rejected, failed| SyncReport::Done {
+            sent,
+            rejected,
+            failed,
+            error: (failed > 0).then(|| "HTTP 503: the intake is busy".to_owned()),
+        };
+        assert_eq!(
+            sync_report(Lang::Zh, &done(0, 0, 0)),
+            T::SyncNothing.get(Lang::Zh)
+        );
+        assert_eq!(
+            sync_report(Lang::Zh, &done(2, 0, 0)),
+            "已上传 2 个数据包，汇总服务器已接收。"
+        );
+        let mixed = sync_report(Lang::Zh, &done(1, 1, 1));
+        assert!(
+            mixed.contains("已上传 1 个")
+                && mixed.contains("1 个数据包被")
+                && mixed.contains("未能上传")
+        );
+        assert!(!has_english_run(&mixed), "{mixed}");
+        assert!(sync_report(Lang::En, &done(0, 0, 1)).contains("the intake is busy"));
+        for report in [
+            SyncReport::Busy,
+            SyncReport::Offline,
+            SyncReport::NotEnrolled,
+        ] {
+            assert!(!has_english_run(&sync_report(Lang::Zh, &report)));
+        }
     }
 }

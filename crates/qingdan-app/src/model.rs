@@ -128,6 +128,10 @@ pub struct Assessment {
     /// A rectification: what was done, by finding id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub rectifications: BTreeMap<String, Rectification>,
+    /// A note on the assessment as a whole (总体说明), signed as the
+    /// packet's `note`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 /// A new assessment's facts, as the New screen's form gives them (or an
@@ -171,6 +175,7 @@ impl Assessment {
             findings: Vec::new(),
             inspection: None,
             rectifications: BTreeMap::new(),
+            note: String::new(),
         }
     }
 
@@ -704,6 +709,25 @@ pub fn make_packet(
     now: String,
     signers: Vec<Signer>,
 ) -> Result<Packet, PacketError> {
+    let packet = unnoted_packet(template, assessment, id, now, signers)?;
+    let note = assessment.note.trim();
+    if note.is_empty() {
+        return Ok(packet);
+    }
+    // The payload's `note`, signed with the rest; the core makes packets
+    // without one.
+    let mut value = packet.to_value();
+    value["payload"]["note"] = Value::from(note);
+    Packet::from_value(value)
+}
+
+fn unnoted_packet(
+    template: &Template,
+    assessment: &Assessment,
+    id: String,
+    now: String,
+    signers: Vec<Signer>,
+) -> Result<Packet, PacketError> {
     if assessment.kind == PacketKind::Rectification {
         let text = assessment.inspection.as_deref().unwrap_or_default();
         let inspection = Packet::parse(text.as_bytes())?;
@@ -966,6 +990,7 @@ mod tests {
             findings: Vec::new(),
             inspection: None,
             rectifications: BTreeMap::new(),
+            note: String::new(),
         };
         assert_eq!(
             a.packet_file_name(),
@@ -1076,6 +1101,40 @@ mod tests {
             kind: PacketKind::SelfAssessment,
         };
         Assessment::draft("a0".into(), t.id(), t.version(), facts, String::new())
+    }
+
+    #[test]
+    fn the_overall_note_is_signed_as_the_packets_note_and_older_drafts_load_without_one() {
+        let t = Template::parse(bundled::find("jiandu-zeren").unwrap().json()).unwrap();
+        let mut a = assessment_of(&t);
+        let now = "2026-12-01T08:00:00Z".to_owned();
+        let keys = [signer("principal", 1), signer("supervisory", 2)];
+        let make = |a: &Assessment| {
+            let signers = keys.iter().map(|(s, _)| s.clone()).collect();
+            let id = "8b0c2b7e-5a4d-4c3b-9e2f-1a2b3c4d5e61".into();
+            make_packet(&t, a, id, now.clone(), signers).unwrap()
+        };
+        a.note = "  ".into();
+        assert_eq!(make(&a).payload().note, None, "a blank note is none");
+
+        a.note = " 本年度整改工作已全部完成。\n".into();
+        let mut packet = make(&a);
+        for (_, key) in &keys {
+            packet.sign(key).unwrap();
+        }
+        assert_eq!(
+            packet.payload().note.as_deref(),
+            Some("本年度整改工作已全部完成。")
+        );
+        let read = Packet::parse(packet::to_file_text(&packet).as_bytes()).unwrap();
+        read.verify(Some(&t))
+            .expect("the note is signed with the rest");
+
+        // A draft kept before there was a note still loads.
+        let mut kept = serde_json::to_value(assessment_of(&t)).unwrap();
+        kept.as_object_mut().unwrap().remove("note");
+        let text = kept.to_string();
+        assert_eq!(crate::json::read::<Assessment>(&text).unwrap().note, "");
     }
 
     #[test]

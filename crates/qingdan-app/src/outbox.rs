@@ -20,7 +20,9 @@ use yew::Callback;
 use crate::model::{PacketRecord, TemplateRecord, template_key};
 use crate::net;
 use crate::store::{Durability, OUTBOX, PACKETS, Store, StoreError, TEMPLATES};
-use crate::sync::{self, IntakeLink, OutboxEntry, Outcome, PacketStatus, Rejection, Snapshot};
+use crate::sync::{
+    self, IntakeLink, OutboxEntry, Outcome, PacketStatus, Rejection, Snapshot, SyncReport,
+};
 use crate::web;
 
 /// What the last pass learned besides the packets' fate.
@@ -44,6 +46,10 @@ pub struct Outbox {
     running: Cell<bool>,
     /// A pass asked for while one runs (`Some(true)`: by hand).
     again: Cell<Option<bool>>,
+    /// The 同步 button was pressed and its pass has not started yet.
+    hand: Cell<bool>,
+    /// What the last sync by hand came to.
+    report: RefCell<Option<SyncReport>>,
     timer: RefCell<Option<Timeout>>,
     on_change: Callback<()>,
     on_templates: RefCell<Callback<()>>,
@@ -63,6 +69,8 @@ impl Outbox {
             note: RefCell::default(),
             running: Cell::new(false),
             again: Cell::new(None),
+            hand: Cell::new(false),
+            report: RefCell::default(),
             timer: RefCell::default(),
             on_change,
             on_templates: RefCell::new(Callback::noop()),
@@ -92,6 +100,11 @@ impl Outbox {
     /// The intake this device is enrolled with.
     pub fn link(&self) -> Option<IntakeLink> {
         self.link.borrow().clone()
+    }
+
+    /// What the last sync by hand came to (`None` before the first).
+    pub fn report(&self) -> Option<SyncReport> {
+        self.report.borrow().clone()
     }
 
     /// What the last pass learned.
@@ -127,8 +140,12 @@ impl Outbox {
         Ok(())
     }
 
-    /// The 同步 button: every waiting packet is tried now.
+    /// The 同步 button: every waiting packet is tried now, and what that
+    /// came to is kept to show ([`Outbox::report`]).
     pub fn sync_now(self: &Rc<Self>) {
+        self.hand.set(true);
+        *self.report.borrow_mut() = Some(SyncReport::Busy);
+        self.on_change.emit(());
         self.kick(true);
     }
 
@@ -158,7 +175,12 @@ impl Outbox {
         wasm_bindgen_futures::spawn_local(async move {
             let mut forced = forced;
             loop {
-                outbox.pass(forced).await;
+                let by_hand = forced && outbox.hand.take();
+                let report = outbox.pass(forced).await;
+                if by_hand {
+                    *outbox.report.borrow_mut() = Some(report);
+                    outbox.on_change.emit(());
+                }
                 match outbox.again.take() {
                     Some(next) => forced = next,
                     None => break,
@@ -210,7 +232,7 @@ impl Outbox {
         }
     }
 
-    async fn pass(self: &Rc<Self>, forced: bool) {
+    async fn pass(self: &Rc<Self>, forced: bool) -> SyncReport {
         if !self.link_read.get()
             && let Ok(link) = self.store.intake_link().await
         {
@@ -223,9 +245,11 @@ impl Outbox {
         }
         self.enqueue_strays().await;
         self.refresh().await;
-        let Some(link) = self.link() else { return };
+        let Some(link) = self.link() else {
+            return SyncReport::NotEnrolled;
+        };
         if !online() {
-            return;
+            return SyncReport::Offline;
         }
         self.take_templates(&link).await;
         let link = self.check_keys(link).await;
@@ -238,9 +262,11 @@ impl Outbox {
             .cloned()
             .collect();
         due.sort_by(|a, b| a.queued_at.cmp(&b.queued_at));
+        let mut report = SyncReport::started();
         for entry in due {
-            self.send(&link, entry).await;
+            report.count(&self.send(&link, entry).await);
         }
+        report
     }
 
     /// Queues any kept packet that is neither in the outbox nor received
@@ -262,7 +288,7 @@ impl Outbox {
         }
     }
 
-    async fn send(&self, link: &IntakeLink, entry: OutboxEntry) {
+    async fn send(&self, link: &IntakeLink, entry: OutboxEntry) -> Outcome {
         self.snapshot.borrow_mut().sending = Some(entry.id.clone());
         self.on_change.emit(());
         let text = match self.store.get::<PacketRecord>(PACKETS, &entry.id).await {
@@ -294,15 +320,15 @@ impl Outbox {
         };
         // When the outcome cannot be written, the packet stays queued as it
         // was, and a later pass sends it again.
-        let _ = match outcome {
-            Outcome::Received(receipt) => self.store.settle(&receipt).await,
+        let _ = match &outcome {
+            Outcome::Received(receipt) => self.store.settle(receipt).await,
             Outcome::Rejected(rejection) => {
                 let mut next = entry;
-                next.rejected = Some(rejection);
+                next.rejected = Some(rejection.clone());
                 self.store.put(OUTBOX, &next, Durability::Strict).await
             }
             Outcome::Retry { error, at_least_ms } => {
-                let next = sync::failed(&entry, error, at_least_ms, now_ms(), jitter());
+                let next = sync::failed(&entry, error.clone(), *at_least_ms, now_ms(), jitter());
                 self.store.put(OUTBOX, &next, Durability::Default).await
             }
         };
@@ -310,6 +336,7 @@ impl Outbox {
         self.refresh().await;
         // Whatever was written, the packet is no longer being sent.
         self.on_change.emit(());
+        outcome
     }
 
     /// Asks the intake about each key this device enrolled there, and keeps

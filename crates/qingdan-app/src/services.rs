@@ -286,7 +286,7 @@ pub async fn prepare(
 
 /// Opens `key` with `pin` and adds its signature; once every signer has
 /// signed, the packet is kept and queued for the intake. The assessment as
-/// saved, and what to say.
+/// saved (its signer's place says who signed).
 pub async fn sign(
     ctx: &Ctx,
     assessment: &Assessment,
@@ -295,7 +295,7 @@ pub async fn sign(
 ) -> Result<(Assessment, Notice), String> {
     let signing = vault::open(key, pin)
         .await
-        .map_err(|e| messages::vault_error(ctx.lang, &e))?;
+        .map_err(|e| messages::sign_refused(ctx.lang, &key.name, &e))?;
     let text = assessment
         .packet
         .clone()
@@ -334,8 +334,7 @@ pub async fn sign(
             .map_err(|e| ctx.store_error(&e))?;
     }
     save(ctx, &next).await?;
-    let done = Notice::Ok(i18n::fill(ctx.t(T::SignedBy), &[("name", &key.name)]));
-    Ok((next, done))
+    Ok((next, Notice::None))
 }
 
 /// Downloads the signed packet; the assessment, now exported, as saved.

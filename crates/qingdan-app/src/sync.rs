@@ -396,6 +396,71 @@ impl PacketStatus {
     }
 }
 
+/// What a sync asked for by hand (the 同步 button) came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncReport {
+    /// Under way.
+    Busy,
+    /// The device is enrolled with no intake: nothing went.
+    NotEnrolled,
+    /// The browser is offline: nothing went.
+    Offline,
+    /// The packets that were due were tried.
+    Done {
+        /// Received, with a good receipt.
+        sent: usize,
+        /// Refused by the intake.
+        rejected: usize,
+        /// Not sent (network, timeout, 429, 5xx): tried again later.
+        failed: usize,
+        /// The last failure's detail.
+        error: Option<String>,
+    },
+}
+
+impl SyncReport {
+    /// A pass that has tried nothing yet.
+    pub fn started() -> SyncReport {
+        SyncReport::Done {
+            sent: 0,
+            rejected: 0,
+            failed: 0,
+            error: None,
+        }
+    }
+
+    /// Counts one upload's outcome.
+    pub fn count(&mut self, outcome: &Outcome) {
+        if let SyncReport::Done {
+            sent,
+            rejected,
+            failed,
+            error,
+        } = self
+        {
+            match outcome {
+                Outcome::Received(_) => *sent += 1,
+                Outcome::Rejected(_) => *rejected += 1,
+                Outcome::Retry { error: e, .. } => {
+                    *failed += 1;
+                    *error = Some(e.clone());
+                }
+            }
+        }
+    }
+
+    /// Whether it went wrong for some packet, or could not start.
+    pub fn is_error(&self) -> bool {
+        match self {
+            SyncReport::Busy => false,
+            SyncReport::NotEnrolled | SyncReport::Offline => true,
+            SyncReport::Done {
+                rejected, failed, ..
+            } => rejected + failed > 0,
+        }
+    }
+}
+
 /// What the outbox holds, as the screens show it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snapshot {
@@ -803,5 +868,36 @@ mod tests {
         let missing = missing_templates(&listing, &have).unwrap();
         assert_eq!(missing.len(), 1);
         assert_eq!(missing[0].version, listed.version + 1);
+    }
+
+    #[test]
+    fn a_sync_by_hand_counts_each_outcome() {
+        let mut report = SyncReport::started();
+        assert!(!report.is_error());
+        report.count(&Outcome::Received(ReceiptRecord {
+            packet_id: ID.into(),
+            assessment_id: "a-1".into(),
+            received_at: "2026-11-23T08:00:01Z".into(),
+            packet_sha256: entry().sha256,
+            text: String::new(),
+        }));
+        assert!(!report.is_error());
+        report.count(&Outcome::Rejected(problem(404, "")));
+        report.count(&Outcome::Retry {
+            error: "offline".into(),
+            at_least_ms: 0,
+        });
+        assert_eq!(
+            report,
+            SyncReport::Done {
+                sent: 1,
+                rejected: 1,
+                failed: 1,
+                error: Some("offline".into()),
+            }
+        );
+        assert!(report.is_error());
+        assert!(SyncReport::Offline.is_error());
+        assert!(!SyncReport::Busy.is_error());
     }
 }

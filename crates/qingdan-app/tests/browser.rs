@@ -42,6 +42,7 @@ fn assessment(id: &str) -> Assessment {
         findings: Vec::new(),
         inspection: None,
         rectifications: BTreeMap::new(),
+        note: String::new(),
     }
 }
 

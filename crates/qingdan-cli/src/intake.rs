@@ -1,7 +1,10 @@
 //! The intake's commands: `serve`, `import`, and the admin's (publish
 //! templates, register units, enroll keys, issue codes and tokens). Each
-//! opens the database named by `--database` and calls qingdan-intake.
+//! opens the database named by `--database`, which must exist unless
+//! `--create` is given, says on stderr which it is, and calls
+//! qingdan-intake.
 
+use std::io::IsTerminal as _;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
@@ -14,6 +17,70 @@ use qingdan_core::keys;
 use qingdan_intake::{AppState, Config, Intake, Published, RateLimit, Store, Submitted};
 
 use crate::Failure;
+use crate::output::{errln, outln};
+
+/// The database the intake's commands work on.
+#[derive(Debug, Clone)]
+pub struct Database {
+    /// `--database`: `sqlite://FILE` or `postgres://…`.
+    pub url: String,
+    /// `--create`: a SQLite file that is not there may be made.
+    pub create: bool,
+}
+
+impl Database {
+    /// Connects and brings the schema up to date, and says on stderr which
+    /// database it is. A SQLite file that is not there is refused unless
+    /// `--create` was given: a mistyped `--database`, or a command run in
+    /// another folder than usual, must not start a new, empty intake.
+    async fn open(&self) -> anyhow::Result<Store> {
+        let file = Store::sqlite_file(&self.url).map_err(|e| anyhow!("--database: {e}"))?;
+        let new = file.as_ref().is_some_and(|f| !f.exists());
+        if new && !self.create {
+            return Err(anyhow!(
+                "there is no intake database at {}: check --database (or QINGDAN_DATABASE), or add --create to make a new one",
+                self.shown()
+            ));
+        }
+        let store = Store::connect(&self.url)
+            .await
+            .with_context(|| format!("cannot open the database {}", self.shown()))?;
+        if new {
+            errln!("qingdan: created the database {}", self.shown());
+        } else {
+            errln!("qingdan: database {}", self.shown());
+        }
+        Ok(store)
+    }
+
+    /// The database as people should see it: a SQLite file's full path,
+    /// any other URL without its password.
+    pub fn shown(&self) -> String {
+        if let Ok(Some(file)) = Store::sqlite_file(&self.url) {
+            return std::path::absolute(&file)
+                .unwrap_or(file)
+                .display()
+                .to_string();
+        }
+        without_password(&self.url)
+    }
+}
+
+/// A URL with the password in its user part, if any, replaced by `***`.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((user, host)) if user.contains(':') => {
+            let name = user.split(':').next().unwrap_or_default();
+            format!("{scheme}://{name}:***@{host}{path}")
+        }
+        _ => url.to_owned(),
+    }
+}
 
 /// `qingdan serve`'s options.
 #[derive(Debug, clap::Args)]
@@ -40,14 +107,12 @@ pub struct ServeArgs {
 
 /// Runs `f` on a Tokio runtime with the intake opened on `database`.
 pub(crate) fn with_intake<T>(
-    database: &str,
+    database: &Database,
     f: impl AsyncFnOnce(Arc<Intake>) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let store = Store::connect(database)
-            .await
-            .with_context(|| format!("cannot open the database {database}"))?;
+        let store = database.open().await?;
         let intake = Arc::new(
             Intake::open(store, &qingdan_intake::now())
                 .await
@@ -61,9 +126,11 @@ pub(crate) fn with_intake<T>(
 }
 
 /// `qingdan serve`.
-pub fn serve(database: &str, args: ServeArgs) -> Result<(), Failure> {
+pub fn serve(database: &Database, args: ServeArgs) -> Result<(), Failure> {
+    // Colour codes only for a terminal, never in a log file.
     tracing_subscriber::fmt()
         .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
     if let Some(web) = &args.web
@@ -79,6 +146,7 @@ pub fn serve(database: &str, args: ServeArgs) -> Result<(), Failure> {
         per_second,
         burst: NonZeroU32::new(args.burst).unwrap_or(per_second),
     });
+    let serves_app = args.web.is_some();
     let config = Config {
         max_packet_bytes: args.max_packet_bytes,
         rate_limit,
@@ -87,9 +155,7 @@ pub fn serve(database: &str, args: ServeArgs) -> Result<(), Failure> {
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let store = Store::connect(database)
-            .await
-            .with_context(|| format!("cannot open the database {database}"))?;
+        let store = database.open().await?;
         let intake = Intake::open(store, &qingdan_intake::now())
             .await
             .context("cannot open the intake")?;
@@ -97,10 +163,27 @@ pub fn serve(database: &str, args: ServeArgs) -> Result<(), Failure> {
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         let addr = listener.local_addr().context("no local address")?;
-        tracing::info!(database, intake_key = intake.public_key(), "intake ready");
+        // The fingerprint in the form the app shows for the intake it pinned.
+        let fingerprint = keys::decode_public_key(intake.public_key())
+            .map(|k| keys::fingerprint(&k))
+            .context("the intake's own key")?;
+        tracing::info!(
+            database = %database.shown(),
+            intake_key = %fingerprint,
+            public_key = intake.public_key(),
+            "intake ready"
+        );
         let stop = qingdan_intake::StopSignal::install();
-        // Tests and scripts read the port from this line.
-        println!("qingdan serve: listening on http://{addr}");
+        // Tests and scripts read the port from this first line.
+        outln!("qingdan serve: listening on http://{addr}");
+        if serves_app {
+            outln!("  the app:       http://{addr}/");
+        } else {
+            outln!("  the app:       not served here (qingdan serve --web web/dist serves it)");
+        }
+        outln!("  the dashboard: http://{addr}/dashboard");
+        outln!("  the API:       http://{addr}/api/v1 (GET /api/v1/intake: its key)");
+        outln!("  intake key:    {fingerprint} (devices pin it when they enroll)");
         qingdan_intake::serve(listener, AppState::new(Arc::new(intake), config), stop)
             .await
             .context("the server failed")?;
@@ -110,7 +193,7 @@ pub fn serve(database: &str, args: ServeArgs) -> Result<(), Failure> {
 
 /// `qingdan import DIR...`: every `*.json` file under the folders, checked
 /// and stored as if uploaded; one line per file, and a progress bar.
-pub fn import(database: &str, dirs: &[PathBuf]) -> Result<(), Failure> {
+pub fn import(database: &Database, dirs: &[PathBuf]) -> Result<(), Failure> {
     let mut files = Vec::new();
     for dir in dirs {
         collect_json(dir, &mut files)?;
@@ -146,14 +229,14 @@ pub fn import(database: &str, dirs: &[PathBuf]) -> Result<(), Failure> {
                 continue;
             }
             let line = tally.add(&path, outcome);
-            bar.suspend(|| println!("{line}"));
+            bar.suspend(|| outln!("{line}"));
             bar.inc(1);
         }
         later.sort();
         for path in later {
             let outcome = submit_file(&intake, &path).await;
             let line = tally.add(&path, outcome);
-            bar.suspend(|| println!("{line}"));
+            bar.suspend(|| outln!("{line}"));
             bar.inc(1);
         }
         bar.finish_and_clear();
@@ -162,7 +245,7 @@ pub fn import(database: &str, dirs: &[PathBuf]) -> Result<(), Failure> {
             duplicates,
             rejected,
         } = tally;
-        println!("{accepted} accepted, {duplicates} already here, {rejected} rejected");
+        outln!("{accepted} accepted, {duplicates} already here, {rejected} rejected");
         if rejected > 0 {
             Err(Failure::Invalid)
         } else {
@@ -234,7 +317,7 @@ fn collect_json(dir: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
 }
 
 /// `qingdan template publish`.
-pub fn publish(database: &str, files: &[PathBuf], bundled: bool) -> Result<(), Failure> {
+pub fn publish(database: &Database, files: &[PathBuf], bundled: bool) -> Result<(), Failure> {
     let mut sources: Vec<(String, String)> = Vec::new();
     for path in files {
         sources.push((path.display().to_string(), crate::read_text(path)?));
@@ -260,7 +343,7 @@ pub fn publish(database: &str, files: &[PathBuf], bundled: bool) -> Result<(), F
                     } else {
                         "already published"
                     };
-                    println!(
+                    outln!(
                         "{name}: {what} {} v{} ({})",
                         t.id(),
                         t.version(),
@@ -270,7 +353,7 @@ pub fn publish(database: &str, files: &[PathBuf], bundled: bool) -> Result<(), F
                 Err(e) => {
                     failed = true;
                     for line in e.to_string().lines() {
-                        eprintln!("{name}: {line}");
+                        errln!("{name}: {line}");
                     }
                 }
             }
@@ -284,20 +367,20 @@ pub fn publish(database: &str, files: &[PathBuf], bundled: bool) -> Result<(), F
 }
 
 /// `qingdan unit add`.
-pub fn add_unit(database: &str, code: &str, name: &str) -> Result<(), Failure> {
+pub fn add_unit(database: &Database, code: &str, name: &str) -> Result<(), Failure> {
     with_intake(database, async |intake| {
         let (code, name) = intake
             .add_unit(code, name, &qingdan_intake::now())
             .await
             .map_err(problem)?;
-        println!("unit {code} {name}");
+        outln!("unit {code} {name}");
         Ok(())
     })
 }
 
 /// `qingdan key enroll`.
 pub fn enroll(
-    database: &str,
+    database: &Database,
     unit: &str,
     role: &str,
     name: &str,
@@ -310,7 +393,7 @@ pub fn enroll(
             .enroll(unit, role, &public, name, &qingdan_intake::now())
             .await
             .map_err(problem)?;
-        println!(
+        outln!(
             "enrolled {} for unit {unit} as {role}",
             keys::fingerprint(&key)
         );
@@ -319,20 +402,28 @@ pub fn enroll(
 }
 
 /// `qingdan key code`.
-pub fn issue_code(database: &str, unit: &str, role: &str) -> Result<(), Failure> {
+pub fn issue_code(database: &Database, unit: &str, role: &str) -> Result<(), Failure> {
     with_intake(database, async |intake| {
         let (code, expires_at) = intake
             .issue_code(unit, role, chrono::Utc::now())
             .await
             .map_err(problem)?;
-        println!("{code}");
-        eprintln!("one-time code for unit {unit} as {role}; valid until {expires_at}");
+        outln!("{code}");
+        let whom = if unit == qingdan_core::trust::ALL_UNITS {
+            "every unit".to_owned()
+        } else {
+            format!("unit {unit}")
+        };
+        errln!(
+            "one-time code for {whom} as {role}; valid until {}",
+            crate::output::local(&expires_at)
+        );
         Ok(())
     })
 }
 
 /// `qingdan key revoke`.
-pub fn revoke(database: &str, key: &str, reason: &str) -> Result<(), Failure> {
+pub fn revoke(database: &Database, key: &str, reason: &str) -> Result<(), Failure> {
     let key = crate::packet::public_key_arg(key)?;
     let public = keys::encode_public_key(&key);
     with_intake(database, async |intake| {
@@ -341,10 +432,11 @@ pub fn revoke(database: &str, key: &str, reason: &str) -> Result<(), Failure> {
             .await
             .map_err(problem)?;
         let fingerprint = keys::fingerprint(&key);
+        let revoked_at = crate::output::local(&revoked_at);
         if new {
-            println!("revoked {fingerprint} at {revoked_at}");
+            outln!("revoked {fingerprint} at {revoked_at}");
         } else {
-            println!("{fingerprint} was revoked already, at {revoked_at}");
+            outln!("{fingerprint} was revoked already, at {revoked_at}");
         }
         Ok(())
     })
@@ -390,18 +482,19 @@ fn parse_lifetime(text: &str) -> Result<chrono::Duration, String> {
 }
 
 /// `qingdan admin token`.
-pub fn admin_token(database: &str, args: TokenArgs) -> Result<(), Failure> {
+pub fn admin_token(database: &Database, args: TokenArgs) -> Result<(), Failure> {
+    use crate::output::local;
     with_intake(database, async |intake| {
         let show = |t: &qingdan_intake::TokenInfo| {
             format!(
                 "{}  {}  made {}  expires {}  {}",
                 t.id(),
                 t.label,
-                t.created_at,
-                t.expires_at.as_deref().unwrap_or("never"),
+                local(&t.created_at),
+                t.expires_at.as_deref().map_or("never".to_owned(), local),
                 t.revoked_at
                     .as_deref()
-                    .map_or(String::new(), |at| format!("revoked {at}")),
+                    .map_or(String::new(), |at| format!("revoked {}", local(at))),
             )
         };
         if args.list {
@@ -411,7 +504,7 @@ pub fn admin_token(database: &str, args: TokenArgs) -> Result<(), Failure> {
                 .await
                 .context("cannot read the tokens")?
             {
-                println!("{}", show(&token).trim_end());
+                outln!("{}", show(&token).trim_end());
             }
             return Ok(());
         }
@@ -422,13 +515,13 @@ pub fn admin_token(database: &str, args: TokenArgs) -> Result<(), Failure> {
                 .await
                 .context("cannot revoke")?;
             if revoked.is_empty() {
-                eprintln!(
+                errln!(
                     "qingdan: no token in use has the label or id {which:?} (qingdan admin token --list)"
                 );
                 return Err(Failure::Invalid);
             }
             for token in &revoked {
-                println!("{}", show(token));
+                outln!("{}", show(token));
             }
             return Ok(());
         }
@@ -436,14 +529,14 @@ pub fn admin_token(database: &str, args: TokenArgs) -> Result<(), Failure> {
             .new_admin_token(&args.label, args.expires, chrono::Utc::now())
             .await
             .map_err(problem)?;
-        println!("{token}");
-        eprintln!(
+        outln!("{token}");
+        errln!(
             "admin token {} {:?}{}: shown this once; the intake keeps only its hash",
             info.id(),
             info.label,
             info.expires_at
                 .as_deref()
-                .map_or(String::new(), |at| format!(", works until {at}")),
+                .map_or(String::new(), |at| format!(", works until {}", local(at))),
         );
         Ok(())
     })
@@ -451,6 +544,27 @@ pub fn admin_token(database: &str, args: TokenArgs) -> Result<(), Failure> {
 
 /// Prints a problem the intake refused with; the input was invalid.
 fn problem(p: qingdan_intake::Problem) -> Failure {
-    eprintln!("qingdan: {}", p.detail);
+    errln!("qingdan: {}", p.detail);
     Failure::Invalid
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_is_shown_without_its_password() {
+        assert_eq!(
+            without_password("postgres://qingdan:secret@db.example:5432/intake?sslmode=require"),
+            "postgres://qingdan:***@db.example:5432/intake?sslmode=require"
+        );
+        assert_eq!(
+            without_password("postgres://qingdan@db.example/intake"),
+            "postgres://qingdan@db.example/intake"
+        );
+        assert_eq!(
+            without_password("postgres://db.example/a@b"),
+            "postgres://db.example/a@b"
+        );
+    }
 }

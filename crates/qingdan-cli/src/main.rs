@@ -2,9 +2,12 @@
 //! calls the core and prints; it decides nothing itself.
 //!
 //! Exit codes: 0 success, 1 invalid input (every problem is printed on
-//! stderr with its location), 2 a usage error.
+//! stderr with its location), 2 a usage error. A reader of the output that
+//! goes away early (`| head -1`) is not an error.
 
 mod intake;
+mod lists;
+mod output;
 mod packet;
 mod report;
 mod score;
@@ -16,6 +19,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use qingdan_core::{Lang, Template};
+
+use crate::lists::ListFormat;
+use crate::output::errln;
 
 /// Fill, score and check responsibility-list checklists (责任清单).
 #[derive(Debug, Parser)]
@@ -29,6 +35,13 @@ struct Cli {
         env = "QINGDAN_DATABASE"
     )]
     database: String,
+    /// Make the intake's database if it does not exist (without it, one that
+    /// is not there is refused).
+    ///
+    /// A mistyped --database, or a command run in another folder than
+    /// usual, then starts no new, empty intake.
+    #[arg(long, global = true)]
+    create: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -63,7 +76,7 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Make signed packets.
+    /// Make signed packets; list those the intake holds.
     Packet {
         #[command(subcommand)]
         command: PacketCommand,
@@ -98,15 +111,20 @@ enum Command {
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
     },
-    /// Register units at the intake.
+    /// Register and list units at the intake.
     Unit {
         #[command(subcommand)]
         command: UnitCommand,
     },
-    /// Enroll signers' keys at the intake.
+    /// Enroll, list and revoke signers' keys at the intake, and issue codes for devices.
     Key {
         #[command(subcommand)]
         command: KeyCommand,
+    },
+    /// The enrollment codes the intake issued (`key code` issues one).
+    Code {
+        #[command(subcommand)]
+        command: CodeCommand,
     },
     /// The intake's administrators.
     Admin {
@@ -131,6 +149,85 @@ enum PacketCommand {
     New(packet::NewArgs),
     /// Make an unsigned rectification packet answering an inspection's findings.
     Rectify(packet::RectifyArgs),
+    /// List the packets the intake holds, in the order it received them.
+    List(PacketListArgs),
+}
+
+/// `qingdan packet list`'s filters.
+#[derive(Debug, clap::Args)]
+struct PacketListArgs {
+    /// One unit's packets.
+    #[arg(long)]
+    unit: Option<String>,
+    /// One period's, e.g. 2026.
+    #[arg(long)]
+    period: Option<String>,
+    /// Those answering one checklist (its id).
+    #[arg(long)]
+    template: Option<String>,
+    /// One kind's.
+    #[arg(long, value_enum)]
+    kind: Option<PacketKindArg>,
+    /// How to write the list.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PacketKindArg {
+    /// 自查自评
+    SelfAssessment,
+    /// 检查考核
+    Inspection,
+    /// 整改反馈
+    Rectification,
+}
+
+impl PacketKindArg {
+    fn as_str(self) -> &'static str {
+        use qingdan_core::packet::PacketKind;
+        match self {
+            PacketKindArg::SelfAssessment => PacketKind::SelfAssessment,
+            PacketKindArg::Inspection => PacketKind::Inspection,
+            PacketKindArg::Rectification => PacketKind::Rectification,
+        }
+        .as_str()
+    }
+}
+
+/// The role a key signs as.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RoleArg {
+    /// 主体责任人, the party secretary: signs the unit's own packets.
+    Principal,
+    /// 监督责任人, the discipline secretary: signs the unit's own packets.
+    Supervisory,
+    /// 考核组成员, an inspector: signs inspections, of one unit or of every unit (--unit '*').
+    Inspector,
+    /// 被考核班子成员, a leadership member a list about a person assesses.
+    Member,
+}
+
+impl RoleArg {
+    fn as_str(self) -> &'static str {
+        use qingdan_core::packet::roles;
+        match self {
+            RoleArg::Principal => roles::PRINCIPAL,
+            RoleArg::Supervisory => roles::SUPERVISORY,
+            RoleArg::Inspector => roles::INSPECTOR,
+            RoleArg::Member => "member",
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum CodeCommand {
+    /// List the enrollment codes issued (never the codes themselves): unit, role, used, expired.
+    List {
+        /// How to write the list.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -144,6 +241,12 @@ enum UnitCommand {
         #[arg(long)]
         name: String,
     },
+    /// List the registered units.
+    List {
+        /// How to write the list.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,9 +256,9 @@ enum KeyCommand {
         /// The unit's code; `*` enrolls the key for every unit (an inspector's).
         #[arg(long)]
         unit: String,
-        /// principal, supervisory, inspector …
-        #[arg(long)]
-        role: String,
+        /// The role the key signs as.
+        #[arg(long, value_enum)]
+        role: RoleArg,
         /// The name of the person who signs with it; packets must carry this name.
         #[arg(long)]
         name: String,
@@ -176,8 +279,14 @@ enum KeyCommand {
         #[arg(long)]
         unit: String,
         /// The role the key will sign as.
-        #[arg(long)]
-        role: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// List the enrolled keys: unit, role, name, fingerprint, revocation.
+    List {
+        /// How to write the list.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
     },
 }
 
@@ -264,7 +373,10 @@ impl From<anyhow::Error> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let database = cli.database.as_str();
+    let database = &intake::Database {
+        url: cli.database,
+        create: cli.create,
+    };
     let result = match cli.command {
         Command::Template {
             command: TemplateCommand::Publish { files, bundled },
@@ -274,6 +386,27 @@ fn main() -> ExitCode {
         Command::Unit {
             command: UnitCommand::Add { code, name },
         } => intake::add_unit(database, &code, &name),
+        Command::Unit {
+            command: UnitCommand::List { format },
+        } => lists::units(database, format),
+        Command::Key {
+            command: KeyCommand::List { format },
+        } => lists::keys(database, format),
+        Command::Code {
+            command: CodeCommand::List { format },
+        } => lists::codes(database, format),
+        Command::Packet {
+            command: PacketCommand::List(args),
+        } => lists::packets(
+            database,
+            qingdan_intake::PacketFilter {
+                unit: args.unit,
+                period: args.period,
+                template: args.template,
+                kind: args.kind.map(|k| k.as_str().to_owned()),
+            },
+            args.format,
+        ),
         Command::Key {
             command:
                 KeyCommand::Enroll {
@@ -282,13 +415,13 @@ fn main() -> ExitCode {
                     name,
                     public_key,
                 },
-        } => intake::enroll(database, &unit, &role, &name, &public_key),
+        } => intake::enroll(database, &unit, role.as_str(), &name, &public_key),
         Command::Key {
             command: KeyCommand::Revoke { public_key, reason },
         } => intake::revoke(database, &public_key, &reason),
         Command::Key {
             command: KeyCommand::Code { unit, role },
-        } => intake::issue_code(database, &unit, &role),
+        } => intake::issue_code(database, &unit, role.as_str()),
         Command::Admin {
             command: AdminCommand::Token(args),
         } => intake::admin_token(database, args),
@@ -333,10 +466,11 @@ fn main() -> ExitCode {
         Command::Canonical { file, payload } => packet::canonical(&file, payload),
     };
     match result {
+        Ok(()) if output::failed() => ExitCode::from(1),
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Invalid) => ExitCode::from(1),
         Err(Failure::Other(e)) => {
-            eprintln!("qingdan: {e:#}");
+            errln!("qingdan: {e:#}");
             ExitCode::from(1)
         }
     }

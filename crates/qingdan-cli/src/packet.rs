@@ -12,6 +12,7 @@ use qingdan_core::packet::{
 };
 use qingdan_core::{Responses, Template, bundled};
 
+use crate::output::{errln, outln};
 use crate::{Failure, read_text};
 
 /// Makes a key pair: the private key as PKCS#8 PEM in `out` (never
@@ -29,10 +30,10 @@ pub fn keygen(out: &Path) -> Result<(), Failure> {
         false,
     )?;
     let public = key.verifying_key();
-    println!("public key:  {}", keys::encode_public_key(&public));
-    println!("fingerprint: {}", keys::fingerprint(&public));
-    println!("private key: {} (keep it secret)", out.display());
-    println!("public key:  {}", public_path.display());
+    outln!("public key:  {}", keys::encode_public_key(&public));
+    outln!("fingerprint: {}", keys::fingerprint(&public));
+    outln!("private key: {} (keep it secret)", out.display());
+    outln!("public key:  {}", public_path.display());
     Ok(())
 }
 
@@ -189,7 +190,7 @@ pub fn new(args: NewArgs) -> Result<(), Failure> {
     let responses_text = read_text(&args.responses)?;
     let responses = Responses::parse(&template, &responses_text).map_err(|errors| {
         for e in &errors.0 {
-            eprintln!("{}: {e}", args.responses.display());
+            errln!("{}: {e}", args.responses.display());
         }
         Failure::Invalid
     })?;
@@ -220,7 +221,7 @@ pub fn new(args: NewArgs) -> Result<(), Failure> {
     output(args.out.as_deref(), &packet::to_file_text(&packet))?;
     let summary = packet.score_summary(Some(&template));
     if !summary.missing.is_empty() {
-        eprintln!(
+        errln!(
             "note: incomplete — {}/{} required items answered; missing: {}",
             summary.answered,
             summary.required,
@@ -277,7 +278,7 @@ pub fn sign(key_path: &Path, packet_path: &Path, out: Option<&Path>) -> Result<(
         .map_err(|e| anyhow!("{}: {e}", packet_path.display()))?
         .clone();
     output(out, &packet::to_file_text(&packet))?;
-    eprintln!(
+    errln!(
         "signed by {} {} ({})",
         signer.role,
         signer.name,
@@ -302,7 +303,7 @@ pub fn verify(
         Some(path) => {
             let inspection = read_packet(path)?;
             if let Err(e) = inspection.verify(bundled_template_for(&inspection).as_ref()) {
-                eprintln!("{}: invalid: {e}", path.display());
+                errln!("{}: invalid: {e}", path.display());
                 return Err(Failure::Invalid);
             }
             Some(inspection)
@@ -317,27 +318,32 @@ pub fn verify(
         Ok(verified) => {
             let p = &verified.payload;
             let s = &verified.summary;
-            println!("valid packet {}", p.id);
-            println!("  unit:     {} {}", p.unit.code, p.unit.name);
+            outln!("valid packet {}", p.id);
+            outln!("  unit:     {} {}", p.unit.code, p.unit.name);
             if let Some(subject) = &p.subject {
-                println!("  person:   {} ({})", subject.name, subject.post);
+                outln!("  person:   {} ({})", subject.name, subject.post);
             }
-            println!("  kind:     {}, period {}", p.kind.as_str(), p.period);
-            println!("  template: {} v{}", p.template.id, p.template.version);
-            println!(
+            outln!("  kind:     {}, period {}", p.kind.as_str(), p.period);
+            outln!("  template: {} v{}", p.template.id, p.template.version);
+            outln!("  made:     {}", crate::output::local(&p.created_at));
+            outln!(
                 "  score:    {} / {} ({}%), grade {}",
-                s.total, s.max, s.percentage, s.grade
+                s.total,
+                s.max,
+                s.percentage,
+                s.grade
             );
             if s.vetoes > 0 {
-                println!("  vetoes:   {} triggered", s.vetoes);
+                outln!("  vetoes:   {} triggered", s.vetoes);
             }
             if s.missing.is_empty() {
-                println!(
+                outln!(
                     "  complete: {}/{} required items answered",
-                    s.answered, s.required
+                    s.answered,
+                    s.required
                 );
             } else {
-                println!(
+                outln!(
                     "  INCOMPLETE: {}/{} required items answered; missing: {}",
                     s.answered,
                     s.required,
@@ -348,17 +354,17 @@ pub fn verify(
                 let key = keys::decode_public_key(&signer.public_key)
                     .map(|k| keys::fingerprint(&k))
                     .unwrap_or_default();
-                println!("  signed:   {} {} ({key})", signer.role, signer.name);
+                outln!("  signed:   {} {} ({key})", signer.role, signer.name);
             }
             if !verified.rescored {
-                println!(
+                outln!(
                     "  note:     the template is not at hand, so the score was not recomputed (--template)"
                 );
             }
             if p.kind == PacketKind::Rectification {
                 match &inspection {
-                    Some(i) => println!("  answers:  inspection {}", i.payload().id),
-                    None => println!(
+                    Some(i) => outln!("  answers:  inspection {}", i.payload().id),
+                    None => outln!(
                         "  note:     the inspection it answers is not at hand, so its findings were not checked (--inspection)"
                     ),
                 }
@@ -366,7 +372,7 @@ pub fn verify(
             Ok(())
         }
         Err(e) => {
-            eprintln!("{}: invalid: {e}", packet_path.display());
+            errln!("{}: invalid: {e}", packet_path.display());
             Err(Failure::Invalid)
         }
     }
@@ -382,9 +388,7 @@ pub fn canonical(path: &Path, payload: bool) -> Result<(), Failure> {
             .map_err(|e| anyhow!("{}: {}: {}", path.display(), e.at, e.message))?;
         qingdan_core::canonical::to_bytes(&value)
     };
-    std::io::stdout()
-        .write_all(&bytes)
-        .context("cannot write to stdout")?;
+    crate::output::write_bytes(&bytes);
     Ok(())
 }
 
@@ -397,7 +401,7 @@ fn bundled_template_for(packet: &Packet) -> Option<Template> {
 fn read_packet(path: &Path) -> Result<Packet, Failure> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     Packet::parse(&bytes).map_err(|e| {
-        eprintln!("{}: invalid: {e}", path.display());
+        errln!("{}: invalid: {e}", path.display());
         Failure::Invalid
     })
 }
@@ -405,9 +409,10 @@ fn read_packet(path: &Path) -> Result<Packet, Failure> {
 /// Writes to `out` (atomically: a temporary file renamed over it) or stdout.
 fn output(out: Option<&Path>, text: &str) -> anyhow::Result<()> {
     match out {
-        None => std::io::stdout()
-            .write_all(text.as_bytes())
-            .context("cannot write to stdout"),
+        None => {
+            crate::output::write_bytes(text.as_bytes());
+            Ok(())
+        }
         Some(path) => {
             let tmp = path.with_extension("tmp-qingdan");
             std::fs::write(&tmp, text)

@@ -6,9 +6,11 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::ValueEnum;
 use qingdan_core::packet::PacketKind;
-use qingdan_intake::{FindingsQuery, Format, ReportKind, ReportQuery};
+use qingdan_intake::{FindingsQuery, Format, Intake, ReportKind, ReportQuery};
 
 use crate::Failure;
+use crate::intake::Database;
+use crate::output::errln;
 
 /// `qingdan report`'s arguments.
 #[derive(Debug, clap::Args)]
@@ -37,7 +39,8 @@ pub struct ReportArgs {
     /// Output format (default: a table, or by the --out file's extension).
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
-    /// Write to this file instead of stdout.
+    /// Write to this file instead of stdout (an XLSX report without it goes
+    /// to a file named after the report, checklist, period and kind).
     #[arg(long, short)]
     out: Option<PathBuf>,
 }
@@ -71,7 +74,7 @@ enum FormatArg {
 }
 
 /// Runs the report and writes it.
-pub fn run(database: &str, args: ReportArgs) -> Result<(), Failure> {
+pub fn run(database: &Database, args: ReportArgs) -> Result<(), Failure> {
     let by_extension =
         args.out
             .as_ref()
@@ -88,9 +91,6 @@ pub fn run(database: &str, args: ReportArgs) -> Result<(), Failure> {
         FormatArg::Csv => Format::Csv,
         FormatArg::Xlsx => Format::Xlsx,
     };
-    if format == Format::Xlsx && args.out.is_none() {
-        return Err(anyhow::anyhow!("an XLSX report needs --out FILE.xlsx").into());
-    }
     let report = match args.report {
         ReportArg::Ranking => Some(ReportKind::Ranking),
         ReportArg::Indicators => Some(ReportKind::Indicators),
@@ -128,22 +128,121 @@ pub fn run(database: &str, args: ReportArgs) -> Result<(), Failure> {
             None => qingdan_intake::build_findings(&intake, &findings).await,
         }
         .map_err(|p| {
-            eprintln!("qingdan: {}", p.detail);
+            errln!("qingdan: {}", p.detail);
             Failure::Invalid
         })?;
-        match &args.out {
-            Some(path) => {
+        if let Some((report, query)) = &query {
+            explain(&intake, *report, query).await?;
+        }
+        match (&args.out, format) {
+            (Some(path), _) => {
                 std::fs::write(path, &rendered.bytes)
                     .with_context(|| format!("cannot write {}", path.display()))?;
-                eprintln!("wrote {}", path.display());
+                errln!("wrote {}", path.display());
             }
-            None => {
-                use std::io::Write as _;
-                std::io::stdout()
-                    .write_all(&rendered.bytes)
-                    .context("cannot write to stdout")?;
+            (None, Format::Xlsx) => {
+                let path = PathBuf::from(&rendered.file_name);
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)
+                    .and_then(|mut file| {
+                        use std::io::Write as _;
+                        file.write_all(&rendered.bytes)
+                    })
+                    .with_context(|| {
+                        format!(
+                            "cannot write {} (name another file with --out)",
+                            path.display()
+                        )
+                    })?;
+                errln!("wrote {}", path.display());
             }
+            (None, _) => crate::output::write_bytes(&rendered.bytes),
         }
         Ok(())
     })
+}
+
+/// Says on stderr which checklist, period and kind of packets a report
+/// shows; and when it finds none of that kind, says so and whether the
+/// other kind has packets for the period.
+async fn explain(intake: &Intake, report: ReportKind, query: &ReportQuery) -> anyhow::Result<()> {
+    let store = intake.store();
+    let version = match query.version {
+        Some(version) => version,
+        None => store
+            .templates()
+            .await
+            .context("cannot read the published templates")?
+            .iter()
+            .filter(|t| t.id == query.template)
+            .filter_map(|t| u32::try_from(t.version).ok())
+            .max()
+            .unwrap_or_default(),
+    };
+    let counts = store
+        .packet_kinds(&query.template, version, &query.period)
+        .await
+        .context("cannot count the packets")?;
+    let count = |kind: PacketKind| {
+        counts
+            .iter()
+            .find(|(k, _)| k == kind.as_str())
+            .map_or(0, |(_, n)| *n)
+    };
+    let what = format!("{} v{version}, period {}", query.template, query.period);
+    let kind = query.kind.unwrap_or(PacketKind::Inspection);
+    if report == ReportKind::Gap {
+        errln!(
+            "qingdan: {what}: {} {} against {} {}",
+            kind_label(PacketKind::SelfAssessment),
+            packets(count(PacketKind::SelfAssessment)),
+            kind_label(PacketKind::Inspection),
+            packets(count(PacketKind::Inspection)),
+        );
+        return Ok(());
+    }
+    let other = match kind {
+        PacketKind::Inspection => PacketKind::SelfAssessment,
+        _ => PacketKind::Inspection,
+    };
+    errln!("qingdan: {what}: {}", kind_label(kind));
+    if count(kind) == 0 {
+        let others = count(other);
+        if others > 0 {
+            errln!(
+                "qingdan: no {} packet for this period, but {} of {}: add --kind {}",
+                kind_label(kind),
+                packets(others),
+                kind_label(other),
+                other.as_str()
+            );
+        } else {
+            errln!(
+                "qingdan: no {} packet for this period, nor any of {}",
+                kind_label(kind),
+                kind_label(other)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A kind as a clerk names it, in Chinese and as `--kind` takes it.
+fn kind_label(kind: PacketKind) -> String {
+    let zh = match kind {
+        PacketKind::SelfAssessment => "自查自评",
+        PacketKind::Inspection => "检查考核",
+        PacketKind::Rectification => "整改反馈",
+    };
+    format!("{zh} ({})", kind.as_str())
+}
+
+fn packets(n: i64) -> String {
+    if n == 1 {
+        "1 packet".to_owned()
+    } else {
+        format!("{n} packets")
+    }
 }

@@ -7,6 +7,7 @@ use qingdan_core::period::Period;
 use qingdan_core::score::{ItemStatus, ScoreSheet};
 use qingdan_core::{Lang, Responses, Template, score};
 
+use crate::output::{errln, out, outln};
 use crate::{Failure, read_text};
 
 /// Scores `responses` against `template` and prints a table or JSON.
@@ -21,7 +22,7 @@ pub fn run(
     let responses_text = read_text(responses)?;
     let responses = Responses::parse(&template, &responses_text).map_err(|errors| {
         for e in &errors.0 {
-            eprintln!("{}: {e}", responses.display());
+            errln!("{}: {e}", responses.display());
         }
         Failure::Invalid
     })?;
@@ -40,9 +41,9 @@ pub fn run(
     let sheet = score(&template, &responses, period.as_ref());
     if json {
         let text = serde_json::to_string_pretty(&sheet).map_err(anyhow::Error::from)?;
-        println!("{text}");
+        outln!("{text}");
     } else {
-        print!("{}", render(&template, &sheet, lang));
+        out!("{}", render(&template, &sheet, lang));
     }
     Ok(())
 }
@@ -61,12 +62,18 @@ pub fn render(template: &Template, sheet: &ScoreSheet, lang: Lang) -> String {
     });
     let mut items = sheet.items.iter().peekable();
     for (s, section) in doc.sections.iter().enumerate() {
-        let subtotal = &sheet.sections[s];
+        let figure = sheet.sections[s].figure(template);
+        let title = section.title.get(lang);
+        let (title, value) = match (figure.bonus, zh) {
+            (false, _) => (title.to_owned(), figure.value.to_string()),
+            (true, true) => (format!("{title}（加分）"), format!("+{}", figure.value)),
+            (true, false) => (format!("{title} (bonus)"), format!("+{}", figure.value)),
+        };
         table.add_row(vec![
             Cell::new(&section.id),
-            Cell::new(section.title.get(lang)),
-            Cell::new(subtotal.score + subtotal.bonus).set_alignment(CellAlignment::Right),
-            Cell::new(subtotal.max).set_alignment(CellAlignment::Right),
+            Cell::new(title),
+            Cell::new(value).set_alignment(CellAlignment::Right),
+            Cell::new(figure.max).set_alignment(CellAlignment::Right),
             Cell::new(""),
         ]);
         for item in &section.items {

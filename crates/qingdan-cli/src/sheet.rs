@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::{Context as _, anyhow};
 use qingdan_core::Template;
 
+use crate::output::{errln, out, outln};
 use crate::{Failure, load_template};
 
 /// Reads a checklist from a workbook and writes it as template JSON (to
@@ -15,7 +16,7 @@ pub fn import(file: &Path, output: Option<&Path>) -> Result<(), Failure> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let doc = qingdan_sheet::read(&bytes).map_err(|errors| {
         for e in &errors.0 {
-            eprintln!("{}: {e}", file.display());
+            errln!("{}: {e}", file.display());
         }
         Failure::Invalid
     })?;
@@ -25,7 +26,7 @@ pub fn import(file: &Path, output: Option<&Path>) -> Result<(), Failure> {
         Some(path) => {
             std::fs::write(path, json)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            println!(
+            outln!(
                 "{}: {} v{}, {} items",
                 path.display(),
                 doc.id,
@@ -33,7 +34,7 @@ pub fn import(file: &Path, output: Option<&Path>) -> Result<(), Failure> {
                 doc.sections.iter().map(|s| s.items.len()).sum::<usize>()
             );
         }
-        None => print!("{json}"),
+        None => out!("{json}"),
     }
     Ok(())
 }
@@ -53,7 +54,7 @@ pub fn export(file: Option<&Path>, bundled_id: Option<&str>, output: &Path) -> R
     let bytes = qingdan_sheet::write(template.doc())
         .with_context(|| format!("cannot export {}", template.id()))?;
     std::fs::write(output, bytes).with_context(|| format!("cannot write {}", output.display()))?;
-    println!(
+    outln!(
         "{}: {} v{}, {} items",
         output.display(),
         template.id(),

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use qingdan_core::{Template, bundled};
 
+use crate::output::{errln, out, outln};
 use crate::{Failure, read_text};
 
 /// Checks each file; prints `FILE: ok` or every problem as `FILE: where: what`.
@@ -12,7 +13,7 @@ pub fn check(files: &[PathBuf]) -> Result<(), Failure> {
     for file in files {
         let outcome = read_text(file).map(|text| Template::parse(&text));
         match outcome {
-            Ok(Ok(template)) => println!(
+            Ok(Ok(template)) => outln!(
                 "{}: ok ({} v{}, {} items)",
                 file.display(),
                 template.id(),
@@ -22,12 +23,12 @@ pub fn check(files: &[PathBuf]) -> Result<(), Failure> {
             Ok(Err(errors)) => {
                 all_valid = false;
                 for e in &errors.0 {
-                    eprintln!("{}: {e}", file.display());
+                    errln!("{}: {e}", file.display());
                 }
             }
             Err(e) => {
                 all_valid = false;
-                eprintln!("{e:#}");
+                errln!("{e:#}");
             }
         }
     }
@@ -51,7 +52,7 @@ pub fn bundled(id: Option<&str>) -> Result<(), Failure> {
     match id {
         Some(id) => match find_bundled(id) {
             Some(b) => {
-                print!("{}", b.json());
+                out!("{}", b.json());
                 Ok(())
             }
             None => Err(anyhow::anyhow!(
@@ -71,7 +72,7 @@ pub fn bundled(id: Option<&str>) -> Result<(), Failure> {
                 } else {
                     format!("{}@{}", b.id, b.version)
                 };
-                println!("{name}\t{title}\tv{}", b.version);
+                outln!("{name}\t{title}\tv{}", b.version);
             }
             Ok(())
         }

@@ -18,6 +18,7 @@
 
 pub mod bundled;
 pub mod canonical;
+pub mod codes;
 mod error;
 pub mod findings;
 mod fixed;
@@ -32,6 +33,7 @@ pub mod sheet;
 pub mod template;
 pub mod trust;
 
+pub use codes::ProblemCode;
 pub use error::Errors;
 pub use fixed::{FIXED_LIMIT, Fixed, FixedError};
 pub use packet::{Packet, PacketError};

@@ -12,12 +12,60 @@
 //! only its id; every number is read as it is. A sheet of this format may
 //! carry no sentence. A format this version does not know is refused,
 //! never guessed at.
+//!
+//! A section's figure is shown one way everywhere (the app's screens and
+//! print, the ranking and its tables): [`SectionScore::figure`], its score
+//! plus its bonus, and whether it is a bonus section (加分项).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::json::{self, Segment};
-use crate::score::{Reason, SCORE_FORMAT, SCORE_FORMAT_1, ScoreSheet};
+use crate::score::{Reason, SCORE_FORMAT, SCORE_FORMAT_1, ScoreSheet, SectionScore};
+use crate::template::Section;
+use crate::{Fixed, Rule, Template};
+
+/// A section's result as every reader is shown it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SectionFigure {
+    /// What the section adds to the total: its items' scores plus their
+    /// bonus. The sheet keeps the two apart (`score`, `bonus`); a reader
+    /// sees their sum, so the sections add up to the total.
+    pub value: Fixed,
+    /// Its maximum (zero for a bonus section: bonus is outside it).
+    pub max: Fixed,
+    /// A bonus section (加分项), shown as such (`+1.00`, 加分).
+    pub bonus: bool,
+}
+
+impl Section {
+    /// Whether it is a bonus section (加分项): it has bonus items, and none
+    /// that score against a maximum.
+    pub fn is_bonus(&self) -> bool {
+        self.items
+            .iter()
+            .any(|i| matches!(i.rule, Rule::Bonus { .. }))
+            && !self.items.iter().any(|i| i.rule.is_scored())
+    }
+}
+
+impl SectionScore {
+    /// The section's figure, as every screen, print and report shows it;
+    /// `template` is the checklist the sheet scores.
+    pub fn figure(&self, template: &Template) -> SectionFigure {
+        let bonus = template
+            .doc()
+            .sections
+            .iter()
+            .find(|s| s.id == self.id)
+            .is_some_and(Section::is_bonus);
+        SectionFigure {
+            value: self.score + self.bonus,
+            max: self.max,
+            bonus,
+        }
+    }
+}
 
 /// Why a score sheet cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -124,4 +172,40 @@ fn deserialize_at<'de, T: Deserialize<'de>>(
         at: m.at,
         message: m.message,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Fixed, Responses, Template, bundled, score};
+
+    #[test]
+    fn a_bonus_section_shows_its_bonus_and_says_it_is_one() {
+        // Issue 18: the sheet keeps `"score": "0.00", "bonus": "1.00"` for
+        // 加分项, which Review showed as 0.00 while the ranking showed 1.00.
+        let template = Template::parse(bundled::find("jiandu-zeren").unwrap().json()).unwrap();
+        let responses = Responses::parse(
+            &template,
+            r#"{"1.1": {"answer": "done"}, "8.1": {"answer": 1}}"#,
+        )
+        .unwrap();
+        let sheet = score(&template, &responses, None);
+        let figure = |id: &str| {
+            let section = sheet.sections.iter().find(|s| s.id == id).unwrap();
+            section.figure(&template)
+        };
+        let bonus = figure("8");
+        assert_eq!(
+            (bonus.value, bonus.max, bonus.bonus),
+            (Fixed::from_int(1), Fixed::ZERO, true)
+        );
+        let first = figure("1");
+        assert!(!first.bonus && first.value > Fixed::ZERO && first.max > first.value);
+        assert!(!figure("9").bonus, "a veto section is no bonus section");
+        let shown: Fixed = sheet
+            .sections
+            .iter()
+            .map(|s| s.figure(&template).value)
+            .sum();
+        assert_eq!(shown, sheet.total, "the sections add up to the total");
+    }
 }

@@ -22,6 +22,7 @@ use crate::limit::{self, Limiter, RateLimit};
 use crate::now;
 use crate::problem::Problem;
 use crate::store::{PacketFilter, Published, Redeem};
+use qingdan_core::ProblemCode;
 
 /// What the server is told at start.
 #[derive(Debug, Clone)]
@@ -95,7 +96,11 @@ pub fn app(state: AppState) -> Router {
         .route("/reports/{report}", get(crate::reports::report))
         .route("/findings", get(crate::reports::findings))
         .fallback(|| async {
-            Problem::new(StatusCode::NOT_FOUND, "not-found", "no such API endpoint")
+            Problem::new(
+                StatusCode::NOT_FOUND,
+                ProblemCode::NotFound,
+                "no such API endpoint",
+            )
         });
     let api = match config.rate_limit {
         Some(limit) => api.layer(middleware::from_fn_with_state(
@@ -127,6 +132,9 @@ pub fn app(state: AppState) -> Router {
         .with_state(state);
     if let Some(dir) = &config.web_dir {
         router = router.fallback_service(web_files(dir));
+    } else {
+        // No app here: the root says where things are, not a bare 404.
+        router = router.route("/", get(|| async { Html(include_str!("no-app.html")) }));
     }
     router
         .layer(TimeoutLayer::with_status_code(
@@ -195,7 +203,8 @@ where
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
-        let malformed = |detail: String| Problem::new(StatusCode::BAD_REQUEST, "malformed", detail);
+        let malformed =
+            |detail: String| Problem::new(StatusCode::BAD_REQUEST, ProblemCode::Malformed, detail);
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|e| malformed(e.body_text()))?;
@@ -221,7 +230,7 @@ impl FromRequestParts<AppState> for Admin {
             .ok_or_else(|| {
                 Problem::new(
                     StatusCode::UNAUTHORIZED,
-                    "unauthorized",
+                    ProblemCode::Unauthorized,
                     "this needs an admin token: Authorization: Bearer <token> (qingdan admin token)",
                 )
             })?;
@@ -241,14 +250,18 @@ async fn post_packet(
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Problem::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "too-large",
+                ProblemCode::TooLarge,
                 format!(
                     "the packet is larger than this intake's limit of {} bytes",
                     state.config.max_packet_bytes
                 ),
             )
         } else {
-            Problem::new(StatusCode::BAD_REQUEST, "malformed", e.body_text())
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                ProblemCode::Malformed,
+                e.body_text(),
+            )
         }
     })?;
     let submitted = state
@@ -297,8 +310,13 @@ async fn list_packets(
     State(state): State<AppState>,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<PacketPage>, Problem> {
-    let Query(query) =
-        query.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "malformed", e.body_text()))?;
+    let Query(query) = query.map_err(|e| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            ProblemCode::Malformed,
+            e.body_text(),
+        )
+    })?;
     let page = query.page.unwrap_or(1).max(1);
     let per_page = query.per_page.unwrap_or(100).clamp(1, 1000);
     let (packets, total) = state
@@ -332,7 +350,7 @@ async fn get_packet(
 }
 
 fn not_found(detail: String) -> Problem {
-    Problem::new(StatusCode::NOT_FOUND, "not-found", detail)
+    Problem::new(StatusCode::NOT_FOUND, ProblemCode::NotFound, detail)
 }
 
 async fn list_templates(
@@ -387,12 +405,12 @@ async fn publish_template(
         }
         Err(PublishError::Invalid(problems)) => Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
+            ProblemCode::Invalid,
             problems.join("\n"),
         )),
         Err(e @ PublishError::Conflict { .. }) => Err(Problem::new(
             StatusCode::CONFLICT,
-            "conflict",
+            ProblemCode::Conflict,
             e.to_string(),
         )),
         Err(PublishError::Store(e)) => Err(Problem::unavailable(e)),
@@ -498,7 +516,7 @@ async fn redeem_code(
         }))),
         Redeem::OtherRole(issued) => Err(Problem::new(
             StatusCode::CONFLICT,
-            "roles",
+            ProblemCode::Roles,
             format!(
                 "role: this code enrolls a {issued} key, not a {} key; the code is still unused",
                 request.role.as_deref().unwrap_or_default()
@@ -507,7 +525,7 @@ async fn redeem_code(
         Redeem::Revoked(at) => Err(crate::intake::key_revoked(&at)),
         Redeem::Invalid => Err(Problem::new(
             StatusCode::FORBIDDEN,
-            "code-invalid",
+            ProblemCode::CodeInvalid,
             "code: this enrollment code is unknown, used already, or expired",
         )),
     }
@@ -549,7 +567,7 @@ async fn key_status(
     qingdan_core::keys::decode_public_key(&public_key).map_err(|e| {
         Problem::new(
             StatusCode::BAD_REQUEST,
-            "malformed",
+            ProblemCode::Malformed,
             format!("public_key: {e}"),
         )
     })?;

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use qingdan_core::keys::{self, SigningKey};
 use qingdan_core::packet::{PacketError, PacketKind, Verified};
 use qingdan_core::trust::{self, ALL_UNITS, Admission};
-use qingdan_core::{Packet, Template, canonical, json, receipt};
+use qingdan_core::{Packet, ProblemCode, Template, canonical, json, receipt};
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
@@ -253,7 +253,7 @@ impl Intake {
             Ok(Ok(Stored::Duplicate(receipt))) => Ok(Submitted::Duplicate(receipt)),
             Ok(Ok(Stored::Conflict(existing))) => Err(Problem::new(
                 StatusCode::CONFLICT,
-                "conflict",
+                ProblemCode::Conflict,
                 format!(
                     "payload.id: another packet with id {} is stored (SHA-256 {existing}); this one's SHA-256 is {sha256}. A changed packet needs a new id",
                     payload.id
@@ -282,7 +282,7 @@ impl Intake {
             packet.verify(None).map_err(rejected)?;
             return Err(Problem::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown-template",
+                ProblemCode::UnknownTemplate,
                 format!(
                     "payload.template: {} v{} is not published at this intake",
                     named.id, named.version
@@ -318,7 +318,7 @@ impl Intake {
         else {
             return Err(Problem::new(
                 StatusCode::FORBIDDEN,
-                "unit-not-registered",
+                ProblemCode::UnitNotRegistered,
                 format!("payload.unit.code: unit {code:?} is not registered at this intake"),
             ));
         };
@@ -470,8 +470,9 @@ impl Intake {
         token: &str,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<TokenInfo, Problem> {
-        let unauthorized =
-            |detail: String| Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", detail);
+        let unauthorized = |detail: String| {
+            Problem::new(StatusCode::UNAUTHORIZED, ProblemCode::Unauthorized, detail)
+        };
         let info = self
             .store
             .admin_token(&secrets::hash(token.trim()))
@@ -528,7 +529,7 @@ impl Intake {
         {
             return Err(Problem::new(
                 StatusCode::NOT_FOUND,
-                "not-found",
+                ProblemCode::NotFound,
                 format!("unit {unit:?} is not registered"),
             ));
         }
@@ -569,13 +570,17 @@ fn check_role(unit: &str, role: &str) -> Result<(), Problem> {
 pub(crate) fn key_revoked(at: &str) -> Problem {
     Problem::new(
         StatusCode::FORBIDDEN,
-        "key-revoked",
+        ProblemCode::KeyRevoked,
         format!("public_key: this key was revoked at {at}; enroll a new key"),
     )
 }
 
 fn invalid(detail: String) -> Problem {
-    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", detail)
+    Problem::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::Invalid,
+        detail,
+    )
 }
 
 /// A packet the core refuses: its status and stable code, and the core's
@@ -588,37 +593,60 @@ fn rejected(error: PacketError) -> Problem {
         | E::Shape { .. }
         | E::UnknownFormat(_)
         | E::Float(_)
-        | E::Field { .. } => (StatusCode::BAD_REQUEST, "malformed"),
+        | E::Field { .. } => (StatusCode::BAD_REQUEST, ProblemCode::Malformed),
         E::SignerKey { .. }
         | E::DuplicateSigner { .. }
         | E::SignatureEncoding { .. }
         | E::UnlistedSignature { .. }
         | E::DuplicateSignature { .. }
         | E::BadSignature { .. }
-        | E::MissingSignature { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad-signature"),
-        E::Roles(_) | E::RoleForKind { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "roles"),
-        E::KindNotServed { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "kind"),
-        E::ScoreFormat { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "score-format"),
-        E::OtherTemplate { .. } | E::TemplateDigest { .. } => {
-            (StatusCode::UNPROCESSABLE_ENTITY, "template-digest")
+        | E::MissingSignature { .. } => {
+            (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::BadSignature)
         }
-        E::Responses(_) => (StatusCode::UNPROCESSABLE_ENTITY, "responses"),
-        E::ScoreMismatch { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "score-mismatch"),
-        E::Unexplained(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unexplained"),
+        E::Roles(_) | E::RoleForKind { .. } => {
+            (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::Roles)
+        }
+        E::KindNotServed { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::Kind),
+        E::ScoreFormat { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::ScoreFormat),
+        E::OtherTemplate { .. } | E::TemplateDigest { .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemCode::TemplateDigest,
+        ),
+        E::Responses(_) => (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::Responses),
+        E::ScoreMismatch { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::ScoreMismatch),
+        E::Unexplained(_) => (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::Unexplained),
         E::SubjectMissing(_) | E::SubjectOnUnitList(_) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, "subject")
+            (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::Subject)
         }
-        E::SubjectNotSigner { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "subject-not-signer"),
-        E::KeyRevoked { .. } => (StatusCode::FORBIDDEN, "key-revoked"),
-        E::KeyNotEnrolled { .. } => (StatusCode::FORBIDDEN, "key-not-enrolled"),
-        E::AllUnitsKey { .. } => (StatusCode::FORBIDDEN, "key-all-units"),
-        E::InspectedUnitKey { .. } => (StatusCode::FORBIDDEN, "inspected-unit-key"),
-        E::SignerName { .. } => (StatusCode::FORBIDDEN, "signer-name"),
-        E::CreatedInFuture { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "created-in-future"),
-        E::CompletedInFuture { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "completed-in-future"),
-        E::UnknownInspection(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unknown-inspection"),
-        E::OtherInspection { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "other-inspection"),
-        E::UnknownFinding { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "unknown-finding"),
+        E::SubjectNotSigner { .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemCode::SubjectNotSigner,
+        ),
+        E::KeyRevoked { .. } => (StatusCode::FORBIDDEN, ProblemCode::KeyRevoked),
+        E::KeyNotEnrolled { .. } => (StatusCode::FORBIDDEN, ProblemCode::KeyNotEnrolled),
+        E::AllUnitsKey { .. } => (StatusCode::FORBIDDEN, ProblemCode::KeyAllUnits),
+        E::InspectedUnitKey { .. } => (StatusCode::FORBIDDEN, ProblemCode::InspectedUnitKey),
+        E::SignerName { .. } => (StatusCode::FORBIDDEN, ProblemCode::SignerName),
+        E::CreatedInFuture { .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemCode::CreatedInFuture,
+        ),
+        E::CompletedInFuture { .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemCode::CompletedInFuture,
+        ),
+        E::UnknownInspection(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemCode::UnknownInspection,
+        ),
+        E::OtherInspection { .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemCode::OtherInspection,
+        ),
+        E::UnknownFinding { .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemCode::UnknownFinding,
+        ),
     };
     Problem::new(status, code, error.to_string())
 }

@@ -24,8 +24,9 @@ pub use reports::{
     FindingsQuery, Format, Rendered, ReportKind, ReportQuery, build_findings, build_report,
 };
 pub use store::{
-    KeyEnrollment, KeyStatus, NewPacket, PacketFilter, PacketInfo, Published, Redeem, Store,
-    StoreError, Stored, TOKEN_ID_LEN, TemplateInfo, TokenInfo,
+    CodeInfo, KeyCursor, KeyEnrollment, KeyInfo, KeyStatus, NewPacket, PacketCursor, PacketFilter,
+    PacketInfo, Published, Redeem, Store, StoreError, Stored, TOKEN_ID_LEN, TemplateInfo,
+    TokenInfo, UnitInfo,
 };
 
 /// The time now, RFC 3339 UTC with milliseconds (`2026-11-23T08:30:00.125Z`).

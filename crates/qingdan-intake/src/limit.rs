@@ -12,6 +12,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::problem::Problem;
+use qingdan_core::ProblemCode;
 
 /// How many requests one client may make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +59,7 @@ pub async fn limit(
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             let mut response = Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                "rate-limited",
+                ProblemCode::RateLimited,
                 format!("too many requests from {ip}; try again in {seconds} s"),
             )
             .into_response();

@@ -3,6 +3,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use qingdan_core::ProblemCode;
 use serde::Serialize;
 
 /// One problem, as sent to the client.
@@ -22,18 +23,10 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// A problem with `status`, a stable `code`, and the precise `detail`.
-    ///
-    /// Codes: `malformed` (400), `unauthorized` (401), `unit-not-registered`,
-    /// `key-not-enrolled`, `key-all-units`, `inspected-unit-key`,
-    /// `key-revoked`, `signer-name` and `code-invalid` (403), `not-found`
-    /// (404), `conflict` and `roles` (409), `too-large` (413),
-    /// `bad-signature`, `roles`, `kind`, `score-format`, `unknown-template`,
-    /// `template-digest`, `responses`, `score-mismatch`,
-    /// `created-in-future`, `completed-in-future`, `unknown-inspection`,
-    /// `other-inspection`, `unknown-finding`, `invalid` (422),
-    /// `rate-limited` (429), `internal` (500), `unavailable` (503).
-    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Problem {
+    /// A problem with `status`, its stable `code` (the list and what each
+    /// means: [`ProblemCode`]), and the precise `detail`.
+    pub fn new(status: StatusCode, code: ProblemCode, detail: impl Into<String>) -> Problem {
+        let code = code.as_str();
         Problem {
             kind: format!("/problems/{code}"),
             status: status.as_u16(),
@@ -53,7 +46,7 @@ impl Problem {
         tracing::error!(%error, "internal error");
         Problem::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            ProblemCode::Internal,
             "the intake failed; the error is logged",
         )
     }
@@ -63,7 +56,7 @@ impl Problem {
         tracing::error!(%error, "store unavailable");
         Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
+            ProblemCode::Unavailable,
             "the intake's database is unavailable; nothing was stored, send again later",
         )
     }
@@ -72,6 +65,9 @@ impl Problem {
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = self.status();
+        if status.is_client_error() {
+            tracing::info!(status = self.status, code = self.code, detail = %self.detail, "refused");
+        }
         let body = serde_json::to_vec(&self).unwrap_or_default();
         let mut response = (status, body).into_response();
         response.headers_mut().insert(

@@ -11,6 +11,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use qingdan_core::ProblemCode;
 use qingdan_core::findings::{Finding, Rectification};
 use qingdan_core::packet::PacketKind;
 use qingdan_report::Report;
@@ -155,7 +156,15 @@ pub async fn build_report(
             )?,
         ),
     };
-    let stem = format!("{name}-{}-v{version}-{}", query.template, query.period);
+    let stem = match report {
+        ReportKind::Gap => format!("{name}-{}-v{version}-{}", query.template, query.period),
+        _ => format!(
+            "{name}-{}-v{version}-{}-{}",
+            query.template,
+            query.period,
+            kind.as_str()
+        ),
+    };
     Ok(Rendered {
         content_type,
         file_name: format!("{stem}.{extension}"),
@@ -254,7 +263,7 @@ fn as_of(day: Option<&str>) -> Result<chrono::NaiveDate, Problem> {
         Some(day) => qingdan_core::findings::parse_date(day).ok_or_else(|| {
             Problem::new(
                 StatusCode::BAD_REQUEST,
-                "malformed",
+                ProblemCode::Malformed,
                 format!("as_of: {day:?} is not a date (YYYY-MM-DD)"),
             )
         }),
@@ -283,8 +292,10 @@ fn write(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
             match findings {
-                Some(findings) => qingdan_report::workbook(&[report.table(), findings.table()]),
-                None => report.table().to_xlsx(),
+                Some(findings) => {
+                    qingdan_report::titled_workbook(&[report.table(), findings.table()])
+                }
+                None => qingdan_report::titled_workbook(&[report.table()]),
             }
             .map_err(Problem::internal)?,
         ),
@@ -300,7 +311,7 @@ fn not_published(id: &str, version: Option<u32>) -> Problem {
     let what = version.map_or(id.to_owned(), |v| format!("{id} v{v}"));
     Problem::new(
         StatusCode::NOT_FOUND,
-        "not-found",
+        ProblemCode::NotFound,
         format!("template: {what} is not published at this intake"),
     )
 }
@@ -310,8 +321,13 @@ pub(crate) async fn findings(
     State(state): State<AppState>,
     query: Result<Query<FindingsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Problem> {
-    let Query(query) =
-        query.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "malformed", e.body_text()))?;
+    let Query(query) = query.map_err(|e| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            ProblemCode::Malformed,
+            e.body_text(),
+        )
+    })?;
     let rendered = build_findings(&state.intake, &query).await?;
     Ok(respond(rendered, query.format))
 }
@@ -326,12 +342,17 @@ pub(crate) async fn report(
         .map_err(|_| {
             Problem::new(
                 StatusCode::NOT_FOUND,
-                "not-found",
+                ProblemCode::NotFound,
                 format!("no report {report:?}: ranking, indicators or gap"),
             )
         })?;
-    let Query(query) =
-        query.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "malformed", e.body_text()))?;
+    let Query(query) = query.map_err(|e| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            ProblemCode::Malformed,
+            e.body_text(),
+        )
+    })?;
     let rendered = build_report(&state.intake, report, &query).await?;
     Ok(respond(rendered, query.format))
 }

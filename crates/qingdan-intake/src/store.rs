@@ -918,3 +918,230 @@ impl Store {
         })
     }
 }
+
+/// A registered unit, as [`Store::units_after`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct UnitInfo {
+    /// The unit's code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// When it was registered.
+    pub created_at: String,
+}
+
+/// An enrolled key, as [`Store::keys_after`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct KeyInfo {
+    /// The unit, or `*` (every unit).
+    #[sqlx(rename = "unit_code")]
+    pub unit: String,
+    /// The role.
+    pub role: String,
+    /// The key, base64url.
+    pub public_key: String,
+    /// The person's name.
+    pub name: String,
+    /// When it was enrolled for this unit and role.
+    pub enrolled_at: String,
+    /// When the key was revoked, if it was.
+    pub revoked_at: Option<String>,
+}
+
+/// Where a listing of keys goes on from: the last key listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyCursor {
+    /// Its unit.
+    pub unit: String,
+    /// Its role.
+    pub role: String,
+    /// Its public key.
+    pub public_key: String,
+}
+
+impl KeyInfo {
+    /// Where the next page starts: after this key.
+    pub fn cursor(&self) -> KeyCursor {
+        KeyCursor {
+            unit: self.unit.clone(),
+            role: self.role.clone(),
+            public_key: self.public_key.clone(),
+        }
+    }
+}
+
+/// An enrollment code as stored, as [`Store::codes_after`] lists it:
+/// never the code, which is shown once when it is issued.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct CodeInfo {
+    /// Hex SHA-256 of the code: where the next page starts, never shown.
+    #[serde(skip)]
+    pub hash: String,
+    /// The unit, or `*` (an inspector's, every unit).
+    #[sqlx(rename = "unit_code")]
+    pub unit: String,
+    /// The role the key will sign as.
+    pub role: String,
+    /// When it was issued.
+    pub created_at: String,
+    /// When it stops working.
+    pub expires_at: String,
+    /// When a device redeemed it, if one did.
+    pub redeemed_at: Option<String>,
+    /// The key enrolled with it, if it was redeemed.
+    pub public_key: Option<String>,
+}
+
+/// Where a listing of packets goes on from: the last packet listed, by the
+/// order the intake received them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PacketCursor {
+    /// Its `received_at`.
+    pub received_at: String,
+    /// Its id.
+    pub id: String,
+}
+
+impl PacketInfo {
+    /// Where the next page starts: after this packet.
+    pub fn cursor(&self) -> PacketCursor {
+        PacketCursor {
+            received_at: self.received_at.clone(),
+            id: self.id.clone(),
+        }
+    }
+}
+
+/// The listings a clerk reads page by page, each page after the last row
+/// of the one before (keyset paging on an indexed order), so a listing of
+/// any length holds one page in memory and never skips or repeats a row.
+impl Store {
+    /// The file a `sqlite:` URL names, when it names one (not an
+    /// in-memory database); `None` for any other URL.
+    pub fn sqlite_file(url: &str) -> Result<Option<std::path::PathBuf>, StoreError> {
+        if !url.starts_with("sqlite:") {
+            return Ok(None);
+        }
+        let options = SqliteConnectOptions::from_str(url)?;
+        let file = options.get_filename();
+        if file.as_os_str().is_empty() || file == Path::new(":memory:") {
+            return Ok(None);
+        }
+        Ok(Some(file.to_owned()))
+    }
+
+    /// Up to `limit` registered units after the unit `after` (from the
+    /// first when `None`), by code.
+    pub async fn units_after(
+        &self,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<UnitInfo>, StoreError> {
+        on_pool!(self, pool => Ok(sqlx::query_as(
+            "SELECT code, name, created_at FROM units
+             WHERE CAST($1 AS TEXT) IS NULL OR code > $1
+             ORDER BY code LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Up to `limit` enrolled keys after `after` (from the first when
+    /// `None`), by unit (`*` first), role and key; each with its key's
+    /// revocation, if any.
+    pub async fn keys_after(
+        &self,
+        after: Option<&KeyCursor>,
+        limit: i64,
+    ) -> Result<Vec<KeyInfo>, StoreError> {
+        let (unit, role, public_key) = match after {
+            Some(c) => (Some(&c.unit), Some(&c.role), Some(&c.public_key)),
+            None => (None, None, None),
+        };
+        on_pool!(self, pool => Ok(sqlx::query_as(
+            "SELECT k.unit_code, k.role, k.public_key, k.name, k.enrolled_at, r.revoked_at
+             FROM unit_keys k LEFT JOIN key_revocations r ON r.public_key = k.public_key
+             WHERE CAST($1 AS TEXT) IS NULL
+                OR (k.unit_code, k.role, k.public_key) > ($1, CAST($2 AS TEXT), CAST($3 AS TEXT))
+             ORDER BY k.unit_code, k.role, k.public_key LIMIT $4",
+        )
+        .bind(unit)
+        .bind(role)
+        .bind(public_key)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Up to `limit` enrollment codes after the one whose hash is `after`
+    /// (from the first when `None`), in the order of their hashes.
+    pub async fn codes_after(
+        &self,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<CodeInfo>, StoreError> {
+        on_pool!(self, pool => Ok(sqlx::query_as(
+            "SELECT hash, unit_code, role, created_at, expires_at, redeemed_at, public_key
+             FROM enrollment_codes
+             WHERE CAST($1 AS TEXT) IS NULL OR hash > $1
+             ORDER BY hash LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Up to `limit` stored packets matching `filter` after `after` (from
+    /// the first when `None`), in the order the intake received them.
+    pub async fn packets_after(
+        &self,
+        filter: &PacketFilter,
+        after: Option<&PacketCursor>,
+        limit: i64,
+    ) -> Result<Vec<PacketInfo>, StoreError> {
+        let (received_at, id) = after.map(|c| (&c.received_at, &c.id)).unzip();
+        on_pool!(self, pool => Ok(sqlx::query_as(
+            "SELECT id, sha256, kind, unit_code, period, template_id, template_version,
+                    created_at, received_at, total, grade, vetoes, size
+             FROM packets
+             WHERE (CAST($1 AS TEXT) IS NULL OR unit_code = $1)
+               AND (CAST($2 AS TEXT) IS NULL OR period = $2)
+               AND (CAST($3 AS TEXT) IS NULL OR template_id = $3)
+               AND (CAST($4 AS TEXT) IS NULL OR kind = $4)
+               AND (CAST($5 AS TEXT) IS NULL OR (received_at, id) > ($5, CAST($6 AS TEXT)))
+             ORDER BY received_at, id LIMIT $7",
+        )
+        .bind(&filter.unit)
+        .bind(&filter.period)
+        .bind(&filter.template)
+        .bind(&filter.kind)
+        .bind(received_at)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// How many packets of each kind answer one template version in one
+    /// period, by kind; kinds with none are left out.
+    pub async fn packet_kinds(
+        &self,
+        template_id: &str,
+        version: u32,
+        period: &str,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        on_pool!(self, pool => Ok(sqlx::query_as(
+            "SELECT kind, COUNT(*) FROM packets
+             WHERE template_id = $1 AND template_version = $2 AND period = $3
+             GROUP BY kind ORDER BY kind",
+        )
+        .bind(template_id)
+        .bind(i64::from(version))
+        .bind(period)
+        .fetch_all(pool)
+        .await?))
+    }
+}

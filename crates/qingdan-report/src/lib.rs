@@ -33,7 +33,7 @@ pub use gap::{Gap, GapRow, gap};
 pub use indicators::{IndicatorRow, Indicators, indicators};
 pub use ranking::{Ranking, RankingRow, SectionColumn, ranking};
 pub use rust_xlsxwriter::XlsxError;
-pub use table::{Cell, Row, Table, workbook};
+pub use table::{Cell, Row, Table, titled_workbook, workbook};
 
 use qingdan_core::Template;
 use qingdan_core::packet::PacketKind;

@@ -44,6 +44,20 @@ pub struct SectionColumn {
     pub id: String,
     /// Its title.
     pub title: Text,
+    /// A bonus section (加分项): its figure is bonus, outside the maximum,
+    /// and its header says so (`（加分）`).
+    pub bonus: bool,
+}
+
+impl SectionColumn {
+    /// The column's header: its title, marked `（加分）` for a bonus section.
+    pub fn header(&self) -> String {
+        if self.bonus {
+            format!("{}（加分）", self.title.zh)
+        } else {
+            self.title.zh.clone()
+        }
+    }
 }
 
 /// One unit in the ranking.
@@ -66,8 +80,9 @@ pub struct RankingRow {
     pub percentage: Option<Fixed>,
     /// 等次 (the grade's Chinese label), after vetoes.
     pub grade: Option<String>,
-    /// What each section adds to the total (its score plus its bonus), in
-    /// the order of [`Ranking::sections`]; they sum to `total`.
+    /// What each section adds to the total (its score plus its bonus, as
+    /// `SectionScore::figure` gives it everywhere), in the order of
+    /// [`Ranking::sections`]; they sum to `total`.
     pub sections: Vec<Fixed>,
     /// The items whose veto (一票否决) was triggered.
     pub vetoes: Vec<String>,
@@ -164,6 +179,7 @@ pub fn ranking(
             .map(|s| SectionColumn {
                 id: s.id.clone(),
                 title: s.title.clone(),
+                bonus: s.is_bonus(),
             })
             .collect(),
         rows,
@@ -177,7 +193,7 @@ impl Report for Ranking {
             headers.extend(["被考核人", "职务"].map(String::from));
         }
         headers.extend(["得分率", "总分", "满分", "等次"].map(String::from));
-        headers.extend(self.sections.iter().map(|s| s.title.zh.clone()));
+        headers.extend(self.sections.iter().map(SectionColumn::header));
         headers.extend(["否决项", "末位", "签字人", "数据包编号"].map(String::from));
 
         let rows = self

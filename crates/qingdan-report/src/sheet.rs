@@ -23,8 +23,8 @@ pub(crate) struct Sheet {
     pub percentage: Option<Fixed>,
     /// The grade's Chinese label.
     pub grade: Option<String>,
-    /// What each template section adds to the total (its score plus its
-    /// bonus), in template order.
+    /// What each template section adds to the total (its figure:
+    /// `qingdan_core::score::SectionScore::figure`), in template order.
     pub sections: Vec<Fixed>,
     /// Each template item's result, in template order.
     pub items: Vec<ItemResult>,
@@ -97,13 +97,17 @@ fn sections(
 ) -> Result<Vec<Fixed>, ReportError> {
     let ids = template.doc().sections.iter().map(|s| s.id.as_str());
     if ids.eq(sheet.sections.iter().map(|s| s.id.as_str())) {
-        return Ok(sheet.sections.iter().map(|s| s.score + s.bonus).collect());
+        return Ok(sheet
+            .sections
+            .iter()
+            .map(|s| s.figure(template).value)
+            .collect());
     }
     {
         let by_id: BTreeMap<&str, Fixed> = sheet
             .sections
             .iter()
-            .map(|s| (s.id.as_str(), s.score + s.bonus))
+            .map(|s| (s.id.as_str(), s.figure(template).value))
             .collect();
         template
             .doc()

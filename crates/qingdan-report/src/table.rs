@@ -167,6 +167,18 @@ impl Table {
 /// Several tables as one XLSX workbook, a sheet each, in order (a report
 /// and its findings), each written as [`Table::to_xlsx`] writes one.
 pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
+    write_workbook(tables, false)
+}
+
+/// Several tables as one XLSX workbook, as [`workbook`] writes them, but
+/// each sheet headed by a row holding its table's title (the checklist,
+/// the period and the kind of packets), so that a sheet printed or passed
+/// on says what it shows. The column headers are on the second row.
+pub fn titled_workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
+    write_workbook(tables, true)
+}
+
+fn write_workbook(tables: &[Table], titled: bool) -> Result<Vec<u8>, XlsxError> {
     let fill = Color::RGB(0xFC_E4_D6);
     let header = Format::new()
         .set_bold()
@@ -183,11 +195,24 @@ pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
     for table in tables {
         let sheet = workbook.add_worksheet();
         sheet.set_name(&table.sheet)?;
+        let top = u32::from(titled);
+        if titled {
+            let title = Format::new().set_bold().set_font_size(14);
+            let last = column(table.headers.len().saturating_sub(1))?;
+            if last > 0 {
+                sheet.merge_range(0, 0, 0, last, &table.title, &title)?;
+            } else {
+                sheet.write_string_with_format(0, 0, &table.title, &title)?;
+            }
+        }
         for (c, title) in table.headers.iter().enumerate() {
-            sheet.write_string_with_format(0, column(c)?, title, &header)?;
+            sheet.write_string_with_format(top, column(c)?, title, &header)?;
         }
         for (r, row) in table.rows.iter().enumerate() {
-            let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+            let r = u32::try_from(r)
+                .ok()
+                .and_then(|r| r.checked_add(top + 1))
+                .ok_or(XlsxError::RowColumnLimitError)?;
             for (c, cell) in row.cells.iter().enumerate() {
                 let c = column(c)?;
                 let formats = if row.highlight { &filled } else { &plain };
@@ -207,7 +232,7 @@ pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
                 };
             }
         }
-        sheet.set_freeze_panes(1, 0)?;
+        sheet.set_freeze_panes(top + 1, 0)?;
         for (c, width) in table.widths().into_iter().enumerate() {
             // Two characters of margin, and no column too narrow to click.
             sheet.set_column_width(column(c)?, (width + 2).clamp(6, 60) as f64)?;

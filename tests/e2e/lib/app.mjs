@@ -121,7 +121,8 @@ export async function expectText(locator, expected, message) {
 
 /**
  * Makes a signing key in the keys panel of the screen shown (Sign or
- * Settings); the caller waits for what the new key makes appear.
+ * Settings), choosing its role (the form assumes none); the caller waits
+ * for what the new key makes appear.
  */
 export async function createKey(page, { name, role, pin }) {
   await page.getByTestId("key-name").fill(name);

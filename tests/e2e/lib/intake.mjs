@@ -74,7 +74,8 @@ export async function startIntake({ units = [] } = {}) {
   const dir = await mkdtemp(join(tmpdir(), "qingdan-intake-"));
   const intake = new Intake(dir);
   try {
-    await intake.admin(["template", "publish", "--bundled"]);
+    // The first command makes the database; the others refuse one that is not there.
+    await intake.admin(["template", "publish", "--bundled", "--create"]);
     for (const { code, name } of units) await intake.addUnit(code, name);
     intake.token = (await intake.admin(["admin", "token"])).trim();
     if (!intake.token) throw new Error("qingdan admin token printed no token");

@@ -46,6 +46,8 @@ pub enum Change {
     RemoveFinding(String),
     /// What was done about a finding (by finding id); `None` takes it back.
     Rectification(String, Option<Rectification>),
+    /// The note on the assessment as a whole (总体说明).
+    Note(String),
 }
 
 impl Change {
@@ -66,6 +68,7 @@ impl Change {
             Change::Rectification(id, None) => {
                 a.rectifications.remove(&id);
             }
+            Change::Note(note) => a.note = note,
         }
     }
 }
@@ -115,7 +118,7 @@ impl PartialEq for Editing {
 #[derive(Debug, Clone)]
 pub enum FillAction {
     /// The assessment and its checklist were read.
-    Loaded(Assessment, Rc<Template>),
+    Loaded(Box<Assessment>, Rc<Template>),
     /// They could not be: why.
     LoadFailed(String),
     /// The user changed something, at `now` (the record's time) and `at_ms`.
@@ -162,7 +165,7 @@ impl Reducible for Fill {
         let editing = match (&*self, action) {
             (_, FillAction::Loaded(assessment, template)) => {
                 return Rc::new(Fill::Ready(Box::new(Editing {
-                    assessment,
+                    assessment: *assessment,
                     template,
                     rev: 0,
                     edit: Edit::Now,
@@ -235,7 +238,7 @@ mod tests {
     fn loaded() -> Rc<Fill> {
         let template = testing::template("jiandu-zeren");
         let assessment = testing::draft("a0", &template, "2026-03-01T09:00:00Z");
-        Rc::new(Fill::Loading).reduce(FillAction::Loaded(assessment, template))
+        Rc::new(Fill::Loading).reduce(FillAction::Loaded(Box::new(assessment), template))
     }
 
     fn answer(item: &str, choice: &str) -> FillAction {
@@ -331,6 +334,22 @@ mod tests {
         assert_eq!(
             editing(&state).assessment.inputs["a"].choice.as_deref(),
             Some("not_done")
+        );
+    }
+
+    #[test]
+    fn the_overall_note_is_an_edit_like_any_other() {
+        let state = loaded().reduce(FillAction::Edit {
+            change: Change::Note("全年无新发问题".into()),
+            edit: Edit::Typing,
+            now: "2026-03-01T10:00:00Z".into(),
+            at_ms: 1.0,
+        });
+        let e = editing(&state);
+        assert_eq!(e.assessment.note, "全年无新发问题");
+        assert_eq!(
+            (e.rev, e.edit, &e.save),
+            (1, Edit::Typing, &SaveState::Saving)
         );
     }
 

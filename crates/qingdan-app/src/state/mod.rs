@@ -7,6 +7,7 @@
 pub mod app;
 pub mod fill;
 pub mod home;
+pub mod settings;
 pub mod sign;
 
 /// A notice line: an error in red, or a confirmation.

@@ -1,6 +1,7 @@
 //! The sign screen's state: the assessment and the keys on this device,
 //! the key chosen for each signer's place, how many extra places a role
-//! that takes several has, and the notice line.
+//! that takes several has, and the notice line (shown at the signer's
+//! place when it is about one signer's signature).
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -28,6 +29,8 @@ pub struct Sign {
     pub extra: BTreeMap<String, usize>,
     /// The notice line.
     pub notice: Notice,
+    /// The place the notice is about (a signature refused there).
+    pub notice_at: Option<String>,
     /// A signature is being made.
     pub busy: bool,
 }
@@ -64,6 +67,13 @@ pub enum SignAction {
     Busy,
     /// Something was refused: why.
     Refused(String),
+    /// A signature at a place was refused (a wrong PIN, say): why.
+    RefusedAt {
+        /// The place's id.
+        place: String,
+        /// Why.
+        why: String,
+    },
     /// The assessment as saved after a step, and what to say.
     Done(Assessment, Notice),
 }
@@ -83,6 +93,7 @@ impl Reducible for Sign {
 
     fn reduce(self: Rc<Self>, action: SignAction) -> Rc<Self> {
         let mut next = (*self).clone();
+        next.notice_at = None;
         match action {
             SignAction::Loaded(loaded) => next.loaded = Some(loaded),
             SignAction::Keys(keys) => next.keys = Some(keys),
@@ -105,6 +116,11 @@ impl Reducible for Sign {
             SignAction::Refused(why) => {
                 next.busy = false;
                 next.notice = Notice::Error(why);
+            }
+            SignAction::RefusedAt { place, why } => {
+                next.busy = false;
+                next.notice = Notice::Error(why);
+                next.notice_at = Some(place);
             }
             SignAction::Done(assessment, notice) => {
                 next.busy = false;
@@ -168,6 +184,27 @@ mod tests {
         assert!(!state.busy);
         assert_eq!(state.notice, Notice::Error("PIN".into()));
         assert_eq!(state.ready().unwrap().0.status, Status::Draft);
+    }
+
+    #[test]
+    fn a_refused_signature_is_told_at_its_place_until_the_next_step() {
+        let state = loaded()
+            .reduce(SignAction::Busy)
+            .reduce(SignAction::RefusedAt {
+                place: "principal".into(),
+                why: "李清廉 的 PIN 码不对".into(),
+            });
+        assert!(!state.busy);
+        assert_eq!(state.notice_at.as_deref(), Some("principal"));
+        assert_eq!(state.notice, Notice::Error("李清廉 的 PIN 码不对".into()));
+        let state = state.reduce(SignAction::Busy);
+        assert_eq!(state.notice_at, None);
+        assert_eq!(state.notice, Notice::None);
+        let state = state.reduce(SignAction::Refused("later".into()));
+        assert_eq!(
+            state.notice_at, None,
+            "a refusal of the whole is told below"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ use yew::prelude::*;
 
 use super::findings::{RectificationView, item_findings};
 use super::item::{OnChange, Said, item_view};
+use super::record::figure_text;
 use super::save::SaveStatus;
 use super::{IdProps, Route, use_ctx};
 use crate::hooks::use_assessment;
@@ -114,7 +115,7 @@ pub fn Fill(props: &IdProps) -> Html {
             <details class="section" open=true>
                 <summary>
                     <span class="title">{ section.title.get(ctx.lang) }</span>
-                    <span class="sub num">{ sub.score.to_string() }{ " / " }{ sub.max.to_string() }</span>
+                    <span class="sub num">{ figure_text(ctx.lang, &sub.figure(template)) }</span>
                 </summary>
                 { for items }
             </details>
@@ -130,11 +131,29 @@ pub fn Fill(props: &IdProps) -> Html {
             { summary(&ctx, template, assessment, &sheet, &editing.save) }
             { for locked_bar }
             { for sections }
+            { overall_note(ctx.lang, &assessment.note, locked, &on_change) }
             <nav class="actions no-print">
                 <a class="button" href={Route::Review(assessment.id.clone()).href()} data-testid="go-review">{ t(T::Review) }</a>
                 <a class="button primary" href={Route::Sign(assessment.id.clone()).href()} data-testid="go-sign">{ t(T::Sign) }</a>
             </nav>
         </main>
+    }
+}
+
+/// The note on the assessment as a whole (总体说明), kept as it is typed.
+fn overall_note(lang: i18n::Lang, note: &str, locked: bool, on_change: &OnEdit) -> Html {
+    let oninput = on_change.reform(|e: InputEvent| {
+        let el: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+        (Change::Note(el.value()), state::Edit::Typing)
+    });
+    html! {
+        <section class="section overall-note">
+            <label>
+                <b>{ T::OverallNote.get(lang) }</b>
+                <span class="muted">{ T::OverallNoteHint.get(lang) }</span>
+                <textarea data-testid="overall-note-input" rows="3" value={note.to_owned()} disabled={locked} {oninput} />
+            </label>
+        </section>
     }
 }
 

@@ -1,4 +1,5 @@
-//! Home: the checklists, my assessments, and the backup warning.
+//! Home: where a new device starts (Settings), the checklists, my
+//! assessments, and the backup warning.
 
 use qingdan_core::packet::PacketKind;
 use web_sys::HtmlInputElement;
@@ -10,7 +11,8 @@ use crate::hooks::use_home;
 use crate::i18n::{self, T};
 use crate::model::{self, Status};
 use crate::services::{self, IMPORT_TYPES};
-use crate::state::home::{HomeAction, ImportProblem};
+use crate::state::home::{self as state, HomeAction, ImportProblem};
+use crate::sync::PacketStatus;
 use crate::web;
 
 /// The label of `status`.
@@ -64,7 +66,21 @@ pub fn Home() -> Html {
         })
     };
 
-    let only_here = list.iter().filter(|a| a.status != Status::Exported).count();
+    let only_here = state::only_here(list, |a| {
+        matches!(
+            ctx.outbox.status_of(&a.id),
+            Some((_, PacketStatus::Received(_)))
+        )
+    });
+    let first_step = home.first_step(ctx.outbox.link().is_some());
+    let step_of = |step: T| {
+        if step == T::FirstRunNoKey {
+            "key"
+        } else {
+            "enroll"
+        }
+    };
+    let first_step_attr = home.device.map(|_| first_step.map_or("none", step_of));
     // New assessments take a checklist's latest version; older ones stay
     // for the drafts that use them.
     let latest = ctx.entries.iter().filter(|entry| {
@@ -112,12 +128,19 @@ pub fn Home() -> Html {
                 <td><span class={classes!("status", a.status.as_str())}>{ t(status_label(a.status)) }</span></td>
                 <td><UploadStatus assessment={a.id.clone()} /></td>
                 <td class="num">{ total }</td>
-                <td class="muted">{ &a.updated_at }</td>
+                <td class="muted">{ crate::time::local(&a.updated_at) }</td>
             </tr>
         }
     });
     html! {
-        <main class="home" data-testid="app-ready">
+        <main class="home" data-testid="app-ready" data-first-step={first_step_attr}>
+            if let Some(step) = first_step {
+                <div class="warning first-run" role="status" data-testid="first-run"
+                     data-step={step_of(step)}>
+                    <span>{ t(step) }</span>
+                    <a class="button primary" href={Route::Settings.href()} data-testid="first-run-settings">{ t(T::GoToSettings) }</a>
+                </div>
+            }
             if only_here > 0 {
                 <div class="warning" role="status" data-testid="device-only-warning">
                     <span>{ i18n::fill(t(T::DeviceOnly), &[("n", &only_here.to_string())]) }</span>

@@ -5,10 +5,12 @@ use qingdan_core::trust::ALL_UNITS;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::keys::FormNotice;
 use super::{Notice, input_text, use_ctx};
 use crate::i18n::{self, T};
 use crate::messages::role_label;
 use crate::services::{self, fingerprint_of};
+use crate::state::settings;
 use crate::sync;
 use crate::vault::SealedKey;
 
@@ -38,7 +40,7 @@ fn own_origin() -> String {
 pub fn IntakePanel(props: &IntakeProps) -> Html {
     let ctx = use_ctx();
     let (url, code, key) = (use_node_ref(), use_node_ref(), use_node_ref());
-    let notice = use_state(|| Notice::None);
+    let notice = use_state(FormNotice::default);
     let busy = use_state(|| false);
     let t = |k: T| ctx.t(k);
     let link = ctx.outbox.link();
@@ -55,17 +57,15 @@ pub fn IntakePanel(props: &IntakeProps) -> Html {
                 .cast::<HtmlSelectElement>()
                 .map(|s| s.value())
                 .unwrap_or_default();
-            if !sync::is_intake_url(&address) {
-                return notice.set(Notice::Error(ctx.t(T::NeedIntakeUrl).into()));
+            let signer = keys.iter().find(|k| k.fingerprint == chosen).cloned();
+            if let Err((field, why)) =
+                settings::check_enrollment(&address, &one_time, signer.is_some())
+            {
+                return notice.set(FormNotice::at((field, ctx.t(why).into())));
             }
-            if one_time.is_empty() {
-                return notice.set(Notice::Error(ctx.t(T::NeedCode).into()));
-            }
-            let Some(signer) = keys.iter().find(|k| k.fingerprint == chosen).cloned() else {
-                return notice.set(Notice::Error(ctx.t(T::NeedKeyFirst).into()));
-            };
+            let Some(signer) = signer else { return };
             busy.set(true);
-            notice.set(Notice::None);
+            notice.set(FormNotice::default());
             let (ctx, notice, busy, code) =
                 (ctx.clone(), notice.clone(), busy.clone(), code.clone());
             wasm_bindgen_futures::spawn_local(async move {
@@ -76,9 +76,9 @@ pub fn IntakePanel(props: &IntakeProps) -> Html {
                         if let Some(input) = code.cast::<HtmlInputElement>() {
                             input.set_value("");
                         }
-                        notice.set(Notice::Ok(m));
+                        notice.set(FormNotice::whole(Notice::Ok(m)));
                     }
-                    Err(m) => notice.set(Notice::Error(m)),
+                    Err(m) => notice.set(FormNotice::whole(Notice::Error(m))),
                 }
             });
         })
@@ -89,7 +89,7 @@ pub fn IntakePanel(props: &IntakeProps) -> Html {
             let (ctx, notice) = (ctx.clone(), notice.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 if let Err(why) = services::forget_intake(&ctx).await {
-                    notice.set(Notice::Error(why));
+                    notice.set(FormNotice::whole(Notice::Error(why)));
                 }
             });
         })
@@ -124,7 +124,7 @@ pub fn IntakePanel(props: &IntakeProps) -> Html {
             <div data-testid="intake-pinned" data-url={link.url.clone()} data-key={link.key.clone()}>
                 <p>
                     { t(T::PinnedIntake) }{ " " }<b>{ &link.url }</b>{ " · " }
-                    { t(T::IntakeKey) }{ " " }<span class="mono">{ fingerprint_of(&link.key) }</span>
+                    { t(T::IntakeKey) }{ " " }<span class="mono" data-testid="intake-fingerprint">{ fingerprint_of(&link.key) }</span>
                 </p>
                 <h3>{ t(T::EnrolledKeys) }</h3>
                 <table class="list">
@@ -135,10 +135,6 @@ pub fn IntakePanel(props: &IntakeProps) -> Html {
             </div>
         }
     });
-    let kind = match &*notice {
-        Notice::Error(_) => "error",
-        _ => "ok",
-    };
     html! {
         <section class="intake" data-testid="intake-section">
             <h2>{ t(T::IntakeSection) }</h2>
@@ -154,28 +150,30 @@ pub fn IntakePanel(props: &IntakeProps) -> Html {
             <form class="form" onsubmit={submit}>
                 <label>{ t(T::IntakeUrl) }
                     <input ref={url} type="url" value={address} placeholder="https://" data-testid="enroll-url" />
+                    { notice.view(Some("url"), "enroll-notice") }
                 </label>
                 <label>{ t(T::EnrollCode) }
                     <input ref={code} autocomplete="off" autocapitalize="characters" placeholder="XXXX-XXXX-XXXX" data-testid="enroll-code" />
+                    { notice.view(Some("code"), "enroll-notice") }
                 </label>
                 <label>{ t(T::EnrollKey) }
-                    <select ref={key} data-testid="enroll-key">
-                        { for props.keys.iter().map(|k| html! {
-                            <option value={k.fingerprint.clone()}>
-                                { &k.name }{ " · " }{ role_label(&k.role, ctx.lang) }{ " · " }{ &k.fingerprint }
-                            </option>
-                        }) }
-                    </select>
+                    if props.keys.is_empty() {
+                        <span class="muted" data-testid="enroll-no-key">{ t(T::NeedKeyFirst) }</span>
+                    } else {
+                        <select ref={key} data-testid="enroll-key">
+                            { for props.keys.iter().map(|k| html! {
+                                <option value={k.fingerprint.clone()}>
+                                    { &k.name }{ " · " }{ role_label(&k.role, ctx.lang) }{ " · " }{ &k.fingerprint }
+                                </option>
+                            }) }
+                        </select>
+                    }
+                    { notice.view(Some("key"), "enroll-notice") }
                 </label>
-                <button type="submit" disabled={*busy} data-testid="enroll-submit">{ t(T::EnrollButton) }</button>
+                <button type="submit" class="primary" disabled={*busy || props.keys.is_empty()} data-testid="enroll-submit">{ t(T::EnrollButton) }</button>
                 if *busy { <span class="muted">{ t(T::Enrolling) }</span> }
+                { notice.view(None, "enroll-notice") }
             </form>
-            if *notice != Notice::None {
-                <p class={classes!("notice", kind)} role={if kind == "error" { "alert" } else { "status" }}
-                   data-testid="enroll-notice" data-kind={kind}>
-                    { match &*notice { Notice::Ok(m) | Notice::Error(m) => m.clone(), Notice::None => String::new() } }
-                </p>
-            }
         </section>
     }
 }

@@ -7,8 +7,52 @@ use super::{Notice, input_text, use_ctx};
 use crate::i18n::T;
 use crate::messages::{ROLES, role_label};
 use crate::services;
-use crate::vault::{self, SealedKey};
+use crate::state::settings;
+use crate::vault::SealedKey;
 use crate::web;
+
+/// A form's notice and the field it is about (`None`: the whole form).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FormNotice {
+    /// What to say.
+    pub notice: Notice,
+    /// The field (its `data-field`), when it is about one.
+    pub field: Option<&'static str>,
+}
+
+impl FormNotice {
+    /// An error about `field`.
+    pub fn at((field, text): (&'static str, String)) -> FormNotice {
+        FormNotice {
+            notice: Notice::Error(text),
+            field: Some(field),
+        }
+    }
+
+    /// A notice about the whole form.
+    pub fn whole(notice: Notice) -> FormNotice {
+        FormNotice {
+            notice,
+            field: None,
+        }
+    }
+
+    /// The notice if it is about `field` (`None`: the whole form), shown
+    /// where it is drawn and carrying `testid`.
+    pub fn view(&self, field: Option<&'static str>, testid: &'static str) -> Html {
+        let (kind, text) = match &self.notice {
+            _ if self.field != field => return Html::default(),
+            Notice::None => return Html::default(),
+            Notice::Ok(m) => ("ok", m),
+            Notice::Error(m) => ("error", m),
+        };
+        let role = if kind == "error" { "alert" } else { "status" };
+        html! {
+            <span class={classes!("notice", kind, "field-note")} {role}
+                  data-testid={testid} data-kind={kind} data-field={field}>{ text }</span>
+        }
+    }
+}
 
 /// Which keys, and what to do when they change.
 #[derive(Properties, PartialEq)]
@@ -29,7 +73,7 @@ pub fn KeysPanel(props: &KeysProps) -> Html {
         use_node_ref(),
         use_node_ref(),
     );
-    let notice = use_state(|| Notice::None);
+    let notice = use_state(FormNotice::default);
     let busy = use_state(|| false);
     let t = |k: T| ctx.t(k);
 
@@ -44,38 +88,36 @@ pub fn KeysPanel(props: &KeysProps) -> Html {
                 input_text(&pin),
                 input_text(&pin2),
             );
-            let role = role
+            let chosen = role
                 .cast::<HtmlSelectElement>()
                 .map(|s| s.value())
                 .unwrap_or_default();
-            if who.is_empty() {
-                return notice.set(Notice::Error(ctx.t(T::NeedName).into()));
-            }
-            if p1 != p2 {
-                return notice.set(Notice::Error(ctx.t(T::PinMismatch).into()));
-            }
-            if p1.chars().count() < vault::MIN_PIN_CHARS {
-                return notice.set(Notice::Error(ctx.t(T::PinTooShort).into()));
+            if let Err((field, why)) = settings::check_new_key(&who, &chosen, &p1, &p2) {
+                return notice.set(FormNotice::at((field, ctx.t(why).into())));
             }
             busy.set(true);
-            notice.set(Notice::Ok(ctx.t(T::Creating).into()));
+            notice.set(FormNotice::whole(Notice::Ok(ctx.t(T::Creating).into())));
             let (ctx, notice, busy, on_change) =
                 (ctx.clone(), notice.clone(), busy.clone(), on_change.clone());
-            let (pin, pin2) = (pin.clone(), pin2.clone());
+            let (name, role, pin, pin2) = (name.clone(), role.clone(), pin.clone(), pin2.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let result = services::create_key(&ctx, &who, &role, &p1).await;
+                let result = services::create_key(&ctx, &who, &chosen, &p1).await;
                 busy.set(false);
                 match result {
                     Ok(done) => {
-                        for r in [&pin, &pin2] {
+                        // The next key's owner and role are chosen afresh.
+                        for r in [&name, &pin, &pin2] {
                             if let Some(i) = r.cast::<HtmlInputElement>() {
                                 i.set_value("");
                             }
                         }
-                        notice.set(Notice::Ok(done));
+                        if let Some(s) = role.cast::<HtmlSelectElement>() {
+                            s.set_value("");
+                        }
+                        notice.set(FormNotice::whole(Notice::Ok(done)));
                         on_change.emit(());
                     }
-                    Err(m) => notice.set(Notice::Error(m)),
+                    Err(m) => notice.set(FormNotice::whole(Notice::Error(m))),
                 }
             });
         })
@@ -92,10 +134,10 @@ pub fn KeysPanel(props: &KeysProps) -> Html {
                 };
                 match services::import_key(&ctx, text).await {
                     Ok(done) => {
-                        notice.set(Notice::Ok(done));
+                        notice.set(FormNotice::whole(Notice::Ok(done)));
                         on_change.emit(());
                     }
-                    Err(why) => notice.set(Notice::Error(why)),
+                    Err(why) => notice.set(FormNotice::at(("import", why))),
                 }
             });
         })
@@ -140,22 +182,28 @@ pub fn KeysPanel(props: &KeysProps) -> Html {
             }
             <details class="new-key" open=true>
                 <summary>{ t(T::NewKey) }</summary>
-                <form class="form" onsubmit={create}>
-                    <label>{ t(T::Name) }<input ref={name} data-testid="key-name" /></label>
+                <form class="form" onsubmit={create} novalidate=true>
+                    <label>{ t(T::Name) }<input ref={name} autocomplete="name" data-testid="key-name" />
+                        { notice.view(Some("name"), "key-notice") }</label>
                     <label>{ t(T::Role) }
-                        <select ref={role} data-testid="key-role">
+                        <select ref={role} required=true data-testid="key-role">
+                            <option value="" selected=true>{ t(T::ChooseRole) }</option>
                             { for ROLES.iter().map(|(r, _, _)| html! { <option value={*r}>{ role_label(r, ctx.lang) }</option> }) }
                         </select>
+                        { notice.view(Some("role"), "key-notice") }
                     </label>
-                    <label>{ t(T::Pin) }<input ref={pin} type="password" autocomplete="new-password" data-testid="key-pin" /></label>
-                    <label>{ t(T::PinConfirm) }<input ref={pin2} type="password" autocomplete="new-password" data-testid="key-pin-confirm" /></label>
-                    <button type="submit" disabled={*busy} data-testid="key-create">{ t(T::CreateKey) }</button>
+                    <label>{ t(T::Pin) }<input ref={pin} type="password" autocomplete="new-password" data-testid="key-pin" />
+                        { notice.view(Some("pin"), "key-notice") }</label>
+                    <label>{ t(T::PinConfirm) }<input ref={pin2} type="password" autocomplete="new-password" data-testid="key-pin-confirm" />
+                        { notice.view(Some("pin-confirm"), "key-notice") }</label>
+                    <button type="submit" class="primary" disabled={*busy} data-testid="key-create">{ t(T::CreateKey) }</button>
+                    { notice.view(None, "key-notice") }
                 </form>
                 <label class="file">{ t(T::ImportKey) }
                     <input type="file" accept=".json,application/json" onchange={import} data-testid="import-key" />
+                    { notice.view(Some("import"), "key-notice") }
                 </label>
             </details>
-            { notice.view("key-notice") }
         </section>
     }
 }

@@ -24,6 +24,7 @@ pub mod item;
 pub mod keys;
 pub mod new;
 pub mod open;
+pub mod record;
 pub mod review;
 pub mod save;
 pub mod settings;

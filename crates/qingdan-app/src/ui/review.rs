@@ -1,12 +1,17 @@
-//! Review: the score sheet, with each item's reason, section bars,
-//! vetoes and an inspection's findings; for a rectification, the findings
-//! and what was done about each. Printing it gives a clean A4 sheet (see
-//! the print stylesheet).
+//! Review: the score sheet, with each item's answer, note and reason,
+//! section bars, vetoes and an inspection's findings; for a
+//! rectification, the findings and what was done about each. Printed, it
+//! is the paper record (see [`super::record`] and the print stylesheet):
+//! the facts, every answer, the overall note, the signers with a line each
+//! to sign, and the packet's digest and receipt, on as many A4 pages as it
+//! takes, no row cut.
 
 use qingdan_core::packet::PacketKind;
+use qingdan_core::score::ItemStatus;
 use qingdan_core::template::VetoEffect;
 use yew::prelude::*;
 
+use super::record::{self, figure_text};
 use super::upload::UploadStatus;
 use super::{IdProps, Route, use_ctx};
 use crate::hooks::use_loaded;
@@ -34,9 +39,12 @@ pub fn Review(props: &IdProps) -> Html {
         return html! {
             <main class="review" data-testid="app-ready">
                 <h1>{ t(T::Rectification) }{ " · " }{ doc.title.get(lang) }</h1>
-                <p>{ assessment.assessed() }{ " (" }{ &assessment.unit.code }{ ") · " }{ &assessment.period }</p>
-                <UploadStatus assessment={assessment.id.clone()} detailed=true />
+                { record::facts(lang, &template, &assessment) }
+                <div class="no-print"><UploadStatus assessment={assessment.id.clone()} detailed=true /></div>
                 { for findings }
+                { record::overall_note(lang, &assessment) }
+                { record::signatures(lang, &template, &assessment) }
+                { record::packet_facts(&ctx, &assessment) }
                 <nav class="actions no-print">
                     <a class="button" href={Route::Fill(assessment.id.clone()).href()}>{ t(T::Fill) }</a>
                     <a class="button primary" href={Route::Sign(assessment.id.clone()).href()}>{ t(T::Sign) }</a>
@@ -47,34 +55,57 @@ pub fn Review(props: &IdProps) -> Html {
     let sheet = model::sheet_of(&template, &assessment);
 
     const BAR_H: usize = 26;
-    let bars = doc.sections.iter().zip(&sheet.sections).enumerate().map(|(i, (section, sub))| {
-        let width = sub.score.percent_of(sub.max).map(|p| p.to_string()).unwrap_or_else(|| "0".into());
+    let figures: Vec<_> = sheet.sections.iter().map(|s| s.figure(&template)).collect();
+    let bars = doc.sections.iter().zip(&figures).enumerate().map(|(i, (section, figure))| {
+        let width = figure.value.percent_of(figure.max).map(|p| p.to_string()).unwrap_or_else(|| "0".into());
         let y = i * BAR_H;
         html! {
             <g>
                 <rect class="track" x="0" y={y.to_string()} width="100%" height={(BAR_H - 6).to_string()} />
                 <rect class="fill" x="0" y={y.to_string()} width={format!("{width}%")} height={(BAR_H - 6).to_string()} />
                 <text x="6" y={(y + 15).to_string()}>
-                    { section.title.get(lang) }{ "  " }{ sub.score.to_string() }{ " / " }{ sub.max.to_string() }
+                    { section.title.get(lang) }{ "  " }{ figure_text(lang, figure) }
                 </text>
             </g>
         }
     });
-    let rows = doc.sections.iter().map(|section| {
+    let rows = doc.sections.iter().zip(&figures).map(|(section, figure)| {
         let items = section.items.iter().filter_map(|item| {
             let s = sheet.items.iter().find(|s| s.id == item.id)?;
+            let input = assessment.inputs.get(&item.id);
+            let note = input.map(|i| i.note.trim()).filter(|n| !n.is_empty());
+            let score = match s.status {
+                ItemStatus::Bonus => format!("+{}", s.score),
+                ItemStatus::Scored | ItemStatus::Unanswered if item.rule.is_scored() => {
+                    format!("{} / {}", s.score, s.max)
+                }
+                _ => "—".into(),
+            };
             Some(html! {
                 <tr data-item-id={item.id.clone()}>
                     <td>{ &item.id }</td>
                     <td>{ item.title.get(lang) }</td>
-                    <td class="num">{ s.score.to_string() }{ " / " }{ s.max.to_string() }</td>
+                    <td>
+                        <div class="given">{ record::answer_text(lang, item, input) }</div>
+                        if let Some(note) = note {
+                            <div class="evidence"><b>{ t(T::Note) }{ "：" }</b>{ note }</div>
+                        }
+                    </td>
+                    <td class="num">{ score }</td>
                     <td>{ s.reason_text(&template, lang) }</td>
                 </tr>
             })
         });
         html! {
             <>
-                <tr class="section-row"><th colspan="4">{ section.title.get(lang) }</th></tr>
+                <tr class="section-row">
+                    <th colspan="3">{ section.title.get(lang) }</th>
+                    <th class="num" data-testid={format!("section-figure-{}", section.id)}
+                        data-bonus={figure.bonus.to_string()} data-value={figure.value.to_string()}>
+                        { figure_text(lang, figure) }
+                    </th>
+                    <th></th>
+                </tr>
                 { for items }
             </>
         }
@@ -93,21 +124,24 @@ pub fn Review(props: &IdProps) -> Html {
     html! {
         <main class="review" data-testid="app-ready">
             <h1>{ doc.title.get(lang) }{ " · " }{ t(T::Review) }</h1>
-            <p>{ assessment.assessed() }{ " (" }{ &assessment.unit.code }{ ") · " }{ &assessment.period }</p>
+            { record::facts(lang, &template, &assessment) }
             <p class="big">
                 { t(T::Total) }{ " " }<b data-testid="total-score">{ sheet.total.to_string() }</b>{ " / " }{ sheet.max.to_string() }
                 { " · " }{ t(T::Grade) }{ " " }
                 <b data-testid="grade">{ sheet.grade_label(&template, lang).unwrap_or_default() }</b>
             </p>
-            <UploadStatus assessment={assessment.id.clone()} detailed=true />
+            <div class="no-print"><UploadStatus assessment={assessment.id.clone()} detailed=true /></div>
             <svg class="bars" role="img" width="100%" height={(doc.sections.len() * BAR_H).to_string()}>{ for bars }</svg>
             <h2>{ t(T::Vetoes) }</h2>
             if sheet.vetoes.is_empty() { <p class="muted">{ t(T::NoVetoes) }</p> } else { <ul>{ for vetoes }</ul> }
             <table class="sheet">
-                <thead><tr><th>{ "#" }</th><th>{ t(T::Item) }</th><th>{ t(T::Score) }</th><th>{ t(T::Reason) }</th></tr></thead>
+                <thead><tr><th>{ "#" }</th><th>{ t(T::Item) }</th><th>{ t(T::Answer) }</th><th>{ t(T::Score) }</th><th>{ t(T::Reason) }</th></tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
             { for findings }
+            { record::overall_note(lang, &assessment) }
+            { record::signatures(lang, &template, &assessment) }
+            { record::packet_facts(&ctx, &assessment) }
             <nav class="actions no-print">
                 <a class="button" href={Route::Fill(assessment.id.clone()).href()}>{ t(T::Fill) }</a>
                 <button onclick={print}>{ t(T::Print) }</button>

@@ -1,5 +1,6 @@
-//! Settings: language, the intake this device is enrolled with, storage
-//! status and the keys here.
+//! Settings, in the order a new device needs them: language, the keys
+//! here (a key is made before it can be enrolled), the intake this device
+//! is enrolled with, then the storage status.
 
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -46,6 +47,8 @@ pub fn SettingsScreen() -> Html {
                     </select>
                 </label>
             </div>
+            <KeysPanel keys={keys.clone()} on_change={on_keys} />
+            <IntakePanel {keys} />
             <section>
                 <h2>{ t(T::Storage) }</h2>
                 <p data-testid="storage-persistent" data-persisted={storage.persisted.to_string()}>
@@ -53,8 +56,6 @@ pub fn SettingsScreen() -> Html {
                 </p>
                 <p data-testid="storage-usage">{ used }</p>
             </section>
-            <IntakePanel keys={keys.clone()} />
-            <KeysPanel keys={keys} on_change={on_keys} />
         </main>
     }
 }

@@ -214,32 +214,39 @@ pub fn Sign(props: &IdProps) -> Html {
         let on_sign = {
             let (ctx, assessment, keys) = (ctx.clone(), assessment.clone(), keys.clone());
             let dispatcher = sign.dispatcher();
-            let fingerprint = slot.fingerprint.clone();
+            let (fingerprint, place) = (slot.fingerprint.clone(), id.clone());
             Callback::from(move |pin: String| {
+                let refused = |why: String| SignAction::RefusedAt {
+                    place: place.clone(),
+                    why,
+                };
                 if gone {
-                    return dispatcher
-                        .dispatch(SignAction::Refused(ctx.t(T::RevokedCannotSign).into()));
+                    return dispatcher.dispatch(refused(ctx.t(T::RevokedCannotSign).into()));
                 }
                 let Some(key) = keys.iter().find(|k| k.fingerprint == fingerprint).cloned() else {
-                    return dispatcher
-                        .dispatch(SignAction::Refused(ctx.t(T::NeedAllSigners).into()));
+                    return dispatcher.dispatch(refused(ctx.t(T::NeedAllSigners).into()));
                 };
                 dispatcher.dispatch(SignAction::Busy);
                 let (ctx, assessment, dispatcher) =
                     (ctx.clone(), assessment.clone(), dispatcher.clone());
+                let place = place.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     dispatcher.dispatch(
                         match services::sign(&ctx, &assessment, &key, &pin).await {
                             Ok((next, done)) => SignAction::Done(next, done),
-                            Err(why) => SignAction::Refused(why),
+                            Err(why) => SignAction::RefusedAt { place, why },
                         },
                     );
                 });
             })
         };
+        let error = match (&sign.notice, &sign.notice_at) {
+            (Notice::Error(m), Some(at)) if *at == id => Some(m.clone()),
+            _ => None,
+        };
         html! {
             <PinForm id={id} {title} name={slot.signer.name.clone()} fingerprint={slot.fingerprint.clone()}
-                {gone} busy={sign.busy} {on_sign} />
+                {gone} busy={sign.busy} {error} {on_sign} />
         }
     };
     let slots = if prepared {
@@ -306,9 +313,9 @@ pub fn Sign(props: &IdProps) -> Html {
                     }
                 </section>
             }
-            if let Notice::Error(m) = &sign.notice {
+            if let (Notice::Error(m), None) = (&sign.notice, &sign.notice_at) {
                 <p class="notice error" role="alert" data-testid="sign-error">{ m }</p>
-            } else {
+            } else if sign.notice_at.is_none() {
                 { sign.notice.view("sign-notice") }
             }
             if all_signed {
@@ -340,6 +347,8 @@ struct PinProps {
     gone: bool,
     /// A signature is being made.
     busy: bool,
+    /// Why the last try here signed nothing.
+    error: Option<String>,
     /// Signs with the PIN typed.
     on_sign: Callback<String>,
 }
@@ -371,6 +380,9 @@ fn PinForm(props: &PinProps) -> Html {
                 <input ref={pin} type="password" autocomplete="off" data-testid={format!("sign-pin-{id}")} />
             </label>
             <button type="submit" class="primary" disabled={props.busy} data-testid={format!("sign-{id}")}>{ t(T::SignButton) }</button>
+            if let Some(m) = &props.error {
+                <span class="notice error field-error" role="alert" data-testid="sign-error" data-place={id.clone()}>{ m }</span>
+            }
         </form>
     }
 }

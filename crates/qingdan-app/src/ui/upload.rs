@@ -6,9 +6,10 @@ use yew::prelude::*;
 use super::use_ctx;
 use crate::i18n::{self, T};
 use crate::messages;
-use crate::sync::PacketStatus;
+use crate::sync::{PacketStatus, SyncReport};
 
-/// The header's 同步 button; its badge counts the packets waiting.
+/// The header's 同步 button; its badge counts the packets waiting, and
+/// beside it what the last press came to.
 #[function_component]
 pub fn SyncButton() -> Html {
     let ctx = use_ctx();
@@ -18,14 +19,42 @@ pub fn SyncButton() -> Html {
         Callback::from(move |_| outbox.sync_now())
     };
     let title = i18n::fill(ctx.t(T::Waiting), &[("n", &waiting.to_string())]);
-    html! {
-        <button class="link sync" {onclick} title={title} data-testid="sync-button">
-            { ctx.t(T::Sync) }
-            <span class={classes!("badge", (waiting == 0).then_some("empty"))}
-                  data-testid="outbox-badge" data-count={waiting.to_string()}>
-                { waiting }
+    let report = ctx.outbox.report();
+    let busy = report == Some(SyncReport::Busy);
+    let note = report.map(|r| {
+        let state = match &r {
+            SyncReport::Busy => "busy",
+            r if r.is_error() => "error",
+            _ => "done",
+        };
+        let n = |n: &usize| Some(n.to_string());
+        let (sent, rejected, failed) = match &r {
+            SyncReport::Done {
+                sent,
+                rejected,
+                failed,
+                ..
+            } => (n(sent), n(rejected), n(failed)),
+            _ => (None, None, None),
+        };
+        html! {
+            <span class={classes!("sync-note", state)} role="status" data-testid="sync-feedback" data-state={state}
+                  data-sent={sent} data-rejected={rejected} data-failed={failed}>
+                { messages::sync_report(ctx.lang, &r) }
             </span>
-        </button>
+        }
+    });
+    html! {
+        <>
+            <button class="link sync" {onclick} title={title} aria-busy={busy.to_string()} data-testid="sync-button">
+                { ctx.t(T::Sync) }
+                <span class={classes!("badge", (waiting == 0).then_some("empty"))}
+                      data-testid="outbox-badge" data-count={waiting.to_string()}>
+                    { waiting }
+                </span>
+            </button>
+            { note }
+        </>
     }
 }
 
@@ -76,13 +105,13 @@ pub fn UploadStatus(props: &StatusProps) -> Html {
         PacketStatus::Received(receipt) if props.detailed => html! {
             <dl class="receipt" data-testid="receipt">
                 <dt>{ t(T::ReceiptTime) }</dt>
-                <dd data-testid="receipt-time">{ &receipt.received_at }</dd>
+                <dd data-testid="receipt-time">{ crate::time::local(&receipt.received_at) }</dd>
                 <dt>{ t(T::ReceiptDigest) }</dt>
                 <dd class="mono" data-testid="receipt-sha256">{ &receipt.packet_sha256 }</dd>
             </dl>
         },
         PacketStatus::Received(receipt) => html! {
-            <span class="muted" data-testid="receipt-time">{ &receipt.received_at }</span>
+            <span class="muted" data-testid="receipt-time">{ crate::time::local(&receipt.received_at) }</span>
         },
         PacketStatus::Rejected(rejection) => {
             let retry = {

@@ -15,13 +15,13 @@ use crate::support::{self, Db, World, new_id};
 use crate::{qingdan, text};
 
 /// A `qingdan serve` process, killed when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Server {
-    fn start(database: &str) -> Server {
+    pub(crate) fn start(database: &str) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
             .args([
                 "serve",
@@ -240,8 +240,8 @@ fn a_revocation_reaches_every_server_on_one_postgres_database_at_once() {
 
 /// Publishes the bundled lists on `db`, registers unit 510824-101 and
 /// enrolls each (unit, role, public key, person).
-fn set_up(db: &str, enrollments: &[(&str, &str, &str, &str)]) {
-    ok_on(db, &["template", "publish", "--bundled"]);
+pub(crate) fn set_up(db: &str, enrollments: &[(&str, &str, &str, &str)]) {
+    ok_on(db, &["template", "publish", "--bundled", "--create"]);
     ok_on(
         db,
         &[
@@ -265,7 +265,7 @@ fn set_up(db: &str, enrollments: &[(&str, &str, &str, &str)]) {
 
 /// A fresh folder, the URL of an intake database in it, and what removes
 /// the folder when the test ends (keep it bound until then).
-fn scratch() -> (std::path::PathBuf, String, Removed) {
+pub(crate) fn scratch() -> (std::path::PathBuf, String, Removed) {
     let dir = std::env::temp_dir().join(format!("qingdan-cli-{}", new_id()));
     std::fs::create_dir_all(&dir).unwrap();
     let db = format!("sqlite://{}", dir.join("intake.db").display());
@@ -273,7 +273,7 @@ fn scratch() -> (std::path::PathBuf, String, Removed) {
 }
 
 /// A folder removed when dropped.
-struct Removed(std::path::PathBuf);
+pub(crate) struct Removed(std::path::PathBuf);
 
 impl Drop for Removed {
     fn drop(&mut self) {
@@ -282,7 +282,7 @@ impl Drop for Removed {
 }
 
 /// Runs `qingdan ARGS --database DB`, which must succeed; its stdout.
-fn ok_on(db: &str, args: &[&str]) -> String {
+pub(crate) fn ok_on(db: &str, args: &[&str]) -> String {
     let mut all = args.to_vec();
     all.extend(["--database", db]);
     let out = qingdan(&all);
@@ -297,7 +297,7 @@ fn admin_commands_import_and_report_work_on_one_database() {
     std::fs::create_dir_all(usb.join("sub")).unwrap();
     let path = |p: &Path| p.display().to_string();
     let ok = |args: &[&str]| ok_on(&db, args);
-    let published = ok(&["template", "publish", "--bundled"]);
+    let published = ok(&["template", "publish", "--bundled", "--create"]);
     assert!(
         published.contains("published jiandu-zeren v1"),
         "{published}"

@@ -486,7 +486,7 @@ async fn reports_rank_units_as_json_csv_and_xlsx(db: Db) {
         csv.headers["content-disposition"]
             .to_str()
             .unwrap()
-            .contains("ranking-bench-94-v1-2026.csv")
+            .contains("ranking-bench-94-v1-2026-inspection.csv")
     );
     assert!(csv.text().contains("另一镇党委"));
     let xlsx = w

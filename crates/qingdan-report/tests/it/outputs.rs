@@ -22,7 +22,7 @@ fn ranked() -> Ranking {
 fn csv_has_a_bom_chinese_headers_crlf_and_quotes_what_needs_quoting() {
     let csv = ranked().table().to_csv();
     let expected = "\u{feff}名次,单位代码,单位名称,得分率,总分,满分,等次,\
-        纪律检查,组织协调,案件查办,执纪监督,教育预防,分析研判,追究问责,加分项,一票否决,\
+        纪律检查,组织协调,案件查办,执纪监督,教育预防,分析研判,追究问责,加分项（加分）,一票否决,\
         否决项,末位,签字人,数据包编号\r\n\
         1,510001,\"甲镇,\"\"东\"\"片\",100.00,100.00,100.00,优秀,\
         12.00,16.00,20.00,16.00,12.00,12.00,12.00,0.00,0.00,,,张三、李四,p1\r\n\
@@ -153,4 +153,57 @@ fn every_report_has_one_cell_per_header_in_every_row() {
         }
         table.to_xlsx().unwrap();
     }
+}
+
+/// A unit with a bonus (8.1: two practices adopted higher up, +2), the
+/// other without.
+fn with_bonus() -> Ranking {
+    let entries = [
+        own("p1", ("510001", "城关镇"), &[("8.1", "2")]),
+        own("p2", ("510002", "白驿镇"), &[]),
+    ];
+    ranking(&template(), "2026", PacketKind::SelfAssessment, &entries).unwrap()
+}
+
+#[test]
+fn a_bonus_section_shows_its_bonus_in_the_json_and_is_marked_a_bonus() {
+    // Issue 18: the sheet keeps a bonus section's `score` at 0.00 and its
+    // `bonus` apart; every reader is shown their sum.
+    let json = serde_json::to_value(with_bonus()).unwrap();
+    let sections = json["sections"].as_array().unwrap();
+    let at = sections.iter().position(|s| s["id"] == "8").unwrap();
+    assert_eq!(sections[at]["bonus"], true);
+    assert_eq!(sections[0]["bonus"], false);
+    assert_eq!(json["rows"][0]["unit_code"], "510001");
+    assert_eq!(json["rows"][0]["total"], "102.00");
+    assert_eq!(json["rows"][0]["sections"][at], "2.00");
+    assert_eq!(json["rows"][1]["sections"][at], "0.00");
+}
+
+#[test]
+fn a_bonus_section_shows_its_bonus_in_the_xlsx_under_a_header_saying_so() {
+    use calamine::{Data, Reader as _, Xlsx};
+    let xlsx = with_bonus().table().to_xlsx().unwrap();
+    let mut book = Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
+    let range = book.worksheet_range("排名").unwrap();
+    let header: Vec<String> = range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let column = header
+        .iter()
+        .position(|h| h == "加分项（加分）")
+        .unwrap_or_else(|| panic!("no bonus column in {header:?}"));
+    let total = header.iter().position(|h| h == "总分").unwrap();
+    let row = |r: usize| range.rows().nth(r).unwrap().to_vec();
+    assert_eq!(row(1)[1], Data::String("510001".into()));
+    assert_eq!(row(1)[column], Data::Float(2.0));
+    assert_eq!(row(1)[total], Data::Float(102.0));
+    assert_eq!(row(2)[column], Data::Float(0.0));
+    // The terminal table is the same table.
+    let text = with_bonus().table().to_text();
+    assert!(text.contains("加分项（加分）"), "{text}");
 }
