@@ -106,6 +106,18 @@ test("the printed Review is a record to sign and file, and a bonus section shows
   const packet = await env.intake.get(`/packets/${encodeURIComponent(stored.id)}`, { admin: true });
   assert.equal(packet.payload.note, OVERALL, "the overall note is the packet's signed note");
 
+  // On screen too, times read in Asia/Shanghai: the receipt, and the last change.
+  const afterSigning = shanghai(new Date().toISOString());
+  await open(page, env.server.url, "#/");
+  const row = page.getByTestId(`assessment-${id}`);
+  await row.locator('[data-upload="received"]').waitFor();
+  assert.equal((await row.getByTestId("receipt-time").textContent()).trim(), shanghai(stored.received_at));
+  const changed = (await row.getByTestId("last-change").textContent()).trim();
+  assert.ok(
+    changed >= shanghai(packet.payload.created_at) && changed <= afterSigning,
+    `the last change (${changed}) is read in Asia/Shanghai, between ${shanghai(packet.payload.created_at)} and ${afterSigning}`,
+  );
+
   await open(page, env.server.url, `#/a/${encodeURIComponent(id)}/review`);
   await page.getByTestId("record-received").waitFor();
   const pages = await pdfPages(await page.pdf({ format: "A4" }));

@@ -221,8 +221,16 @@ withContext("a device enrolls with codes, and a signed packet goes up with a rec
   await submitEnrollment(p, env.intake, keys[supervisory], code);
   const refused = p.locator('[data-testid="enroll-notice"][data-kind="error"]');
   await refused.waitFor();
-  assert.notEqual((await refused.textContent()).trim(), "", "the refusal says why");
+  const zh = (await refused.textContent()).trim();
+  assert.match(zh, /注册码/, `the refusal says why, in Chinese: ${zh}`);
+  assert.doesNotMatch(zh, /[A-Za-z]+ [A-Za-z]+/, `no English sentence in the Chinese refusal: ${zh}`);
   assert.equal(await p.getByTestId(`enrollment-${keys[supervisory]}`).count(), 0, "a used code enrolls nothing");
+  // After the switch to English, the same refusal is in English.
+  await p.getByTestId("lang-switch").click();
+  await submitEnrollment(p, env.intake, keys[supervisory], code);
+  await expectText(refused, /code is not valid or was used/, "the refusal in English");
+  assert.doesNotMatch((await refused.textContent()).trim(), /[\u4e00-\u9fff]/, "no Chinese in the English refusal");
+  await p.getByTestId("lang-switch").click();
 
   await enroll(p, env.intake, unit.code, supervisory, keys[supervisory]);
   assert.equal(await p.getByTestId(`enrollment-${keys[principal]}`).getAttribute("data-role"), principal);
@@ -304,35 +312,91 @@ withContext("packets wait while the intake is down or the device offline, then a
   assert.deepEqual(packets.map((x) => x.id).sort(), [...ids, third].sort(), "each packet once");
 });
 
-withContext("a packet the intake refuses shows its reason, and the others still go", async (context) => {
+withContext("a packet signed for a mistyped unit is refused in the user's language, corrected as a draft with every answer, and accepted", async (context) => {
   const unit = UNITS.rejected;
   const p = await newPage(context);
-  const keys = await enrolledDevice(p, unit.code);
+  const t = template(ID);
+  const weaker = items(t).find((i) => i.rule.kind === "check" && !i.show_if);
 
-  // The keys are enrolled for the unit, not for a unit the intake never registered.
-  const refused = await fillAndSign(p, keys, { unit: UNREGISTERED });
+  // Before its keys are enrolled, a device takes any unit code: a mistyped one is signed.
+  const keys = await createKeys(p);
+  const refused = await newAssessment(p, env.server.url, ID, { unitCode: UNREGISTERED.code, unitName: UNREGISTERED.name });
+  const before = await saveCount(p);
+  for (const i of items(t)) {
+    const answer = i.id === weaker.id ? { answer: "not_done" } : fullAnswer(i);
+    if (answer) await give(item(p, i.id), answer);
+  }
+  await saved(p, before);
+  await p.getByTestId("overall-note-input").fill("全年无新发问题");
+  await saved(p, before + 1);
+  await signWith(p, SIGNERS, keys);
+
+  // Once enrolled, the device offers its unit and no other.
+  await open(p, env.server.url, "#/settings");
+  for (const { role } of SIGNERS) await enroll(p, env.intake, unit.code, role, keys[role]);
+  await open(p, env.server.url, "#/");
+  await p.locator(`[data-testid="template-${ID}"]`).click();
+  const offered = await p.locator('[data-testid="new-unit"] option').evaluateAll((os) => os.map((o) => o.value));
+  assert.deepEqual(offered, [unit.code], "a new assessment offers the enrolled unit only");
+  assert.equal(await p.getByTestId("new-unit-code").count(), 0, "no free unit code on an enrolled device");
   const accepted = await fillAndSign(p, keys, { unit });
   await open(p, env.server.url, "#/");
   await p.getByTestId("sync-button").click();
-
   await waitUpload(p, row(p, refused), "rejected", "a packet for an unregistered unit");
   const packetId = await waitUpload(p, row(p, accepted), "received", "a packet after a refused one");
   await waitBadge(p, 0, "a refused packet does not wait");
+  assert.deepEqual((await held(unit)).map((x) => x.id), [packetId], "the intake holds the accepted packet, once");
+  assert.equal((await env.intake.packets({ unit: UNREGISTERED.code })).total, 0, "and nothing of the refused one");
 
+  // Review says why, and what to do, in Chinese, then in English.
   await open(p, env.server.url, `#/a/${encodeURIComponent(refused)}/review`);
   await waitUpload(p, p, "rejected", "Review of the refused packet");
+  const total = (await p.getByTestId("total-score").textContent()).trim();
   const reason = p.getByTestId("upload-reason");
   assert.equal(await reason.getAttribute("data-code"), "unit-not-registered", "the intake's problem code");
-  assert.notEqual((await reason.textContent()).trim(), "", "the intake's reason is shown");
-  await p.getByTestId("upload-retry").waitFor({ state: "visible" });
+  const zh = (await reason.textContent()).trim();
+  assert.ok(zh.includes("改为草稿并更正"), `the reason says what to do: ${zh}`);
+  assert.doesNotMatch(zh, /[A-Za-z]+ [A-Za-z]+/, `no English sentence in the Chinese reason: ${zh}`);
+  await p.getByTestId("lang-switch").click();
+  await expectText(reason, /not registered/, "the reason in English after the switch");
+  assert.doesNotMatch((await reason.textContent()).trim(), /[\u4e00-\u9fff]/, "no Chinese in the English reason");
+  await p.getByTestId("lang-switch").click();
+  await expectText(reason, /汇总服务器未登记该单位/, "the reason in Chinese again");
 
-  const packets = await held(unit);
-  assert.deepEqual(
-    packets.map((x) => x.id),
-    [packetId],
-    "the intake holds the accepted packet, once",
+  // The refused packet becomes a draft: every answer kept, the unit flagged.
+  await p.getByTestId("upload-correct").click();
+  await p.waitForURL(new RegExp(`#/a/${encodeURIComponent(refused)}$`));
+  await p.locator('[data-testid="facts"][data-allowed="false"]').waitFor();
+  await p.getByTestId("facts-not-enrolled").waitFor();
+  await expectText(p.getByTestId("total-score"), total, "the draft scores what the refused packet did");
+  assert.equal(
+    await item(p, weaker.id).locator('[data-answer="not_done"]').getAttribute("aria-pressed"),
+    "true",
+    `${weaker.id} is still answered not done`,
   );
-  assert.equal((await env.intake.packets({ unit: UNREGISTERED.code })).total, 0, "and nothing of the refused one");
+  assert.equal(await p.getByTestId("overall-note-input").inputValue(), "全年无新发问题", "the overall note is kept");
+
+  // An annual checklist refuses a half-year period; the enrolled unit is taken.
+  await p.getByTestId("facts-period").fill("2026-H2");
+  await p.getByTestId("facts-correct").click();
+  await expectText(p.locator('[data-testid="facts-notice"]'), /年度/, "the period's kind is named");
+  await p.getByTestId("facts-unit").selectOption(unit.code);
+  await p.getByTestId("facts-period").fill("2026");
+  await p.getByTestId("facts-correct").click();
+  await p.locator('[data-testid="facts"][data-allowed="true"]').waitFor();
+  await expectText(p.getByTestId("assessed"), new RegExp(unit.name), "the draft is now for the enrolled unit");
+
+  // Signed again and uploaded, it is accepted with the answers it had.
+  await signWith(p, SIGNERS, keys);
+  await open(p, env.server.url, "#/");
+  await p.getByTestId("sync-button").click();
+  const corrected = await waitUpload(p, row(p, refused), "received", "the corrected packet");
+  const stored = await env.intake.get(`/packets/${corrected}`, { admin: true });
+  assert.equal(stored.payload.unit.code, unit.code);
+  assert.equal(stored.payload.note, "全年无新发问题");
+  assert.equal(stored.payload.score.total, total, "the signed total is the refused packet's");
+  const list = await held(unit);
+  assert.deepEqual(list.map((x) => x.id).sort(), [packetId, corrected].sort(), "both packets of the unit, once each");
 });
 
 withContext("a page closed mid-upload loses no packet and doubles none", async (context) => {

@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { enrolledKey as enrolledKeyAt, appBrowserAndIntake, waitReceived as waitReceivedAt } from "./lib/intake.mjs";
 import {
+  expectText,
   item,
   newAssessment,
   newPage,
@@ -71,6 +72,15 @@ test("two inspectors sign one inspection, the unit its self-assessment: the gap 
     const ip = await newPage(inspectorsTablet);
     const team = {};
     for (const inspector of INSPECTORS) team[inspector.name] = await enrolledKey(ip, inspector);
+    // Inspectors type the unit's code: one the intake has not registered is refused before anything is filled.
+    await open(ip, env.server.url, "#/");
+    await ip.locator(`[data-testid="template-${ID}"]`).click();
+    await ip.getByTestId("new-kind").selectOption("inspection");
+    await ip.getByTestId("new-unit-code").fill("999999-009");
+    await ip.getByTestId("new-unit-name").fill("未登记单位");
+    await ip.getByTestId("start-assessment").click();
+    await expectText(ip.getByTestId("new-notice"), /未登记单位代码 999999-009/, "an unregistered unit is refused at once");
+    assert.match(ip.url(), /#\/new\//, "no assessment was started for it");
     await newAssessment(ip, env.server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: PERIOD, kind: "inspection" });
     await answerAll(ip, t, weaker.id);
     await ip.getByTestId("go-sign").click();
@@ -132,7 +142,7 @@ test("two inspectors sign one inspection, the unit its self-assessment: the gap 
     assert.equal(row.self_assessment_packet, own.id);
 
     // --- A half-signed packet: the principal signs, the supervisory not yet.
-    const half = await newAssessment(up, env.server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: "2026-H2" });
+    const half = await newAssessment(up, env.server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: "2025" });
     await answerAll(up, t, null);
     await up.getByTestId("go-sign").click();
     await up.waitForURL(/\/sign$/);
@@ -166,7 +176,7 @@ test("two inspectors sign one inspection, the unit its self-assessment: the gap 
     assert.equal(await up.getByTestId("signed-status").count(), 0, "the packet is not complete");
 
     // Nor can it be chosen for a new one: no packet can be made.
-    await newAssessment(up, env.server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: "2026-Q4" });
+    await newAssessment(up, env.server.url, ID, { unitCode: UNIT.code, unitName: UNIT.name, period: "2024" });
     await answerAll(up, t, null);
     await up.getByTestId("go-sign").click();
     await up.waitForURL(/\/sign$/);

@@ -123,14 +123,8 @@ test("every screen and error path in zh-CN shows Chinese only", { timeout: TEST_
     await p.getByTestId("key-create").click();
     await p.getByTestId("key-notice").waitFor();
     await chineseOnly(p, "Settings, a key without a name");
-    const code = await enroll(p, env.intake, UNIT.code, "principal", keys.principal);
-    await chineseOnly(p, "Settings, enrolled");
-    await submitEnrollment(p, env.intake, keys.supervisory, code);
-    await p.locator('[data-testid="enroll-notice"][data-kind="error"]').waitFor();
-    await chineseOnly(p, "Settings, an enrollment code used twice");
-    await enroll(p, env.intake, UNIT.code, "supervisory", keys.supervisory);
 
-    // --- New -------------------------------------------------------------
+    // --- New, on a device not yet enrolled: any unit code ------------------
     await open(p, env.server.url, `#/new/${ID}`);
     await chineseOnly(p, "New");
     await p.getByTestId("start-assessment").evaluate((b) => {
@@ -139,6 +133,12 @@ test("every screen and error path in zh-CN shows Chinese only", { timeout: TEST_
     });
     await p.getByTestId("new-notice").waitFor();
     await chineseOnly(p, "New, without a unit");
+    await p.getByTestId("new-unit-code").fill(UNIT.code);
+    await p.getByTestId("new-unit-name").fill(UNIT.name);
+    await p.getByTestId("new-period").fill("2026-Q3");
+    await p.getByTestId("start-assessment").click();
+    await p.locator('[data-testid="new-notice"]', { hasText: "年度" }).waitFor();
+    await chineseOnly(p, "New, a quarter for an annual checklist");
 
     // --- Fill, Review, Sign (a wrong PIN), for a unit the intake refuses ----
     const id = await newAssessment(p, env.server.url, ID, { unitCode: UNREGISTERED.code, unitName: UNREGISTERED.name });
@@ -177,7 +177,19 @@ test("every screen and error path in zh-CN shows Chinese only", { timeout: TEST_
     await p.getByTestId("signed-status").waitFor();
     await chineseOnly(p, "Sign, signed");
 
-    // --- The packet refused by the intake ---------------------------------
+    // --- Enrollment: a code used twice -------------------------------------
+    await open(p, env.server.url, "#/settings");
+    const code = await enroll(p, env.intake, UNIT.code, "principal", keys.principal);
+    await chineseOnly(p, "Settings, enrolled");
+    await submitEnrollment(p, env.intake, keys.supervisory, code);
+    await p.locator('[data-testid="enroll-notice"][data-kind="error"]').waitFor();
+    await chineseOnly(p, "Settings, an enrollment code used twice");
+    await enroll(p, env.intake, UNIT.code, "supervisory", keys.supervisory);
+    await open(p, env.server.url, `#/new/${ID}`);
+    await p.getByTestId("new-unit").waitFor();
+    await chineseOnly(p, "New, on an enrolled device");
+
+    // --- The packet refused by the intake, then corrected ------------------
     await open(p, env.server.url, "#/");
     await p.getByTestId("sync-button").click();
     await p
@@ -185,12 +197,15 @@ test("every screen and error path in zh-CN shows Chinese only", { timeout: TEST_
       .locator('[data-testid="upload-status"][data-upload="rejected"]')
       .waitFor({ timeout: 30_000 });
     await chineseOnly(p, "Home, a packet refused");
-    await open(p, env.server.url, `#/a/${encodeURIComponent(id)}/review`);
-    await p.getByTestId("upload-reason").waitFor();
-    await chineseOnly(p, "Review, a packet refused");
     await open(p, env.server.url, `#/a/${encodeURIComponent(id)}`);
     await p.getByTestId("edit-new-draft").waitFor();
     await chineseOnly(p, "Fill, signed and locked");
+    await open(p, env.server.url, `#/a/${encodeURIComponent(id)}/review`);
+    await p.getByTestId("upload-reason").waitFor();
+    await chineseOnly(p, "Review, a packet refused");
+    await p.getByTestId("upload-correct").click();
+    await p.getByTestId("facts-not-enrolled").waitFor();
+    await chineseOnly(p, "Fill, a refused packet as a draft to correct");
 
     // --- Findings on an inspection ------------------------------------------
     await newAssessment(p, env.server.url, "jiancha-kaohe", { unitCode: UNIT.code, unitName: UNIT.name, kind: "inspection" });

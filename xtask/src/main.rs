@@ -47,7 +47,7 @@ const TWIGGY_VERSION: &str = "0.8.0";
 /// The most the app shell (the wasm and the JS that `index.html` loads at
 /// start, gzip -9) may weigh: `cargo xtask build-web` refuses more. It holds
 /// what has been won; it comes down as the shell does, to the target.
-const SHELL_BUDGET: usize = 500 * 1024;
+const SHELL_BUDGET: usize = 495 * 1024;
 /// Where the shell should be.
 const SHELL_TARGET: usize = 250_000;
 

@@ -3,7 +3,7 @@
 //! packets with keys sealed under their owners' PINs, and works offline.
 //!
 //! The scoring and the packets are `qingdan-core`'s, exactly as the intake
-//! runs them. [`model`], [`sync`], [`messages`] and the screens' reducers
+//! runs them. [`model`], [`facts`], [`sync`], [`messages`] and the screens' reducers
 //! in [`state`] are the app's own pure logic; [`store`] and [`vault`] are
 //! the browser's storage and key handling, [`net`] and [`outbox`] its
 //! traffic with the intake; [`hooks`] run the effects, [`services`] the
@@ -11,6 +11,7 @@
 //! checklists.
 
 pub mod ctx;
+pub mod facts;
 pub mod hooks;
 pub mod i18n;
 pub mod json;

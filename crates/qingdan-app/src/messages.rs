@@ -4,9 +4,10 @@
 //! are; in English the precise English wording of the part that failed is
 //! kept. Pure, natively tested.
 
-use qingdan_core::template::{Location, Problem, TemplateError};
+use qingdan_core::template::{Location, PeriodKind, Problem, TemplateError};
 use qingdan_core::{PacketError, ProblemCode};
 
+use crate::facts::FactsError;
 use crate::i18n::{self, Lang, T};
 use crate::state::home::ImportProblem;
 use crate::store::StoreError;
@@ -173,6 +174,37 @@ fn refusal(code: ProblemCode) -> T {
         C::RateLimited => T::RejectRateLimited,
         C::Internal => T::RejectInternal,
         C::Unavailable => T::RejectUnavailable,
+    }
+}
+
+/// How often a checklist is filled, as a sentence names it (年度, 季度).
+pub fn period_kind(lang: Lang, kind: PeriodKind) -> &'static str {
+    match kind {
+        PeriodKind::Annual => T::PerYear,
+        PeriodKind::HalfYear => T::PerHalfYear,
+        PeriodKind::Quarterly => T::PerQuarter,
+        PeriodKind::Monthly => T::PerMonth,
+    }
+    .get(lang)
+}
+
+/// Why a unit and period cannot be an assessment's; `example` is a period
+/// of the right kind.
+pub fn facts_error(lang: Lang, e: &FactsError, example: &str) -> String {
+    match e {
+        FactsError::NoUnit => T::NeedUnit.get(lang).to_owned(),
+        FactsError::NotEnrolled(code) => {
+            i18n::fill(T::NotEnrolledUnit.get(lang), &[("code", code)])
+        }
+        FactsError::BadPeriod(p) => i18n::fill(T::BadPeriod.get(lang), &[("p", p)]),
+        FactsError::WrongKind { period, kind } => i18n::fill(
+            T::WrongPeriodKind.get(lang),
+            &[
+                ("kind", period_kind(lang, *kind)),
+                ("p", period),
+                ("e", example),
+            ],
+        ),
     }
 }
 

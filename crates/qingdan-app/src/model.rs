@@ -509,9 +509,9 @@ fn answer(item: &Item, input: &ItemInput) -> Result<Option<Value>, InputProblem>
 }
 
 fn check_date(text: &str) -> Result<(), InputProblem> {
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+    qingdan_core::findings::parse_date(text)
         .map(drop)
-        .map_err(|_| InputProblem::NotADate)
+        .ok_or(InputProblem::NotADate)
 }
 
 /// Starts a rectification of an inspection packet's findings (its file

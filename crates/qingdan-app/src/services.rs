@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use qingdan_core::findings::Finding;
 use qingdan_core::keys;
-use qingdan_core::packet::{self, PacketKind};
+use qingdan_core::packet::{self, PacketKind, Unit};
 use qingdan_core::template::Problem;
 use qingdan_core::trust::ALL_UNITS;
 use qingdan_core::{Packet, Template};
@@ -257,6 +257,38 @@ pub async fn create_assessment(
     Ok(id)
 }
 
+/// Makes the refused assessment `id` a draft again, every answer kept,
+/// for its unit or period to be corrected and signed anew.
+pub async fn correct(ctx: &Ctx, id: &str) -> Result<(), String> {
+    let (mut assessment, _) = load(ctx, id).await?;
+    assessment.reopen();
+    assessment.updated_at = web::now();
+    save(ctx, &assessment).await
+}
+
+/// `unit` as the intake this device is enrolled with registered it (its
+/// name there), checked before an assessment is started for a code typed
+/// by hand; an unknown code is refused. Offline, or with no intake, the
+/// unit stands as typed.
+pub async fn registered_unit(ctx: &Ctx, unit: Unit) -> Result<Unit, String> {
+    let Some(link) = ctx.outbox.link() else {
+        return Ok(unit);
+    };
+    let code = String::from(js_sys::encode_uri_component(&unit.code));
+    let url = sync::api_url(&link.url, &format!("/units/{code}"));
+    let Ok(reply) = net::request("GET", &url, None).await else {
+        return Ok(unit);
+    };
+    match sync::unit_lookup(reply.status, &reply.body) {
+        sync::UnitLookup::Registered(registered) => Ok(registered),
+        sync::UnitLookup::Unknown => Err(i18n::fill(
+            ctx.t(T::UnitNotAtIntake),
+            &[("code", &unit.code)],
+        )),
+        sync::UnitLookup::Unsure => Ok(unit),
+    }
+}
+
 /// Fixes the signers (a key for each place) and makes the packet they
 /// sign; the assessment as saved.
 pub async fn prepare(
@@ -268,6 +300,12 @@ pub async fn prepare(
     keys: &[SealedKey],
     revoked: &dyn Fn(&str) -> bool,
 ) -> Result<Assessment, String> {
+    // A unit this device is not enrolled for would be refused once signed.
+    let units = crate::facts::Units::of(ctx.outbox.link().as_ref(), assessment.kind);
+    if !units.allows(&assessment.unit.code) {
+        let why = crate::facts::FactsError::NotEnrolled(assessment.unit.code.clone());
+        return Err(messages::facts_error(ctx.lang, &why, ""));
+    }
     let slots = model::choose_signers(places, choice, keys, revoked).map_err(|e| match e {
         ChooseError::NoKey(_) => ctx.t(T::NeedAllSigners).to_owned(),
         ChooseError::SameKey(name) => i18n::fill(ctx.t(T::SameKeyTwice), &[("name", &name)]),

@@ -132,6 +132,34 @@ pub fn api_url(url: &str, path: &str) -> String {
     format!("{}/api/v1{path}", url.trim().trim_end_matches('/'))
 }
 
+/// What the intake said about a unit code a device was given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnitLookup {
+    /// Registered, under this name.
+    Registered(Unit),
+    /// Not registered there.
+    Unknown,
+    /// No answer that says either (offline, an older intake): the code
+    /// stands as typed, and the intake judges the packet.
+    Unsure,
+}
+
+/// Reads the intake's answer (`status`, `body`) to `GET /units/{code}`.
+pub fn unit_lookup(status: u16, body: &str) -> UnitLookup {
+    let Ok(value) = crate::json::read::<Value>(body) else {
+        return UnitLookup::Unsure;
+    };
+    let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+    match (status, value.get("registered").and_then(Value::as_bool)) {
+        (200, Some(true)) => match (text("code"), text("name")) {
+            (Some(code), Some(name)) => UnitLookup::Registered(Unit { code, name }),
+            _ => UnitLookup::Unsure,
+        },
+        (200, Some(false)) => UnitLookup::Unknown,
+        _ => UnitLookup::Unsure,
+    }
+}
+
 /// Whether `url` can be an intake's address.
 pub fn is_intake_url(url: &str) -> bool {
     let url = url.trim();
@@ -899,5 +927,28 @@ mod tests {
         assert!(report.is_error());
         assert!(SyncReport::Offline.is_error());
         assert!(!SyncReport::Busy.is_error());
+    }
+
+    #[test]
+    fn a_unit_code_is_registered_unknown_or_left_to_the_intake() {
+        assert_eq!(
+            unit_lookup(
+                200,
+                r#"{"code": "510824-101", "registered": true, "name": "某某镇党委"}"#
+            ),
+            UnitLookup::Registered(Unit {
+                code: "510824-101".into(),
+                name: "某某镇党委".into()
+            })
+        );
+        let unknown = r#"{"code": "510824-011", "registered": false}"#;
+        assert_eq!(unit_lookup(200, unknown), UnitLookup::Unknown);
+        // An older intake has no such address: its 404 says nothing of the unit.
+        assert_eq!(
+            unit_lookup(404, r#"{"code": "not-found"}"#),
+            UnitLookup::Unsure
+        );
+        assert_eq!(unit_lookup(503, ""), UnitLookup::Unsure);
+        assert_eq!(unit_lookup(200, "<html>"), UnitLookup::Unsure);
     }
 }

@@ -42,6 +42,12 @@ pub fn local_day(utc: &str) -> String {
     )
 }
 
+/// Today in the browser's time zone.
+pub fn today() -> Option<chrono::NaiveDate> {
+    let t = reading(&crate::web::now())?;
+    chrono::NaiveDate::from_ymd_opt(t.year, t.month, t.day)
+}
+
 #[cfg(target_arch = "wasm32")]
 fn reading(utc: &str) -> Option<LocalTime> {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(utc));

@@ -99,11 +99,26 @@ pub fn state(
     }
 }
 
-/// Reads a `YYYY-MM-DD` date.
+/// Reads a date written exactly `YYYY-MM-DD`, as [`NaiveDate`]'s
+/// `Display` writes it back (by hand rather than with chrono's format
+/// strings, whose parser and formatter the browser app would carry).
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    (text.len() == 10)
-        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
-        .flatten()
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |at: std::ops::Range<usize>| {
+        let digits = text.get(at)?;
+        digits
+            .bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| digits.parse::<u32>().ok())?
+    };
+    NaiveDate::from_ymd_opt(
+        i32::try_from(number(0..4)?).ok()?,
+        number(5..7)?,
+        number(8..10)?,
+    )
 }
 
 /// The first problem in a list of findings, as (JSON path below the list,
@@ -192,6 +207,27 @@ mod tests {
 
     fn day(text: &str) -> NaiveDate {
         parse_date(text).unwrap()
+    }
+
+    #[test]
+    fn a_date_is_read_only_as_written_back() {
+        for text in ["2026-02-28", "2028-02-29", "0001-01-01", "9999-12-31"] {
+            assert_eq!(day(text).to_string(), text);
+        }
+        for bad in [
+            "2026-2-28",
+            "2026-02-30",
+            "2026-13-01",
+            " 2026-1-01",
+            "+202-01-01",
+            "2026/02/28",
+            "2026-02-2８",
+            "２026-02-28",
+            "",
+            "2026-02-28T",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike as _, Days, NaiveDate};
 
-use crate::template::FixedDue;
+use crate::template::{FixedDue, PeriodKind};
 
 /// A period: its year and its first and last days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +57,33 @@ impl Period {
         })
     }
 
+    /// The kind of period `text` names: `2026` is annual, `2026-H2` a half
+    /// year, `2026-Q3` a quarter, `2026-10` a month; `None` when it names
+    /// no period.
+    pub fn kind_of(text: &str) -> Option<PeriodKind> {
+        Period::parse(text)?;
+        Some(
+            match text.split_once('-').map(|(_, rest)| rest.as_bytes()[0]) {
+                None => PeriodKind::Annual,
+                Some(b'H') => PeriodKind::HalfYear,
+                Some(b'Q') => PeriodKind::Quarterly,
+                Some(_) => PeriodKind::Monthly,
+            },
+        )
+    }
+
+    /// The period of kind `kind` that holds `day`: what a new assessment
+    /// offers first (`2026`, `2026-H2`, `2026-Q4`, `2026-12`).
+    pub fn holding(kind: PeriodKind, day: NaiveDate) -> String {
+        let (year, month) = (day.year(), day.month());
+        match kind {
+            PeriodKind::Annual => format!("{year}"),
+            PeriodKind::HalfYear => format!("{year}-H{}", if month <= 6 { 1 } else { 2 }),
+            PeriodKind::Quarterly => format!("{year}-Q{}", month.div_ceil(3)),
+            PeriodKind::Monthly => format!("{year}-{month:02}"),
+        }
+    }
+
     /// The due date `due` fixes for this period.
     pub fn due(&self, due: &FixedDue) -> Option<NaiveDate> {
         match (due.month, due.day, due.days_after_period) {
@@ -105,6 +132,38 @@ mod tests {
         );
         for bad in ["2026-13", "2026-Q5", "26", "2026-H3", "2026-1", "x"] {
             assert_eq!(Period::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_period_is_of_one_kind_and_each_kind_holds_every_day() {
+        assert_eq!(Period::kind_of("2026"), Some(PeriodKind::Annual));
+        assert_eq!(Period::kind_of("2026-H2"), Some(PeriodKind::HalfYear));
+        assert_eq!(Period::kind_of("2026-Q3"), Some(PeriodKind::Quarterly));
+        assert_eq!(Period::kind_of("2026-10"), Some(PeriodKind::Monthly));
+        for bad in ["2026-H3", "2026-13", "", "2026-"] {
+            assert_eq!(Period::kind_of(bad), None, "{bad}");
+        }
+        let cases = [
+            ("2026-01-01", ["2026", "2026-H1", "2026-Q1", "2026-01"]),
+            ("2026-06-30", ["2026", "2026-H1", "2026-Q2", "2026-06"]),
+            ("2026-07-01", ["2026", "2026-H2", "2026-Q3", "2026-07"]),
+            ("2026-12-31", ["2026", "2026-H2", "2026-Q4", "2026-12"]),
+        ];
+        let kinds = [
+            PeriodKind::Annual,
+            PeriodKind::HalfYear,
+            PeriodKind::Quarterly,
+            PeriodKind::Monthly,
+        ];
+        for (date, expected) in cases {
+            for (kind, want) in kinds.into_iter().zip(expected) {
+                let held = Period::holding(kind, day(date));
+                assert_eq!(held, want, "{kind:?} on {date}");
+                assert_eq!(Period::kind_of(&held), Some(kind));
+                let p = Period::parse(&held).unwrap();
+                assert!(p.start <= day(date) && day(date) <= p.end);
+            }
         }
     }
 

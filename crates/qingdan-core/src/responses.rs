@@ -476,10 +476,9 @@ fn read_answer(rule: &Rule, value: &Value) -> Result<Answer, ResponseProblem> {
 
 fn read_date(value: &Value) -> Result<NaiveDate, ResponseProblem> {
     match value {
-        Value::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .ok()
-            .filter(|d| d.format("%Y-%m-%d").to_string() == *s)
-            .ok_or_else(|| ResponseProblem::BadDate(s.clone())),
+        Value::String(s) => {
+            crate::findings::parse_date(s).ok_or_else(|| ResponseProblem::BadDate(s.clone()))
+        }
         other => Err(wrong("date", "a date string \"YYYY-MM-DD\"", other)),
     }
 }
@@ -660,7 +659,7 @@ impl Serialize for Answer {
             Answer::Veto(b) => serializer.serialize_bool(*b),
             Answer::Text(s) => serializer.serialize_str(s),
             Answer::Number(n) => n.serialize(serializer),
-            Answer::Date(d) => serializer.collect_str(&d.format("%Y-%m-%d")),
+            Answer::Date(d) => serializer.collect_str(d),
         }
     }
 }
@@ -682,7 +681,7 @@ struct DateText(NaiveDate);
 
 impl Serialize for DateText {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&self.0.format("%Y-%m-%d"))
+        serializer.collect_str(&self.0)
     }
 }
 

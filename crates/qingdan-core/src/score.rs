@@ -417,7 +417,7 @@ mod date {
     use serde::Serializer;
 
     pub fn serialize<S: Serializer>(day: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&day.format("%Y-%m-%d"))
+        serializer.collect_str(day)
     }
 }
 

@@ -87,6 +87,7 @@ pub fn app(state: AppState) -> Router {
         .route("/templates", get(list_templates).post(publish_template))
         .route("/templates/{id}/{version}", get(get_template))
         .route("/units", post(add_unit))
+        .route("/units/{code}", get(unit))
         .route("/units/{code}/keys", post(enroll_key))
         .route("/enrollment-codes", post(issue_code))
         .route("/enrollments", post(redeem_code))
@@ -203,8 +204,7 @@ where
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
-        let malformed =
-            |detail: String| Problem::new(StatusCode::BAD_REQUEST, ProblemCode::Malformed, detail);
+        let malformed = |detail: String| Problem::malformed(detail);
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|e| malformed(e.body_text()))?;
@@ -257,11 +257,7 @@ async fn post_packet(
                 ),
             )
         } else {
-            Problem::new(
-                StatusCode::BAD_REQUEST,
-                ProblemCode::Malformed,
-                e.body_text(),
-            )
+            Problem::malformed(e.body_text())
         }
     })?;
     let submitted = state
@@ -310,13 +306,7 @@ async fn list_packets(
     State(state): State<AppState>,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<PacketPage>, Problem> {
-    let Query(query) = query.map_err(|e| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            ProblemCode::Malformed,
-            e.body_text(),
-        )
-    })?;
+    let Query(query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
     let page = query.page.unwrap_or(1).max(1);
     let per_page = query.per_page.unwrap_or(100).clamp(1, 1000);
     let (packets, total) = state
@@ -564,13 +554,8 @@ async fn key_status(
     State(state): State<AppState>,
     Path(public_key): Path<String>,
 ) -> Result<Json<crate::store::KeyStatus>, Problem> {
-    qingdan_core::keys::decode_public_key(&public_key).map_err(|e| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            ProblemCode::Malformed,
-            format!("public_key: {e}"),
-        )
-    })?;
+    qingdan_core::keys::decode_public_key(&public_key)
+        .map_err(|e| Problem::malformed(format!("public_key: {e}")))?;
     let status = state
         .intake
         .store()
@@ -583,6 +568,27 @@ async fn key_status(
         )));
     }
     Ok(Json(status))
+}
+
+/// Whether a unit code is registered, and under which name: what a device
+/// checks a unit code typed by hand against before an assessment is
+/// started for it. Units are public facts (codes and names of offices), so
+/// no token is asked. An unknown code is an answer, not an error (200,
+/// `registered: false`), as a browser would log a 404 as a failure.
+async fn unit(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<serde_json::Value>, Problem> {
+    let name = state
+        .intake
+        .store()
+        .unit_name(&code)
+        .await
+        .map_err(Problem::unavailable)?;
+    Ok(Json(match name {
+        Some(name) => serde_json::json!({"code": code, "registered": true, "name": name}),
+        None => serde_json::json!({"code": code, "registered": false}),
+    }))
 }
 
 async fn intake_info(State(state): State<AppState>) -> Json<serde_json::Value> {

@@ -23,6 +23,12 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// A request that could not be read (400 `malformed`): `detail` says
+    /// where and what.
+    pub fn malformed(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::BAD_REQUEST, ProblemCode::Malformed, detail)
+    }
+
     /// A problem with `status`, its stable `code` (the list and what each
     /// means: [`ProblemCode`]), and the precise `detail`.
     pub fn new(status: StatusCode, code: ProblemCode, detail: impl Into<String>) -> Problem {

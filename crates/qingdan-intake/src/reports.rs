@@ -261,11 +261,7 @@ fn as_of(day: Option<&str>) -> Result<chrono::NaiveDate, Problem> {
     match day {
         None => Ok(chrono::Local::now().date_naive()),
         Some(day) => qingdan_core::findings::parse_date(day).ok_or_else(|| {
-            Problem::new(
-                StatusCode::BAD_REQUEST,
-                ProblemCode::Malformed,
-                format!("as_of: {day:?} is not a date (YYYY-MM-DD)"),
-            )
+            Problem::malformed(format!("as_of: {day:?} is not a date (YYYY-MM-DD)"))
         }),
     }
 }
@@ -321,13 +317,7 @@ pub(crate) async fn findings(
     State(state): State<AppState>,
     query: Result<Query<FindingsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Problem> {
-    let Query(query) = query.map_err(|e| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            ProblemCode::Malformed,
-            e.body_text(),
-        )
-    })?;
+    let Query(query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
     let rendered = build_findings(&state.intake, &query).await?;
     Ok(respond(rendered, query.format))
 }
@@ -346,13 +336,7 @@ pub(crate) async fn report(
                 format!("no report {report:?}: ranking, indicators or gap"),
             )
         })?;
-    let Query(query) = query.map_err(|e| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            ProblemCode::Malformed,
-            e.body_text(),
-        )
-    })?;
+    let Query(query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
     let rendered = build_report(&state.intake, report, &query).await?;
     Ok(respond(rendered, query.format))
 }

@@ -107,16 +107,21 @@ export async function saved(page, before) {
   }
 }
 
-/** Polls until the locator's trimmed text equals `expected`, then asserts it. */
+/**
+ * Polls until the locator's trimmed text equals `expected` (a string) or
+ * matches it (a RegExp), then asserts it.
+ */
 export async function expectText(locator, expected, message) {
+  const fits = (text) => (expected instanceof RegExp ? expected.test(text ?? "") : text === expected);
   const deadline = Date.now() + TIMEOUT_MS;
   let text;
   do {
     text = (await locator.textContent({ timeout: TIMEOUT_MS }))?.trim();
-    if (text === expected) return;
+    if (fits(text)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   } while (Date.now() < deadline);
-  assert.equal(text, expected, message);
+  if (expected instanceof RegExp) assert.match(text ?? "", expected, message);
+  else assert.equal(text, expected, message);
 }
 
 /**
@@ -181,8 +186,19 @@ export async function newAssessment(page, base, templateId, fields = {}) {
   const { unitCode = "510824-101", unitName = "某某镇党委", period, kind = "self_assessment", subject } = fields;
   await open(page, base, "#/");
   await page.locator(`[data-testid="template-${templateId}"]`).click();
-  await page.locator('[data-testid="new-unit-code"]').fill(unitCode);
-  await page.locator('[data-testid="new-unit-name"]').fill(unitName);
+  // The kind first: which units are offered depends on it.
+  await page.locator('[data-testid="new-kind"]').selectOption(kind);
+  // A device enrolled for units offers those; one enrolled nowhere takes a code.
+  const enrolled = page.locator('[data-testid="new-unit"]');
+  await page.locator('[data-testid="new-unit"], [data-testid="new-unit-code"]').first().waitFor();
+  if ((await enrolled.count()) > 0) {
+    const offered = await enrolled.locator("option").evaluateAll((os) => os.map((o) => o.value));
+    assert.ok(offered.includes(unitCode), `the device is enrolled for ${unitCode}: it offers ${offered.join(", ")}`);
+    await enrolled.selectOption(unitCode);
+  } else {
+    await page.locator('[data-testid="new-unit-code"]').fill(unitCode);
+    await page.locator('[data-testid="new-unit-name"]').fill(unitName);
+  }
   // A checklist about a person asks who (一岗双责, 第一责任人).
   const subjectName = page.locator('[data-testid="new-subject-name"]');
   if (subject || (await subjectName.count()) > 0) {
@@ -190,7 +206,6 @@ export async function newAssessment(page, base, templateId, fields = {}) {
     await page.locator('[data-testid="new-subject-post"]').fill(subject?.post ?? "党委副书记");
   }
   if (period !== undefined) await page.locator('[data-testid="new-period"]').fill(period);
-  await page.locator('[data-testid="new-kind"]').selectOption(kind);
   await page.locator('[data-testid="start-assessment"]').click();
   await page.waitForURL(/#\/a\/[^/]+$/);
   await page.locator("[data-item-id]").first().waitFor();

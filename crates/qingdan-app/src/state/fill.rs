@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use qingdan_core::Template;
 use qingdan_core::findings::{Finding, Rectification};
+use qingdan_core::packet::Unit;
 use yew::Reducible;
 
 use crate::model::{Assessment, ItemInput};
@@ -48,6 +49,9 @@ pub enum Change {
     Rectification(String, Option<Rectification>),
     /// The note on the assessment as a whole (总体说明).
     Note(String),
+    /// The unit and period, corrected on a draft (checked by
+    /// [`crate::facts::check`] before).
+    Facts(Unit, String),
 }
 
 impl Change {
@@ -69,6 +73,10 @@ impl Change {
                 a.rectifications.remove(&id);
             }
             Change::Note(note) => a.note = note,
+            Change::Facts(unit, period) => {
+                a.unit = unit;
+                a.period = period;
+            }
         }
     }
 }
@@ -351,6 +359,31 @@ mod tests {
             (e.rev, e.edit, &e.save),
             (1, Edit::Typing, &SaveState::Saving)
         );
+    }
+
+    #[test]
+    fn a_corrected_unit_and_period_keep_every_answer() {
+        let state = loaded()
+            .reduce(answer("a", "done"))
+            .reduce(answer("b", "partial"));
+        let before = editing(&state).assessment.inputs.clone();
+        let unit = Unit {
+            code: "510824-101".into(),
+            name: "某某镇党委".into(),
+        };
+        let state = state.reduce(FillAction::Edit {
+            change: Change::Facts(unit.clone(), "2025".into()),
+            edit: Edit::Now,
+            now: "2026-03-01T11:00:00Z".into(),
+            at_ms: 3.0,
+        });
+        let e = editing(&state);
+        assert_eq!(
+            (&e.assessment.unit, e.assessment.period.as_str()),
+            (&unit, "2025")
+        );
+        assert_eq!(e.assessment.inputs, before, "no answer is lost");
+        assert_eq!(e.save, SaveState::Saving, "the correction is written");
     }
 
     #[test]

@@ -128,6 +128,10 @@ pub fn Fill(props: &IdProps) -> Html {
                 <p class="muted" data-testid="assessed">{ assessment.assessed() }{ " · " }{ &assessment.period }{ " · " }
                     { t(if inspection { T::KindInspection } else { T::KindSelf }) }</p>
             </div>
+            if !locked {
+                <super::new::FactsEditor unit={assessment.unit.clone()} period={assessment.period.clone()}
+                    kind={assessment.kind} per={template.doc().period} on_edit={on_change.clone()} />
+            }
             { summary(&ctx, template, assessment, &sheet, &editing.save) }
             { for locked_bar }
             { for sections }

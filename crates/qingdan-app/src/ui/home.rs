@@ -128,7 +128,7 @@ pub fn Home() -> Html {
                 <td><span class={classes!("status", a.status.as_str())}>{ t(status_label(a.status)) }</span></td>
                 <td><UploadStatus assessment={a.id.clone()} /></td>
                 <td class="num">{ total }</td>
-                <td class="muted">{ crate::time::local(&a.updated_at) }</td>
+                <td class="muted" data-testid="last-change">{ crate::time::local(&a.updated_at) }</td>
             </tr>
         }
     });

@@ -40,7 +40,7 @@ pub fn Review(props: &IdProps) -> Html {
             <main class="review" data-testid="app-ready">
                 <h1>{ t(T::Rectification) }{ " · " }{ doc.title.get(lang) }</h1>
                 { record::facts(lang, &template, &assessment) }
-                <div class="no-print"><UploadStatus assessment={assessment.id.clone()} detailed=true /></div>
+                <div class="no-print"><UploadStatus assessment={assessment.id.clone()} detailed=true locked={assessment.is_locked()} /></div>
                 { for findings }
                 { record::overall_note(lang, &assessment) }
                 { record::signatures(lang, &template, &assessment) }
@@ -130,7 +130,7 @@ pub fn Review(props: &IdProps) -> Html {
                 { " · " }{ t(T::Grade) }{ " " }
                 <b data-testid="grade">{ sheet.grade_label(&template, lang).unwrap_or_default() }</b>
             </p>
-            <div class="no-print"><UploadStatus assessment={assessment.id.clone()} detailed=true /></div>
+            <div class="no-print"><UploadStatus assessment={assessment.id.clone()} detailed=true locked={assessment.is_locked()} /></div>
             <svg class="bars" role="img" width="100%" height={(doc.sections.len() * BAR_H).to_string()}>{ for bars }</svg>
             <h2>{ t(T::Vetoes) }</h2>
             if sheet.vetoes.is_empty() { <p class="muted">{ t(T::NoVetoes) }</p> } else { <ul>{ for vetoes }</ul> }

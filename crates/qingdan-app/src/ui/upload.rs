@@ -3,9 +3,10 @@
 
 use yew::prelude::*;
 
-use super::use_ctx;
+use super::{Route, go, use_ctx};
 use crate::i18n::{self, T};
 use crate::messages;
+use crate::services;
 use crate::sync::{PacketStatus, SyncReport};
 
 /// The header's 同步 button; its badge counts the packets waiting, and
@@ -77,6 +78,10 @@ pub struct StatusProps {
     /// (Home).
     #[prop_or_default]
     pub detailed: bool,
+    /// The assessment is signed, so a refusal can turn it into a draft to
+    /// correct (Review).
+    #[prop_or_default]
+    pub locked: bool,
 }
 
 /// The upload status of an assessment's latest packet (nothing when it has
@@ -84,6 +89,7 @@ pub struct StatusProps {
 #[function_component]
 pub fn UploadStatus(props: &StatusProps) -> Html {
     let ctx = use_ctx();
+    let failed = use_state(|| None::<String>);
     let Some((packet_id, status)) = ctx.outbox.status_of(&props.assessment) else {
         return html! {};
     };
@@ -123,6 +129,19 @@ pub fn UploadStatus(props: &StatusProps) -> Html {
                     });
                 })
             };
+            let correct = {
+                let (ctx, id) = (ctx.clone(), props.assessment.to_string());
+                let failed = failed.clone();
+                Callback::from(move |_| {
+                    let (ctx, id, failed) = (ctx.clone(), id.clone(), failed.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        match services::correct(&ctx, &id).await {
+                            Ok(()) => go(&Route::Fill(id)),
+                            Err(why) => failed.set(Some(why)),
+                        }
+                    });
+                })
+            };
             html! {
                 <>
                     <span class="reason" data-testid="upload-reason" data-code={rejection.code.clone()}>
@@ -130,6 +149,14 @@ pub fn UploadStatus(props: &StatusProps) -> Html {
                     </span>
                     if props.detailed {
                         <button onclick={retry} data-testid="upload-retry">{ t(T::RetryUpload) }</button>
+                        if props.locked {
+                            <button class="primary" onclick={correct} data-testid="upload-correct"
+                                    title={t(T::CorrectDraftHint)}>{ t(T::CorrectDraft) }</button>
+                            <small class="muted">{ t(T::CorrectDraftHint) }</small>
+                        }
+                        if let Some(why) = &*failed {
+                            <p class="notice error" role="alert">{ why }</p>
+                        }
                     }
                 </>
             }

@@ -16,6 +16,7 @@ on_both!(
     the_kinds_of_packets_a_period_holds_are_counted,
     an_inspector_code_for_every_unit_enrolls_a_key_that_signs_any_units_inspection,
     without_the_app_the_root_says_where_the_dashboard_and_the_api_are,
+    a_device_looks_a_unit_up_by_its_code_without_a_token,
 );
 
 const AT: &str = "2026-11-23T09:00:00.000Z";
@@ -336,4 +337,33 @@ async fn without_the_app_the_root_says_where_the_dashboard_and_the_api_are(db: D
     // Anything else is still not found.
     let other = w.send(Method::GET, "/index.html", Vec::new(), false).await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
+}
+
+async fn a_device_looks_a_unit_up_by_its_code_without_a_token(db: Db) {
+    let w = world(db).await;
+    let found = w
+        .send(
+            Method::GET,
+            &format!("/api/v1/units/{UNIT}"),
+            Vec::new(),
+            false,
+        )
+        .await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.text());
+    let unit = found.json();
+    assert_eq!(unit["code"], UNIT);
+    assert_eq!(unit["registered"], true);
+    assert!(
+        !unit["name"].as_str().unwrap().is_empty(),
+        "the registered name: {unit}"
+    );
+
+    let mistyped = w
+        .send(Method::GET, "/api/v1/units/510824-011", Vec::new(), false)
+        .await;
+    assert_eq!(mistyped.status, StatusCode::OK, "an answer, not a failure");
+    assert_eq!(
+        mistyped.json(),
+        serde_json::json!({"code": "510824-011", "registered": false})
+    );
 }
