@@ -9,10 +9,10 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { appBrowserAndIntake, enrolledKey, waitReceived } from "./lib/intake.mjs";
 import { item, newAssessment, newPage, open, saveCount, saved, signWith } from "./lib/app.mjs";
 import { fullAnswer, give, items, template } from "./lib/templates.mjs";
+import { pattern, pdfPages, squash } from "./lib/pdf.mjs";
 
 const ID = "jiandu-zeren";
 const UNIT = { code: "510824-301", name: "某某镇纪委" };
@@ -32,18 +32,6 @@ const SIGN_LINE = "签字：＿＿＿＿";
 
 const env = appBrowserAndIntake({ units: [UNIT] });
 
-/** The PDF's text, page by page. */
-async function pdfPages(bytes) {
-  const doc = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false }).promise;
-  const pages = [];
-  for (let n = 1; n <= doc.numPages; n++) {
-    const content = await (await doc.getPage(n)).getTextContent();
-    pages.push(content.items.map((i) => i.str).join(""));
-  }
-  await doc.destroy();
-  return pages;
-}
-
 /** `2026-11-30T13:34:28.698Z` as the app shows it in Asia/Shanghai (UTC+8, no summer time): `2026-11-30 21:34`. */
 function shanghai(utc) {
   const t = new Date(Date.parse(utc) + 8 * 3600_000);
@@ -51,20 +39,6 @@ function shanghai(utc) {
   return `${t.getUTCFullYear()}-${two(t.getUTCMonth() + 1)}-${two(t.getUTCDate())} ${two(t.getUTCHours())}:${two(t.getUTCMinutes())}`;
 }
 
-const squash = (text) => text.normalize("NFKC").replace(/\s+/g, "");
-
-/**
- * A pattern for `text` in a PDF's text. The CJK font shares some glyphs of
- * ideographs with radicals, and the PDF maps such a glyph back to the
- * radical (风 as ⻛): Kangxi radicals NFKC folds back, and a CJK ideograph
- * may also read as one of the radicals' supplement — nothing else.
- */
-function pattern(text) {
-  const source = [...squash(text)]
-    .map((c) => (/\p{Script=Han}/u.test(c) ? `[${c}\u2E80-\u2EFF]` : c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
-    .join("");
-  return new RegExp(source, "u");
-}
 
 test("the printed Review is a record to sign and file, and a bonus section shows its bonus", { timeout: 300_000 }, async () => {
   const page = await newPage(await env.browser.newContext({ timezoneId: "Asia/Shanghai", locale: "zh-CN" }));

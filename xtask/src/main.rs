@@ -44,6 +44,8 @@ const OPENPYXL_VERSION: &str = "3.1.5";
 const E2E_DIR: &str = "tests/e2e";
 /// Reads a names-kept build of the app for `cargo xtask bench`'s costs.
 const TWIGGY_VERSION: &str = "0.8.0";
+/// Drives Firefox for the cross-engine suite.
+const GECKODRIVER_VERSION: &str = "0.37.1";
 /// The most the app shell (the wasm and the JS that `index.html` loads at
 /// start, gzip -9) may weigh: `cargo xtask build-web` refuses more. It holds
 /// what has been won; it comes down as the shell does, to the target.
@@ -247,6 +249,20 @@ fn ensure_browser_tools() -> Result<()> {
     ensure_wasm_tools()
 }
 
+/// The other two engines of the cross-engine suite: Firefox ESR and
+/// WebKitGTK (its WebDriver and MiniBrowser, under Xvfb), from Debian, and
+/// geckodriver, built from crates.io (pinned): nothing is downloaded from
+/// elsewhere.
+fn ensure_other_engines() -> Result<()> {
+    println!("\n==> check the other browser engines");
+    ensure_debian(&[
+        ("firefox-esr", "/usr/bin/firefox-esr"),
+        ("webkit2gtk-driver", "/usr/bin/WebKitWebDriver"),
+        ("xvfb", "/usr/bin/Xvfb"),
+    ])?;
+    ensure_cargo_install("geckodriver", "geckodriver", GECKODRIVER_VERSION, true)
+}
+
 /// The wasm32 target (rustup), wasm-bindgen-cli and wasm-pack (crates.io,
 /// pinned).
 fn ensure_wasm_tools() -> Result<()> {
@@ -351,12 +367,16 @@ fn test() -> Result<()> {
 
     build_web()?;
     ensure_e2e_packages()?;
+    ensure_other_engines()?;
     let mut e2e = Command::new("node");
     e2e.current_dir(root())
         .env("QINGDAN_DIST", dist_dir())
         .env("QINGDAN_CLI", &qingdan)
         .args(["--test", "--test-reporter=spec", &format!("{E2E_DIR}/")]);
-    step("the app end to end in headless Chromium", e2e)?;
+    step(
+        "the app end to end in headless Chromium, and across Chromium, Firefox and WebKit",
+        e2e,
+    )?;
 
     println!("\nAll checks passed.");
     Ok(())

@@ -198,6 +198,7 @@ catalog! {
     IntakeUrl => "汇总服务器地址", "Intake URL";
     Storage => "存储", "Storage";
     Persistent => "持久存储：已获准（浏览器不会自动清除）", "Persistent: granted (the browser will not evict it)";
+    PersistUnsupported => "持久存储：此浏览器不支持（如 iPad 上的浏览器），空间紧张或长期未打开时数据可能被清除，请常导出备份", "Persistent storage: this browser has none (as on an iPad); data may be evicted under pressure or after long disuse: export backups";
     NotPersistent => "持久存储：未获准（空间紧张时浏览器可能清除数据，请常导出备份）", "Persistent: not granted (the browser may evict data under pressure: export backups)";
     Used => "已用 {u}，配额 {q}", "{u} used of {q}";
     Unit => "单位", "Unit";

@@ -171,6 +171,9 @@ async fn call_reader(name: &str, arg: &JsValue) -> Result<JsValue, Vec<String>> 
 /// Storage status: whether it is persistent, and bytes used and allowed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageStatus {
+    /// Whether the browser can make storage persistent at all (WebKit, as
+    /// on an iPad, has no `navigator.storage`).
+    pub supported: bool,
     /// Whether the browser has made this site's storage persistent.
     pub persisted: bool,
     /// Bytes used, when the browser says.
@@ -216,6 +219,7 @@ pub async fn storage_status() -> StorageStatus {
         Err(_) => None,
     };
     StorageStatus {
+        supported: true,
         persisted,
         usage: estimate.as_ref().and_then(|e| e.get_usage()),
         quota: estimate.as_ref().and_then(|e| e.get_quota()),

@@ -51,8 +51,13 @@ pub fn SettingsScreen() -> Html {
             <IntakePanel {keys} />
             <section>
                 <h2>{ t(T::Storage) }</h2>
-                <p data-testid="storage-persistent" data-persisted={storage.persisted.to_string()}>
-                    { if storage.persisted { t(T::Persistent) } else { t(T::NotPersistent) } }
+                <p data-testid="storage-persistent"
+                   data-persisted={if storage.supported { storage.persisted.to_string() } else { "unsupported".into() }}>
+                    { t(match (storage.supported, storage.persisted) {
+                        (false, _) => T::PersistUnsupported,
+                        (true, true) => T::Persistent,
+                        (true, false) => T::NotPersistent,
+                    }) }
                 </p>
                 <p data-testid="storage-usage">{ used }</p>
             </section>
