@@ -29,8 +29,8 @@ import { decimal, fullAnswer, items, maxTotal, maximum, template } from "./lib/t
 const ID = "jiandu-zeren";
 const UNIT = { code: "510824-501", name: "某某镇党委" };
 const SIGNERS = [
-  { role: "principal", name: "张三", pin: "246810" },
-  { role: "supervisory", name: "李四", pin: "135791" },
+  { role: "principal", name: "张三", pin: "24681357" },
+  { role: "supervisory", name: "李四", pin: "13579246" },
 ];
 const TEST_MS = 240_000;
 

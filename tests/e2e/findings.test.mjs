@@ -29,10 +29,10 @@ import { fullAnswer, give, items, template } from "./lib/templates.mjs";
 const ID = "jiancha-kaohe";
 const UNIT = { code: "510824-201", name: "某某镇党委" };
 const PERIOD = "2026";
-const INSPECTOR = { role: "inspector", name: "王五", pin: "112233" };
+const INSPECTOR = { role: "inspector", name: "王五", pin: "11223399" };
 const UNIT_SIGNERS = [
-  { role: "principal", name: "张三", pin: "246810" },
-  { role: "supervisory", name: "李四", pin: "135791" },
+  { role: "principal", name: "张三", pin: "24681357" },
+  { role: "supervisory", name: "李四", pin: "13579246" },
 ];
 /** What the inspector writes, by the id the app gives each finding. */
 const FINDINGS = [

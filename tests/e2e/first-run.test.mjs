@@ -9,14 +9,15 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
 import { appBrowserAndIntake, enroll } from "./lib/intake.mjs";
-import { createEnrollableKey, item, newAssessment, newPage, open, saveCount, saved } from "./lib/app.mjs";
+import { createEnrollableKey, item, newAssessment, newPage, open, pageErrors, saveCount, saved } from "./lib/app.mjs";
+import { controlled } from "./lib/sw.mjs";
 import { fullAnswer, give, items, template } from "./lib/templates.mjs";
 
 const ID = "jiandu-zeren";
 const UNIT = { code: "510824-201", name: "某某镇党委" };
 const SIGNERS = [
-  { role: "principal", name: "李清廉", pin: "246810" },
-  { role: "supervisory", name: "王守纪", pin: "135791" },
+  { role: "principal", name: "李清廉", pin: "24681357" },
+  { role: "supervisory", name: "王守纪", pin: "13579246" },
 ];
 const UPLOAD_MS = 30_000;
 const TEST_MS = 180_000;
@@ -95,8 +96,20 @@ test("a new device is sent to Settings, where a key is made first and its role c
     await besideField(roleError, p.getByTestId("key-role"), "no role");
     assert.equal(await p.locator('tr[data-testid^="key-"]').count(), 0, "no key was made");
 
-    // A PIN typed differently the second time is told beside the second PIN.
+    // A PIN easy to guess (six digits, a run, a repeat) is refused beside the PIN.
     await p.getByTestId("key-role").selectOption(signer.role);
+    for (const weak of ["246810", "12345678", "66666666", "12121212"]) {
+      await p.getByTestId("key-pin").fill(weak);
+      await p.getByTestId("key-pin-confirm").fill(weak);
+      await create.click();
+      const weakError = p.locator('[data-testid="key-notice"][data-field="pin"][data-kind="error"]');
+      await weakError.waitFor();
+      await besideField(weakError, p.getByTestId("key-pin"), `the PIN ${weak}`);
+      assert.equal(await p.locator('tr[data-testid^="key-"]').count(), 0, `no key was made with ${weak}`);
+    }
+
+    // A PIN typed differently the second time is told beside the second PIN.
+    await p.getByTestId("key-pin").fill(signer.pin);
     await p.getByTestId("key-pin-confirm").fill(`${signer.pin}9`);
     await create.click();
     const pinError = p.locator('[data-testid="key-notice"][data-field="pin-confirm"]');
@@ -210,6 +223,25 @@ test("on an enrolled device a wrong PIN names the signer, 同步 reports, and a 
     await p.locator('[data-testid="sync-feedback"][data-state="done"][data-sent="0"]').waitFor({ timeout: UPLOAD_MS });
   } finally {
     if (!env.intake.running) await env.intake.start();
+    await context.close();
+  }
+});
+
+test("the app served by the intake starts, lists its checklists and makes a key under the intake's security policy", { timeout: TEST_MS }, async () => {
+  const context = await env.browser.newContext();
+  try {
+    const p = await newPage(context);
+    const response = await p.goto(`${env.intake.url}/#/`);
+    const policy = response.headers()["content-security-policy"] ?? "";
+    assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-/, `the page has a script policy: ${policy}`);
+    assert.doesNotMatch(policy, /'unsafe-inline'/);
+    assert.equal(response.headers()["x-frame-options"], "DENY");
+    await p.locator('[data-testid^="template-"]').first().waitFor();
+    await controlled(p);
+    await open(p, env.intake.url + "/", "#/settings");
+    await createEnrollableKey(p, SIGNERS[0], []);
+    assert.equal(pageErrors(p), "", "nothing was refused by the policy");
+  } finally {
     await context.close();
   }
 });

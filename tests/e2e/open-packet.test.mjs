@@ -53,6 +53,14 @@ test("a packet signed with the CLI is valid", async () => {
   const page = await newPage(await browser.newContext());
   const { valid, text } = await openPacket(page, "510824-101-2026-self-assessment.qingdan.json", packet);
   assert.equal(valid, "true", text);
+  // Sound signatures are not a signer's identity: a device enrolled with
+  // no intake says that it could not confirm who made each key.
+  const signers = page.getByTestId("packet-signer");
+  assert.equal(await signers.count(), JSON.parse(packet).payload.signers.length, "each signer is listed");
+  for (const standing of await signers.evaluateAll((ls) => ls.map((l) => l.dataset.standing))) {
+    assert.equal(standing, "unverified", text);
+  }
+  assert.match(text, /未核实/, text);
 });
 
 test("a packet whose unit name changed after signing is invalid, and the signature is named as the reason", async () => {

@@ -14,10 +14,10 @@ import { fullAnswer, give, items, template } from "./lib/templates.mjs";
 const ID = "yigang-shuangze";
 const UNIT = { code: "510824-401", name: "某某镇党委" };
 const PERIOD = "2026";
-const PRINCIPAL = { role: "principal", name: "张三", pin: "246810" };
-const SUPERVISORY = { role: "supervisory", name: "李四", pin: "135791" };
-const WANG = { role: "member", name: "王五", pin: "112233", post: "党委副书记" };
-const ZHAO = { role: "member", name: "赵六", pin: "445566", post: "党委委员、副镇长" };
+const PRINCIPAL = { role: "principal", name: "张三", pin: "24681357" };
+const SUPERVISORY = { role: "supervisory", name: "李四", pin: "13579246" };
+const WANG = { role: "member", name: "王五", pin: "11223399", post: "党委副书记" };
+const ZHAO = { role: "member", name: "赵六", pin: "44556677", post: "党委委员、副镇长" };
 const UPLOAD_MS = 30_000;
 const TEST_MS = 300_000;
 

@@ -18,8 +18,8 @@ const ID = "jiandu-zeren";
 const UNIT = { code: "510824-301", name: "某某镇纪委" };
 const PERIOD = "2026";
 const SIGNERS = [
-  { role: "principal", name: "张清正", pin: "246810" },
-  { role: "supervisory", name: "李廉洁", pin: "135791" },
+  { role: "principal", name: "张清正", pin: "24681357" },
+  { role: "supervisory", name: "李廉洁", pin: "13579246" },
 ];
 const TEXT_ANSWER = "存在问题：廉政谈话记录不全。整改措施：十二月底前补齐谈话记录并建立台账。";
 const NOTES = {

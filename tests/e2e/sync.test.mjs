@@ -30,8 +30,8 @@ import { fullAnswer, give, items, template } from "./lib/templates.mjs";
 
 const ID = "jiandu-zeren";
 const SIGNERS = [
-  { role: "principal", name: "张三", pin: "246810" },
-  { role: "supervisory", name: "李四", pin: "135791" },
+  { role: "principal", name: "张三", pin: "24681357" },
+  { role: "supervisory", name: "李四", pin: "13579246" },
 ];
 // A unit per test; 999999-001 is registered nowhere.
 const UNITS = {

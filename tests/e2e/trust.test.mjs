@@ -30,12 +30,12 @@ const ID = "jiandu-zeren";
 const UNIT = { code: "510824-301", name: "某某乡党委" };
 const PERIOD = "2026";
 const INSPECTORS = [
-  { role: "inspector", name: "王五", pin: "112233" },
-  { role: "inspector", name: "赵六", pin: "445566" },
+  { role: "inspector", name: "王五", pin: "11223399" },
+  { role: "inspector", name: "赵六", pin: "44556677" },
 ];
 const UNIT_SIGNERS = [
-  { role: "principal", name: "张三", pin: "246810" },
-  { role: "supervisory", name: "李四", pin: "135791" },
+  { role: "principal", name: "张三", pin: "24681357" },
+  { role: "supervisory", name: "李四", pin: "13579246" },
 ];
 
 /** How long an upload may take to reach the intake. */

@@ -26,8 +26,8 @@ const UNIT = { code: "510824-301", name: "某某镇党委" };
 /** Registered nowhere: the intake refuses its packets. */
 const UNREGISTERED = { code: "999999-002", name: "未登记单位" };
 const SIGNERS = [
-  { role: "principal", name: "张三", pin: "246810" },
-  { role: "supervisory", name: "李四", pin: "135791" },
+  { role: "principal", name: "张三", pin: "24681357" },
+  { role: "supervisory", name: "李四", pin: "13579246" },
 ];
 const TEST_MS = 300_000;
 

@@ -150,12 +150,13 @@ catalog! {
     NewKey => "新建签名密钥", "New signing key";
     Name => "姓名", "Name";
     Role => "角色", "Role";
-    Pin => "PIN 码（至少 6 位）", "PIN (at least 6 characters)";
+    Pin => "PIN 码（至少 8 位，不用连号、重复或常用号码）", "PIN (at least 8 characters; no run, repeat or common one)";
     PinConfirm => "再次输入 PIN 码", "PIN again";
     CreateKey => "生成密钥", "Create key";
     Creating => "正在生成（约需 1 秒）…", "Creating (about a second)…";
     PinMismatch => "两次输入的 PIN 码不一致。", "The PINs differ.";
-    PinTooShort => "PIN 码至少 6 位。", "The PIN needs at least 6 characters.";
+    PinTooShort => "PIN 码至少 8 位。", "The PIN needs at least 8 characters.";
+    PinGuessable => "PIN 码太容易猜到（连号、重复或常用号码），请换一个。", "This PIN is easy to guess (a run, a repeat or a common one): choose another.";
     NeedName => "请填写姓名。", "Enter the name.";
     NeedRole => "请选择角色。", "Choose the role.";
     ChooseRole => "请选择", "Choose";
@@ -190,7 +191,12 @@ catalog! {
     ExportPacket => "导出数据包", "Export the packet";
     Exported => "已导出：{f}", "Exported: {f}";
     OpenPacketHint => "打开一个 .qingdan.json 数据包文件，查验签名和评分。", "Open a .qingdan.json packet to check its signatures and score.";
-    PacketValid => "数据包有效：签名和评分均核对无误。", "The packet is valid: signatures and score check out.";
+    PacketValid => "签名均有效，评分已按清单重算，与数据包一致。签字人的身份见下。", "Every signature is sound and the score, recomputed with the checklist, matches. Who the signers are: see below.";
+    PacketSignaturesOnly => "签名均有效；本设备没有该清单，评分未重算。签字人的身份见下。", "Every signature is sound; this device does not have the checklist, so the score was not recomputed. Who the signers are: see below.";
+    SignerEnrolled => "密钥已在汇总服务器登记为该单位的签字人", "key enrolled at the intake for this unit";
+    SignerRevoked => "密钥已被汇总服务器吊销（{at}）", "key revoked by the intake ({at})";
+    SignerNotEnrolled => "密钥未在汇总服务器登记：签名本身有效，但不能证明由本人签署", "key not enrolled at the intake: the signature is sound, but nothing shows who made the key";
+    SignerUnverified => "未核实：本设备未绑定汇总服务器或无法连接，不能确认密钥属于本人", "not verified: this device is enrolled with no intake or cannot reach it, so the key's owner is not confirmed";
     PacketInvalid => "数据包无效：", "The packet is not valid:";
     PacketIncomplete => "（未完成：{n} 项必答未回答）", "(incomplete: {n} required items unanswered)";
     TemplateMissing => "（本设备没有该清单，未重新评分）", "(checklist not on this device: not re-scored)";
@@ -229,7 +235,7 @@ catalog! {
     EnrollButton => "绑定", "Enroll";
     Enrolling => "正在绑定…", "Enrolling…";
     EnrolledAs => "已绑定：{name}（{role}），单位 {unit}", "Enrolled: {name} ({role}) for {unit}";
-    NeedIntakeUrl => "请填写服务器地址（以 http:// 或 https:// 开头）。", "Enter the intake's address (starting with http:// or https://).";
+    NeedIntakeUrl => "请填写服务器地址，以 https:// 开头（只有本机上的汇总服务器可用 http://127.0.0.1）。", "Enter the intake's address, starting with https:// (only an intake on this machine may use http://127.0.0.1).";
     NeedCode => "请填写注册码。", "Enter the enrollment code.";
     NeedKeyFirst => "请先在上方新建或导入签名密钥。", "Create or import a signing key above first.";
     CannotReach => "无法连接服务器，请检查网络和地址。", "Cannot reach the intake: {e}";
@@ -263,6 +269,8 @@ catalog! {
     PacketSubject => "被考核人信息有误。", "The person assessed is not given right.";
     PacketScore => "数据包中的评分与按答案重新计算的结果不一致", "The packet's score differs from the answers' score";
     RejectUnit => "汇总服务器未登记该单位（{code}）。如单位代码填错，请点“改为草稿并更正”，更正单位后重新签名上传，已填答案都会保留；如单位无误，请联系汇总服务器管理员登记该单位后重新上传。", "The unit is not registered at the intake ({code}). If the unit code is wrong, choose “Correct as a draft”, correct the unit, then sign and upload again: every answer is kept. If it is right, ask the intake's administrator to register the unit, then upload again.";
+    RejectTooManySigners => "数据包的签字人或签名超过 16 个，汇总服务器不予接收（{code}）。", "The packet has more than 16 signers or signatures, more than the intake takes ({code}).";
+    PacketTooManySigners => "签字人或签名超过 16 个", "More than 16 signers or signatures";
     RejectMalformed => "汇总服务器无法读取所发送的内容（{code}）。", "The intake could not read what was sent ({code}).";
     RejectUnauthorized => "管理令牌无效或已过期（{code}）。", "The admin token is not valid or has expired ({code}).";
     RejectNotFound => "汇总服务器上没有所请求的内容（{code}）。", "The intake has nothing at that address ({code}).";

@@ -92,6 +92,7 @@ pub fn packet_error(lang: Lang, e: &PacketError) -> String {
         | E::ScoreFormat { at, .. }
         | E::Float(at) => (T::PacketShape, at.clone()),
         E::UnknownFormat(found) => (T::PacketShape, found.clone()),
+        E::TooManySigners { at, .. } => (T::PacketTooManySigners, (*at).to_owned()),
         E::BadSignature { role, name } => (T::PacketBadSignature, who(role, name)),
         E::MissingSignature { role, name } => (T::PacketUnsigned, who(role, name)),
         E::SignerKey { role, name, .. }
@@ -164,6 +165,7 @@ fn refusal(code: ProblemCode) -> T {
         C::Roles => T::RejectRoles,
         C::TooLarge => T::RejectTooLarge,
         C::BadSignature => T::RejectSignature,
+        C::TooManySigners => T::RejectTooManySigners,
         C::Kind => T::RejectKind,
         C::UnknownTemplate | C::TemplateDigest => T::RejectTemplate,
         C::Responses | C::ScoreMismatch | C::ScoreFormat | C::Invalid => T::RejectScore,

@@ -497,9 +497,25 @@ pub struct ToAnswer {
     pub text: String,
 }
 
-/// Checks a packet file as the intake would: its summary lines and, for an
-/// inspection with findings, those findings.
-pub fn check_packet(ctx: &Ctx, text: &str) -> Result<(Vec<String>, Option<ToAnswer>), String> {
+/// What checking a packet file found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PacketCheck {
+    /// Its summary lines.
+    pub lines: Vec<String>,
+    /// Whether the score was recomputed with the checklist (this device
+    /// has it) and found the same; otherwise only the signatures were.
+    pub rescored: bool,
+    /// The packet's unit code.
+    pub unit: String,
+    /// Each signer (role and name, as shown) and public key.
+    pub signers: Vec<(String, String)>,
+    /// An inspection's findings, for the unit to answer.
+    pub findings: Option<ToAnswer>,
+}
+
+/// Checks a packet file as the intake would: its signatures always, its
+/// checklist and score when this device has the checklist.
+pub fn check_packet(ctx: &Ctx, text: &str) -> Result<PacketCheck, String> {
     let refused = |e: qingdan_core::PacketError| messages::packet_error(ctx.lang, &e);
     let packet = Packet::parse(text.as_bytes()).map_err(refused)?;
     let p = packet.payload();
@@ -516,14 +532,6 @@ pub fn check_packet(ctx: &Ctx, text: &str) -> Result<(Vec<String>, Option<ToAnsw
         format!("{} v{}", p.template.id, p.template.version),
         format!("{} {}", ctx.t(T::Total), summary.total),
     ];
-    for s in &p.signers {
-        lines.push(format!(
-            "{}: {} · {}",
-            role_label(&s.role, ctx.lang),
-            s.name,
-            s.public_key
-        ));
-    }
     if template.is_none() {
         lines.push(ctx.t(T::TemplateMissing).into());
     }
@@ -533,12 +541,46 @@ pub fn check_packet(ctx: &Ctx, text: &str) -> Result<(Vec<String>, Option<ToAnsw
             &[("n", &summary.missing.len().to_string())],
         ));
     }
+    let signers = p
+        .signers
+        .iter()
+        .map(|s| {
+            let who = format!("{}: {}", role_label(&s.role, ctx.lang), s.name);
+            (who, s.public_key.clone())
+        })
+        .collect();
     let findings = (!p.findings.is_empty()).then(|| ToAnswer {
         findings: p.findings.clone(),
         template: (p.template.id.clone(), p.template.version),
         text: text.to_owned(),
     });
-    Ok((lines, findings))
+    Ok(PacketCheck {
+        lines,
+        rescored: verified.rescored,
+        unit: p.unit.code.clone(),
+        signers,
+        findings,
+    })
+}
+
+/// What the intake this device is enrolled with says of each of `keys` as
+/// a signer for `unit`; [`sync::Standing::Unverified`] for all when the
+/// device is enrolled nowhere or the intake does not answer.
+pub async fn standings(ctx: &Ctx, unit: &str, keys: &[String]) -> Vec<sync::Standing> {
+    let Some(link) = ctx.outbox.link() else {
+        return vec![sync::Standing::Unverified; keys.len()];
+    };
+    let mut out = Vec::with_capacity(keys.len());
+    for key in keys {
+        let path = format!("/keys/{}", String::from(js_sys::encode_uri_component(key)));
+        out.push(
+            match net::request("GET", &sync::api_url(&link.url, &path), None).await {
+                Ok(reply) => sync::standing(reply.status, &reply.body, unit),
+                Err(_) => sync::Standing::Unverified,
+            },
+        );
+    }
+    out
 }
 
 /// Starts the unit's rectification of the inspection packet `text`; its id.

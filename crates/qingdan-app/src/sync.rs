@@ -160,12 +160,77 @@ pub fn unit_lookup(status: u16, body: &str) -> UnitLookup {
     }
 }
 
+/// What the intake this device is enrolled with says of a packet's signer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    /// The key is enrolled there for the packet's unit (or every unit).
+    Enrolled,
+    /// The intake revoked the key, at this time.
+    Revoked(String),
+    /// The intake does not know the key for this unit: the signature is
+    /// sound, but nothing says who made the key.
+    NotEnrolled,
+    /// Not asked or no answer (no intake, offline).
+    Unverified,
+}
+
+/// Reads the intake's answer (`status`, `body`) to `GET /keys/{key}` about
+/// a signer of a packet for `unit`.
+pub fn standing(status: u16, body: &str, unit: &str) -> Standing {
+    let Ok(value) = crate::json::read::<Value>(body) else {
+        return Standing::Unverified;
+    };
+    match status {
+        200 => {
+            if let Some(at) = value.get("revoked_at").and_then(Value::as_str) {
+                return Standing::Revoked(at.to_owned());
+            }
+            let enrolled = value
+                .get("enrollments")
+                .and_then(Value::as_array)
+                .is_some_and(|list| {
+                    list.iter().any(|e| {
+                        let code = e.get("unit").and_then(Value::as_str);
+                        code == Some(unit) || code == Some("*")
+                    })
+                });
+            if enrolled {
+                Standing::Enrolled
+            } else {
+                Standing::NotEnrolled
+            }
+        }
+        404 if value.get("code").and_then(Value::as_str) == Some("not-found") => {
+            Standing::NotEnrolled
+        }
+        _ => Standing::Unverified,
+    }
+}
+
 /// Whether `url` can be an intake's address.
+///
+/// HTTPS only, but for this machine (`http://127.0.0.1`, `localhost`,
+/// `[::1]`): over plain HTTP on a network anyone on it could read the
+/// codes and answers, or stand in for the intake at enrollment.
 pub fn is_intake_url(url: &str) -> bool {
     let url = url.trim();
-    ["http://", "https://"]
-        .iter()
-        .any(|scheme| url.len() > scheme.len() && url.starts_with(scheme))
+    if let Some(rest) = url.strip_prefix("https://") {
+        return !rest.is_empty();
+    }
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.split(':').next().unwrap_or_default(),
+    };
+    name == "localhost"
+        || name == "::1"
+        || name.starts_with("127.") && name.parse::<std::net::Ipv4Addr>().is_ok()
 }
 
 /// The link after the key `fingerprint` (with `role`) was enrolled at `url`
@@ -781,7 +846,7 @@ mod tests {
         let at = |link: Option<&IntakeLink>, fingerprint: &str, role: &str, body: &str| {
             enroll(
                 link,
-                "http://intake.example/",
+                "https://intake.example/",
                 fingerprint,
                 role,
                 body,
@@ -789,7 +854,7 @@ mod tests {
             )
         };
         let link = at(None, "fp-1", "principal", &enrolled(&public, "principal")).unwrap();
-        assert_eq!(link.url, "http://intake.example");
+        assert_eq!(link.url, "https://intake.example");
         assert_eq!(link.key, public);
         assert_eq!(link.enrollments[0].unit.code, "510824-101");
         let both = at(
@@ -950,5 +1015,52 @@ mod tests {
         );
         assert_eq!(unit_lookup(503, ""), UnitLookup::Unsure);
         assert_eq!(unit_lookup(200, "<html>"), UnitLookup::Unsure);
+    }
+
+    #[test]
+    fn an_intake_is_reached_over_https_or_on_this_machine_only() {
+        for good in [
+            "https://intake.example",
+            "https://10.0.0.5:8443/",
+            "http://127.0.0.1:8080",
+            "http://localhost:8080/",
+            "http://[::1]:8080",
+        ] {
+            assert!(is_intake_url(good), "{good}");
+        }
+        for bad in [
+            "http://192.168.1.20:8080",
+            "http://intake.example",
+            "http://127.0.0.1.evil.example",
+            "http://localhost.evil.example",
+            "http://127.0.0.1@evil.example",
+            "ftp://intake.example",
+            "https://",
+            "",
+        ] {
+            assert!(!is_intake_url(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_signers_standing_is_what_the_intake_says_of_the_key_for_the_unit() {
+        let enrolled = r#"{"public_key": "k", "enrollments": [{"unit": "510824-101", "role": "principal", "name": "张三", "enrolled_at": "t"}], "revoked_at": null, "reason": null}"#;
+        assert_eq!(standing(200, enrolled, "510824-101"), Standing::Enrolled);
+        assert_eq!(
+            standing(200, enrolled, "510824-102"),
+            Standing::NotEnrolled,
+            "another unit's key"
+        );
+        let inspector = r#"{"enrollments": [{"unit": "*"}], "revoked_at": null}"#;
+        assert_eq!(standing(200, inspector, "510824-102"), Standing::Enrolled);
+        let revoked =
+            r#"{"enrollments": [{"unit": "510824-101"}], "revoked_at": "2026-11-30T01:00:00Z"}"#;
+        assert_eq!(
+            standing(200, revoked, "510824-101"),
+            Standing::Revoked("2026-11-30T01:00:00Z".into())
+        );
+        let unknown = r#"{"code": "not-found", "status": 404, "detail": "key k is not enrolled at this intake"}"#;
+        assert_eq!(standing(404, unknown, "510824-101"), Standing::NotEnrolled);
+        assert_eq!(standing(503, "", "510824-101"), Standing::Unverified);
     }
 }

@@ -20,7 +20,10 @@ pub const KEY_FORMAT: &str = "qingdan.key/1";
 /// PBKDF2 iterations (OWASP's figure for PBKDF2-HMAC-SHA-256).
 pub const ITERATIONS: u32 = 600_000;
 /// The shortest PIN accepted.
-pub const MIN_PIN_CHARS: usize = 6;
+pub const MIN_PIN_CHARS: usize = 8;
+/// The most PBKDF2 iterations a key file may ask for: ten times ours. A
+/// file asking for more would hold the tab for minutes at each signature.
+pub const MAX_ITERATIONS: u32 = 10 * ITERATIONS;
 
 /// A signing key as it is stored: its public half in the clear, its seed
 /// sealed under the owner's PIN.
@@ -135,9 +138,10 @@ pub fn read_key_file(text: &str) -> Result<SealedKey, VaultError> {
             key.format
         )));
     }
-    if key.kdf != "PBKDF2-SHA256" || key.iterations < ITERATIONS {
+    if key.kdf != "PBKDF2-SHA256" || !(ITERATIONS..=MAX_ITERATIONS).contains(&key.iterations) {
         return Err(VaultError::BadKeyFile(format!(
-            "kdf: expected PBKDF2-SHA256 with at least {ITERATIONS} iterations"
+            "kdf: expected PBKDF2-SHA256 with {ITERATIONS} to {MAX_ITERATIONS} iterations, found {} with {}",
+            key.kdf, key.iterations
         )));
     }
     let public = keys::decode_public_key(&key.public_key)

@@ -129,7 +129,7 @@ async fn settings_default_to_chinese() {
 
 #[wasm_bindgen_test]
 async fn a_key_opens_only_with_its_pin_and_is_never_stored_in_the_clear() {
-    let sealed = vault::generate("张三", "principal", "246810")
+    let sealed = vault::generate("张三", "principal", "24681357")
         .await
         .unwrap();
     assert_eq!(sealed.iterations, ITERATIONS);
@@ -138,7 +138,7 @@ async fn a_key_opens_only_with_its_pin_and_is_never_stored_in_the_clear() {
         "PBKDF2 needs at least 600,000 iterations"
     );
 
-    let key = vault::open(&sealed, "246810")
+    let key = vault::open(&sealed, "24681357")
         .await
         .expect("the right PIN opens it");
     assert_eq!(
@@ -146,7 +146,7 @@ async fn a_key_opens_only_with_its_pin_and_is_never_stored_in_the_clear() {
         sealed.public_key
     );
     assert_eq!(
-        vault::open(&sealed, "246811").await.unwrap_err(),
+        vault::open(&sealed, "24681358").await.unwrap_err(),
         VaultError::WrongPin
     );
     assert_eq!(
@@ -168,11 +168,11 @@ async fn a_key_opens_only_with_its_pin_and_is_never_stored_in_the_clear() {
 
 #[wasm_bindgen_test]
 async fn the_same_pin_seals_differently_each_time() {
-    let a = vault::generate("李四", "supervisory", "13579a")
+    let a = vault::generate("李四", "supervisory", "13579abc")
         .await
         .unwrap();
-    let key = vault::open(&a, "13579a").await.unwrap();
-    let b = vault::seal(&key, "李四", "supervisory", "13579a")
+    let key = vault::open(&a, "13579abc").await.unwrap();
+    let b = vault::seal(&key, "李四", "supervisory", "13579abc")
         .await
         .unwrap();
     assert_eq!(a.public_key, b.public_key);
@@ -210,6 +210,12 @@ async fn a_key_file_moves_to_another_device_still_sealed() {
     assert!(
         matches!(vault::read_key_file(&weak), Err(VaultError::BadKeyFile(m)) if m.contains("iterations"))
     );
+    // A file that would hold the tab for an hour at each signature is
+    // refused when it is read, before any key is derived.
+    let endless = file.replace("600000", "1000000000");
+    assert!(
+        matches!(vault::read_key_file(&endless), Err(VaultError::BadKeyFile(m)) if m.contains("1000000000"))
+    );
     assert!(matches!(
         vault::read_key_file("{}"),
         Err(VaultError::BadKeyFile(_))
@@ -219,10 +225,10 @@ async fn a_key_file_moves_to_another_device_still_sealed() {
 #[wasm_bindgen_test]
 async fn two_sealed_keys_sign_a_packet_that_verifies() {
     let template = Template::parse(bundled::find("jiandu-zeren").unwrap().json()).unwrap();
-    let principal = vault::generate("张三", "principal", "111111")
+    let principal = vault::generate("张三", "principal", "31415926")
         .await
         .unwrap();
-    let supervisory = vault::generate("李四", "supervisory", "222222")
+    let supervisory = vault::generate("李四", "supervisory", "27182818")
         .await
         .unwrap();
     let signer = |k: &vault::SealedKey| Signer {
@@ -239,14 +245,14 @@ async fn two_sealed_keys_sign_a_packet_that_verifies() {
     )
     .unwrap();
     packet
-        .sign(&vault::open(&principal, "111111").await.unwrap())
+        .sign(&vault::open(&principal, "31415926").await.unwrap())
         .unwrap();
     assert!(
         packet.verify(Some(&template)).is_err(),
         "one of two signatures is not enough"
     );
     packet
-        .sign(&vault::open(&supervisory, "222222").await.unwrap())
+        .sign(&vault::open(&supervisory, "27182818").await.unwrap())
         .unwrap();
     packet.verify(Some(&template)).expect("both signed");
 }

@@ -103,6 +103,17 @@ pub struct ServeArgs {
     /// Seconds before a request is answered 408.
     #[arg(long, default_value_t = 30)]
     timeout: u64,
+    /// Seconds a connection may take to send a whole request head before
+    /// it is closed (clients that trickle bytes to hold connections).
+    #[arg(long, default_value_t = 10)]
+    header_timeout: u64,
+    /// Connections held at once; more are closed on arrival.
+    #[arg(long, default_value_t = 1024)]
+    max_connections: usize,
+    /// The address of a TLS proxy in front of this server: the rate limit
+    /// counts the client its X-Forwarded-For names (believed from it only).
+    #[arg(long)]
+    trusted_proxy: Option<std::net::IpAddr>,
 }
 
 /// Runs `f` on a Tokio runtime with the intake opened on `database`.
@@ -127,11 +138,24 @@ pub(crate) fn with_intake<T>(
 
 /// `qingdan serve`.
 pub fn serve(database: &Database, args: ServeArgs) -> Result<(), Failure> {
-    // Colour codes only for a terminal, never in a log file.
+    // Colour codes only for a terminal, never in a log file. RUST_LOG
+    // filters by target and level (`info`, `qingdan::security=info,warn`);
+    // the default is everything at info. The security log's lines (admin
+    // requests, enrollments, every refusal by its code) carry the target
+    // `qingdan::security`.
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let filter: tracing_subscriber::filter::Targets = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or_else(|| {
+            tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO)
+        });
     tracing_subscriber::fmt()
-        .with_target(false)
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
+        .finish()
+        .with(filter)
         .init();
     if let Some(web) = &args.web
         && !web.join("index.html").exists()
@@ -152,6 +176,9 @@ pub fn serve(database: &Database, args: ServeArgs) -> Result<(), Failure> {
         rate_limit,
         request_timeout: Duration::from_secs(args.timeout),
         web_dir: args.web,
+        header_timeout: Duration::from_secs(args.header_timeout.max(1)),
+        max_connections: args.max_connections.max(1),
+        trusted_proxy: args.trusted_proxy,
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {

@@ -66,6 +66,8 @@ codes! {
     Roles = "roles",
     /// The body is larger than the intake takes (413).
     TooLarge = "too-large",
+    /// More signers or signatures than a packet may carry (422).
+    TooManySigners = "too-many-signers",
     /// A signature does not verify, or one is missing (422).
     BadSignature = "bad-signature",
     /// The intake does not take this kind of packet here (422).

@@ -2,9 +2,11 @@
 //!
 //! `serde_json` keeps the last of two equal keys in an object; for a signed
 //! document that would let two readers see two different values. Here a
-//! duplicate key is an error that names its JSON path. Nesting is limited by
-//! `serde_json`'s recursion limit (128), so deep input is an error, never a
-//! stack overflow.
+//! duplicate key is an error that names its JSON path. So is an integer
+//! beyond ±(2^53 − 1): JavaScript, and so the browser app and many other
+//! readers, would hold a different number than the one signed. Nesting is
+//! limited by `serde_json`'s recursion limit (128), so deep input is an
+//! error, never a stack overflow.
 
 use std::fmt;
 
@@ -21,20 +23,22 @@ pub struct JsonError {
     pub message: String,
 }
 
-/// Parses `text` into a [`Value`], refusing duplicate object keys.
+/// The largest integer every JSON reader holds exactly: 2^53 − 1
+/// (JavaScript's `Number.MAX_SAFE_INTEGER`).
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// Parses `text` into a [`Value`], refusing duplicate object keys and
+/// integers beyond ±[`MAX_SAFE_INTEGER`].
 pub fn parse_strict(text: &str) -> Result<Value, JsonError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let mut duplicate = None;
-    let result = StrictValue {
-        duplicate: &mut duplicate,
-    }
-    .deserialize(&mut de);
-    let value = match (result, duplicate) {
-        (_, Some(Duplicate { key, mut path })) => {
+    let mut fault = None;
+    let result = StrictValue { fault: &mut fault }.deserialize(&mut de);
+    let value = match (result, fault) {
+        (_, Some(Fault { message, mut path })) => {
             path.reverse();
             return Err(JsonError {
                 at: format_path(&path),
-                message: format!("duplicate key {key:?} in one object"),
+                message,
             });
         }
         (Ok(v), None) => v,
@@ -138,15 +142,28 @@ fn is_plain_key(key: &str) -> bool {
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// A duplicate key found while reading; its path is collected innermost
-/// first as the error unwinds, so reading costs nothing extra until then.
-struct Duplicate {
-    key: String,
+/// A duplicate key or an unsafe integer found while reading; its path is
+/// collected innermost first as the error unwinds, so reading costs nothing
+/// extra until then.
+struct Fault {
+    message: String,
     path: Vec<Segment>,
 }
 
 struct StrictValue<'a> {
-    duplicate: &'a mut Option<Duplicate>,
+    fault: &'a mut Option<Fault>,
+}
+
+impl StrictValue<'_> {
+    fn unsafe_integer<E: serde::de::Error>(self, shown: String) -> E {
+        *self.fault = Some(Fault {
+            message: format!(
+                "the integer {shown} is beyond ±(2^53 − 1): not every JSON reader holds it exactly"
+            ),
+            path: Vec::new(),
+        });
+        E::custom("unsafe integer")
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for StrictValue<'_> {
@@ -166,10 +183,16 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
     fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
         Ok(Value::Bool(v))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
+        if v.unsigned_abs() > MAX_SAFE_INTEGER {
+            return Err(self.unsafe_integer(v.to_string()));
+        }
         Ok(Value::Number(v.into()))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
+        if v > MAX_SAFE_INTEGER {
+            return Err(self.unsafe_integer(v.to_string()));
+        }
         Ok(Value::Number(v.into()))
     }
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
@@ -190,15 +213,13 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut out = Vec::new();
         loop {
-            let next = seq.next_element_seed(StrictValue {
-                duplicate: self.duplicate,
-            });
+            let next = seq.next_element_seed(StrictValue { fault: self.fault });
             match next {
                 Ok(Some(v)) => out.push(v),
                 Ok(None) => return Ok(Value::Array(out)),
                 Err(e) => {
-                    if let Some(d) = self.duplicate.as_mut() {
-                        d.path.push(Segment::Index(out.len()));
+                    if let Some(f) = self.fault.as_mut() {
+                        f.path.push(Segment::Index(out.len()));
                     }
                     return Err(e);
                 }
@@ -210,21 +231,19 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if out.contains_key(&key) {
-                *self.duplicate = Some(Duplicate {
-                    path: vec![Segment::Key(key.clone())],
-                    key,
+                *self.fault = Some(Fault {
+                    message: format!("duplicate key {key:?} in one object"),
+                    path: vec![Segment::Key(key)],
                 });
                 return Err(serde::de::Error::custom("duplicate key"));
             }
-            match map.next_value_seed(StrictValue {
-                duplicate: self.duplicate,
-            }) {
+            match map.next_value_seed(StrictValue { fault: self.fault }) {
                 Ok(value) => {
                     out.insert(key, value);
                 }
                 Err(e) => {
-                    if let Some(d) = self.duplicate.as_mut() {
-                        d.path.push(Segment::Key(key));
+                    if let Some(f) = self.fault.as_mut() {
+                        f.path.push(Segment::Key(key));
                     }
                     return Err(e);
                 }
@@ -242,6 +261,18 @@ mod tests {
         let err = parse_strict(r#"{"a": {"b": [1, {"x": 1, "x": 2}]}}"#).unwrap_err();
         assert_eq!(err.at, "a.b[1].x");
         assert!(err.message.contains("duplicate key \"x\""));
+    }
+
+    #[test]
+    fn integers_beyond_2_pow_53_are_refused_with_their_path() {
+        let err = parse_strict(r#"{"a": [0, {"n": 9007199254740993}]}"#).unwrap_err();
+        assert_eq!(err.at, "a[1].n");
+        assert!(err.message.contains("9007199254740993"), "{err:?}");
+        let err = parse_strict("[-9007199254740992]").unwrap_err();
+        assert_eq!(err.at, "[0]");
+        for fine in ["9007199254740991", "-9007199254740991", "0"] {
+            assert!(parse_strict(fine).is_ok(), "{fine}");
+        }
     }
 
     #[test]

@@ -29,6 +29,11 @@ use crate::{Responses, Template, canonical, score, trust};
 /// The `format` of a packet payload.
 pub const PACKET_FORMAT: &str = "qingdan.packet/1";
 
+/// The most signers (and signatures) a packet may carry: more than any
+/// checklist's roles call for (an inspection team signs with a handful),
+/// few enough that checking a packet is bounded work.
+pub const MAX_SIGNERS: usize = 16;
+
 /// Role names the product uses for signers.
 pub mod roles {
     /// The holder of the principal responsibility (党委（党组）书记).
@@ -277,6 +282,14 @@ pub enum PacketError {
     /// A number with a fraction or exponent somewhere in the payload.
     #[error("{0}: a binary floating-point number; packets carry exact decimals as strings")]
     Float(String),
+    /// More signers or signatures than [`MAX_SIGNERS`].
+    #[error("{at}: {count} entries; a packet carries at most {MAX_SIGNERS} signers and signatures")]
+    TooManySigners {
+        /// `payload.signers` or `signatures`.
+        at: &'static str,
+        /// How many there are.
+        count: usize,
+    },
     /// A field whose form is wrong (id, time, period, digest).
     #[error("{at}: {message}")]
     Field {
@@ -586,6 +599,20 @@ impl Packet {
     /// Checks a packet already read as JSON.
     pub fn from_value(value: Value) -> Result<Packet, PacketError> {
         let envelope = envelope(value)?;
+        let count = envelope.signatures.len();
+        if count > MAX_SIGNERS {
+            return Err(PacketError::TooManySigners {
+                at: "signatures",
+                count,
+            });
+        }
+        let signers = envelope.payload.get("signers").and_then(Value::as_array);
+        if let Some(count) = signers.map(Vec::len).filter(|n| *n > MAX_SIGNERS) {
+            return Err(PacketError::TooManySigners {
+                at: "payload.signers",
+                count,
+            });
+        }
         let payload_path = [Segment::Key("payload".into())];
         if let Some(at) = find_float(&envelope.payload, &mut payload_path.to_vec()) {
             return Err(PacketError::Float(at));
@@ -634,6 +661,25 @@ impl Packet {
     /// The exact bytes that are signed: the canonical payload.
     pub fn signed_bytes(&self) -> &[u8] {
         &self.canonical
+    }
+
+    /// What makes two files the same packet: the SHA-256 (hex) of its
+    /// canonical payload and its signatures in a fixed order. A copy of a
+    /// packet with other white space, key order or signature order has the
+    /// same content digest; any change to what was signed, or to who
+    /// signed, does not.
+    pub fn content_digest(&self) -> String {
+        let mut signatures: Vec<&SignatureEntry> = self.envelope.signatures.iter().collect();
+        signatures
+            .sort_by(|a, b| (&a.public_key, &a.signature).cmp(&(&b.public_key, &b.signature)));
+        let mut content = self.canonical.clone();
+        for s in signatures {
+            content.push(b'\n');
+            content.extend_from_slice(s.public_key.as_bytes());
+            content.push(b' ');
+            content.extend_from_slice(s.signature.as_bytes());
+        }
+        canonical::sha256_hex_bytes(&content)
     }
 
     /// The packet as JSON (the payload as read, the signatures).

@@ -35,6 +35,15 @@ pub struct Config {
     pub request_timeout: Duration,
     /// The built web app to serve at `/`, if any.
     pub web_dir: Option<PathBuf>,
+    /// A connection that has not sent a whole request head within this
+    /// long is closed (slow clients holding connections open).
+    pub header_timeout: Duration,
+    /// Connections held at once; one more is closed at once, the others
+    /// unharmed.
+    pub max_connections: usize,
+    /// The office's TLS proxy, whose `X-Forwarded-For` names the client
+    /// the rate limit counts (nobody else's is believed).
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 impl Default for Config {
@@ -47,6 +56,9 @@ impl Default for Config {
             }),
             request_timeout: Duration::from_secs(30),
             web_dir: None,
+            header_timeout: Duration::from_secs(10),
+            max_connections: 1024,
+            trusted_proxy: None,
         }
     }
 }
@@ -60,6 +72,11 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// What the server was told at start.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     /// State for [`app`].
     pub fn new(intake: Arc<Intake>, config: Config) -> AppState {
         AppState {
@@ -105,7 +122,7 @@ pub fn app(state: AppState) -> Router {
         });
     let api = match config.rate_limit {
         Some(limit) => api.layer(middleware::from_fn_with_state(
-            Arc::new(Limiter::new(limit)),
+            Arc::new(Limiter::new(limit, config.trusted_proxy)),
             limit::limit,
         )),
         None => api,
@@ -137,7 +154,12 @@ pub fn app(state: AppState) -> Router {
         // No app here: the root says where things are, not a bare 404.
         router = router.route("/", get(|| async { Html(include_str!("no-app.html")) }));
     }
+    let policy = crate::headers::content_security_policy(config.web_dir.as_deref());
     router
+        .layer(middleware::from_fn_with_state(
+            policy,
+            crate::headers::secure,
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,
@@ -234,11 +256,21 @@ impl FromRequestParts<AppState> for Admin {
                     "this needs an admin token: Authorization: Bearer <token> (qingdan admin token)",
                 )
             })?;
-        state
-            .intake
-            .check_admin(token, chrono::Utc::now())
-            .await
-            .map(|_| Admin)
+        let info = state.intake.check_admin(token, chrono::Utc::now()).await?;
+        let path = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or(parts.uri.path(), |uri| uri.path());
+        // The security log names the token by its id and label, never the token.
+        tracing::info!(
+            target: "qingdan::security",
+            token = info.id(),
+            label = %info.label,
+            method = %parts.method,
+            path,
+            "admin request"
+        );
+        Ok(Admin)
     }
 }
 
@@ -499,11 +531,21 @@ async fn redeem_code(
             unit_code,
             unit_name,
             role,
-        } => Ok(created(serde_json::json!({
-            "unit": {"code": unit_code, "name": unit_name},
-            "role": role,
-            "intake_key": state.intake.public_key(),
-        }))),
+        } => {
+            tracing::info!(
+                target: "qingdan::security",
+                unit = %unit_code,
+                role = %role,
+                key = %request.public_key,
+                name = %request.name,
+                "enrolled with a code"
+            );
+            Ok(created(serde_json::json!({
+                "unit": {"code": unit_code, "name": unit_name},
+                "role": role,
+                "intake_key": state.intake.public_key(),
+            })))
+        }
         Redeem::OtherRole(issued) => Err(Problem::new(
             StatusCode::CONFLICT,
             ProblemCode::Roles,

@@ -12,7 +12,7 @@ use qingdan_core::keys::{self, SigningKey};
 use qingdan_core::packet::{PacketError, PacketKind, Verified};
 use qingdan_core::trust::{self, ALL_UNITS, Admission};
 use qingdan_core::{Packet, ProblemCode, Template, canonical, json, receipt};
-use tokio::sync::{Notify, mpsc, oneshot};
+use tokio::sync::{Notify, Semaphore, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::problem::Problem;
@@ -49,6 +49,8 @@ pub struct Intake {
     writer: mpsc::Sender<Job>,
     stop: Arc<Notify>,
     writer_task: Mutex<Option<JoinHandle<()>>>,
+    /// Packets being verified at once: no more than there are cores.
+    checking: Arc<Semaphore>,
 }
 
 impl std::fmt::Debug for Intake {
@@ -108,6 +110,9 @@ impl Intake {
             writer,
             stop,
             writer_task: Mutex::new(Some(task)),
+            checking: Arc::new(Semaphore::new(
+                std::thread::available_parallelism().map_or(1, usize::from),
+            )),
         })
     }
 
@@ -211,12 +216,14 @@ impl Intake {
     ) -> Result<Submitted, Problem> {
         let packet = Packet::parse(&bytes).map_err(rejected)?;
         let sha256 = canonical::sha256_hex_bytes(&bytes);
-        let verified = match self.check(&packet, received_at).await {
+        let id = packet.payload().id.clone();
+        let content = packet.content_digest();
+        let verified = match self.check(packet, received_at).await {
             Ok(verified) => verified,
             // Refused now, but received before (say, before a key was
             // revoked): the packet stays received.
             Err(refused) => {
-                return match self.store.receipt_of(&packet.payload().id, &sha256).await {
+                return match self.store.receipt_of(&id, &sha256).await {
                     Ok(Some(receipt)) => Ok(Submitted::Duplicate(receipt)),
                     Ok(None) => Err(refused),
                     Err(e) => Err(Problem::unavailable(e)),
@@ -251,58 +258,40 @@ impl Intake {
         match answer.await {
             Ok(Ok(Stored::Created(receipt))) => Ok(Submitted::Created(receipt)),
             Ok(Ok(Stored::Duplicate(receipt))) => Ok(Submitted::Duplicate(receipt)),
-            Ok(Ok(Stored::Conflict(existing))) => Err(Problem::new(
-                StatusCode::CONFLICT,
-                ProblemCode::Conflict,
-                format!(
-                    "payload.id: another packet with id {} is stored (SHA-256 {existing}); this one's SHA-256 is {sha256}. A changed packet needs a new id",
-                    payload.id
-                ),
-            )),
+            Ok(Ok(Stored::Conflict(existing))) => match self.same_content(&id, &content).await? {
+                // The same signed packet in other bytes (white space,
+                // signature order): received already. Its receipt names
+                // these bytes, so the device that sent them can check it,
+                // and the time the packet was first received.
+                Some(first) => Ok(Submitted::Duplicate(receipt::sign(
+                    &self.key, &id, &sha256, &first,
+                ))),
+                None => Err(Problem::new(
+                    StatusCode::CONFLICT,
+                    ProblemCode::Conflict,
+                    format!(
+                        "payload.id: another packet with id {} is stored (SHA-256 {existing}); this one's SHA-256 is {sha256}. A changed packet needs a new id",
+                        payload.id
+                    ),
+                )),
+            },
             Ok(Err(error)) => Err(Problem::unavailable(error)),
             Err(_) => Err(Problem::unavailable("the writer stopped")),
         }
     }
 
-    /// What a packet must pass before it is stored: the core's verification
-    /// against the published template, then its admission.
+    /// What a packet must pass before it is stored, cheap checks first: the
+    /// unit registered and every signer's key enrolled for it (one query),
+    /// so that a packet signed by keys this intake never enrolled costs no
+    /// signature check; then the core's verification against the published
+    /// template (signatures and the re-score), on a blocking thread and no
+    /// more at once than there are cores, so that other requests are
+    /// answered meanwhile; then the core's judgement of who signed.
     async fn check(
         &self,
-        packet: &Packet,
+        packet: Packet,
         received_at: chrono::DateTime<chrono::Utc>,
     ) -> Result<Verified, Problem> {
-        let named = &packet.payload().template;
-        let template = self
-            .template(&named.id, named.version)
-            .await
-            .map_err(Problem::unavailable)?;
-        let Some(template) = template else {
-            // The signatures are checked first even so: a tampered packet
-            // is told so before anything else.
-            packet.verify(None).map_err(rejected)?;
-            return Err(Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ProblemCode::UnknownTemplate,
-                format!(
-                    "payload.template: {} v{} is not published at this intake",
-                    named.id, named.version
-                ),
-            ));
-        };
-        let verified = packet.verify(Some(&template)).map_err(rejected)?;
-        self.admit(packet, received_at).await?;
-        Ok(verified)
-    }
-
-    /// Reads what the core needs to judge who signed a verified packet
-    /// (the unit, the signers' enrollments and revocations, a
-    /// rectification's inspection) and lets it judge. Read afresh for
-    /// every packet, so a revocation counts at once in every process.
-    async fn admit(
-        &self,
-        packet: &Packet,
-        received_at: chrono::DateTime<chrono::Utc>,
-    ) -> Result<(), Problem> {
         let payload = packet.payload();
         let code = &payload.unit.code;
         let keys: Vec<&str> = payload
@@ -322,7 +311,43 @@ impl Intake {
                 format!("payload.unit.code: unit {code:?} is not registered at this intake"),
             ));
         };
-        let inspection = match (&payload.kind, &payload.refers_to) {
+        let stranger = payload
+            .signers
+            .iter()
+            .enumerate()
+            .find(|(_, s)| !enrollments.iter().any(|e| e.public_key == s.public_key));
+        if let Some((index, s)) = stranger {
+            return Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                ProblemCode::KeyNotEnrolled,
+                format!(
+                    "payload.signers[{index}] ({} {}): this key is not enrolled at this intake for unit {code:?}",
+                    s.role, s.name
+                ),
+            ));
+        }
+        let named = &payload.template;
+        let template = self
+            .template(&named.id, named.version)
+            .await
+            .map_err(Problem::unavailable)?;
+        let unknown = template.is_none().then(|| {
+            Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ProblemCode::UnknownTemplate,
+                format!(
+                    "payload.template: {} v{} is not published at this intake",
+                    named.id, named.version
+                ),
+            )
+        });
+        // The signatures are checked even without the template: a tampered
+        // packet is told so before anything else.
+        let (packet, verified) = self.verify_apart(packet, template).await?;
+        if let Some(unknown) = unknown {
+            return Err(unknown);
+        }
+        let inspection = match (&packet.payload().kind, &packet.payload().refers_to) {
             (PacketKind::Rectification, Some(id)) => self
                 .store
                 .packet_bytes(id)
@@ -339,7 +364,58 @@ impl Intake {
                 enrollments: &enrollments,
                 inspection: inspection.as_ref().map(Packet::payload),
             })
-            .map_err(rejected)
+            .map_err(rejected)?;
+        Ok(verified)
+    }
+
+    /// When the packet stored under `id` was received, if it has the same
+    /// signed content (`content`, [`Packet::content_digest`]) as one now
+    /// sent in other bytes.
+    async fn same_content(&self, id: &str, content: &str) -> Result<Option<String>, Problem> {
+        let Some(bytes) = self
+            .store
+            .packet_bytes(id)
+            .await
+            .map_err(Problem::unavailable)?
+        else {
+            return Ok(None);
+        };
+        let stored = Packet::parse(&bytes).map_err(Problem::internal)?;
+        if stored.content_digest() != content {
+            return Ok(None);
+        }
+        let sha256 = canonical::sha256_hex_bytes(&bytes);
+        let Some(receipt) = self
+            .store
+            .receipt_of(id, &sha256)
+            .await
+            .map_err(Problem::unavailable)?
+        else {
+            return Ok(None);
+        };
+        let first = receipt::verify(&receipt, Some(&self.public_key)).map_err(Problem::internal)?;
+        Ok(Some(first.received_at))
+    }
+
+    /// The core's verification of `packet` against `template`, off the
+    /// async workers and under the bound on concurrent checks.
+    async fn verify_apart(
+        &self,
+        packet: Packet,
+        template: Option<Arc<Template>>,
+    ) -> Result<(Packet, Verified), Problem> {
+        let _permit = self
+            .checking
+            .acquire()
+            .await
+            .map_err(|_| Problem::unavailable("the intake is shutting down"))?;
+        let (packet, verified) = tokio::task::spawn_blocking(move || {
+            let verified = packet.verify(template.as_deref());
+            (packet, verified)
+        })
+        .await
+        .map_err(Problem::internal)?;
+        Ok((packet, verified.map_err(rejected)?))
     }
 
     /// Registers a unit (or renames it); returns the code and name as stored.
@@ -606,6 +682,10 @@ fn rejected(error: PacketError) -> Problem {
         E::Roles(_) | E::RoleForKind { .. } => {
             (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::Roles)
         }
+        E::TooManySigners { .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemCode::TooManySigners,
+        ),
         E::KindNotServed { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::Kind),
         E::ScoreFormat { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::ScoreFormat),
         E::OtherTemplate { .. } | E::TemplateDigest { .. } => (

@@ -7,14 +7,13 @@
 //! what is in flight.
 
 mod api;
+mod headers;
 mod intake;
 mod limit;
 mod problem;
 mod reports;
 pub mod secrets;
 mod store;
-
-use std::net::SocketAddr;
 
 pub use api::{AppState, Config, app};
 pub use intake::{Intake, PublishError, Submitted};
@@ -42,16 +41,70 @@ pub fn rfc3339(time: chrono::DateTime<chrono::Utc>) -> String {
 /// Serves `state` on `listener` until Ctrl-C or SIGTERM; then stops
 /// accepting, lets requests in flight finish, commits every packet already
 /// queued, and closes the store.
+///
+/// Each connection is HTTP/1.1 with a header-read timeout (a client that
+/// trickles its request head is cut off) and counts against a cap on
+/// connections held at once: one over the cap is closed on accepting, and
+/// logged, without harming the others.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     stop: StopSignal,
 ) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt as _;
+
     let intake = state.intake.clone();
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(stop.wait())
-        .await?;
+    let (header_timeout, max_connections) = (
+        state.config().header_timeout,
+        state.config().max_connections,
+    );
+    let router = app(state);
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(max_connections.max(1)));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let stopping = stop.wait();
+    tokio::pin!(stopping);
+    loop {
+        let (stream, addr) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors, say: wait, then go on.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stopping => break,
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            tracing::warn!(%addr, max_connections, "refused a connection: too many held at once");
+            drop(stream);
+            continue;
+        };
+        let router = router.clone();
+        let service = hyper::service::service_fn(
+            move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(addr));
+                router.clone().oneshot(request)
+            },
+        );
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _slot = slot;
+            if let Err(e) = connection.await {
+                tracing::debug!(%addr, error = %e, "connection closed");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
     tracing::info!("stopping: committing what is queued");
     intake.shutdown().await;
     intake.store().close().await;

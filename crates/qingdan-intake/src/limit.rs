@@ -1,8 +1,17 @@
-//! Per-client rate limiting: a token bucket per client IP address
-//! (governor's GCRA). Over the limit, a 429 problem with `Retry-After`.
+//! Per-client rate limiting: a token bucket per client (governor's GCRA).
+//! Over the limit, a 429 problem with `Retry-After`.
+//!
+//! A client is its IP address, an IPv6 address grouped by its /64 (one
+//! household or office is given a whole /64, and could otherwise take a new
+//! bucket per request). Behind the office's TLS proxy every request comes
+//! from the proxy: given `--trusted-proxy`, a request from that address is
+//! keyed by the last address its `X-Forwarded-For` names, and only then.
+//! Buckets of clients gone quiet are dropped as requests come, so memory
+//! does not grow with every address ever seen.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -23,21 +32,63 @@ pub struct RateLimit {
     pub burst: NonZeroU32,
 }
 
+/// Requests between two sweeps of the buckets of quiet clients.
+const SWEEP_EVERY: u64 = 4096;
+
 /// The limiter shared by every request.
 #[derive(Debug)]
 pub struct Limiter {
     limiter: DefaultKeyedRateLimiter<IpAddr>,
     clock: DefaultClock,
+    trusted_proxy: Option<IpAddr>,
+    seen: AtomicU64,
 }
 
 impl Limiter {
-    /// A limiter for `limit`.
-    pub fn new(limit: RateLimit) -> Limiter {
+    /// A limiter for `limit`, trusting `X-Forwarded-For` from
+    /// `trusted_proxy` only.
+    pub fn new(limit: RateLimit, trusted_proxy: Option<IpAddr>) -> Limiter {
         let quota = Quota::per_second(limit.per_second).allow_burst(limit.burst);
         Limiter {
             limiter: RateLimiter::keyed(quota),
             clock: DefaultClock::default(),
+            trusted_proxy,
+            seen: AtomicU64::new(0),
         }
+    }
+
+    /// The client a request counts against: its peer, or, from the trusted
+    /// proxy, the last address `forwarded_for` names; grouped by [`key`].
+    fn client(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
+        let peer = key(peer);
+        if self.trusted_proxy.map(key) != Some(peer) {
+            return peer;
+        }
+        forwarded_for
+            .and_then(|list| list.rsplit(',').next())
+            .and_then(|last| last.trim().parse::<IpAddr>().ok())
+            .map_or(peer, key)
+    }
+
+    /// Counts a request, and now and then drops the buckets of clients
+    /// that have gone quiet.
+    fn sweep_now_and_then(&self) {
+        if self.seen.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            self.limiter.retain_recent();
+            self.limiter.shrink_to_fit();
+        }
+    }
+}
+
+/// An address as a client: IPv4 as it is (an IPv4-mapped IPv6 address as
+/// its IPv4), IPv6 by its /64.
+fn key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX))),
+        },
+        v4 => v4,
     }
 }
 
@@ -48,10 +99,16 @@ pub async fn limit(
     request: Request,
     next: Next,
 ) -> Response {
-    let ip = request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    let forwarded = request
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    let ip = limiter.client(peer, forwarded);
+    limiter.sweep_now_and_then();
     match limiter.limiter.check_key(&ip) {
         Ok(()) => next.run(request).await,
         Err(not_until) => {
@@ -68,5 +125,66 @@ pub async fn limit(
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
             response
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    fn limit(per_second: u32) -> RateLimit {
+        RateLimit {
+            per_second: NonZeroU32::new(per_second).unwrap(),
+            burst: NonZeroU32::new(per_second).unwrap(),
+        }
+    }
+
+    #[test]
+    fn an_ipv6_client_is_its_64_and_a_mapped_ipv4_is_its_ipv4() {
+        let limiter = Limiter::new(limit(1), None);
+        let a = limiter.client(ip("2001:db8:1:2:aaaa::1"), None);
+        let b = limiter.client(ip("2001:db8:1:2:ffff::9"), None);
+        assert_eq!(a, b, "one /64, one client");
+        assert_ne!(a, limiter.client(ip("2001:db8:1:3::1"), None));
+        assert_eq!(limiter.client(ip("::ffff:10.0.0.7"), None), ip("10.0.0.7"));
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_from_the_trusted_proxy() {
+        let limiter = Limiter::new(limit(1), Some(ip("10.0.0.1")));
+        let header = Some("203.0.113.9, 198.51.100.4");
+        assert_eq!(limiter.client(ip("10.0.0.1"), header), ip("198.51.100.4"));
+        assert_eq!(
+            limiter.client(ip("192.0.2.50"), header),
+            ip("192.0.2.50"),
+            "anyone else's header is ignored"
+        );
+        assert_eq!(limiter.client(ip("10.0.0.1"), Some("junk")), ip("10.0.0.1"));
+        let open = Limiter::new(limit(1), None);
+        assert_eq!(open.client(ip("10.0.0.1"), header), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn the_buckets_of_quiet_clients_are_dropped() {
+        let limiter = Limiter::new(limit(1000), None);
+        for n in 0..2000u32 {
+            let client = IpAddr::V4(Ipv4Addr::from(n));
+            let _ = limiter.limiter.check_key(&client);
+        }
+        assert_eq!(limiter.limiter.len(), 2000);
+        // A bucket is full again 1 ms after one request at 1000 a second.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        for _ in 0..SWEEP_EVERY {
+            limiter.sweep_now_and_then();
+        }
+        assert_eq!(
+            limiter.limiter.len(),
+            0,
+            "every quiet client's bucket is gone"
+        );
     }
 }

@@ -72,7 +72,15 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = self.status();
         if status.is_client_error() {
-            tracing::info!(status = self.status, code = self.code, detail = %self.detail, "refused");
+            // Refused packets, enrollments, admin logins and 429s alike: the
+            // security log, by its stable code.
+            tracing::info!(
+                target: "qingdan::security",
+                status = self.status,
+                code = self.code,
+                detail = %self.detail,
+                "refused"
+            );
         }
         let body = serde_json::to_vec(&self).unwrap_or_default();
         let mut response = (status, body).into_response();

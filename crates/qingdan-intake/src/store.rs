@@ -278,6 +278,24 @@ pub struct KeyStatus {
     pub reason: Option<String>,
 }
 
+/// Makes a missing database file readable and writable by its owner only
+/// (0600, on Unix): it holds the intake's signing key and every packet.
+/// SQLite gives its WAL and shared-memory files the same permissions.
+fn own_file(path: &Path) -> Result<(), StoreError> {
+    if path == Path::new(":memory:") || path.as_os_str().is_empty() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Dir(path.display().to_string(), e)),
+    }
+}
+
 impl Store {
     /// Connects to `url` and brings its schema up to date. A SQLite file
     /// (and its directory) is made when missing.
@@ -297,6 +315,7 @@ impl Store {
                 std::fs::create_dir_all(dir)
                     .map_err(|e| StoreError::Dir(dir.display().to_string(), e))?;
             }
+            own_file(options.get_filename())?;
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
                 .connect_with(options)

@@ -19,6 +19,7 @@
 //! ```
 
 mod cell;
+mod guard;
 mod layout;
 mod read;
 mod syntax;

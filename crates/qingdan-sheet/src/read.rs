@@ -64,6 +64,10 @@ fn read_workbook(bytes: &[u8], problems: &mut Problems) -> Option<TemplateDoc> {
         );
         return None;
     }
+    if let Err(limit) = crate::guard::check(bytes) {
+        problems.sheet(WORKBOOK, limit);
+        return None;
+    }
     let mut workbook = match Xlsx::new(Cursor::new(bytes)) {
         Ok(workbook) => workbook,
         Err(e) => {

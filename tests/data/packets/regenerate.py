@@ -123,6 +123,14 @@ write("duplicate-json-keys", text.replace('"period": "2026",', '"period": "2026"
 raw = (json.dumps(valid, ensure_ascii=False, indent=2) + "\n").encode()
 write("invalid-utf8", raw.replace("某某镇党委".encode(), b"\xff\xfe", 1))
 
+p = copy.deepcopy(valid)
+p["payload"]["responses"]["1.2"]["answer"] = 9007199254740993
+write("big-integer", p)
+
+p = copy.deepcopy(valid)
+p["signatures"] = [p["signatures"][0]] * 17
+write("too-many-signers", p)
+
 nested = copy.deepcopy(valid)
 nested["payload"]["note"] = "NESTED"
 write("deeply-nested", json.dumps(nested, ensure_ascii=False).replace('"NESTED"', "[" * 100000 + "]" * 100000))

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
-import { appAndBrowser, cli, createEnrollableKey, open, pageErrors } from "./app.mjs";
+import { appAndBrowser, cli, createEnrollableKey, dist, open, pageErrors } from "./app.mjs";
 
 /** How long `qingdan serve` may take to say it listens, and to stop. */
 const START_MS = 30_000;
@@ -154,7 +154,8 @@ class Intake {
   }
 
   #spawnServer(addr) {
-    const args = ["--database", this.database, "serve", "--addr", addr, "--rate-limit", "0"];
+    // It serves the built app too, as `cargo xtask run` does, under the intake's security headers.
+    const args = ["--database", this.database, "serve", "--addr", addr, "--rate-limit", "0", "--web", dist()];
     const child = spawn(cli(), args, { stdio: ["ignore", "pipe", "pipe"], env: ENV });
     running.add(child);
     const server = { child, args, stderr: "", exit: undefined };

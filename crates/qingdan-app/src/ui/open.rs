@@ -6,18 +6,18 @@ use yew::prelude::*;
 
 use super::findings::finding_text;
 use super::{Ctx, Notice, Route, use_ctx};
-use crate::i18n::T;
-use crate::services::{self, ToAnswer};
+use crate::i18n::{self, T};
+use crate::services::{self, PacketCheck, ToAnswer};
+use crate::sync::Standing;
 
 /// The outcome of checking one packet file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Checked {
     /// The file's name.
     pub file: String,
-    /// The summary lines, or the reason it is not valid.
-    pub result: Result<Vec<String>, String>,
-    /// A valid inspection's findings, for the unit to answer.
-    pub findings: Option<ToAnswer>,
+    /// What the check found, with each signer's standing at the intake, or
+    /// the reason it is not valid.
+    pub result: Result<(PacketCheck, Vec<Standing>), String>,
 }
 
 /// The open-a-packet screen.
@@ -36,27 +36,44 @@ pub fn Open() -> Html {
                     return;
                 };
                 let text = text.map_err(|_| ctx.t(T::PacketNotText).to_owned());
-                let (result, findings) =
-                    match text.and_then(|text| services::check_packet(&ctx, &text)) {
-                        Ok((lines, findings)) => (Ok(lines), findings),
-                        Err(reason) => (Err(reason), None),
-                    };
-                checked.set(Some(Checked {
-                    file,
-                    result,
-                    findings,
-                }));
+                let result = match text.and_then(|text| services::check_packet(&ctx, &text)) {
+                    Ok(check) => {
+                        let keys: Vec<String> =
+                            check.signers.iter().map(|(_, k)| k.clone()).collect();
+                        let standings = services::standings(&ctx, &check.unit, &keys).await;
+                        Ok((check, standings))
+                    }
+                    Err(reason) => Err(reason),
+                };
+                checked.set(Some(Checked { file, result }));
             });
         })
     };
     let t = |k: T| ctx.t(k);
     let result = checked.as_ref().map(|c| match &c.result {
-        Ok(lines) => html! {
-            <div class="verify ok" data-testid="verify-result" data-valid="true">
-                <p><b>{ &c.file }</b>{ "：" }{ t(T::PacketValid) }</p>
-                <ul>{ for lines.iter().map(|l| html! { <li>{ l }</li> }) }</ul>
-            </div>
-        },
+        Ok((check, standings)) => {
+            let headline = if check.rescored { T::PacketValid } else { T::PacketSignaturesOnly };
+            let signers = check.signers.iter().zip(standings).map(|((who, key), standing)| {
+                let (state, said) = match standing {
+                    Standing::Enrolled => ("enrolled", t(T::SignerEnrolled).to_owned()),
+                    Standing::Revoked(at) => ("revoked", i18n::fill(t(T::SignerRevoked), &[("at", &crate::time::local(at))])),
+                    Standing::NotEnrolled => ("not-enrolled", t(T::SignerNotEnrolled).to_owned()),
+                    Standing::Unverified => ("unverified", t(T::SignerUnverified).to_owned()),
+                };
+                html! {
+                    <li data-testid="packet-signer" data-standing={state}>
+                        { who }{ " · " }<span class="mono">{ key }</span>{ " · " }<b>{ said }</b>
+                    </li>
+                }
+            });
+            html! {
+                <div class="verify ok" data-testid="verify-result" data-valid="true" data-rescored={check.rescored.to_string()}>
+                    <p><b>{ &c.file }</b>{ "：" }{ t(headline) }</p>
+                    <ul>{ for check.lines.iter().map(|l| html! { <li>{ l }</li> }) }</ul>
+                    <ul class="signers">{ for signers }</ul>
+                </div>
+            }
+        }
         Err(reason) => html! {
             <div class="verify bad" role="alert" data-testid="verify-result" data-valid="false">
                 <p><b>{ &c.file }</b>{ "：" }{ t(T::PacketInvalid) }</p>
@@ -66,7 +83,8 @@ pub fn Open() -> Html {
     });
     let findings = checked
         .as_ref()
-        .and_then(|c| c.findings.clone())
+        .and_then(|c| c.result.as_ref().ok())
+        .and_then(|(check, _)| check.findings.clone())
         .map(|to_answer| findings_of_inspection(&ctx, to_answer, &notice));
     html! {
         <main class="open" data-testid="app-ready">

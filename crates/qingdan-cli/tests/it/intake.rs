@@ -22,6 +22,21 @@ pub(crate) struct Server {
 
 impl Server {
     pub(crate) fn start(database: &str) -> Server {
+        Server::start_with(database, &[])
+    }
+
+    /// With more options for `serve`.
+    pub(crate) fn start_with(database: &str, options: &[&str]) -> Server {
+        Server::spawn(database, options, Stdio::null())
+    }
+
+    /// Its log (stderr) written to `log`.
+    pub(crate) fn start_logging(database: &str, log: &Path) -> Server {
+        let file = std::fs::File::create(log).unwrap();
+        Server::spawn(database, &[], Stdio::from(file))
+    }
+
+    fn spawn(database: &str, options: &[&str], stderr: Stdio) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
             .args([
                 "serve",
@@ -32,8 +47,10 @@ impl Server {
                 "--database",
                 database,
             ])
+            .args(options)
+            .env_remove("RUST_LOG")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("qingdan serve starts");
         let mut line = String::new();
@@ -803,4 +820,154 @@ fn revoked_keys_sign_nothing_more_tokens_expire_and_the_gap_has_both_scores() {
     assert_eq!(again.status.code(), Some(1), "nothing left to revoke");
     let bad = on_db(&["admin", "token", "--expires", "0d"]);
     assert_eq!(bad.status.code(), Some(2));
+}
+
+/// One `GET /api/v1/intake` on `stream`, kept alive: its status, or `None`
+/// when the server closed the connection instead of answering.
+fn intake_info(stream: &mut std::net::TcpStream) -> Option<u16> {
+    use std::io::{Read as _, Write as _};
+    stream
+        .write_all(b"GET /api/v1/intake HTTP/1.1\r\nHost: intake\r\n\r\n")
+        .ok()?;
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut buf).ok()?;
+        if n == 0 {
+            return None;
+        }
+        seen.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&seen);
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length: usize = text[..end]
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse().unwrap())
+                })
+                .unwrap_or(0);
+            if seen.len() >= end + 4 + length {
+                return text.split(' ').nth(1).and_then(|s| s.parse().ok());
+            }
+        }
+    }
+}
+
+/// Whether the server closes `stream` (end of file or reset) within `limit`.
+fn closed_within(stream: &mut std::net::TcpStream, limit: std::time::Duration) -> bool {
+    use std::io::Read as _;
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut buf = [0u8; 1024];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return true,
+            // A 408 the server may send as it closes.
+            Ok(_) => continue,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return false;
+            }
+            Err(_) => return true,
+        }
+    }
+}
+
+#[test]
+fn a_trickled_request_head_is_cut_off_at_the_header_timeout() {
+    use std::io::Write as _;
+    use std::time::{Duration, Instant};
+
+    let (_runtime, w) = prepared(Db::Sqlite);
+    let server = Server::start_with(&w.database, &["--header-timeout", "1"]);
+    let addr = server.url.trim_start_matches("http://").to_owned();
+    let mut slow = std::net::TcpStream::connect(&addr).unwrap();
+    let started = Instant::now();
+    slow.write_all(b"GET /api/v1/intake HTTP/1.1\r\nHost: intake\r\n")
+        .unwrap();
+    assert!(
+        closed_within(&mut slow, Duration::from_secs(5)),
+        "the slow connection is still open after 5 s"
+    );
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_secs(4),
+        "closed after {took:?}, not at the 1 s header timeout"
+    );
+    // A prompt client is served as ever.
+    let mut prompt = std::net::TcpStream::connect(&addr).unwrap();
+    assert_eq!(intake_info(&mut prompt), Some(200));
+}
+
+#[test]
+fn a_connection_over_the_cap_is_refused_without_harming_the_others() {
+    let (_runtime, w) = prepared(Db::Sqlite);
+    let server = Server::start_with(&w.database, &["--max-connections", "3"]);
+    let addr = server.url.trim_start_matches("http://").to_owned();
+    let mut held: Vec<std::net::TcpStream> = (0..3)
+        .map(|_| std::net::TcpStream::connect(&addr).unwrap())
+        .collect();
+    for stream in &mut held {
+        assert_eq!(
+            intake_info(stream),
+            Some(200),
+            "a connection under the cap is served"
+        );
+    }
+    let mut over = std::net::TcpStream::connect(&addr).unwrap();
+    assert_eq!(
+        intake_info(&mut over),
+        None,
+        "the fourth connection is closed, not served"
+    );
+    for stream in &mut held {
+        assert_eq!(
+            intake_info(stream),
+            Some(200),
+            "the connections held are unharmed"
+        );
+    }
+    drop(held);
+    // Once they are gone, new connections are served again.
+    let answered = (0..50).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let mut fresh = std::net::TcpStream::connect(&addr).unwrap();
+        intake_info(&mut fresh) == Some(200)
+    });
+    assert!(answered, "connections are served once slots are free");
+}
+
+#[test]
+fn the_security_log_names_refusals_and_admin_requests_by_the_tokens_label_never_the_token() {
+    let (_runtime, w) = prepared(Db::Sqlite);
+    let log = std::env::temp_dir().join(format!("qingdan-security-{}.log", new_id()));
+    let server = Server::start_logging(&w.database, &log);
+    let packets = format!("{}/api/v1/packets", server.url);
+    assert_eq!(get(&packets, "not-the-token").0, 401);
+    assert_eq!(get(&packets, &w.token).0, 200);
+    drop(server);
+    let text = std::fs::read_to_string(&log).unwrap();
+    std::fs::remove_file(&log).unwrap();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("qingdan::security"))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("refused") && l.contains("unauthorized")),
+        "a failed admin login is logged by its code:\n{text}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("admin request")
+            && l.contains("label=test")
+            && l.contains("/api/v1/packets")),
+        "an admin request is logged with the token's label:\n{text}"
+    );
+    assert!(!text.contains(&w.token), "the token itself is never logged");
+    assert!(!text.contains("not-the-token"), "nor a wrong one");
 }

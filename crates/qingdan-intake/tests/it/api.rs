@@ -17,6 +17,7 @@ on_both!(
     the_api_answers_other_origins,
     packets_are_listed_by_filter_and_paged,
     reports_rank_units_as_json_csv_and_xlsx,
+    a_reformatted_copy_sent_first_does_not_make_the_genuine_upload_fail,
 );
 
 async fn accepted_packet_gets_a_durable_receipt_and_reads_back_exactly(db: Db) {
@@ -596,15 +597,7 @@ async fn the_app_is_served_precompressed_and_cached_by_name() {
     ] {
         std::fs::write(dir.join(name), bytes).unwrap();
     }
-    let w = world_with(
-        Db::Sqlite,
-        Config {
-            rate_limit: None,
-            web_dir: Some(dir.clone()),
-            ..Config::default()
-        },
-    )
-    .await;
+    let w = serving(&dir).await;
     let get = |path: &str, encodings: &str| {
         let request = Request::get(path)
             .header("accept-encoding", encodings)
@@ -660,4 +653,128 @@ async fn the_app_is_served_precompressed_and_cached_by_name() {
         "a fixed name is revalidated"
     );
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Every answer — the app's page, the dashboard, the API, its refusals —
+/// carries the security headers; the policy lets the app's own inline
+/// start script run (by its hash) and nothing inline that is not ours.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_carries_the_security_headers() {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+
+    let dir = std::env::temp_dir().join(format!("qingdan-web-{}", new_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let start = "import init from \"./app.js\"; await init();";
+    let page = format!("<!doctype html><script type=\"module\">{start}</script>");
+    std::fs::write(dir.join("index.html"), &page).unwrap();
+    let w = serving(&dir).await;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(start));
+    for (method, path) in [
+        (Method::GET, "/"),
+        (Method::GET, "/dashboard"),
+        (Method::GET, "/api/v1/intake"),
+        (Method::GET, "/api/v1/no-such-thing"),
+        (Method::POST, "/api/v1/packets"),
+    ] {
+        let answer = w.send(method.clone(), path, b"{}".to_vec(), false).await;
+        let header = |name: &str| {
+            answer
+                .headers
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_else(|| panic!("{method} {path} ({}) has no {name}", answer.status))
+        };
+        let policy = header("content-security-policy");
+        assert!(
+            policy.contains("frame-ancestors 'none'"),
+            "{path}: {policy}"
+        );
+        assert!(
+            policy.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{path}: {policy}"
+        );
+        assert!(
+            policy.contains(&format!("'sha256-{hash}'")),
+            "{path}: the app's start script is allowed: {policy}"
+        );
+        assert!(
+            !policy.contains("'unsafe-inline'") && !policy.contains(" 'unsafe-eval'"),
+            "{path}: {policy}"
+        );
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("referrer-policy"), "no-referrer", "{path}");
+        assert_eq!(header("x-frame-options"), "DENY", "{path}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A new SQLite database holds the intake's signing key and every packet:
+/// its file, and the WAL beside it, are its owner's only.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_new_database_file_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let database = crate::support::fresh_database(Db::Sqlite).await;
+    let path = database.trim_start_matches("sqlite://").to_owned();
+    let store = qingdan_intake::Store::connect(&database).await.unwrap();
+    qingdan_intake::Intake::open(store, "2026-11-23T08:00:00.000Z")
+        .await
+        .unwrap();
+    for file in [path.clone(), format!("{path}-wal")] {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{file} is {mode:o}");
+    }
+}
+
+/// Someone who saw a signed packet uploads a reformatted copy first (other
+/// white space, signatures in the other order): the genuine upload is the
+/// same packet, received already, and gets a receipt for its own bytes.
+async fn a_reformatted_copy_sent_first_does_not_make_the_genuine_upload_fail(db: Db) {
+    let w = world(db).await;
+    let id = new_id();
+    let genuine = w.packet(&id);
+    let mut copy: serde_json::Value = serde_json::from_slice(&genuine).unwrap();
+    copy["signatures"].as_array_mut().unwrap().reverse();
+    let copy = serde_json::to_vec(&copy).unwrap();
+    assert_ne!(copy, genuine);
+
+    let first = w.post_packet(copy).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text());
+    let first = receipt::verify(&first.text(), Some(w.intake.public_key())).unwrap();
+
+    let answer = w.post_packet(genuine.clone()).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::OK,
+        "a duplicate, not a conflict: {}",
+        answer.text()
+    );
+    let receipt = receipt::verify(&answer.text(), Some(w.intake.public_key())).unwrap();
+    receipt
+        .check_for(&id, &canonical::sha256_hex_bytes(&genuine))
+        .expect("the receipt names the genuine bytes");
+    assert_eq!(
+        receipt.received_at, first.received_at,
+        "received when the copy came"
+    );
+
+    // Anything signed differently is still another packet: 409.
+    let other = w.packet_with(&id, |m| m.period = "2025".into());
+    let answer = w.post_packet(other).await;
+    assert_eq!(answer.status, StatusCode::CONFLICT, "{}", answer.text());
+}
+
+/// An intake on SQLite serving the web app in `dir`, with no rate limit.
+async fn serving(dir: &std::path::Path) -> crate::support::World {
+    world_with(
+        Db::Sqlite,
+        Config {
+            rate_limit: None,
+            web_dir: Some(dir.to_path_buf()),
+            ..Config::default()
+        },
+    )
+    .await
 }

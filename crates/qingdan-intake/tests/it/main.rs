@@ -7,6 +7,7 @@ mod clerk;
 mod compat;
 mod concurrency;
 mod findings;
+mod hostile;
 mod load;
 mod person;
 mod robust;

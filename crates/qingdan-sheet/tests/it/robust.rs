@@ -148,3 +148,63 @@ fn missing_parts_are_a_problem_not_a_panic() {
         let _ = qingdan_sheet::read(&repack(&fewer));
     }
 }
+
+/// A workbook that claims more shared strings than any checklist has is
+/// refused before calamine would reserve memory for them (a 2 KB file could
+/// ask for terabytes: an abort), naming the part and the limit.
+#[test]
+fn a_workbook_claiming_too_many_shared_strings_is_refused_naming_the_limit() {
+    let original = parts(&workbook());
+    let at = original
+        .iter()
+        .position(|(name, _)| name == "xl/sharedStrings.xml")
+        .expect("the workbook has shared strings");
+    let text = String::from_utf8(original[at].1.clone()).unwrap();
+    let start = text.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
+    let end = start + text[start..].find('"').unwrap();
+    for claim in [
+        "100000000000",
+        "18446744073709551615",
+        "99999999999999999999999",
+        "-1",
+    ] {
+        let mut crafted = original.clone();
+        crafted[at].1 = format!("{}{claim}{}", &text[..start], &text[end..]).into_bytes();
+        let errors = qingdan_sheet::read(&repack(&crafted))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            errors.contains("xl/sharedStrings.xml")
+                && errors.contains("at most 500000 shared strings"),
+            "uniqueCount={claim}: {errors}"
+        );
+    }
+}
+
+/// A part that unpacks to more than a checklist could need (a zip bomb: 40
+/// MiB of zeros packs to some 40 KB) is refused before it is unpacked.
+#[test]
+fn a_part_that_unpacks_too_large_is_refused_before_it_is_unpacked() {
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    for (name, data) in parts(&workbook()) {
+        zip.start_file(name, deflated).unwrap();
+        zip.write_all(&data).unwrap();
+    }
+    zip.start_file("xl/media/zeros.bin", deflated).unwrap();
+    let block = vec![0u8; 1 << 20];
+    for _ in 0..40 {
+        zip.write_all(&block).unwrap();
+    }
+    let bytes = zip.finish().unwrap().into_inner();
+    assert!(
+        bytes.len() < 1 << 20,
+        "the bomb is small: {} bytes",
+        bytes.len()
+    );
+    let errors = qingdan_sheet::read(&bytes).unwrap_err().to_string();
+    assert!(
+        errors.contains("xl/media/zeros.bin: unpacks to 41943040 bytes; a part may be at most"),
+        "{errors}"
+    );
+}
