@@ -6,6 +6,7 @@ mod api;
 mod clerk;
 mod compat;
 mod concurrency;
+mod corpus;
 mod findings;
 mod hostile;
 mod load;
