@@ -36,8 +36,10 @@ async function answerAll(p, t, { veto, weaker } = {}) {
 /** Chooses the keys, makes the packet and signs it with each; returns the sign error instead when there is one. */
 async function sign(p, signers, keys) {
   for (const s of signers) await p.getByTestId(`signer-key-${s.role}`).selectOption(keys[s.name]);
-  await p.getByTestId("prepare-packet").click();
   const error = p.getByTestId("sign-error");
+  // A refusal of the signers chosen before goes once they are chosen again.
+  await error.waitFor({ state: "detached", timeout: 5_000 });
+  await p.getByTestId("prepare-packet").click();
   const first = p.getByTestId(`sign-pin-${signers[0].role}`);
   await Promise.race([error.waitFor(), first.waitFor()]);
   if ((await error.count()) > 0) return (await error.textContent()).trim();

@@ -40,6 +40,8 @@ const UNITS = {
   rejected: { code: "510824-103", name: "某某街道党工委" },
   closed: { code: "510824-104", name: "某某局党组" },
   update: { code: "510824-105", name: "某某委员会" },
+  rotated: { code: "510824-106", name: "某某人民政府" },
+  forget: { code: "510824-107", name: "某某司法所" },
 };
 const UNREGISTERED = { code: "999999-001", name: "未登记单位" };
 
@@ -517,4 +519,71 @@ withContext("a checklist the intake publishes reaches the device, and a draft ke
   await p.reload();
   await open(p, env.server.url, "#/");
   await card.waitFor();
+});
+
+withContext("forgetting the intake needs the PIN of a key enrolled there; with it, the device is free to enroll again", async (context) => {
+  const unit = UNITS.forget;
+  const p = await newPage(context);
+  await enrolledDevice(p, unit.code);
+  await open(p, env.server.url, "#/settings");
+  const pinned = p.getByTestId("intake-pinned");
+  for (const typed of ["", "12345678", `${SIGNERS[0].pin}0`]) {
+    await p.getByTestId("forget-pin").fill(typed);
+    await p.getByTestId("intake-forget").click();
+    const refused = p.locator('[data-testid="forget-notice"][data-kind="error"]');
+    await expectText(refused, /PIN 码不对/, `the PIN ${JSON.stringify(typed)} is refused`);
+    assert.equal(await pinned.count(), 1, `still pinned after the PIN ${JSON.stringify(typed)}`);
+  }
+  await p.reload();
+  await pinned.waitFor();
+  assert.equal(await pinned.getAttribute("data-key"), (await env.intake.info()).public_key, "the pin is kept");
+
+  await p.getByTestId("forget-pin").fill(SIGNERS[1].pin);
+  await p.getByTestId("intake-forget").click();
+  await pinned.waitFor({ state: "detached" });
+  await p.reload();
+  await p.getByTestId("intake-section").waitFor();
+  assert.equal(await pinned.count(), 0, "forgotten for good");
+  assert.equal(pageErrors(p), "", "no errors on the page");
+});
+
+// Last in this file: from here on the intake signs with a rotated key.
+withContext("the intake's key is rotated: an enrolled device follows the signed hand-over, and its receipts, old and new, stand", async (context) => {
+  const unit = UNITS.rotated;
+  const p = await newPage(context);
+  const keys = await enrolledDevice(p, unit.code);
+  const pinned = async () => {
+    await open(p, env.server.url, "#/settings");
+    return p.getByTestId("intake-pinned").getAttribute("data-key");
+  };
+  const earlier = (await env.intake.info()).public_key;
+  assert.equal(await pinned(), earlier);
+  const first = await fillAndSign(p, keys, { unit });
+  await waitHeld(unit, 1, "signed before the rotation");
+
+  await env.intake.stop();
+  const rotated = (await env.intake.admin(["intake", "rotate-key"])).trim();
+  await env.intake.start();
+  const about = await env.intake.info();
+  assert.equal(about.public_key, rotated, "the intake signs with the key rotate-key printed");
+  assert.deepEqual(about.earlier_keys, [earlier]);
+
+  // Signed after the rotation: received, with the new key's receipt.
+  const second = await fillAndSign(p, keys, { unit });
+  await waitHeld(unit, 2, "signed after the rotation");
+  await open(p, env.server.url, "#/");
+  await waitUpload(p, row(p, second), "received", "the packet sent after the rotation");
+  await waitUpload(p, row(p, first), "received", "the packet received before the rotation");
+  assert.equal(await pinned(), rotated, "the device pins the key its intake handed over to");
+
+  // A checklist published now is signed by the new key, and reaches the device.
+  const next = template(ID);
+  next.version += 2;
+  const file = join(env.intake.dir, `${ID}-v${next.version}.json`);
+  await writeFile(file, JSON.stringify(next));
+  await env.intake.admin(["template", "publish", file]);
+  await open(p, env.server.url, "#/");
+  await p.getByTestId("sync-button").click();
+  await p.locator(`[data-testid="template-${ID}"][data-version="${next.version}"]`).waitFor({ timeout: UPLOAD_MS });
+  assert.equal(pageErrors(p), "", "no errors on the page");
 });

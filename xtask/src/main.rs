@@ -10,7 +10,8 @@
 //!   sign an example, build the browser app.
 //! - `cargo xtask bench`: the scoring and packet benchmarks, natively and in
 //!   the browser, and the app's size (gzip and brotli, and what each crate
-//!   costs), start-up, autosave and click-to-next-frame figures.
+//!   costs), start-up, autosave and click-to-next-frame figures, and the
+//!   intake's answers while forged packets pour in.
 //! - `cargo xtask build-web`: build the browser app into `web/dist/`
 //!   (refused when the app shell is over its budget).
 //! - `cargo xtask size`: build-web, then what each crate costs in the
@@ -48,8 +49,10 @@ const TWIGGY_VERSION: &str = "0.8.0";
 const GECKODRIVER_VERSION: &str = "0.37.1";
 /// The most the app shell (the wasm and the JS that `index.html` loads at
 /// start, gzip -9) may weigh: `cargo xtask build-web` refuses more. It holds
-/// what has been won; it comes down as the shell does, to the target.
-const SHELL_BUDGET: usize = 495 * 1024;
+/// what has been won; it comes down as the shell does, to the target. (It
+/// went up once, from 495 to 500 KiB, for following the intake's key
+/// rotations and the PIN that forgetting an intake needs: 4.1 KiB.)
+const SHELL_BUDGET: usize = 500 * 1024;
 /// Where the shell should be.
 const SHELL_TARGET: usize = 250_000;
 
@@ -558,6 +561,21 @@ fn bench() -> Result<()> {
     step(
         "the intake end to end (targets: >= 5,000 packets/s on SQLite; >= 0.25 of the verify-only rate)",
         intake,
+    )?;
+    step(
+        "the intake under attack: 4 clients send ~1 MB packets signed by 16 and 17 forged keys          for 4 s (target: GET /api/v1/intake p99 <= 200 ms)",
+        cargo([
+            "test",
+            "--release",
+            "--locked",
+            "-p",
+            "qingdan-intake",
+            "--test",
+            "it",
+            "hostile::",
+            "--",
+            "--nocapture",
+        ]),
     )?;
     ensure_browser_tools()?;
     step(

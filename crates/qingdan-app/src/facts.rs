@@ -115,6 +115,7 @@ mod tests {
             url: "https://intake.example".into(),
             key: "k".into(),
             enrollments,
+            earlier: Vec::new(),
         }
     }
 

@@ -247,6 +247,8 @@ catalog! {
     IntakeKey => "服务器公钥指纹", "Intake key fingerprint";
     EnrolledKeys => "已绑定的密钥", "Enrolled keys";
     ForgetIntake => "解除绑定", "Forget this intake";
+    ForgetPin => "解除绑定须输入本设备上一把已绑定密钥的 PIN 码", "Forgetting it needs the PIN of a key on this device enrolled there";
+    ForgetNeedsPin => "PIN 码不对，仍绑定此服务器。", "Wrong PIN: the intake is still pinned.";
     TemplatesAdded => "已从服务器取得清单：{list}", "Checklists taken from the intake: {list}";
     TemplatesFailed => "未能从服务器更新清单，下次同步时再试。", "Could not update checklists from the intake: {e}";
     StoreUnavailable => "无法打开本设备上的数据库（浏览器可能处于隐私模式，或禁用了网站存储）。", "The database on this device cannot be opened: {e}";

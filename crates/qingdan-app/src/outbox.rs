@@ -251,6 +251,7 @@ impl Outbox {
         if !online() {
             return SyncReport::Offline;
         }
+        let link = self.follow_key(link).await;
         self.take_templates(&link).await;
         let link = self.check_keys(link).await;
         let mut due: Vec<OutboxEntry> = self
@@ -306,7 +307,7 @@ impl Outbox {
                 match net::request("POST", &url, Some(&text)).await {
                     Ok(reply) => sync::read_answer(
                         &entry,
-                        &link.key,
+                        link,
                         reply.status,
                         &reply.body,
                         reply.retry_after.as_deref(),
@@ -337,6 +338,24 @@ impl Outbox {
         // Whatever was written, the packet is no longer being sent.
         self.on_change.emit(());
         outcome
+    }
+
+    /// Asks the intake which key it signs with, and follows a rotation of
+    /// it signed by the key pinned (a key nobody handed over to is not
+    /// taken: receipts and checklists it signs stay refused).
+    async fn follow_key(&self, link: IntakeLink) -> IntakeLink {
+        let Ok(reply) = net::request("GET", &sync::api_url(&link.url, "/intake"), None).await
+        else {
+            return link;
+        };
+        match sync::about(&link, &reply.body) {
+            Ok(next) if next != link && self.store.set_intake_link(Some(&next)).await.is_ok() => {
+                *self.link.borrow_mut() = Some(next.clone());
+                self.on_change.emit(());
+                next
+            }
+            _ => link,
+        }
     }
 
     /// Asks the intake about each key this device enrolled there, and keeps

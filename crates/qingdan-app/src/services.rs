@@ -479,7 +479,32 @@ async fn enroll_at(
 }
 
 /// Forgets the intake this device is enrolled with.
-pub async fn forget_intake(ctx: &Ctx) -> Result<(), String> {
+///
+/// Only once `pin` opens a key on this device that is enrolled there (or,
+/// with none of those here, any key on this device): someone passing a
+/// shared device cannot point it at another intake, whose receipts would
+/// take packets out of the outbox.
+pub async fn forget_intake(ctx: &Ctx, pin: &str) -> Result<(), String> {
+    let keys = ctx.store.keys().await.map_err(|e| ctx.store_error(&e))?;
+    let link = ctx.outbox.link();
+    let enrolled = |k: &&SealedKey| {
+        link.as_ref()
+            .is_some_and(|l| l.enrollments.iter().any(|e| e.fingerprint == k.fingerprint))
+    };
+    let mut holders: Vec<&SealedKey> = keys.iter().filter(enrolled).collect();
+    if holders.is_empty() {
+        holders = keys.iter().collect();
+    }
+    let mut opened = holders.is_empty();
+    for key in holders {
+        if vault::open(key, pin).await.is_ok() {
+            opened = true;
+            break;
+        }
+    }
+    if !opened {
+        return Err(ctx.t(T::ForgetNeedsPin).into());
+    }
     ctx.outbox
         .set_link(None)
         .await

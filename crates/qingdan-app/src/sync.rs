@@ -7,7 +7,7 @@
 //! intake key pinned at enrollment and names the SHA-256 of the bytes sent.
 
 use qingdan_core::packet::Unit;
-use qingdan_core::receipt::{self, ReceiptPayload};
+use qingdan_core::receipt::{self, ReceiptError, ReceiptPayload};
 use qingdan_core::{Template, canonical};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -27,12 +27,28 @@ pub struct IntakeLink {
     pub key: String,
     /// The keys on this device enrolled there.
     pub enrollments: Vec<Enrollment>,
+    /// The intake's keys before `key`, oldest first, followed through its
+    /// signed rotations: the receipts they signed are still the intake's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<String>,
 }
 
 impl IntakeLink {
     /// The key of its record in the `settings` store (a record of its own,
     /// so that saving the other settings never touches it).
     pub const ID: &'static str = "intake";
+
+    /// The link once the intake signs with `offered`: unchanged when that
+    /// is the key pinned; when signed `rotations` lead from the pinned key
+    /// to it, `offered` pinned and the keys before it kept in `earlier`.
+    pub fn rotated(&self, offered: &str, rotations: &[Value]) -> Result<IntakeLink, ReceiptError> {
+        let mut next = self.clone();
+        for key in receipt::follow(&self.key, offered, rotations)? {
+            let before = std::mem::replace(&mut next.key, key);
+            next.earlier.push(before);
+        }
+        Ok(next)
+    }
 
     /// When the intake revoked the key `fingerprint`, if a sync learned so.
     pub fn revoked_at(&self, fingerprint: &str) -> Option<&str> {
@@ -104,6 +120,20 @@ pub struct Enrolled {
     pub role: String,
     /// The intake's public key, to pin.
     pub intake_key: String,
+    /// The intake's signed key rotations (see [`IntakeLink::rotated`]).
+    #[serde(default)]
+    pub rotations: Vec<Value>,
+}
+
+/// The link after the intake said `body` of itself (`GET /api/v1/intake`):
+/// its `public_key` followed through its `rotations`, or why it cannot be.
+pub fn about(link: &IntakeLink, body: &str) -> Result<IntakeLink, String> {
+    let about: Value = crate::json::read(body).map_err(|e| e.to_string())?;
+    let Some(key) = about["public_key"].as_str() else {
+        return Err("public_key: not a string".into());
+    };
+    let rotations = about["rotations"].as_array().map_or(&[][..], Vec::as_slice);
+    link.rotated(key, rotations).map_err(|e| e.to_string())
 }
 
 /// Why an enrollment was not kept.
@@ -255,17 +285,17 @@ pub fn enroll(
         });
     }
     let mut next = match link {
-        Some(link) if link.key != answer.intake_key => {
-            return Err(EnrollError::OtherIntake {
+        Some(link) => link
+            .rotated(&answer.intake_key, &answer.rotations)
+            .map_err(|_| EnrollError::OtherIntake {
                 pinned: link.key.clone(),
                 offered: answer.intake_key,
-            });
-        }
-        Some(link) => link.clone(),
+            })?,
         None => IntakeLink {
             url: String::new(),
             key: answer.intake_key,
             enrollments: Vec::new(),
+            earlier: Vec::new(),
         },
     };
     next.url = url.trim().trim_end_matches('/').to_owned();
@@ -367,16 +397,16 @@ pub enum Outcome {
 }
 
 /// Reads the intake's answer (`status`, `body`, `Retry-After`) to the upload
-/// of `entry`, whose receipt must verify against `pinned`.
+/// of `entry`, whose receipt must be signed by a key of `link`'s intake.
 pub fn read_answer(
     entry: &OutboxEntry,
-    pinned: &str,
+    link: &IntakeLink,
     status: u16,
     body: &str,
     retry_after: Option<&str>,
 ) -> Outcome {
     match status {
-        200 | 201 => match check_receipt(body, pinned, entry) {
+        200 | 201 => match check_receipt(body, link, entry) {
             Ok(payload) => Outcome::Received(ReceiptRecord {
                 packet_id: entry.id.clone(),
                 assessment_id: entry.assessment_id.clone(),
@@ -402,10 +432,16 @@ pub fn read_answer(
 
 fn check_receipt(
     body: &str,
-    pinned: &str,
+    link: &IntakeLink,
     entry: &OutboxEntry,
-) -> Result<ReceiptPayload, receipt::ReceiptError> {
-    let payload = receipt::verify(body, Some(pinned))?;
+) -> Result<ReceiptPayload, ReceiptError> {
+    let payload = receipt::verify(body, None)?;
+    if payload.intake_key != link.key && !link.earlier.contains(&payload.intake_key) {
+        return Err(ReceiptError::OtherIntake {
+            found: payload.intake_key,
+            pinned: link.key.clone(),
+        });
+    }
     payload.check_for(&entry.id, &entry.sha256)?;
     Ok(payload)
 }
@@ -686,6 +722,79 @@ mod tests {
         OutboxEntry::new(ID, "a-1", TEXT, "2026-11-23T08:00:00Z")
     }
 
+    fn linked(key: &str) -> IntakeLink {
+        IntakeLink {
+            url: "https://intake.example".into(),
+            key: key.to_owned(),
+            enrollments: Vec::new(),
+            earlier: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_rotated_intake_key_is_followed_and_receipts_of_the_earlier_one_still_count() {
+        let (first, first_public) = intake(7);
+        let (second, second_public) = intake(8);
+        let (stranger, stranger_public) = intake(9);
+        let rotation = receipt::sign_rotation(&first, &second_public, "2026-12-01T09:00:00Z");
+        let link = linked(&first_public);
+        let said = format!(
+            r#"{{"public_key": "{second_public}", "earlier_keys": ["{first_public}"], "rotations": [{rotation}], "max_packet_bytes": 1}}"#
+        );
+        let next = about(&link, &said).unwrap();
+        assert_eq!(next.key, second_public);
+        assert_eq!(next.earlier, std::slice::from_ref(&first_public));
+        assert_eq!(about(&next, &said).unwrap(), next, "followed once");
+
+        let e = entry();
+        for key in [&first, &second] {
+            let body = receipt::sign(key, ID, &e.sha256, "2026-11-23T08:30:00Z");
+            assert!(matches!(
+                read_answer(&e, &next, 200, &body, None),
+                Outcome::Received(_)
+            ));
+        }
+        let forged = receipt::sign(&stranger, ID, &e.sha256, "2026-11-23T08:30:00Z");
+        assert!(matches!(
+            read_answer(&e, &next, 201, &forged, None),
+            Outcome::Rejected(_)
+        ));
+
+        // A key nobody handed over to is not followed.
+        let swapped = format!(r#"{{"public_key": "{stranger_public}", "rotations": []}}"#);
+        assert!(about(&link, &swapped).is_err());
+        let self_made = receipt::sign_rotation(&stranger, &stranger_public, "2026-12-01T10:00:00Z");
+        let claimed =
+            format!(r#"{{"public_key": "{stranger_public}", "rotations": [{self_made}]}}"#);
+        assert!(about(&link, &claimed).is_err());
+
+        // Enrolling another key after the rotation follows it too.
+        let answer = format!(
+            r#"{{"unit": {{"code": "510824-101", "name": "某某镇党委"}}, "role": "principal", "intake_key": "{second_public}", "rotations": [{rotation}]}}"#
+        );
+        let enrolled = enroll(
+            Some(&link),
+            "https://intake.example",
+            "fp-2",
+            "principal",
+            &answer,
+            "t",
+        )
+        .unwrap();
+        assert_eq!(
+            (enrolled.key.as_str(), enrolled.earlier.len()),
+            (second_public.as_str(), 1)
+        );
+    }
+
+    #[test]
+    fn a_link_kept_before_rotations_existed_still_reads() {
+        let old = r#"{"url": "https://intake.example", "key": "k", "enrollments": []}"#;
+        let link: IntakeLink = serde_json::from_str(old).unwrap();
+        assert!(link.earlier.is_empty());
+        assert!(!serde_json::to_string(&link).unwrap().contains("earlier"));
+    }
+
     fn enrolled(key: &str, role: &str) -> String {
         format!(
             r#"{{"unit": {{"code": "510824-101", "name": "某某镇党委"}}, "role": "{role}", "intake_key": "{key}"}}"#
@@ -745,7 +854,7 @@ mod tests {
         let (key, public) = intake(7);
         let e = entry();
         let body = receipt::sign(&key, ID, &e.sha256, "2026-11-23T08:30:00.125Z");
-        match read_answer(&e, &public, 201, &body, None) {
+        match read_answer(&e, &linked(&public), 201, &body, None) {
             Outcome::Received(r) => {
                 assert_eq!(r.received_at, "2026-11-23T08:30:00.125Z");
                 assert_eq!(
@@ -758,7 +867,7 @@ mod tests {
         }
         // A re-send answered 200 with the same receipt is received too.
         assert!(matches!(
-            read_answer(&e, &public, 200, &body, None),
+            read_answer(&e, &linked(&public), 200, &body, None),
             Outcome::Received(_)
         ));
     }
@@ -771,7 +880,7 @@ mod tests {
         let forged = receipt::sign(&forger, ID, &e.sha256, "2026-11-23T08:30:00Z");
         let other_bytes = receipt::sign(&key, ID, &"0".repeat(64), "2026-11-23T08:30:00Z");
         for body in [forged, other_bytes, "not json".to_owned()] {
-            match read_answer(&e, &public, 201, &body, None) {
+            match read_answer(&e, &linked(&public), 201, &body, None) {
                 Outcome::Rejected(r) => assert_eq!(r.code, "bad-receipt", "{body}"),
                 other => panic!("{body}: {other:?}"),
             }
@@ -784,7 +893,7 @@ mod tests {
         let e = entry();
         let body = r#"{"type":"about:blank","title":"Forbidden","status":403,"code":"unit-not-registered","detail":"unit 999999-001 is not registered"}"#;
         assert_eq!(
-            read_answer(&e, &public, 403, body, None),
+            read_answer(&e, &linked(&public), 403, body, None),
             Outcome::Rejected(Rejection {
                 status: 403,
                 code: "unit-not-registered".into(),
@@ -792,7 +901,7 @@ mod tests {
             })
         );
         assert_eq!(
-            read_answer(&e, &public, 413, "too big\nmore", None),
+            read_answer(&e, &linked(&public), 413, "too big\nmore", None),
             Outcome::Rejected(Rejection {
                 status: 413,
                 code: "http-413".into(),
@@ -802,14 +911,14 @@ mod tests {
         for status in [408, 429, 500, 502, 503] {
             assert!(
                 matches!(
-                    read_answer(&e, &public, status, "", None),
+                    read_answer(&e, &linked(&public), status, "", None),
                     Outcome::Retry { .. }
                 ),
                 "{status}"
             );
         }
         assert_eq!(
-            read_answer(&e, &public, 429, "", Some("30")),
+            read_answer(&e, &linked(&public), 429, "", Some("30")),
             Outcome::Retry {
                 error: "HTTP 429".into(),
                 at_least_ms: 30_000
@@ -898,7 +1007,7 @@ mod tests {
             PacketStatus::Sending
         );
         let body = receipt::sign(&key, ID, &entry().sha256, "2026-11-23T08:30:00Z");
-        let Outcome::Received(r) = read_answer(&entry(), &public, 201, &body, None) else {
+        let Outcome::Received(r) = read_answer(&entry(), &linked(&public), 201, &body, None) else {
             panic!()
         };
         snapshot = Snapshot {

@@ -315,6 +315,8 @@ async fn the_enrolled_intake_is_kept_apart_from_the_other_settings() {
             enrolled_at: "2026-11-23T09:00:00Z".into(),
             revoked_at: None,
         }],
+        // Keys the intake signed with before a rotation are kept with it.
+        earlier: vec!["e".repeat(43)],
     };
     store.set_intake_link(Some(&link)).await.unwrap();
     // Saving the settings (as the language switch does) leaves it alone.

@@ -318,7 +318,7 @@ async fn submit_file(
         Ok(bytes) => intake
             .submit(bytes, chrono::Utc::now())
             .await
-            .map_err(|p| (p.detail, p.code.to_string())),
+            .map_err(|e| (e.to_string(), e.code().as_str().to_owned())),
         Err(e) => Err((format!("cannot read: {e}"), "unreadable".into())),
     }
 }
@@ -469,6 +469,35 @@ pub fn revoke(database: &Database, key: &str, reason: &str) -> Result<(), Failur
     })
 }
 
+/// `qingdan intake key`: the key in use on stdout, then the earlier ones.
+pub fn show_key(database: &Database) -> Result<(), Failure> {
+    with_intake(database, async |intake| {
+        outln!("{}", intake.public_key());
+        for key in intake.earlier_keys().iter().rev() {
+            outln!("{key} (earlier)");
+        }
+        Ok(())
+    })
+}
+
+/// `qingdan intake rotate-key`.
+pub fn rotate_key(database: &Database) -> Result<(), Failure> {
+    with_intake(database, async |intake| {
+        let (earlier, next) = intake
+            .rotate_key(&qingdan_intake::now())
+            .await
+            .context("cannot rotate the intake's key")?;
+        outln!("{next}");
+        errln!(
+            "the intake's key is now {next}; {earlier} handed over to it and still vouches for the receipts it signed"
+        );
+        errln!(
+            "a running `qingdan serve` signs with the new key once it is started again; enrolled devices follow at their next sync"
+        );
+        Ok(())
+    })
+}
+
 /// `qingdan admin token`'s options.
 #[derive(Debug, clap::Args)]
 pub struct TokenArgs {
@@ -569,9 +598,9 @@ pub fn admin_token(database: &Database, args: TokenArgs) -> Result<(), Failure> 
     })
 }
 
-/// Prints a problem the intake refused with; the input was invalid.
-fn problem(p: qingdan_intake::Problem) -> Failure {
-    errln!("qingdan: {}", p.detail);
+/// Prints why the intake refused; the input was invalid.
+fn problem(e: qingdan_intake::AdminError) -> Failure {
+    errln!("qingdan: {e}");
     Failure::Invalid
 }
 

@@ -126,6 +126,11 @@ enum Command {
         #[command(subcommand)]
         command: CodeCommand,
     },
+    /// The intake's own signing key: show it, or rotate it.
+    Intake {
+        #[command(subcommand)]
+        command: IntakeCommand,
+    },
     /// The intake's administrators.
     Admin {
         #[command(subcommand)]
@@ -291,6 +296,14 @@ enum KeyCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum IntakeCommand {
+    /// Print the key the intake signs receipts and checklists with, and its earlier keys.
+    Key,
+    /// Make a new signing key, handed over to by the key in use (which still vouches for the receipts it signed); takes effect when `qingdan serve` next starts.
+    RotateKey,
+}
+
+#[derive(Debug, Subcommand)]
 enum AdminCommand {
     /// Make an admin token for the intake's admin API (printed once, stored hashed); or list or revoke them.
     Token(intake::TokenArgs),
@@ -425,6 +438,12 @@ fn main() -> ExitCode {
         Command::Admin {
             command: AdminCommand::Token(args),
         } => intake::admin_token(database, args),
+        Command::Intake {
+            command: IntakeCommand::Key,
+        } => intake::show_key(database),
+        Command::Intake {
+            command: IntakeCommand::RotateKey,
+        } => intake::rotate_key(database),
         Command::Report(args) => report::run(database, args),
         Command::Template {
             command: TemplateCommand::Check { files },

@@ -127,8 +127,8 @@ pub fn run(database: &Database, args: ReportArgs) -> Result<(), Failure> {
             Some((report, query)) => qingdan_intake::build_report(&intake, *report, query).await,
             None => qingdan_intake::build_findings(&intake, &findings).await,
         }
-        .map_err(|p| {
-            errln!("qingdan: {}", p.detail);
+        .map_err(|e| {
+            errln!("qingdan: {e}");
             Failure::Invalid
         })?;
         if let Some((report, query)) = &query {

@@ -74,6 +74,17 @@ pub enum ReceiptError {
         /// The key expected.
         pinned: String,
     },
+    /// The key the intake offers cannot be reached from the pinned key by
+    /// rotations each signed by the key before.
+    #[error(
+        "the intake's key is {offered}, and no rotation signed by the pinned key {pinned} leads to it"
+    )]
+    Unlinked {
+        /// The key pinned.
+        pinned: String,
+        /// The key the intake offers.
+        offered: String,
+    },
     /// For another packet, or other bytes, than the ones sent.
     #[error("payload.{field}: the receipt names {found}, the packet sent is {sent}")]
     OtherPacket {
@@ -188,6 +199,122 @@ pub fn verify_template(
         .map_err(|_| ReceiptError::BadSignature)
 }
 
+/// The `format` of a key rotation payload.
+pub const ROTATION_FORMAT: &str = "qingdan.key-rotation/1";
+
+/// What a key rotation says: the intake's key `previous_key` hands over to
+/// `next_key`. It is signed by `previous_key`, so that a device that pinned
+/// that key can follow to the next one without being enrolled again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RotationPayload {
+    /// Always [`ROTATION_FORMAT`].
+    pub format: String,
+    /// The key retired (base64url): the one that signs.
+    pub previous_key: String,
+    /// The key that signs from now on (base64url).
+    pub next_key: String,
+    /// When (RFC 3339 UTC).
+    pub rotated_at: String,
+}
+
+/// Signs the hand-over from `previous` to `next_key`; returns its JSON text.
+pub fn sign_rotation(previous: &SigningKey, next_key: &str, rotated_at: &str) -> String {
+    let previous_key = keys::encode_public_key(&previous.verifying_key());
+    let payload = serde_json::to_value(RotationPayload {
+        format: ROTATION_FORMAT.to_owned(),
+        previous_key: previous_key.clone(),
+        next_key: next_key.to_owned(),
+        rotated_at: rotated_at.to_owned(),
+    })
+    .unwrap_or_default();
+    let signature = keys::encode(&previous.sign(&canonical::to_bytes(&payload)).to_bytes());
+    serde_json::json!({
+        "payload": payload,
+        "signatures": [{"public_key": previous_key, "signature": signature}],
+    })
+    .to_string()
+}
+
+/// Checks a rotation's one signature, by its `previous_key`, and returns
+/// what it says. (Read field by field: the field app follows rotations,
+/// and a derived reader would cost it more than this does.)
+pub fn verify_rotation(value: &Value) -> Result<RotationPayload, ReceiptError> {
+    let shape = |what: &str| ReceiptError::Shape(format!("a key rotation: {what}"));
+    let (Some(envelope), Some(payload)) = (value.as_object(), value["payload"].as_object()) else {
+        return Err(shape("no payload object"));
+    };
+    if envelope.len() != 2 || payload.len() != 4 {
+        return Err(shape("unknown fields"));
+    }
+    let text = |field: &str| {
+        payload
+            .get(field)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| shape(&format!("payload.{field} is not a string")))
+    };
+    let rotation = RotationPayload {
+        format: text("format")?,
+        previous_key: text("previous_key")?,
+        next_key: text("next_key")?,
+        rotated_at: text("rotated_at")?,
+    };
+    if rotation.format != ROTATION_FORMAT {
+        return Err(ReceiptError::Format(rotation.format));
+    }
+    let signatures = value["signatures"].as_array().map(Vec::as_slice);
+    let Some([entry]) = signatures else {
+        return Err(ReceiptError::Signer);
+    };
+    let (Some(signer), Some(signature)) =
+        (entry["public_key"].as_str(), entry["signature"].as_str())
+    else {
+        return Err(ReceiptError::Signer);
+    };
+    if signer != rotation.previous_key {
+        return Err(ReceiptError::Signer);
+    }
+    keys::decode_public_key(&rotation.next_key)?;
+    let key = keys::decode_public_key(&rotation.previous_key)?;
+    let signature = keys::decode_signature(signature)?;
+    key.verify_strict(&canonical::to_bytes(&value["payload"]), &signature)
+        .map_err(|_| ReceiptError::BadSignature)?;
+    Ok(rotation)
+}
+
+/// The keys after `pinned`, in order, that the signed `rotations` lead
+/// through to `offered` (empty when `offered` is `pinned`). Rotations that
+/// do not verify, or lead elsewhere, are passed over; when none leads to
+/// `offered`, it is [`ReceiptError::Unlinked`].
+pub fn follow(
+    pinned: &str,
+    offered: &str,
+    rotations: &[Value],
+) -> Result<Vec<String>, ReceiptError> {
+    let steps: Vec<RotationPayload> = rotations
+        .iter()
+        .filter_map(|r| verify_rotation(r).ok())
+        .collect();
+    let mut chain = Vec::new();
+    let mut at = pinned;
+    // Each step retires a key; a chain longer than the rotations loops.
+    while at != offered && chain.len() < steps.len() {
+        let Some(step) = steps.iter().find(|s| s.previous_key == at) else {
+            break;
+        };
+        chain.push(step.next_key.clone());
+        at = &step.next_key;
+    }
+    if at == offered {
+        Ok(chain)
+    } else {
+        Err(ReceiptError::Unlinked {
+            pinned: pinned.to_owned(),
+            offered: offered.to_owned(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,5 +379,52 @@ mod tests {
             verify_template(&other, canonical, &signature),
             Err(ReceiptError::BadSignature)
         );
+    }
+
+    #[test]
+    fn a_device_follows_signed_rotations_from_its_pinned_key_and_no_others() {
+        let public = |seed| keys::encode_public_key(&key(seed).verifying_key());
+        let r1: Value =
+            serde_json::from_str(&sign_rotation(&key(1), &public(2), "2026-12-01T00:00:00Z"))
+                .unwrap();
+        let r2: Value =
+            serde_json::from_str(&sign_rotation(&key(2), &public(3), "2026-12-02T00:00:00Z"))
+                .unwrap();
+        assert_eq!(verify_rotation(&r1).unwrap().next_key, public(2));
+        // In any order, from any key of the chain.
+        let both = [r2.clone(), r1.clone()];
+        assert_eq!(
+            follow(&public(1), &public(3), &both).unwrap(),
+            [public(2), public(3)]
+        );
+        assert_eq!(follow(&public(2), &public(3), &both).unwrap(), [public(3)]);
+        assert_eq!(
+            follow(&public(3), &public(3), &both).unwrap(),
+            Vec::<String>::new()
+        );
+        // A gap, or a key nobody handed over to, is refused.
+        assert!(matches!(
+            follow(&public(1), &public(3), std::slice::from_ref(&r2)),
+            Err(ReceiptError::Unlinked { .. })
+        ));
+        // A rotation signed by a key other than the one it retires.
+        let mut forged = r1.clone();
+        forged["payload"]["next_key"] = Value::String(public(9));
+        assert_eq!(verify_rotation(&forged), Err(ReceiptError::BadSignature));
+        assert!(follow(&public(1), &public(9), &[forged]).is_err());
+        let self_made: Value =
+            serde_json::from_str(&sign_rotation(&key(9), &public(9), "2026-12-03T00:00:00Z"))
+                .unwrap();
+        let mut claimed = self_made;
+        claimed["payload"]["previous_key"] = Value::String(public(1));
+        assert_eq!(verify_rotation(&claimed), Err(ReceiptError::Signer));
+        // A loop ends.
+        let back: Value =
+            serde_json::from_str(&sign_rotation(&key(2), &public(1), "2026-12-04T00:00:00Z"))
+                .unwrap();
+        assert!(follow(&public(1), &public(7), &[r1, back]).is_err());
+        // A receipt is still a receipt, not a rotation.
+        let receipt: Value = serde_json::from_str(&sign(&key(1), ID, SHA, "t")).unwrap();
+        assert!(verify_rotation(&receipt).is_err());
     }
 }

@@ -7,15 +7,14 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
-use axum::http::StatusCode;
 use qingdan_core::keys::{self, SigningKey};
-use qingdan_core::packet::{PacketError, PacketKind, Verified};
+use qingdan_core::packet::{PacketKind, Verified};
 use qingdan_core::trust::{self, ALL_UNITS, Admission};
-use qingdan_core::{Packet, ProblemCode, Template, canonical, json, receipt};
+use qingdan_core::{Packet, Template, canonical, json, receipt};
 use tokio::sync::{Notify, Semaphore, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use crate::problem::Problem;
+use crate::errors::{AdminError, PublishError, SubmitError};
 use crate::secrets;
 use crate::store::{NewPacket, Published, Redeem, Store, StoreError, Stored, TokenInfo};
 
@@ -45,6 +44,10 @@ pub struct Intake {
     store: Store,
     key: SigningKey,
     public_key: String,
+    /// The keys signing before this one, oldest first, and their signed
+    /// hand-overs (read at open: a rotation takes effect on the next start).
+    earlier: Vec<String>,
+    rotations: Vec<serde_json::Value>,
     templates: RwLock<HashMap<(String, u32), Arc<Template>>>,
     writer: mpsc::Sender<Job>,
     stop: Arc<Notify>,
@@ -59,29 +62,6 @@ impl std::fmt::Debug for Intake {
             .field("public_key", &self.public_key)
             .finish_non_exhaustive()
     }
-}
-
-/// Why a template was not published.
-#[derive(Debug, thiserror::Error)]
-pub enum PublishError {
-    /// The template is not valid; every problem, with its location.
-    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
-    Invalid(Vec<String>),
-    /// This id and version are already published with other content.
-    #[error(
-        "{id} v{version} is already published with digest {existing}; publish changes as a new version"
-    )]
-    Conflict {
-        /// Template id.
-        id: String,
-        /// Version.
-        version: u32,
-        /// The digest published.
-        existing: String,
-    },
-    /// The store failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
 }
 
 impl Intake {
@@ -99,6 +79,15 @@ impl Intake {
             .map_err(|_| StoreError::Invalid("intake_key.seed is not 32 bytes".into()))?;
         let key = SigningKey::from_bytes(&seed);
         let public_key = keys::encode_public_key(&key.verifying_key());
+        let mut earlier = Vec::new();
+        let mut rotations = Vec::new();
+        for (key, rotation) in store.intake_key_history().await? {
+            let rotation = serde_json::from_str(&rotation).map_err(|e| {
+                StoreError::Invalid(format!("intake_key_history: the rotation of {key}: {e}"))
+            })?;
+            earlier.push(key);
+            rotations.push(rotation);
+        }
         let (writer, jobs) = mpsc::channel(4 * MAX_GROUP);
         let stop = Arc::new(Notify::new());
         let task = tokio::spawn(write_groups(store.clone(), jobs, stop.clone()));
@@ -106,6 +95,8 @@ impl Intake {
             store,
             key,
             public_key,
+            earlier,
+            rotations,
             templates: RwLock::default(),
             writer,
             stop,
@@ -119,6 +110,42 @@ impl Intake {
     /// The intake's public key (base64url): what devices pin and receipts carry.
     pub fn public_key(&self) -> &str {
         &self.public_key
+    }
+
+    /// The keys this intake signed with before its key was rotated, oldest
+    /// first: receipts they signed are the intake's still.
+    pub fn earlier_keys(&self) -> &[String] {
+        &self.earlier
+    }
+
+    /// The signed hand-overs from each earlier key to the next (see
+    /// [`receipt::follow`]): what a device that pinned an earlier key needs.
+    pub fn rotations(&self) -> &[serde_json::Value] {
+        &self.rotations
+    }
+
+    /// Makes a new signing key and hands over to it: the key in use signs
+    /// the rotation and joins the earlier keys; its seed is not kept.
+    /// Returns the earlier key and the new one. A running intake signs
+    /// with the new key from its next start.
+    pub async fn rotate_key(&self, now: &str) -> Result<(String, String), StoreError> {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed)
+            .map_err(|e| StoreError::Invalid(format!("no random numbers: {e}")))?;
+        let next = keys::encode_public_key(&SigningKey::from_bytes(&seed).verifying_key());
+        let rotation = receipt::sign_rotation(&self.key, &next, now);
+        if self
+            .store
+            .rotate_intake_key(&self.public_key, seed, &next, &rotation, now)
+            .await?
+        {
+            Ok((self.public_key.clone(), next))
+        } else {
+            Err(StoreError::Invalid(
+                "the intake's key was rotated by another process since this one started; start again"
+                    .into(),
+            ))
+        }
     }
 
     /// The intake's signature over a published checklist's canonical JSON
@@ -213,8 +240,8 @@ impl Intake {
         &self,
         bytes: Vec<u8>,
         received_at: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Submitted, Problem> {
-        let packet = Packet::parse(&bytes).map_err(rejected)?;
+    ) -> Result<Submitted, SubmitError> {
+        let packet = Packet::parse(&bytes)?;
         let sha256 = canonical::sha256_hex_bytes(&bytes);
         let id = packet.payload().id.clone();
         let content = packet.content_digest();
@@ -226,7 +253,7 @@ impl Intake {
                 return match self.store.receipt_of(&id, &sha256).await {
                     Ok(Some(receipt)) => Ok(Submitted::Duplicate(receipt)),
                     Ok(None) => Err(refused),
-                    Err(e) => Err(Problem::unavailable(e)),
+                    Err(e) => Err(e.into()),
                 };
             }
         };
@@ -254,7 +281,7 @@ impl Intake {
         self.writer
             .send(Job { packet: new, reply })
             .await
-            .map_err(|_| Problem::unavailable("the intake is shutting down"))?;
+            .map_err(|_| SubmitError::Unavailable("the intake is shutting down".into()))?;
         match answer.await {
             Ok(Ok(Stored::Created(receipt))) => Ok(Submitted::Created(receipt)),
             Ok(Ok(Stored::Duplicate(receipt))) => Ok(Submitted::Duplicate(receipt)),
@@ -266,17 +293,14 @@ impl Intake {
                 Some(first) => Ok(Submitted::Duplicate(receipt::sign(
                     &self.key, &id, &sha256, &first,
                 ))),
-                None => Err(Problem::new(
-                    StatusCode::CONFLICT,
-                    ProblemCode::Conflict,
-                    format!(
-                        "payload.id: another packet with id {} is stored (SHA-256 {existing}); this one's SHA-256 is {sha256}. A changed packet needs a new id",
-                        payload.id
-                    ),
-                )),
+                None => Err(SubmitError::Conflict {
+                    id: payload.id,
+                    existing,
+                    sha256,
+                }),
             },
-            Ok(Err(error)) => Err(Problem::unavailable(error)),
-            Err(_) => Err(Problem::unavailable("the writer stopped")),
+            Ok(Err(error)) => Err(SubmitError::Unavailable(error)),
+            Err(_) => Err(SubmitError::Unavailable("the writer stopped".into())),
         }
     }
 
@@ -291,7 +315,7 @@ impl Intake {
         &self,
         packet: Packet,
         received_at: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Verified, Problem> {
+    ) -> Result<Verified, SubmitError> {
         let payload = packet.payload();
         let code = &payload.unit.code;
         let keys: Vec<&str> = payload
@@ -299,17 +323,8 @@ impl Intake {
             .iter()
             .map(|s| s.public_key.as_str())
             .collect();
-        let Some(enrollments) = self
-            .store
-            .admission(code, &keys)
-            .await
-            .map_err(Problem::unavailable)?
-        else {
-            return Err(Problem::new(
-                StatusCode::FORBIDDEN,
-                ProblemCode::UnitNotRegistered,
-                format!("payload.unit.code: unit {code:?} is not registered at this intake"),
-            ));
+        let Some(enrollments) = self.store.admission(code, &keys).await? else {
+            return Err(SubmitError::UnitNotRegistered(code.clone()));
         };
         let stranger = payload
             .signers
@@ -317,29 +332,18 @@ impl Intake {
             .enumerate()
             .find(|(_, s)| !enrollments.iter().any(|e| e.public_key == s.public_key));
         if let Some((index, s)) = stranger {
-            return Err(Problem::new(
-                StatusCode::FORBIDDEN,
-                ProblemCode::KeyNotEnrolled,
-                format!(
-                    "payload.signers[{index}] ({} {}): this key is not enrolled at this intake for unit {code:?}",
-                    s.role, s.name
-                ),
-            ));
+            return Err(SubmitError::KeyNotEnrolled {
+                index,
+                role: s.role.clone(),
+                name: s.name.clone(),
+                unit: code.clone(),
+            });
         }
         let named = &payload.template;
-        let template = self
-            .template(&named.id, named.version)
-            .await
-            .map_err(Problem::unavailable)?;
-        let unknown = template.is_none().then(|| {
-            Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ProblemCode::UnknownTemplate,
-                format!(
-                    "payload.template: {} v{} is not published at this intake",
-                    named.id, named.version
-                ),
-            )
+        let template = self.template(&named.id, named.version).await?;
+        let unknown = template.is_none().then(|| SubmitError::UnknownTemplate {
+            id: named.id.clone(),
+            version: named.version,
         });
         // The signatures are checked even without the template: a tampered
         // packet is told so before anything else.
@@ -351,49 +355,44 @@ impl Intake {
             (PacketKind::Rectification, Some(id)) => self
                 .store
                 .packet_bytes(id)
-                .await
-                .map_err(Problem::unavailable)?
+                .await?
                 .map(|bytes| Packet::parse(&bytes))
                 .transpose()
-                .map_err(Problem::internal)?,
+                .map_err(|e| SubmitError::Internal(format!("the stored packet {id}: {e}")))?,
             _ => None,
         };
-        packet
-            .admit(&Admission {
-                received_at,
-                enrollments: &enrollments,
-                inspection: inspection.as_ref().map(Packet::payload),
-            })
-            .map_err(rejected)?;
+        packet.admit(&Admission {
+            received_at,
+            enrollments: &enrollments,
+            inspection: inspection.as_ref().map(Packet::payload),
+        })?;
         Ok(verified)
     }
 
     /// When the packet stored under `id` was received, if it has the same
     /// signed content (`content`, [`Packet::content_digest`]) as one now
     /// sent in other bytes.
-    async fn same_content(&self, id: &str, content: &str) -> Result<Option<String>, Problem> {
-        let Some(bytes) = self
-            .store
-            .packet_bytes(id)
-            .await
-            .map_err(Problem::unavailable)?
-        else {
+    async fn same_content(&self, id: &str, content: &str) -> Result<Option<String>, SubmitError> {
+        let Some(bytes) = self.store.packet_bytes(id).await? else {
             return Ok(None);
         };
-        let stored = Packet::parse(&bytes).map_err(Problem::internal)?;
+        let stored = Packet::parse(&bytes)
+            .map_err(|e| SubmitError::Internal(format!("the stored packet {id}: {e}")))?;
         if stored.content_digest() != content {
             return Ok(None);
         }
         let sha256 = canonical::sha256_hex_bytes(&bytes);
-        let Some(receipt) = self
-            .store
-            .receipt_of(id, &sha256)
-            .await
-            .map_err(Problem::unavailable)?
-        else {
+        let Some(receipt) = self.store.receipt_of(id, &sha256).await? else {
             return Ok(None);
         };
-        let first = receipt::verify(&receipt, Some(&self.public_key)).map_err(Problem::internal)?;
+        let first = receipt::verify(&receipt, None)
+            .map_err(|e| SubmitError::Internal(format!("the stored receipt of {id}: {e}")))?;
+        if first.intake_key != self.public_key && !self.earlier.contains(&first.intake_key) {
+            return Err(SubmitError::Internal(format!(
+                "the stored receipt of {id} is signed by {}, which was never this intake's key",
+                first.intake_key
+            )));
+        }
         Ok(Some(first.received_at))
     }
 
@@ -403,19 +402,19 @@ impl Intake {
         &self,
         packet: Packet,
         template: Option<Arc<Template>>,
-    ) -> Result<(Packet, Verified), Problem> {
+    ) -> Result<(Packet, Verified), SubmitError> {
         let _permit = self
             .checking
             .acquire()
             .await
-            .map_err(|_| Problem::unavailable("the intake is shutting down"))?;
+            .map_err(|_| SubmitError::Unavailable("the intake is shutting down".into()))?;
         let (packet, verified) = tokio::task::spawn_blocking(move || {
             let verified = packet.verify(template.as_deref());
             (packet, verified)
         })
         .await
-        .map_err(Problem::internal)?;
-        Ok((packet, verified.map_err(rejected)?))
+        .map_err(|e| SubmitError::Internal(format!("the check of a packet failed: {e}")))?;
+        Ok((packet, verified?))
     }
 
     /// Registers a unit (or renames it); returns the code and name as stored.
@@ -424,20 +423,17 @@ impl Intake {
         code: &str,
         name: &str,
         now: &str,
-    ) -> Result<(String, String), Problem> {
+    ) -> Result<(String, String), AdminError> {
         let (code, name) = (code.trim(), name.trim());
         if code.is_empty() || code == "*" || code.contains(char::is_whitespace) {
-            return Err(invalid(format!(
+            return Err(AdminError::Invalid(format!(
                 "code: {code:?} is not a unit code (not empty, no spaces, not \"*\")"
             )));
         }
         if name.is_empty() {
-            return Err(invalid("name: a unit needs a name".into()));
+            return Err(AdminError::Invalid("name: a unit needs a name".into()));
         }
-        self.store
-            .add_unit(code, name, now)
-            .await
-            .map_err(Problem::unavailable)?;
+        self.store.add_unit(code, name, now).await?;
         Ok((code.to_owned(), name.to_owned()))
     }
 
@@ -451,7 +447,7 @@ impl Intake {
         public_key: &str,
         name: &str,
         now: &str,
-    ) -> Result<(), Problem> {
+    ) -> Result<(), AdminError> {
         let name = check_key(public_key, name)?;
         let role = role.trim();
         check_role(unit, role)?;
@@ -460,7 +456,7 @@ impl Intake {
         self.store
             .enroll_key(unit, role, public_key, name, now)
             .await
-            .map_err(Problem::unavailable)
+            .map_err(AdminError::from)
     }
 
     /// Redeems a one-time code: enrolls the device's key, under its
@@ -474,22 +470,17 @@ impl Intake {
         name: &str,
         role: Option<&str>,
         now: &str,
-    ) -> Result<Redeem, Problem> {
+    ) -> Result<Redeem, AdminError> {
         let name = check_key(public_key, name)?;
         self.store
             .redeem(&secrets::code_hash(code), public_key, name, role, now)
             .await
-            .map_err(Problem::unavailable)
+            .map_err(AdminError::from)
     }
 
-    async fn not_revoked(&self, public_key: &str) -> Result<(), Problem> {
-        match self
-            .store
-            .revoked_at(public_key)
-            .await
-            .map_err(Problem::unavailable)?
-        {
-            Some(at) => Err(key_revoked(&at)),
+    async fn not_revoked(&self, public_key: &str) -> Result<(), AdminError> {
+        match self.store.revoked_at(public_key).await? {
+            Some(at) => Err(AdminError::KeyRevoked(at)),
             None => Ok(()),
         }
     }
@@ -502,12 +493,13 @@ impl Intake {
         public_key: &str,
         reason: &str,
         now: &str,
-    ) -> Result<(String, bool), Problem> {
-        keys::decode_public_key(public_key).map_err(|e| invalid(format!("public_key: {e}")))?;
+    ) -> Result<(String, bool), AdminError> {
+        keys::decode_public_key(public_key)
+            .map_err(|e| AdminError::Invalid(format!("public_key: {e}")))?;
         self.store
             .revoke_key(public_key, reason.trim(), now)
             .await
-            .map_err(Problem::unavailable)
+            .map_err(AdminError::from)
     }
 
     /// A new admin token (shown once, stored hashed) with `label`, expiring
@@ -517,8 +509,9 @@ impl Intake {
         label: &str,
         lifetime: Option<chrono::Duration>,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<(String, TokenInfo), Problem> {
-        let (token, hash) = secrets::new_admin_token().map_err(Problem::internal)?;
+    ) -> Result<(String, TokenInfo), AdminError> {
+        let (token, hash) =
+            secrets::new_admin_token().map_err(|e| AdminError::Internal(e.to_string()))?;
         let info = TokenInfo {
             hash,
             label: label.trim().to_owned(),
@@ -533,8 +526,7 @@ impl Intake {
                 &info.created_at,
                 info.expires_at.as_deref(),
             )
-            .await
-            .map_err(Problem::unavailable)?;
+            .await?;
         Ok((token, info))
     }
 
@@ -545,18 +537,14 @@ impl Intake {
         &self,
         token: &str,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<TokenInfo, Problem> {
-        let unauthorized = |detail: String| {
-            Problem::new(StatusCode::UNAUTHORIZED, ProblemCode::Unauthorized, detail)
-        };
+    ) -> Result<TokenInfo, AdminError> {
         let info = self
             .store
             .admin_token(&secrets::hash(token.trim()))
-            .await
-            .map_err(Problem::unavailable)?
-            .ok_or_else(|| unauthorized("the admin token is not valid".into()))?;
+            .await?
+            .ok_or_else(|| AdminError::Unauthorized("the admin token is not valid".into()))?;
         if let Some(at) = &info.revoked_at {
-            return Err(unauthorized(format!(
+            return Err(AdminError::Unauthorized(format!(
                 "this admin token ({} {}) was revoked at {at}",
                 info.id(),
                 info.label
@@ -565,7 +553,7 @@ impl Intake {
         if let Some(at) = &info.expires_at
             && *at <= crate::rfc3339(now)
         {
-            return Err(unauthorized(format!(
+            return Err(AdminError::Unauthorized(format!(
                 "this admin token ({} {}) expired at {at}",
                 info.id(),
                 info.label
@@ -581,33 +569,22 @@ impl Intake {
         unit: &str,
         role: &str,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<(String, String), Problem> {
+    ) -> Result<(String, String), AdminError> {
         let role = role.trim();
         check_role(unit, role)?;
         self.registered(unit).await?;
-        let (code, hash) = secrets::new_enrollment_code().map_err(Problem::internal)?;
+        let (code, hash) =
+            secrets::new_enrollment_code().map_err(|e| AdminError::Internal(e.to_string()))?;
         let expires_at = crate::rfc3339(now + chrono::Duration::days(CODE_LIFETIME_DAYS));
         self.store
             .add_enrollment_code(&hash, unit, role, &crate::rfc3339(now), &expires_at)
-            .await
-            .map_err(Problem::unavailable)?;
+            .await?;
         Ok((code, expires_at))
     }
 
-    async fn registered(&self, unit: &str) -> Result<(), Problem> {
-        if unit != "*"
-            && self
-                .store
-                .unit_name(unit)
-                .await
-                .map_err(Problem::unavailable)?
-                .is_none()
-        {
-            return Err(Problem::new(
-                StatusCode::NOT_FOUND,
-                ProblemCode::NotFound,
-                format!("unit {unit:?} is not registered"),
-            ));
+    async fn registered(&self, unit: &str) -> Result<(), AdminError> {
+        if unit != "*" && self.store.unit_name(unit).await?.is_none() {
+            return Err(AdminError::UnitNotRegistered(unit.to_owned()));
         }
         Ok(())
     }
@@ -615,11 +592,12 @@ impl Intake {
 
 /// A key to enroll: a public key that decodes, and the name (trimmed) of
 /// the person who signs with it, which its packets must carry.
-fn check_key<'n>(public_key: &str, name: &'n str) -> Result<&'n str, Problem> {
-    keys::decode_public_key(public_key).map_err(|e| invalid(format!("public_key: {e}")))?;
+fn check_key<'n>(public_key: &str, name: &'n str) -> Result<&'n str, AdminError> {
+    keys::decode_public_key(public_key)
+        .map_err(|e| AdminError::Invalid(format!("public_key: {e}")))?;
     let name = name.trim();
     if name.is_empty() {
-        return Err(invalid(
+        return Err(AdminError::Invalid(
             "name: a key is enrolled under the name of the person who signs with it".into(),
         ));
     }
@@ -628,107 +606,18 @@ fn check_key<'n>(public_key: &str, name: &'n str) -> Result<&'n str, Problem> {
 
 /// A role a key may be enrolled for: any for one unit, only `inspector`
 /// for every unit.
-fn check_role(unit: &str, role: &str) -> Result<(), Problem> {
+fn check_role(unit: &str, role: &str) -> Result<(), AdminError> {
     if role.is_empty() {
-        return Err(invalid(
+        return Err(AdminError::Invalid(
             "role: a key is enrolled for a role (principal, supervisory, inspector …)".into(),
         ));
     }
     if unit == ALL_UNITS && !trust::signs_inspections(role) {
-        return Err(invalid(format!(
+        return Err(AdminError::Invalid(format!(
             "unit: only inspectors are enrolled for every unit (*); a {role} key is enrolled for its own unit"
         )));
     }
     Ok(())
-}
-
-/// The answer to an enrollment of a revoked key.
-pub(crate) fn key_revoked(at: &str) -> Problem {
-    Problem::new(
-        StatusCode::FORBIDDEN,
-        ProblemCode::KeyRevoked,
-        format!("public_key: this key was revoked at {at}; enroll a new key"),
-    )
-}
-
-fn invalid(detail: String) -> Problem {
-    Problem::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::Invalid,
-        detail,
-    )
-}
-
-/// A packet the core refuses: its status and stable code, and the core's
-/// reason as the detail.
-fn rejected(error: PacketError) -> Problem {
-    use PacketError as E;
-    let (status, code) = match &error {
-        E::NotUtf8(_)
-        | E::Json { .. }
-        | E::Shape { .. }
-        | E::UnknownFormat(_)
-        | E::Float(_)
-        | E::Field { .. } => (StatusCode::BAD_REQUEST, ProblemCode::Malformed),
-        E::SignerKey { .. }
-        | E::DuplicateSigner { .. }
-        | E::SignatureEncoding { .. }
-        | E::UnlistedSignature { .. }
-        | E::DuplicateSignature { .. }
-        | E::BadSignature { .. }
-        | E::MissingSignature { .. } => {
-            (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::BadSignature)
-        }
-        E::Roles(_) | E::RoleForKind { .. } => {
-            (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::Roles)
-        }
-        E::TooManySigners { .. } => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ProblemCode::TooManySigners,
-        ),
-        E::KindNotServed { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::Kind),
-        E::ScoreFormat { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::ScoreFormat),
-        E::OtherTemplate { .. } | E::TemplateDigest { .. } => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ProblemCode::TemplateDigest,
-        ),
-        E::Responses(_) => (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::Responses),
-        E::ScoreMismatch { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::ScoreMismatch),
-        E::Unexplained(_) => (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::Unexplained),
-        E::SubjectMissing(_) | E::SubjectOnUnitList(_) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::Subject)
-        }
-        E::SubjectNotSigner { .. } => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ProblemCode::SubjectNotSigner,
-        ),
-        E::KeyRevoked { .. } => (StatusCode::FORBIDDEN, ProblemCode::KeyRevoked),
-        E::KeyNotEnrolled { .. } => (StatusCode::FORBIDDEN, ProblemCode::KeyNotEnrolled),
-        E::AllUnitsKey { .. } => (StatusCode::FORBIDDEN, ProblemCode::KeyAllUnits),
-        E::InspectedUnitKey { .. } => (StatusCode::FORBIDDEN, ProblemCode::InspectedUnitKey),
-        E::SignerName { .. } => (StatusCode::FORBIDDEN, ProblemCode::SignerName),
-        E::CreatedInFuture { .. } => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ProblemCode::CreatedInFuture,
-        ),
-        E::CompletedInFuture { .. } => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ProblemCode::CompletedInFuture,
-        ),
-        E::UnknownInspection(_) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ProblemCode::UnknownInspection,
-        ),
-        E::OtherInspection { .. } => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ProblemCode::OtherInspection,
-        ),
-        E::UnknownFinding { .. } => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ProblemCode::UnknownFinding,
-        ),
-    };
-    Problem::new(status, code, error.to_string())
 }
 
 /// The writer: takes what has queued up (at most [`MAX_GROUP`]), stores it

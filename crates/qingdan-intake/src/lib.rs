@@ -7,18 +7,19 @@
 //! what is in flight.
 
 mod api;
+mod errors;
 mod headers;
 mod intake;
 mod limit;
-mod problem;
 mod reports;
 pub mod secrets;
 mod store;
 
+pub use api::problem::Problem;
 pub use api::{AppState, Config, app};
-pub use intake::{Intake, PublishError, Submitted};
+pub use errors::{AdminError, PublishError, ReportError, SubmitError};
+pub use intake::{Intake, Submitted};
 pub use limit::RateLimit;
-pub use problem::Problem;
 pub use reports::{
     FindingsQuery, Format, Rendered, ReportKind, ReportQuery, build_findings, build_report,
 };

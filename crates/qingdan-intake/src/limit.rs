@@ -14,13 +14,13 @@ use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::problem::Problem;
+use crate::api::problem::Problem;
 use qingdan_core::ProblemCode;
 
 /// How many requests one client may make.
@@ -115,7 +115,6 @@ pub async fn limit(
             let wait = not_until.wait_time_from(limiter.clock.now());
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             let mut response = Problem::new(
-                StatusCode::TOO_MANY_REQUESTS,
                 ProblemCode::RateLimited,
                 format!("too many requests from {ip}; try again in {seconds} s"),
             )

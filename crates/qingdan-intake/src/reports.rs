@@ -8,18 +8,13 @@
 //! the ranking, indicators and gap carries a second sheet, 问题整改, with the
 //! findings of the same checklist and period.
 
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use qingdan_core::ProblemCode;
 use qingdan_core::findings::{Finding, Rectification};
 use qingdan_core::packet::PacketKind;
 use qingdan_report::Report;
 use serde::Deserialize;
 
-use crate::api::{Admin, AppState};
+use crate::errors::ReportError;
 use crate::intake::Intake;
-use crate::problem::Problem;
 
 /// Which report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -94,14 +89,13 @@ pub async fn build_report(
     intake: &Intake,
     report: ReportKind,
     query: &ReportQuery,
-) -> Result<Rendered, Problem> {
+) -> Result<Rendered, ReportError> {
     let store = intake.store();
     let version = match query.version {
         Some(v) => v,
         None => store
             .templates()
-            .await
-            .map_err(Problem::unavailable)?
+            .await?
             .iter()
             .filter(|t| t.id == query.template)
             .filter_map(|t| u32::try_from(t.version).ok())
@@ -110,20 +104,18 @@ pub async fn build_report(
     };
     let template = intake
         .template(&query.template, version)
-        .await
-        .map_err(Problem::unavailable)?
+        .await?
         .ok_or_else(|| not_published(&query.template, Some(version)))?;
     let as_of = as_of(query.as_of.as_deref())?;
     let rows = store
         .report_rows(&query.template, version, &query.period)
-        .await
-        .map_err(Problem::unavailable)?;
+        .await?;
     let entries = rows.into_iter().map(entry).collect::<Result<Vec<_>, _>>()?;
     let findings = qingdan_report::findings(&entries, as_of, |_, _, item| {
         template.item(item).map(|i| i.title.zh.clone())
     });
     let kind = query.kind.unwrap_or(PacketKind::Inspection);
-    let unreadable = |e: qingdan_report::ReportError| Problem::internal(e);
+    let unreadable = |e: qingdan_report::ReportError| ReportError::Internal(e.to_string());
     let (name, (content_type, extension, bytes)) = match report {
         ReportKind::Ranking => (
             "ranking",
@@ -173,13 +165,12 @@ pub async fn build_report(
 }
 
 /// Every finding of one unit or all, as it stands on `as_of`.
-pub async fn build_findings(intake: &Intake, query: &FindingsQuery) -> Result<Rendered, Problem> {
+pub async fn build_findings(
+    intake: &Intake,
+    query: &FindingsQuery,
+) -> Result<Rendered, ReportError> {
     let as_of = as_of(query.as_of.as_deref())?;
-    let rows = intake
-        .store()
-        .finding_rows(query.unit.as_deref())
-        .await
-        .map_err(Problem::unavailable)?;
+    let rows = intake.store().finding_rows(query.unit.as_deref()).await?;
     let entries = rows.into_iter().map(entry).collect::<Result<Vec<_>, _>>()?;
     let mut templates = std::collections::HashMap::new();
     for entry in entries.iter().filter(|e| !e.findings.is_empty()) {
@@ -187,8 +178,7 @@ pub async fn build_findings(intake: &Intake, query: &FindingsQuery) -> Result<Re
         if let std::collections::hash_map::Entry::Vacant(slot) = templates.entry(key) {
             let template = intake
                 .template(&entry.template_id, entry.template_version)
-                .await
-                .map_err(Problem::unavailable)?;
+                .await?;
             slot.insert(template);
         }
     }
@@ -229,14 +219,17 @@ struct StoredPayload {
 }
 
 /// A stored packet as a report entry.
-fn entry(row: crate::store::ReportRow) -> Result<qingdan_report::Entry, Problem> {
-    let Stored { payload } = serde_json::from_slice(&row.bytes).map_err(Problem::internal)?;
+fn entry(row: crate::store::ReportRow) -> Result<qingdan_report::Entry, ReportError> {
+    let internal =
+        |e: &dyn std::fmt::Display| ReportError::Internal(format!("packet {}: {e}", row.id));
+    let Stored { payload } = serde_json::from_slice(&row.bytes).map_err(|e| internal(&e))?;
     let sheet = payload
         .score
         .as_ref()
         .map(qingdan_core::sheet::read_sheet)
         .transpose()
-        .map_err(|e| Problem::internal(format!("packet {}: {e}", row.id)))?;
+        .map_err(|e| internal(&e))?;
+    let template_version = u32::try_from(row.template_version).map_err(|e| internal(&e))?;
     Ok(qingdan_report::Entry {
         packet_id: row.id,
         kind: payload.kind,
@@ -244,7 +237,7 @@ fn entry(row: crate::store::ReportRow) -> Result<qingdan_report::Entry, Problem>
         unit_name: row.unit_name,
         subject: payload.subject,
         template_id: row.template_id,
-        template_version: u32::try_from(row.template_version).map_err(Problem::internal)?,
+        template_version,
         period: payload.period,
         created_at: row.created_at,
         received_at: row.received_at,
@@ -257,12 +250,11 @@ fn entry(row: crate::store::ReportRow) -> Result<qingdan_report::Entry, Problem>
 }
 
 /// The day asked for, or today in the intake's time zone.
-fn as_of(day: Option<&str>) -> Result<chrono::NaiveDate, Problem> {
+fn as_of(day: Option<&str>) -> Result<chrono::NaiveDate, ReportError> {
     match day {
         None => Ok(chrono::Local::now().date_naive()),
-        Some(day) => qingdan_core::findings::parse_date(day).ok_or_else(|| {
-            Problem::malformed(format!("as_of: {day:?} is not a date (YYYY-MM-DD)"))
-        }),
+        Some(day) => qingdan_core::findings::parse_date(day)
+            .ok_or_else(|| ReportError::BadDate(day.to_owned())),
     }
 }
 
@@ -272,12 +264,12 @@ fn write(
     report: &impl Report,
     findings: Option<&qingdan_report::Findings>,
     format: Format,
-) -> Result<(&'static str, &'static str, Vec<u8>), Problem> {
+) -> Result<(&'static str, &'static str, Vec<u8>), ReportError> {
     Ok(match format {
         Format::Json => (
             "application/json",
             "json",
-            serde_json::to_vec_pretty(report).map_err(Problem::internal)?,
+            serde_json::to_vec_pretty(report).map_err(|e| ReportError::Internal(e.to_string()))?,
         ),
         Format::Csv => (
             "text/csv; charset=utf-8",
@@ -293,7 +285,7 @@ fn write(
                 }
                 None => qingdan_report::titled_workbook(&[report.table()]),
             }
-            .map_err(Problem::internal)?,
+            .map_err(|e| ReportError::Internal(e.to_string()))?,
         ),
         Format::Text => (
             "text/plain; charset=utf-8",
@@ -303,57 +295,6 @@ fn write(
     })
 }
 
-fn not_published(id: &str, version: Option<u32>) -> Problem {
-    let what = version.map_or(id.to_owned(), |v| format!("{id} v{v}"));
-    Problem::new(
-        StatusCode::NOT_FOUND,
-        ProblemCode::NotFound,
-        format!("template: {what} is not published at this intake"),
-    )
-}
-
-pub(crate) async fn findings(
-    _: Admin,
-    State(state): State<AppState>,
-    query: Result<Query<FindingsQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, Problem> {
-    let Query(query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
-    let rendered = build_findings(&state.intake, &query).await?;
-    Ok(respond(rendered, query.format))
-}
-
-pub(crate) async fn report(
-    _: Admin,
-    State(state): State<AppState>,
-    Path(report): Path<String>,
-    query: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, Problem> {
-    let report: ReportKind = serde_json::from_value(serde_json::Value::String(report.clone()))
-        .map_err(|_| {
-            Problem::new(
-                StatusCode::NOT_FOUND,
-                ProblemCode::NotFound,
-                format!("no report {report:?}: ranking, indicators or gap"),
-            )
-        })?;
-    let Query(query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
-    let rendered = build_report(&state.intake, report, &query).await?;
-    Ok(respond(rendered, query.format))
-}
-
-/// A report as an HTTP answer; CSV and XLSX as a file to save.
-fn respond(rendered: Rendered, format: Format) -> Response {
-    let mut response = (StatusCode::OK, rendered.bytes).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(rendered.content_type),
-    );
-    if matches!(format, Format::Csv | Format::Xlsx)
-        && let Ok(value) =
-            HeaderValue::from_str(&format!("attachment; filename=\"{}\"", rendered.file_name))
-    {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
+fn not_published(id: &str, version: Option<u32>) -> ReportError {
+    ReportError::NotPublished(version.map_or(id.to_owned(), |v| format!("{id} v{v}")))
 }

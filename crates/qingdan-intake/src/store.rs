@@ -365,6 +365,62 @@ impl Store {
         })
     }
 
+    /// Hands the intake's signing over from the key `previous` to the seed
+    /// `seed` (public key `public_key`), keeping `previous` (and `rotation`,
+    /// its signed hand-over) in the key history. False, with nothing
+    /// changed, when `previous` is no longer the key in use (another
+    /// rotation came first).
+    pub async fn rotate_intake_key(
+        &self,
+        previous: &str,
+        seed: [u8; 32],
+        public_key: &str,
+        rotation: &str,
+        now: &str,
+    ) -> Result<bool, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let current: Option<(String, String)> = sqlx::query_as(
+                "SELECT public_key, created_at FROM intake_key WHERE id = 1",
+            )
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((current, created_at)) = current.filter(|(k, _)| k == previous) else {
+                return Ok(false);
+            };
+            sqlx::query(
+                "INSERT INTO intake_key_history (public_key, created_at, retired_at, rotation)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&current)
+            .bind(&created_at)
+            .bind(now)
+            .bind(rotation)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE intake_key SET seed = $1, public_key = $2, created_at = $3 WHERE id = 1",
+            )
+            .bind(seed.as_slice())
+            .bind(public_key)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// The intake's earlier keys, oldest first, each with its signed
+    /// hand-over to the next.
+    pub async fn intake_key_history(&self) -> Result<Vec<(String, String)>, StoreError> {
+        on_pool!(self, pool => Ok(sqlx::query_as(
+            "SELECT public_key, rotation FROM intake_key_history ORDER BY retired_at, public_key",
+        )
+        .fetch_all(pool)
+        .await?))
+    }
+
     /// Stores an admin token's hash, with its label and, when it expires,
     /// the time it does.
     pub async fn add_admin_token(

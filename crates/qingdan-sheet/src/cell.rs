@@ -53,6 +53,17 @@ impl Value {
     }
 }
 
+/// The bytes of text a cell's value keeps (its text, trimmed), before it
+/// is copied.
+pub(crate) fn text_len(data: &calamine::DataRef<'_>) -> usize {
+    use calamine::DataRef as D;
+    match data {
+        D::String(s) => s.trim().len(),
+        D::SharedString(s) => s.trim().len(),
+        _ => 0,
+    }
+}
+
 /// What is wrong with a cell's value; shown after the cell's name.
 pub(crate) type Problem = String;
 

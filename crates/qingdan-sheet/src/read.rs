@@ -30,6 +30,14 @@ use qingdan_core::packet::PacketKind;
 const MAX_BYTES: usize = 16 * 1024 * 1024;
 /// The most non-empty cells read from one sheet.
 const MAX_CELLS: usize = 500_000;
+/// The most rows a sheet may span (a checklist has a few thousand).
+const MAX_ROWS: u32 = 100_000;
+/// The most columns a sheet may span (a checklist has a few dozen).
+const MAX_COLUMNS: u32 = 256;
+/// The most bytes of text the cells of all sheets may hold together. Each
+/// cell keeps a copy of its text, so one long shared string that many cells
+/// name would otherwise come to gigabytes.
+const MAX_TEXT_BYTES: usize = 32 * 1024 * 1024;
 /// The most problems listed; past it, one line says how many more there are.
 const MAX_PROBLEMS: usize = 200;
 /// Where a problem with the file as a whole is reported.
@@ -76,9 +84,16 @@ fn read_workbook(bytes: &[u8], problems: &mut Problems) -> Option<TemplateDoc> {
         }
     };
     let names = workbook.sheet_names();
+    let mut text_bytes = 0;
+    // Whether a sheet was found but not read (its problem says why): the
+    // sheets after it are read for their own problems, but what follows
+    // from one missing would only mislead.
+    let mut unread = false;
     let mut grid = |sheet: SheetName, problems: &mut Problems| {
         let name = find_sheet(&names, sheet, problems)?;
-        load(&mut workbook, &name, problems)
+        let grid = load(&mut workbook, &name, &mut text_bytes, problems);
+        unread |= grid.is_none();
+        grid
     };
     let checklist = grid(CHECKLIST, problems);
     let bands = grid(BANDS, problems);
@@ -98,7 +113,7 @@ fn read_workbook(bytes: &[u8], problems: &mut Problems) -> Option<TemplateDoc> {
             );
         }
     }
-    let (Some(checklist), Some(items)) = (checklist, items) else {
+    let (Some(checklist), Some(items), false) = (checklist, items, unread) else {
         return None;
     };
 
@@ -260,7 +275,27 @@ struct Grid {
     cells: BTreeMap<(u32, u32), Value>,
 }
 
-fn load(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str, problems: &mut Problems) -> Option<Grid> {
+/// How far a sheet may span, said after a sheet or cell past it.
+fn span() -> String {
+    format!(
+        "a sheet may span at most {MAX_ROWS} rows and {MAX_COLUMNS} columns (A1:{})",
+        cell_name(MAX_ROWS - 1, MAX_COLUMNS - 1)
+    )
+}
+
+/// Reads sheet `name` cell by cell (calamine's cell reader keeps nothing
+/// but the cell it reads, so the sheet's dimension and its cells' places
+/// reserve no memory), holding its cells to [`MAX_ROWS`] and
+/// [`MAX_COLUMNS`], to [`MAX_CELLS`] and, with the sheets read before, to
+/// [`MAX_TEXT_BYTES`]. The `<dimension>` a sheet declares is not held to
+/// them: nothing is reserved from it, and a program may declare a used
+/// range far larger than the cells it wrote.
+fn load(
+    workbook: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    text_bytes: &mut usize,
+    problems: &mut Problems,
+) -> Option<Grid> {
     let mut cells = BTreeMap::new();
     let mut reader = match workbook.worksheet_cells_reader(name) {
         Ok(reader) => reader,
@@ -272,6 +307,28 @@ fn load(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str, problems: &mut Problems)
     loop {
         match reader.next_cell() {
             Ok(Some(cell)) => {
+                let (row, col) = cell.get_position();
+                if row >= MAX_ROWS || col >= MAX_COLUMNS {
+                    problems.cell(
+                        name,
+                        row,
+                        col,
+                        format!("the cell is past the limit: {}", span()),
+                    );
+                    return None;
+                }
+                *text_bytes = text_bytes.saturating_add(cell::text_len(cell.get_value()));
+                if *text_bytes > MAX_TEXT_BYTES {
+                    problems.cell(
+                        name,
+                        row,
+                        col,
+                        format!(
+                            "the cells' texts come to more than {MAX_TEXT_BYTES} bytes; a workbook's cells may hold at most {MAX_TEXT_BYTES} bytes of text"
+                        ),
+                    );
+                    return None;
+                }
                 if let Some(value) = Value::from_calamine(cell.get_value()) {
                     if cells.len() >= MAX_CELLS {
                         problems.sheet(

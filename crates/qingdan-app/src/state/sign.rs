@@ -94,6 +94,16 @@ impl Reducible for Sign {
     fn reduce(self: Rc<Self>, action: SignAction) -> Rc<Self> {
         let mut next = (*self).clone();
         next.notice_at = None;
+        if matches!(
+            action,
+            SignAction::Choose { .. }
+                | SignAction::AddSigner { .. }
+                | SignAction::RemoveSigner { .. }
+        ) && matches!(next.notice, Notice::Error(_))
+        {
+            // A refusal was about the signers as they were chosen.
+            next.notice = Notice::None;
+        }
         match action {
             SignAction::Loaded(loaded) => next.loaded = Some(loaded),
             SignAction::Keys(keys) => next.keys = Some(keys),
@@ -204,6 +214,29 @@ mod tests {
         assert_eq!(
             state.notice_at, None,
             "a refusal of the whole is told below"
+        );
+    }
+
+    #[test]
+    fn a_refusal_goes_once_the_signers_are_chosen_again() {
+        let refused = loaded().reduce(SignAction::Refused("王五 须签字".into()));
+        let state = refused.clone().reduce(SignAction::Choose {
+            place: "member".into(),
+            key: "k3".into(),
+        });
+        assert_eq!(state.notice, Notice::None);
+        let state = refused.reduce(SignAction::AddSigner {
+            role: "inspector".into(),
+            count: 1,
+        });
+        assert_eq!(state.notice, Notice::None);
+        let done = loaded()
+            .reduce(SignAction::Refused("x".into()))
+            .reduce(SignAction::Keys(Vec::new()));
+        assert_eq!(
+            done.notice,
+            Notice::Error("x".into()),
+            "reading the keys again keeps it"
         );
     }
 

@@ -39,7 +39,12 @@ fn own_origin() -> String {
 #[function_component]
 pub fn IntakePanel(props: &IntakeProps) -> Html {
     let ctx = use_ctx();
-    let (url, code, key) = (use_node_ref(), use_node_ref(), use_node_ref());
+    let (url, code, key, pin) = (
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+    );
     let notice = use_state(FormNotice::default);
     let busy = use_state(|| false);
     let t = |k: T| ctx.t(k);
@@ -84,12 +89,14 @@ pub fn IntakePanel(props: &IntakeProps) -> Html {
         })
     };
     let forget = {
-        let (ctx, notice) = (ctx.clone(), notice.clone());
-        Callback::from(move |_| {
-            let (ctx, notice) = (ctx.clone(), notice.clone());
+        let (ctx, notice, pin) = (ctx.clone(), notice.clone(), pin.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (ctx, notice, typed) = (ctx.clone(), notice.clone(), input_text(&pin));
+            notice.set(FormNotice::default());
             wasm_bindgen_futures::spawn_local(async move {
-                if let Err(why) = services::forget_intake(&ctx).await {
-                    notice.set(FormNotice::whole(Notice::Error(why)));
+                if let Err(why) = services::forget_intake(&ctx, &typed).await {
+                    notice.set(FormNotice::at(("forget", why)));
                 }
             });
         })
@@ -131,7 +138,13 @@ pub fn IntakePanel(props: &IntakeProps) -> Html {
                     <thead><tr><th>{ t(T::Name) }</th><th>{ t(T::Role) }</th><th>{ t(T::Unit) }</th><th>{ t(T::Fingerprint) }</th></tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
-                <button onclick={forget} data-testid="intake-forget">{ t(T::ForgetIntake) }</button>
+                <form class="form" onsubmit={forget}>
+                    <label>{ t(T::ForgetPin) }
+                        <input ref={pin} type="password" autocomplete="off" data-testid="forget-pin" />
+                        { notice.view(Some("forget"), "forget-notice") }
+                    </label>
+                    <button type="submit" data-testid="intake-forget">{ t(T::ForgetIntake) }</button>
+                </form>
             </div>
         }
     });

@@ -189,6 +189,8 @@ pub fn New(props: &NewProps) -> Html {
             });
         })
     };
+    // The period of the checklist's kind that holds today.
+    let now = this_period(per);
     html! {
         <main class="new" data-testid="app-ready">
             <h1>{ t(T::NewAssessment) }</h1>
@@ -208,8 +210,8 @@ pub fn New(props: &NewProps) -> Html {
                     <label>{ t(T::SubjectPost) }<input ref={subject_post} required=true data-testid="new-subject-post" /></label>
                 }
                 <label>{ t(T::Period) }
-                    <input ref={period} value={this_period(per)} data-testid="new-period" data-per={per_name(per)} />
-                    <small class="muted">{ i18n::fill(t(T::PeriodOfKind), &[("kind", messages::period_kind(ctx.lang, per)), ("e", &this_period(per))]) }</small>
+                    <input ref={period} value={now.clone()} data-testid="new-period" data-per={per_name(per)} />
+                    <small class="muted">{ i18n::fill(t(T::PeriodOfKind), &[("kind", messages::period_kind(ctx.lang, per)), ("e", &now)]) }</small>
                 </label>
                 { notice.view("new-notice") }
                 <button type="submit" class="primary" data-testid="start-assessment">{ t(T::Start) }</button>

@@ -971,3 +971,51 @@ fn the_security_log_names_refusals_and_admin_requests_by_the_tokens_label_never_
     assert!(!text.contains(&w.token), "the token itself is never logged");
     assert!(!text.contains("not-the-token"), "nor a wrong one");
 }
+
+/// `qingdan intake rotate-key` prints the new key; `intake key` lists it
+/// and the earlier one; a server started afterwards signs with the new key
+/// and hands devices the earlier key's signed hand-over to it.
+#[test]
+fn a_rotated_intake_key_is_used_from_the_next_start_with_its_hand_over() {
+    let (_dir, db, _removed) = scratch();
+    set_up(&db, &[]);
+    let first = ok_on(&db, &["intake", "key"]).trim().to_owned();
+    assert_eq!(first.len(), 43, "a base64url Ed25519 key: {first}");
+
+    let mut all = vec!["intake", "rotate-key", "--database", &db];
+    let out = qingdan(&all);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rotated = text(&out.stdout).trim().to_owned();
+    assert_ne!(rotated, first);
+    let said = text(&out.stderr);
+    assert!(
+        said.contains(&first) && said.contains("started again"),
+        "{said}"
+    );
+    assert_eq!(
+        ok_on(&db, &["intake", "key"]),
+        format!("{rotated}\n{first} (earlier)\n")
+    );
+
+    let server = Server::start(&db);
+    let (status, body) = get(&format!("{}/api/v1/intake", server.url), "");
+    assert_eq!(status, 200);
+    let about: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(about["public_key"], rotated.as_str());
+    assert_eq!(about["earlier_keys"], serde_json::json!([first]));
+    let rotations = about["rotations"].as_array().unwrap();
+    assert_eq!(
+        receipt::follow(&first, &rotated, rotations).unwrap(),
+        std::slice::from_ref(&rotated)
+    );
+
+    // Without a database there is nothing to rotate.
+    all[3] = "sqlite:///nonexistent/qingdan.db";
+    let missing = qingdan(&all);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        text(&missing.stderr).contains("--create"),
+        "{}",
+        text(&missing.stderr)
+    );
+}

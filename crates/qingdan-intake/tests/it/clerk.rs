@@ -245,7 +245,7 @@ async fn an_inspector_code_for_every_unit_enrolls_a_key_that_signs_any_units_ins
             .issue_code("*", role, chrono::Utc::now())
             .await
             .unwrap_err();
-        assert!(refused.detail.starts_with("unit:"), "{}", refused.detail);
+        assert!(refused.to_string().starts_with("unit:"), "{refused}");
     }
     let body = serde_json::json!({"unit": "*", "role": "inspector"}).to_string();
     let issued = w

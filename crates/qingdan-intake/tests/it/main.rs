@@ -12,5 +12,6 @@ mod hostile;
 mod load;
 mod person;
 mod robust;
+mod rotation;
 mod support;
 mod trust;

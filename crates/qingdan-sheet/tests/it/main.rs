@@ -1,7 +1,10 @@
 //! qingdan-sheet as its users meet it: checklists written and read back,
 //! workbooks a person made by hand with their mistakes, and damaged files.
 
+mod craft;
 mod errors;
+mod hostile;
+mod props;
 mod robust;
 mod roundtrip;
 

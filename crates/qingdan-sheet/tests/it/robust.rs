@@ -1,11 +1,10 @@
 //! Damaged and hostile files: whatever the bytes, `read` answers (with the
 //! checklist or with problems) and never panics.
 
-use std::io::{Cursor, Read as _, Write as _};
-
 use qingdan_core::{TemplateDoc, bundled};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipArchive, ZipWriter};
+use zip::CompressionMethod;
+
+use crate::craft::parts;
 
 fn workbook() -> Vec<u8> {
     let doc: TemplateDoc =
@@ -13,29 +12,10 @@ fn workbook() -> Vec<u8> {
     qingdan_sheet::write(&doc).unwrap()
 }
 
-/// The parts of a workbook, by name, in order.
-fn parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut zip = ZipArchive::new(Cursor::new(bytes)).unwrap();
-    (0..zip.len())
-        .map(|i| {
-            let mut file = zip.by_index(i).unwrap();
-            let mut data = Vec::new();
-            file.read_to_end(&mut data).unwrap();
-            (file.name().unwrap().into_owned(), data)
-        })
-        .collect()
-}
-
 /// A workbook of these parts, stored uncompressed so that changed XML
 /// reaches the XML reader as it is.
 fn repack(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
-    for (name, data) in parts {
-        zip.start_file(name, stored).unwrap();
-        zip.write_all(data).unwrap();
-    }
-    zip.finish().unwrap().into_inner()
+    crate::craft::packed(parts, CompressionMethod::Stored)
 }
 
 /// A small deterministic pseudo-random sequence (a 64-bit LCG).
@@ -185,18 +165,9 @@ fn a_workbook_claiming_too_many_shared_strings_is_refused_naming_the_limit() {
 /// MiB of zeros packs to some 40 KB) is refused before it is unpacked.
 #[test]
 fn a_part_that_unpacks_too_large_is_refused_before_it_is_unpacked() {
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-    for (name, data) in parts(&workbook()) {
-        zip.start_file(name, deflated).unwrap();
-        zip.write_all(&data).unwrap();
-    }
-    zip.start_file("xl/media/zeros.bin", deflated).unwrap();
-    let block = vec![0u8; 1 << 20];
-    for _ in 0..40 {
-        zip.write_all(&block).unwrap();
-    }
-    let bytes = zip.finish().unwrap().into_inner();
+    let mut all = parts(&workbook());
+    all.push(("xl/media/zeros.bin".to_owned(), vec![0u8; 40 << 20]));
+    let bytes = crate::craft::deflated(&all);
     assert!(
         bytes.len() < 1 << 20,
         "the bomb is small: {} bytes",

@@ -1,0 +1,215 @@
+//! Units, keys and enrollment: the admin registers units, enrolls keys,
+//! issues one-time codes and revokes keys; a device redeems a code and
+//! asks what the intake holds about its key and about a unit code.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use super::problem::Problem;
+use super::{Admin, AppState, JsonBody, created};
+use crate::errors::AdminError;
+use crate::now;
+use crate::store::Redeem;
+
+/// `/units`, `/units/{code}`, `/units/{code}/keys`, `/enrollment-codes`,
+/// `/enrollments`, `/revocations`, `/keys/{public_key}`.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/units", post(add_unit))
+        .route("/units/{code}", get(unit))
+        .route("/units/{code}/keys", post(enroll_key))
+        .route("/enrollment-codes", post(issue_code))
+        .route("/enrollments", post(redeem_code))
+        .route("/revocations", post(revoke_key))
+        .route("/keys/{public_key}", get(key_status))
+}
+
+#[derive(Debug, Deserialize)]
+struct NewUnit {
+    code: String,
+    name: String,
+}
+
+async fn add_unit(
+    _: Admin,
+    State(state): State<AppState>,
+    JsonBody(unit): JsonBody<NewUnit>,
+) -> Result<Response, Problem> {
+    let (code, name) = state
+        .intake
+        .add_unit(&unit.code, &unit.name, &now())
+        .await?;
+    Ok(created(serde_json::json!({"code": code, "name": name})))
+}
+
+#[derive(Debug, Deserialize)]
+struct NewKey {
+    role: String,
+    public_key: String,
+    #[serde(default)]
+    name: String,
+}
+
+async fn enroll_key(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    JsonBody(key): JsonBody<NewKey>,
+) -> Result<Response, Problem> {
+    state
+        .intake
+        .enroll(&code, &key.role, &key.public_key, &key.name, &now())
+        .await?;
+    Ok(created(
+        serde_json::json!({"unit": code, "role": key.role, "public_key": key.public_key}),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct CodeRequest {
+    unit: String,
+    role: String,
+}
+
+async fn issue_code(
+    _: Admin,
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<CodeRequest>,
+) -> Result<Response, Problem> {
+    let (code, expires_at) = state
+        .intake
+        .issue_code(&request.unit, &request.role, chrono::Utc::now())
+        .await?;
+    Ok(created(
+        serde_json::json!({"code": code, "unit": request.unit, "role": request.role, "expires_at": expires_at}),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct Enrollment {
+    code: String,
+    public_key: String,
+    #[serde(default)]
+    name: String,
+    /// The role the device's key signs as; a code for another role is
+    /// refused and left unused.
+    #[serde(default)]
+    role: Option<String>,
+}
+
+async fn redeem_code(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<Enrollment>,
+) -> Result<Response, Problem> {
+    let done = state
+        .intake
+        .redeem(
+            &request.code,
+            &request.public_key,
+            &request.name,
+            request.role.as_deref(),
+            &now(),
+        )
+        .await?;
+    match done {
+        Redeem::Enrolled {
+            unit_code,
+            unit_name,
+            role,
+        } => {
+            tracing::info!(
+                target: "qingdan::security",
+                unit = %unit_code,
+                role = %role,
+                key = %request.public_key,
+                name = %request.name,
+                "enrolled with a code"
+            );
+            Ok(created(serde_json::json!({
+                "unit": {"code": unit_code, "name": unit_name},
+                "role": role,
+                "intake_key": state.intake.public_key(),
+                "rotations": state.intake.rotations(),
+            })))
+        }
+        Redeem::OtherRole(issued) => Err(AdminError::OtherRole {
+            issued,
+            asked: request.role.unwrap_or_default(),
+        }
+        .into()),
+        Redeem::Revoked(at) => Err(AdminError::KeyRevoked(at).into()),
+        Redeem::Invalid => Err(AdminError::CodeInvalid.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Revocation {
+    public_key: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Revokes a key: 201 the first time, 200 with the first revocation's time
+/// after that.
+async fn revoke_key(
+    _: Admin,
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<Revocation>,
+) -> Result<Response, Problem> {
+    let (revoked_at, new) = state
+        .intake
+        .revoke_key(&request.public_key, &request.reason, &now())
+        .await?;
+    let status = if new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let body = serde_json::json!({"public_key": request.public_key, "revoked_at": revoked_at});
+    Ok((status, Json(body)).into_response())
+}
+
+/// What the intake holds about a key: where it is enrolled, and whether it
+/// was revoked. Devices ask at each sync, and 查验数据包 for each signer. A
+/// key the intake never saw is an answer (200, no enrollments), not an
+/// error: a browser logs a 404 as a failure, and apps of every version
+/// read no enrollments as "not enrolled" (they read a 404 so too).
+async fn key_status(
+    State(state): State<AppState>,
+    Path(public_key): Path<String>,
+) -> Result<Json<crate::store::KeyStatus>, Problem> {
+    qingdan_core::keys::decode_public_key(&public_key)
+        .map_err(|e| Problem::malformed(format!("public_key: {e}")))?;
+    let status = state
+        .intake
+        .store()
+        .key_status(&public_key)
+        .await
+        .map_err(Problem::unavailable)?;
+    Ok(Json(status))
+}
+
+/// Whether a unit code is registered, and under which name: what a device
+/// checks a unit code typed by hand against before an assessment is
+/// started for it. Units are public facts (codes and names of offices), so
+/// no token is asked. An unknown code is an answer, not an error (200,
+/// `registered: false`), as a browser would log a 404 as a failure.
+async fn unit(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<serde_json::Value>, Problem> {
+    let name = state
+        .intake
+        .store()
+        .unit_name(&code)
+        .await
+        .map_err(Problem::unavailable)?;
+    Ok(Json(match name {
+        Some(name) => serde_json::json!({"code": code, "registered": true, "name": name}),
+        None => serde_json::json!({"code": code, "registered": false}),
+    }))
+}

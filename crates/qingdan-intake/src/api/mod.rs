@@ -1,0 +1,291 @@
+//! The HTTP API under `/api/v1`, the dashboard, and the web app at `/`.
+//! Handlers only translate: every decision is the intake's or the core's,
+//! and every error of theirs becomes a [`Problem`] here (`problem.rs`).
+//!
+//! The router, its state and the extractors the handlers share are here;
+//! the handlers by what they serve: `packets.rs`, `templates.rs`,
+//! `enroll.rs` (units, keys, enrollment codes, revocations), `reports.rs`.
+
+mod enroll;
+mod packets;
+pub(crate) mod problem;
+mod reports;
+mod templates;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router, middleware};
+use tower_http::cors::{self, CorsLayer};
+use tower_http::timeout::TimeoutLayer;
+
+use crate::errors::AdminError;
+use crate::intake::Intake;
+use crate::limit::{self, Limiter, RateLimit};
+use problem::Problem;
+use qingdan_core::ProblemCode;
+
+/// What the server is told at start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Largest packet accepted, in bytes (default 2 MiB).
+    pub max_packet_bytes: usize,
+    /// Per-client rate limit; `None`: none.
+    pub rate_limit: Option<RateLimit>,
+    /// A request taking longer is answered 408.
+    pub request_timeout: Duration,
+    /// The built web app to serve at `/`, if any.
+    pub web_dir: Option<PathBuf>,
+    /// A connection that has not sent a whole request head within this
+    /// long is closed (slow clients holding connections open).
+    pub header_timeout: Duration,
+    /// Connections held at once; one more is closed at once, the others
+    /// unharmed.
+    pub max_connections: usize,
+    /// The office's TLS proxy, whose `X-Forwarded-For` names the client
+    /// the rate limit counts (nobody else's is believed).
+    pub trusted_proxy: Option<std::net::IpAddr>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            max_packet_bytes: 2 * 1024 * 1024,
+            rate_limit: Some(RateLimit {
+                per_second: 20.try_into().unwrap_or(std::num::NonZeroU32::MIN),
+                burst: 200.try_into().unwrap_or(std::num::NonZeroU32::MIN),
+            }),
+            request_timeout: Duration::from_secs(30),
+            web_dir: None,
+            header_timeout: Duration::from_secs(10),
+            max_connections: 1024,
+            trusted_proxy: None,
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The intake.
+    pub intake: Arc<Intake>,
+    config: Arc<Config>,
+}
+
+impl AppState {
+    /// What the server was told at start.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// State for [`app`].
+    pub fn new(intake: Arc<Intake>, config: Config) -> AppState {
+        AppState {
+            intake,
+            config: Arc::new(config),
+        }
+    }
+}
+
+/// The header carrying the intake's signature over a served checklist
+/// (`qingdan_core::receipt::verify_template` checks it).
+pub const TEMPLATE_SIGNATURE: &str = "qingdan-signature";
+
+/// The whole HTTP application; tests call it without a socket.
+pub fn app(state: AppState) -> Router {
+    let config = state.config.clone();
+    let api = Router::new()
+        .merge(packets::routes(config.max_packet_bytes))
+        .merge(templates::routes())
+        .merge(enroll::routes())
+        .merge(reports::routes())
+        .route("/intake", get(intake_info))
+        .fallback(|| async { Problem::new(ProblemCode::NotFound, "no such API endpoint") });
+    let api = match config.rate_limit {
+        Some(limit) => api.layer(middleware::from_fn_with_state(
+            Arc::new(Limiter::new(limit, config.trusted_proxy)),
+            limit::limit,
+        )),
+        None => api,
+    };
+    // The app may be served from another origin than the intake. Nothing
+    // rides on cookies (devices prove themselves by signatures, admins by
+    // bearer tokens), so any origin may call the API.
+    let api = api.layer(
+        CorsLayer::new()
+            .allow_origin(cors::Any)
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+            .expose_headers([
+                header::RETRY_AFTER,
+                HeaderName::from_static(TEMPLATE_SIGNATURE),
+            ])
+            .max_age(Duration::from_secs(24 * 60 * 60)),
+    );
+    let mut router = Router::new()
+        .nest("/api/v1", api)
+        .route(
+            "/dashboard",
+            get(|| async { Html(include_str!("../dashboard.html")) }),
+        )
+        .with_state(state);
+    if let Some(dir) = &config.web_dir {
+        router = router.fallback_service(web_files(dir));
+    } else {
+        // No app here: the root says where things are, not a bare 404.
+        router = router.route("/", get(|| async { Html(include_str!("../no-app.html")) }));
+    }
+    let policy = crate::headers::content_security_policy(config.web_dir.as_deref());
+    router
+        .layer(middleware::from_fn(problem::log))
+        .layer(middleware::from_fn_with_state(
+            policy,
+            crate::headers::secure,
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+/// The web app's files from `dir`: the brotli or gzip copy the build wrote
+/// beside a file when the browser takes it, and a cache policy by name.
+fn web_files(dir: &std::path::Path) -> Router {
+    Router::new()
+        .fallback_service(
+            tower_http::services::ServeDir::new(dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(middleware::from_fn(cache_policy))
+}
+
+/// A module whose name carries a digest of its content
+/// (`qingdan_app_bg.0123456789abcdef.wasm`) never changes: browsers keep it
+/// for a year. Everything else (the page, the service worker, the
+/// checklists) is revalidated on every use, so a new build is seen at once.
+async fn cache_policy(request: Request, next: middleware::Next) -> Response {
+    let immutable = is_content_named(request.uri().path());
+    let mut response = next.run(request).await;
+    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+        let policy = if immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    response
+}
+
+/// `name.<16 hex digits>.js`, `.wasm` or `.json` (the bundled checklists).
+fn is_content_named(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let mut parts = file.rsplit('.');
+    let (Some(extension), Some(digest), Some(_)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    matches!(extension, "js" | "wasm" | "json")
+        && digest.len() == 16
+        && digest
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// A JSON body (whatever its `Content-Type`) whose problems are answered
+/// as problems naming the line and column.
+pub struct JsonBody<T>(pub T);
+
+impl<T, S> FromRequest<S> for JsonBody<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+        let malformed = |detail: String| Problem::malformed(detail);
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| malformed(e.body_text()))?;
+        serde_json::from_slice(&bytes)
+            .map(JsonBody)
+            .map_err(|e| malformed(format!("the JSON body: {e}")))
+    }
+}
+
+/// Proof that the request carries an admin token that works now
+/// (`Authorization: Bearer …`): known, not revoked, not expired.
+pub struct Admin;
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Admin, Problem> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(|| {
+                AdminError::Unauthorized(
+                    "this needs an admin token: Authorization: Bearer <token> (qingdan admin token)"
+                        .into(),
+                )
+            })?;
+        let info = state.intake.check_admin(token, chrono::Utc::now()).await?;
+        let path = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or(parts.uri.path(), |uri| uri.path());
+        // The security log names the token by its id and label, never the token.
+        tracing::info!(
+            target: "qingdan::security",
+            token = info.id(),
+            label = %info.label,
+            method = %parts.method,
+            path,
+            "admin request"
+        );
+        Ok(Admin)
+    }
+}
+
+async fn intake_info(State(state): State<AppState>) -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "public_key": state.intake.public_key(),
+        "earlier_keys": state.intake.earlier_keys(),
+        "rotations": state.intake.rotations(),
+        "max_packet_bytes": state.config.max_packet_bytes,
+    }))
+}
+
+/// 201 with a JSON body.
+fn created(body: serde_json::Value) -> Response {
+    (StatusCode::CREATED, Json(body)).into_response()
+}
+
+fn json_text(status: StatusCode, text: impl Into<axum::body::Body>) -> Response {
+    let mut response = (status, text.into()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// 404 `not-found`.
+fn not_found(detail: String) -> Problem {
+    Problem::new(ProblemCode::NotFound, detail)
+}

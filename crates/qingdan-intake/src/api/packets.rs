@@ -1,0 +1,110 @@
+//! `/packets`: a device's upload, and the admin's listing and download.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use qingdan_core::ProblemCode;
+use serde::{Deserialize, Serialize};
+
+use super::problem::Problem;
+use super::{Admin, AppState, json_text, not_found};
+use crate::intake::Submitted;
+use crate::store::PacketFilter;
+
+/// `POST` (at most `max_packet_bytes`) and `GET /packets`, `GET /packets/{id}`.
+pub(super) fn routes(max_packet_bytes: usize) -> Router<AppState> {
+    Router::new()
+        .route(
+            "/packets",
+            post(upload)
+                .get(list)
+                .layer(DefaultBodyLimit::max(max_packet_bytes)),
+        )
+        .route("/packets/{id}", get(download))
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let bytes = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Problem::new(
+                ProblemCode::TooLarge,
+                format!(
+                    "the packet is larger than this intake's limit of {} bytes",
+                    state.config().max_packet_bytes
+                ),
+            )
+        } else {
+            Problem::malformed(e.body_text())
+        }
+    })?;
+    let submitted = state
+        .intake
+        .submit(bytes.to_vec(), chrono::Utc::now())
+        .await?;
+    let (status, receipt) = match submitted {
+        Submitted::Created(r) => (StatusCode::CREATED, r),
+        Submitted::Duplicate(r) => (StatusCode::OK, r),
+    };
+    Ok(json_text(status, receipt))
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    #[serde(flatten)]
+    filter: PacketFilter,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+struct PacketPage {
+    page: u32,
+    per_page: u32,
+    total: i64,
+    packets: Vec<crate::store::PacketInfo>,
+}
+
+async fn list(
+    _: Admin,
+    State(state): State<AppState>,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<PacketPage>, Problem> {
+    let Query(query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
+    let page = query.page.unwrap_or(1).max(1);
+    let per_page = query.per_page.unwrap_or(100).clamp(1, 1000);
+    let (packets, total) = state
+        .intake
+        .store()
+        .packets(
+            &query.filter,
+            i64::from(page - 1) * i64::from(per_page),
+            i64::from(per_page),
+        )
+        .await
+        .map_err(Problem::unavailable)?;
+    Ok(Json(PacketPage {
+        page,
+        per_page,
+        total,
+        packets,
+    }))
+}
+
+async fn download(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    match state.intake.store().packet_bytes(&id).await {
+        Ok(Some(bytes)) => Ok(json_text(StatusCode::OK, bytes)),
+        Ok(None) => Err(not_found(format!("no packet with id {id:?}"))),
+        Err(e) => Err(Problem::unavailable(e)),
+    }
+}

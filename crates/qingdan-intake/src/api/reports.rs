@@ -1,0 +1,67 @@
+//! `GET /reports/{report}` and `GET /findings`: the reports of
+//! [`crate::reports`] as HTTP answers.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use qingdan_core::ProblemCode;
+
+use super::problem::Problem;
+use super::{Admin, AppState};
+use crate::reports::{
+    FindingsQuery, Format, Rendered, ReportKind, ReportQuery, build_findings, build_report,
+};
+
+/// `GET /reports/{report}` and `GET /findings`.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/reports/{report}", get(report))
+        .route("/findings", get(findings))
+}
+
+async fn findings(
+    _: Admin,
+    State(state): State<AppState>,
+    query: Result<Query<FindingsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
+    let rendered = build_findings(&state.intake, &query).await?;
+    Ok(respond(rendered, query.format))
+}
+
+async fn report(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(report): Path<String>,
+    query: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Problem> {
+    let report: ReportKind = serde_json::from_value(serde_json::Value::String(report.clone()))
+        .map_err(|_| {
+            Problem::new(
+                ProblemCode::NotFound,
+                format!("no report {report:?}: ranking, indicators or gap"),
+            )
+        })?;
+    let Query(query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
+    let rendered = build_report(&state.intake, report, &query).await?;
+    Ok(respond(rendered, query.format))
+}
+
+/// A report as an HTTP answer; CSV and XLSX as a file to save.
+fn respond(rendered: Rendered, format: Format) -> Response {
+    let mut response = (StatusCode::OK, rendered.bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(rendered.content_type),
+    );
+    if matches!(format, Format::Csv | Format::Xlsx)
+        && let Ok(value) =
+            HeaderValue::from_str(&format!("attachment; filename=\"{}\"", rendered.file_name))
+    {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
