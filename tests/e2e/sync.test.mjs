@@ -338,6 +338,8 @@ withContext("a packet signed for a mistyped unit is refused in the user's langua
   for (const { role } of SIGNERS) await enroll(p, env.intake, unit.code, role, keys[role]);
   await open(p, env.server.url, "#/");
   await p.locator(`[data-testid="template-${ID}"]`).click();
+  // The screen is drawn once New opens: an enrolled device shows a choice of units.
+  await p.getByTestId("new-unit").waitFor();
   const offered = await p.locator('[data-testid="new-unit"] option').evaluateAll((os) => os.map((o) => o.value));
   assert.deepEqual(offered, [unit.code], "a new assessment offers the enrolled unit only");
   assert.equal(await p.getByTestId("new-unit-code").count(), 0, "no free unit code on an enrolled device");

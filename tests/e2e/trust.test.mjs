@@ -85,7 +85,8 @@ test("two inspectors sign one inspection, the unit its self-assessment: the gap 
     await answerAll(ip, t, weaker.id);
     await ip.getByTestId("go-sign").click();
     await ip.waitForURL(/\/sign$/);
-    // One inspector's place, and a second one added.
+    // One inspector's place (once the screen has read the assessment and the keys), and a second one added.
+    await ip.getByTestId("add-signer-inspector").waitFor();
     assert.equal(await ip.locator('[data-testid^="signer-key-"]').count(), 1, "one signer to start with");
     await ip.getByTestId("add-signer-inspector").click();
     await ip.getByTestId("signer-key-inspector-2").waitFor();

@@ -4,7 +4,8 @@
 //!   workspace test, a wasm32 build of qingdan-core and qingdan-sheet, the
 //!   core's tests in headless Chromium, the interop checks (canonical JSON
 //!   against an independent RFC 8785 implementation, a checklist workbook
-//!   written by openpyxl), and the app's end-to-end tests in headless
+//!   written by openpyxl, the intake's `/metrics` read by the Python
+//!   Prometheus client), and the app's end-to-end tests in headless
 //!   Chromium.
 //! - `cargo xtask run`: build the CLI, check the bundled lists, score and
 //!   sign an example, build the browser app.
@@ -23,7 +24,7 @@
 //! there: the rustfmt and clippy components and the wasm32 target (rustup);
 //! wasm-bindgen-cli and wasm-pack at pinned versions (cargo install);
 //! Chromium, ChromeDriver, openssl, Node.js and a CJK font (Debian packages);
-//! rfc8785 and openpyxl (PyPI, in a virtual environment under `target/`);
+//! rfc8785, openpyxl and prometheus-client (PyPI, in a virtual environment under `target/`);
 //! playwright-core (npm, from `tests/e2e/package-lock.json`).
 
 use std::io::Write as _;
@@ -41,6 +42,8 @@ const RFC8785_VERSION: &str = "0.1.4";
 /// An independent .xlsx writer, to check that a workbook another program
 /// made imports as a checklist.
 const OPENPYXL_VERSION: &str = "3.1.5";
+/// An independent reader of the intake's `GET /metrics` (OpenMetrics text).
+const PROMETHEUS_CLIENT_VERSION: &str = "0.26.0";
 /// The end-to-end tests and browser benchmarks (Node.js, playwright-core).
 const E2E_DIR: &str = "tests/e2e";
 /// Reads a names-kept build of the app for `cargo xtask bench`'s costs.
@@ -397,21 +400,26 @@ fn interop(qingdan: &Path) -> Result<()> {
             .output()
             .is_ok_and(|o| o.status.success())
     };
-    let missing: Vec<String> = [("rfc8785", RFC8785_VERSION), ("openpyxl", OPENPYXL_VERSION)]
-        .into_iter()
-        .filter(|(package, version)| {
-            !runs(&[
-                "-c",
-                &format!(
-                    "import importlib.metadata as m; assert m.version('{package}') == '{version}'"
-                ),
-            ])
-        })
-        .map(|(package, version)| format!("{package}=={version}"))
-        .collect();
+    let missing: Vec<String> = [
+        ("rfc8785", RFC8785_VERSION),
+        ("openpyxl", OPENPYXL_VERSION),
+        ("prometheus-client", PROMETHEUS_CLIENT_VERSION),
+    ]
+    .into_iter()
+    .filter(|(package, version)| {
+        !runs(&[
+            "-c",
+            &format!(
+                "import importlib.metadata as m; assert m.version('{package}') == '{version}'"
+            ),
+        ])
+    })
+    .map(|(package, version)| format!("{package}=={version}"))
+    .collect();
     if missing.is_empty() {
         println!(
-            "    rfc8785 {RFC8785_VERSION} and openpyxl {OPENPYXL_VERSION} installed in {}",
+            "    rfc8785 {RFC8785_VERSION}, openpyxl {OPENPYXL_VERSION} and prometheus-client \
+             {PROMETHEUS_CLIENT_VERSION} installed in {}",
             venv.display()
         );
     } else {
@@ -446,7 +454,16 @@ fn interop(qingdan: &Path) -> Result<()> {
         .arg("tests/interop/openpyxl_workbook.py")
         .arg(qingdan)
         .arg(&workbook);
-    step("a checklist workbook written by openpyxl imports", openpyxl)
+    step("a checklist workbook written by openpyxl imports", openpyxl)?;
+    let mut metrics = Command::new(&python);
+    metrics
+        .current_dir(root())
+        .arg("tests/interop/metrics_parse.py")
+        .arg(qingdan);
+    step(
+        "the intake's /metrics read by the Python Prometheus client's parser",
+        metrics,
+    )
 }
 
 /// Builds the `qingdan` binary and returns its path.

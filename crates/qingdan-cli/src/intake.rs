@@ -34,6 +34,18 @@ impl Database {
     /// `--create` was given: a mistyped `--database`, or a command run in
     /// another folder than usual, must not start a new, empty intake.
     async fn open(&self) -> anyhow::Result<Store> {
+        let (store, new) = self.connect().await?;
+        if new {
+            errln!("qingdan: created the database {}", self.shown());
+        } else {
+            errln!("qingdan: database {}", self.shown());
+        }
+        Ok(store)
+    }
+
+    /// As [`Database::open`], saying nothing (`serve` logs which database
+    /// it is, in its log's format); whether the database is new.
+    async fn connect(&self) -> anyhow::Result<(Store, bool)> {
         let file = Store::sqlite_file(&self.url).map_err(|e| anyhow!("--database: {e}"))?;
         let new = file.as_ref().is_some_and(|f| !f.exists());
         if new && !self.create {
@@ -45,12 +57,7 @@ impl Database {
         let store = Store::connect(&self.url)
             .await
             .with_context(|| format!("cannot open the database {}", self.shown()))?;
-        if new {
-            errln!("qingdan: created the database {}", self.shown());
-        } else {
-            errln!("qingdan: database {}", self.shown());
-        }
-        Ok(store)
+        Ok((store, new))
     }
 
     /// The database as people should see it: a SQLite file's full path,
@@ -114,6 +121,19 @@ pub struct ServeArgs {
     /// counts the client its X-Forwarded-For names (believed from it only).
     #[arg(long)]
     trusted_proxy: Option<std::net::IpAddr>,
+    /// The log on stderr: lines for people, or one JSON object a line for
+    /// a log collector.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+/// `--log-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Lines for people (colours only on a terminal).
+    Text,
+    /// One JSON object a line: time, level, target, message and fields.
+    Json,
 }
 
 /// Runs `f` on a Tokio runtime with the intake opened on `database`.
@@ -151,12 +171,15 @@ pub fn serve(database: &Database, args: ServeArgs) -> Result<(), Failure> {
         .unwrap_or_else(|| {
             tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO)
         });
-    tracing_subscriber::fmt()
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
-        .finish()
-        .with(filter)
-        .init();
+    let log = tracing_subscriber::fmt().with_writer(std::io::stderr);
+    match args.log_format {
+        LogFormat::Text => log
+            .with_ansi(std::io::stderr().is_terminal())
+            .finish()
+            .with(filter)
+            .init(),
+        LogFormat::Json => log.json().flatten_event(true).finish().with(filter).init(),
+    }
     if let Some(web) = &args.web
         && !web.join("index.html").exists()
     {
@@ -182,7 +205,7 @@ pub fn serve(database: &Database, args: ServeArgs) -> Result<(), Failure> {
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let store = database.open().await?;
+        let (store, new) = database.connect().await?;
         let intake = Intake::open(store, &qingdan_intake::now())
             .await
             .context("cannot open the intake")?;
@@ -196,6 +219,7 @@ pub fn serve(database: &Database, args: ServeArgs) -> Result<(), Failure> {
             .context("the intake's own key")?;
         tracing::info!(
             database = %database.shown(),
+            created = new,
             intake_key = %fingerprint,
             public_key = intake.public_key(),
             "intake ready"

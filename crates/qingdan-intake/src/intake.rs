@@ -15,6 +15,7 @@ use tokio::sync::{Notify, Semaphore, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::errors::{AdminError, PublishError, SubmitError};
+use crate::metrics::Metrics;
 use crate::secrets;
 use crate::store::{NewPacket, Published, Redeem, Store, StoreError, Stored, TokenInfo};
 
@@ -52,6 +53,7 @@ pub struct Intake {
     writer: mpsc::Sender<Job>,
     stop: Arc<Notify>,
     writer_task: Mutex<Option<JoinHandle<()>>>,
+    metrics: Arc<Metrics>,
     /// Packets being verified at once: no more than there are cores.
     checking: Arc<Semaphore>,
 }
@@ -90,7 +92,13 @@ impl Intake {
         }
         let (writer, jobs) = mpsc::channel(4 * MAX_GROUP);
         let stop = Arc::new(Notify::new());
-        let task = tokio::spawn(write_groups(store.clone(), jobs, stop.clone()));
+        let metrics = Arc::new(Metrics::default());
+        let task = tokio::spawn(write_groups(
+            store.clone(),
+            jobs,
+            stop.clone(),
+            metrics.clone(),
+        ));
         Ok(Intake {
             store,
             key,
@@ -101,6 +109,7 @@ impl Intake {
             writer,
             stop,
             writer_task: Mutex::new(Some(task)),
+            metrics,
             checking: Arc::new(Semaphore::new(
                 std::thread::available_parallelism().map_or(1, usize::from),
             )),
@@ -157,6 +166,32 @@ impl Intake {
     /// The store.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// What `GET /metrics` reports.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// Checked packets handed to the writer and not yet committed.
+    pub fn queued(&self) -> usize {
+        self.writer.max_capacity() - self.writer.capacity()
+    }
+
+    /// Whether the intake can take packets: its writer is running and its
+    /// database answers. Why not, when it cannot.
+    pub async fn health(&self) -> Result<(), String> {
+        let running = self
+            .writer_task
+            .lock()
+            .is_ok_and(|t| t.as_ref().is_some_and(|t| !t.is_finished()));
+        if !running || self.writer.is_closed() {
+            return Err("the writer has stopped".into());
+        }
+        self.store
+            .ping()
+            .await
+            .map_err(|e| format!("the database does not answer: {e}"))
     }
 
     /// Stops taking packets, commits every one already handed to the writer,
@@ -623,7 +658,12 @@ fn check_role(unit: &str, role: &str) -> Result<(), AdminError> {
 /// The writer: takes what has queued up (at most [`MAX_GROUP`]), stores it
 /// in one transaction, then answers each. On `stop` it closes the queue and
 /// still commits everything already in it.
-async fn write_groups(store: Store, mut jobs: mpsc::Receiver<Job>, stop: Arc<Notify>) {
+async fn write_groups(
+    store: Store,
+    mut jobs: mpsc::Receiver<Job>,
+    stop: Arc<Notify>,
+    metrics: Arc<Metrics>,
+) {
     let mut group = Vec::with_capacity(MAX_GROUP);
     let mut stopping = false;
     loop {
@@ -646,6 +686,7 @@ async fn write_groups(store: Store, mut jobs: mpsc::Receiver<Job>, stop: Arc<Not
             group.drain(..).map(|j| (j.packet, j.reply)).unzip();
         match store.store_batch(&packets).await {
             Ok(outcomes) => {
+                metrics.committed(packets.len());
                 for (reply, outcome) in replies.into_iter().zip(outcomes) {
                     let _ = reply.send(Ok(outcome));
                 }

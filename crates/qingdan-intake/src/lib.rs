@@ -11,6 +11,7 @@ mod errors;
 mod headers;
 mod intake;
 mod limit;
+mod metrics;
 mod reports;
 pub mod secrets;
 mod store;
@@ -20,6 +21,7 @@ pub use api::{AppState, Config, app};
 pub use errors::{AdminError, PublishError, ReportError, SubmitError};
 pub use intake::{Intake, Submitted};
 pub use limit::RateLimit;
+pub use metrics::Metrics;
 pub use reports::{
     FindingsQuery, Format, Rendered, ReportKind, ReportQuery, build_findings, build_report,
 };

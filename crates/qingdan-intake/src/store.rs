@@ -335,6 +335,14 @@ impl Store {
         }
     }
 
+    /// Whether the database answers a query.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("SELECT 1").execute(pool).await?;
+            Ok(())
+        })
+    }
+
     /// Waits for every connection to finish and closes the store.
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)

@@ -30,10 +30,10 @@ impl Server {
         Server::spawn(database, options, Stdio::null())
     }
 
-    /// Its log (stderr) written to `log`.
-    pub(crate) fn start_logging(database: &str, log: &Path) -> Server {
+    /// Its log (stderr) written to `log`, with more options for `serve`.
+    pub(crate) fn start_logging(database: &str, log: &Path, options: &[&str]) -> Server {
         let file = std::fs::File::create(log).unwrap();
-        Server::spawn(database, &[], Stdio::from(file))
+        Server::spawn(database, options, Stdio::from(file))
     }
 
     fn spawn(database: &str, options: &[&str], stderr: Stdio) -> Server {
@@ -945,7 +945,7 @@ fn a_connection_over_the_cap_is_refused_without_harming_the_others() {
 fn the_security_log_names_refusals_and_admin_requests_by_the_tokens_label_never_the_token() {
     let (_runtime, w) = prepared(Db::Sqlite);
     let log = std::env::temp_dir().join(format!("qingdan-security-{}.log", new_id()));
-    let server = Server::start_logging(&w.database, &log);
+    let server = Server::start_logging(&w.database, &log, &[]);
     let packets = format!("{}/api/v1/packets", server.url);
     assert_eq!(get(&packets, "not-the-token").0, 401);
     assert_eq!(get(&packets, &w.token).0, 200);
@@ -1018,4 +1018,30 @@ fn a_rotated_intake_key_is_used_from_the_next_start_with_its_hand_over() {
         "{}",
         text(&missing.stderr)
     );
+}
+
+/// `--log-format json`: every line of the log is one JSON object, and a
+/// refusal carries its target, status and code as fields.
+#[test]
+fn the_json_log_is_one_object_a_line_with_the_refusals_code() {
+    let (_runtime, w) = prepared(Db::Sqlite);
+    let log = std::env::temp_dir().join(format!("qingdan-json-{}.log", new_id()));
+    let server = Server::start_logging(&w.database, &log, &["--log-format", "json"]);
+    let packets = format!("{}/api/v1/packets", server.url);
+    assert_eq!(get(&packets, "not-the-token").0, 401);
+    drop(server);
+    let text = std::fs::read_to_string(&log).unwrap();
+    std::fs::remove_file(&log).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert!(!lines.is_empty(), "something is logged");
+    let refusal = lines
+        .iter()
+        .find(|l| l["target"] == "qingdan::security" && l["code"] == "unauthorized")
+        .unwrap_or_else(|| panic!("the refusal, by its code:\n{text}"));
+    assert_eq!(refusal["status"], 401);
+    assert_eq!(refusal["level"], "INFO");
+    assert!(refusal["timestamp"].is_string());
 }

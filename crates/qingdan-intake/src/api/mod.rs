@@ -129,12 +129,15 @@ pub fn app(state: AppState) -> Router {
             ])
             .max_age(Duration::from_secs(24 * 60 * 60)),
     );
+    let intake = state.intake.clone();
     let mut router = Router::new()
         .nest("/api/v1", api)
         .route(
             "/dashboard",
             get(|| async { Html(include_str!("../dashboard.html")) }),
         )
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
         .with_state(state);
     if let Some(dir) = &config.web_dir {
         router = router.fallback_service(web_files(dir));
@@ -145,6 +148,7 @@ pub fn app(state: AppState) -> Router {
     let policy = crate::headers::content_security_policy(config.web_dir.as_deref());
     router
         .layer(middleware::from_fn(problem::log))
+        .layer(middleware::from_fn_with_state(intake, timed))
         .layer(middleware::from_fn_with_state(
             policy,
             crate::headers::secure,
@@ -154,6 +158,42 @@ pub fn app(state: AppState) -> Router {
             config.request_timeout,
         ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+/// `GET /healthz`: 200 when the intake can take packets (its writer runs
+/// and its database answers), else 503 saying why. For a load balancer or
+/// a service manager: no token, nothing but the state.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.intake.health().await {
+        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
+        Err(why) => Problem::new(ProblemCode::Unavailable, why).into_response(),
+    }
+}
+
+/// `GET /metrics`: counts, no content (no unit, key or packet is named), in
+/// the OpenMetrics text format Prometheus scrapes.
+async fn metrics(State(state): State<AppState>) -> Response {
+    let text = state.intake.metrics().render(state.intake.queued());
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response()
+}
+
+/// Times every request for `GET /metrics`.
+async fn timed(
+    State(intake): State<Arc<Intake>>,
+    request: Request,
+    next: middleware::Next,
+) -> Response {
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    intake.metrics().answered(started.elapsed().as_secs_f64());
+    response
 }
 
 /// The web app's files from `dir`: the brotli or gzip copy the build wrote

@@ -27,10 +27,30 @@ pub(super) fn routes(max_packet_bytes: usize) -> Router<AppState> {
         .route("/packets/{id}", get(download))
 }
 
+/// A device's upload, counted by its outcome for `GET /metrics`.
 async fn upload(
     State(state): State<AppState>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
+    let answer = receive(&state, body).await;
+    let metrics = state.intake.metrics();
+    match &answer {
+        Ok(Submitted::Created(_)) => metrics.accepted(),
+        Ok(Submitted::Duplicate(_)) => metrics.duplicate(),
+        Err(p) if p.status().is_server_error() => metrics.failed(p.code),
+        Err(p) => metrics.refused(p.code),
+    }
+    let (status, receipt) = match answer? {
+        Submitted::Created(r) => (StatusCode::CREATED, r),
+        Submitted::Duplicate(r) => (StatusCode::OK, r),
+    };
+    Ok(json_text(status, receipt))
+}
+
+async fn receive(
+    state: &AppState,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Submitted, Problem> {
     let bytes = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Problem::new(
@@ -44,15 +64,10 @@ async fn upload(
             Problem::malformed(e.body_text())
         }
     })?;
-    let submitted = state
+    Ok(state
         .intake
         .submit(bytes.to_vec(), chrono::Utc::now())
-        .await?;
-    let (status, receipt) = match submitted {
-        Submitted::Created(r) => (StatusCode::CREATED, r),
-        Submitted::Duplicate(r) => (StatusCode::OK, r),
-    };
-    Ok(json_text(status, receipt))
+        .await?)
 }
 
 #[derive(Debug, Deserialize)]

@@ -8,6 +8,7 @@ mod compat;
 mod concurrency;
 mod corpus;
 mod findings;
+mod health;
 mod hostile;
 mod load;
 mod person;
