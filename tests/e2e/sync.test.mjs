@@ -530,6 +530,9 @@ withContext("forgetting the intake needs the PIN of a key enrolled there; with i
   await open(p, env.server.url, "#/settings");
   const pinned = p.getByTestId("intake-pinned");
   for (const typed of ["", "12345678", `${SIGNERS[0].pin}0`]) {
+    // A fresh page for each, so that a refusal shown is this PIN's.
+    await p.reload();
+    await pinned.waitFor();
     await p.getByTestId("forget-pin").fill(typed);
     await p.getByTestId("intake-forget").click();
     const refused = p.locator('[data-testid="forget-notice"][data-kind="error"]');
