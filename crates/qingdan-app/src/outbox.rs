@@ -349,13 +349,19 @@ impl Outbox {
             return link;
         };
         match sync::about(&link, &reply.body) {
-            Ok(next) if next != link && self.store.set_intake_link(Some(&next)).await.is_ok() => {
-                *self.link.borrow_mut() = Some(next.clone());
-                self.on_change.emit(());
-                next
-            }
-            _ => link,
+            Ok(next) => self.keep(link, next).await,
+            Err(_) => link,
         }
+    }
+
+    /// `next` in place of `link`, once kept, when it differs; else `link`.
+    async fn keep(&self, link: IntakeLink, next: IntakeLink) -> IntakeLink {
+        if next != link && self.store.set_intake_link(Some(&next)).await.is_ok() {
+            *self.link.borrow_mut() = Some(next.clone());
+            self.on_change.emit(());
+            return next;
+        }
+        link
     }
 
     /// Asks the intake about each key this device enrolled there, and keeps
@@ -381,12 +387,7 @@ impl Outbox {
                 Err(_) => return link,
             }
         }
-        if next != link && self.store.set_intake_link(Some(&next)).await.is_ok() {
-            *self.link.borrow_mut() = Some(next.clone());
-            self.on_change.emit(());
-            return next;
-        }
-        link
+        self.keep(link, next).await
     }
 
     /// Takes the checklists the intake has published and this device has

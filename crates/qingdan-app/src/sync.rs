@@ -435,13 +435,7 @@ fn check_receipt(
     link: &IntakeLink,
     entry: &OutboxEntry,
 ) -> Result<ReceiptPayload, ReceiptError> {
-    let payload = receipt::verify(body, None)?;
-    if payload.intake_key != link.key && !link.earlier.contains(&payload.intake_key) {
-        return Err(ReceiptError::OtherIntake {
-            found: payload.intake_key,
-            pinned: link.key.clone(),
-        });
-    }
+    let payload = receipt::verify_by_intake(body, &link.key, &link.earlier)?;
     payload.check_for(&entry.id, &entry.sha256)?;
     Ok(payload)
 }

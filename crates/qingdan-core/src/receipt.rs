@@ -153,6 +153,24 @@ pub fn verify(text: &str, pinned: Option<&str>) -> Result<ReceiptPayload, Receip
     Ok(payload)
 }
 
+/// Checks a receipt as [`verify`] does, and that the key that signed it is
+/// the intake's: `current`, or one of the `earlier` keys that handed over
+/// to it (see [`follow`]), whose receipts stay the intake's.
+pub fn verify_by_intake(
+    text: &str,
+    current: &str,
+    earlier: &[String],
+) -> Result<ReceiptPayload, ReceiptError> {
+    let payload = verify(text, None)?;
+    if payload.intake_key != current && !earlier.contains(&payload.intake_key) {
+        return Err(ReceiptError::OtherIntake {
+            found: payload.intake_key,
+            pinned: current.to_owned(),
+        });
+    }
+    Ok(payload)
+}
+
 impl ReceiptPayload {
     /// Checks that the receipt is for `packet_id` and exactly the bytes whose
     /// hex SHA-256 is `packet_sha256`.
@@ -423,6 +441,15 @@ mod tests {
             serde_json::from_str(&sign_rotation(&key(2), &public(1), "2026-12-04T00:00:00Z"))
                 .unwrap();
         assert!(follow(&public(1), &public(7), &[r1, back]).is_err());
+        // Receipts by the key in use and by the keys before it are the intake's.
+        for seed in [1, 2, 3] {
+            let receipt = sign(&key(seed), ID, SHA, "t");
+            verify_by_intake(&receipt, &public(3), &[public(1), public(2)]).unwrap();
+        }
+        assert!(matches!(
+            verify_by_intake(&sign(&key(9), ID, SHA, "t"), &public(3), &[public(1)]),
+            Err(ReceiptError::OtherIntake { .. })
+        ));
         // A receipt is still a receipt, not a rotation.
         let receipt: Value = serde_json::from_str(&sign(&key(1), ID, SHA, "t")).unwrap();
         assert!(verify_rotation(&receipt).is_err());

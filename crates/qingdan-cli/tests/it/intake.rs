@@ -941,17 +941,25 @@ fn a_connection_over_the_cap_is_refused_without_harming_the_others() {
     assert!(answered, "connections are served once slots are free");
 }
 
-#[test]
-fn the_security_log_names_refusals_and_admin_requests_by_the_tokens_label_never_the_token() {
-    let (_runtime, w) = prepared(Db::Sqlite);
-    let log = std::env::temp_dir().join(format!("qingdan-security-{}.log", new_id()));
-    let server = Server::start_logging(&w.database, &log, &[]);
-    let packets = format!("{}/api/v1/packets", server.url);
-    assert_eq!(get(&packets, "not-the-token").0, 401);
-    assert_eq!(get(&packets, &w.token).0, 200);
+/// The log of a server on `w`'s database started with `options`, once
+/// `requests` has run against its `/api/v1/packets` and it has stopped.
+fn log_of(w: &World, options: &[&str], requests: impl FnOnce(&str)) -> String {
+    let log = std::env::temp_dir().join(format!("qingdan-log-{}.log", new_id()));
+    let server = Server::start_logging(&w.database, &log, options);
+    requests(&format!("{}/api/v1/packets", server.url));
     drop(server);
     let text = std::fs::read_to_string(&log).unwrap();
     std::fs::remove_file(&log).unwrap();
+    text
+}
+
+#[test]
+fn the_security_log_names_refusals_and_admin_requests_by_the_tokens_label_never_the_token() {
+    let (_runtime, w) = prepared(Db::Sqlite);
+    let text = log_of(&w, &[], |packets| {
+        assert_eq!(get(packets, "not-the-token").0, 401);
+        assert_eq!(get(packets, &w.token).0, 200);
+    });
     let lines: Vec<&str> = text
         .lines()
         .filter(|l| l.contains("qingdan::security"))
@@ -1025,13 +1033,9 @@ fn a_rotated_intake_key_is_used_from_the_next_start_with_its_hand_over() {
 #[test]
 fn the_json_log_is_one_object_a_line_with_the_refusals_code() {
     let (_runtime, w) = prepared(Db::Sqlite);
-    let log = std::env::temp_dir().join(format!("qingdan-json-{}.log", new_id()));
-    let server = Server::start_logging(&w.database, &log, &["--log-format", "json"]);
-    let packets = format!("{}/api/v1/packets", server.url);
-    assert_eq!(get(&packets, "not-the-token").0, 401);
-    drop(server);
-    let text = std::fs::read_to_string(&log).unwrap();
-    std::fs::remove_file(&log).unwrap();
+    let text = log_of(&w, &["--log-format", "json"], |packets| {
+        assert_eq!(get(packets, "not-the-token").0, 401);
+    });
     let lines: Vec<serde_json::Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
