@@ -5,6 +5,7 @@
 //! stderr with its location), 2 a usage error. A reader of the output that
 //! goes away early (`| head -1`) is not an error.
 
+mod backup;
 mod intake;
 mod lists;
 mod output;
@@ -105,6 +106,8 @@ enum Command {
     },
     /// Run the central intake: the API under /api/v1 and the web app at /.
     Serve(intake::ServeArgs),
+    /// Copy the intake's database while it runs (--to FILE), or check a copy (verify FILE).
+    Backup(backup::BackupArgs),
     /// Check and store packet files from folders (a USB stick), as if uploaded.
     Import {
         /// Folders (searched for *.json) or packet files.
@@ -396,6 +399,7 @@ fn main() -> ExitCode {
         } => intake::publish(database, &files, bundled),
         Command::Serve(args) => intake::serve(database, args),
         Command::Import { dirs } => intake::import(database, &dirs),
+        Command::Backup(args) => backup::run(database, args),
         Command::Unit {
             command: UnitCommand::Add { code, name },
         } => intake::add_unit(database, &code, &name),

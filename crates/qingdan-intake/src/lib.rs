@@ -7,6 +7,7 @@
 //! what is in flight.
 
 mod api;
+pub mod backup;
 mod errors;
 mod headers;
 mod intake;

@@ -49,6 +49,12 @@ pub enum StoreError {
     /// The directory for a SQLite file cannot be made.
     #[error("cannot create {0}: {1}")]
     Dir(String, std::io::Error),
+    /// A backup's file exists already: a backup never overwrites one.
+    #[error("{}: the file exists already; a backup never overwrites a file, name a new one", .0.display())]
+    Exists(std::path::PathBuf),
+    /// A file cannot be read.
+    #[error("cannot read {0}: {1}")]
+    Read(String, std::io::Error),
 }
 
 /// A packet checked and ready to store.
@@ -1224,6 +1230,206 @@ impl Store {
         .bind(template_id)
         .bind(i64::from(version))
         .bind(period)
+        .fetch_all(pool)
+        .await?))
+    }
+}
+
+/// A stored packet as a backup's check reads it: every column that a
+/// damaged copy could get wrong.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredPacket {
+    /// Payload id.
+    pub id: String,
+    /// The hex SHA-256 recorded for the bytes.
+    pub sha256: String,
+    /// The size recorded for the bytes.
+    pub size: i64,
+    /// The bytes as stored.
+    pub bytes: Vec<u8>,
+    /// The receipt the intake gave for them.
+    pub receipt: String,
+}
+
+/// What a database holds besides its packets, and how many packets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Inventory {
+    /// Packets stored.
+    pub packets: i64,
+    /// Published templates (each version counts).
+    pub templates: i64,
+    /// Registered units.
+    pub units: i64,
+    /// Enrolled keys (a key enrolled for two units or roles counts twice,
+    /// as `qingdan key list` shows it).
+    pub keys: i64,
+}
+
+/// Backups: a consistent copy made while the intake runs and takes
+/// packets, and a copy opened read-only to check it, never changed.
+impl Store {
+    /// Copies this SQLite store into the new file `to` with `VACUUM INTO`:
+    /// one read transaction, so the copy is the database as it was at one
+    /// moment, however many packets are committed meanwhile (WAL lets
+    /// writers go on). A file that exists is never overwritten. The copy
+    /// is readable by its owner only: it holds the intake's signing key.
+    pub async fn backup_to(&self, to: &Path) -> Result<crate::backup::BackupInfo, StoreError> {
+        let Store::Sqlite(pool) = self else {
+            return Err(StoreError::Invalid(
+                "a PostgreSQL database is copied with pg_dump, not VACUUM INTO".into(),
+            ));
+        };
+        let to =
+            std::path::absolute(to).map_err(|e| StoreError::Dir(to.display().to_string(), e))?;
+        let name = to.to_str().ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "{}: SQLite takes only UTF-8 file names",
+                to.display()
+            ))
+        })?;
+        // Made here, empty, with its mode, so that the copy is never
+        // readable by others, not even for a moment; SQLite fills an empty
+        // file and refuses one that has anything in it.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(&to) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(StoreError::Exists(to));
+            }
+            Err(e) => return Err(StoreError::Dir(to.display().to_string(), e)),
+        }
+        let copied = sqlx::query("VACUUM INTO $1").bind(name).execute(pool).await;
+        if let Err(e) = copied {
+            // The file is the one made above, and holds no complete copy.
+            let _ = std::fs::remove_file(&to);
+            return Err(e.into());
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| StoreError::Dir(to.display().to_string(), e))?;
+        }
+        let copy = Store::open_sqlite_copy(&to).await?;
+        let packets = copy.packet_count().await;
+        copy.close().await;
+        let (size, sha256) = crate::backup::file_digest(&to)
+            .map_err(|e| StoreError::Read(to.display().to_string(), e))?;
+        Ok(crate::backup::BackupInfo {
+            path: to,
+            packets: Some(packets?),
+            size,
+            sha256,
+        })
+    }
+
+    /// Opens a copy of a SQLite store read-only, as it is: no migration,
+    /// no journal mode set, nothing written.
+    pub async fn open_sqlite_copy(path: &Path) -> Result<Store, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(options)
+            .await?;
+        Ok(Store::Sqlite(pool))
+    }
+
+    /// Opens a PostgreSQL database (a dump restored into a scratch
+    /// database) as it is: no migration, and every transaction read-only.
+    pub async fn open_postgres_copy(url: &str) -> Result<Store, StoreError> {
+        let options =
+            PgConnectOptions::from_str(url)?.options([("default_transaction_read_only", "on")]);
+        let pool = PgPoolOptions::new()
+            .max_connections(2)
+            .connect_with(options)
+            .await?;
+        Ok(Store::Postgres(pool))
+    }
+
+    /// The newest migration applied to this database; `None` when it has
+    /// no migrations table (it is no intake's database).
+    pub async fn schema_version(&self) -> Result<Option<i64>, StoreError> {
+        let exists: (bool,) = match self {
+            Store::Sqlite(pool) => {
+                sqlx::query_as(
+                    "SELECT COUNT(*) > 0 FROM sqlite_master
+                     WHERE type = 'table' AND name = '_sqlx_migrations'",
+                )
+                .fetch_one(pool)
+                .await?
+            }
+            Store::Postgres(pool) => {
+                sqlx::query_as("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+                    .fetch_one(pool)
+                    .await?
+            }
+        };
+        if !exists.0 {
+            return Ok(None);
+        }
+        on_pool!(self, pool => {
+            let (version,): (Option<i64>,) =
+                sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations")
+                    .fetch_one(pool)
+                    .await?;
+            Ok(Some(version.unwrap_or(0)))
+        })
+    }
+
+    /// The newest migration this build has for this kind of database.
+    pub fn known_schema_version(&self) -> i64 {
+        let migrator = match self {
+            Store::Sqlite(_) => sqlx::migrate!("migrations/sqlite"),
+            Store::Postgres(_) => sqlx::migrate!("migrations/postgres"),
+        };
+        migrator.iter().map(|m| m.version).max().unwrap_or(0)
+    }
+
+    /// The intake's public key in use, if it has one yet.
+    pub async fn intake_public_key(&self) -> Result<Option<String>, StoreError> {
+        on_pool!(self, pool => {
+            let row: Option<(String,)> =
+                sqlx::query_as("SELECT public_key FROM intake_key WHERE id = 1")
+                    .fetch_optional(pool)
+                    .await?;
+            Ok(row.map(|(k,)| k))
+        })
+    }
+
+    /// How many packets, templates, units and enrolled keys are stored.
+    pub async fn inventory(&self) -> Result<Inventory, StoreError> {
+        on_pool!(self, pool => {
+            let (packets, templates, units, keys): (i64, i64, i64, i64) = sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM packets), (SELECT COUNT(*) FROM templates),
+                        (SELECT COUNT(*) FROM units), (SELECT COUNT(*) FROM unit_keys)",
+            )
+            .fetch_one(pool)
+            .await?;
+            Ok(Inventory { packets, templates, units, keys })
+        })
+    }
+
+    /// Up to `limit` stored packets after the id `after` (from the first
+    /// when `None`), by id, each with its bytes and receipt: a check reads
+    /// a copy of any size a page at a time.
+    pub async fn stored_packets_after(
+        &self,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<StoredPacket>, StoreError> {
+        on_pool!(self, pool => Ok(sqlx::query_as(
+            "SELECT id, sha256, size, bytes, receipt FROM packets
+             WHERE CAST($1 AS TEXT) IS NULL OR id > $1
+             ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
         .fetch_all(pool)
         .await?))
     }

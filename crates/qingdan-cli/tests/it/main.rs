@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod backup;
 mod clerk;
 mod intake;
 #[path = "../../../qingdan-intake/tests/it/load.rs"]
