@@ -5,14 +5,17 @@
 //!   core's tests in headless Chromium, the interop checks (canonical JSON
 //!   against an independent RFC 8785 implementation, a checklist workbook
 //!   written by openpyxl, the intake's `/metrics` read by the Python
-//!   Prometheus client), and the app's end-to-end tests in headless
-//!   Chromium.
+//!   Prometheus client), the app's end-to-end tests in headless
+//!   Chromium, and `dist`.
 //! - `cargo xtask run`: build the CLI, check the bundled lists, score and
 //!   sign an example, build the browser app.
 //! - `cargo xtask bench`: the scoring and packet benchmarks, natively and in
 //!   the browser, and the app's size (gzip and brotli, and what each crate
 //!   costs), start-up, autosave and click-to-next-frame figures, and the
 //!   intake's answers while forged packets pour in.
+//! - `cargo xtask dist [--windows]`: the release binary with the app
+//!   inside, packed with README, a systemd unit and example settings, and
+//!   tried alone in an empty folder (also the last step of `test`).
 //! - `cargo xtask build-web`: build the browser app into `web/dist/`
 //!   (refused when the app shell is over its budget).
 //! - `cargo xtask size`: build-web, then what each crate costs in the
@@ -23,7 +26,8 @@
 //! Each step installs what it needs when it is missing and skips what is
 //! there: the rustfmt and clippy components and the wasm32 target (rustup);
 //! wasm-bindgen-cli and wasm-pack at pinned versions (cargo install);
-//! Chromium, ChromeDriver, openssl, Node.js and a CJK font (Debian packages);
+//! Chromium, ChromeDriver, openssl, curl, NSS certutil, Node.js and a CJK
+//! font (Debian packages; mingw-w64 and wine for `dist --windows`);
 //! rfc8785, openpyxl and prometheus-client (PyPI, in a virtual environment under `target/`);
 //! playwright-core (npm, from `tests/e2e/package-lock.json`).
 
@@ -58,6 +62,9 @@ const GECKODRIVER_VERSION: &str = "0.37.1";
 const SHELL_BUDGET: usize = 500 * 1024;
 /// Where the shell should be.
 const SHELL_TARGET: usize = 250_000;
+/// `cargo xtask dist --windows`: built with Debian's mingw-w64, tried
+/// under wine.
+const WINDOWS_TARGET: &str = "x86_64-pc-windows-gnu";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -69,9 +76,14 @@ fn main() {
         Some("size") => build_web().and_then(|()| shell_costs()),
         Some("screenshot") => screenshot(),
         Some("postgres") => ensure_postgres().map(|url| println!("{url}")),
+        Some("dist") => match args.get(1).map(String::as_str) {
+            None => dist(None).map(drop),
+            Some("--windows") => dist(Some(WINDOWS_TARGET)).map(drop),
+            Some(other) => Err(anyhow::anyhow!("cargo xtask dist [--windows]: not {other}")),
+        },
         _ => {
             eprintln!(
-                "usage: cargo xtask <test | run | bench | build-web | size | screenshot | postgres>"
+                "usage: cargo xtask <test | run | bench | build-web | size | screenshot | postgres | dist [--windows]>"
             );
             std::process::exit(2);
         }
@@ -251,6 +263,9 @@ fn ensure_browser_tools() -> Result<()> {
             "fonts-noto-cjk",
             "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
         ),
+        // The HTTPS test trusts the office authority in Chromium's NSS
+        // store, as a user does.
+        ("libnss3-tools", "/usr/bin/certutil"),
     ])?;
     ensure_wasm_tools()
 }
@@ -301,7 +316,9 @@ fn test() -> Result<()> {
     ensure_rustup("component", "rustfmt")?;
     ensure_rustup("component", "clippy")?;
     ensure_rustup("target", WASM_TARGET)?;
-    ensure_debian(&[("openssl", "/usr/bin/openssl")])?;
+    // openssl and curl: the CLI's tests read certificates and fetch over
+    // HTTPS with them, trusting only what they are given.
+    ensure_debian(&[("openssl", "/usr/bin/openssl"), ("curl", "/usr/bin/curl")])?;
 
     step("format check", cargo(["fmt", "--all", "--check"]))?;
     step(
@@ -383,6 +400,7 @@ fn test() -> Result<()> {
         "the app end to end in headless Chromium, and across Chromium, Firefox and WebKit",
         e2e,
     )?;
+    dist(None)?;
 
     println!("\nAll checks passed.");
     Ok(())
@@ -1125,6 +1143,202 @@ fn ensure_node() -> Result<()> {
     }
     println!("    node {version} installed");
     Ok(())
+}
+
+/// `cargo xtask dist [--windows]`: the release `qingdan` with the web app
+/// built into it (feature `embed-web`), packed with README, a systemd unit
+/// and an example settings file into
+/// `target/dist/qingdan-<version>-<target>.tar.gz` (a `.zip` for Windows);
+/// then the binary, copied alone into an empty folder, is started there
+/// (under wine for Windows) and must serve the app and the API. Returns
+/// the archive's path.
+fn dist(target: Option<&str>) -> Result<PathBuf> {
+    if let Some(target) = target {
+        ensure_rustup("target", target)?;
+        ensure_debian(&[("mingw-w64", "/usr/bin/x86_64-w64-mingw32-gcc")])?;
+    }
+    ensure_debian(&[("curl", "/usr/bin/curl")])?;
+    build_web()?;
+    let mut build = cargo([
+        "build",
+        "--release",
+        "--locked",
+        "-p",
+        "qingdan-cli",
+        "--features",
+        "embed-web",
+    ]);
+    if let Some(target) = target {
+        build.args(["--target", target]);
+    }
+    step("build the release qingdan with the app inside", build)?;
+    let (binary, triple) = match target {
+        Some(target) => (
+            target_dir().join(target).join("release/qingdan.exe"),
+            target.to_owned(),
+        ),
+        None => (target_dir().join("release/qingdan"), host_triple()?),
+    };
+    let version = env!("CARGO_PKG_VERSION");
+    let name = format!("qingdan-{version}-{triple}");
+    let out = target_dir().join("dist");
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot make {}", out.display()))?;
+    let files: [(&str, PathBuf); 4] = [
+        (
+            if target.is_some() {
+                "qingdan.exe"
+            } else {
+                "qingdan"
+            },
+            binary.clone(),
+        ),
+        ("README.md", root().join("README.md")),
+        (
+            "qingdan.service",
+            root().join("crates/qingdan-cli/dist/qingdan.service"),
+        ),
+        (
+            "qingdan.toml.example",
+            root().join("crates/qingdan-cli/dist/qingdan.toml"),
+        ),
+    ];
+    let archive = out.join(format!("{name}.tar.gz"));
+    let file = std::fs::File::create(&archive)
+        .with_context(|| format!("cannot write {}", archive.display()))?;
+    let mut tar = tar::Builder::new(flate2::write::GzEncoder::new(
+        file,
+        flate2::Compression::best(),
+    ));
+    for (inside, path) in &files {
+        tar.append_path_with_name(path, format!("{name}/{inside}"))
+            .with_context(|| format!("cannot pack {}", path.display()))?;
+    }
+    tar.into_inner()?.finish()?.sync_all()?;
+    println!(
+        "    {}: {:.1} MiB (the binary {:.1} MiB)",
+        archive.display(),
+        std::fs::metadata(&archive)?.len() as f64 / 1048576.0,
+        std::fs::metadata(&binary)?.len() as f64 / 1048576.0,
+    );
+    dist_smoke(&binary, target.is_some())?;
+    Ok(archive)
+}
+
+/// The host's target triple, as rustc names it.
+fn host_triple() -> Result<String> {
+    let verbose = output_of("rustc", &["-vV"]).context("rustc -vV")?;
+    verbose
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .map(str::to_owned)
+        .context("rustc -vV names no host")
+}
+
+/// Copies `binary` alone into an empty folder, starts `serve --create`
+/// there and checks that it serves the app (its page, and its wasm as the
+/// brotli copy a browser takes) and the API; then stops it with SIGTERM.
+fn dist_smoke(binary: &Path, windows: bool) -> Result<()> {
+    println!(
+        "
+==> the packed binary, alone in an empty folder, serves the app and the API"
+    );
+    let dir = target_dir().join("dist/smoke");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let copy = dir.join(binary.file_name().context("a file name")?);
+    std::fs::copy(binary, &copy)?;
+    let mut serve = if windows {
+        ensure_debian(&[("wine", "/usr/bin/wine")])?;
+        let mut wine = Command::new("wine");
+        wine.env("WINEDEBUG", "-all").arg(&copy);
+        wine
+    } else {
+        Command::new(&copy)
+    };
+    serve
+        .current_dir(&dir)
+        .args([
+            "serve",
+            "--create",
+            "--addr",
+            "127.0.0.1:0",
+            "--rate-limit",
+            "0",
+        ])
+        .env_remove("QINGDAN_DATABASE")
+        .env_remove("QINGDAN_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit());
+    let mut child = serve
+        .spawn()
+        .with_context(|| format!("cannot start {}", copy.display()))?;
+    let checked = (|| -> Result<()> {
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().context("stdout")?),
+            &mut line,
+        )?;
+        let base = line
+            .trim()
+            .strip_prefix("qingdan serve: listening on ")
+            .with_context(|| format!("the listening line, not {line:?}"))?
+            .to_owned();
+        let curl = |path: &str, args: &[&str]| -> Result<String> {
+            let out = Command::new("curl")
+                .args(["--silent", "--show-error", "--fail", "--max-time", "20"])
+                .args(args)
+                .arg(format!("{base}{path}"))
+                .output()?;
+            if !out.status.success() {
+                bail!("GET {path}: {}", String::from_utf8_lossy(&out.stderr));
+            }
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        };
+        let page = curl("/", &[])?;
+        if !page.contains("qingdan_app") {
+            bail!("GET / is not the app's page:\n{page}");
+        }
+        // The module the page loads, sent as the brotli copy the build made.
+        let module = std::fs::read_dir(dist_dir())?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .find(|n| n.starts_with("qingdan_app_bg.") && n.ends_with(".wasm"))
+            .context("no app module in the built app")?;
+        let headers = curl(
+            &format!("/{module}"),
+            &["-H", "accept-encoding: br", "-o", "/dev/null", "-D", "-"],
+        )?;
+        let headers = headers.to_ascii_lowercase();
+        if !headers.contains("content-encoding: br")
+            || !headers.contains("content-type: application/wasm")
+        {
+            bail!("GET /{module} with brotli:\n{headers}");
+        }
+        let intake = curl("/api/v1/intake", &[])?;
+        if !intake.contains("\"public_key\"") {
+            bail!("GET /api/v1/intake: {intake}");
+        }
+        println!("    {base}/ served the app and /api/v1/intake answered");
+        Ok(())
+    })();
+    stop(&mut child);
+    checked?;
+    if !dir.join("data/qingdan.db").exists() {
+        bail!("the database was not made in data/ beside the binary");
+    }
+    Ok(())
+}
+
+/// SIGTERM (the intake commits what it holds and exits), then waits.
+fn stop(child: &mut std::process::Child) {
+    let stopped = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !stopped {
+        let _ = child.kill();
+    }
+    let _ = child.wait();
 }
 
 /// `npm ci` in `tests/e2e` unless its `node_modules` was installed from the

@@ -252,6 +252,7 @@ catalog! {
     TemplatesAdded => "已从服务器取得清单：{list}", "Checklists taken from the intake: {list}";
     TemplatesFailed => "未能从服务器更新清单，下次同步时再试。", "Could not update checklists from the intake: {e}";
     StoreUnavailable => "无法打开本设备上的数据库（浏览器可能处于隐私模式，或禁用了网站存储）。", "The database on this device cannot be opened: {e}";
+    InsecurePage => "本页（{origin}）不是安全连接，浏览器不允许在此生成或使用签名密钥。请用 https:// 地址打开本系统（怎样信任本单位证书，见该地址的 /install 页）。", "This page ({origin}) is not a secure connection, so the browser allows no signing keys here. Open the app at its https:// address (its /install page tells how to trust the office certificate).";
     BrowserCrypto => "浏览器未能完成加密运算（页面须通过 HTTPS 或本机地址打开）。", "The browser's cryptography failed: {e}";
     DownloadFailed => "未能下载文件。", "The download failed: {e}";
     Original => "原文", "Original";

@@ -57,6 +57,9 @@ pub fn vault_error(lang: Lang, e: &VaultError) -> String {
         VaultError::PinTooShort => T::PinTooShort.get(lang).into(),
         VaultError::BadKeyFile(m) => i18n::fill(T::BadKeyFile.get(lang), &[("e", m)]),
         VaultError::Browser(m) => i18n::fill(T::BrowserCrypto.get(lang), &[("e", m)]),
+        VaultError::Insecure(origin) => {
+            i18n::fill(T::InsecurePage.get(lang), &[("origin", origin)])
+        }
     }
 }
 

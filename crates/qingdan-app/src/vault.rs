@@ -60,9 +60,12 @@ pub enum VaultError {
     PinTooShort,
     /// A key file that is not a `qingdan.key/1` key, or is damaged.
     BadKeyFile(String),
-    /// The browser refused (no WebCrypto: the page must be served over
-    /// HTTPS or from localhost).
+    /// The browser refused.
     Browser(String),
+    /// The page is not a secure context (plain HTTP on a network
+    /// address): browsers give WebCrypto only to HTTPS and this machine.
+    /// Holds the page's origin.
+    Insecure(String),
 }
 
 impl VaultError {
@@ -177,7 +180,19 @@ fn crypto() -> Result<web_sys::Crypto, VaultError> {
         .ok_or_else(|| VaultError::Browser("crypto is not available".into()))
 }
 
+/// `Err(Insecure(origin))` when the page is not a secure context, in which
+/// browsers make no keys.
+pub fn secure_context() -> Result<(), VaultError> {
+    match web_sys::window() {
+        Some(window) if !window.is_secure_context() => Err(VaultError::Insecure(
+            window.location().origin().unwrap_or_default(),
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn subtle() -> Result<SubtleCrypto, VaultError> {
+    secure_context()?;
     let subtle = crypto()?.subtle();
     if subtle.is_undefined() {
         return Err(VaultError::Browser(

@@ -14,7 +14,9 @@ use std::time::Duration;
 use anyhow::{Context as _, anyhow};
 use indicatif::{ProgressBar, ProgressStyle};
 use qingdan_core::keys;
-use qingdan_intake::{AppState, Config, Intake, Published, RateLimit, Store, Submitted};
+use qingdan_intake::{AppState, Config, Intake, Published, RateLimit, Store, Submitted, WebApp};
+
+use crate::config::FileSettings;
 
 use crate::Failure;
 use crate::output::{errln, outln};
@@ -60,6 +62,18 @@ impl Database {
         Ok((store, new))
     }
 
+    /// The folder of the intake's own files (its office certificate
+    /// authority): the SQLite database's, or `data` with PostgreSQL.
+    pub fn data_dir(&self) -> PathBuf {
+        match Store::sqlite_file(&self.url) {
+            Ok(Some(file)) => file
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            _ => PathBuf::from("data"),
+        }
+    }
+
     /// The database as people should see it: a SQLite file's full path,
     /// any other URL without its password.
     pub fn shown(&self) -> String {
@@ -89,51 +103,204 @@ fn without_password(url: &str) -> String {
     }
 }
 
-/// `qingdan serve`'s options.
+/// `qingdan serve`'s settings. Each is also a `QINGDAN_*` variable and a
+/// key of the `--config` file (`config.rs`); the defaults are applied after
+/// all three, in [`Settings::resolve`].
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// The address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    addr: SocketAddr,
-    /// The built web app to serve at / (`cargo xtask build-web` makes web/dist).
-    #[arg(long)]
+    /// The address to listen on [default: 127.0.0.1:8080]. On the office
+    /// network, 0.0.0.0:8443 with --tls auto.
+    #[arg(long, env = "QINGDAN_ADDR")]
+    addr: Option<SocketAddr>,
+    /// The built web app to serve at / (`cargo xtask build-web` makes
+    /// web/dist) [default: the app built into this binary, if any].
+    #[arg(long, env = "QINGDAN_WEB")]
     web: Option<PathBuf>,
-    /// The largest packet accepted, in bytes.
-    #[arg(long, default_value_t = 2 * 1024 * 1024)]
-    max_packet_bytes: usize,
-    /// Requests per second allowed to one client address (0: no limit).
-    #[arg(long, default_value_t = 20)]
-    rate_limit: u32,
-    /// Requests one client may make at once after a quiet spell.
-    #[arg(long, default_value_t = 200)]
-    burst: u32,
-    /// Seconds before a request is answered 408.
-    #[arg(long, default_value_t = 30)]
-    timeout: u64,
+    /// The largest packet accepted, in bytes [default: 2097152].
+    #[arg(long, env = "QINGDAN_MAX_PACKET_BYTES")]
+    max_packet_bytes: Option<usize>,
+    /// Requests per second allowed to one client address, 0 for no limit
+    /// [default: 20].
+    #[arg(long, env = "QINGDAN_RATE_LIMIT")]
+    rate_limit: Option<u32>,
+    /// Requests one client may make at once after a quiet spell [default: 200].
+    #[arg(long, env = "QINGDAN_BURST")]
+    burst: Option<u32>,
+    /// Seconds before a request is answered 408 [default: 30].
+    #[arg(long, env = "QINGDAN_TIMEOUT")]
+    timeout: Option<u64>,
     /// Seconds a connection may take to send a whole request head before
-    /// it is closed (clients that trickle bytes to hold connections).
-    #[arg(long, default_value_t = 10)]
-    header_timeout: u64,
-    /// Connections held at once; more are closed on arrival.
-    #[arg(long, default_value_t = 1024)]
-    max_connections: usize,
+    /// it is closed (clients that trickle bytes to hold connections)
+    /// [default: 10].
+    #[arg(long, env = "QINGDAN_HEADER_TIMEOUT")]
+    header_timeout: Option<u64>,
+    /// Connections held at once; more are closed on arrival [default: 1024].
+    #[arg(long, env = "QINGDAN_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
     /// The address of a TLS proxy in front of this server: the rate limit
     /// counts the client its X-Forwarded-For names (believed from it only).
-    #[arg(long)]
+    #[arg(long, env = "QINGDAN_TRUSTED_PROXY")]
     trusted_proxy: Option<std::net::IpAddr>,
     /// The log on stderr: lines for people, or one JSON object a line for
-    /// a log collector.
-    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
-    log_format: LogFormat,
+    /// a log collector [default: text].
+    #[arg(long, value_enum, env = "QINGDAN_LOG_FORMAT")]
+    log_format: Option<LogFormat>,
+    /// HTTPS: `auto` makes an office certificate authority (once, in
+    /// --data-dir) and a certificate for each --hostname; `off` serves
+    /// plain HTTP [default: off, or on with --tls-cert].
+    #[arg(long, value_enum, env = "QINGDAN_TLS")]
+    tls: Option<TlsMode>,
+    /// A name or IP address devices use to reach the intake (repeatable,
+    /// or comma-separated in QINGDAN_HOSTNAME): the certificate names them.
+    #[arg(long, env = "QINGDAN_HOSTNAME", value_delimiter = ',')]
+    hostname: Vec<String>,
+    /// The office's own certificate chain (PEM), instead of --tls auto.
+    #[arg(long, env = "QINGDAN_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "QINGDAN_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// With HTTPS, also listen for plain HTTP on this port (80, say) and
+    /// send browsers to HTTPS; plain HTTP on the HTTPS port is always sent
+    /// on.
+    #[arg(long, env = "QINGDAN_HTTP_PORT")]
+    http_port: Option<u16>,
+    /// Where the intake keeps its office certificate authority (tls/)
+    /// [default: the SQLite database's folder; ./data with PostgreSQL].
+    #[arg(long, env = "QINGDAN_DATA_DIR")]
+    data_dir: Option<PathBuf>,
 }
 
 /// `--log-format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum LogFormat {
     /// Lines for people (colours only on a terminal).
     Text,
     /// One JSON object a line: time, level, target, message and fields.
     Json,
+}
+
+/// `--tls`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TlsMode {
+    /// Plain HTTP (on 127.0.0.1, or behind the office's own TLS proxy).
+    Off,
+    /// HTTPS with an office certificate authority the intake makes.
+    Auto,
+}
+
+/// `serve`'s settings once flags, variables, the file and the defaults are
+/// merged.
+struct Settings {
+    addr: SocketAddr,
+    web: Option<PathBuf>,
+    config: Config,
+    log_format: LogFormat,
+    tls: Option<TlsSource>,
+    http_port: Option<u16>,
+}
+
+/// Where the certificate comes from.
+enum TlsSource {
+    Auto {
+        dir: PathBuf,
+        names: Vec<String>,
+    },
+    Own {
+        cert: PathBuf,
+        key: PathBuf,
+        names: Vec<String>,
+    },
+}
+
+impl Settings {
+    /// Flags and variables (`args`) over the file over the defaults.
+    fn resolve(
+        args: ServeArgs,
+        file: FileSettings,
+        database: &Database,
+    ) -> anyhow::Result<Settings> {
+        let rate_limit = args.rate_limit.or(file.rate_limit).unwrap_or(20);
+        let rate_limit = NonZeroU32::new(rate_limit).map(|per_second| RateLimit {
+            per_second,
+            burst: NonZeroU32::new(args.burst.or(file.burst).unwrap_or(200)).unwrap_or(per_second),
+        });
+        let names = if args.hostname.is_empty() {
+            file.hostname.unwrap_or_default()
+        } else {
+            args.hostname
+        };
+        let cert = args.tls_cert.or(file.tls_cert);
+        let key = args.tls_key.or(file.tls_key);
+        let mode = args.tls.or(file.tls);
+        let tls = match (mode, cert, key) {
+            (Some(TlsMode::Auto), None, None) => Some(TlsSource::Auto {
+                dir: args
+                    .data_dir
+                    .or(file.data_dir)
+                    .unwrap_or_else(|| database.data_dir())
+                    .join("tls"),
+                names,
+            }),
+            (Some(TlsMode::Auto), _, _) => {
+                return Err(anyhow!(
+                    "--tls auto makes its own certificate: leave out --tls-cert and --tls-key, or leave out --tls auto to serve them"
+                ));
+            }
+            (Some(TlsMode::Off), Some(_), _) | (Some(TlsMode::Off), _, Some(_)) => {
+                return Err(anyhow!(
+                    "--tls off and a --tls-cert or --tls-key: choose one"
+                ));
+            }
+            (_, Some(cert), Some(key)) => Some(TlsSource::Own { cert, key, names }),
+            (_, Some(_), None) => return Err(anyhow!("--tls-cert needs --tls-key")),
+            (_, None, Some(_)) => return Err(anyhow!("--tls-key needs --tls-cert")),
+            (_, None, None) => None,
+        };
+        let http_port = args.http_port.or(file.http_port);
+        if http_port.is_some() && tls.is_none() {
+            return Err(anyhow!(
+                "--http-port sends browsers from plain HTTP to HTTPS: it needs --tls auto or --tls-cert"
+            ));
+        }
+        Ok(Settings {
+            addr: args
+                .addr
+                .or(file.addr)
+                .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
+            web: args.web.or(file.web),
+            config: Config {
+                max_packet_bytes: args
+                    .max_packet_bytes
+                    .or(file.max_packet_bytes)
+                    .unwrap_or(2 * 1024 * 1024),
+                rate_limit,
+                request_timeout: Duration::from_secs(args.timeout.or(file.timeout).unwrap_or(30)),
+                web: WebApp::Absent,
+                header_timeout: Duration::from_secs(
+                    args.header_timeout
+                        .or(file.header_timeout)
+                        .unwrap_or(10)
+                        .max(1),
+                ),
+                max_connections: args
+                    .max_connections
+                    .or(file.max_connections)
+                    .unwrap_or(1024)
+                    .max(1),
+                trusted_proxy: args.trusted_proxy.or(file.trusted_proxy),
+                tls: None,
+            },
+            log_format: args
+                .log_format
+                .or(file.log_format)
+                .unwrap_or(LogFormat::Text),
+            tls,
+            http_port,
+        })
+    }
 }
 
 /// Runs `f` on a Tokio runtime with the intake opened on `database`.
@@ -157,62 +324,59 @@ pub(crate) fn with_intake<T>(
 }
 
 /// `qingdan serve`.
-pub fn serve(database: &Database, args: ServeArgs) -> Result<(), Failure> {
-    // Colour codes only for a terminal, never in a log file. RUST_LOG
-    // filters by target and level (`info`, `qingdan::security=info,warn`);
-    // the default is everything at info. The security log's lines (admin
-    // requests, enrollments, every refusal by its code) carry the target
-    // `qingdan::security`.
-    use tracing_subscriber::layer::SubscriberExt as _;
-    use tracing_subscriber::util::SubscriberInitExt as _;
-    let filter: tracing_subscriber::filter::Targets = std::env::var("RUST_LOG")
-        .ok()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or_else(|| {
-            tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO)
-        });
-    let log = tracing_subscriber::fmt().with_writer(std::io::stderr);
-    match args.log_format {
-        LogFormat::Text => log
-            .with_ansi(std::io::stderr().is_terminal())
-            .finish()
-            .with(filter)
-            .init(),
-        LogFormat::Json => log.json().flatten_event(true).finish().with(filter).init(),
-    }
-    if let Some(web) = &args.web
-        && !web.join("index.html").exists()
-    {
-        return Err(anyhow!(
-            "{}: no index.html; build the web app first (cargo xtask build-web)",
-            web.display()
-        )
-        .into());
-    }
-    let rate_limit = NonZeroU32::new(args.rate_limit).map(|per_second| RateLimit {
-        per_second,
-        burst: NonZeroU32::new(args.burst).unwrap_or(per_second),
-    });
-    let serves_app = args.web.is_some();
-    let config = Config {
-        max_packet_bytes: args.max_packet_bytes,
-        rate_limit,
-        request_timeout: Duration::from_secs(args.timeout),
-        web_dir: args.web,
-        header_timeout: Duration::from_secs(args.header_timeout.max(1)),
-        max_connections: args.max_connections.max(1),
-        trusted_proxy: args.trusted_proxy,
+pub fn serve(database: &Database, args: ServeArgs, file: FileSettings) -> Result<(), Failure> {
+    let settings = Settings::resolve(args, file, database)?;
+    start_log(settings.log_format);
+    let mut config = settings.config;
+    config.web = match settings.web {
+        Some(web) if !web.join("index.html").exists() => {
+            return Err(anyhow!(
+                "{}: no index.html; build the web app first (cargo xtask build-web)",
+                web.display()
+            )
+            .into());
+        }
+        Some(web) => WebApp::Dir(web),
+        None => WebApp::embedded().unwrap_or(WebApp::Absent),
     };
+    let serves_app = !matches!(config.web, WebApp::Absent);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(settings.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.addr))?;
+        let addr = listener.local_addr().context("no local address")?;
+        config.tls = match settings.tls {
+            None => None,
+            Some(source) => {
+                let mut tls = match source {
+                    TlsSource::Auto { dir, names } => {
+                        qingdan_intake::tls::office(&dir, &names, chrono::Utc::now())
+                    }
+                    TlsSource::Own { cert, key, names } => {
+                        qingdan_intake::tls::own(&cert, &key, &names)
+                    }
+                }
+                .context("HTTPS")?;
+                tls.port = addr.port();
+                Some(tls)
+            }
+        };
+        let redirect = match settings.http_port {
+            Some(port) => {
+                let at = SocketAddr::new(settings.addr.ip(), port);
+                Some(
+                    tokio::net::TcpListener::bind(at)
+                        .await
+                        .with_context(|| format!("cannot listen on {at} (--http-port)"))?,
+                )
+            }
+            None => None,
+        };
         let (store, new) = database.connect().await?;
         let intake = Intake::open(store, &qingdan_intake::now())
             .await
             .context("cannot open the intake")?;
-        let listener = tokio::net::TcpListener::bind(args.addr)
-            .await
-            .with_context(|| format!("cannot listen on {}", args.addr))?;
-        let addr = listener.local_addr().context("no local address")?;
         // The fingerprint in the form the app shows for the intake it pinned.
         let fingerprint = keys::decode_public_key(intake.public_key())
             .map(|k| keys::fingerprint(&k))
@@ -225,21 +389,74 @@ pub fn serve(database: &Database, args: ServeArgs) -> Result<(), Failure> {
             "intake ready"
         );
         let stop = qingdan_intake::StopSignal::install();
+        let scheme = if config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         // Tests and scripts read the port from this first line.
-        outln!("qingdan serve: listening on http://{addr}");
+        outln!("qingdan serve: listening on {scheme}://{addr}");
+        let base = match &config.tls {
+            Some(tls) => tls
+                .names
+                .first()
+                .map(|name| qingdan_intake::tls::origin(name, addr.port()))
+                .unwrap_or_else(|| format!("https://{addr}")),
+            None => format!("http://{addr}"),
+        };
         if serves_app {
-            outln!("  the app:       http://{addr}/");
+            outln!("  the app:       {base}/");
         } else {
             outln!("  the app:       not served here (qingdan serve --web web/dist serves it)");
         }
-        outln!("  the dashboard: http://{addr}/dashboard");
-        outln!("  the API:       http://{addr}/api/v1 (GET /api/v1/intake: its key)");
+        outln!("  the dashboard: {base}/dashboard");
+        outln!("  the API:       {base}/api/v1 (GET /api/v1/intake: its key)");
         outln!("  intake key:    {fingerprint} (devices pin it when they enroll)");
-        qingdan_intake::serve(listener, AppState::new(Arc::new(intake), config), stop)
-            .await
-            .context("the server failed")?;
+        if let Some(tls) = &config.tls {
+            outln!("  devices:       {base}/install (how to trust this intake's certificate)");
+            if let Some(authority) = &tls.authority {
+                outln!("  office CA:     {} (SHA-256)", authority.fingerprint);
+            }
+            if let Some(redirect) = &redirect {
+                let port = redirect.local_addr().map(|a| a.port()).unwrap_or_default();
+                outln!("  plain HTTP:    port {port} sends browsers to HTTPS");
+            }
+        }
+        qingdan_intake::serve(
+            listener,
+            redirect,
+            AppState::new(Arc::new(intake), config),
+            stop,
+        )
+        .await
+        .context("the server failed")?;
         Ok(())
     })
+}
+
+/// The log on stderr. Colour codes only for a terminal, never in a log
+/// file. RUST_LOG filters by target and level (`info`,
+/// `qingdan::security=info,warn`); the default is everything at info. The
+/// security log's lines (admin requests, enrollments, every refusal by its
+/// code) carry the target `qingdan::security`.
+fn start_log(format: LogFormat) {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let filter: tracing_subscriber::filter::Targets = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or_else(|| {
+            tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO)
+        });
+    let log = tracing_subscriber::fmt().with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => log
+            .with_ansi(std::io::stderr().is_terminal())
+            .finish()
+            .with(filter)
+            .init(),
+        LogFormat::Json => log.json().flatten_event(true).finish().with(filter).init(),
+    }
 }
 
 /// `qingdan import DIR...`: every `*.json` file under the folders, checked

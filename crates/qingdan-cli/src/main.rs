@@ -6,6 +6,7 @@
 //! goes away early (`| head -1`) is not an error.
 
 mod backup;
+mod config;
 mod intake;
 mod lists;
 mod output;
@@ -28,14 +29,14 @@ use crate::output::errln;
 #[derive(Debug, Parser)]
 #[command(name = "qingdan", version, about)]
 struct Cli {
-    /// The intake's database (serve, import and the admin commands).
-    #[arg(
-        long,
-        global = true,
-        default_value = "sqlite://data/qingdan.db",
-        env = "QINGDAN_DATABASE"
-    )]
-    database: String,
+    /// The intake's database (serve, import and the admin commands)
+    /// [default: sqlite://data/qingdan.db].
+    #[arg(long, global = true, env = "QINGDAN_DATABASE")]
+    database: Option<String>,
+    /// The intake's settings file (TOML; README lists its keys): serve's
+    /// settings and the database, under the flags and QINGDAN_* variables.
+    #[arg(long, global = true, env = "QINGDAN_CONFIG")]
+    config: Option<PathBuf>,
     /// Make the intake's database if it does not exist (without it, one that
     /// is not there is refused).
     ///
@@ -389,15 +390,43 @@ impl From<anyhow::Error> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let database = &intake::Database {
-        url: cli.database,
-        create: cli.create,
-    };
-    let result = match cli.command {
+    let result = match &cli.config {
+        Some(path) => config::FileSettings::read(path),
+        None => Ok(config::FileSettings::default()),
+    }
+    .map_err(Failure::from)
+    .and_then(|mut file| {
+        let database = intake::Database {
+            url: cli
+                .database
+                .or(file.database.take())
+                .unwrap_or_else(|| "sqlite://data/qingdan.db".to_owned()),
+            create: cli.create,
+        };
+        run(cli.command, &database, file)
+    });
+    match result {
+        Ok(()) if output::failed() => ExitCode::from(1),
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Invalid) => ExitCode::from(1),
+        Err(Failure::Other(e)) => {
+            errln!("qingdan: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Runs one command.
+fn run(
+    command: Command,
+    database: &intake::Database,
+    file: config::FileSettings,
+) -> Result<(), Failure> {
+    match command {
         Command::Template {
             command: TemplateCommand::Publish { files, bundled },
         } => intake::publish(database, &files, bundled),
-        Command::Serve(args) => intake::serve(database, args),
+        Command::Serve(args) => intake::serve(database, args, file),
         Command::Import { dirs } => intake::import(database, &dirs),
         Command::Backup(args) => backup::run(database, args),
         Command::Unit {
@@ -487,15 +516,6 @@ fn main() -> ExitCode {
             inspection,
         } => packet::verify(&packet, template.as_deref(), inspection.as_deref()),
         Command::Canonical { file, payload } => packet::canonical(&file, payload),
-    };
-    match result {
-        Ok(()) if output::failed() => ExitCode::from(1),
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Invalid) => ExitCode::from(1),
-        Err(Failure::Other(e)) => {
-            errln!("qingdan: {e:#}");
-            ExitCode::from(1)
-        }
     }
 }
 

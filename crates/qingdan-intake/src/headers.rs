@@ -5,8 +5,6 @@
 //! `eval`, no framing (`frame-ancestors 'none'`, clickjacking), no plugins
 //! and no `<base>`; `nosniff`, and no referrer sent on.
 
-use std::path::Path;
-
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
@@ -14,8 +12,13 @@ use axum::response::Response;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-/// The pages the intake serves from its own binary.
-const OWN_PAGES: [&str; 2] = [include_str!("dashboard.html"), include_str!("no-app.html")];
+/// The pages the intake serves from its own binary (`/install`'s only
+/// inline block is its style).
+const OWN_PAGES: [&str; 3] = [
+    include_str!("dashboard.html"),
+    include_str!("no-app.html"),
+    crate::install::STYLE,
+];
 
 /// `'sha256-…'` of the content of each `<tag …>…</tag>` block in `html`.
 fn inline_hashes(html: &str, tag: &str) -> Vec<String> {
@@ -38,11 +41,9 @@ fn inline_hashes(html: &str, tag: &str) -> Vec<String> {
 }
 
 /// The Content-Security-Policy for this intake: its own pages' inline
-/// scripts and styles, and the app's `index.html` in `web_dir` (read once,
-/// here) if it serves one.
-pub fn content_security_policy(web_dir: Option<&Path>) -> HeaderValue {
-    let app = web_dir.and_then(|dir| std::fs::read_to_string(dir.join("index.html")).ok());
-    let pages: Vec<&str> = OWN_PAGES.iter().copied().chain(app.as_deref()).collect();
+/// scripts and styles, and those of the app's `index.html` if it serves one.
+pub fn content_security_policy(app_index: Option<&str>) -> HeaderValue {
+    let pages: Vec<&str> = OWN_PAGES.iter().copied().chain(app_index).collect();
     let hashes = |tag: &str| -> String {
         let mut all: Vec<String> = pages.iter().flat_map(|p| inline_hashes(p, tag)).collect();
         all.sort();

@@ -10,12 +10,16 @@ mod api;
 pub mod backup;
 mod errors;
 mod headers;
+mod install;
 mod intake;
 mod limit;
 mod metrics;
+mod plain;
 mod reports;
 pub mod secrets;
 mod store;
+pub mod tls;
+mod web;
 
 pub use api::problem::Problem;
 pub use api::{AppState, Config, app};
@@ -31,6 +35,7 @@ pub use store::{
     PacketInfo, Published, Redeem, Store, StoreError, Stored, TOKEN_ID_LEN, TemplateInfo,
     TokenInfo, UnitInfo,
 };
+pub use web::WebApp;
 
 /// The time now, RFC 3339 UTC with milliseconds (`2026-11-23T08:30:00.125Z`).
 pub fn now() -> String {
@@ -50,70 +55,167 @@ pub fn rfc3339(time: chrono::DateTime<chrono::Utc>) -> String {
 /// trickles its request head is cut off) and counts against a cap on
 /// connections held at once: one over the cap is closed on accepting, and
 /// logged, without harming the others.
+///
+/// With TLS (`Config::tls`), a connection whose first byte opens a TLS
+/// handshake is served over HTTPS; one that speaks plain HTTP on the same
+/// port gets [`plain`]'s answers (the way to trust the office authority,
+/// and a redirect to HTTPS for everything else), as does every connection
+/// to `redirect`, the `--http-port` listener.
 pub async fn serve(
     listener: tokio::net::TcpListener,
+    redirect: Option<tokio::net::TcpListener>,
     state: AppState,
     stop: StopSignal,
 ) -> std::io::Result<()> {
-    use hyper_util::rt::{TokioIo, TokioTimer};
-    use tower::ServiceExt as _;
-
     let intake = state.intake.clone();
-    let (header_timeout, max_connections) = (
-        state.config().header_timeout,
-        state.config().max_connections,
-    );
-    let router = app(state);
-    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(max_connections.max(1)));
+    let config = state.config().clone();
+    let plain_router = config.tls.as_ref().map(|tls| plain::router(tls.clone()));
+    let served = Served {
+        router: app(state),
+        plain: plain_router.clone(),
+        acceptor: config.tls.as_ref().map(|tls| tls.acceptor.clone()),
+        header_timeout: config.header_timeout,
+        slots: std::sync::Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1))),
+        max_connections: config.max_connections.max(1),
+    };
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let stopping = stop.wait();
     tokio::pin!(stopping);
+    // The redirect listener, if any, serves only the plain answers.
+    let redirect_served = redirect.as_ref().and(plain_router).map(|plain| Served {
+        router: plain.clone(),
+        plain: Some(plain),
+        acceptor: None,
+        header_timeout: served.header_timeout,
+        slots: served.slots.clone(),
+        max_connections: served.max_connections,
+    });
     loop {
-        let (stream, addr) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                Err(e) => {
-                    // Out of file descriptors, say: wait, then go on.
-                    tracing::warn!(error = %e, "cannot accept a connection");
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                    continue;
-                }
+        let (accepted, on) = tokio::select! {
+            accepted = listener.accept() => (accepted, &served),
+            accepted = accept_on(redirect.as_ref()) => match &redirect_served {
+                Some(plain) => (accepted, plain),
+                None => continue,
             },
             () = &mut stopping => break,
         };
-        let Ok(slot) = slots.clone().try_acquire_owned() else {
-            tracing::warn!(%addr, max_connections, "refused a connection: too many held at once");
-            drop(stream);
-            continue;
-        };
-        let router = router.clone();
-        let service = hyper::service::service_fn(
-            move |mut request: axum::extract::Request<hyper::body::Incoming>| {
-                request
-                    .extensions_mut()
-                    .insert(axum::extract::ConnectInfo(addr));
-                router.clone().oneshot(request)
-            },
-        );
-        let connection = hyper::server::conn::http1::Builder::new()
-            .timer(TokioTimer::new())
-            .header_read_timeout(header_timeout)
-            .serve_connection(TokioIo::new(stream), service);
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            let _slot = slot;
-            if let Err(e) = connection.await {
-                tracing::debug!(%addr, error = %e, "connection closed");
+        let (stream, addr) = match accepted {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                // Out of file descriptors, say: wait, then go on.
+                tracing::warn!(error = %e, "cannot accept a connection");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
             }
-        });
+        };
+        on.spawn(stream, addr, graceful.watcher());
     }
     drop(listener);
+    drop(redirect);
     graceful.shutdown().await;
     tracing::info!("stopping: committing what is queued");
     intake.shutdown().await;
     intake.store().close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Accepts on `listener`, or waits forever when there is none.
+async fn accept_on(
+    listener: Option<&tokio::net::TcpListener>,
+) -> std::io::Result<(tokio::net::TcpStream, std::net::SocketAddr)> {
+    match listener {
+        Some(listener) => listener.accept().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// What serves one accepted connection.
+struct Served {
+    router: axum::Router,
+    /// The answers over plain HTTP when the server speaks TLS.
+    plain: Option<axum::Router>,
+    acceptor: Option<tokio_rustls::TlsAcceptor>,
+    header_timeout: std::time::Duration,
+    slots: std::sync::Arc<tokio::sync::Semaphore>,
+    max_connections: usize,
+}
+
+impl Served {
+    fn spawn(
+        &self,
+        stream: tokio::net::TcpStream,
+        addr: std::net::SocketAddr,
+        watcher: hyper_util::server::graceful::Watcher,
+    ) {
+        let Ok(slot) = self.slots.clone().try_acquire_owned() else {
+            tracing::warn!(%addr, max_connections = self.max_connections, "refused a connection: too many held at once");
+            return;
+        };
+        let (router, plain, acceptor, timeout) = (
+            self.router.clone(),
+            self.plain.clone(),
+            self.acceptor.clone(),
+            self.header_timeout,
+        );
+        tokio::spawn(async move {
+            let _slot = slot;
+            let result = match (acceptor, plain) {
+                (Some(acceptor), Some(plain)) => {
+                    // The first byte of a TLS connection is a handshake
+                    // record (22); anything else is plain HTTP. A client
+                    // that sends nothing is cut off as a slow one is.
+                    let mut first = [0u8; 1];
+                    match tokio::time::timeout(timeout, stream.peek(&mut first)).await {
+                        Ok(Ok(1)) if first[0] == 22 => {
+                            match tokio::time::timeout(timeout, acceptor.accept(stream)).await {
+                                Ok(Ok(tls)) => http1(tls, addr, router, timeout, watcher).await,
+                                Ok(Err(e)) => {
+                                    tracing::debug!(%addr, error = %e, "TLS handshake failed");
+                                    return;
+                                }
+                                Err(_) => return,
+                            }
+                        }
+                        Ok(Ok(_)) => http1(stream, addr, plain, timeout, watcher).await,
+                        _ => return,
+                    }
+                }
+                _ => http1(stream, addr, router, timeout, watcher).await,
+            };
+            if let Err(e) = result {
+                tracing::debug!(%addr, error = %e, "connection closed");
+            }
+        });
+    }
+}
+
+/// Serves HTTP/1.1 on `io` until the client or the shutdown ends it.
+async fn http1<I>(
+    io: I,
+    addr: std::net::SocketAddr,
+    router: axum::Router,
+    header_timeout: std::time::Duration,
+    watcher: hyper_util::server::graceful::Watcher,
+) -> Result<(), hyper::Error>
+where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt as _;
+    let service = hyper::service::service_fn(
+        move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(addr));
+            router.clone().oneshot(request)
+        },
+    );
+    let connection = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .serve_connection(TokioIo::new(io), service);
+    watcher.watch(connection).await
 }
 
 /// Ctrl-C and SIGTERM, caught from the moment [`StopSignal::install`] is

@@ -70,9 +70,9 @@ export function appBrowserAndIntake(options) {
   return env;
 }
 
-export async function startIntake({ units = [] } = {}) {
+export async function startIntake({ units = [], serveArgs = [] } = {}) {
   const dir = await mkdtemp(join(tmpdir(), "qingdan-intake-"));
-  const intake = new Intake(dir);
+  const intake = new Intake(dir, serveArgs);
   try {
     // The first command makes the database; the others refuse one that is not there.
     await intake.admin(["template", "publish", "--bundled", "--create"]);
@@ -88,12 +88,14 @@ export async function startIntake({ units = [] } = {}) {
 }
 
 class Intake {
-  constructor(dir) {
-    /** The temporary directory holding the database. */
+  constructor(dir, serveArgs = []) {
+    /** The temporary directory holding the database (and, with `--tls auto`, `tls/ca.pem`). */
     this.dir = dir;
+    /** More options for `qingdan serve` (`--tls auto --hostname …`). */
+    this.serveArgs = serveArgs;
     /** `sqlite://<dir>/intake.db`. */
     this.database = `sqlite://${join(dir, "intake.db")}`;
-    /** `http://127.0.0.1:PORT`, no trailing slash; set by the first `start()`. */
+    /** `http://127.0.0.1:PORT` (`https://` with TLS), no trailing slash; set by the first `start()`. */
     this.url = undefined;
     /** The admin token (`Authorization: Bearer …`). */
     this.token = undefined;
@@ -155,7 +157,7 @@ class Intake {
 
   #spawnServer(addr) {
     // It serves the built app too, as `cargo xtask run` does, under the intake's security headers.
-    const args = ["--database", this.database, "serve", "--addr", addr, "--rate-limit", "0", "--web", dist()];
+    const args = ["--database", this.database, "serve", "--addr", addr, "--rate-limit", "0", "--web", dist(), ...this.serveArgs];
     const child = spawn(cli(), args, { stdio: ["ignore", "pipe", "pipe"], env: ENV });
     running.add(child);
     const server = { child, args, stderr: "", exit: undefined };
@@ -190,12 +192,15 @@ class Intake {
       child.stdout.setEncoding("utf8").on("data", (d) => {
         if (done) return; // Drained, so the server never blocks on a full pipe.
         stdout += d;
-        const match = stdout.match(/^qingdan serve: listening on (http:\/\/(\S+))\s*$/m);
-        if (!match) return;
+        const match = stdout.match(/^qingdan serve: listening on (https?:\/\/(\S+))\s*$/m);
+        // Everything it prints at start (the office CA's fingerprint among it).
+        const last = this.serveArgs.includes("auto") ? /office CA:.*\n/ : /intake key:.*\n/;
+        if (!match || !last.test(stdout)) return;
         done = true;
         clearTimeout(timer);
         this.url = match[1].replace(/\/+$/, "");
         this.addr = match[2];
+        this.started = stdout;
         resolve(server);
       });
     });

@@ -142,6 +142,11 @@ pub fn KeysPanel(props: &KeysProps) -> Html {
             });
         })
     };
+    // On plain HTTP over the network no key can be made: say why before
+    // anyone fills the form.
+    let insecure = crate::vault::secure_context()
+        .err()
+        .map(|e| crate::messages::vault_error(ctx.lang, &e));
     let link = ctx.outbox.link();
     let rows = props.keys.iter().map(|k| {
         let file = format!("{}-{}.qingdan-key.json", k.name, k.role);
@@ -179,6 +184,9 @@ pub fn KeysPanel(props: &KeysProps) -> Html {
                     <thead><tr><th>{ t(T::Name) }</th><th>{ t(T::Role) }</th><th>{ t(T::Fingerprint) }</th><th></th></tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
+            }
+            if let Some(why) = insecure {
+                <p class="notice error" role="alert" data-testid="insecure-context">{ why }</p>
             }
             <details class="new-key" open=true>
                 <summary>{ t(T::NewKey) }</summary>

@@ -9,6 +9,7 @@ mod clerk;
 mod intake;
 #[path = "../../../qingdan-intake/tests/it/load.rs"]
 mod load;
+mod serve;
 mod sheet;
 #[path = "../../../qingdan-intake/tests/it/support.rs"]
 #[allow(unused_macros, unused_imports)]

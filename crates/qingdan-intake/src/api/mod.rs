@@ -12,7 +12,6 @@ pub(crate) mod problem;
 mod reports;
 mod templates;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,6 +28,8 @@ use tower_http::timeout::TimeoutLayer;
 use crate::errors::AdminError;
 use crate::intake::Intake;
 use crate::limit::{self, Limiter, RateLimit};
+use crate::tls::Tls;
+use crate::web::WebApp;
 use problem::Problem;
 use qingdan_core::ProblemCode;
 
@@ -42,7 +43,7 @@ pub struct Config {
     /// A request taking longer is answered 408.
     pub request_timeout: Duration,
     /// The built web app to serve at `/`, if any.
-    pub web_dir: Option<PathBuf>,
+    pub web: WebApp,
     /// A connection that has not sent a whole request head within this
     /// long is closed (slow clients holding connections open).
     pub header_timeout: Duration,
@@ -52,6 +53,8 @@ pub struct Config {
     /// The office's TLS proxy, whose `X-Forwarded-For` names the client
     /// the rate limit counts (nobody else's is believed).
     pub trusted_proxy: Option<std::net::IpAddr>,
+    /// HTTPS (`--tls`): the certificate, and the names devices use.
+    pub tls: Option<Tls>,
 }
 
 impl Default for Config {
@@ -63,10 +66,11 @@ impl Default for Config {
                 burst: 200.try_into().unwrap_or(std::num::NonZeroU32::MIN),
             }),
             request_timeout: Duration::from_secs(30),
-            web_dir: None,
+            web: WebApp::Absent,
             header_timeout: Duration::from_secs(10),
             max_connections: 1024,
             trusted_proxy: None,
+            tls: None,
         }
     }
 }
@@ -139,13 +143,21 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .with_state(state);
-    if let Some(dir) = &config.web_dir {
-        router = router.fallback_service(web_files(dir));
-    } else {
-        // No app here: the root says where things are, not a bare 404.
-        router = router.route("/", get(|| async { Html(include_str!("../no-app.html")) }));
+    if let Some(tls) = &config.tls {
+        let install = crate::install::Install::new(tls.clone());
+        router = router.merge(
+            Router::new()
+                .route("/install", get(crate::install::page))
+                .route("/ca.pem", get(crate::install::ca_pem))
+                .with_state(install),
+        );
     }
-    let policy = crate::headers::content_security_policy(config.web_dir.as_deref());
+    match config.web.files() {
+        Some(files) => router = router.fallback_service(files),
+        // No app here: the root says where things are, not a bare 404.
+        None => router = router.route("/", get(|| async { Html(include_str!("../no-app.html")) })),
+    }
+    let policy = crate::headers::content_security_policy(config.web.index_html().as_deref());
     router
         .layer(middleware::from_fn(problem::log))
         .layer(middleware::from_fn_with_state(intake, timed))
@@ -194,53 +206,6 @@ async fn timed(
     let response = next.run(request).await;
     intake.metrics().answered(started.elapsed().as_secs_f64());
     response
-}
-
-/// The web app's files from `dir`: the brotli or gzip copy the build wrote
-/// beside a file when the browser takes it, and a cache policy by name.
-fn web_files(dir: &std::path::Path) -> Router {
-    Router::new()
-        .fallback_service(
-            tower_http::services::ServeDir::new(dir)
-                .precompressed_br()
-                .precompressed_gzip(),
-        )
-        .layer(middleware::from_fn(cache_policy))
-}
-
-/// A module whose name carries a digest of its content
-/// (`qingdan_app_bg.0123456789abcdef.wasm`) never changes: browsers keep it
-/// for a year. Everything else (the page, the service worker, the
-/// checklists) is revalidated on every use, so a new build is seen at once.
-async fn cache_policy(request: Request, next: middleware::Next) -> Response {
-    let immutable = is_content_named(request.uri().path());
-    let mut response = next.run(request).await;
-    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
-        let policy = if immutable {
-            "public, max-age=31536000, immutable"
-        } else {
-            "no-cache"
-        };
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
-    }
-    response
-}
-
-/// `name.<16 hex digits>.js`, `.wasm` or `.json` (the bundled checklists).
-fn is_content_named(path: &str) -> bool {
-    let file = path.rsplit('/').next().unwrap_or_default();
-    let mut parts = file.rsplit('.');
-    let (Some(extension), Some(digest), Some(_)) = (parts.next(), parts.next(), parts.next())
-    else {
-        return false;
-    };
-    matches!(extension, "js" | "wasm" | "json")
-        && digest.len() == 16
-        && digest
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// A JSON body (whatever its `Content-Type`) whose problems are answered

@@ -772,7 +772,7 @@ async fn serving(dir: &std::path::Path) -> crate::support::World {
         Db::Sqlite,
         Config {
             rate_limit: None,
-            web_dir: Some(dir.to_path_buf()),
+            web: qingdan_intake::WebApp::Dir(dir.to_path_buf()),
             ..Config::default()
         },
     )
