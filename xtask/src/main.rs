@@ -1202,18 +1202,11 @@ fn dist(target: Option<&str>) -> Result<PathBuf> {
             root().join("crates/qingdan-cli/dist/qingdan.toml"),
         ),
     ];
-    let archive = out.join(format!("{name}.tar.gz"));
-    let file = std::fs::File::create(&archive)
-        .with_context(|| format!("cannot write {}", archive.display()))?;
-    let mut tar = tar::Builder::new(flate2::write::GzEncoder::new(
-        file,
-        flate2::Compression::best(),
-    ));
-    for (inside, path) in &files {
-        tar.append_path_with_name(path, format!("{name}/{inside}"))
-            .with_context(|| format!("cannot pack {}", path.display()))?;
-    }
-    tar.into_inner()?.finish()?.sync_all()?;
+    let archive = if target.is_some() {
+        pack_zip(&out.join(format!("{name}.zip")), &name, &files)?
+    } else {
+        pack_tar_gz(&out.join(format!("{name}.tar.gz")), &name, &files)?
+    };
     println!(
         "    {}: {:.1} MiB (the binary {:.1} MiB)",
         archive.display(),
@@ -1222,6 +1215,37 @@ fn dist(target: Option<&str>) -> Result<PathBuf> {
     );
     dist_smoke(&binary, target.is_some())?;
     Ok(archive)
+}
+
+/// `files` (name inside, path here) under `dir/` in a gzipped tar.
+fn pack_tar_gz(archive: &Path, dir: &str, files: &[(&str, PathBuf)]) -> Result<PathBuf> {
+    let file = std::fs::File::create(archive)
+        .with_context(|| format!("cannot write {}", archive.display()))?;
+    let mut tar = tar::Builder::new(flate2::write::GzEncoder::new(
+        file,
+        flate2::Compression::best(),
+    ));
+    for (inside, path) in files {
+        tar.append_path_with_name(path, format!("{dir}/{inside}"))
+            .with_context(|| format!("cannot pack {}", path.display()))?;
+    }
+    tar.into_inner()?.finish()?.sync_all()?;
+    Ok(archive.to_owned())
+}
+
+/// `files` under `dir/` in a zip, which Windows opens by a double click.
+fn pack_zip(archive: &Path, dir: &str, files: &[(&str, PathBuf)]) -> Result<PathBuf> {
+    let file = std::fs::File::create(archive)
+        .with_context(|| format!("cannot write {}", archive.display()))?;
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (inside, path) in files {
+        zip.start_file(format!("{dir}/{inside}"), options)?;
+        zip.write_all(&read(path)?)?;
+    }
+    zip.finish()?.sync_all()?;
+    Ok(archive.to_owned())
 }
 
 /// The host's target triple, as rustc names it.
@@ -1249,6 +1273,17 @@ fn dist_smoke(binary: &Path, windows: bool) -> Result<()> {
     std::fs::copy(binary, &copy)?;
     let mut serve = if windows {
         ensure_debian(&[("wine", "/usr/bin/wine")])?;
+        // wine 8.0 lacks bcryptprimitives.dll, which Windows 10 and later
+        // have: a stand-in beside the binary, in this folder only.
+        let mut shim = Command::new("x86_64-w64-mingw32-gcc");
+        shim.args(["-shared", "-O2", "-o"])
+            .arg(dir.join("bcryptprimitives.dll"))
+            .arg(root().join("xtask/wine/bcryptprimitives.c"))
+            .arg("-ladvapi32");
+        step(
+            "a stand-in for bcryptprimitives.dll (wine 8.0 has none)",
+            shim,
+        )?;
         let mut wine = Command::new("wine");
         wine.env("WINEDEBUG", "-all").arg(&copy);
         wine
@@ -1329,7 +1364,8 @@ fn dist_smoke(binary: &Path, windows: bool) -> Result<()> {
     Ok(())
 }
 
-/// SIGTERM (the intake commits what it holds and exits), then waits.
+/// SIGTERM (the intake commits what it holds and exits; under wine the
+/// loader passes it on), then waits.
 fn stop(child: &mut std::process::Child) {
     let stopped = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

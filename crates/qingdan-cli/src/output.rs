@@ -55,12 +55,18 @@ pub fn write_bytes(bytes: &[u8]) {
     }
     let mut stdout = io::stdout().lock();
     if let Err(e) = stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        if e.kind() == io::ErrorKind::BrokenPipe {
+        if reader_gone(&e) {
             CLOSED.store(true, Ordering::Relaxed);
         } else if !FAILED.swap(true, Ordering::Relaxed) {
             note(format_args!("qingdan: cannot write to stdout: {e}"));
         }
     }
+}
+
+/// The reader of a pipe has gone: a broken pipe, or on Windows also a
+/// pipe no longer connected (ERROR_PIPE_NOT_CONNECTED, 233).
+fn reader_gone(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::BrokenPipe || (cfg!(windows) && e.raw_os_error() == Some(233))
 }
 
 /// A line on standard error.
