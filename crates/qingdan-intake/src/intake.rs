@@ -17,7 +17,9 @@ use tokio::task::JoinHandle;
 use crate::errors::{AdminError, PublishError, SubmitError};
 use crate::metrics::Metrics;
 use crate::secrets;
-use crate::store::{NewPacket, Published, Redeem, Store, StoreError, Stored, TokenInfo};
+use crate::store::{
+    NewPacket, PacketSummary, Published, Redeem, Store, StoreError, Stored, TokenInfo,
+};
 
 /// How long an enrollment code stays valid.
 const CODE_LIFETIME_DAYS: i64 = 14;
@@ -99,7 +101,7 @@ impl Intake {
             stop.clone(),
             metrics.clone(),
         ));
-        Ok(Intake {
+        let intake = Intake {
             store,
             key,
             public_key,
@@ -113,7 +115,87 @@ impl Intake {
             checking: Arc::new(Semaphore::new(
                 std::thread::available_parallelism().map_or(1, usize::from),
             )),
-        })
+        };
+        // Packets stored by an intake that kept no summaries: the reports
+        // read summaries only, so these are summarized before anything is
+        // served.
+        let summarized = intake
+            .summarize_stored(|done, all| {
+                tracing::info!(
+                    done,
+                    all,
+                    "summarizing the packets stored before summaries were kept"
+                );
+            })
+            .await?;
+        if summarized > 0 {
+            tracing::info!(summarized, "stored packets summarized for the reports");
+        }
+        Ok(intake)
+    }
+
+    /// Summarizes the stored packets that have no summary yet (stored before
+    /// summaries were kept), a batch at a time, each batch in its own
+    /// transaction: stopped half-way, the next start goes on where it was.
+    /// `progress` is told how many are done of how many. Returns how many
+    /// were summarized; a packet that cannot be is logged and left (it
+    /// stays out of the reports, as it would have failed them).
+    pub async fn summarize_stored(&self, progress: impl Fn(u64, u64)) -> Result<u64, StoreError> {
+        const BATCH: i64 = 500;
+        let all = u64::try_from(self.store.unsummarized_count().await?).unwrap_or(0);
+        if all == 0 {
+            return Ok(0);
+        }
+        let (mut after, mut done) = (String::new(), 0u64);
+        loop {
+            let rows = self.store.unsummarized(&after, BATCH).await?;
+            let Some((last, _, _)) = rows.last() else {
+                break;
+            };
+            after = last.clone();
+            let mut summaries = Vec::with_capacity(rows.len());
+            for (id, bytes, received_at) in rows {
+                match self.summary_of_stored(&bytes, &received_at).await {
+                    Ok(Some(summary)) => summaries.push(summary),
+                    Ok(None) => {}
+                    Err(why) => {
+                        tracing::warn!(packet = %id, %why, "cannot summarize a stored packet")
+                    }
+                }
+                done += 1;
+            }
+            self.store.add_summaries(&summaries).await?;
+            progress(done, all);
+        }
+        Ok(done)
+    }
+
+    /// The summary of a stored packet, as it was made when it arrived.
+    async fn summary_of_stored(
+        &self,
+        bytes: &[u8],
+        received_at: &str,
+    ) -> Result<Option<PacketSummary>, String> {
+        let packet = Packet::parse(bytes).map_err(|e| e.to_string())?;
+        let payload = packet.payload();
+        let sheet = match packet.sheet() {
+            None => None,
+            Some(sheet) => {
+                let named = &payload.template;
+                let template = self
+                    .template(&named.id, named.version)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| {
+                        format!("template {} v{} is not stored", named.id, named.version)
+                    })?;
+                Some(
+                    qingdan_report::Summary::of(&payload.id, sheet, &template)
+                        .map_err(|e| e.to_string())?,
+                )
+            }
+        };
+        Ok(Some(packet_summary(payload, sheet, received_at)))
     }
 
     /// The intake's public key (base64url): what devices pin and receipts carry.
@@ -280,8 +362,8 @@ impl Intake {
         let sha256 = canonical::sha256_hex_bytes(&bytes);
         let id = packet.payload().id.clone();
         let content = packet.content_digest();
-        let verified = match self.check(packet, received_at).await {
-            Ok(verified) => verified,
+        let (verified, sheet) = match self.check(packet, received_at).await {
+            Ok(checked) => checked,
             // Refused now, but received before (say, before a key was
             // revoked): the packet stays received.
             Err(refused) => {
@@ -295,6 +377,7 @@ impl Intake {
         let payload = verified.payload;
         let received_at = crate::rfc3339(received_at);
         let receipt = receipt::sign(&self.key, &payload.id, &sha256, &received_at);
+        let summary = Some(packet_summary(&payload, sheet, &received_at));
         let new = NewPacket {
             id: payload.id.clone(),
             sha256: sha256.clone(),
@@ -311,6 +394,7 @@ impl Intake {
             refers_to: payload.refers_to,
             bytes,
             receipt,
+            summary,
         };
         let (reply, answer) = oneshot::channel();
         self.writer
@@ -350,7 +434,7 @@ impl Intake {
         &self,
         packet: Packet,
         received_at: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Verified, SubmitError> {
+    ) -> Result<(Verified, Option<qingdan_report::Summary>), SubmitError> {
         let payload = packet.payload();
         let code = &payload.unit.code;
         let keys: Vec<&str> = payload
@@ -382,7 +466,7 @@ impl Intake {
         });
         // The signatures are checked even without the template: a tampered
         // packet is told so before anything else.
-        let (packet, verified) = self.verify_apart(packet, template).await?;
+        let (packet, verified) = self.verify_apart(packet, template.clone()).await?;
         if let Some(unknown) = unknown {
             return Err(unknown);
         }
@@ -401,7 +485,14 @@ impl Intake {
             enrollments: &enrollments,
             inspection: inspection.as_ref().map(Packet::payload),
         })?;
-        Ok(verified)
+        let summary = match (template, packet.sheet()) {
+            (Some(template), Some(sheet)) => Some(
+                qingdan_report::Summary::of(&verified.payload.id, sheet, &template)
+                    .map_err(|e| SubmitError::Internal(e.to_string()))?,
+            ),
+            _ => None,
+        };
+        Ok((verified, summary))
     }
 
     /// When the packet stored under `id` was received, if it has the same
@@ -692,5 +783,42 @@ async fn write_groups(
                 }
             }
         }
+    }
+}
+
+/// What the reports keep of a packet with `payload`, whose sheet (if any)
+/// sums up as `sheet`, received at `received_at`.
+fn packet_summary(
+    payload: &qingdan_core::packet::Payload,
+    sheet: Option<qingdan_report::Summary>,
+    received_at: &str,
+) -> PacketSummary {
+    // Plain structs of strings and dates: writing them as JSON cannot fail.
+    let findings = (payload.kind == PacketKind::Rectification || !payload.findings.is_empty())
+        .then(|| {
+            (
+                payload.refers_to.clone(),
+                serde_json::to_string(&payload.findings).unwrap_or_default(),
+                serde_json::to_string(&payload.rectifications).unwrap_or_default(),
+            )
+        });
+    PacketSummary {
+        packet_id: payload.id.clone(),
+        template_id: payload.template.id.clone(),
+        template_version: i64::from(payload.template.version),
+        period: payload.period.clone(),
+        kind: payload.kind.as_str().to_owned(),
+        unit_code: payload.unit.code.clone(),
+        subject_name: qingdan_report::subject_key(payload.subject.as_ref()).to_owned(),
+        subject_post: payload
+            .subject
+            .as_ref()
+            .map(|s| s.post.clone())
+            .unwrap_or_default(),
+        received_at: received_at.to_owned(),
+        created_at: payload.created_at.clone(),
+        sheet,
+        signers: payload.signers.iter().map(|s| s.name.clone()).collect(),
+        findings,
     }
 }

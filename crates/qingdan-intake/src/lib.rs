@@ -32,8 +32,8 @@ pub use reports::{
 };
 pub use store::{
     CodeInfo, KeyCursor, KeyEnrollment, KeyInfo, KeyStatus, NewPacket, PacketCursor, PacketFilter,
-    PacketInfo, Published, Redeem, Store, StoreError, Stored, TOKEN_ID_LEN, TemplateInfo,
-    TokenInfo, UnitInfo,
+    PacketInfo, PacketSummary, Published, Redeem, Store, StoreError, Stored, TOKEN_ID_LEN,
+    TemplateInfo, TokenInfo, UnitInfo,
 };
 pub use web::WebApp;
 

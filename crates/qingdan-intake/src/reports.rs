@@ -1,16 +1,19 @@
 //! Reports over stored packets — the ranking, indicator failure rates, the
 //! self-assessment vs inspection gap, and the inspections' findings with
 //! their rectification — as JSON, CSV, XLSX or a text table. The intake
-//! reads the packets back; `qingdan-report` computes.
+//! reads what it kept of each packet when it arrived (its summary, each
+//! unit's latest, the findings: `store.rs`), never the packets themselves;
+//! `qingdan-report` computes.
 //!
 //! Where a finding stands depends on the day: each report takes `as_of`
 //! (`YYYY-MM-DD`), by default today in the intake's time zone. The XLSX of
 //! the ranking, indicators and gap carries a second sheet, 问题整改, with the
 //! findings of the same checklist and period.
 
+use qingdan_core::Fixed;
 use qingdan_core::findings::{Finding, Rectification};
 use qingdan_core::packet::PacketKind;
-use qingdan_report::Report;
+use qingdan_report::{Mark, Report};
 use serde::Deserialize;
 
 use crate::errors::ReportError;
@@ -107,21 +110,31 @@ pub async fn build_report(
         .await?
         .ok_or_else(|| not_published(&query.template, Some(version)))?;
     let as_of = as_of(query.as_of.as_deref())?;
-    let rows = store
-        .report_rows(&query.template, version, &query.period)
+    let finding_rows = store
+        .findings_rows(Some((&query.template, version, &query.period)), None)
         .await?;
-    let entries = rows.into_iter().map(entry).collect::<Result<Vec<_>, _>>()?;
+    let entries = finding_rows
+        .into_iter()
+        .map(findings_entry)
+        .collect::<Result<Vec<_>, _>>()?;
     let findings = qingdan_report::findings(&entries, as_of, |_, _, item| {
         template.item(item).map(|i| i.title.zh.clone())
     });
+    drop(entries);
     let kind = query.kind.unwrap_or(PacketKind::Inspection);
-    let unreadable = |e: qingdan_report::ReportError| ReportError::Internal(e.to_string());
+    let latest = async |kind: PacketKind| -> Result<Vec<qingdan_report::Latest>, ReportError> {
+        store
+            .latest_rows(&query.template, version, &query.period, kind.as_str())
+            .await?
+            .into_iter()
+            .map(|row| latest_of_row(row, &template))
+            .collect()
+    };
     let (name, (content_type, extension, bytes)) = match report {
         ReportKind::Ranking => (
             "ranking",
             write(
-                &qingdan_report::ranking(&template, &query.period, kind, &entries)
-                    .map_err(unreadable)?
+                &qingdan_report::ranking_of(&template, &query.period, kind, latest(kind).await?)
                     .with_findings(&findings),
                 Some(&findings),
                 query.format,
@@ -130,9 +143,13 @@ pub async fn build_report(
         ReportKind::Indicators => (
             "indicators",
             write(
-                &qingdan_report::indicators(&template, &query.period, kind, &entries)
-                    .map_err(unreadable)?
-                    .with_findings(&findings),
+                &qingdan_report::indicators_of(
+                    &template,
+                    &query.period,
+                    kind,
+                    &latest(kind).await?,
+                )
+                .with_findings(&findings),
                 Some(&findings),
                 query.format,
             )?,
@@ -140,9 +157,13 @@ pub async fn build_report(
         ReportKind::Gap => (
             "gap",
             write(
-                &qingdan_report::gap(&template, &query.period, &entries)
-                    .map_err(unreadable)?
-                    .with_findings(&findings),
+                &qingdan_report::gap_of(
+                    &template,
+                    &query.period,
+                    &latest(PacketKind::SelfAssessment).await?,
+                    &latest(PacketKind::Inspection).await?,
+                )
+                .with_findings(&findings),
                 Some(&findings),
                 query.format,
             )?,
@@ -170,8 +191,14 @@ pub async fn build_findings(
     query: &FindingsQuery,
 ) -> Result<Rendered, ReportError> {
     let as_of = as_of(query.as_of.as_deref())?;
-    let rows = intake.store().finding_rows(query.unit.as_deref()).await?;
-    let entries = rows.into_iter().map(entry).collect::<Result<Vec<_>, _>>()?;
+    let rows = intake
+        .store()
+        .findings_rows(None, query.unit.as_deref())
+        .await?;
+    let entries = rows
+        .into_iter()
+        .map(findings_entry)
+        .collect::<Result<Vec<_>, _>>()?;
     let mut templates = std::collections::HashMap::new();
     for entry in entries.iter().filter(|e| !e.findings.is_empty()) {
         let key = (entry.template_id.clone(), entry.template_version);
@@ -195,57 +222,97 @@ pub async fn build_findings(
     })
 }
 
-/// What a report reads from a stored packet's payload (the packet was
-/// checked when it came in).
-#[derive(Deserialize)]
-struct Stored {
-    payload: StoredPayload,
-}
-
-#[derive(Deserialize)]
-struct StoredPayload {
-    kind: PacketKind,
-    period: String,
-    #[serde(default)]
-    subject: Option<qingdan_core::packet::Subject>,
-    #[serde(default)]
-    score: Option<serde_json::Value>,
-    #[serde(default)]
-    findings: Vec<Finding>,
-    #[serde(default)]
-    rectifications: Vec<Rectification>,
-    refers_to: Option<String>,
-    signers: Vec<qingdan_core::packet::Signer>,
-}
-
-/// A stored packet as a report entry.
-fn entry(row: crate::store::ReportRow) -> Result<qingdan_report::Entry, ReportError> {
-    let internal =
-        |e: &dyn std::fmt::Display| ReportError::Internal(format!("packet {}: {e}", row.id));
-    let Stored { payload } = serde_json::from_slice(&row.bytes).map_err(|e| internal(&e))?;
-    let sheet = payload
-        .score
-        .as_ref()
-        .map(qingdan_core::sheet::read_sheet)
-        .transpose()
-        .map_err(|e| internal(&e))?;
-    let template_version = u32::try_from(row.template_version).map_err(|e| internal(&e))?;
-    Ok(qingdan_report::Entry {
-        packet_id: row.id,
-        kind: payload.kind,
+/// A unit's latest packet as the intake keeps it, read back against the
+/// checklist it answers (`template`: its sections and items give the
+/// figures' count).
+fn latest_of_row(
+    row: crate::store::LatestRow,
+    template: &qingdan_core::Template,
+) -> Result<qingdan_report::Latest, ReportError> {
+    let bad = |what: &str| {
+        ReportError::Internal(format!(
+            "packet {}: its stored summary: {what}",
+            row.packet_id
+        ))
+    };
+    let lines = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let sections = if row.sections.is_empty() {
+        Vec::new()
+    } else {
+        row.sections
+            .split(',')
+            .map(|n| n.parse().map(Fixed::from_hundredths))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| bad("sections"))?
+    };
+    let items = row
+        .items
+        .chars()
+        .map(Mark::of_letter)
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| bad("items"))?;
+    if sections.len() != template.doc().sections.len() || items.len() != template.items().count() {
+        return Err(bad("does not fit the checklist"));
+    }
+    Ok(qingdan_report::Latest {
+        subject: (!row.subject_name.is_empty()).then(|| qingdan_core::packet::Subject {
+            name: row.subject_name.clone(),
+            post: row.subject_post.clone(),
+        }),
+        summary: qingdan_report::Summary {
+            total: Fixed::from_hundredths(row.total),
+            max: Fixed::from_hundredths(row.max),
+            percentage: row.percentage.map(Fixed::from_hundredths),
+            grade: row.grade,
+            failed_by_veto: row.failed_by_veto,
+            vetoes: lines(&row.vetoes),
+            sections,
+            items,
+        },
+        signers: lines(&row.signers),
+        packet_id: row.packet_id,
         unit_code: row.unit_code,
         unit_name: row.unit_name,
-        subject: payload.subject,
+        received_at: row.received_at,
+    })
+}
+
+/// An inspection's findings or a rectification's answers as the findings
+/// report reads them.
+fn findings_entry(row: crate::store::FindingsRow) -> Result<qingdan_report::Entry, ReportError> {
+    let internal =
+        |e: &dyn std::fmt::Display| ReportError::Internal(format!("packet {}: {e}", row.packet_id));
+    let kind = match row.kind.as_str() {
+        "inspection" => PacketKind::Inspection,
+        "rectification" => PacketKind::Rectification,
+        "self-assessment" => PacketKind::SelfAssessment,
+        other => return Err(internal(&format!("kind {other:?}"))),
+    };
+    let findings: Vec<Finding> = serde_json::from_str(&row.findings).map_err(|e| internal(&e))?;
+    let rectifications: Vec<Rectification> =
+        serde_json::from_str(&row.rectifications).map_err(|e| internal(&e))?;
+    let template_version = u32::try_from(row.template_version).map_err(|e| internal(&e))?;
+    Ok(qingdan_report::Entry {
+        packet_id: row.packet_id,
+        kind,
+        unit_code: row.unit_code,
+        unit_name: row.unit_name,
+        subject: None,
         template_id: row.template_id,
         template_version,
-        period: payload.period,
+        period: row.period,
         created_at: row.created_at,
         received_at: row.received_at,
-        sheet,
-        findings: payload.findings,
-        rectifications: payload.rectifications,
-        refers_to: payload.refers_to,
-        signers: payload.signers.into_iter().map(|s| s.name).collect(),
+        sheet: None,
+        findings,
+        rectifications,
+        refers_to: row.refers_to,
+        signers: Vec::new(),
     })
 }
 

@@ -90,6 +90,152 @@ pub struct NewPacket {
     pub bytes: Vec<u8>,
     /// The signed receipt (JSON text) to answer with, now and on every re-send.
     pub receipt: String,
+    /// What the reports need of its score sheet (none for a rectification).
+    pub summary: Option<PacketSummary>,
+}
+
+/// What the reports need of one stored packet: its summary
+/// (`packet_summaries`), and what makes it a unit's latest
+/// (`latest_packets`).
+#[derive(Debug, Clone)]
+pub struct PacketSummary {
+    /// The packet's id.
+    pub packet_id: String,
+    /// Template id.
+    pub template_id: String,
+    /// Template version.
+    pub template_version: i64,
+    /// Period.
+    pub period: String,
+    /// Kind (`self-assessment`, `inspection`).
+    pub kind: String,
+    /// Unit code.
+    pub unit_code: String,
+    /// The person assessed, on a checklist about a person ("" otherwise).
+    pub subject_name: String,
+    /// Their post ("" otherwise).
+    pub subject_post: String,
+    /// When the intake received the packet.
+    pub received_at: String,
+    /// When the packet says it was made.
+    pub created_at: String,
+    /// The score sheet's figures (none for a rectification).
+    pub sheet: Option<qingdan_report::Summary>,
+    /// Who signed, by their enrolled names.
+    pub signers: Vec<String>,
+    /// An inspection's findings or a rectification's answers, as JSON
+    /// (`(refers_to, findings, rectifications)`); none for a packet with
+    /// neither.
+    pub findings: Option<(Option<String>, String, String)>,
+}
+
+/// A stored packet not yet summarized: one with a score sheet and no
+/// summary, or a rectification with no row of its answers (every
+/// rectification gets one).
+macro_rules! unsummarized {
+    () => {
+        "((p.kind <> 'rectification'
+            AND NOT EXISTS (SELECT 1 FROM packet_summaries s WHERE s.packet_id = p.id))
+         OR (p.kind = 'rectification'
+            AND NOT EXISTS (SELECT 1 FROM packet_findings f WHERE f.packet_id = p.id)))"
+    };
+}
+
+/// Below any percentage: the standing of a packet with nothing applicable
+/// left, which ranks last.
+const NO_PERCENTAGE: i64 = -(1 << 62);
+
+const INSERT_SUMMARY: &str = "INSERT INTO packet_summaries (packet_id, template_id,
+        template_version, period, kind, unit_code, subject_name, subject_post, received_at,
+        total, max, percentage, grade, failed_by_veto, vetoes, sections, items, signers)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+     ON CONFLICT (packet_id) DO NOTHING";
+
+/// A unit's packet becomes its latest only when received later (then by
+/// id, so the choice never depends on the order packets are written).
+const UPSERT_LATEST: &str = "INSERT INTO latest_packets (template_id, template_version,
+        period, kind, unit_code, subject_name, packet_id, received_at, standing, total)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (template_id, template_version, period, kind, unit_code, subject_name)
+     DO UPDATE SET packet_id = excluded.packet_id, received_at = excluded.received_at,
+         standing = excluded.standing, total = excluded.total
+     WHERE excluded.received_at > latest_packets.received_at
+        OR (excluded.received_at = latest_packets.received_at
+            AND excluded.packet_id > latest_packets.packet_id)";
+
+const INSERT_FINDINGS: &str = "INSERT INTO packet_findings (packet_id, kind, unit_code,
+        template_id, template_version, period, created_at, received_at, refers_to, findings,
+        rectifications)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     ON CONFLICT (packet_id) DO NOTHING";
+
+/// Writes `summary` and makes its packet its unit's latest if it is, in
+/// the transaction `tx` (the one storing the packet).
+macro_rules! write_summary {
+    ($tx:expr, $summary:expr) => {{
+        let p: &PacketSummary = $summary;
+        if let Some((refers_to, findings, rectifications)) = &p.findings {
+            sqlx::query(INSERT_FINDINGS)
+                .bind(&p.packet_id)
+                .bind(&p.kind)
+                .bind(&p.unit_code)
+                .bind(&p.template_id)
+                .bind(p.template_version)
+                .bind(&p.period)
+                .bind(&p.created_at)
+                .bind(&p.received_at)
+                .bind(refers_to)
+                .bind(findings)
+                .bind(rectifications)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        if let Some(s) = &p.sheet {
+            let join = |parts: &mut dyn Iterator<Item = String>, by: &str| {
+                parts.collect::<Vec<_>>().join(by)
+            };
+            sqlx::query(INSERT_SUMMARY)
+                .bind(&p.packet_id)
+                .bind(&p.template_id)
+                .bind(p.template_version)
+                .bind(&p.period)
+                .bind(&p.kind)
+                .bind(&p.unit_code)
+                .bind(&p.subject_name)
+                .bind(&p.subject_post)
+                .bind(&p.received_at)
+                .bind(s.total.hundredths())
+                .bind(s.max.hundredths())
+                .bind(s.percentage.map(qingdan_core::Fixed::hundredths))
+                .bind(&s.grade)
+                .bind(s.failed_by_veto)
+                .bind(s.vetoes.join("\n"))
+                .bind(join(
+                    &mut s.sections.iter().map(|f| f.hundredths().to_string()),
+                    ",",
+                ))
+                .bind(qingdan_report::marks_text(&s.items))
+                .bind(p.signers.join("\n"))
+                .execute(&mut *$tx)
+                .await?;
+            sqlx::query(UPSERT_LATEST)
+                .bind(&p.template_id)
+                .bind(p.template_version)
+                .bind(&p.period)
+                .bind(&p.kind)
+                .bind(&p.unit_code)
+                .bind(&p.subject_name)
+                .bind(&p.packet_id)
+                .bind(&p.received_at)
+                .bind(
+                    s.percentage
+                        .map_or(NO_PERCENTAGE, qingdan_core::Fixed::hundredths),
+                )
+                .bind(s.total.hundredths())
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
 }
 
 /// What storing one packet did.
@@ -183,11 +329,48 @@ pub enum Published {
     Conflict(String),
 }
 
-/// A packet for a report: its indexed fields and its bytes.
+/// A unit's latest packet of a kind, summarized (`latest_packets` and
+/// `packet_summaries`), with the unit's registered name.
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ReportRow {
+pub struct LatestRow {
     /// Payload id.
-    pub id: String,
+    pub packet_id: String,
+    /// Unit code.
+    pub unit_code: String,
+    /// The unit's registered name.
+    pub unit_name: String,
+    /// The person assessed ("" for the unit).
+    pub subject_name: String,
+    /// Their post.
+    pub subject_post: String,
+    /// When received.
+    pub received_at: String,
+    /// Hundredths.
+    pub total: i64,
+    /// Hundredths.
+    pub max: i64,
+    /// Hundredths.
+    pub percentage: Option<i64>,
+    /// Band id.
+    pub grade: Option<String>,
+    /// A veto failed it.
+    pub failed_by_veto: bool,
+    /// Item ids, one a line.
+    pub vetoes: String,
+    /// Hundredths, comma-separated, in template order.
+    pub sections: String,
+    /// One letter per template item.
+    pub items: String,
+    /// Enrolled names, one a line.
+    pub signers: String,
+}
+
+/// An inspection's findings or a rectification's answers
+/// (`packet_findings`), with the unit's registered name.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FindingsRow {
+    /// Payload id.
+    pub packet_id: String,
     /// Kind.
     pub kind: String,
     /// Unit code.
@@ -198,12 +381,18 @@ pub struct ReportRow {
     pub template_id: String,
     /// Its version.
     pub template_version: i64,
+    /// The period.
+    pub period: String,
     /// The payload's created_at.
     pub created_at: String,
     /// When received.
     pub received_at: String,
-    /// The stored file.
-    pub bytes: Vec<u8>,
+    /// The inspection a rectification answers.
+    pub refers_to: Option<String>,
+    /// The findings, JSON.
+    pub findings: String,
+    /// The answers, JSON.
+    pub rectifications: String,
 }
 
 /// Why an enrollment code was not redeemed.
@@ -881,6 +1070,9 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 1 {
+                    if let Some(summary) = &p.summary {
+                        write_summary!(tx, summary);
+                    }
                     outcomes.push(Stored::Created(p.receipt.clone()));
                     continue;
                 }
@@ -897,6 +1089,52 @@ impl Store {
             }
             tx.commit().await?;
             Ok(outcomes)
+        })
+    }
+
+    /// Up to `limit` stored packets with no summary (stored before summaries
+    /// were kept), after id `after`, in id order: `(id, bytes, received_at)`.
+    pub async fn unsummarized(
+        &self,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, Vec<u8>, String)>, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_as(concat!(
+                "SELECT p.id, p.bytes, p.received_at FROM packets p WHERE p.id > $1 AND ",
+                unsummarized!(),
+                " ORDER BY p.id LIMIT $2"
+            ))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// How many stored packets have no summary yet.
+    pub async fn unsummarized_count(&self) -> Result<i64, StoreError> {
+        on_pool!(self, pool => {
+            let (n,): (i64,) = sqlx::query_as(concat!(
+                "SELECT COUNT(*) FROM packets p WHERE ",
+                unsummarized!()
+            ))
+            .fetch_one(pool)
+            .await?;
+            Ok(n)
+        })
+    }
+
+    /// Writes the summaries of packets stored before they were kept, in one
+    /// transaction (a summary already there is left as it is).
+    pub async fn add_summaries(&self, summaries: &[PacketSummary]) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for summary in summaries {
+                write_summary!(tx, summary);
+            }
+            tx.commit().await?;
+            Ok(())
         })
     }
 
@@ -964,39 +1202,74 @@ impl Store {
         })
     }
 
-    /// Every packet answering one template version in one period, with the
-    /// unit's registered name.
-    pub async fn report_rows(
+    /// Each unit's (each person's of a unit) latest packet of `kind`
+    /// answering one template version in one period, summarized, in order
+    /// of unit code and person.
+    pub async fn latest_rows(
         &self,
         template_id: &str,
         version: u32,
         period: &str,
-    ) -> Result<Vec<ReportRow>, StoreError> {
+        kind: &str,
+    ) -> Result<Vec<LatestRow>, StoreError> {
         on_pool!(self, pool => Ok(sqlx::query_as(
-            "SELECT p.id, p.kind, p.unit_code, u.name AS unit_name, p.template_id,
-                    p.template_version, p.created_at, p.received_at, p.bytes
-             FROM packets p JOIN units u ON u.code = p.unit_code
-             WHERE p.template_id = $1 AND p.template_version = $2 AND p.period = $3",
+            "SELECT s.packet_id, s.unit_code, u.name AS unit_name, s.subject_name,
+                    s.subject_post, s.received_at, s.total, s.max, s.percentage, s.grade,
+                    s.failed_by_veto, s.vetoes, s.sections, s.items, s.signers
+             FROM latest_packets l
+             JOIN packet_summaries s ON s.packet_id = l.packet_id
+             JOIN units u ON u.code = l.unit_code
+             WHERE l.template_id = $1 AND l.template_version = $2 AND l.period = $3
+               AND l.kind = $4
+             ORDER BY l.unit_code, l.subject_name",
         )
         .bind(template_id)
         .bind(i64::from(version))
         .bind(period)
+        .bind(kind)
         .fetch_all(pool)
         .await?))
     }
 
-    /// Every inspection and rectification packet, of one unit or all.
-    pub async fn finding_rows(&self, unit: Option<&str>) -> Result<Vec<ReportRow>, StoreError> {
+    /// The findings and rectification answers of one checklist version
+    /// and period (`scope`), or of one unit or all (`unit`).
+    pub async fn findings_rows(
+        &self,
+        scope: Option<(&str, u32, &str)>,
+        unit: Option<&str>,
+    ) -> Result<Vec<FindingsRow>, StoreError> {
+        let (template, version, period) = scope.map_or((None, None, None), |(t, v, p)| {
+            (Some(t), Some(i64::from(v)), Some(p))
+        });
         on_pool!(self, pool => Ok(sqlx::query_as(
-            "SELECT p.id, p.kind, p.unit_code, u.name AS unit_name, p.template_id,
-                    p.template_version, p.created_at, p.received_at, p.bytes
-             FROM packets p JOIN units u ON u.code = p.unit_code
-             WHERE p.kind IN ('inspection', 'rectification')
-               AND (CAST($1 AS TEXT) IS NULL OR p.unit_code = $1)",
+            "SELECT f.packet_id, f.kind, f.unit_code, u.name AS unit_name, f.template_id,
+                    f.template_version, f.period, f.created_at, f.received_at, f.refers_to,
+                    f.findings, f.rectifications
+             FROM packet_findings f JOIN units u ON u.code = f.unit_code
+             WHERE (CAST($1 AS TEXT) IS NULL
+                    OR (f.template_id = $1 AND f.template_version = $2 AND f.period = $3))
+               AND (CAST($4 AS TEXT) IS NULL OR f.unit_code = $4)",
         )
+        .bind(template)
+        .bind(version)
+        .bind(period)
         .bind(unit)
         .fetch_all(pool)
         .await?))
+    }
+
+    /// How many packets have a summary of their score sheet, and how many a
+    /// row of their findings or answers.
+    pub async fn summary_counts(&self) -> Result<(i64, i64), StoreError> {
+        on_pool!(self, pool => {
+            let (sheets,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM packet_summaries")
+                .fetch_one(pool)
+                .await?;
+            let (findings,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM packet_findings")
+                .fetch_one(pool)
+                .await?;
+            Ok((sheets, findings))
+        })
     }
 
     /// How many packets are stored.

@@ -3,9 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use qingdan_core::Template;
 use qingdan_core::findings::{Finding, Rectification};
 use qingdan_core::packet::{PacketKind, Subject};
 use qingdan_core::score::ScoreSheet;
+
+use crate::{Problem, ReportError, Summary};
 
 /// One accepted packet, as the intake read it back.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +57,66 @@ impl Entry {
     pub(crate) fn recency(&self) -> (&str, &str) {
         (&self.received_at, &self.packet_id)
     }
+}
+
+/// A unit's (a person's of a unit) latest packet of a kind in a period, as
+/// the ranking, the indicators and the gap read it: who it is about, and
+/// its score sheet's [`Summary`]. The intake keeps these in its tables;
+/// [`latest_of`] makes them from packets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Latest {
+    /// The packet's id.
+    pub packet_id: String,
+    /// The unit's code.
+    pub unit_code: String,
+    /// The unit's name.
+    pub unit_name: String,
+    /// The person assessed, on a checklist about a person.
+    pub subject: Option<Subject>,
+    /// When the intake received the packet (RFC 3339 UTC, as it writes it).
+    pub received_at: String,
+    /// Who signed it, by their enrolled names.
+    pub signers: Vec<String>,
+    /// Its score sheet's figures.
+    pub summary: Summary,
+}
+
+impl Latest {
+    /// As [`Entry::recency`].
+    pub(crate) fn recency(&self) -> (&str, &str) {
+        (&self.received_at, &self.packet_id)
+    }
+}
+
+/// Each unit's (each person's of a unit) latest packet of `kind` in
+/// `period` among `entries`, summarized against `template`, in order of
+/// unit code and person.
+pub fn latest_of(
+    entries: &[Entry],
+    period: &str,
+    kind: PacketKind,
+    template: &Template,
+) -> Result<Vec<Latest>, ReportError> {
+    latest(entries, period, kind)
+        .into_values()
+        .map(|entry| {
+            let missing = || ReportError {
+                packet: entry.packet_id.clone(),
+                path: "score".to_owned(),
+                problem: Problem::Missing,
+            };
+            let sheet = entry.sheet.as_ref().ok_or_else(missing)?;
+            Ok(Latest {
+                packet_id: entry.packet_id.clone(),
+                unit_code: entry.unit_code.clone(),
+                unit_name: entry.unit_name.clone(),
+                subject: entry.subject.clone(),
+                received_at: entry.received_at.clone(),
+                signers: entry.signers.clone(),
+                summary: Summary::of(&entry.packet_id, sheet, template)?,
+            })
+        })
+        .collect()
 }
 
 /// Who a report row is about: a unit, or a person of it (by name) on a

@@ -11,9 +11,8 @@ use qingdan_core::packet::{PacketKind, Subject};
 use qingdan_core::{Fixed, Template};
 use serde::Serialize;
 
-use crate::entry::latest;
+use crate::entry::{Latest, latest_of};
 use crate::findings::{COUNT_HEADERS, FindingCounts, Findings, count_cells};
-use crate::sheet::Sheet;
 use crate::{Cell, Entry, Report, ReportError, Row, Table, TemplateInfo};
 
 /// Self-assessment against inspection, unit by unit.
@@ -74,25 +73,30 @@ impl Gap {
 /// the gap in percentage points, largest first, then by the gap in total,
 /// then by unit code; units with only one of the two come last.
 pub fn gap(template: &Template, period: &str, entries: &[Entry]) -> Result<Gap, ReportError> {
-    let own = latest(entries, period, PacketKind::SelfAssessment);
-    let inspected = latest(entries, period, PacketKind::Inspection);
-    type Pair<'e> = (Option<&'e Entry>, Option<&'e Entry>);
-    let mut units: BTreeMap<_, Pair<'_>> = BTreeMap::new();
-    for (assessed, entry) in own {
-        units.entry(assessed).or_default().0 = Some(entry);
+    Ok(gap_of(
+        template,
+        period,
+        &latest_of(entries, period, PacketKind::SelfAssessment, template)?,
+        &latest_of(entries, period, PacketKind::Inspection, template)?,
+    ))
+}
+
+/// [`gap`] of each unit's latest self-assessment (`own`) and inspection
+/// (`inspected`), as the intake keeps them.
+pub fn gap_of(template: &Template, period: &str, own: &[Latest], inspected: &[Latest]) -> Gap {
+    type Pair<'e> = (Option<&'e Latest>, Option<&'e Latest>);
+    let mut units: BTreeMap<(&str, Option<&str>), Pair<'_>> = BTreeMap::new();
+    for row in own {
+        units.entry(assessed(row)).or_default().0 = Some(row);
     }
-    for (assessed, entry) in inspected {
-        units.entry(assessed).or_default().1 = Some(entry);
+    for row in inspected {
+        units.entry(assessed(row)).or_default().1 = Some(row);
     }
 
     let mut rows = Vec::new();
     for ((code, _), (own, inspected)) in units {
-        let read = |entry: Option<&Entry>| {
-            entry
-                .map(|e| Sheet::read(e, template).map(|sheet| (sheet.total, sheet.percentage)))
-                .transpose()
-        };
-        let (own_sheet, inspected_sheet) = (read(own)?, read(inspected)?);
+        let read = |row: Option<&Latest>| row.map(|r| (r.summary.total, r.summary.percentage));
+        let (own_sheet, inspected_sheet) = (read(own), read(inspected));
         let (self_assessment, inspection) = (own_sheet.map(|s| s.0), inspected_sheet.map(|s| s.0));
         let (self_percentage, inspection_percentage) = (
             own_sheet.and_then(|s| s.1),
@@ -129,11 +133,11 @@ pub fn gap(template: &Template, period: &str, entries: &[Entry]) -> Result<Gap, 
         )
     });
 
-    Ok(Gap {
+    Gap {
         template: TemplateInfo::of(template),
         period: period.to_owned(),
         rows,
-    })
+    }
 }
 
 impl Report for Gap {
@@ -199,4 +203,13 @@ impl Report for Gap {
         );
         table
     }
+}
+
+/// Who a row is about: its unit, and the person on a checklist about a
+/// person.
+fn assessed(row: &Latest) -> (&str, Option<&str>) {
+    (
+        row.unit_code.as_str(),
+        row.subject.as_ref().map(|s| s.name.as_str()),
+    )
 }

@@ -4,13 +4,12 @@
 use std::cmp::Reverse;
 
 use qingdan_core::packet::PacketKind;
-use qingdan_core::score::ItemStatus;
 use qingdan_core::{Fixed, Rule, Template};
 use serde::Serialize;
 
-use crate::entry::latest;
+use crate::entry::{Latest, latest_of};
 use crate::findings::Findings;
-use crate::sheet::Sheet;
+use crate::summary::Mark;
 use crate::{Cell, Entry, Report, ReportError, Row, Table, TemplateInfo, kind_label};
 
 /// How often each indicator fails across units.
@@ -74,10 +73,21 @@ pub fn indicators(
     kind: PacketKind,
     entries: &[Entry],
 ) -> Result<Indicators, ReportError> {
-    let sheets = latest(entries, period, kind)
-        .into_values()
-        .map(|entry| Sheet::read(entry, template))
-        .collect::<Result<Vec<_>, _>>()?;
+    Ok(indicators_of(
+        template,
+        period,
+        kind,
+        &latest_of(entries, period, kind, template)?,
+    ))
+}
+
+/// [`indicators`] over each unit's latest packet, as the intake keeps them.
+pub fn indicators_of(
+    template: &Template,
+    period: &str,
+    kind: PacketKind,
+    latest: &[Latest],
+) -> Indicators {
     let doc = template.doc();
 
     let mut rows = Vec::new();
@@ -86,18 +96,12 @@ pub fn indicators(
             continue;
         }
         let (mut applicable, mut failed) = (0, 0);
-        for result in sheets.iter().map(|sheet| sheet.items[n]) {
-            let lost = match result.status {
-                ItemStatus::Scored | ItemStatus::Unanswered => result.score < result.max,
-                ItemStatus::VetoClear => false,
-                ItemStatus::VetoTriggered => true,
-                ItemStatus::Hidden
-                | ItemStatus::NotApplicable
-                | ItemStatus::Evidence
-                | ItemStatus::Bonus => continue,
-            };
-            applicable += 1;
-            failed += usize::from(lost);
+        for mark in latest.iter().filter_map(|row| row.summary.items.get(n)) {
+            match mark {
+                Mark::Kept => applicable += 1,
+                Mark::Lost => (applicable, failed) = (applicable + 1, failed + 1),
+                Mark::NotCounted => {}
+            }
         }
         rows.push(IndicatorRow {
             item: item.id.clone(),
@@ -113,13 +117,13 @@ pub fn indicators(
     // Stable: equal rates keep template order; `None` sorts below any rate.
     rows.sort_by_key(|row| Reverse(row.failure_rate));
 
-    Ok(Indicators {
+    Indicators {
         template: TemplateInfo::of(template),
         period: period.to_owned(),
         kind,
-        units: sheets.len(),
+        units: latest.len(),
         rows,
-    })
+    }
 }
 
 /// `part ÷ whole × 100`, exact to a hundredth (rounded half away from zero).

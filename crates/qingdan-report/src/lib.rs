@@ -24,15 +24,17 @@ mod gap;
 mod indicators;
 mod ranking;
 mod sheet;
+mod summary;
 mod table;
 
-pub use entry::Entry;
+pub use entry::{Entry, Latest, latest_of};
 pub use error::{Problem, ReportError};
 pub use findings::{FindingCounts, FindingRow, Findings, UnitFindings, findings};
-pub use gap::{Gap, GapRow, gap};
-pub use indicators::{IndicatorRow, Indicators, indicators};
-pub use ranking::{Ranking, RankingRow, SectionColumn, ranking};
+pub use gap::{Gap, GapRow, gap, gap_of};
+pub use indicators::{IndicatorRow, Indicators, indicators, indicators_of};
+pub use ranking::{Ranking, RankingRow, SectionColumn, ranking, ranking_of};
 pub use rust_xlsxwriter::XlsxError;
+pub use summary::{Mark, Summary, marks_text, subject_key};
 pub use table::{Cell, Row, Table, titled_workbook, workbook};
 
 use qingdan_core::Template;

@@ -12,9 +12,8 @@ use qingdan_core::packet::{PacketKind, Subject};
 use qingdan_core::{Fixed, Template, Text};
 use serde::Serialize;
 
-use crate::entry::latest;
+use crate::entry::{Latest, latest_of};
 use crate::findings::{COUNT_HEADERS, FindingCounts, Findings, count_cells};
-use crate::sheet::Sheet;
 use crate::{Cell, Entry, Report, ReportError, Row, Table, TemplateInfo, kind_label};
 
 /// Units (or the persons of units) ranked by their latest packet's
@@ -122,24 +121,39 @@ pub fn ranking(
     kind: PacketKind,
     entries: &[Entry],
 ) -> Result<Ranking, ReportError> {
+    Ok(ranking_of(
+        template,
+        period,
+        kind,
+        latest_of(entries, period, kind, template)?,
+    ))
+}
+
+/// [`ranking`] of each unit's latest packet, as the intake keeps them.
+pub fn ranking_of(
+    template: &Template,
+    period: &str,
+    kind: PacketKind,
+    latest: Vec<Latest>,
+) -> Ranking {
     let mut rows = Vec::new();
-    for entry in latest(entries, period, kind).into_values() {
-        let sheet = Sheet::read(entry, template)?;
+    for row in latest {
+        let s = row.summary;
         rows.push(RankingRow {
             rank: 0,
-            unit_code: entry.unit_code.clone(),
-            unit_name: entry.unit_name.clone(),
-            subject: entry.subject.clone(),
-            total: sheet.total,
-            max: sheet.max,
-            percentage: sheet.percentage,
-            grade: sheet.grade,
-            sections: sheet.sections,
-            vetoes: sheet.vetoes,
-            failed_by_veto: sheet.failed_by_veto,
-            last_place: sheet.failed_by_veto,
-            packet_id: entry.packet_id.clone(),
-            signers: entry.signers.clone(),
+            unit_code: row.unit_code,
+            unit_name: row.unit_name,
+            subject: row.subject,
+            total: s.total,
+            max: s.max,
+            percentage: s.percentage,
+            grade: grade_label(template, s.grade.as_deref()),
+            sections: s.sections,
+            vetoes: s.vetoes,
+            failed_by_veto: s.failed_by_veto,
+            last_place: s.failed_by_veto,
+            packet_id: row.packet_id,
+            signers: row.signers,
             findings: None,
         });
     }
@@ -167,7 +181,7 @@ pub fn ranking(
         }
     }
 
-    Ok(Ranking {
+    Ranking {
         template: TemplateInfo::of(template),
         period: period.to_owned(),
         kind,
@@ -183,6 +197,16 @@ pub fn ranking(
             })
             .collect(),
         rows,
+    }
+}
+
+/// A band's Chinese label, as `ScoreSheet::grade_label` gives it (the id
+/// when the checklist has no such band).
+fn grade_label(template: &Template, band: Option<&str>) -> Option<String> {
+    band.map(|id| {
+        template
+            .band(id)
+            .map_or_else(|| id.to_owned(), |b| b.label.zh.clone())
     })
 }
 

@@ -10,7 +10,7 @@ use qingdan_core::score::{ItemStatus, ScoreSheet};
 use qingdan_core::template::VetoEffect;
 use qingdan_core::{Fixed, Template};
 
-use crate::{Entry, Problem, ReportError};
+use crate::{Problem, ReportError};
 
 /// What the reports need of one score sheet.
 #[derive(Debug, Clone)]
@@ -21,8 +21,8 @@ pub(crate) struct Sheet {
     pub max: Fixed,
     /// `None` when nothing applicable was left.
     pub percentage: Option<Fixed>,
-    /// The grade's Chinese label.
-    pub grade: Option<String>,
+    /// The grade's band id.
+    pub grade_id: Option<String>,
     /// What each template section adds to the total (its figure:
     /// `qingdan_core::score::SectionScore::figure`), in template order.
     pub sections: Vec<Fixed>,
@@ -45,18 +45,38 @@ pub(crate) struct ItemResult {
     pub max: Fixed,
 }
 
+impl ItemResult {
+    /// For the indicators: `Some(lost)` when the item counted for the unit
+    /// (`lost`: it lost points; a veto item, it was triggered; unanswered,
+    /// it lost its points), `None` when it did not (hidden by a condition,
+    /// 不适用, evidence only, a bonus).
+    pub fn counted(self) -> Option<bool> {
+        match self.status {
+            ItemStatus::Scored | ItemStatus::Unanswered => Some(self.score < self.max),
+            ItemStatus::VetoClear => Some(false),
+            ItemStatus::VetoTriggered => Some(true),
+            ItemStatus::Hidden
+            | ItemStatus::NotApplicable
+            | ItemStatus::Evidence
+            | ItemStatus::Bonus => None,
+        }
+    }
+}
+
 impl Sheet {
-    /// `entry`'s score sheet, which must score `template`.
-    pub fn read(entry: &Entry, template: &Template) -> Result<Sheet, ReportError> {
+    /// The score sheet of packet `packet` (`None`: it has none), which must
+    /// score `template`.
+    pub fn of(
+        packet: &str,
+        sheet: Option<&ScoreSheet>,
+        template: &Template,
+    ) -> Result<Sheet, ReportError> {
         let error = |path: &str, problem| ReportError {
-            packet: entry.packet_id.clone(),
+            packet: packet.to_owned(),
             path: path.to_owned(),
             problem,
         };
-        let sheet: &ScoreSheet = entry
-            .sheet
-            .as_ref()
-            .ok_or_else(|| error("score", Problem::Missing))?;
+        let sheet: &ScoreSheet = sheet.ok_or_else(|| error("score", Problem::Missing))?;
         if (sheet.template.id.as_str(), sheet.template.version)
             != (template.id(), template.version())
         {
@@ -72,7 +92,7 @@ impl Sheet {
             total: sheet.total,
             max: sheet.max,
             percentage: sheet.percentage,
-            grade: sheet.grade_label(template, qingdan_core::Lang::Zh),
+            grade_id: sheet.grade.as_ref().map(|g| g.id.clone()),
             sections: sections(sheet, template, &error)?,
             items: items(sheet, template, &error)?,
             vetoes: sheet.vetoes.iter().map(|v| v.item.clone()).collect(),

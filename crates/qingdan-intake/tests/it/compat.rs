@@ -2,7 +2,8 @@
 //! released version (`tests/data/compat/`) is accepted by today's intake,
 //! and sent again gets the very same receipt; an intake database made by
 //! an older intake, opened by today's, gives each packet it holds its old
-//! receipt when a device sends it again.
+//! receipt when a device sends it again, and summarizes what it holds for
+//! the reports, which equal the reports computed from its packets.
 
 use axum::http::{Method, StatusCode};
 use qingdan_core::Packet;
@@ -148,6 +149,39 @@ async fn an_older_intakes_database_gives_its_packets_their_old_receipts() {
             intake.store().packet_count().await.unwrap(),
             packets.len() as i64,
             "{version}: the old intake holds every packet of its folder"
+        );
+        // Opening it summarized every packet it held before summaries were
+        // kept: the reports of each checklist and period are those of the
+        // packets themselves.
+        assert_eq!(
+            intake.store().unsummarized_count().await.unwrap(),
+            0,
+            "{version}"
+        );
+        let entries = crate::summaries::entries_from_packets(&intake).await;
+        let scopes: std::collections::BTreeSet<(String, u32, String)> = entries
+            .iter()
+            .filter(|e| e.kind != PacketKind::Rectification)
+            .map(|e| (e.template_id.clone(), e.template_version, e.period.clone()))
+            .collect();
+        assert!(!scopes.is_empty(), "{version}");
+        let mut templates = std::collections::HashMap::new();
+        for (id, template_version, period) in scopes {
+            let template = intake
+                .template(&id, template_version)
+                .await
+                .unwrap()
+                .unwrap();
+            crate::summaries::assert_same(
+                &crate::summaries::expected(&template, &period, &entries),
+                &crate::summaries::served(&intake, &template, &period).await,
+            );
+            templates.insert((id, template_version), (*template).clone());
+        }
+        assert!(
+            crate::summaries::expected_findings(&entries, &templates)
+                == crate::summaries::served_findings(&intake).await,
+            "{version}: the findings from the summaries differ from those of the packets"
         );
         for bytes in packets {
             let id = Packet::parse(&bytes).unwrap().payload().id.clone();

@@ -14,5 +14,6 @@ mod load;
 mod person;
 mod robust;
 mod rotation;
+mod summaries;
 mod support;
 mod trust;

@@ -1,0 +1,477 @@
+//! Reports come from what the intake kept of each packet when it arrived
+//! (its summary, each unit's latest, the findings), never from the packets
+//! again: on both databases, over a few thousand generated packets —
+//! varied answers, corrected self-assessments that supersede earlier ones,
+//! inspections with findings, rectifications — every report equals the
+//! report computed from the stored packets themselves, as reports were
+//! before. A refused packet, and a batch rolled back, leave no summary.
+
+use qingdan_core::findings::{Finding, Rectification, RectificationStatus};
+use qingdan_core::keys::encode_public_key;
+use qingdan_core::packet::{self, Packet, PacketKind, RectificationMeta, Unit};
+use qingdan_core::{Responses, Template};
+use qingdan_intake::{
+    FindingsQuery, Format, Intake, NewPacket, PacketFilter, ReportKind, ReportQuery, Store,
+    build_findings, build_report,
+};
+
+use crate::support::{Db, World, fixtures, on_both, world};
+
+on_both!(
+    reports_from_summaries_equal_reports_from_the_packets,
+    a_refused_packet_and_a_rolled_back_batch_leave_no_summary,
+);
+
+/// Units generated: with their packets, a few thousand in all.
+const UNITS: usize = 600;
+const AS_OF: &str = "2027-02-15";
+const PERIOD: &str = "2026";
+
+/// A small deterministic generator (SplitMix64), so that a failure
+/// reproduces.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// The world's answers, varied by `seed`: other answers of each kind, an
+/// item left unanswered, 不适用 where allowed, the veto now and then.
+fn varied(w: &World, seed: u64) -> Responses {
+    let mut dice = Dice(seed);
+    let mut answers = serde_json::to_value(&w.responses).unwrap();
+    let map = answers.as_object_mut().unwrap();
+    for (n, (_, item)) in w.template.items().enumerate() {
+        let id = item.id.clone();
+        let answer = match n % 7 {
+            _ if n == 93 => serde_json::json!(dice.below(8) == 0),
+            0 => serde_json::json!(["done", "partial", "not_done"][dice.below(3) as usize]),
+            1 | 2 => serde_json::json!(dice.below(6)),
+            3 => {
+                let done = ["2026-01-20", "2026-02-10"][dice.below(2) as usize];
+                serde_json::json!({"due": "2026-01-31", "done": done})
+            }
+            4 => serde_json::json!(dice.below(5)),
+            5 => serde_json::json!(1 + dice.below(5)),
+            _ => serde_json::json!(dice.below(3)),
+        };
+        if dice.below(20) == 0 {
+            map.remove(&id);
+        } else if n == 5 && dice.below(4) == 0 {
+            map.insert(id, serde_json::json!({"na": true}));
+        } else {
+            map.insert(id, serde_json::json!({"answer": answer}));
+        }
+    }
+    Responses::parse(&w.template, &answers.to_string()).unwrap_or_else(|_| w.responses.clone())
+}
+
+/// A packet id (a UUID) for unit `i`'s packet of `tag`, number `n`.
+fn id(tag: u32, i: usize, n: u64) -> String {
+    format!("{tag:08x}-0000-4000-8000-{:012x}", i as u64 * 10 + n)
+}
+
+fn unit(i: usize) -> Unit {
+    Unit {
+        code: format!("5108{i:05}"),
+        name: format!("第{i}乡镇党委"),
+    }
+}
+
+/// Registers the units, their keys, and sends every unit's packets.
+async fn generate(w: &World) -> usize {
+    let mut sent = 0;
+    let mut dice = Dice(7);
+    for i in 0..UNITS {
+        let Unit { code, name } = unit(i);
+        w.intake
+            .add_unit(&code, &name, "2026-11-23T08:00:00.000Z")
+            .await
+            .unwrap();
+        for ((key, role), person) in w
+            .keys
+            .iter()
+            .zip(["principal", "supervisory"])
+            .zip(crate::support::SIGNER_NAMES)
+        {
+            let public = encode_public_key(&key.verifying_key());
+            w.intake
+                .enroll(&code, role, &public, person, "2026-11-23T08:00:00.000Z")
+                .await
+                .unwrap();
+        }
+    }
+    // Received a second apart, in the order sent: a corrected packet is
+    // received after the one it corrects.
+    let clock = std::cell::Cell::new(0i64);
+    let submit = async |bytes: Vec<u8>| {
+        clock.set(clock.get() + 1);
+        let at = chrono::DateTime::parse_from_rfc3339("2027-01-05T00:00:00Z")
+            .unwrap()
+            .to_utc()
+            + chrono::Duration::seconds(clock.get());
+        w.intake.submit(bytes, at).await.unwrap();
+    };
+    for i in 0..UNITS {
+        let seed = (i as u64) * 4;
+        // A self-assessment, corrected by a second one for some units.
+        for n in 0..=u64::from(i % 3 == 0) {
+            submit(w.packet_answering(&id(1, i, n), &varied(w, seed + n), |m| {
+                m.unit = unit(i);
+            }))
+            .await;
+            sent += 1;
+        }
+        // An inspection for most, with findings for half of them.
+        if i % 5 == 4 {
+            continue;
+        }
+        let findings: Vec<Finding> = (0..(i % 2) * (1 + dice.below(2) as usize))
+            .map(|f| Finding {
+                id: format!("{}", f + 1),
+                item: format!("{}.1", f + 1),
+                problem: "台账不全".into(),
+                deadline: ["2027-01-31", "2027-03-31"][dice.below(2) as usize].into(),
+                responsible: "王五".into(),
+            })
+            .collect();
+        let bytes = w.inspection(&id(2, i, 0), &varied(w, seed + 2), |m| {
+            m.unit = unit(i);
+            m.findings = findings.clone();
+        });
+        let inspection = Packet::parse(&bytes).unwrap();
+        submit(bytes).await;
+        sent += 1;
+        // Rectifications: one answer, and for some a later word on it.
+        for (n, status) in [
+            (0, RectificationStatus::InProgress),
+            (1, RectificationStatus::Done),
+        ] {
+            if findings.is_empty() || (n == 0 && i % 4 != 1) || (n == 1 && i % 3 == 0) {
+                continue;
+            }
+            let meta = RectificationMeta {
+                id: id(3, i, n),
+                created_at: "2026-12-20T02:00:00Z".into(),
+                signers: vec![
+                    fixtures::signer("principal", "张三", &w.keys[0]),
+                    fixtures::signer("supervisory", "李四", &w.keys[1]),
+                ],
+                generator: None,
+            };
+            let answer = Rectification {
+                finding: "1".into(),
+                status,
+                action: "已补齐台账".into(),
+                completed_on: (status == RectificationStatus::Done).then(|| "2026-12-28".into()),
+            };
+            let mut p =
+                packet::new_rectification(inspection.payload(), meta, vec![answer]).unwrap();
+            for key in &w.keys {
+                p.sign(key).unwrap();
+            }
+            submit(packet::to_file_text(&p).into_bytes()).await;
+            sent += 1;
+        }
+    }
+    sent
+}
+
+/// Every stored packet as reports once read them: parsed again from its
+/// bytes.
+pub(crate) async fn entries_from_packets(intake: &Intake) -> Vec<qingdan_report::Entry> {
+    let store = intake.store();
+    let mut entries = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .packets_after(&PacketFilter::default(), after.as_ref(), 500)
+            .await
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(qingdan_intake::PacketCursor {
+            received_at: last.received_at.clone(),
+            id: last.id.clone(),
+        });
+        for info in page {
+            let bytes = store.packet_bytes(&info.id).await.unwrap().unwrap();
+            let packet = Packet::parse(&bytes).unwrap();
+            let p = packet.payload();
+            entries.push(qingdan_report::Entry {
+                packet_id: p.id.clone(),
+                kind: p.kind,
+                unit_name: store.unit_name(&info.unit_code).await.unwrap().unwrap(),
+                unit_code: info.unit_code,
+                subject: p.subject.clone(),
+                template_id: p.template.id.clone(),
+                template_version: p.template.version,
+                period: p.period.clone(),
+                created_at: info.created_at,
+                received_at: info.received_at,
+                sheet: packet.sheet().cloned(),
+                findings: p.findings.clone(),
+                rectifications: p.rectifications.clone(),
+                refers_to: p.refers_to.clone(),
+                signers: p.signers.iter().map(|s| s.name.clone()).collect(),
+            });
+        }
+    }
+    entries
+}
+
+/// The reports of `template` in `period` computed from the packets, as JSON
+/// the way the intake writes it.
+pub(crate) fn expected(
+    template: &Template,
+    period: &str,
+    entries: &[qingdan_report::Entry],
+) -> Vec<(String, Vec<u8>)> {
+    let as_of = qingdan_core::findings::parse_date(AS_OF).unwrap();
+    let title = |_: &str, _: u32, item: &str| template.item(item).map(|i| i.title.zh.clone());
+    // The findings beside a report are those of its checklist and period.
+    let scoped: Vec<qingdan_report::Entry> = entries
+        .iter()
+        .filter(|e| {
+            (
+                e.template_id.as_str(),
+                e.template_version,
+                e.period.as_str(),
+            ) == (template.id(), template.version(), period)
+        })
+        .cloned()
+        .collect();
+    let findings = qingdan_report::findings(&scoped, as_of, title);
+    let json = |report: &dyn erased::Json| report.pretty();
+    let mut reports = Vec::new();
+    for kind in [PacketKind::SelfAssessment, PacketKind::Inspection] {
+        let ranking = qingdan_report::ranking(template, period, kind, &scoped).unwrap();
+        reports.push((
+            format!("ranking {kind:?}"),
+            json(&ranking.with_findings(&findings)),
+        ));
+        let indicators = qingdan_report::indicators(template, period, kind, &scoped).unwrap();
+        reports.push((
+            format!("indicators {kind:?}"),
+            json(&indicators.with_findings(&findings)),
+        ));
+    }
+    let gap = qingdan_report::gap(template, period, &scoped).unwrap();
+    reports.push(("gap".into(), json(&gap.with_findings(&findings))));
+    reports
+}
+
+/// Every finding of every checklist, computed from the packets, each item
+/// named by its own checklist (`templates`).
+pub(crate) fn expected_findings(
+    entries: &[qingdan_report::Entry],
+    templates: &std::collections::HashMap<(String, u32), Template>,
+) -> Vec<u8> {
+    let as_of = qingdan_core::findings::parse_date(AS_OF).unwrap();
+    let title = |id: &str, version: u32, item: &str| {
+        let template = templates.get(&(id.to_owned(), version))?;
+        template.item(item).map(|i| i.title.zh.clone())
+    };
+    serde_json::to_vec_pretty(&qingdan_report::findings(entries, as_of, title)).unwrap()
+}
+
+/// The same, as the intake serves it.
+pub(crate) async fn served_findings(intake: &Intake) -> Vec<u8> {
+    let query = FindingsQuery {
+        unit: None,
+        as_of: Some(AS_OF.into()),
+        format: Format::Json,
+    };
+    build_findings(intake, &query).await.unwrap().bytes
+}
+
+mod erased {
+    /// A report as the intake writes its JSON.
+    pub trait Json {
+        fn pretty(&self) -> Vec<u8>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn pretty(&self) -> Vec<u8> {
+            serde_json::to_vec_pretty(self).unwrap()
+        }
+    }
+}
+
+/// The same reports from the intake, as its API serves them.
+pub(crate) async fn served(
+    intake: &Intake,
+    template: &Template,
+    period: &str,
+) -> Vec<(String, Vec<u8>)> {
+    let query = |kind| ReportQuery {
+        template: template.id().to_owned(),
+        version: Some(template.version()),
+        period: period.into(),
+        kind: Some(kind),
+        as_of: Some(AS_OF.into()),
+        format: Format::Json,
+    };
+    let mut reports = Vec::new();
+    for kind in [PacketKind::SelfAssessment, PacketKind::Inspection] {
+        for (name, report) in [
+            ("ranking", ReportKind::Ranking),
+            ("indicators", ReportKind::Indicators),
+        ] {
+            let built = build_report(intake, report, &query(kind)).await.unwrap();
+            reports.push((format!("{name} {kind:?}"), built.bytes));
+        }
+    }
+    let gap = build_report(intake, ReportKind::Gap, &query(PacketKind::Inspection))
+        .await
+        .unwrap();
+    reports.push(("gap".into(), gap.bytes));
+    reports
+}
+
+pub(crate) fn assert_same(expected: &[(String, Vec<u8>)], served: &[(String, Vec<u8>)]) {
+    for ((name, want), (_, got)) in expected.iter().zip(served) {
+        assert!(
+            want == got,
+            "{name}: the report from the summaries differs from the one from the packets\nfrom the packets: {}\nfrom the summaries: {}",
+            String::from_utf8_lossy(&want[..want.len().min(3000)]),
+            String::from_utf8_lossy(&got[..got.len().min(3000)]),
+        );
+    }
+    assert_eq!(expected.len(), served.len());
+}
+
+async fn reports_from_summaries_equal_reports_from_the_packets(db: Db) {
+    let w = world(db).await;
+    let sent = generate(&w).await;
+    assert!(sent > 1500, "{sent} packets");
+    let entries = entries_from_packets(&w.intake).await;
+    assert_eq!(entries.len(), sent);
+    let mut want = expected(&w.template, PERIOD, &entries);
+    let templates = [(
+        (w.template.id().to_owned(), w.template.version()),
+        w.template.clone(),
+    )]
+    .into();
+    want.push(("findings".into(), expected_findings(&entries, &templates)));
+    // Not a report of nothing: units ranked, findings open and closed.
+    let ranking: serde_json::Value = serde_json::from_slice(&want[2].1).unwrap();
+    assert_eq!(ranking["rows"].as_array().unwrap().len(), UNITS - UNITS / 5);
+    let findings: serde_json::Value = serde_json::from_slice(&want[5].1).unwrap();
+    let states: std::collections::BTreeSet<String> = findings["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["state"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(states.len() >= 2, "findings in several states: {states:?}");
+    let served_all = async |intake: &Intake| {
+        let mut reports = served(intake, &w.template, PERIOD).await;
+        reports.push(("findings".into(), served_findings(intake).await));
+        reports
+    };
+    assert_same(&want, &served_all(&w.intake).await);
+
+    // Summaries lost (a database from before they were kept): the intake
+    // makes them again when it opens, and the reports are the same.
+    let url = w.database.to_string();
+    w.intake.shutdown().await;
+    w.intake.store().close().await;
+    forget_summaries(&url).await;
+    let store = Store::connect(&url).await.unwrap();
+    assert_eq!(store.summary_counts().await.unwrap(), (0, 0));
+    let reopened = Intake::open(store, "2026-12-01T00:00:00.000Z")
+        .await
+        .unwrap();
+    assert_same(&want, &served_all(&reopened).await);
+    reopened.shutdown().await;
+    reopened.store().close().await;
+}
+
+/// Empties the summary tables, as a database made before them has them.
+async fn forget_summaries(url: &str) {
+    let statements = [
+        "DELETE FROM latest_packets",
+        "DELETE FROM packet_summaries",
+        "DELETE FROM packet_findings",
+    ];
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        for sql in statements {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        for sql in statements {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+    }
+}
+
+async fn a_refused_packet_and_a_rolled_back_batch_leave_no_summary(db: Db) {
+    let w = world(db).await;
+    let store = w.intake.store();
+    // A packet whose signature does not verify is refused: nothing kept.
+    let mut tampered = w.packet(&crate::support::new_id());
+    let at = tampered.windows(4).position(|b| b == b"note").unwrap();
+    tampered[at] = b'N';
+    assert!(w.intake.submit(tampered, chrono::Utc::now()).await.is_err());
+    assert_eq!(store.summary_counts().await.unwrap(), (0, 0));
+
+    // A batch that fails half-way (its second packet's summary names no
+    // stored packet) is rolled back whole: the first packet and its
+    // summary are gone with it.
+    let good = w.packet("b0000000-0000-4000-8000-000000000001");
+    let received = chrono::Utc::now();
+    w.intake.submit(good.clone(), received).await.unwrap();
+    assert_eq!(store.summary_counts().await.unwrap(), (1, 0));
+    let row = |id: &str, summary_of: &str| NewPacket {
+        id: id.into(),
+        sha256: "0".repeat(64),
+        kind: "self-assessment".into(),
+        unit_code: crate::support::UNIT.into(),
+        period: PERIOD.into(),
+        template_id: w.template.id().into(),
+        template_version: i64::from(w.template.version()),
+        created_at: "2026-11-23T08:30:00Z".into(),
+        received_at: "2026-11-24T08:30:00.000Z".into(),
+        total: "1.00".into(),
+        grade: "合格".into(),
+        vetoes: 0,
+        refers_to: None,
+        bytes: b"{}".to_vec(),
+        receipt: "{}".into(),
+        summary: Some(qingdan_intake::PacketSummary {
+            packet_id: summary_of.into(),
+            template_id: w.template.id().into(),
+            template_version: i64::from(w.template.version()),
+            period: PERIOD.into(),
+            kind: "self-assessment".into(),
+            unit_code: crate::support::UNIT.into(),
+            subject_name: String::new(),
+            subject_post: String::new(),
+            received_at: "2026-11-24T08:30:00.000Z".into(),
+            created_at: "2026-11-23T08:30:00Z".into(),
+            sheet: None,
+            signers: Vec::new(),
+            findings: Some((None, "[]".into(), "[]".into())),
+        }),
+    };
+    let batch = [
+        row("rolled-back-1", "rolled-back-1"),
+        row("rolled-back-2", "no-such-packet"),
+    ];
+    assert!(store.store_batch(&batch).await.is_err());
+    assert_eq!(store.packet_bytes("rolled-back-1").await.unwrap(), None);
+    assert_eq!(store.summary_counts().await.unwrap(), (1, 0));
+}
