@@ -598,6 +598,27 @@ fn bench() -> Result<()> {
         intake,
     )?;
     step(
+        "a release qingdan for the scale benchmark",
+        cargo(["build", "--release", "--locked", "-p", "qingdan-cli"]),
+    )?;
+    let mut scale = cargo([
+        "bench",
+        "--locked",
+        "-p",
+        "qingdan-intake",
+        "--bench",
+        "scale",
+    ]);
+    scale
+        .env("QINGDAN_TEST_POSTGRES", ensure_postgres()?)
+        .env("QINGDAN_CLI", target_dir().join("release/qingdan"));
+    step(
+        "the intake at scale: 1,000 and 10,000 units (QINGDAN_SCALE=100000 for 100,000), ingest, \
+         each report's latency, the server's memory (target at 100,000: ranking XLSX <= 3 s, \
+         <= 300 MB with four at once)",
+        scale,
+    )?;
+    step(
         "the intake under attack: 4 clients send ~1 MB packets signed by 16 and 17 forged keys          for 4 s (target: GET /api/v1/intake p99 <= 200 ms)",
         cargo([
             "test",
