@@ -43,6 +43,13 @@ pub struct ReportArgs {
     /// to a file named after the report, checklist, period and kind).
     #[arg(long, short)]
     out: Option<PathBuf>,
+    /// The ranking as JSON, one page of it (from 1), as the API gives it
+    /// (default: the whole ranking).
+    #[arg(long)]
+    page: Option<u64>,
+    /// Rows a page with --page (default 100, at most 1000).
+    #[arg(long, requires = "page")]
+    per_page: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -97,6 +104,12 @@ pub fn run(database: &Database, args: ReportArgs) -> Result<(), Failure> {
         ReportArg::Gap => Some(ReportKind::Gap),
         ReportArg::Findings => None,
     };
+    if args.page.is_some() && (report != Some(ReportKind::Ranking) || format != Format::Json) {
+        return Err(anyhow::anyhow!(
+            "--page pages the ranking as JSON: qingdan report ranking --format json --page N"
+        )
+        .into());
+    }
     let query = match (report, args.template, args.period) {
         (None, _, _) => None,
         (Some(report), Some(template), Some(period)) => Some((
@@ -111,6 +124,8 @@ pub fn run(database: &Database, args: ReportArgs) -> Result<(), Failure> {
                 }),
                 as_of: args.as_of.clone(),
                 format,
+                page: args.page,
+                per_page: args.per_page,
             },
         )),
         (Some(_), _, _) => {

@@ -16,10 +16,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[path = "../tests/it/load.rs"]
-#[allow(missing_docs, unreachable_pub, dead_code)]
+#[allow(missing_docs, unreachable_pub)]
 mod load;
 #[path = "../tests/it/support.rs"]
-#[allow(missing_docs, unreachable_pub, unused_macros, unused_imports, dead_code)]
+#[allow(missing_docs, unreachable_pub, unused_macros, unused_imports)]
 mod support;
 
 use qingdan_core::packet::Unit;
@@ -32,7 +32,9 @@ const CHUNK: usize = 2000;
 
 fn main() {
     let Some(cli) = std::env::var_os("QINGDAN_CLI") else {
-        println!("scale bench: skipped (QINGDAN_CLI names no qingdan binary; cargo xtask bench sets it)");
+        println!(
+            "scale bench: skipped (QINGDAN_CLI names no qingdan binary; cargo xtask bench sets it)"
+        );
         return;
     };
     let scale: usize = std::env::var("QINGDAN_SCALE")
@@ -179,7 +181,7 @@ fn varied(w: &World, n: usize) -> qingdan_core::Responses {
     let mut answers = serde_json::to_value(&w.responses).unwrap();
     let map = answers.as_object_mut().unwrap();
     for (k, (_, item)) in w.template.items().enumerate() {
-        if (k + n) % 11 == 0 {
+        if (k + n).is_multiple_of(11) {
             map.remove(&item.id);
         }
     }
@@ -224,8 +226,18 @@ fn admin_token(cli: &std::path::Path, database: &str) -> String {
         .args(["admin", "token", "--database", database])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap().lines().next().unwrap().trim().to_owned()
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .trim()
+        .to_owned()
 }
 
 /// A `qingdan serve` process on `database`, killed when dropped.

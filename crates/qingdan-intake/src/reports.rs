@@ -62,6 +62,33 @@ pub struct ReportQuery {
     /// Output format (default JSON).
     #[serde(default)]
     pub format: Format,
+    /// The ranking in JSON a page at a time: which page, from 1. The API
+    /// always pages it (page 1 by default); CSV and XLSX are the whole table.
+    pub page: Option<u64>,
+    /// Rows a page (default [`PER_PAGE`], at most [`MAX_PER_PAGE`]).
+    pub per_page: Option<u64>,
+}
+
+/// Rows a page of the ranking by default.
+pub const PER_PAGE: u64 = 100;
+/// The most rows a page may have.
+pub const MAX_PER_PAGE: u64 = 1000;
+
+/// A page of the ranking: the ranking's fields with the page's rows, and
+/// where the page is.
+#[derive(Debug, serde::Serialize)]
+pub struct RankingPage {
+    /// The ranking, its rows this page's.
+    #[serde(flatten)]
+    pub ranking: qingdan_report::Ranking,
+    /// This page, from 1.
+    pub page: u64,
+    /// Rows a page.
+    pub per_page: u64,
+    /// Rows in the whole ranking.
+    pub total_rows: u64,
+    /// Pages in all.
+    pub pages: u64,
 }
 
 /// Which findings.
@@ -110,6 +137,25 @@ pub async fn build_report(
         .await?
         .ok_or_else(|| not_published(&query.template, Some(version)))?;
     let as_of = as_of(query.as_of.as_deref())?;
+    let kind = query.kind.unwrap_or(PacketKind::Inspection);
+    if let (ReportKind::Ranking, Format::Json, Some(page)) = (report, query.format, query.page) {
+        let per_page = query.per_page.unwrap_or(PER_PAGE).clamp(1, MAX_PER_PAGE);
+        let page =
+            ranking_page(intake, &template, query, kind, as_of, page.max(1), per_page).await?;
+        let bytes =
+            serde_json::to_vec_pretty(&page).map_err(|e| ReportError::Internal(e.to_string()))?;
+        return Ok(Rendered {
+            content_type: "application/json",
+            file_name: format!(
+                "ranking-{}-v{version}-{}-{}-page{}.json",
+                query.template,
+                query.period,
+                kind.as_str(),
+                page.page
+            ),
+            bytes,
+        });
+    }
     let finding_rows = store
         .findings_rows(Some((&query.template, version, &query.period)), None)
         .await?;
@@ -121,7 +167,6 @@ pub async fn build_report(
         template.item(item).map(|i| i.title.zh.clone())
     });
     drop(entries);
-    let kind = query.kind.unwrap_or(PacketKind::Inspection);
     let latest = async |kind: PacketKind| -> Result<Vec<qingdan_report::Latest>, ReportError> {
         store
             .latest_rows(&query.template, version, &query.period, kind.as_str())
@@ -182,6 +227,92 @@ pub async fn build_report(
         content_type,
         file_name: format!("{stem}.{extension}"),
         bytes,
+    })
+}
+
+/// One page of the ranking, read by the index of each unit's latest packet
+/// (its standing): the rows of the page, the rank of the first from the
+/// count of those above it, 末位 from the lowest standing, and the
+/// findings of the page's units only.
+async fn ranking_page(
+    intake: &Intake,
+    template: &qingdan_core::Template,
+    query: &ReportQuery,
+    kind: PacketKind,
+    as_of: chrono::NaiveDate,
+    page: u64,
+    per_page: u64,
+) -> Result<RankingPage, ReportError> {
+    let store = intake.store();
+    let version = template.version();
+    let scope = (
+        query.template.as_str(),
+        version,
+        query.period.as_str(),
+        kind.as_str(),
+    );
+    let offset = i64::try_from((page - 1).saturating_mul(per_page)).unwrap_or(i64::MAX);
+    let limit = i64::try_from(per_page).unwrap_or(i64::MAX);
+    let (rows, total_rows) = store.latest_page(scope, offset, limit).await?;
+    let (above, lowest) = match rows.first() {
+        Some(first) => {
+            store
+                .standings(scope, first.percentage, first.total)
+                .await?
+        }
+        None => (0, None),
+    };
+    let lowest = match lowest {
+        Some((standing, total)) => {
+            let (above_lowest, _) = store.standings(scope, standing, total).await?;
+            let standing = (
+                standing.map(Fixed::from_hundredths),
+                Fixed::from_hundredths(total),
+            );
+            Some((
+                standing,
+                usize::try_from(above_lowest).unwrap_or(usize::MAX) + 1,
+            ))
+        }
+        None => None,
+    };
+    let latest = rows
+        .into_iter()
+        .map(|row| latest_of_row(row, template))
+        .collect::<Result<Vec<_>, _>>()?;
+    // The findings of the page's units, in this checklist and period.
+    let mut entries = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for unit in latest.iter().map(|row| row.unit_code.clone()) {
+        if seen.insert(unit.clone()) {
+            for row in store
+                .findings_rows(Some((&query.template, version, &query.period)), Some(&unit))
+                .await?
+            {
+                entries.push(findings_entry(row)?);
+            }
+        }
+    }
+    let findings = qingdan_report::findings(&entries, as_of, |_, _, item| {
+        template.item(item).map(|i| i.title.zh.clone())
+    });
+    let ranking = qingdan_report::ranking_page(
+        template,
+        &query.period,
+        kind,
+        latest,
+        usize::try_from(offset).unwrap_or(usize::MAX),
+        usize::try_from(above).unwrap_or(usize::MAX),
+        lowest,
+    )
+    .with_findings(&findings);
+    let total_rows = u64::try_from(total_rows).unwrap_or(0);
+    Ok(RankingPage {
+        ranking,
+        page,
+        per_page,
+        total_rows,
+        pages: total_rows.div_ceil(per_page),
     })
 }
 

@@ -1231,6 +1231,92 @@ impl Store {
         .await?))
     }
 
+    /// One page of a ranking: the latest packets of `kind` for one template
+    /// version and period in ranking order (standing, total, unit, person),
+    /// `limit` from `offset`; and how many there are in all.
+    pub async fn latest_page(
+        &self,
+        scope: (&str, u32, &str, &str),
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<LatestRow>, i64), StoreError> {
+        let (template_id, version, period, kind) = scope;
+        on_pool!(self, pool => {
+            let (count,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM latest_packets
+                 WHERE template_id = $1 AND template_version = $2 AND period = $3 AND kind = $4",
+            )
+            .bind(template_id)
+            .bind(i64::from(version))
+            .bind(period)
+            .bind(kind)
+            .fetch_one(pool)
+            .await?;
+            let rows = sqlx::query_as(
+                "SELECT s.packet_id, s.unit_code, u.name AS unit_name, s.subject_name,
+                        s.subject_post, s.received_at, s.total, s.max, s.percentage, s.grade,
+                        s.failed_by_veto, s.vetoes, s.sections, s.items, s.signers
+                 FROM latest_packets l
+                 JOIN packet_summaries s ON s.packet_id = l.packet_id
+                 JOIN units u ON u.code = l.unit_code
+                 WHERE l.template_id = $1 AND l.template_version = $2 AND l.period = $3
+                   AND l.kind = $4
+                 ORDER BY l.standing DESC, l.total DESC, l.unit_code, l.subject_name
+                 LIMIT $5 OFFSET $6",
+            )
+            .bind(template_id)
+            .bind(i64::from(version))
+            .bind(period)
+            .bind(kind)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?;
+            Ok((rows, count))
+        })
+    }
+
+    /// How many of a ranking's latest packets stand above `standing`
+    /// (a percentage in hundredths, `None` for none) and `total`; and the
+    /// lowest standing and total of them all.
+    pub async fn standings(
+        &self,
+        scope: (&str, u32, &str, &str),
+        standing: Option<i64>,
+        total: i64,
+    ) -> Result<(i64, Option<(Option<i64>, i64)>), StoreError> {
+        let (template_id, version, period, kind) = scope;
+        let standing = standing.unwrap_or(NO_PERCENTAGE);
+        on_pool!(self, pool => {
+            let (above,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM latest_packets
+                 WHERE template_id = $1 AND template_version = $2 AND period = $3 AND kind = $4
+                   AND (standing > $5 OR (standing = $5 AND total > $6))",
+            )
+            .bind(template_id)
+            .bind(i64::from(version))
+            .bind(period)
+            .bind(kind)
+            .bind(standing)
+            .bind(total)
+            .fetch_one(pool)
+            .await?;
+            let lowest: Option<(i64, i64)> = sqlx::query_as(
+                "SELECT standing, total FROM latest_packets
+                 WHERE template_id = $1 AND template_version = $2 AND period = $3 AND kind = $4
+                 ORDER BY standing, total LIMIT 1",
+            )
+            .bind(template_id)
+            .bind(i64::from(version))
+            .bind(period)
+            .bind(kind)
+            .fetch_optional(pool)
+            .await?;
+            let lowest = lowest.map(|(s, t)| ((s != NO_PERCENTAGE).then_some(s), t));
+            Ok((above, lowest))
+        })
+    }
+
     /// The findings and rectification answers of one checklist version
     /// and period (`scope`), or of one unit or all (`unit`).
     pub async fn findings_rows(

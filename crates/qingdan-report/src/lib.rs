@@ -32,7 +32,9 @@ pub use error::{Problem, ReportError};
 pub use findings::{FindingCounts, FindingRow, Findings, UnitFindings, findings};
 pub use gap::{Gap, GapRow, gap, gap_of};
 pub use indicators::{IndicatorRow, Indicators, indicators, indicators_of};
-pub use ranking::{Ranking, RankingRow, SectionColumn, ranking, ranking_of};
+pub use ranking::{
+    Ranking, RankingRow, SectionColumn, Standing, ranking, ranking_of, ranking_page,
+};
 pub use rust_xlsxwriter::XlsxError;
 pub use summary::{Mark, Summary, marks_text, subject_key};
 pub use table::{Cell, Row, Table, titled_workbook, workbook};

@@ -134,13 +134,62 @@ pub fn ranking_of(
     template: &Template,
     period: &str,
     kind: PacketKind,
-    latest: Vec<Latest>,
+    mut latest: Vec<Latest>,
 ) -> Ranking {
-    let mut rows = Vec::new();
-    for row in latest {
+    latest.sort_by(|a, b| {
+        standing(b)
+            .cmp(&standing(a))
+            .then_with(|| a.unit_code.cmp(&b.unit_code))
+            .then_with(|| a.subject.cmp(&b.subject))
+    });
+    let lowest = latest.last().map(standing);
+    // The lowest rank: one more than the rows standing above the last.
+    let lowest = lowest.map(|low| {
+        let above = latest.iter().take_while(|row| standing(row) != low).count();
+        (low, above + 1)
+    });
+    ranking_page(template, period, kind, latest, 0, 0, lowest)
+}
+
+/// Where a unit stands: its percentage (none, when nothing applicable was
+/// left, ranks below any), then its total.
+pub type Standing = (Option<Fixed>, Fixed);
+
+fn standing(row: &Latest) -> Standing {
+    (row.summary.percentage, row.summary.total)
+}
+
+/// A stretch of a ranking, as a page shows it: `rows` in ranking order
+/// (by [`Standing`], best first, then unit code and person), the first of
+/// them at `offset` in the whole ranking, with `above` rows standing above
+/// it (fewer than `offset` when it ties with rows before the page), and
+/// `lowest` the standing of the ranking's last row with its rank (for
+/// 末位). The same rules as the whole ranking: equal standings share a
+/// rank, the next rank skips, the lowest rank is last-placed when some
+/// unit ranks above it, and a unit failed by a veto always is.
+pub fn ranking_page(
+    template: &Template,
+    period: &str,
+    kind: PacketKind,
+    rows: Vec<Latest>,
+    offset: usize,
+    above: usize,
+    lowest: Option<(Standing, usize)>,
+) -> Ranking {
+    let mut ranked = Vec::with_capacity(rows.len());
+    let mut previous: Option<(Standing, usize)> = None;
+    for (n, row) in rows.into_iter().enumerate() {
+        let here = standing(&row);
+        let rank = match previous {
+            Some((was, rank)) if was == here => rank,
+            Some(_) => offset + n + 1,
+            None => above + 1,
+        };
+        previous = Some((here, rank));
+        let last = lowest.is_some_and(|(low, low_rank)| low == here && low_rank > 1);
         let s = row.summary;
-        rows.push(RankingRow {
-            rank: 0,
+        ranked.push(RankingRow {
+            rank,
             unit_code: row.unit_code,
             unit_name: row.unit_name,
             subject: row.subject,
@@ -151,36 +200,12 @@ pub fn ranking_of(
             sections: s.sections,
             vetoes: s.vetoes,
             failed_by_veto: s.failed_by_veto,
-            last_place: s.failed_by_veto,
+            last_place: s.failed_by_veto || last,
             packet_id: row.packet_id,
             signers: row.signers,
             findings: None,
         });
     }
-    // `Option` orders `None` first, so reversed it comes last.
-    let standing = |row: &RankingRow| (row.percentage, row.total);
-    rows.sort_by(|a, b| {
-        standing(b)
-            .cmp(&standing(a))
-            .then_with(|| a.unit_code.cmp(&b.unit_code))
-            .then_with(|| a.subject.cmp(&b.subject))
-    });
-
-    let mut previous: Option<((Option<Fixed>, Fixed), usize)> = None;
-    for (n, row) in rows.iter_mut().enumerate() {
-        row.rank = match previous {
-            Some((was, rank)) if was == standing(row) => rank,
-            _ => n + 1,
-        };
-        previous = Some((standing(row), row.rank));
-    }
-    // When every unit shares one rank, none of them is last.
-    if let Some(lowest) = rows.last().map(|r| r.rank).filter(|&rank| rank > 1) {
-        for row in rows.iter_mut().filter(|r| r.rank == lowest) {
-            row.last_place = true;
-        }
-    }
-
     Ranking {
         template: TemplateInfo::of(template),
         period: period.to_owned(),
@@ -196,7 +221,7 @@ pub fn ranking_of(
                 bonus: s.is_bonus(),
             })
             .collect(),
-        rows,
+        rows: ranked,
     }
 }
 

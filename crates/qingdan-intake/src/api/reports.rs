@@ -44,7 +44,12 @@ async fn report(
                 format!("no report {report:?}: ranking, indicators or gap"),
             )
         })?;
-    let Query(query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
+    let Query(mut query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
+    // The ranking in JSON comes a page at a time (a province's is tens of
+    // thousands of rows); the whole table is the CSV or XLSX download.
+    if report == ReportKind::Ranking && query.format == Format::Json && query.page.is_none() {
+        query.page = Some(1);
+    }
     let rendered = build_report(&state.intake, report, &query).await?;
     Ok(respond(rendered, query.format))
 }

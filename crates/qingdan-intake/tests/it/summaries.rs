@@ -319,6 +319,8 @@ pub(crate) async fn served(
         kind: Some(kind),
         as_of: Some(AS_OF.into()),
         format: Format::Json,
+        page: None,
+        per_page: None,
     };
     let mut reports = Vec::new();
     for kind in [PacketKind::SelfAssessment, PacketKind::Inspection] {
@@ -379,6 +381,31 @@ async fn reports_from_summaries_equal_reports_from_the_packets(db: Db) {
         reports
     };
     assert_same(&want, &served_all(&w.intake).await);
+    for kind in [PacketKind::SelfAssessment, PacketKind::Inspection] {
+        let full: serde_json::Value = serde_json::from_slice(
+            &want
+                .iter()
+                .find(|(name, _)| *name == format!("ranking {kind:?}"))
+                .unwrap()
+                .1,
+        )
+        .unwrap();
+        for per_page in [7, 250] {
+            let paged = paged_rows(&w.intake, &w.template, kind, per_page).await;
+            let full = full["rows"].as_array().unwrap();
+            assert_eq!(paged.len(), full.len(), "{kind:?}, {per_page} a page");
+            if let Some((n, (a, b))) = paged
+                .iter()
+                .zip(full)
+                .enumerate()
+                .find(|(_, (a, b))| a != b)
+            {
+                panic!(
+                    "{kind:?}, {per_page} a page: row {n} of the pages is not the ranking's:\n{a}\n{b}"
+                );
+            }
+        }
+    }
 
     // Summaries lost (a database from before they were kept): the intake
     // makes them again when it opens, and the reports are the same.
@@ -394,6 +421,44 @@ async fn reports_from_summaries_equal_reports_from_the_packets(db: Db) {
     assert_same(&want, &served_all(&reopened).await);
     reopened.shutdown().await;
     reopened.store().close().await;
+}
+
+/// Every row of the ranking, read a page of `per_page` at a time as the
+/// API gives it; each page says how many rows and pages there are.
+async fn paged_rows(
+    intake: &Intake,
+    template: &Template,
+    kind: PacketKind,
+    per_page: u64,
+) -> Vec<serde_json::Value> {
+    let mut rows = Vec::new();
+    let mut page = 1;
+    loop {
+        let query = ReportQuery {
+            template: template.id().to_owned(),
+            version: Some(template.version()),
+            period: PERIOD.into(),
+            kind: Some(kind),
+            as_of: Some(AS_OF.into()),
+            format: Format::Json,
+            page: Some(page),
+            per_page: Some(per_page),
+        };
+        let built = build_report(intake, ReportKind::Ranking, &query)
+            .await
+            .unwrap();
+        let answer: serde_json::Value = serde_json::from_slice(&built.bytes).unwrap();
+        let these = answer["rows"].as_array().unwrap();
+        assert!(these.len() as u64 <= per_page);
+        rows.extend(these.iter().cloned());
+        let total = answer["total_rows"].as_u64().unwrap();
+        assert_eq!(answer["pages"].as_u64().unwrap(), total.div_ceil(per_page));
+        if page >= answer["pages"].as_u64().unwrap() {
+            assert_eq!(rows.len() as u64, total);
+            return rows;
+        }
+        page += 1;
+    }
 }
 
 /// Empties the summary tables, as a database made before them has them.
