@@ -193,7 +193,8 @@ fn write_workbook(tables: &[Table], titled: bool) -> Result<Vec<u8>, XlsxError> 
 
     let mut workbook = Workbook::new();
     for table in tables {
-        let sheet = workbook.add_worksheet();
+        // Rows are written in order, each once: what constant memory needs.
+        let sheet = workbook.add_worksheet_with_constant_memory()?;
         sheet.set_name(&table.sheet)?;
         let top = u32::from(titled);
         if titled {

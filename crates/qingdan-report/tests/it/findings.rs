@@ -6,7 +6,7 @@ use qingdan_core::findings::{Finding, FindingState, Rectification, Rectification
 use qingdan_core::packet::PacketKind;
 use qingdan_report::{Entry, Findings, Report, findings, gap, indicators, ranking, workbook};
 
-use crate::outputs::part;
+use crate::outputs::{part, texts};
 use crate::{entry, own, template};
 
 fn day(text: &str) -> NaiveDate {
@@ -189,7 +189,7 @@ fn the_workbook_carries_the_findings_as_a_second_sheet() {
         book.contains(r#"name="排名""#) && book.contains(r#"name="问题整改""#),
         "{book}"
     );
-    let strings = part(&xlsx, "xl/sharedStrings.xml");
+    let strings = texts(&xlsx);
     assert!(
         strings.contains("问题2") && strings.contains("逾期未整改"),
         "{strings}"

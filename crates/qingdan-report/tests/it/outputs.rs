@@ -63,6 +63,28 @@ pub fn part(xlsx: &[u8], name: &str) -> String {
     text
 }
 
+/// Every text the workbook holds: its shared strings, if it has them, and
+/// its sheets (a sheet written in constant memory holds its strings
+/// inline).
+pub fn texts(xlsx: &[u8]) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let names: Vec<String> = archive
+        .file_names()
+        .map(|name| name.unwrap().into_owned())
+        .collect();
+    let mut all = String::new();
+    for name in names {
+        if name == "xl/sharedStrings.xml" || name.starts_with("xl/worksheets/sheet") {
+            archive
+                .by_name(&name)
+                .unwrap()
+                .read_to_string(&mut all)
+                .unwrap();
+        }
+    }
+    all
+}
+
 /// The XML of one cell, e.g. `D2`.
 fn cell<'x>(sheet: &'x str, reference: &str) -> &'x str {
     let start = sheet
@@ -88,13 +110,12 @@ fn xlsx_is_one_sheet_with_numbers_a_frozen_header_and_the_last_row_marked() {
     let xlsx = ranked().table().to_xlsx().unwrap();
     assert!(xlsx.starts_with(b"PK"));
     let sheet = part(&xlsx, "xl/worksheets/sheet1.xml");
-    let strings = part(&xlsx, "xl/sharedStrings.xml");
+    let strings = texts(&xlsx);
     for text in ["末位", "名次", "纪律检查", "甲镇,", "=1+2"] {
-        assert!(
-            strings.contains(text),
-            "{text} is not in the shared strings"
-        );
+        assert!(strings.contains(text), "{text} is not in the workbook");
     }
+    // Text stays text: nothing the units wrote becomes a formula.
+    assert!(!sheet.contains("<f>"), "{sheet}");
     // 总分 of the second unit: a number cell, not a string.
     let total = cell(&sheet, "D3");
     assert!(
