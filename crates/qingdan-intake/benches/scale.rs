@@ -5,7 +5,8 @@
 //! SQLite and, with `QINGDAN_TEST_POSTGRES`, PostgreSQL. Prints the ingest
 //! rate, each report's latency (the median of three) and the server's peak
 //! resident memory while four full rankings are written at once, in a
-//! server started afresh after the ingest.
+//! server started afresh after the ingest. Every third inspection has a
+//! finding.
 //!
 //! Targets (at 100,000 packets): a full ranking XLSX in ≤ 3 s, the
 //! server's memory during four concurrent full reports ≤ 300 MB, ingest no
@@ -165,7 +166,19 @@ fn make(w: &World, units: &[Unit], offset: usize) -> Vec<Vec<u8>> {
                         .map(|(i, unit)| {
                             let n = start + i;
                             let id = format!("{:08x}-0000-4000-8000-{n:012x}", 0x5ca1e);
-                            w.inspection(&id, &varied(w, n), |m| m.unit = unit.clone())
+                            w.inspection(&id, &varied(w, n), |m| {
+                                m.unit = unit.clone();
+                                // A finding for every third unit.
+                                if n.is_multiple_of(3) {
+                                    m.findings = vec![qingdan_core::findings::Finding {
+                                        id: "1".into(),
+                                        item: "1.1".into(),
+                                        problem: "台账不全".into(),
+                                        deadline: "2027-01-31".into(),
+                                        responsible: "王五".into(),
+                                    }];
+                                }
+                            })
                         })
                         .collect::<Vec<_>>()
                 })

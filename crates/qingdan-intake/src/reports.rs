@@ -176,6 +176,10 @@ pub async fn build_report(
             .collect()
     };
     let (name, (content_type, extension, bytes)) = match report {
+        ReportKind::Ranking if matches!(query.format, Format::Csv | Format::Xlsx) => (
+            "ranking",
+            ranking_download(intake, &template, query, kind, &findings).await?,
+        ),
         ReportKind::Ranking => (
             "ranking",
             write(
@@ -313,6 +317,108 @@ async fn ranking_page(
         per_page,
         total_rows,
         pages: total_rows.div_ceil(per_page),
+    })
+}
+
+/// Rows of the ranking read and written at a time by a download. Small in
+/// debug builds, so that the tests' rankings of a few hundred units cross
+/// several of them.
+const DOWNLOAD_PAGE: u64 = if cfg!(debug_assertions) { 128 } else { 2000 };
+
+/// The whole ranking as CSV or XLSX (with its findings sheet), read by the
+/// index in ranking order and written a stretch of rows at a time: the
+/// rows are never all in memory, in the report or in the workbook.
+async fn ranking_download(
+    intake: &Intake,
+    template: &qingdan_core::Template,
+    query: &ReportQuery,
+    kind: PacketKind,
+    findings: &qingdan_report::Findings,
+) -> Result<(&'static str, &'static str, Vec<u8>), ReportError> {
+    let store = intake.store();
+    let scope = (
+        query.template.as_str(),
+        template.version(),
+        query.period.as_str(),
+        kind.as_str(),
+    );
+    let failed = |e: qingdan_report::XlsxError| ReportError::Internal(e.to_string());
+    let mut book = qingdan_report::WorkbookWriter::new(true);
+    let mut csv = String::new();
+    let mut lowest = None;
+    let mut offset = 0u64;
+    loop {
+        let at = i64::try_from(offset).unwrap_or(i64::MAX);
+        let limit = i64::try_from(DOWNLOAD_PAGE).unwrap_or(i64::MAX);
+        let (rows, _) = store.latest_page(scope, at, limit).await?;
+        let (above, low) = match rows.first() {
+            Some(first) => {
+                store
+                    .standings(scope, first.percentage, first.total)
+                    .await?
+            }
+            None => (0, None),
+        };
+        if offset == 0
+            && let Some((standing, total)) = low
+        {
+            let (above_lowest, _) = store.standings(scope, standing, total).await?;
+            let standing = (
+                standing.map(Fixed::from_hundredths),
+                Fixed::from_hundredths(total),
+            );
+            lowest = Some((
+                standing,
+                usize::try_from(above_lowest).unwrap_or(usize::MAX) + 1,
+            ));
+        }
+        let count = u64::try_from(rows.len()).unwrap_or(0);
+        let latest = rows
+            .into_iter()
+            .map(|row| latest_of_row(row, template))
+            .collect::<Result<Vec<_>, _>>()?;
+        let table = qingdan_report::ranking_page(
+            template,
+            &query.period,
+            kind,
+            latest,
+            usize::try_from(offset).unwrap_or(usize::MAX),
+            usize::try_from(above).unwrap_or(usize::MAX),
+            lowest,
+        )
+        .with_findings(findings)
+        .table();
+        match query.format {
+            Format::Csv => {
+                if offset == 0 {
+                    csv.push_str(&table.csv_head());
+                }
+                csv.push_str(&qingdan_report::csv_rows(&table.rows));
+            }
+            _ => {
+                if offset == 0 {
+                    book.sheet(&table).map_err(failed)?;
+                }
+                book.rows(&table.rows).map_err(failed)?;
+            }
+        }
+        offset += count;
+        if count < DOWNLOAD_PAGE {
+            break;
+        }
+    }
+    Ok(match query.format {
+        Format::Csv => ("text/csv; charset=utf-8", "csv", csv.into_bytes()),
+        _ => {
+            let sheet = findings.table();
+            book.sheet(&sheet).map_err(failed)?;
+            book.rows(&sheet.rows).map_err(failed)?;
+            (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "xlsx",
+                book.finish().map_err(failed)?,
+            )
+        }
     })
 }
 

@@ -37,7 +37,7 @@ pub use ranking::{
 };
 pub use rust_xlsxwriter::XlsxError;
 pub use summary::{Mark, Summary, marks_text, subject_key};
-pub use table::{Cell, Row, Table, titled_workbook, workbook};
+pub use table::{Cell, Row, Table, WorkbookWriter, csv_rows, titled_workbook, workbook};
 
 use qingdan_core::Template;
 use qingdan_core::packet::PacketKind;

@@ -110,12 +110,17 @@ impl Table {
     /// so that a unit name cannot become a spreadsheet formula when the file
     /// is opened; numbers are written as they are.
     pub fn to_csv(&self) -> String {
+        let mut out = self.csv_head();
+        out.push_str(&csv_rows(&self.rows));
+        out
+    }
+
+    /// The CSV's start: the byte-order mark and the header line; the rows
+    /// follow with [`csv_rows`], a stretch at a time if need be.
+    pub fn csv_head(&self) -> String {
         let mut out = String::from('\u{feff}');
         let headers = self.headers.iter().map(|h| Cell::Text(h.clone()));
         write_record(&mut out, headers);
-        for row in &self.rows {
-            write_record(&mut out, row.cells.iter().cloned());
-        }
         out
     }
 
@@ -149,19 +154,15 @@ impl Table {
         }
         format!("{}\n{table}\n", self.title)
     }
+}
 
-    /// Each column's width in character cells: its widest header or value.
-    fn widths(&self) -> Vec<usize> {
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| display_width(h)).collect();
-        for row in &self.rows {
-            for (c, cell) in row.cells.iter().enumerate() {
-                if let Some(width) = widths.get_mut(c) {
-                    *width = (*width).max(display_width(&cell.text()));
-                }
-            }
-        }
-        widths
+/// Rows as CSV lines, as [`Table::to_csv`] writes them.
+pub fn csv_rows(rows: &[Row]) -> String {
+    let mut out = String::new();
+    for row in rows {
+        write_record(&mut out, row.cells.iter().cloned());
     }
+    out
 }
 
 /// Several tables as one XLSX workbook, a sheet each, in order (a report
@@ -179,25 +180,65 @@ pub fn titled_workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
 }
 
 fn write_workbook(tables: &[Table], titled: bool) -> Result<Vec<u8>, XlsxError> {
-    let fill = Color::RGB(0xFC_E4_D6);
-    let header = Format::new()
-        .set_bold()
-        .set_border_bottom(FormatBorder::Thin);
-    // Text, decimals and counts; plain, and filled for highlighted rows.
-    let plain = [
-        Format::new(),
-        Format::new().set_num_format("0.00"),
-        Format::new().set_num_format("0"),
-    ];
-    let filled = plain.clone().map(|f| f.set_background_color(fill));
-
-    let mut workbook = Workbook::new();
+    let mut book = WorkbookWriter::new(titled);
     for table in tables {
-        // Rows are written in order, each once: what constant memory needs.
-        let sheet = workbook.add_worksheet_with_constant_memory()?;
+        book.sheet(table)?;
+        book.rows(&table.rows)?;
+    }
+    book.finish()
+}
+
+/// An XLSX workbook written a sheet at a time and each sheet a stretch of
+/// rows at a time, in rust_xlsxwriter's constant-memory mode: a report of
+/// any size is never held whole, in cells or in rows. Sheets and rows go
+/// in order, each once.
+pub struct WorkbookWriter {
+    workbook: Workbook,
+    titled: bool,
+    /// The sheet being written: its index, next row, and each column's
+    /// width so far.
+    current: Option<(usize, u32, Vec<usize>)>,
+    /// Widths of the sheets done, set when the workbook is finished.
+    done: Vec<(usize, u32, Vec<usize>)>,
+    formats: Formats,
+}
+
+/// Text, decimals and counts; plain, and filled for highlighted rows.
+struct Formats {
+    plain: [Format; 3],
+    filled: [Format; 3],
+}
+
+impl WorkbookWriter {
+    /// A new workbook; with `titled`, each sheet starts with its table's
+    /// title (as [`titled_workbook`]).
+    pub fn new(titled: bool) -> WorkbookWriter {
+        let plain = [
+            Format::new(),
+            Format::new().set_num_format("0.00"),
+            Format::new().set_num_format("0"),
+        ];
+        let filled = plain
+            .clone()
+            .map(|f| f.set_background_color(Color::RGB(0xFC_E4_D6)));
+        WorkbookWriter {
+            workbook: Workbook::new(),
+            titled,
+            current: None,
+            done: Vec::new(),
+            formats: Formats { plain, filled },
+        }
+    }
+
+    /// Starts a sheet for `table` (its name, title and headers; its rows
+    /// are not written: give them to [`WorkbookWriter::rows`]).
+    pub fn sheet(&mut self, table: &Table) -> Result<(), XlsxError> {
+        self.done.extend(self.current.take());
+        let index = self.done.len();
+        let sheet = self.workbook.add_worksheet_with_constant_memory()?;
         sheet.set_name(&table.sheet)?;
-        let top = u32::from(titled);
-        if titled {
+        let top = u32::from(self.titled);
+        if self.titled {
             let title = Format::new().set_bold().set_font_size(14);
             let last = column(table.headers.len().saturating_sub(1))?;
             if last > 0 {
@@ -206,17 +247,37 @@ fn write_workbook(tables: &[Table], titled: bool) -> Result<Vec<u8>, XlsxError> 
                 sheet.write_string_with_format(0, 0, &table.title, &title)?;
             }
         }
+        let header = Format::new()
+            .set_bold()
+            .set_border_bottom(FormatBorder::Thin);
         for (c, title) in table.headers.iter().enumerate() {
             sheet.write_string_with_format(top, column(c)?, title, &header)?;
         }
-        for (r, row) in table.rows.iter().enumerate() {
-            let r = u32::try_from(r)
-                .ok()
-                .and_then(|r| r.checked_add(top + 1))
-                .ok_or(XlsxError::RowColumnLimitError)?;
+        sheet.set_freeze_panes(top + 1, 0)?;
+        let widths = table.headers.iter().map(|h| display_width(h)).collect();
+        self.current = Some((index, top + 1, widths));
+        Ok(())
+    }
+
+    /// Writes `rows` under those already written on the current sheet.
+    pub fn rows(&mut self, rows: &[Row]) -> Result<(), XlsxError> {
+        let Some((index, next, widths)) = self.current.as_mut() else {
+            return Err(XlsxError::ParameterError("no sheet started".into()));
+        };
+        let sheet = self.workbook.worksheet_from_index(*index)?;
+        for row in rows {
+            let r = *next;
+            *next = next.checked_add(1).ok_or(XlsxError::RowColumnLimitError)?;
             for (c, cell) in row.cells.iter().enumerate() {
+                if let Some(width) = widths.get_mut(c) {
+                    *width = (*width).max(display_width(&cell.text()));
+                }
                 let c = column(c)?;
-                let formats = if row.highlight { &filled } else { &plain };
+                let formats = if row.highlight {
+                    &self.formats.filled
+                } else {
+                    &self.formats.plain
+                };
                 let format = &formats[match cell {
                     Cell::Text(_) | Cell::Empty => 0,
                     Cell::Number(_) => 1,
@@ -233,13 +294,22 @@ fn write_workbook(tables: &[Table], titled: bool) -> Result<Vec<u8>, XlsxError> 
                 };
             }
         }
-        sheet.set_freeze_panes(top + 1, 0)?;
-        for (c, width) in table.widths().into_iter().enumerate() {
-            // Two characters of margin, and no column too narrow to click.
-            sheet.set_column_width(column(c)?, (width + 2).clamp(6, 60) as f64)?;
-        }
+        Ok(())
     }
-    workbook.save_to_buffer()
+
+    /// The workbook's bytes, each sheet's columns wide enough for their
+    /// contents.
+    pub fn finish(mut self) -> Result<Vec<u8>, XlsxError> {
+        self.done.extend(self.current.take());
+        for (index, _, widths) in &self.done {
+            let sheet = self.workbook.worksheet_from_index(*index)?;
+            for (c, width) in widths.iter().enumerate() {
+                // Two characters of margin, and no column too narrow to click.
+                sheet.set_column_width(column(c)?, (width + 2).clamp(6, 60) as f64)?;
+            }
+        }
+        self.workbook.save_to_buffer()
+    }
 }
 
 /// The double nearest to an exact decimal. Dividing the count of hundredths

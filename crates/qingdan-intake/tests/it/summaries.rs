@@ -382,6 +382,7 @@ async fn reports_from_summaries_equal_reports_from_the_packets(db: Db) {
     };
     assert_same(&want, &served_all(&w.intake).await);
     for kind in [PacketKind::SelfAssessment, PacketKind::Inspection] {
+        assert_downloads_equal(&w, &entries, kind).await;
         let full: serde_json::Value = serde_json::from_slice(
             &want
                 .iter()
@@ -421,6 +422,60 @@ async fn reports_from_summaries_equal_reports_from_the_packets(db: Db) {
     assert_same(&want, &served_all(&reopened).await);
     reopened.shutdown().await;
     reopened.store().close().await;
+}
+
+/// The ranking's CSV and XLSX, written a stretch of rows at a time, are
+/// those of the ranking computed from the packets: the same CSV, and the
+/// same sheets (ranking and findings) in the workbook.
+async fn assert_downloads_equal(w: &World, entries: &[qingdan_report::Entry], kind: PacketKind) {
+    use qingdan_report::Report as _;
+    let as_of = qingdan_core::findings::parse_date(AS_OF).unwrap();
+    let findings = qingdan_report::findings(entries, as_of, |_, _, item| {
+        w.template.item(item).map(|i| i.title.zh.clone())
+    });
+    let ranking = qingdan_report::ranking(&w.template, PERIOD, kind, entries)
+        .unwrap()
+        .with_findings(&findings);
+    let download = async |format| {
+        let query = ReportQuery {
+            template: w.template.id().to_owned(),
+            version: Some(w.template.version()),
+            period: PERIOD.into(),
+            kind: Some(kind),
+            as_of: Some(AS_OF.into()),
+            format,
+            page: None,
+            per_page: None,
+        };
+        build_report(&w.intake, ReportKind::Ranking, &query)
+            .await
+            .unwrap()
+            .bytes
+    };
+    assert!(
+        download(Format::Csv).await == ranking.table().to_csv().into_bytes(),
+        "{kind:?}: the CSV written a stretch at a time differs"
+    );
+    let want = qingdan_report::titled_workbook(&[ranking.table(), findings.table()]).unwrap();
+    let got = download(Format::Xlsx).await;
+    for sheet in ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"] {
+        assert!(
+            xlsx_part(&want, sheet) == xlsx_part(&got, sheet),
+            "{kind:?}: {sheet} of the workbook written a stretch at a time differs"
+        );
+    }
+}
+
+fn xlsx_part(xlsx: &[u8], name: &str) -> String {
+    use std::io::Read as _;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
 }
 
 /// Every row of the ranking, read a page of `per_page` at a time as the
