@@ -255,35 +255,13 @@ async fn ranking_page(
         query.period.as_str(),
         kind.as_str(),
     );
-    let offset = i64::try_from((page - 1).saturating_mul(per_page)).unwrap_or(i64::MAX);
-    let limit = i64::try_from(per_page).unwrap_or(i64::MAX);
-    let (rows, total_rows) = store.latest_page(scope, offset, limit).await?;
-    let (above, lowest) = match rows.first() {
-        Some(first) => {
-            store
-                .standings(scope, first.percentage, first.total)
-                .await?
-        }
-        None => (0, None),
-    };
-    let lowest = match lowest {
-        Some((standing, total)) => {
-            let (above_lowest, _) = store.standings(scope, standing, total).await?;
-            let standing = (
-                standing.map(Fixed::from_hundredths),
-                Fixed::from_hundredths(total),
-            );
-            Some((
-                standing,
-                usize::try_from(above_lowest).unwrap_or(usize::MAX) + 1,
-            ))
-        }
-        None => None,
-    };
-    let latest = rows
-        .into_iter()
-        .map(|row| latest_of_row(row, template))
-        .collect::<Result<Vec<_>, _>>()?;
+    let offset = (page - 1).saturating_mul(per_page);
+    let Stretch {
+        latest,
+        total_rows,
+        above,
+        lowest,
+    } = stretch(store, scope, template, offset, per_page).await?;
     // The findings of the page's units, in this checklist and period.
     let mut entries = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
@@ -306,7 +284,7 @@ async fn ranking_page(
         kind,
         latest,
         usize::try_from(offset).unwrap_or(usize::MAX),
-        usize::try_from(above).unwrap_or(usize::MAX),
+        above,
         lowest,
     )
     .with_findings(&findings);
@@ -317,6 +295,62 @@ async fn ranking_page(
         per_page,
         total_rows,
         pages: total_rows.div_ceil(per_page),
+    })
+}
+
+/// A stretch of the ranking as the index gives it.
+struct Stretch {
+    /// Its rows, in ranking order.
+    latest: Vec<qingdan_report::Latest>,
+    /// Rows in the whole ranking.
+    total_rows: i64,
+    /// Rows of the whole ranking standing above its first.
+    above: usize,
+    /// The lowest standing of the whole ranking, and its rank.
+    lowest: Option<(qingdan_report::Standing, usize)>,
+}
+
+/// `limit` rows of the ranking from `offset`, with what ranks them.
+async fn stretch(
+    store: &crate::store::Store,
+    scope: (&str, u32, &str, &str),
+    template: &qingdan_core::Template,
+    offset: u64,
+    limit: u64,
+) -> Result<Stretch, ReportError> {
+    let at = i64::try_from(offset).unwrap_or(i64::MAX);
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let (rows, total_rows) = store.latest_page(scope, at, limit).await?;
+    let (above, low) = match rows.first() {
+        Some(first) => {
+            store
+                .standings(scope, first.percentage, first.total)
+                .await?
+        }
+        None => (0, None),
+    };
+    let lowest = match low {
+        Some((standing, total)) => {
+            let (above_lowest, _) = store.standings(scope, standing, total).await?;
+            let standing = (
+                standing.map(Fixed::from_hundredths),
+                Fixed::from_hundredths(total),
+            );
+            Some((
+                standing,
+                usize::try_from(above_lowest).unwrap_or(usize::MAX) + 1,
+            ))
+        }
+        None => None,
+    };
+    Ok(Stretch {
+        latest: rows
+            .into_iter()
+            .map(|row| latest_of_row(row, template))
+            .collect::<Result<Vec<_>, _>>()?,
+        total_rows,
+        above: usize::try_from(above).unwrap_or(usize::MAX),
+        lowest,
     })
 }
 
@@ -345,45 +379,22 @@ async fn ranking_download(
     let failed = |e: qingdan_report::XlsxError| ReportError::Internal(e.to_string());
     let mut book = qingdan_report::WorkbookWriter::new(true);
     let mut csv = String::new();
-    let mut lowest = None;
     let mut offset = 0u64;
     loop {
-        let at = i64::try_from(offset).unwrap_or(i64::MAX);
-        let limit = i64::try_from(DOWNLOAD_PAGE).unwrap_or(i64::MAX);
-        let (rows, _) = store.latest_page(scope, at, limit).await?;
-        let (above, low) = match rows.first() {
-            Some(first) => {
-                store
-                    .standings(scope, first.percentage, first.total)
-                    .await?
-            }
-            None => (0, None),
-        };
-        if offset == 0
-            && let Some((standing, total)) = low
-        {
-            let (above_lowest, _) = store.standings(scope, standing, total).await?;
-            let standing = (
-                standing.map(Fixed::from_hundredths),
-                Fixed::from_hundredths(total),
-            );
-            lowest = Some((
-                standing,
-                usize::try_from(above_lowest).unwrap_or(usize::MAX) + 1,
-            ));
-        }
-        let count = u64::try_from(rows.len()).unwrap_or(0);
-        let latest = rows
-            .into_iter()
-            .map(|row| latest_of_row(row, template))
-            .collect::<Result<Vec<_>, _>>()?;
+        let Stretch {
+            latest,
+            above,
+            lowest,
+            ..
+        } = stretch(store, scope, template, offset, DOWNLOAD_PAGE).await?;
+        let count = u64::try_from(latest.len()).unwrap_or(0);
         let table = qingdan_report::ranking_page(
             template,
             &query.period,
             kind,
             latest,
             usize::try_from(offset).unwrap_or(usize::MAX),
-            usize::try_from(above).unwrap_or(usize::MAX),
+            above,
             lowest,
         )
         .with_findings(findings)
