@@ -537,17 +537,7 @@ fn sniff(path: &Path) -> Result<(), BackupError> {
 /// users of the machine could read it.
 pub fn pg_dump(url: &str, to: &Path) -> Result<BackupInfo, BackupError> {
     let to = std::path::absolute(to).map_err(|e| StoreError::Dir(to.display().to_string(), e))?;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(&to) {
-        Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Err(StoreError::Exists(to).into());
-        }
-        Err(e) => return Err(StoreError::Dir(to.display().to_string(), e).into()),
-    }
+    crate::store::new_private_file(&to)?;
     let (url, password) = split_password(url);
     let mut command = std::process::Command::new("pg_dump");
     command

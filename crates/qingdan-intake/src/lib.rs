@@ -37,6 +37,18 @@ pub use store::{
 };
 pub use web::WebApp;
 
+/// Makes a new file only its owner can read (0600 on Unix), from its first
+/// byte: the intake's copies and keys are never readable by others, not
+/// even for a moment. A file already there is an error (`AlreadyExists`),
+/// never overwritten.
+pub(crate) fn create_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
 /// The time now, RFC 3339 UTC with milliseconds (`2026-11-23T08:30:00.125Z`).
 pub fn now() -> String {
     rfc3339(chrono::Utc::now())

@@ -1367,6 +1367,18 @@ impl Store {
     }
 }
 
+/// Makes the empty file a copy goes to, readable by its owner only; one
+/// already there is refused ([`StoreError::Exists`]), never overwritten.
+pub(crate) fn new_private_file(to: &Path) -> Result<(), StoreError> {
+    match crate::create_private(to) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(StoreError::Exists(to.to_path_buf()))
+        }
+        Err(e) => Err(StoreError::Dir(to.display().to_string(), e)),
+    }
+}
+
 /// A registered unit, as [`Store::units_after`] lists it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct UnitInfo {
@@ -1646,20 +1658,9 @@ impl Store {
                 to.display()
             ))
         })?;
-        // Made here, empty, with its mode, so that the copy is never
-        // readable by others, not even for a moment; SQLite fills an empty
-        // file and refuses one that has anything in it.
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        match options.open(&to) {
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                return Err(StoreError::Exists(to));
-            }
-            Err(e) => return Err(StoreError::Dir(to.display().to_string(), e)),
-        }
+        // Made here, empty, with its mode; SQLite fills an empty file and
+        // refuses one that has anything in it.
+        new_private_file(&to)?;
         let copied = sqlx::query("VACUUM INTO $1").bind(name).execute(pool).await;
         if let Err(e) = copied {
             // The file is the one made above, and holds no complete copy.

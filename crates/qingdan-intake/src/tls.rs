@@ -353,13 +353,8 @@ fn make_authority(
 /// that is there.
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), TlsError> {
     use std::io::Write as _;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .map_err(|e| TlsError::File(path.display().to_string(), e))?;
+    let mut file =
+        crate::create_private(path).map_err(|e| TlsError::File(path.display().to_string(), e))?;
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .map_err(|e| TlsError::File(path.display().to_string(), e))
