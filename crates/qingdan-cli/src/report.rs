@@ -149,34 +149,70 @@ pub fn run(database: &Database, args: ReportArgs) -> Result<(), Failure> {
         if let Some((report, query)) = &query {
             explain(&intake, *report, query).await?;
         }
-        match (&args.out, format) {
-            (Some(path), _) => {
-                std::fs::write(path, &rendered.bytes)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-                errln!("wrote {}", path.display());
-            }
+        let failed = |e: qingdan_intake::ReportError| {
+            errln!("qingdan: {e}");
+            Failure::Invalid
+        };
+        // A download comes as it is written: each piece goes to the file
+        // or stdout as it arrives, and a file left unfinished by an error
+        // is removed.
+        let mut body = rendered.body;
+        let file = match (&args.out, format) {
+            (Some(path), _) => Some((
+                path.clone(),
+                std::fs::File::create(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+            )),
             (None, Format::Xlsx) => {
                 let path = PathBuf::from(&rendered.file_name);
-                std::fs::OpenOptions::new()
+                let file = std::fs::OpenOptions::new()
                     .write(true)
                     .create_new(true)
                     .open(&path)
-                    .and_then(|mut file| {
-                        use std::io::Write as _;
-                        file.write_all(&rendered.bytes)
-                    })
                     .with_context(|| {
                         format!(
                             "cannot write {} (name another file with --out)",
                             path.display()
                         )
                     })?;
-                errln!("wrote {}", path.display());
+                Some((path, file))
             }
-            (None, _) => crate::output::write_bytes(&rendered.bytes),
+            (None, _) => None,
+        };
+        let Some((path, mut file)) = file else {
+            while let Some(bytes) = next(&mut body).await {
+                crate::output::write_bytes(&bytes.map_err(failed)?);
+            }
+            return Ok(());
+        };
+        let written: Result<(), Failure> = async {
+            use std::io::Write as _;
+            while let Some(bytes) = next(&mut body).await {
+                file.write_all(&bytes.map_err(failed)?)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            Ok(())
         }
+        .await;
+        if written.is_err() {
+            drop(file);
+            let _ = std::fs::remove_file(&path);
+            return written;
+        }
+        errln!("wrote {}", path.display());
         Ok(())
     })
+}
+
+/// A report's next piece of bytes (a whole report is one piece).
+async fn next(
+    body: &mut qingdan_intake::Body,
+) -> Option<Result<Vec<u8>, qingdan_intake::ReportError>> {
+    match body {
+        qingdan_intake::Body::Whole(bytes) if !bytes.is_empty() => Some(Ok(std::mem::take(bytes))),
+        qingdan_intake::Body::Whole(_) => None,
+        qingdan_intake::Body::Chunks(chunks) => chunks.recv().await,
+    }
 }
 
 /// Says on stderr which checklist, period and kind of packets a report

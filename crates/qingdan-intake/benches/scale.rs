@@ -100,6 +100,7 @@ fn run(runtime: &tokio::runtime::Runtime, cli: &std::path::Path, db: Db, n: usiz
     }
     let ingest = n as f64 / sending.as_secs_f64();
     drop(server);
+    keep(&database, db, n);
 
     // Afresh: its memory is the reports', not the ingest's.
     let server = Server::start(cli, &database);
@@ -228,6 +229,26 @@ fn send(url: &str, packets: &[Vec<u8>]) {
             });
         }
     });
+}
+
+/// With `QINGDAN_SCALE_KEEP=DIR`, a copy of the SQLite database just
+/// filled, as `DIR/scale-N.db`: reports can then be timed and profiled
+/// against it (`qingdan report … --database sqlite://DIR/scale-N.db`)
+/// without generating the packets again.
+fn keep(database: &str, db: Db, n: usize) {
+    let (Some(dir), Db::Sqlite) = (std::env::var_os("QINGDAN_SCALE_KEEP"), db) else {
+        return;
+    };
+    let from = database.trim_start_matches("sqlite://");
+    let to = std::path::Path::new(&dir).join(format!("scale-{n}.db"));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(from, &to).unwrap();
+    // The server was killed: what it wrote may still be in the log.
+    let wal = format!("{from}-wal");
+    if std::path::Path::new(&wal).exists() {
+        std::fs::copy(&wal, format!("{}-wal", to.display())).unwrap();
+    }
+    eprintln!("scale bench: kept {}", to.display());
 }
 
 fn get(url: &str, token: &str) -> (u16, Vec<u8>) {

@@ -58,6 +58,11 @@ pub struct Intake {
     metrics: Arc<Metrics>,
     /// Packets being verified at once: no more than there are cores.
     checking: Arc<Semaphore>,
+    /// Whole reports being written at once (downloads, and the reports
+    /// that are not paged): no more than there are cores. More would not
+    /// finish sooner, and each holds its own memory: a crowd of them
+    /// waits its turn.
+    reporting: Arc<Semaphore>,
 }
 
 impl std::fmt::Debug for Intake {
@@ -69,6 +74,15 @@ impl std::fmt::Debug for Intake {
 }
 
 impl Intake {
+    /// A turn to write a whole report: held until it is written.
+    pub(crate) async fn report_turn(
+        &self,
+    ) -> Result<tokio::sync::OwnedSemaphorePermit, crate::errors::ReportError> {
+        self.reporting.clone().acquire_owned().await.map_err(|_| {
+            crate::errors::ReportError::Unavailable("the intake is shutting down".into())
+        })
+    }
+
     /// Opens the intake on a connected store: reads (or, the first time,
     /// makes and stores) its signing key, and starts the writer.
     pub async fn open(store: Store, now: &str) -> Result<Intake, StoreError> {
@@ -113,6 +127,9 @@ impl Intake {
             writer_task: Mutex::new(Some(task)),
             metrics,
             checking: Arc::new(Semaphore::new(
+                std::thread::available_parallelism().map_or(1, usize::from),
+            )),
+            reporting: Arc::new(Semaphore::new(
                 std::thread::available_parallelism().map_or(1, usize::from),
             )),
         };

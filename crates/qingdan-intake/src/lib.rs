@@ -28,7 +28,7 @@ pub use intake::{Intake, Submitted};
 pub use limit::RateLimit;
 pub use metrics::Metrics;
 pub use reports::{
-    FindingsQuery, Format, Rendered, ReportKind, ReportQuery, build_findings, build_report,
+    Body, FindingsQuery, Format, Rendered, ReportKind, ReportQuery, build_findings, build_report,
 };
 pub use store::{
     CodeInfo, KeyCursor, KeyEnrollment, KeyInfo, KeyStatus, NewPacket, PacketCursor, PacketFilter,

@@ -104,14 +104,40 @@ pub struct FindingsQuery {
 }
 
 /// A report written out.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Rendered {
     /// Its media type.
     pub content_type: &'static str,
     /// A file name for it.
     pub file_name: String,
     /// The bytes.
-    pub bytes: Vec<u8>,
+    pub body: Body,
+}
+
+/// A report's bytes: whole, or a download that comes a stretch at a time
+/// as it is written (ended early by an error, when one is met).
+#[derive(Debug)]
+pub enum Body {
+    /// All of them.
+    Whole(Vec<u8>),
+    /// In order, as they are written.
+    Chunks(tokio::sync::mpsc::Receiver<Result<Vec<u8>, ReportError>>),
+}
+
+impl Rendered {
+    /// All the bytes, or the error that stopped them.
+    pub async fn into_bytes(self) -> Result<Vec<u8>, ReportError> {
+        match self.body {
+            Body::Whole(bytes) => Ok(bytes),
+            Body::Chunks(mut chunks) => {
+                let mut bytes = Vec::new();
+                while let Some(chunk) = chunks.recv().await {
+                    bytes.extend_from_slice(&chunk?);
+                }
+                Ok(bytes)
+            }
+        }
+    }
 }
 
 /// Reads the packets a report is over and writes the report.
@@ -153,16 +179,14 @@ pub async fn build_report(
                 kind.as_str(),
                 page.page
             ),
-            bytes,
+            body: Body::Whole(bytes),
         });
     }
+    let turn = intake.report_turn().await?;
     let finding_rows = store
         .findings_rows(Some((&query.template, version, &query.period)), None)
         .await?;
-    let entries = finding_rows
-        .into_iter()
-        .map(findings_entry)
-        .collect::<Result<Vec<_>, _>>()?;
+    let entries = findings_entries(finding_rows)?;
     let findings = qingdan_report::findings(&entries, as_of, |_, _, item| {
         template.item(item).map(|i| i.title.zh.clone())
     });
@@ -175,10 +199,10 @@ pub async fn build_report(
             .map(|row| latest_of_row(row, &template))
             .collect()
     };
-    let (name, (content_type, extension, bytes)) = match report {
+    let (name, (content_type, extension, body)) = match report {
         ReportKind::Ranking if matches!(query.format, Format::Csv | Format::Xlsx) => (
             "ranking",
-            ranking_download(intake, &template, query, kind, &findings).await?,
+            ranking_download(intake, template.clone(), query, kind, findings, turn).await?,
         ),
         ReportKind::Ranking => (
             "ranking",
@@ -192,11 +216,11 @@ pub async fn build_report(
         ReportKind::Indicators => (
             "indicators",
             write(
-                &qingdan_report::indicators_of(
+                &qingdan_report::indicators_of_tally(
                     &template,
                     &query.period,
                     kind,
-                    &latest(kind).await?,
+                    &tally(store, &template, &query.period, kind).await?,
                 )
                 .with_findings(&findings),
                 Some(&findings),
@@ -230,7 +254,7 @@ pub async fn build_report(
     Ok(Rendered {
         content_type,
         file_name: format!("{stem}.{extension}"),
-        bytes,
+        body,
     })
 }
 
@@ -310,6 +334,45 @@ struct Stretch {
     lowest: Option<(qingdan_report::Standing, usize)>,
 }
 
+/// How each item fared in the latest packets of `kind`, read a stretch of
+/// units at a time: the counts are all that is kept.
+async fn tally(
+    store: &crate::store::Store,
+    template: &qingdan_core::Template,
+    period: &str,
+    kind: PacketKind,
+) -> Result<qingdan_report::ItemTally, ReportError> {
+    let scope = (template.id(), template.version(), period, kind.as_str());
+    let mut tally = qingdan_report::ItemTally::new(template);
+    let items_count = template.items().count();
+    let mut marks = Vec::new();
+    let mut after = None;
+    loop {
+        let rows = store
+            .latest_items(scope, after.as_ref(), DOWNLOAD_PAGE)
+            .await?;
+        let count = rows.len();
+        for (unit, subject, items) in rows {
+            marks.clear();
+            for letter in items.chars() {
+                marks.push(Mark::of_letter(letter).ok_or_else(|| {
+                    ReportError::Internal(format!("unit {unit}: its stored summary: items"))
+                })?);
+            }
+            if marks.len() != items_count {
+                return Err(ReportError::Internal(format!(
+                    "unit {unit}: its stored summary does not fit the checklist"
+                )));
+            }
+            tally.add(&marks);
+            after = Some((unit, subject));
+        }
+        if i64::try_from(count).unwrap_or(i64::MAX) < DOWNLOAD_PAGE {
+            return Ok(tally);
+        }
+    }
+}
+
 /// `limit` rows of the ranking from `offset`, with what ranks them.
 async fn stretch(
     store: &crate::store::Store,
@@ -321,27 +384,9 @@ async fn stretch(
     let at = i64::try_from(offset).unwrap_or(i64::MAX);
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let (rows, total_rows) = store.latest_page(scope, at, limit).await?;
-    let (above, low) = match rows.first() {
-        Some(first) => {
-            store
-                .standings(scope, first.percentage, first.total)
-                .await?
-        }
-        None => (0, None),
-    };
-    let lowest = match low {
-        Some((standing, total)) => {
-            let (above_lowest, _) = store.standings(scope, standing, total).await?;
-            let standing = (
-                standing.map(Fixed::from_hundredths),
-                Fixed::from_hundredths(total),
-            );
-            Some((
-                standing,
-                usize::try_from(above_lowest).unwrap_or(usize::MAX) + 1,
-            ))
-        }
-        None => None,
+    let above = match rows.first() {
+        Some(first) => store.above(scope, first.percentage, first.total).await?,
+        None => 0,
     };
     Ok(Stretch {
         latest: rows
@@ -350,87 +395,268 @@ async fn stretch(
             .collect::<Result<Vec<_>, _>>()?,
         total_rows,
         above: usize::try_from(above).unwrap_or(usize::MAX),
-        lowest,
+        lowest: lowest(store, scope).await?,
     })
+}
+
+/// The lowest standing of a ranking, and its rank (for 末位).
+async fn lowest(
+    store: &crate::store::Store,
+    scope: (&str, u32, &str, &str),
+) -> Result<Option<(qingdan_report::Standing, usize)>, ReportError> {
+    let Some((standing, total)) = store.lowest(scope).await? else {
+        return Ok(None);
+    };
+    let above = store.above(scope, standing, total).await?;
+    Ok(Some((
+        (
+            standing.map(Fixed::from_hundredths),
+            Fixed::from_hundredths(total),
+        ),
+        usize::try_from(above).unwrap_or(usize::MAX) + 1,
+    )))
 }
 
 /// Rows of the ranking read and written at a time by a download. Small in
 /// debug builds, so that the tests' rankings of a few hundred units cross
 /// several of them.
-const DOWNLOAD_PAGE: u64 = if cfg!(debug_assertions) { 128 } else { 2000 };
+const DOWNLOAD_PAGE: i64 = if cfg!(debug_assertions) { 128 } else { 2000 };
 
 /// The whole ranking as CSV or XLSX (with its findings sheet), read by the
-/// index in ranking order and written a stretch of rows at a time: the
-/// rows are never all in memory, in the report or in the workbook.
+/// index in ranking order a stretch at a time, each stretch after the
+/// last row of the one before, and written as it is read: the rows are
+/// never all in memory, in the report, in the file or in the answer. The
+/// next stretch is read while the last is written, on a thread of its
+/// own (writing is the work of seconds: the server's other requests go
+/// on); the file's bytes go out as they are written. A reader that goes
+/// away stops both.
 async fn ranking_download(
     intake: &Intake,
-    template: &qingdan_core::Template,
+    template: std::sync::Arc<qingdan_core::Template>,
     query: &ReportQuery,
     kind: PacketKind,
-    findings: &qingdan_report::Findings,
-) -> Result<(&'static str, &'static str, Vec<u8>), ReportError> {
-    let store = intake.store();
-    let scope = (
-        query.template.as_str(),
+    findings: qingdan_report::Findings,
+    turn: tokio::sync::OwnedSemaphorePermit,
+) -> Result<(&'static str, &'static str, Body), ReportError> {
+    let store = intake.store().clone();
+    let (id, version, period) = (
+        query.template.clone(),
         template.version(),
-        query.period.as_str(),
-        kind.as_str(),
+        query.period.clone(),
     );
-    let failed = |e: qingdan_report::XlsxError| ReportError::Internal(e.to_string());
-    let mut book = qingdan_report::WorkbookWriter::new(true);
-    let mut csv = String::new();
-    let mut offset = 0u64;
-    loop {
-        let Stretch {
-            latest,
-            above,
-            lowest,
-            ..
-        } = stretch(store, scope, template, offset, DOWNLOAD_PAGE).await?;
-        let count = u64::try_from(latest.len()).unwrap_or(0);
-        let table = qingdan_report::ranking_page(
+    let lowest = lowest(&store, (&id, version, &period, kind.as_str())).await?;
+    let (stretches, mut arriving) = tokio::sync::mpsc::channel(1);
+    let (out, chunks) = tokio::sync::mpsc::channel(4);
+    let format = query.format;
+    let heading = period.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut download =
+            RankingDownload::new(&template, heading, kind, lowest, &findings, format);
+        let written = (|| {
+            while let Some(rows) = arriving.blocking_recv() {
+                download.add(rows?, &out)?;
+            }
+            download.finish(&out)
+        })();
+        if let Err(e) = written {
+            // Nobody to tell when the reader has gone.
+            let _ = out.blocking_send(Err(e));
+        }
+        drop(turn);
+    });
+    tokio::spawn(async move {
+        let scope = (id.as_str(), version, period.as_str(), kind.as_str());
+        let mut after = None;
+        loop {
+            let rows = store
+                .latest_after(scope, after.as_ref(), DOWNLOAD_PAGE)
+                .await
+                .map_err(ReportError::from);
+            let last = match &rows {
+                Ok(rows) if i64::try_from(rows.len()).unwrap_or(i64::MAX) == DOWNLOAD_PAGE => {
+                    rows.last().cloned()
+                }
+                _ => None,
+            };
+            // A writer that has stopped has failed or lost its reader.
+            if stretches.send(rows).await.is_err() || last.is_none() {
+                break;
+            }
+            after = last;
+        }
+    });
+    Ok(match format {
+        Format::Csv => ("text/csv; charset=utf-8", "csv", Body::Chunks(chunks)),
+        _ => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            Body::Chunks(chunks),
+        ),
+    })
+}
+
+/// Where a download's bytes go: to the answer, in order.
+type Out = tokio::sync::mpsc::Sender<Result<Vec<u8>, ReportError>>;
+
+/// The reader of a download has gone: nothing more is written.
+fn gone() -> ReportError {
+    ReportError::Internal("the download's reader has gone".into())
+}
+
+/// Bytes written to a download's answer in pieces of [`CHUNK`].
+struct Chunked<'a> {
+    out: &'a Out,
+    buffer: Vec<u8>,
+}
+
+/// Bytes of a download sent at a time.
+const CHUNK: usize = 256 * 1024;
+
+impl std::io::Write for Chunked<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.buffer.is_empty() {
+            self.out
+                .blocking_send(Ok(std::mem::take(&mut self.buffer)))
+                .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Chunked<'_> {
+    fn drop(&mut self) {
+        use std::io::Write as _;
+        let _ = self.flush();
+    }
+}
+
+/// The ranking being written as CSV or XLSX, a stretch at a time.
+struct RankingDownload<'a> {
+    template: &'a qingdan_core::Template,
+    period: String,
+    kind: PacketKind,
+    lowest: Option<(qingdan_report::Standing, usize)>,
+    findings: &'a qingdan_report::Findings,
+    format: Format,
+    book: qingdan_report::WorkbookWriter,
+    /// Whether the headers are written.
+    started: bool,
+    /// Rows written.
+    offset: usize,
+    /// The last row written: its standing and rank.
+    last: Option<(qingdan_report::Standing, usize)>,
+}
+
+impl<'a> RankingDownload<'a> {
+    fn new(
+        template: &'a qingdan_core::Template,
+        period: String,
+        kind: PacketKind,
+        lowest: Option<(qingdan_report::Standing, usize)>,
+        findings: &'a qingdan_report::Findings,
+        format: Format,
+    ) -> Self {
+        RankingDownload {
             template,
-            &query.period,
+            period,
             kind,
-            latest,
-            usize::try_from(offset).unwrap_or(usize::MAX),
-            above,
             lowest,
+            findings,
+            format,
+            book: qingdan_report::WorkbookWriter::new(true),
+            started: false,
+            offset: 0,
+            last: None,
+        }
+    }
+
+    /// Writes the next stretch of rows. Its first rank follows from the
+    /// last row written: shared when they tie.
+    fn add(&mut self, rows: Vec<crate::store::LatestRow>, out: &Out) -> Result<(), ReportError> {
+        let count = rows.len();
+        let latest = rows
+            .into_iter()
+            .map(|row| latest_of_row(row, self.template))
+            .collect::<Result<Vec<_>, _>>()?;
+        let above = match (latest.first(), self.last) {
+            (Some(first), Some((standing, rank)))
+                if (first.summary.percentage, first.summary.total) == standing =>
+            {
+                rank - 1
+            }
+            _ => self.offset,
+        };
+        let ranking = qingdan_report::ranking_page(
+            self.template,
+            &self.period,
+            self.kind,
+            latest,
+            self.offset,
+            above,
+            self.lowest,
         )
-        .with_findings(findings)
-        .table();
-        match query.format {
+        .with_findings(self.findings);
+        self.last = ranking
+            .rows
+            .last()
+            .map(|row| ((row.percentage, row.total), row.rank))
+            .or(self.last);
+        let table = ranking.table();
+        match self.format {
             Format::Csv => {
-                if offset == 0 {
+                let mut csv = String::new();
+                if !self.started {
                     csv.push_str(&table.csv_head());
                 }
                 csv.push_str(&qingdan_report::csv_rows(&table.rows));
+                out.blocking_send(Ok(csv.into_bytes()))
+                    .map_err(|_| gone())?;
             }
             _ => {
-                if offset == 0 {
-                    book.sheet(&table).map_err(failed)?;
+                if !self.started {
+                    self.book.sheet(&table).map_err(xlsx_failed)?;
                 }
-                book.rows(&table.rows).map_err(failed)?;
+                self.book.rows(&table.rows).map_err(xlsx_failed)?;
             }
         }
-        offset += count;
-        if count < DOWNLOAD_PAGE {
-            break;
-        }
+        self.started = true;
+        self.offset += count;
+        Ok(())
     }
-    Ok(match query.format {
-        Format::Csv => ("text/csv; charset=utf-8", "csv", csv.into_bytes()),
-        _ => {
-            let sheet = findings.table();
-            book.sheet(&sheet).map_err(failed)?;
-            book.rows(&sheet.rows).map_err(failed)?;
-            (
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "xlsx",
-                book.finish().map_err(failed)?,
-            )
+
+    /// Ends the file: the CSV's headers if no row came, the workbook
+    /// with the findings sheet after the ranking's.
+    fn finish(mut self, out: &Out) -> Result<(), ReportError> {
+        if !self.started {
+            self.add(Vec::new(), out)?;
         }
-    })
+        if self.format == Format::Csv {
+            return Ok(());
+        }
+        let sheet = self.findings.table();
+        self.book.sheet(&sheet).map_err(xlsx_failed)?;
+        self.book.rows(&sheet.rows).map_err(xlsx_failed)?;
+        drop(sheet);
+        let mut to = Chunked {
+            out,
+            buffer: Vec::with_capacity(CHUNK),
+        };
+        self.book.finish_to(&mut to).map_err(xlsx_failed)?;
+        use std::io::Write as _;
+        to.flush().map_err(|_| gone())
+    }
+}
+
+fn xlsx_failed(e: qingdan_report::XlsxError) -> ReportError {
+    ReportError::Internal(e.to_string())
 }
 
 /// Every finding of one unit or all, as it stands on `as_of`.
@@ -439,14 +665,12 @@ pub async fn build_findings(
     query: &FindingsQuery,
 ) -> Result<Rendered, ReportError> {
     let as_of = as_of(query.as_of.as_deref())?;
+    let _turn = intake.report_turn().await?;
     let rows = intake
         .store()
         .findings_rows(None, query.unit.as_deref())
         .await?;
-    let entries = rows
-        .into_iter()
-        .map(findings_entry)
-        .collect::<Result<Vec<_>, _>>()?;
+    let entries = findings_entries(rows)?;
     let mut templates = std::collections::HashMap::new();
     for entry in entries.iter().filter(|e| !e.findings.is_empty()) {
         let key = (entry.template_id.clone(), entry.template_version);
@@ -461,12 +685,12 @@ pub async fn build_findings(
         let template = templates.get(&(id.to_owned(), version))?.as_ref()?;
         template.item(item).map(|i| i.title.zh.clone())
     });
-    let (content_type, extension, bytes) = write(&findings, None, query.format)?;
+    let (content_type, extension, body) = write(&findings, None, query.format)?;
     let scope = query.unit.as_deref().unwrap_or("all");
     Ok(Rendered {
         content_type,
         file_name: format!("findings-{scope}-{}.{extension}", findings.as_of),
-        bytes,
+        body,
     })
 }
 
@@ -530,6 +754,18 @@ fn latest_of_row(
     })
 }
 
+/// The findings report's entries of `rows`, in a list of their exact size
+/// (there may be tens of thousands).
+fn findings_entries(
+    rows: Vec<crate::store::FindingsRow>,
+) -> Result<Vec<qingdan_report::Entry>, ReportError> {
+    let mut entries = Vec::with_capacity(rows.len());
+    for row in rows {
+        entries.push(findings_entry(row)?);
+    }
+    Ok(entries)
+}
+
 /// An inspection's findings or a rectification's answers as the findings
 /// report reads them.
 fn findings_entry(row: crate::store::FindingsRow) -> Result<qingdan_report::Entry, ReportError> {
@@ -579,8 +815,8 @@ fn write(
     report: &impl Report,
     findings: Option<&qingdan_report::Findings>,
     format: Format,
-) -> Result<(&'static str, &'static str, Vec<u8>), ReportError> {
-    Ok(match format {
+) -> Result<(&'static str, &'static str, Body), ReportError> {
+    let (content_type, extension, bytes) = match format {
         Format::Json => (
             "application/json",
             "json",
@@ -607,7 +843,8 @@ fn write(
             "txt",
             report.table().to_text().into_bytes(),
         ),
-    })
+    };
+    Ok((content_type, extension, Body::Whole(bytes)))
 }
 
 fn not_published(id: &str, version: Option<u32>) -> ReportError {

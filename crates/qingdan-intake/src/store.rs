@@ -145,6 +145,22 @@ macro_rules! unsummarized {
 /// left, which ranks last.
 const NO_PERCENTAGE: i64 = -(1 << 62);
 
+/// Rows a SQLite statement may hand over before its reader takes them.
+const ROW_CHANNEL: usize = 512;
+
+/// What a report reads of a unit's latest packet (a [`LatestRow`]), from
+/// `latest_packets l` joined by [`LATEST_JOINS`].
+const LATEST_COLUMNS: &str = "SELECT s.packet_id, s.unit_code, u.name AS unit_name,
+    s.subject_name, s.subject_post, s.received_at, s.total, s.max, s.percentage, s.grade,
+    s.failed_by_veto, s.vetoes, s.sections, s.items, s.signers";
+/// A latest packet's summary and its unit.
+const LATEST_JOINS: &str = "JOIN packet_summaries s ON s.packet_id = l.packet_id
+    JOIN units u ON u.code = l.unit_code";
+/// A ranking's order, as its index (`latest_standing`) keeps it.
+const RANKING_ORDER: &str = "ORDER BY standing DESC, total DESC, unit_code, subject_name";
+/// The same of `latest_packets l` among the joined.
+const RANKED: &str = "ORDER BY l.standing DESC, l.total DESC, l.unit_code, l.subject_name";
+
 const INSERT_SUMMARY: &str = "INSERT INTO packet_summaries (packet_id, template_id,
         template_version, period, kind, unit_code, subject_name, subject_post, received_at,
         total, max, percentage, grade, failed_by_veto, vetoes, sections, items, signers)
@@ -502,6 +518,10 @@ impl Store {
                 // FULL: every commit is fsynced before it returns.
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10))
+                // Rows pass from SQLite's thread to the reader this many at
+                // a time, not 50: a report of a hundred thousand rows
+                // would otherwise spend most of its time waking threads.
+                .row_buffer_size(ROW_CHANNEL)
                 .foreign_keys(true);
             if let Some(dir) = options.get_filename().parent()
                 && !dir.as_os_str().is_empty()
@@ -1212,17 +1232,12 @@ impl Store {
         period: &str,
         kind: &str,
     ) -> Result<Vec<LatestRow>, StoreError> {
-        on_pool!(self, pool => Ok(sqlx::query_as(
-            "SELECT s.packet_id, s.unit_code, u.name AS unit_name, s.subject_name,
-                    s.subject_post, s.received_at, s.total, s.max, s.percentage, s.grade,
-                    s.failed_by_veto, s.vetoes, s.sections, s.items, s.signers
-             FROM latest_packets l
-             JOIN packet_summaries s ON s.packet_id = l.packet_id
-             JOIN units u ON u.code = l.unit_code
+        on_pool!(self, pool => Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{LATEST_COLUMNS} FROM latest_packets l {LATEST_JOINS}
              WHERE l.template_id = $1 AND l.template_version = $2 AND l.period = $3
                AND l.kind = $4
-             ORDER BY l.unit_code, l.subject_name",
-        )
+             ORDER BY l.unit_code, l.subject_name"
+        )))
         .bind(template_id)
         .bind(i64::from(version))
         .bind(period)
@@ -1233,7 +1248,8 @@ impl Store {
 
     /// One page of a ranking: the latest packets of `kind` for one template
     /// version and period in ranking order (standing, total, unit, person),
-    /// `limit` from `offset`; and how many there are in all.
+    /// `limit` from `offset`; and how many there are in all. The rows
+    /// skipped are counted in the index alone.
     pub async fn latest_page(
         &self,
         scope: (&str, u32, &str, &str),
@@ -1252,18 +1268,15 @@ impl Store {
             .bind(kind)
             .fetch_one(pool)
             .await?;
-            let rows = sqlx::query_as(
-                "SELECT s.packet_id, s.unit_code, u.name AS unit_name, s.subject_name,
-                        s.subject_post, s.received_at, s.total, s.max, s.percentage, s.grade,
-                        s.failed_by_veto, s.vetoes, s.sections, s.items, s.signers
-                 FROM latest_packets l
-                 JOIN packet_summaries s ON s.packet_id = l.packet_id
-                 JOIN units u ON u.code = l.unit_code
-                 WHERE l.template_id = $1 AND l.template_version = $2 AND l.period = $3
-                   AND l.kind = $4
-                 ORDER BY l.standing DESC, l.total DESC, l.unit_code, l.subject_name
-                 LIMIT $5 OFFSET $6",
-            )
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "{LATEST_COLUMNS} FROM (
+                    SELECT packet_id, unit_code, subject_name, standing, total
+                    FROM latest_packets
+                    WHERE template_id = $1 AND template_version = $2 AND period = $3
+                      AND kind = $4
+                    {RANKING_ORDER} LIMIT $5 OFFSET $6
+                 ) l {LATEST_JOINS} {RANKED}"
+            )))
             .bind(template_id)
             .bind(i64::from(version))
             .bind(period)
@@ -1276,15 +1289,85 @@ impl Store {
         })
     }
 
+    /// A stretch of a ranking read by its index: `limit` rows after the
+    /// row `after` (from the first without one). However far into the
+    /// ranking, a stretch reads its own rows only.
+    pub async fn latest_after(
+        &self,
+        scope: (&str, u32, &str, &str),
+        after: Option<&LatestRow>,
+        limit: i64,
+    ) -> Result<Vec<LatestRow>, StoreError> {
+        let (template_id, version, period, kind) = scope;
+        let (standing, total, unit, subject) = after.map_or((i64::MAX, 0, "", ""), |row| {
+            (
+                row.percentage.unwrap_or(NO_PERCENTAGE),
+                row.total,
+                row.unit_code.as_str(),
+                row.subject_name.as_str(),
+            )
+        });
+        on_pool!(self, pool => Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{LATEST_COLUMNS} FROM (
+                SELECT packet_id, unit_code, subject_name, standing, total
+                FROM latest_packets
+                WHERE template_id = $1 AND template_version = $2 AND period = $3 AND kind = $4
+                  AND standing <= $5
+                  AND (standing < $5 OR total < $6 OR (total = $6 AND (unit_code > $7
+                       OR (unit_code = $7 AND subject_name > $8))))
+                {RANKING_ORDER} LIMIT $9
+             ) l {LATEST_JOINS} {RANKED}"
+        )))
+        .bind(template_id)
+        .bind(i64::from(version))
+        .bind(period)
+        .bind(kind)
+        .bind(standing)
+        .bind(total)
+        .bind(unit)
+        .bind(subject)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Each item's mark in the latest packets of `kind` for one template
+    /// version and period (the summary's `items`), `limit` units (and
+    /// persons) at a time in their order, after `after`'s.
+    pub async fn latest_items(
+        &self,
+        scope: (&str, u32, &str, &str),
+        after: Option<&(String, String)>,
+        limit: i64,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        let (template_id, version, period, kind) = scope;
+        let (unit, subject) = after.map_or(("", ""), |(u, s)| (u.as_str(), s.as_str()));
+        on_pool!(self, pool => Ok(sqlx::query_as(
+            "SELECT l.unit_code, l.subject_name, s.items
+             FROM latest_packets l JOIN packet_summaries s ON s.packet_id = l.packet_id
+             WHERE l.template_id = $1 AND l.template_version = $2 AND l.period = $3
+               AND l.kind = $4 AND (l.unit_code > $5 OR (l.unit_code = $5 AND l.subject_name > $6))
+             ORDER BY l.unit_code, l.subject_name LIMIT $7",
+        )
+        .bind(template_id)
+        .bind(i64::from(version))
+        .bind(period)
+        .bind(kind)
+        .bind(unit)
+        .bind(subject)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?))
+    }
+
     /// How many of a ranking's latest packets stand above `standing`
-    /// (a percentage in hundredths, `None` for none) and `total`; and the
-    /// lowest standing and total of them all.
-    pub async fn standings(
+    /// (a percentage in hundredths, `None` for none) and `total`.
+    pub async fn above(
         &self,
         scope: (&str, u32, &str, &str),
         standing: Option<i64>,
         total: i64,
-    ) -> Result<(i64, Option<(Option<i64>, i64)>), StoreError> {
+    ) -> Result<i64, StoreError> {
         let (template_id, version, period, kind) = scope;
         let standing = standing.unwrap_or(NO_PERCENTAGE);
         on_pool!(self, pool => {
@@ -1301,6 +1384,17 @@ impl Store {
             .bind(total)
             .fetch_one(pool)
             .await?;
+            Ok(above)
+        })
+    }
+
+    /// The lowest standing and total of a ranking's latest packets.
+    pub async fn lowest(
+        &self,
+        scope: (&str, u32, &str, &str),
+    ) -> Result<Option<(Option<i64>, i64)>, StoreError> {
+        let (template_id, version, period, kind) = scope;
+        on_pool!(self, pool => {
             let lowest: Option<(i64, i64)> = sqlx::query_as(
                 "SELECT standing, total FROM latest_packets
                  WHERE template_id = $1 AND template_version = $2 AND period = $3 AND kind = $4
@@ -1312,8 +1406,7 @@ impl Store {
             .bind(kind)
             .fetch_optional(pool)
             .await?;
-            let lowest = lowest.map(|(s, t)| ((s != NO_PERCENTAGE).then_some(s), t));
-            Ok((above, lowest))
+            Ok(lowest.map(|(s, t)| ((s != NO_PERCENTAGE).then_some(s), t)))
         })
     }
 
@@ -1324,24 +1417,33 @@ impl Store {
         scope: Option<(&str, u32, &str)>,
         unit: Option<&str>,
     ) -> Result<Vec<FindingsRow>, StoreError> {
-        let (template, version, period) = scope.map_or((None, None, None), |(t, v, p)| {
-            (Some(t), Some(i64::from(v)), Some(p))
-        });
-        on_pool!(self, pool => Ok(sqlx::query_as(
-            "SELECT f.packet_id, f.kind, f.unit_code, u.name AS unit_name, f.template_id,
-                    f.template_version, f.period, f.created_at, f.received_at, f.refers_to,
-                    f.findings, f.rectifications
-             FROM packet_findings f JOIN units u ON u.code = f.unit_code
-             WHERE (CAST($1 AS TEXT) IS NULL
-                    OR (f.template_id = $1 AND f.template_version = $2 AND f.period = $3))
-               AND (CAST($4 AS TEXT) IS NULL OR f.unit_code = $4)",
-        )
-        .bind(template)
-        .bind(version)
-        .bind(period)
-        .bind(unit)
-        .fetch_all(pool)
-        .await?))
+        // One statement for each case, each answered by its index (a
+        // parameter that may be NULL would hide which applies).
+        const COLUMNS: &str = "SELECT f.packet_id, f.kind, f.unit_code, u.name AS unit_name,
+                f.template_id, f.template_version, f.period, f.created_at, f.received_at,
+                f.refers_to, f.findings, f.rectifications
+             FROM packet_findings f JOIN units u ON u.code = f.unit_code";
+        let sql = match (scope.is_some(), unit.is_some()) {
+            (true, true) => format!(
+                "{COLUMNS} WHERE f.template_id = $1 AND f.template_version = $2
+                   AND f.period = $3 AND f.unit_code = $4"
+            ),
+            (true, false) => format!(
+                "{COLUMNS} WHERE f.template_id = $1 AND f.template_version = $2 AND f.period = $3"
+            ),
+            (false, true) => format!("{COLUMNS} WHERE f.unit_code = $1"),
+            (false, false) => COLUMNS.to_owned(),
+        };
+        on_pool!(self, pool => {
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            if let Some((template, version, period)) = scope {
+                query = query.bind(template).bind(i64::from(version)).bind(period);
+            }
+            if let Some(unit) = unit {
+                query = query.bind(unit);
+            }
+            Ok(query.fetch_all(pool).await?)
+        })
     }
 
     /// How many packets have a summary of their score sheet, and how many a

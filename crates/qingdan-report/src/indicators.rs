@@ -88,6 +88,53 @@ pub fn indicators_of(
     kind: PacketKind,
     latest: &[Latest],
 ) -> Indicators {
+    let mut tally = ItemTally::new(template);
+    for row in latest {
+        tally.add(&row.summary.items);
+    }
+    indicators_of_tally(template, period, kind, &tally)
+}
+
+/// How each item of a checklist fared over units, counted a unit at a
+/// time: what [`indicators_of_tally`] needs, in memory that does not grow
+/// with the units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemTally {
+    units: usize,
+    /// Per template item in order: units it applied to, units that lost
+    /// points on it.
+    counts: Vec<(usize, usize)>,
+}
+
+impl ItemTally {
+    /// Nothing counted yet, for `template`'s items.
+    pub fn new(template: &Template) -> ItemTally {
+        ItemTally {
+            units: 0,
+            counts: vec![(0, 0); template.items().count()],
+        }
+    }
+
+    /// Counts one unit's marks (one per template item, in order).
+    pub fn add(&mut self, items: &[Mark]) {
+        self.units += 1;
+        for (count, mark) in self.counts.iter_mut().zip(items) {
+            match mark {
+                Mark::Kept => count.0 += 1,
+                Mark::Lost => *count = (count.0 + 1, count.1 + 1),
+                Mark::NotCounted => {}
+            }
+        }
+    }
+}
+
+/// [`indicators`] from each item's counts over the units.
+pub fn indicators_of_tally(
+    template: &Template,
+    period: &str,
+    kind: PacketKind,
+    tally: &ItemTally,
+) -> Indicators {
     let doc = template.doc();
 
     let mut rows = Vec::new();
@@ -95,14 +142,7 @@ pub fn indicators_of(
         if !(item.rule.is_scored() || matches!(item.rule, Rule::Veto { .. })) {
             continue;
         }
-        let (mut applicable, mut failed) = (0, 0);
-        for mark in latest.iter().filter_map(|row| row.summary.items.get(n)) {
-            match mark {
-                Mark::Kept => applicable += 1,
-                Mark::Lost => (applicable, failed) = (applicable + 1, failed + 1),
-                Mark::NotCounted => {}
-            }
-        }
+        let (applicable, failed) = tally.counts.get(n).copied().unwrap_or_default();
         rows.push(IndicatorRow {
             item: item.id.clone(),
             section: doc.sections[section].title.zh.clone(),
@@ -121,7 +161,7 @@ pub fn indicators_of(
         template: TemplateInfo::of(template),
         period: period.to_owned(),
         kind,
-        units: latest.len(),
+        units: tally.units,
         rows,
     }
 }

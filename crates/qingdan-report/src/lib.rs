@@ -31,7 +31,9 @@ pub use entry::{Entry, Latest, latest_of};
 pub use error::{Problem, ReportError};
 pub use findings::{FindingCounts, FindingRow, Findings, UnitFindings, findings};
 pub use gap::{Gap, GapRow, gap, gap_of};
-pub use indicators::{IndicatorRow, Indicators, indicators, indicators_of};
+pub use indicators::{
+    IndicatorRow, Indicators, ItemTally, indicators, indicators_of, indicators_of_tally,
+};
 pub use ranking::{
     Ranking, RankingRow, SectionColumn, Standing, ranking, ranking_of, ranking_page,
 };

@@ -79,6 +79,29 @@ impl Cell {
             Cell::Empty => String::new(),
         }
     }
+
+    /// The columns its text takes (as [`display_width`]), without writing
+    /// it out.
+    fn width(&self) -> usize {
+        fn digits(mut n: u64) -> usize {
+            let mut digits = 1;
+            while n >= 10 {
+                n /= 10;
+                digits += 1;
+            }
+            digits
+        }
+        match self {
+            Cell::Text(text) => display_width(text),
+            Cell::Number(value) => {
+                let hundredths = value.hundredths();
+                // A sign, the whole part, the point and two places.
+                usize::from(hundredths < 0) + digits(hundredths.unsigned_abs() / 100) + 3
+            }
+            Cell::Count(n) => digits(*n as u64),
+            Cell::Empty => 0,
+        }
+    }
 }
 
 impl Table {
@@ -222,7 +245,11 @@ impl WorkbookWriter {
             .clone()
             .map(|f| f.set_background_color(Color::RGB(0xFC_E4_D6)));
         WorkbookWriter {
-            workbook: Workbook::new(),
+            workbook: {
+                let mut workbook = Workbook::new();
+                workbook.set_zip_compression_level(2);
+                workbook
+            },
             titled,
             current: None,
             done: Vec::new(),
@@ -270,9 +297,27 @@ impl WorkbookWriter {
             *next = next.checked_add(1).ok_or(XlsxError::RowColumnLimitError)?;
             for (c, cell) in row.cells.iter().enumerate() {
                 if let Some(width) = widths.get_mut(c) {
-                    *width = (*width).max(display_width(&cell.text()));
+                    *width = (*width).max(cell.width());
                 }
                 let c = column(c)?;
+                // Unhighlighted text, whole numbers and blanks take the
+                // default format (General shows a whole number as "0"
+                // does): no format to look up, and a blank is not written.
+                if !row.highlight {
+                    match cell {
+                        Cell::Text(value) => {
+                            sheet.write_string(r, c, value)?;
+                            continue;
+                        }
+                        // Exact: counts of units are far below 2^53.
+                        Cell::Count(n) => {
+                            sheet.write_number(r, c, *n as f64)?;
+                            continue;
+                        }
+                        Cell::Empty => continue,
+                        Cell::Number(_) => {}
+                    }
+                }
                 let formats = if row.highlight {
                     &self.formats.filled
                 } else {
@@ -299,7 +344,15 @@ impl WorkbookWriter {
 
     /// The workbook's bytes, each sheet's columns wide enough for their
     /// contents.
-    pub fn finish(mut self) -> Result<Vec<u8>, XlsxError> {
+    pub fn finish(self) -> Result<Vec<u8>, XlsxError> {
+        let mut bytes = Vec::new();
+        self.finish_to(&mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// The workbook written to `to` as it is packed, never whole in
+    /// memory; each sheet's columns wide enough for their contents.
+    pub fn finish_to(mut self, to: impl std::io::Write + Send) -> Result<(), XlsxError> {
         self.done.extend(self.current.take());
         for (index, _, widths) in &self.done {
             let sheet = self.workbook.worksheet_from_index(*index)?;
@@ -308,7 +361,7 @@ impl WorkbookWriter {
                 sheet.set_column_width(column(c)?, (width + 2).clamp(6, 60) as f64)?;
             }
         }
-        self.workbook.save_to_buffer()
+        self.workbook.save_to_writer(to)
     }
 }
 

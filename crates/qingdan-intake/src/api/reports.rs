@@ -11,7 +11,7 @@ use qingdan_core::ProblemCode;
 use super::problem::Problem;
 use super::{Admin, AppState};
 use crate::reports::{
-    FindingsQuery, Format, Rendered, ReportKind, ReportQuery, build_findings, build_report,
+    Body, FindingsQuery, Format, Rendered, ReportKind, ReportQuery, build_findings, build_report,
 };
 
 /// `GET /reports/{report}` and `GET /findings`.
@@ -56,7 +56,17 @@ async fn report(
 
 /// A report as an HTTP answer; CSV and XLSX as a file to save.
 fn respond(rendered: Rendered, format: Format) -> Response {
-    let mut response = (StatusCode::OK, rendered.bytes).into_response();
+    let body = match rendered.body {
+        Body::Whole(bytes) => axum::body::Body::from(bytes),
+        // A download goes out as it is written; an error met on the way
+        // ends the answer unfinished, which the client reports as failed
+        // (never as a shorter file).
+        Body::Chunks(chunks) => axum::body::Body::from_stream(futures_util::stream::unfold(
+            chunks,
+            |mut chunks| async move { chunks.recv().await.map(|chunk| (chunk, chunks)) },
+        )),
+    };
+    let mut response = (StatusCode::OK, body).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
