@@ -43,8 +43,8 @@ pub struct ReportArgs {
     /// to a file named after the report, checklist, period and kind).
     #[arg(long, short)]
     out: Option<PathBuf>,
-    /// The ranking as JSON, one page of it (from 1), as the API gives it
-    /// (default: the whole ranking).
+    /// The ranking or the gap as JSON, one page of it (from 1), as the API
+    /// gives it (default: the whole report).
     #[arg(long)]
     page: Option<u64>,
     /// Rows a page with --page (default 100, at most 1000).
@@ -104,9 +104,13 @@ pub fn run(database: &Database, args: ReportArgs) -> Result<(), Failure> {
         ReportArg::Gap => Some(ReportKind::Gap),
         ReportArg::Findings => None,
     };
-    if args.page.is_some() && (report != Some(ReportKind::Ranking) || format != Format::Json) {
+    if args.page.is_some()
+        && (!matches!(report, Some(ReportKind::Ranking | ReportKind::Gap))
+            || format != Format::Json)
+    {
         return Err(anyhow::anyhow!(
-            "--page pages the ranking as JSON: qingdan report ranking --format json --page N"
+            "--page pages the ranking or the gap as JSON: \
+             qingdan report ranking|gap --format json --page N"
         )
         .into());
     }

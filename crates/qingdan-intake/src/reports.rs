@@ -74,21 +74,34 @@ pub const PER_PAGE: u64 = 100;
 /// The most rows a page may have.
 pub const MAX_PER_PAGE: u64 = 1000;
 
-/// A page of the ranking: the ranking's fields with the page's rows, and
-/// where the page is.
+/// A page of a report (the ranking, the gap): the report's fields with the
+/// page's rows, and where the page is.
 #[derive(Debug, serde::Serialize)]
-pub struct RankingPage {
-    /// The ranking, its rows this page's.
+pub struct Page<T> {
+    /// The report, its rows this page's.
     #[serde(flatten)]
-    pub ranking: qingdan_report::Ranking,
+    pub report: T,
     /// This page, from 1.
     pub page: u64,
     /// Rows a page.
     pub per_page: u64,
-    /// Rows in the whole ranking.
+    /// Rows in the whole report.
     pub total_rows: u64,
     /// Pages in all.
     pub pages: u64,
+}
+
+impl<T> Page<T> {
+    fn of(report: T, page: u64, per_page: u64, total_rows: i64) -> Page<T> {
+        let total_rows = u64::try_from(total_rows).unwrap_or(0);
+        Page {
+            report,
+            page,
+            per_page,
+            total_rows,
+            pages: total_rows.div_ceil(per_page),
+        }
+    }
 }
 
 /// Which findings.
@@ -164,23 +177,31 @@ pub async fn build_report(
         .ok_or_else(|| not_published(&query.template, Some(version)))?;
     let as_of = as_of(query.as_of.as_deref())?;
     let kind = query.kind.unwrap_or(PacketKind::Inspection);
-    if let (ReportKind::Ranking, Format::Json, Some(page)) = (report, query.format, query.page) {
+    if let (Format::Json, Some(page)) = (query.format, query.page) {
         let per_page = query.per_page.unwrap_or(PER_PAGE).clamp(1, MAX_PER_PAGE);
-        let page =
-            ranking_page(intake, &template, query, kind, as_of, page.max(1), per_page).await?;
-        let bytes =
-            serde_json::to_vec_pretty(&page).map_err(|e| ReportError::Internal(e.to_string()))?;
-        return Ok(Rendered {
-            content_type: "application/json",
-            file_name: format!(
-                "ranking-{}-v{version}-{}-{}-page{}.json",
-                query.template,
-                query.period,
-                kind.as_str(),
-                page.page
+        let page = page.max(1);
+        let (name, bytes) = match report {
+            ReportKind::Ranking => (
+                format!("ranking-{}-v{version}-{}-{}", query.template, query.period, kind.as_str()),
+                serde_json::to_vec_pretty(
+                    &ranking_page(intake, &template, query, kind, as_of, page, per_page).await?,
+                ),
             ),
-            body: Body::Whole(bytes),
-        });
+            ReportKind::Gap => (
+                format!("gap-{}-v{version}-{}", query.template, query.period),
+                serde_json::to_vec_pretty(
+                    &gap_page(intake, &template, query, as_of, page, per_page).await?,
+                ),
+            ),
+            ReportKind::Indicators => (String::new(), Ok(Vec::new())),
+        };
+        if report != ReportKind::Indicators {
+            return Ok(Rendered {
+                content_type: "application/json",
+                file_name: format!("{name}-page{page}.json"),
+                body: Body::Whole(bytes.map_err(|e| ReportError::Internal(e.to_string()))?),
+            });
+        }
     }
     let turn = intake.report_turn().await?;
     let finding_rows = store
@@ -227,6 +248,10 @@ pub async fn build_report(
                 query.format,
             )?,
         ),
+        ReportKind::Gap if matches!(query.format, Format::Csv | Format::Xlsx) => (
+            "gap",
+            gap_download(intake, template.clone(), query, findings, turn)?,
+        ),
         ReportKind::Gap => (
             "gap",
             write(
@@ -270,7 +295,7 @@ async fn ranking_page(
     as_of: chrono::NaiveDate,
     page: u64,
     per_page: u64,
-) -> Result<RankingPage, ReportError> {
+) -> Result<Page<qingdan_report::Ranking>, ReportError> {
     let store = intake.store();
     let version = template.version();
     let scope = (
@@ -286,22 +311,14 @@ async fn ranking_page(
         above,
         lowest,
     } = stretch(store, scope, template, offset, per_page).await?;
-    // The findings of the page's units, in this checklist and period.
-    let mut entries = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for unit in latest.iter().map(|row| row.unit_code.clone()) {
-        if seen.insert(unit.clone()) {
-            for row in store
-                .findings_rows(Some((&query.template, version, &query.period)), Some(&unit))
-                .await?
-            {
-                entries.push(findings_entry(row)?);
-            }
-        }
-    }
-    let findings = qingdan_report::findings(&entries, as_of, |_, _, item| {
-        template.item(item).map(|i| i.title.zh.clone())
-    });
+    let findings = units_findings(
+        store,
+        template,
+        &query.period,
+        as_of,
+        latest.iter().map(|row| row.unit_code.as_str()),
+    )
+    .await?;
     let ranking = qingdan_report::ranking_page(
         template,
         &query.period,
@@ -312,14 +329,107 @@ async fn ranking_page(
         lowest,
     )
     .with_findings(&findings);
-    let total_rows = u64::try_from(total_rows).unwrap_or(0);
-    Ok(RankingPage {
-        ranking,
-        page,
-        per_page,
-        total_rows,
-        pages: total_rows.div_ceil(per_page),
-    })
+    Ok(Page::of(ranking, page, per_page, total_rows))
+}
+
+/// The findings of some units (a page's), in one checklist and period,
+/// each unit's read by the index.
+async fn units_findings(
+    store: &crate::store::Store,
+    template: &qingdan_core::Template,
+    period: &str,
+    as_of: chrono::NaiveDate,
+    units: impl Iterator<Item = &str>,
+) -> Result<qingdan_report::Findings, ReportError> {
+    let mut entries = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for unit in units {
+        if seen.insert(unit.to_owned()) {
+            for row in store
+                .findings_rows(Some((template.id(), template.version(), period)), Some(unit))
+                .await?
+            {
+                entries.push(findings_entry(row)?);
+            }
+        }
+    }
+    Ok(qingdan_report::findings(&entries, as_of, |_, _, item| {
+        template.item(item).map(|i| i.title.zh.clone())
+    }))
+}
+
+/// One page of the gap, in the gap's order as the database sorts it, with
+/// the findings of the page's units.
+async fn gap_page(
+    intake: &Intake,
+    template: &qingdan_core::Template,
+    query: &ReportQuery,
+    as_of: chrono::NaiveDate,
+    page: u64,
+    per_page: u64,
+) -> Result<Page<qingdan_report::Gap>, ReportError> {
+    let store = intake.store();
+    let offset = (page - 1).saturating_mul(per_page);
+    let (rows, total_rows) = store
+        .gap_page(
+            (&query.template, template.version(), &query.period),
+            i64::try_from(offset).unwrap_or(i64::MAX),
+            i64::try_from(per_page).unwrap_or(i64::MAX),
+        )
+        .await?;
+    let findings = units_findings(
+        store,
+        template,
+        &query.period,
+        as_of,
+        rows.iter().map(|row| row.unit_code.as_str()),
+    )
+    .await?;
+    let gap = qingdan_report::gap_page(
+        template,
+        &query.period,
+        rows.into_iter().map(gap_row_of).collect(),
+    )
+    .with_findings(&findings);
+    Ok(Page::of(gap, page, per_page, total_rows))
+}
+
+/// A unit's two sides of the gap as the intake keeps them.
+fn gap_row_of(row: crate::store::GapPairRow) -> qingdan_report::GapRow {
+    let subject = |post: Option<String>| {
+        (!row.subject_name.is_empty()).then(|| qingdan_core::packet::Subject {
+            name: row.subject_name.clone(),
+            post: post.unwrap_or_default(),
+        })
+    };
+    let side = |packet: Option<String>,
+                received_at: Option<String>,
+                total: Option<i64>,
+                percentage: Option<i64>,
+                post: Option<String>| {
+        Some(qingdan_report::GapSide {
+            packet_id: packet?,
+            received_at: received_at.unwrap_or_default(),
+            total: Fixed::from_hundredths(total.unwrap_or_default()),
+            percentage: percentage.map(Fixed::from_hundredths),
+            subject: subject(post),
+        })
+    };
+    let own = side(
+        row.own_packet,
+        row.own_received_at,
+        row.own_total,
+        row.own_percentage,
+        row.own_post,
+    );
+    let inspected = side(
+        row.inspected_packet,
+        row.inspected_received_at,
+        row.inspected_total,
+        row.inspected_percentage,
+        row.inspected_post,
+    );
+    qingdan_report::gap_row(row.unit_code, row.unit_name, own, inspected)
 }
 
 /// A stretch of the ranking as the index gives it.
@@ -485,14 +595,7 @@ async fn ranking_download(
             after = last;
         }
     });
-    Ok(match format {
-        Format::Csv => ("text/csv; charset=utf-8", "csv", Body::Chunks(chunks)),
-        _ => (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-            Body::Chunks(chunks),
-        ),
-    })
+    Ok(download_type(format, chunks))
 }
 
 /// Where a download's bytes go: to the answer, in order.
@@ -535,6 +638,98 @@ impl Drop for Chunked<'_> {
     fn drop(&mut self) {
         use std::io::Write as _;
         let _ = self.flush();
+    }
+}
+
+/// Units (persons) of the gap read and written at a time by a download:
+/// each stretch is sorted by the database from all (the gap's order has no
+/// index), so stretches are long. Short in debug builds, so that the
+/// tests' gaps cross several.
+const GAP_STRETCH: i64 = if cfg!(debug_assertions) { 128 } else { 20_000 };
+
+/// The whole gap as CSV or XLSX (with its findings sheet), read in the
+/// gap's order a stretch at a time and written as it is read, on a thread
+/// of its own; the file's bytes go out as they are written.
+fn gap_download(
+    intake: &Intake,
+    template: std::sync::Arc<qingdan_core::Template>,
+    query: &ReportQuery,
+    findings: qingdan_report::Findings,
+    turn: tokio::sync::OwnedSemaphorePermit,
+) -> Result<(&'static str, &'static str, Body), ReportError> {
+    let store = intake.store().clone();
+    let (id, period, format) = (query.template.clone(), query.period.clone(), query.format);
+    let (out, chunks) = tokio::sync::mpsc::channel(4);
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        let written = (|| {
+            let scope = (id.as_str(), template.version(), period.as_str());
+            let mut book = qingdan_report::WorkbookWriter::new(true);
+            let mut offset = 0;
+            loop {
+                let (rows, _) = runtime.block_on(store.gap_page(scope, offset, GAP_STRETCH))?;
+                let count = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+                let table = qingdan_report::gap_page(
+                    &template,
+                    &period,
+                    rows.into_iter().map(gap_row_of).collect(),
+                )
+                .with_findings(&findings)
+                .table();
+                if format == Format::Csv {
+                    let mut csv = String::new();
+                    if offset == 0 {
+                        csv.push_str(&table.csv_head());
+                    }
+                    csv.push_str(&qingdan_report::csv_rows(&table.rows));
+                    out.blocking_send(Ok(csv.into_bytes())).map_err(|_| gone())?;
+                } else {
+                    if offset == 0 {
+                        book.sheet(&table).map_err(xlsx_failed)?;
+                    }
+                    book.rows(&table.rows).map_err(xlsx_failed)?;
+                }
+                offset += count;
+                if count < GAP_STRETCH {
+                    break;
+                }
+            }
+            if format == Format::Csv {
+                return Ok(());
+            }
+            let sheet = findings.table();
+            book.sheet(&sheet).map_err(xlsx_failed)?;
+            book.rows(&sheet.rows).map_err(xlsx_failed)?;
+            drop(sheet);
+            let mut to = Chunked {
+                out: &out,
+                buffer: Vec::with_capacity(CHUNK),
+            };
+            book.finish_to(&mut to).map_err(xlsx_failed)?;
+            use std::io::Write as _;
+            to.flush().map_err(|_| gone())
+        })();
+        if let Err(e) = written {
+            // Nobody to tell when the reader has gone.
+            let _ = out.blocking_send(Err(e));
+        }
+        drop(turn);
+    });
+    Ok(download_type(format, chunks))
+}
+
+/// A download's media type, extension and body.
+fn download_type(
+    format: Format,
+    chunks: tokio::sync::mpsc::Receiver<Result<Vec<u8>, ReportError>>,
+) -> (&'static str, &'static str, Body) {
+    match format {
+        Format::Csv => ("text/csv; charset=utf-8", "csv", Body::Chunks(chunks)),
+        _ => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            Body::Chunks(chunks),
+        ),
     }
 }
 

@@ -158,6 +158,8 @@ const LATEST_JOINS: &str = "JOIN packet_summaries s ON s.packet_id = l.packet_id
     JOIN units u ON u.code = l.unit_code";
 /// A ranking's order, as its index (`latest_standing`) keeps it.
 const RANKING_ORDER: &str = "ORDER BY standing DESC, total DESC, unit_code, subject_name";
+/// The gap's order (`Store::gap_page`).
+const GAP_ORDER: &str = "ORDER BY one_sided, points DESC, gap DESC, unit_code, subject_name";
 /// The same of `latest_packets l` among the joined.
 const RANKED: &str = "ORDER BY l.standing DESC, l.total DESC, l.unit_code, l.subject_name";
 
@@ -379,6 +381,38 @@ pub struct LatestRow {
     pub items: String,
     /// Enrolled names, one a line.
     pub signers: String,
+}
+
+/// A unit's (a person's of a unit) latest self-assessment and latest
+/// inspection side by side, as the gap reads them: either may be missing.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GapPairRow {
+    /// The unit.
+    pub unit_code: String,
+    /// The unit's registered name.
+    pub unit_name: String,
+    /// The person assessed (empty when the checklist is about a unit).
+    pub subject_name: String,
+    /// The self-assessment's packet.
+    pub own_packet: Option<String>,
+    /// When the intake received it.
+    pub own_received_at: Option<String>,
+    /// Its total, in hundredths.
+    pub own_total: Option<i64>,
+    /// Its percentage, in hundredths.
+    pub own_percentage: Option<i64>,
+    /// The post of the person it assesses.
+    pub own_post: Option<String>,
+    /// The inspection's packet.
+    pub inspected_packet: Option<String>,
+    /// When the intake received it.
+    pub inspected_received_at: Option<String>,
+    /// Its total, in hundredths.
+    pub inspected_total: Option<i64>,
+    /// Its percentage, in hundredths.
+    pub inspected_percentage: Option<i64>,
+    /// The post of the person it assesses.
+    pub inspected_post: Option<String>,
 }
 
 /// An inspection's findings or a rectification's answers
@@ -1358,6 +1392,80 @@ impl Store {
         .bind(limit)
         .fetch_all(pool)
         .await?))
+    }
+
+    /// A stretch of the gap of one template version and period: each unit's
+    /// (person's) latest self-assessment beside its latest inspection, in
+    /// the gap's order (both sides before one, then the gap in percentage
+    /// points, then in total, largest first, then unit and person),
+    /// `limit` from `offset`; and how many units (persons) there are.
+    pub async fn gap_page(
+        &self,
+        scope: (&str, u32, &str),
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<GapPairRow>, i64), StoreError> {
+        let (template_id, version, period) = scope;
+        let side = |kind: &str| {
+            format!(
+                "SELECT unit_code, subject_name, packet_id, standing, total FROM latest_packets
+                 WHERE template_id = $1 AND template_version = $2 AND period = $3
+                   AND kind = '{kind}'"
+            )
+        };
+        let (own, inspected) = (side("self-assessment"), side("inspection"));
+        // Sorted on the index's columns alone; the page's rows only are
+        // joined to their summaries and units.
+        let sql = format!(
+            "WITH o AS ({own}), i AS ({inspected}),
+             g AS (
+                SELECT COALESCE(o.unit_code, i.unit_code) AS unit_code,
+                       COALESCE(o.subject_name, i.subject_name) AS subject_name,
+                       o.packet_id AS own, i.packet_id AS inspected,
+                       CASE WHEN o.packet_id IS NULL OR i.packet_id IS NULL THEN 1 ELSE 0 END
+                           AS one_sided,
+                       ABS(CASE WHEN o.standing <> {NO_PERCENTAGE}
+                                 AND i.standing <> {NO_PERCENTAGE}
+                                THEN o.standing - i.standing ELSE 0 END) AS points,
+                       ABS(COALESCE(o.total - i.total, 0)) AS gap
+                FROM o FULL JOIN i ON i.unit_code = o.unit_code AND i.subject_name = o.subject_name
+                {GAP_ORDER} LIMIT $4 OFFSET $5
+             )
+             SELECT g.unit_code, u.name AS unit_name, g.subject_name,
+                    so.packet_id AS own_packet, so.received_at AS own_received_at,
+                    so.total AS own_total, so.percentage AS own_percentage,
+                    so.subject_post AS own_post,
+                    si.packet_id AS inspected_packet, si.received_at AS inspected_received_at,
+                    si.total AS inspected_total, si.percentage AS inspected_percentage,
+                    si.subject_post AS inspected_post
+             FROM g JOIN units u ON u.code = g.unit_code
+             LEFT JOIN packet_summaries so ON so.packet_id = g.own
+             LEFT JOIN packet_summaries si ON si.packet_id = g.inspected
+             ORDER BY g.one_sided, g.points DESC, g.gap DESC, g.unit_code, g.subject_name"
+        );
+        on_pool!(self, pool => {
+            let (count,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM (
+                    SELECT DISTINCT unit_code, subject_name FROM latest_packets
+                    WHERE template_id = $1 AND template_version = $2 AND period = $3
+                      AND kind IN ('self-assessment', 'inspection')
+                 ) units",
+            )
+            .bind(template_id)
+            .bind(i64::from(version))
+            .bind(period)
+            .fetch_one(pool)
+            .await?;
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(template_id)
+                .bind(i64::from(version))
+                .bind(period)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(pool)
+                .await?;
+            Ok((rows, count))
+        })
     }
 
     /// How many of a ranking's latest packets stand above `standing`

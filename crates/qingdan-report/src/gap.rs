@@ -95,33 +95,23 @@ pub fn gap_of(template: &Template, period: &str, own: &[Latest], inspected: &[La
 
     let mut rows = Vec::new();
     for ((code, _), (own, inspected)) in units {
-        let read = |row: Option<&Latest>| row.map(|r| (r.summary.total, r.summary.percentage));
-        let (own_sheet, inspected_sheet) = (read(own), read(inspected));
-        let (self_assessment, inspection) = (own_sheet.map(|s| s.0), inspected_sheet.map(|s| s.0));
-        let (self_percentage, inspection_percentage) = (
-            own_sheet.and_then(|s| s.1),
-            inspected_sheet.and_then(|s| s.1),
-        );
         let newest = own
             .into_iter()
             .chain(inspected)
             .max_by(|a, b| a.recency().cmp(&b.recency()));
-        rows.push(GapRow {
-            unit_code: code.to_owned(),
-            unit_name: newest.map(|e| e.unit_name.clone()).unwrap_or_default(),
-            subject: newest.and_then(|e| e.subject.clone()),
-            self_assessment,
-            inspection,
-            difference: self_assessment.zip(inspection).map(|(s, i)| s - i),
-            self_percentage,
-            inspection_percentage,
-            percentage_difference: self_percentage
-                .zip(inspection_percentage)
-                .map(|(s, i)| s - i),
-            self_assessment_packet: own.map(|e| e.packet_id.clone()),
-            inspection_packet: inspected.map(|e| e.packet_id.clone()),
-            findings: None,
-        });
+        let side = |row: &Latest| GapSide {
+            packet_id: row.packet_id.clone(),
+            received_at: row.received_at.clone(),
+            total: row.summary.total,
+            percentage: row.summary.percentage,
+            subject: row.subject.clone(),
+        };
+        rows.push(gap_row(
+            code.to_owned(),
+            newest.map(|e| e.unit_name.clone()).unwrap_or_default(),
+            own.map(side),
+            inspected.map(side),
+        ));
     }
     // Units are already in code order, and the sort is stable.
     let size = |d: Option<Fixed>| Reverse(d.map_or(0, |d| d.hundredths().unsigned_abs()));
@@ -133,6 +123,70 @@ pub fn gap_of(template: &Template, period: &str, own: &[Latest], inspected: &[La
         )
     });
 
+    Gap {
+        template: TemplateInfo::of(template),
+        period: period.to_owned(),
+        rows,
+    }
+}
+
+/// One side of a unit's (a person's) gap: its latest packet of a kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GapSide {
+    /// The packet.
+    pub packet_id: String,
+    /// When the intake received it.
+    pub received_at: String,
+    /// Its total.
+    pub total: Fixed,
+    /// Its percentage.
+    pub percentage: Option<Fixed>,
+    /// The person it assesses, on a checklist about a person.
+    pub subject: Option<Subject>,
+}
+
+/// A unit's (a person's) row of the gap from its latest self-assessment
+/// (`own`) and inspection; the person as the newer of the two has it.
+pub fn gap_row(
+    unit_code: String,
+    unit_name: String,
+    own: Option<GapSide>,
+    inspected: Option<GapSide>,
+) -> GapRow {
+    let recency = |s: &GapSide| (s.received_at.clone(), s.packet_id.clone());
+    let subject = own
+        .iter()
+        .chain(&inspected)
+        .max_by_key(|s| recency(s))
+        .and_then(|s| s.subject.clone());
+    let read = |side: &Option<GapSide>| side.as_ref().map(|s| (s.total, s.percentage));
+    let (own_sheet, inspected_sheet) = (read(&own), read(&inspected));
+    let (self_assessment, inspection) = (own_sheet.map(|s| s.0), inspected_sheet.map(|s| s.0));
+    let (self_percentage, inspection_percentage) = (
+        own_sheet.and_then(|s| s.1),
+        inspected_sheet.and_then(|s| s.1),
+    );
+    GapRow {
+        unit_code,
+        unit_name,
+        subject,
+        self_assessment,
+        inspection,
+        difference: self_assessment.zip(inspection).map(|(s, i)| s - i),
+        self_percentage,
+        inspection_percentage,
+        percentage_difference: self_percentage
+            .zip(inspection_percentage)
+            .map(|(s, i)| s - i),
+        self_assessment_packet: own.map(|e| e.packet_id),
+        inspection_packet: inspected.map(|e| e.packet_id),
+        findings: None,
+    }
+}
+
+/// A stretch of a gap whose rows are already in the gap's order (a page
+/// the intake read in that order).
+pub fn gap_page(template: &Template, period: &str, rows: Vec<GapRow>) -> Gap {
     Gap {
         template: TemplateInfo::of(template),
         period: period.to_owned(),

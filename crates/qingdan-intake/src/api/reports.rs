@@ -45,9 +45,13 @@ async fn report(
             )
         })?;
     let Query(mut query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
-    // The ranking in JSON comes a page at a time (a province's is tens of
-    // thousands of rows); the whole table is the CSV or XLSX download.
-    if report == ReportKind::Ranking && query.format == Format::Json && query.page.is_none() {
+    // The ranking and the gap in JSON come a page at a time (a
+    // province's are tens of thousands of rows); the whole table is the
+    // CSV or XLSX download.
+    if matches!(report, ReportKind::Ranking | ReportKind::Gap)
+        && query.format == Format::Json
+        && query.page.is_none()
+    {
         query.page = Some(1);
     }
     let rendered = build_report(&state.intake, report, &query).await?;

@@ -400,7 +400,8 @@ async fn reports_from_summaries_equal_reports_from_the_packets(db: Db) {
         )
         .unwrap();
         for per_page in [7, 250] {
-            let paged = paged_rows(&w.intake, &w.template, kind, per_page).await;
+            let paged =
+                paged_rows(&w.intake, &w.template, ReportKind::Ranking, kind, per_page).await;
             let full = full["rows"].as_array().unwrap();
             assert_eq!(paged.len(), full.len(), "{kind:?}, {per_page} a page");
             if let Some((n, (a, b))) = paged
@@ -413,6 +414,33 @@ async fn reports_from_summaries_equal_reports_from_the_packets(db: Db) {
                     "{kind:?}, {per_page} a page: row {n} of the pages is not the ranking's:\n{a}\n{b}"
                 );
             }
+        }
+    }
+
+    // The gap, paged and downloaded: its rows in the order the database
+    // sorts them are those of the gap computed from the packets.
+    assert_gap_downloads_equal(&w, &entries).await;
+    let full: serde_json::Value =
+        serde_json::from_slice(&want.iter().find(|(name, _)| name == "gap").unwrap().1).unwrap();
+    let full = full["rows"].as_array().unwrap();
+    assert!(full.len() > 256, "a gap of several stretches");
+    for per_page in [7, 100] {
+        let paged = paged_rows(
+            &w.intake,
+            &w.template,
+            ReportKind::Gap,
+            PacketKind::Inspection,
+            per_page,
+        )
+        .await;
+        assert_eq!(paged.len(), full.len(), "gap, {per_page} a page");
+        if let Some((n, (a, b))) = paged
+            .iter()
+            .zip(full)
+            .enumerate()
+            .find(|(_, (a, b))| a != b)
+        {
+            panic!("gap, {per_page} a page: row {n} of the pages is not the gap's:\n{a}\n{b}");
         }
     }
 
@@ -430,6 +458,49 @@ async fn reports_from_summaries_equal_reports_from_the_packets(db: Db) {
     assert_same(&want, &served_all(&reopened).await);
     reopened.shutdown().await;
     reopened.store().close().await;
+}
+
+/// The gap's CSV and XLSX, read in the database's order a stretch at a
+/// time, are those of the gap computed from the packets.
+async fn assert_gap_downloads_equal(w: &World, entries: &[qingdan_report::Entry]) {
+    use qingdan_report::Report as _;
+    let as_of = qingdan_core::findings::parse_date(AS_OF).unwrap();
+    let findings = qingdan_report::findings(entries, as_of, |_, _, item| {
+        w.template.item(item).map(|i| i.title.zh.clone())
+    });
+    let gap = qingdan_report::gap(&w.template, PERIOD, entries)
+        .unwrap()
+        .with_findings(&findings);
+    let download = async |format| {
+        let query = ReportQuery {
+            template: w.template.id().to_owned(),
+            version: Some(w.template.version()),
+            period: PERIOD.into(),
+            kind: None,
+            as_of: Some(AS_OF.into()),
+            format,
+            page: None,
+            per_page: None,
+        };
+        build_report(&w.intake, ReportKind::Gap, &query)
+            .await
+            .unwrap()
+            .into_bytes()
+            .await
+            .unwrap()
+    };
+    assert!(
+        download(Format::Csv).await == gap.table().to_csv().into_bytes(),
+        "the gap's CSV written a stretch at a time differs"
+    );
+    let want = qingdan_report::titled_workbook(&[gap.table(), findings.table()]).unwrap();
+    let got = download(Format::Xlsx).await;
+    for sheet in ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"] {
+        assert!(
+            xlsx_part(&want, sheet) == xlsx_part(&got, sheet),
+            "{sheet} of the gap's workbook written a stretch at a time differs"
+        );
+    }
 }
 
 /// The ranking's CSV and XLSX, written a stretch of rows at a time, are
@@ -504,6 +575,7 @@ fn xlsx_part(xlsx: &[u8], name: &str) -> String {
 async fn paged_rows(
     intake: &Intake,
     template: &Template,
+    report: ReportKind,
     kind: PacketKind,
     per_page: u64,
 ) -> Vec<serde_json::Value> {
@@ -520,9 +592,7 @@ async fn paged_rows(
             page: Some(page),
             per_page: Some(per_page),
         };
-        let built = build_report(intake, ReportKind::Ranking, &query)
-            .await
-            .unwrap();
+        let built = build_report(intake, report, &query).await.unwrap();
         let answer: serde_json::Value =
             serde_json::from_slice(&built.into_bytes().await.unwrap()).unwrap();
         let these = answer["rows"].as_array().unwrap();
