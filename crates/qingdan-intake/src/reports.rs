@@ -182,7 +182,12 @@ pub async fn build_report(
         let page = page.max(1);
         let (name, bytes) = match report {
             ReportKind::Ranking => (
-                format!("ranking-{}-v{version}-{}-{}", query.template, query.period, kind.as_str()),
+                format!(
+                    "ranking-{}-v{version}-{}-{}",
+                    query.template,
+                    query.period,
+                    kind.as_str()
+                ),
                 serde_json::to_vec_pretty(
                     &ranking_page(intake, &template, query, kind, as_of, page, per_page).await?,
                 ),
@@ -346,7 +351,10 @@ async fn units_findings(
     for unit in units {
         if seen.insert(unit.to_owned()) {
             for row in store
-                .findings_rows(Some((template.id(), template.version(), period)), Some(unit))
+                .findings_rows(
+                    Some((template.id(), template.version(), period)),
+                    Some(unit),
+                )
                 .await?
             {
                 entries.push(findings_entry(row)?);
@@ -682,7 +690,8 @@ fn gap_download(
                         csv.push_str(&table.csv_head());
                     }
                     csv.push_str(&qingdan_report::csv_rows(&table.rows));
-                    out.blocking_send(Ok(csv.into_bytes())).map_err(|_| gone())?;
+                    out.blocking_send(Ok(csv.into_bytes()))
+                        .map_err(|_| gone())?;
                 } else {
                     if offset == 0 {
                         book.sheet(&table).map_err(xlsx_failed)?;
