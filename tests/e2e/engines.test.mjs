@@ -85,7 +85,11 @@ async function shows(p, itemId, answer, when) {
 /** Starts a new assessment of ID from Home; returns its id once items show. */
 async function newAssessment(p, base, unit = UNIT) {
   await p.open(base, "#/");
+  await p.waitFor(byTestId(`template-${ID}`));
+  const href = await p.attr(byTestId(`template-${ID}`), "href");
   await p.click(byTestId(`template-${ID}`));
+  // The list it opened is the one clicked.
+  await p.until(async () => (await p.url()).endsWith(href), `the new ${ID} assessment did not open`);
   await p.set(byTestId("new-kind"), "self_assessment");
   await p.until(() => p.count(`${byTestId("new-unit")}, ${byTestId("new-unit-code")}`), "no unit field");
   if (await p.count(byTestId("new-unit"))) {
@@ -148,36 +152,41 @@ for (const name of chosen) {
 
     test("a list filled and scored to its exact total keeps every answer across a reload and a tab closed right after an answer", { timeout: TEST_MS }, async () => {
       const p = await engine.session();
-      const t = template(ID);
-      const all = answers(t);
-      const id = await newAssessment(p, server.url);
+      // Quit even when it fails: a session left open would refuse the
+      // next tests theirs (WebKit's driver allows one).
+      try {
+        const t = template(ID);
+        const all = answers(t);
+        const id = await newAssessment(p, server.url);
 
-      // Half the answers, then a reload mid-form: every one is there.
-      const half = all.slice(0, Math.ceil(all.length / 2));
-      await answer(p, half);
-      await p.reload();
-      await p.waitFor(item(half[0][0]));
-      for (const [itemId, a] of half) await shows(p, itemId, a, "after a reload mid-form");
+        // Half the answers, then a reload mid-form: every one is there.
+        const half = all.slice(0, Math.ceil(all.length / 2));
+        await answer(p, half);
+        await p.reload();
+        await p.waitFor(item(half[0][0]));
+        for (const [itemId, a] of half) await shows(p, itemId, a, "after a reload mid-form");
 
-      // The rest: the exact maximum.
-      await answer(p, all.slice(half.length));
-      const max = decimal(maxTotal(t));
-      await p.until(async () => (await p.text(byTestId("total-score"))) === max, `the total is not ${max}`);
+        // The rest: the exact maximum.
+        await answer(p, all.slice(half.length));
+        const max = decimal(maxTotal(t));
+        await p.until(async () => (await p.text(byTestId("total-score"))) === max, `the total is not ${max}`);
 
-      // An answer given in another tab that closes right after the click.
-      const check = items(t).find((i) => i.rule.kind === "check" && !i.show_if);
-      await p.open(server.url, "#/");
-      await p.inNewTab(async () => {
+        // An answer given in another tab that closes right after the click.
+        const check = items(t).find((i) => i.rule.kind === "check" && !i.show_if);
+        await p.open(server.url, "#/");
+        await p.inNewTab(async () => {
+          await p.open(server.url, `#/a/${encodeURIComponent(id)}`);
+          await p.click(`${item(check.id)} [data-answer="not_done"]`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        });
         await p.open(server.url, `#/a/${encodeURIComponent(id)}`);
-        await p.click(`${item(check.id)} [data-answer="not_done"]`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      });
-      await p.open(server.url, `#/a/${encodeURIComponent(id)}`);
-      await p.waitFor(item(check.id));
-      await shows(p, check.id, { answer: "not_done" }, "after the tab closed 50 ms after the click");
-      const less = decimal(maxTotal(t) - maximum(check));
-      assert.equal(await p.text(byTestId("total-score")), less, `${name}: ${check.id} not done takes off exactly its points`);
-      await p.quit();
+        await p.waitFor(item(check.id));
+        await shows(p, check.id, { answer: "not_done" }, "after the tab closed 50 ms after the click");
+        const less = decimal(maxTotal(t) - maximum(check));
+        assert.equal(await p.text(byTestId("total-score")), less, `${name}: ${check.id} not done takes off exactly its points`);
+      } finally {
+        await p.quit();
+      }
     });
 
     test("after one visit the app starts from its service worker with the server gone, and fills and keeps an answer", { timeout: TEST_MS }, async () => {

@@ -216,7 +216,15 @@ export class Page {
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     } while (Date.now() < deadline);
-    throw new Error(`${this.engine}: ${what} within ${timeout / 1000} s (last: ${JSON.stringify(last)}) at ${await this.url().catch(() => "?")}`);
+    // What the screen showed then, to tell a slow screen from one that
+    // failed or never left its loading state.
+    const screen = await this.evaluate(() => {
+      const main = document.querySelector("main");
+      return main ? `${main.dataset.testid ?? "main"}: ${main.innerText.slice(0, 300)}` : "no <main>";
+    }).catch((error) => `unreadable: ${error.message}`);
+    throw new Error(
+      `${this.engine}: ${what} within ${timeout / 1000} s (last: ${JSON.stringify(last)}) at ${await this.url().catch(() => "?")}; the screen: ${JSON.stringify(screen)}`,
+    );
   }
 
   /** How many elements match `css`. */
@@ -269,9 +277,27 @@ export class Page {
   /** Clicks the first match of `css` once it is there, as a user does. */
   async click(css) {
     await this.waitFor(css);
-    const el = await this.driver.findElement({ css });
-    await this.driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", el);
-    await el.click();
+    // A driver clicks at the element's centre: wait until the element has
+    // stopped moving (50 ms apart: timers, unlike frames, also run in a tab
+    // the engine does not paint) and is what that point hits, or a banner
+    // appearing above it would send the click to its neighbour.
+    await this.until(
+      () =>
+        this.evaluateAsync(async (s) => {
+          const el = document.querySelector(s);
+          if (!el) return false;
+          el.scrollIntoView({ block: "center" });
+          const box = () => JSON.stringify(el.getBoundingClientRect());
+          const before = box();
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          if (box() !== before) return false;
+          const r = el.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return hit !== null && (hit === el || el.contains(hit));
+        }, css),
+      `${css} did not hold still where a click reaches it`,
+    );
+    await (await this.driver.findElement({ css })).click();
   }
 
   /** Types `text` into the field `css` in place of what it holds. */
