@@ -564,23 +564,14 @@ async fn ranking_download(
     );
     let lowest = lowest(&store, (&id, version, &period, kind.as_str())).await?;
     let (stretches, mut arriving) = tokio::sync::mpsc::channel(1);
-    let (out, chunks) = tokio::sync::mpsc::channel(4);
     let format = query.format;
     let heading = period.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut download =
-            RankingDownload::new(&template, heading, kind, lowest, &findings, format);
-        let written = (|| {
-            while let Some(rows) = arriving.blocking_recv() {
-                download.add(rows?, &out)?;
-            }
-            download.finish(&out)
-        })();
-        if let Err(e) = written {
-            // Nobody to tell when the reader has gone.
-            let _ = out.blocking_send(Err(e));
+    let chunks = write_apart(format, turn, move |file| {
+        let mut download = RankingDownload::new(&template, heading, kind, lowest, &findings, file);
+        while let Some(rows) = arriving.blocking_recv() {
+            download.add(rows?)?;
         }
-        drop(turn);
+        download.file.finish(&findings)
     });
     tokio::spawn(async move {
         let scope = (id.as_str(), version, period.as_str(), kind.as_str());
@@ -603,7 +594,7 @@ async fn ranking_download(
             after = last;
         }
     });
-    Ok(download_type(format, chunks))
+    Ok(chunks)
 }
 
 /// Where a download's bytes go: to the answer, in order.
@@ -666,72 +657,54 @@ fn gap_download(
     turn: tokio::sync::OwnedSemaphorePermit,
 ) -> Result<(&'static str, &'static str, Body), ReportError> {
     let store = intake.store().clone();
-    let (id, period, format) = (query.template.clone(), query.period.clone(), query.format);
-    let (out, chunks) = tokio::sync::mpsc::channel(4);
+    let (id, period) = (query.template.clone(), query.period.clone());
     let runtime = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || {
-        let written = (|| {
-            let scope = (id.as_str(), template.version(), period.as_str());
-            let mut book = qingdan_report::WorkbookWriter::new(true);
-            let mut offset = 0;
-            loop {
-                let (rows, _) = runtime.block_on(store.gap_page(scope, offset, GAP_STRETCH))?;
-                let count = i64::try_from(rows.len()).unwrap_or(i64::MAX);
-                let table = qingdan_report::gap_page(
+    Ok(write_apart(query.format, turn, move |mut file| {
+        let scope = (id.as_str(), template.version(), period.as_str());
+        let mut offset = 0;
+        loop {
+            let (rows, _) = runtime.block_on(store.gap_page(scope, offset, GAP_STRETCH))?;
+            let count = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+            file.add(
+                &qingdan_report::gap_page(
                     &template,
                     &period,
                     rows.into_iter().map(gap_row_of).collect(),
                 )
                 .with_findings(&findings)
-                .table();
-                if format == Format::Csv {
-                    let mut csv = String::new();
-                    if offset == 0 {
-                        csv.push_str(&table.csv_head());
-                    }
-                    csv.push_str(&qingdan_report::csv_rows(&table.rows));
-                    out.blocking_send(Ok(csv.into_bytes()))
-                        .map_err(|_| gone())?;
-                } else {
-                    if offset == 0 {
-                        book.sheet(&table).map_err(xlsx_failed)?;
-                    }
-                    book.rows(&table.rows).map_err(xlsx_failed)?;
-                }
-                offset += count;
-                if count < GAP_STRETCH {
-                    break;
-                }
+                .table(),
+            )?;
+            offset += count;
+            if count < GAP_STRETCH {
+                return file.finish(&findings);
             }
-            if format == Format::Csv {
-                return Ok(());
-            }
-            let sheet = findings.table();
-            book.sheet(&sheet).map_err(xlsx_failed)?;
-            book.rows(&sheet.rows).map_err(xlsx_failed)?;
-            drop(sheet);
-            let mut to = Chunked {
-                out: &out,
-                buffer: Vec::with_capacity(CHUNK),
-            };
-            book.finish_to(&mut to).map_err(xlsx_failed)?;
-            use std::io::Write as _;
-            to.flush().map_err(|_| gone())
-        })();
-        if let Err(e) = written {
+        }
+    }))
+}
+
+/// Writes a download on a blocking thread of its own with `write`, which
+/// is given the file to write to; answers its media type, extension and
+/// body at once. The bytes go out as they are written, an error after
+/// them; the report's turn is held until the file is done.
+fn write_apart(
+    format: Format,
+    turn: tokio::sync::OwnedSemaphorePermit,
+    write: impl FnOnce(TableFile) -> Result<(), ReportError> + Send + 'static,
+) -> (&'static str, &'static str, Body) {
+    let (out, chunks) = tokio::sync::mpsc::channel(4);
+    let file = TableFile {
+        format,
+        book: qingdan_report::WorkbookWriter::new(true),
+        out: out.clone(),
+        started: false,
+    };
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = write(file) {
             // Nobody to tell when the reader has gone.
             let _ = out.blocking_send(Err(e));
         }
         drop(turn);
     });
-    Ok(download_type(format, chunks))
-}
-
-/// A download's media type, extension and body.
-fn download_type(
-    format: Format,
-    chunks: tokio::sync::mpsc::Receiver<Result<Vec<u8>, ReportError>>,
-) -> (&'static str, &'static str, Body) {
     match format {
         Format::Csv => ("text/csv; charset=utf-8", "csv", Body::Chunks(chunks)),
         _ => (
@@ -742,6 +715,59 @@ fn download_type(
     }
 }
 
+/// A report's table written out as CSV or XLSX a stretch of rows at a
+/// time: the CSV sent as each stretch is written, the workbook when it is
+/// finished.
+struct TableFile {
+    format: Format,
+    book: qingdan_report::WorkbookWriter,
+    out: Out,
+    /// Whether the headers are written.
+    started: bool,
+}
+
+impl TableFile {
+    /// Writes a stretch of the table's rows (its headers before the first).
+    fn add(&mut self, table: &qingdan_report::Table) -> Result<(), ReportError> {
+        if self.format == Format::Csv {
+            let mut csv = String::new();
+            if !self.started {
+                csv.push_str(&table.csv_head());
+            }
+            csv.push_str(&qingdan_report::csv_rows(&table.rows));
+            self.out
+                .blocking_send(Ok(csv.into_bytes()))
+                .map_err(|_| gone())?;
+        } else {
+            if !self.started {
+                self.book.sheet(table).map_err(xlsx_failed)?;
+            }
+            self.book.rows(&table.rows).map_err(xlsx_failed)?;
+        }
+        self.started = true;
+        Ok(())
+    }
+
+    /// Ends the file: the workbook with the findings sheet after the
+    /// report's, packed straight into the answer.
+    fn finish(mut self, findings: &qingdan_report::Findings) -> Result<(), ReportError> {
+        if self.format == Format::Csv {
+            return Ok(());
+        }
+        let sheet = findings.table();
+        self.book.sheet(&sheet).map_err(xlsx_failed)?;
+        self.book.rows(&sheet.rows).map_err(xlsx_failed)?;
+        drop(sheet);
+        let mut to = Chunked {
+            out: &self.out,
+            buffer: Vec::with_capacity(CHUNK),
+        };
+        self.book.finish_to(&mut to).map_err(xlsx_failed)?;
+        use std::io::Write as _;
+        to.flush().map_err(|_| gone())
+    }
+}
+
 /// The ranking being written as CSV or XLSX, a stretch at a time.
 struct RankingDownload<'a> {
     template: &'a qingdan_core::Template,
@@ -749,10 +775,7 @@ struct RankingDownload<'a> {
     kind: PacketKind,
     lowest: Option<(qingdan_report::Standing, usize)>,
     findings: &'a qingdan_report::Findings,
-    format: Format,
-    book: qingdan_report::WorkbookWriter,
-    /// Whether the headers are written.
-    started: bool,
+    file: TableFile,
     /// Rows written.
     offset: usize,
     /// The last row written: its standing and rank.
@@ -766,7 +789,7 @@ impl<'a> RankingDownload<'a> {
         kind: PacketKind,
         lowest: Option<(qingdan_report::Standing, usize)>,
         findings: &'a qingdan_report::Findings,
-        format: Format,
+        file: TableFile,
     ) -> Self {
         RankingDownload {
             template,
@@ -774,9 +797,7 @@ impl<'a> RankingDownload<'a> {
             kind,
             lowest,
             findings,
-            format,
-            book: qingdan_report::WorkbookWriter::new(true),
-            started: false,
+            file,
             offset: 0,
             last: None,
         }
@@ -784,7 +805,7 @@ impl<'a> RankingDownload<'a> {
 
     /// Writes the next stretch of rows. Its first rank follows from the
     /// last row written: shared when they tie.
-    fn add(&mut self, rows: Vec<crate::store::LatestRow>, out: &Out) -> Result<(), ReportError> {
+    fn add(&mut self, rows: Vec<crate::store::LatestRow>) -> Result<(), ReportError> {
         let count = rows.len();
         let latest = rows
             .into_iter()
@@ -813,49 +834,9 @@ impl<'a> RankingDownload<'a> {
             .last()
             .map(|row| ((row.percentage, row.total), row.rank))
             .or(self.last);
-        let table = ranking.table();
-        match self.format {
-            Format::Csv => {
-                let mut csv = String::new();
-                if !self.started {
-                    csv.push_str(&table.csv_head());
-                }
-                csv.push_str(&qingdan_report::csv_rows(&table.rows));
-                out.blocking_send(Ok(csv.into_bytes()))
-                    .map_err(|_| gone())?;
-            }
-            _ => {
-                if !self.started {
-                    self.book.sheet(&table).map_err(xlsx_failed)?;
-                }
-                self.book.rows(&table.rows).map_err(xlsx_failed)?;
-            }
-        }
-        self.started = true;
+        self.file.add(&ranking.table())?;
         self.offset += count;
         Ok(())
-    }
-
-    /// Ends the file: the CSV's headers if no row came, the workbook
-    /// with the findings sheet after the ranking's.
-    fn finish(mut self, out: &Out) -> Result<(), ReportError> {
-        if !self.started {
-            self.add(Vec::new(), out)?;
-        }
-        if self.format == Format::Csv {
-            return Ok(());
-        }
-        let sheet = self.findings.table();
-        self.book.sheet(&sheet).map_err(xlsx_failed)?;
-        self.book.rows(&sheet.rows).map_err(xlsx_failed)?;
-        drop(sheet);
-        let mut to = Chunked {
-            out,
-            buffer: Vec::with_capacity(CHUNK),
-        };
-        self.book.finish_to(&mut to).map_err(xlsx_failed)?;
-        use std::io::Write as _;
-        to.flush().map_err(|_| gone())
     }
 }
 

@@ -463,55 +463,18 @@ async fn reports_from_summaries_equal_reports_from_the_packets(db: Db) {
 /// The gap's CSV and XLSX, read in the database's order a stretch at a
 /// time, are those of the gap computed from the packets.
 async fn assert_gap_downloads_equal(w: &World, entries: &[qingdan_report::Entry]) {
-    use qingdan_report::Report as _;
-    let as_of = qingdan_core::findings::parse_date(AS_OF).unwrap();
-    let findings = qingdan_report::findings(entries, as_of, |_, _, item| {
-        w.template.item(item).map(|i| i.title.zh.clone())
-    });
+    let findings = packets_findings(w, entries);
     let gap = qingdan_report::gap(&w.template, PERIOD, entries)
         .unwrap()
         .with_findings(&findings);
-    let download = async |format| {
-        let query = ReportQuery {
-            template: w.template.id().to_owned(),
-            version: Some(w.template.version()),
-            period: PERIOD.into(),
-            kind: None,
-            as_of: Some(AS_OF.into()),
-            format,
-            page: None,
-            per_page: None,
-        };
-        build_report(&w.intake, ReportKind::Gap, &query)
-            .await
-            .unwrap()
-            .into_bytes()
-            .await
-            .unwrap()
-    };
-    assert!(
-        download(Format::Csv).await == gap.table().to_csv().into_bytes(),
-        "the gap's CSV written a stretch at a time differs"
-    );
-    let want = qingdan_report::titled_workbook(&[gap.table(), findings.table()]).unwrap();
-    let got = download(Format::Xlsx).await;
-    for sheet in ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"] {
-        assert!(
-            xlsx_part(&want, sheet) == xlsx_part(&got, sheet),
-            "{sheet} of the gap's workbook written a stretch at a time differs"
-        );
-    }
+    assert_files_equal(w, ReportKind::Gap, None, &gap, &findings, "the gap").await;
 }
 
 /// The ranking's CSV and XLSX, written a stretch of rows at a time, are
 /// those of the ranking computed from the packets: the same CSV, and the
 /// same sheets (ranking and findings) in the workbook.
 async fn assert_downloads_equal(w: &World, entries: &[qingdan_report::Entry], kind: PacketKind) {
-    use qingdan_report::Report as _;
-    let as_of = qingdan_core::findings::parse_date(AS_OF).unwrap();
-    let findings = qingdan_report::findings(entries, as_of, |_, _, item| {
-        w.template.item(item).map(|i| i.title.zh.clone())
-    });
+    let findings = packets_findings(w, entries);
     let ranking = qingdan_report::ranking(&w.template, PERIOD, kind, entries)
         .unwrap()
         .with_findings(&findings);
@@ -526,18 +489,50 @@ async fn assert_downloads_equal(w: &World, entries: &[qingdan_report::Entry], ki
             .any(|(before, after)| before.last().map(|r| r.rank) == after.first().map(|r| r.rank)),
         "{kind:?}: no tie across stretches to test"
     );
+    let what = format!("{kind:?}");
+    assert_files_equal(
+        w,
+        ReportKind::Ranking,
+        Some(kind),
+        &ranking,
+        &findings,
+        &what,
+    )
+    .await;
+}
+
+/// The findings of the packets themselves, as the reports judge them.
+fn packets_findings(w: &World, entries: &[qingdan_report::Entry]) -> qingdan_report::Findings {
+    let as_of = qingdan_core::findings::parse_date(AS_OF).unwrap();
+    qingdan_report::findings(entries, as_of, |_, _, item| {
+        w.template.item(item).map(|i| i.title.zh.clone())
+    })
+}
+
+/// A report's CSV and XLSX downloads, written a stretch at a time, are
+/// `want`'s: the same CSV, and the same sheets (the report and its
+/// findings) in the workbook.
+async fn assert_files_equal(
+    w: &World,
+    report: ReportKind,
+    kind: Option<PacketKind>,
+    want: &impl qingdan_report::Report,
+    findings: &qingdan_report::Findings,
+    what: &str,
+) {
+    use qingdan_report::Report as _;
     let download = async |format| {
         let query = ReportQuery {
             template: w.template.id().to_owned(),
             version: Some(w.template.version()),
             period: PERIOD.into(),
-            kind: Some(kind),
+            kind,
             as_of: Some(AS_OF.into()),
             format,
             page: None,
             per_page: None,
         };
-        build_report(&w.intake, ReportKind::Ranking, &query)
+        build_report(&w.intake, report, &query)
             .await
             .unwrap()
             .into_bytes()
@@ -545,15 +540,15 @@ async fn assert_downloads_equal(w: &World, entries: &[qingdan_report::Entry], ki
             .unwrap()
     };
     assert!(
-        download(Format::Csv).await == ranking.table().to_csv().into_bytes(),
-        "{kind:?}: the CSV written a stretch at a time differs"
+        download(Format::Csv).await == want.table().to_csv().into_bytes(),
+        "{what}: the CSV written a stretch at a time differs"
     );
-    let want = qingdan_report::titled_workbook(&[ranking.table(), findings.table()]).unwrap();
+    let book = qingdan_report::titled_workbook(&[want.table(), findings.table()]).unwrap();
     let got = download(Format::Xlsx).await;
     for sheet in ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"] {
         assert!(
-            xlsx_part(&want, sheet) == xlsx_part(&got, sheet),
-            "{kind:?}: {sheet} of the workbook written a stretch at a time differs"
+            xlsx_part(&book, sheet) == xlsx_part(&got, sheet),
+            "{what}: {sheet} of the workbook written a stretch at a time differs"
         );
     }
 }
