@@ -757,6 +757,11 @@ fn check_role(unit: &str, role: &str) -> Result<(), AdminError> {
     Ok(())
 }
 
+/// How many times the writer tries a batch that the database refused for
+/// a deadlock or a serialization conflict (rolled back, so nothing of it
+/// is stored) before it answers the error.
+const BATCH_TRIES: usize = 3;
+
 /// The writer: takes what has queued up (at most [`MAX_GROUP`]), stores it
 /// in one transaction, then answers each. On `stop` it closes the queue and
 /// still commits everything already in it.
@@ -786,7 +791,14 @@ async fn write_groups(
         }
         let (packets, replies): (Vec<NewPacket>, Vec<_>) =
             group.drain(..).map(|j| (j.packet, j.reply)).unzip();
-        match store.store_batch(&packets).await {
+        let mut stored = store.store_batch(&packets).await;
+        for _ in 1..BATCH_TRIES {
+            match &stored {
+                Err(e) if e.is_transient() => stored = store.store_batch(&packets).await,
+                _ => break,
+            }
+        }
+        match stored {
             Ok(outcomes) => {
                 metrics.committed(packets.len());
                 for (reply, outcome) in replies.into_iter().zip(outcomes) {

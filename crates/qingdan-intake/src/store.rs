@@ -57,6 +57,19 @@ pub enum StoreError {
     Read(String, std::io::Error),
 }
 
+impl StoreError {
+    /// Whether the same work may succeed when tried again: PostgreSQL broke
+    /// a deadlock or a serialization conflict by refusing this transaction.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            StoreError::Db(sqlx::Error::Database(e)) => {
+                matches!(e.code().as_deref(), Some("40P01" | "40001"))
+            }
+            _ => false,
+        }
+    }
+}
+
 /// A packet checked and ready to store.
 #[derive(Debug, Clone)]
 pub struct NewPacket {
@@ -127,6 +140,21 @@ pub struct PacketSummary {
     /// (`(refers_to, findings, rectifications)`); none for a packet with
     /// neither.
     pub findings: Option<(Option<String>, String, String)>,
+}
+
+impl PacketSummary {
+    /// The key of its unit's row in `latest_packets`: writers lock those
+    /// rows in this order.
+    fn latest_key(&self) -> (&str, i64, &str, &str, &str, &str) {
+        (
+            &self.template_id,
+            self.template_version,
+            &self.period,
+            &self.kind,
+            &self.unit_code,
+            &self.subject_name,
+        )
+    }
 }
 
 /// A stored packet not yet summarized: one with a score sheet and no
@@ -1093,11 +1121,21 @@ impl Store {
     /// Stores packets in one transaction (one fsync for the batch), each
     /// exactly once: a packet whose id is stored already is a duplicate
     /// when its bytes are the same and a conflict when not.
+    ///
+    /// Several intakes on one PostgreSQL database write batches at once, so
+    /// every batch takes its locks in one order: the packets' ids in id
+    /// order first, then the units' latest rows in their key order. Two
+    /// batches then never wait on each other in a circle (a deadlock would
+    /// refuse a whole batch).
     pub async fn store_batch(&self, packets: &[NewPacket]) -> Result<Vec<Stored>, StoreError> {
+        let mut by_id: Vec<usize> = (0..packets.len()).collect();
+        by_id.sort_by(|&a, &b| packets[a].id.cmp(&packets[b].id));
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let mut outcomes = Vec::with_capacity(packets.len());
-            for p in packets {
+            let mut outcomes: Vec<Option<Stored>> = vec![None; packets.len()];
+            let mut created = Vec::new();
+            for &i in &by_id {
+                let p = &packets[i];
                 let done = sqlx::query(
                     "INSERT INTO packets (id, sha256, kind, unit_code, period, template_id,
                          template_version, created_at, received_at, total, grade, vetoes,
@@ -1124,10 +1162,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 1 {
-                    if let Some(summary) = &p.summary {
-                        write_summary!(tx, summary);
-                    }
-                    outcomes.push(Stored::Created(p.receipt.clone()));
+                    created.extend(p.summary.as_ref());
+                    outcomes[i] = Some(Stored::Created(p.receipt.clone()));
                     continue;
                 }
                 let (sha256, receipt): (String, String) =
@@ -1135,14 +1171,18 @@ impl Store {
                         .bind(&p.id)
                         .fetch_one(&mut *tx)
                         .await?;
-                outcomes.push(if sha256 == p.sha256 {
+                outcomes[i] = Some(if sha256 == p.sha256 {
                     Stored::Duplicate(receipt)
                 } else {
                     Stored::Conflict(sha256)
                 });
             }
+            created.sort_by(|a, b| a.latest_key().cmp(&b.latest_key()));
+            for summary in created {
+                write_summary!(tx, summary);
+            }
             tx.commit().await?;
-            Ok(outcomes)
+            Ok(outcomes.into_iter().flatten().collect())
         })
     }
 
@@ -1183,8 +1223,10 @@ impl Store {
     /// transaction (a summary already there is left as it is).
     pub async fn add_summaries(&self, summaries: &[PacketSummary]) -> Result<(), StoreError> {
         on_pool!(self, pool => {
+            let mut sorted: Vec<&PacketSummary> = summaries.iter().collect();
+            sorted.sort_by(|a, b| a.latest_key().cmp(&b.latest_key()));
             let mut tx = pool.begin().await?;
-            for summary in summaries {
+            for summary in sorted {
                 write_summary!(tx, summary);
             }
             tx.commit().await?;

@@ -20,6 +20,7 @@ use crate::support::{Db, World, fixtures, on_both, world};
 on_both!(
     reports_from_summaries_equal_reports_from_the_packets,
     a_refused_packet_and_a_rolled_back_batch_leave_no_summary,
+    batches_from_two_intakes_crossing_ids_on_one_unit_all_commit,
 );
 
 /// Units generated: with their packets, a few thousand in all.
@@ -642,7 +643,31 @@ async fn a_refused_packet_and_a_rolled_back_batch_leave_no_summary(db: Db) {
     let received = chrono::Utc::now();
     w.intake.submit(good.clone(), received).await.unwrap();
     assert_eq!(store.summary_counts().await.unwrap(), (1, 0));
-    let row = |id: &str, summary_of: &str| NewPacket {
+    let row = |id: &str, summary_of: &str| {
+        let mut row = bare_packet(&w, id, summary_of, None);
+        if let Some(summary) = &mut row.summary {
+            summary.findings = Some((None, "[]".into(), "[]".into()));
+        }
+        row
+    };
+    let batch = [
+        row("rolled-back-1", "rolled-back-1"),
+        row("rolled-back-2", "no-such-packet"),
+    ];
+    assert!(store.store_batch(&batch).await.is_err());
+    assert_eq!(store.packet_bytes("rolled-back-1").await.unwrap(), None);
+    assert_eq!(store.summary_counts().await.unwrap(), (1, 0));
+}
+
+/// A row of `packets` for `id` (its bytes no packet) with a summary of
+/// packet `summary_of` of the unit, with `sheet` when given.
+fn bare_packet(
+    w: &World,
+    id: &str,
+    summary_of: &str,
+    sheet: Option<qingdan_report::Summary>,
+) -> NewPacket {
+    NewPacket {
         id: id.into(),
         sha256: "0".repeat(64),
         kind: "self-assessment".into(),
@@ -669,16 +694,55 @@ async fn a_refused_packet_and_a_rolled_back_batch_leave_no_summary(db: Db) {
             subject_post: String::new(),
             received_at: "2026-11-24T08:30:00.000Z".into(),
             created_at: "2026-11-23T08:30:00Z".into(),
-            sheet: None,
+            sheet,
             signers: Vec::new(),
-            findings: Some((None, "[]".into(), "[]".into())),
+            findings: None,
         }),
+    }
+}
+
+/// Two intakes on one database write batches at once: the same packets
+/// arrive at both in opposite orders (an outbox re-sending to another
+/// server), each packet making the same unit's latest row its own. No
+/// batch is refused (a deadlock would refuse one whole, and every packet
+/// in it would get an error), and each packet is created exactly once.
+async fn batches_from_two_intakes_crossing_ids_on_one_unit_all_commit(db: Db) {
+    let w = world(db).await;
+    let (a, b) = (
+        Store::connect(&w.database).await.unwrap(),
+        Store::connect(&w.database).await.unwrap(),
+    );
+    let sheet = qingdan_report::Summary {
+        total: qingdan_core::Fixed::from_int(90),
+        max: qingdan_core::Fixed::from_int(100),
+        percentage: Some(qingdan_core::Fixed::from_int(90)),
+        grade: None,
+        failed_by_veto: false,
+        vetoes: Vec::new(),
+        sections: Vec::new(),
+        items: Vec::new(),
     };
-    let batch = [
-        row("rolled-back-1", "rolled-back-1"),
-        row("rolled-back-2", "no-such-packet"),
-    ];
-    assert!(store.store_batch(&batch).await.is_err());
-    assert_eq!(store.packet_bytes("rolled-back-1").await.unwrap(), None);
-    assert_eq!(store.summary_counts().await.unwrap(), (1, 0));
+    let mut created = 0;
+    for round in 0..100 {
+        let batch: Vec<NewPacket> = (0..4)
+            .map(|i| {
+                let id = format!("crossing-{round:03}-{i}");
+                bare_packet(&w, &id, &id, Some(sheet.clone()))
+            })
+            .collect();
+        let reversed: Vec<NewPacket> = batch.iter().rev().cloned().collect();
+        let (one, other) = tokio::join!(a.store_batch(&batch), b.store_batch(&reversed));
+        for outcomes in [one, other] {
+            let outcomes = outcomes.unwrap_or_else(|e| panic!("round {round}: {e}"));
+            assert_eq!(outcomes.len(), 4);
+            created += outcomes
+                .iter()
+                .filter(|o| matches!(o, qingdan_intake::Stored::Created(_)))
+                .count();
+        }
+    }
+    assert_eq!(created, 400, "each packet created once");
+    assert_eq!(a.packet_count().await.unwrap(), 400);
+    a.close().await;
+    b.close().await;
 }
