@@ -43,11 +43,12 @@ pub struct ReportArgs {
     /// to a file named after the report, checklist, period and kind).
     #[arg(long, short)]
     out: Option<PathBuf>,
-    /// The ranking or the gap as JSON, one page of it (from 1), as the API
-    /// gives it (default: the whole report).
+    /// The ranking, the gap or the findings as JSON, one page of it (from
+    /// 1), as the API gives it (default: the whole report).
     #[arg(long)]
     page: Option<u64>,
-    /// Rows a page with --page (default 100, at most 1000).
+    /// Rows (for the findings: units) a page with --page (default 100, at
+    /// most 1000).
     #[arg(long, requires = "page")]
     per_page: Option<u64>,
 }
@@ -105,12 +106,11 @@ pub fn run(database: &Database, args: ReportArgs) -> Result<(), Failure> {
         ReportArg::Findings => None,
     };
     if args.page.is_some()
-        && (!matches!(report, Some(ReportKind::Ranking | ReportKind::Gap))
-            || format != Format::Json)
+        && (matches!(report, Some(ReportKind::Indicators)) || format != Format::Json)
     {
         return Err(anyhow::anyhow!(
-            "--page pages the ranking or the gap as JSON: \
-             qingdan report ranking|gap --format json --page N"
+            "--page pages the ranking, the gap or the findings as JSON: \
+             qingdan report ranking|gap|findings --format json --page N"
         )
         .into());
     }
@@ -140,6 +140,8 @@ pub fn run(database: &Database, args: ReportArgs) -> Result<(), Failure> {
         unit: args.unit,
         as_of: args.as_of,
         format,
+        page: args.page,
+        per_page: args.per_page,
     };
     crate::intake::with_intake(database, async |intake| {
         let rendered = match &query {

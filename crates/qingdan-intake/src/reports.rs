@@ -114,6 +114,27 @@ pub struct FindingsQuery {
     /// Output format (default JSON).
     #[serde(default)]
     pub format: Format,
+    /// For JSON: this page of units (from 1) instead of all.
+    pub page: Option<u64>,
+    /// Units a page (default [`PER_PAGE`], at most [`MAX_PER_PAGE`]).
+    pub per_page: Option<u64>,
+}
+
+/// A page of the findings: the findings of a page of units (those with
+/// findings or answers, in code order).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FindingsPage {
+    /// The page's units and their findings.
+    #[serde(flatten)]
+    pub findings: qingdan_report::Findings,
+    /// This page, from 1.
+    pub page: u64,
+    /// Units a page.
+    pub per_page: u64,
+    /// Units with findings or answers in all.
+    pub total_units: u64,
+    /// Pages in all.
+    pub pages: u64,
 }
 
 /// A report written out.
@@ -209,14 +230,14 @@ pub async fn build_report(
         }
     }
     let turn = intake.report_turn().await?;
-    let finding_rows = store
-        .findings_rows(Some((&query.template, version, &query.period)), None)
-        .await?;
-    let entries = findings_entries(finding_rows)?;
-    let findings = qingdan_report::findings(&entries, as_of, |_, _, item| {
-        template.item(item).map(|i| i.title.zh.clone())
-    });
-    drop(entries);
+    let findings = FindingsScope {
+        store: store.clone(),
+        scope: Some((query.template.clone(), version, query.period.clone())),
+        unit: None,
+        as_of,
+        titles: [((query.template.clone(), version), template.clone())].into(),
+    };
+    let tally = findings.tally().await?;
     let latest = async |kind: PacketKind| -> Result<Vec<qingdan_report::Latest>, ReportError> {
         store
             .latest_rows(&query.template, version, &query.period, kind.as_str())
@@ -228,34 +249,39 @@ pub async fn build_report(
     let (name, (content_type, extension, body)) = match report {
         ReportKind::Ranking if matches!(query.format, Format::Csv | Format::Xlsx) => (
             "ranking",
-            ranking_download(intake, template.clone(), query, kind, findings, turn).await?,
+            ranking_download(intake, template.clone(), query, kind, tally, findings, turn).await?,
         ),
         ReportKind::Ranking => (
             "ranking",
             write(
                 &qingdan_report::ranking_of(&template, &query.period, kind, latest(kind).await?)
-                    .with_findings(&findings),
-                Some(&findings),
+                    .with_findings(&tally),
                 query.format,
             )?,
         ),
-        ReportKind::Indicators => (
-            "indicators",
-            write(
-                &qingdan_report::indicators_of_tally(
-                    &template,
-                    &query.period,
-                    kind,
-                    &tally(store, &template, &query.period, kind).await?,
-                )
-                .with_findings(&findings),
-                Some(&findings),
-                query.format,
-            )?,
-        ),
+        ReportKind::Indicators => {
+            let indicators = qingdan_report::indicators_of_tally(
+                &template,
+                &query.period,
+                kind,
+                &tally_items(store, &template, &query.period, kind).await?,
+            )
+            .with_findings(&tally);
+            (
+                "indicators",
+                if query.format == Format::Xlsx {
+                    write_apart(Format::Xlsx, turn, move |mut file| {
+                        file.add(&indicators.table())?;
+                        file.finish(Some(&findings))
+                    })
+                } else {
+                    write(&indicators, query.format)?
+                },
+            )
+        }
         ReportKind::Gap if matches!(query.format, Format::Csv | Format::Xlsx) => (
             "gap",
-            gap_download(intake, template.clone(), query, findings, turn)?,
+            gap_download(intake, template.clone(), query, tally, findings, turn)?,
         ),
         ReportKind::Gap => (
             "gap",
@@ -266,8 +292,7 @@ pub async fn build_report(
                     &latest(PacketKind::SelfAssessment).await?,
                     &latest(PacketKind::Inspection).await?,
                 )
-                .with_findings(&findings),
-                Some(&findings),
+                .with_findings(&tally),
                 query.format,
             )?,
         ),
@@ -333,7 +358,7 @@ async fn ranking_page(
         above,
         lowest,
     )
-    .with_findings(&findings);
+    .with_findings(&findings.tally());
     Ok(Page::of(ranking, page, per_page, total_rows))
 }
 
@@ -353,7 +378,7 @@ async fn units_findings(
             for row in store
                 .findings_rows(
                     Some((template.id(), template.version(), period)),
-                    Some(unit),
+                    Some((unit, unit)),
                 )
                 .await?
             {
@@ -398,7 +423,7 @@ async fn gap_page(
         &query.period,
         rows.into_iter().map(gap_row_of).collect(),
     )
-    .with_findings(&findings);
+    .with_findings(&findings.tally());
     Ok(Page::of(gap, page, per_page, total_rows))
 }
 
@@ -454,7 +479,7 @@ struct Stretch {
 
 /// How each item fared in the latest packets of `kind`, read a stretch of
 /// units at a time: the counts are all that is kept.
-async fn tally(
+async fn tally_items(
     store: &crate::store::Store,
     template: &qingdan_core::Template,
     period: &str,
@@ -553,7 +578,8 @@ async fn ranking_download(
     template: std::sync::Arc<qingdan_core::Template>,
     query: &ReportQuery,
     kind: PacketKind,
-    findings: qingdan_report::Findings,
+    tally: qingdan_report::FindingTally,
+    findings: FindingsScope,
     turn: tokio::sync::OwnedSemaphorePermit,
 ) -> Result<(&'static str, &'static str, Body), ReportError> {
     let store = intake.store().clone();
@@ -567,11 +593,11 @@ async fn ranking_download(
     let format = query.format;
     let heading = period.clone();
     let chunks = write_apart(format, turn, move |file| {
-        let mut download = RankingDownload::new(&template, heading, kind, lowest, &findings, file);
+        let mut download = RankingDownload::new(&template, heading, kind, lowest, &tally, file);
         while let Some(rows) = arriving.blocking_recv() {
             download.add(rows?)?;
         }
-        download.file.finish(&findings)
+        download.file.finish(Some(&findings))
     });
     tokio::spawn(async move {
         let scope = (id.as_str(), version, period.as_str(), kind.as_str());
@@ -653,7 +679,8 @@ fn gap_download(
     intake: &Intake,
     template: std::sync::Arc<qingdan_core::Template>,
     query: &ReportQuery,
-    findings: qingdan_report::Findings,
+    tally: qingdan_report::FindingTally,
+    findings: FindingsScope,
     turn: tokio::sync::OwnedSemaphorePermit,
 ) -> Result<(&'static str, &'static str, Body), ReportError> {
     let store = intake.store().clone();
@@ -671,12 +698,12 @@ fn gap_download(
                     &period,
                     rows.into_iter().map(gap_row_of).collect(),
                 )
-                .with_findings(&findings)
+                .with_findings(&tally)
                 .table(),
             )?;
             offset += count;
             if count < GAP_STRETCH {
-                return file.finish(&findings);
+                return file.finish(Some(&findings));
             }
         }
     }))
@@ -697,6 +724,7 @@ fn write_apart(
         book: qingdan_report::WorkbookWriter::new(true),
         out: out.clone(),
         started: false,
+        runtime: tokio::runtime::Handle::current(),
     };
     tokio::task::spawn_blocking(move || {
         if let Err(e) = write(file) {
@@ -722,8 +750,10 @@ struct TableFile {
     format: Format,
     book: qingdan_report::WorkbookWriter,
     out: Out,
-    /// Whether the headers are written.
+    /// Whether the sheet's headers are written.
     started: bool,
+    /// Where the findings sheet is read from the store.
+    runtime: tokio::runtime::Handle,
 }
 
 impl TableFile {
@@ -748,16 +778,27 @@ impl TableFile {
         Ok(())
     }
 
-    /// Ends the file: the workbook with the findings sheet after the
-    /// report's, packed straight into the answer.
-    fn finish(mut self, findings: &qingdan_report::Findings) -> Result<(), ReportError> {
+    /// Ends the file: the workbook, with `findings` as a sheet after the
+    /// report's (read and written a stretch of units at a time), packed
+    /// straight into the answer.
+    fn finish(mut self, findings: Option<&FindingsScope>) -> Result<(), ReportError> {
         if self.format == Format::Csv {
             return Ok(());
         }
-        let sheet = findings.table();
-        self.book.sheet(&sheet).map_err(xlsx_failed)?;
-        self.book.rows(&sheet.rows).map_err(xlsx_failed)?;
-        drop(sheet);
+        if let Some(findings) = findings {
+            self.started = false;
+            let runtime = self.runtime.clone();
+            let mut after = String::new();
+            while let Some((stretch, last)) =
+                runtime.block_on(findings.stretch(&after, 0, FINDING_UNITS))?
+            {
+                self.add(&stretch.table())?;
+                after = last;
+            }
+            if !self.started {
+                self.add(&findings.none().table())?;
+            }
+        }
         let mut to = Chunked {
             out: &self.out,
             buffer: Vec::with_capacity(CHUNK),
@@ -774,7 +815,7 @@ struct RankingDownload<'a> {
     period: String,
     kind: PacketKind,
     lowest: Option<(qingdan_report::Standing, usize)>,
-    findings: &'a qingdan_report::Findings,
+    findings: &'a qingdan_report::FindingTally,
     file: TableFile,
     /// Rows written.
     offset: usize,
@@ -788,7 +829,7 @@ impl<'a> RankingDownload<'a> {
         period: String,
         kind: PacketKind,
         lowest: Option<(qingdan_report::Standing, usize)>,
-        findings: &'a qingdan_report::Findings,
+        findings: &'a qingdan_report::FindingTally,
         file: TableFile,
     ) -> Self {
         RankingDownload {
@@ -844,39 +885,172 @@ fn xlsx_failed(e: qingdan_report::XlsxError) -> ReportError {
     ReportError::Internal(e.to_string())
 }
 
-/// Every finding of one unit or all, as it stands on `as_of`.
+/// Every finding of one unit or all, as it stands on `as_of`: in JSON a
+/// page of units at a time (or all, without a page), as CSV or XLSX read
+/// and written a stretch of units at a time.
 pub async fn build_findings(
     intake: &Intake,
     query: &FindingsQuery,
 ) -> Result<Rendered, ReportError> {
     let as_of = as_of(query.as_of.as_deref())?;
-    let _turn = intake.report_turn().await?;
-    let rows = intake
-        .store()
-        .findings_rows(None, query.unit.as_deref())
-        .await?;
-    let entries = findings_entries(rows)?;
-    let mut templates = std::collections::HashMap::new();
-    for entry in entries.iter().filter(|e| !e.findings.is_empty()) {
-        let key = (entry.template_id.clone(), entry.template_version);
-        if let std::collections::hash_map::Entry::Vacant(slot) = templates.entry(key) {
-            let template = intake
-                .template(&entry.template_id, entry.template_version)
-                .await?;
-            slot.insert(template);
+    let store = intake.store();
+    let mut titles = Titles::new();
+    for (id, version) in store.finding_templates().await? {
+        let Ok(version) = u32::try_from(version) else {
+            continue;
+        };
+        if let Some(template) = intake.template(&id, version).await? {
+            titles.insert((id, version), template);
         }
     }
-    let findings = qingdan_report::findings(&entries, as_of, |id, version, item| {
-        let template = templates.get(&(id.to_owned(), version))?.as_ref()?;
-        template.item(item).map(|i| i.title.zh.clone())
-    });
-    let (content_type, extension, body) = write(&findings, None, query.format)?;
+    let findings = FindingsScope {
+        store: store.clone(),
+        scope: None,
+        unit: query.unit.clone(),
+        as_of,
+        titles,
+    };
     let scope = query.unit.as_deref().unwrap_or("all");
+    let day = as_of.format("%Y-%m-%d");
+    if let (Format::Json, Some(page)) = (query.format, query.page) {
+        let per_page = query.per_page.unwrap_or(PER_PAGE).clamp(1, MAX_PER_PAGE);
+        let page = page.max(1);
+        let offset = i64::try_from((page - 1).saturating_mul(per_page)).unwrap_or(i64::MAX);
+        let limit = i64::try_from(per_page).unwrap_or(i64::MAX);
+        let units = findings.stretch("", offset, limit).await?;
+        let total_units = u64::try_from(findings.unit_count().await?).unwrap_or(0);
+        let answer = FindingsPage {
+            findings: units.map_or_else(|| findings.none(), |(f, _)| f),
+            page,
+            per_page,
+            total_units,
+            pages: total_units.div_ceil(per_page),
+        };
+        return Ok(Rendered {
+            content_type: "application/json",
+            file_name: format!("findings-{scope}-{day}-page{page}.json"),
+            body: Body::Whole(
+                serde_json::to_vec_pretty(&answer)
+                    .map_err(|e| ReportError::Internal(e.to_string()))?,
+            ),
+        });
+    }
+    let turn = intake.report_turn().await?;
+    let (content_type, extension, body) = match query.format {
+        Format::Csv | Format::Xlsx => write_apart(query.format, turn, move |mut file| {
+            let runtime = file.runtime.clone();
+            let mut after = String::new();
+            while let Some((stretch, last)) =
+                runtime.block_on(findings.stretch(&after, 0, FINDING_UNITS))?
+            {
+                file.add(&stretch.table())?;
+                after = last;
+            }
+            if !file.started {
+                file.add(&findings.none().table())?;
+            }
+            file.finish(None)
+        }),
+        _ => {
+            let all = findings
+                .stretch("", 0, i64::MAX)
+                .await?
+                .map_or_else(|| findings.none(), |(f, _)| f);
+            write(&all, query.format)?
+        }
+    };
     Ok(Rendered {
         content_type,
-        file_name: format!("findings-{scope}-{}.{extension}", findings.as_of),
+        file_name: format!("findings-{scope}-{day}.{extension}"),
         body,
     })
+}
+
+/// Units whose findings are read and written at a time. Few in debug
+/// builds, so that the tests' downloads cross several stretches.
+const FINDING_UNITS: i64 = if cfg!(debug_assertions) { 64 } else { 2000 };
+
+/// The checklists findings are on, by id and version: they name the items.
+type Titles = std::collections::HashMap<(String, u32), std::sync::Arc<qingdan_core::Template>>;
+
+/// Which findings a report reads, a stretch of units at a time: those of a
+/// checklist and period or all, of one unit or all, as they stand on a day.
+#[derive(Clone)]
+struct FindingsScope {
+    store: crate::store::Store,
+    scope: Option<(String, u32, String)>,
+    unit: Option<String>,
+    as_of: chrono::NaiveDate,
+    titles: Titles,
+}
+
+impl FindingsScope {
+    fn scope(&self) -> Option<(&str, u32, &str)> {
+        self.scope
+            .as_ref()
+            .map(|(id, version, period)| (id.as_str(), *version, period.as_str()))
+    }
+
+    /// The findings of up to `limit` units after unit `after` ("": from
+    /// the first), skipping `offset` units, with the last unit's code; none
+    /// when no unit is left.
+    async fn stretch(
+        &self,
+        after: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Option<(qingdan_report::Findings, String)>, ReportError> {
+        let units = match &self.unit {
+            Some(unit) if unit.as_str() > after && offset == 0 && limit > 0 => vec![unit.clone()],
+            Some(_) => Vec::new(),
+            None => {
+                self.store
+                    .finding_units(self.scope(), after, offset, limit)
+                    .await?
+            }
+        };
+        let (Some(first), Some(last)) = (units.first(), units.last()) else {
+            return Ok(None);
+        };
+        let entries = findings_entries(
+            self.store
+                .findings_rows(self.scope(), Some((first, last)))
+                .await?,
+        )?;
+        let findings = qingdan_report::findings(&entries, self.as_of, |id, version, item| {
+            let template = self.titles.get(&(id.to_owned(), version))?;
+            template.item(item).map(|i| i.title.zh.clone())
+        });
+        Ok(Some((findings, last.clone())))
+    }
+
+    /// How many units have findings or answers.
+    async fn unit_count(&self) -> Result<i64, ReportError> {
+        Ok(match &self.unit {
+            Some(_) => i64::from(self.stretch("", 0, 1).await?.is_some()),
+            None => self.store.finding_unit_count(self.scope()).await?,
+        })
+    }
+
+    /// What the other reports count of them, read a stretch at a time.
+    async fn tally(&self) -> Result<qingdan_report::FindingTally, ReportError> {
+        let mut tally = qingdan_report::FindingTally::default();
+        let mut after = String::new();
+        while let Some((stretch, last)) = self.stretch(&after, 0, FINDING_UNITS).await? {
+            tally.add(&stretch);
+            after = last;
+        }
+        Ok(tally)
+    }
+
+    /// No findings, on its day.
+    fn none(&self) -> qingdan_report::Findings {
+        qingdan_report::Findings {
+            as_of: self.as_of.format("%Y-%m-%d").to_string(),
+            units: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
 }
 
 /// A unit's latest packet as the intake keeps it, read back against the
@@ -994,11 +1168,9 @@ fn as_of(day: Option<&str>) -> Result<chrono::NaiveDate, ReportError> {
     }
 }
 
-/// A report in one format: its media type, file extension and bytes. The
-/// XLSX has the findings as a second sheet when they are given.
+/// A report in one format, whole: its media type, file extension and bytes.
 fn write(
     report: &impl Report,
-    findings: Option<&qingdan_report::Findings>,
     format: Format,
 ) -> Result<(&'static str, &'static str, Body), ReportError> {
     let (content_type, extension, bytes) = match format {
@@ -1015,13 +1187,8 @@ fn write(
         Format::Xlsx => (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
-            match findings {
-                Some(findings) => {
-                    qingdan_report::titled_workbook(&[report.table(), findings.table()])
-                }
-                None => qingdan_report::titled_workbook(&[report.table()]),
-            }
-            .map_err(|e| ReportError::Internal(e.to_string()))?,
+            qingdan_report::titled_workbook(&[report.table()])
+                .map_err(|e| ReportError::Internal(e.to_string()))?,
         ),
         Format::Text => (
             "text/plain; charset=utf-8",

@@ -284,6 +284,17 @@ macro_rules! write_summary {
     }};
 }
 
+/// The rows of `packet_findings` in `scope` (or all) of units after a
+/// code (the last parameter), for [`Store::finding_units`].
+fn finding_units_from(scope: Option<(&str, u32, &str)>) -> &'static str {
+    if scope.is_some() {
+        "FROM packet_findings WHERE template_id = $1 AND template_version = $2
+           AND period = $3 AND unit_code > $4"
+    } else {
+        "FROM packet_findings WHERE unit_code > $1"
+    }
+}
+
 /// What storing one packet did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stored {
@@ -1560,12 +1571,13 @@ impl Store {
         })
     }
 
-    /// The findings and rectification answers of one checklist version
-    /// and period (`scope`), or of one unit or all (`unit`).
+    /// The findings and answers kept of packets, in one checklist and
+    /// period (`scope`) or all, of the units whose codes are from `units.0`
+    /// to `units.1` (or all).
     pub async fn findings_rows(
         &self,
         scope: Option<(&str, u32, &str)>,
-        unit: Option<&str>,
+        units: Option<(&str, &str)>,
     ) -> Result<Vec<FindingsRow>, StoreError> {
         // One statement for each case, each answered by its index (a
         // parameter that may be NULL would hide which applies).
@@ -1573,15 +1585,15 @@ impl Store {
                 f.template_id, f.template_version, f.period, f.created_at, f.received_at,
                 f.refers_to, f.findings, f.rectifications
              FROM packet_findings f JOIN units u ON u.code = f.unit_code";
-        let sql = match (scope.is_some(), unit.is_some()) {
+        let sql = match (scope.is_some(), units.is_some()) {
             (true, true) => format!(
                 "{COLUMNS} WHERE f.template_id = $1 AND f.template_version = $2
-                   AND f.period = $3 AND f.unit_code = $4"
+                   AND f.period = $3 AND f.unit_code BETWEEN $4 AND $5"
             ),
             (true, false) => format!(
                 "{COLUMNS} WHERE f.template_id = $1 AND f.template_version = $2 AND f.period = $3"
             ),
-            (false, true) => format!("{COLUMNS} WHERE f.unit_code = $1"),
+            (false, true) => format!("{COLUMNS} WHERE f.unit_code BETWEEN $1 AND $2"),
             (false, false) => COLUMNS.to_owned(),
         };
         on_pool!(self, pool => {
@@ -1589,10 +1601,66 @@ impl Store {
             if let Some((template, version, period)) = scope {
                 query = query.bind(template).bind(i64::from(version)).bind(period);
             }
-            if let Some(unit) = unit {
-                query = query.bind(unit);
+            if let Some((first, last)) = units {
+                query = query.bind(first).bind(last);
             }
             Ok(query.fetch_all(pool).await?)
+        })
+    }
+
+    /// Up to `limit` codes of units with findings or answers kept, in one
+    /// checklist and period (`scope`) or all, in code order: those after
+    /// unit `after` ("": from the first), skipping `offset` of them.
+    pub async fn finding_units(
+        &self,
+        scope: Option<(&str, u32, &str)>,
+        after: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        let sql = format!(
+            "SELECT DISTINCT unit_code {} ORDER BY unit_code LIMIT {limit} OFFSET {offset}",
+            finding_units_from(scope)
+        );
+        on_pool!(self, pool => {
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            if let Some((template, version, period)) = scope {
+                query = query.bind(template).bind(i64::from(version)).bind(period);
+            }
+            let units: Vec<(String,)> = query.bind(after).fetch_all(pool).await?;
+            Ok(units.into_iter().map(|(u,)| u).collect())
+        })
+    }
+
+    /// How many units have findings or answers kept, in one checklist and
+    /// period (`scope`) or all.
+    pub async fn finding_unit_count(
+        &self,
+        scope: Option<(&str, u32, &str)>,
+    ) -> Result<i64, StoreError> {
+        let sql = format!(
+            "SELECT COUNT(DISTINCT unit_code) {}",
+            finding_units_from(scope)
+        );
+        on_pool!(self, pool => {
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            if let Some((template, version, period)) = scope {
+                query = query.bind(template).bind(i64::from(version)).bind(period);
+            }
+            let (n,): (i64,) = query.bind("").fetch_one(pool).await?;
+            Ok(n)
+        })
+    }
+
+    /// The checklists (id and version) that stored findings are on.
+    pub async fn finding_templates(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_as(
+                "SELECT DISTINCT template_id, template_version FROM packet_findings
+                 WHERE findings <> '[]'",
+            )
+            .fetch_all(pool)
+            .await?)
         })
     }
 

@@ -196,23 +196,62 @@ pub fn findings(
 }
 
 impl Findings {
-    /// A unit's counts (all zero when it has no findings): looked up in
-    /// `units`, which is in unit-code order, so that a ranking of many
-    /// units asks in logarithmic time each.
+    /// What other reports count of these findings.
+    pub fn tally(&self) -> FindingTally {
+        let mut tally = FindingTally::default();
+        tally.add(self);
+        tally
+    }
+}
+
+/// What the ranking, the gap and the indicators count of a scope's
+/// findings: each unit's counts and each item's number of findings. Small
+/// beside the findings themselves, so a report of tens of thousands of
+/// units can keep it while its findings are read a stretch of units at a
+/// time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FindingTally {
+    /// Units with findings, in unit-code order.
+    units: Vec<(String, FindingCounts)>,
+    /// Findings on each item, by item id.
+    per_item: BTreeMap<String, usize>,
+}
+
+impl FindingTally {
+    /// Counts `findings` in (a stretch of units: a unit counted before
+    /// has its counts added to).
+    pub fn add(&mut self, findings: &Findings) {
+        for unit in &findings.units {
+            match self
+                .units
+                .binary_search_by(|(code, _)| code.as_str().cmp(&unit.unit_code))
+            {
+                Ok(at) => {
+                    let counts = &mut self.units[at].1;
+                    counts.open += unit.counts.open;
+                    counts.overdue += unit.counts.overdue;
+                    counts.closed += unit.counts.closed;
+                }
+                Err(at) => self.units.insert(at, (unit.unit_code.clone(), unit.counts)),
+            }
+        }
+        for row in &findings.rows {
+            *self.per_item.entry(row.item.clone()).or_default() += 1;
+        }
+    }
+
+    /// A unit's counts (all zero when it has no findings), in logarithmic
+    /// time.
     pub fn counts(&self, unit_code: &str) -> FindingCounts {
         self.units
-            .binary_search_by(|u| u.unit_code.as_str().cmp(unit_code))
-            .map(|at| self.units[at].counts)
+            .binary_search_by(|(code, _)| code.as_str().cmp(unit_code))
+            .map(|at| self.units[at].1)
             .unwrap_or_default()
     }
 
-    /// How many findings are on each item, by item id.
-    pub fn per_item(&self) -> BTreeMap<&str, usize> {
-        let mut counts = BTreeMap::new();
-        for row in &self.rows {
-            *counts.entry(row.item.as_str()).or_default() += 1;
-        }
-        counts
+    /// How many findings are on an item.
+    pub fn on_item(&self, item: &str) -> usize {
+        self.per_item.get(item).copied().unwrap_or(0)
     }
 }
 

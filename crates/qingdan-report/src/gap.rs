@@ -12,7 +12,7 @@ use qingdan_core::{Fixed, Template};
 use serde::Serialize;
 
 use crate::entry::{Latest, latest_of};
-use crate::findings::{COUNT_HEADERS, FindingCounts, Findings, count_cells};
+use crate::findings::{COUNT_HEADERS, FindingCounts, FindingTally, count_cells};
 use crate::{Cell, Entry, Report, ReportError, Row, Table, TemplateInfo};
 
 /// Self-assessment against inspection, unit by unit.
@@ -60,7 +60,7 @@ pub struct GapRow {
 
 impl Gap {
     /// Adds each unit's findings by state.
-    pub fn with_findings(mut self, findings: &Findings) -> Gap {
+    pub fn with_findings(mut self, findings: &FindingTally) -> Gap {
         for row in &mut self.rows {
             row.findings = Some(findings.counts(&row.unit_code));
         }

@@ -8,7 +8,7 @@ use qingdan_core::{Fixed, Rule, Template};
 use serde::Serialize;
 
 use crate::entry::{Latest, latest_of};
-use crate::findings::Findings;
+use crate::findings::FindingTally;
 use crate::summary::Mark;
 use crate::{Cell, Entry, Report, ReportError, Row, Table, TemplateInfo, kind_label};
 
@@ -55,10 +55,9 @@ pub struct IndicatorRow {
 
 impl Indicators {
     /// Adds how many findings are on each item.
-    pub fn with_findings(mut self, findings: &Findings) -> Indicators {
-        let per_item = findings.per_item();
+    pub fn with_findings(mut self, findings: &FindingTally) -> Indicators {
         for row in &mut self.rows {
-            row.findings = Some(per_item.get(row.item.as_str()).copied().unwrap_or(0));
+            row.findings = Some(findings.on_item(&row.item));
         }
         self
     }

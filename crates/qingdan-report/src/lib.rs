@@ -29,7 +29,7 @@ mod table;
 
 pub use entry::{Entry, Latest, latest_of};
 pub use error::{Problem, ReportError};
-pub use findings::{FindingCounts, FindingRow, Findings, UnitFindings, findings};
+pub use findings::{FindingCounts, FindingRow, FindingTally, Findings, UnitFindings, findings};
 pub use gap::{Gap, GapRow, GapSide, gap, gap_of, gap_page, gap_row};
 pub use indicators::{
     IndicatorRow, Indicators, ItemTally, indicators, indicators_of, indicators_of_tally,

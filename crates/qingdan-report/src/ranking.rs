@@ -13,7 +13,7 @@ use qingdan_core::{Fixed, Template, Text};
 use serde::Serialize;
 
 use crate::entry::{Latest, latest_of};
-use crate::findings::{COUNT_HEADERS, FindingCounts, Findings, count_cells};
+use crate::findings::{COUNT_HEADERS, FindingCounts, FindingTally, count_cells};
 use crate::{Cell, Entry, Report, ReportError, Row, Table, TemplateInfo, kind_label};
 
 /// Units (or the persons of units) ranked by their latest packet's
@@ -102,7 +102,7 @@ pub struct RankingRow {
 
 impl Ranking {
     /// Adds each unit's findings by state.
-    pub fn with_findings(mut self, findings: &Findings) -> Ranking {
+    pub fn with_findings(mut self, findings: &FindingTally) -> Ranking {
         for row in &mut self.rows {
             row.findings = Some(findings.counts(&row.unit_code));
         }

@@ -26,7 +26,11 @@ async fn findings(
     State(state): State<AppState>,
     query: Result<Query<FindingsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Problem> {
-    let Query(query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
+    let Query(mut query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
+    // In JSON a page of units at a time, as the ranking is paged.
+    if query.format == Format::Json && query.page.is_none() {
+        query.page = Some(1);
+    }
     let rendered = build_findings(&state.intake, &query).await?;
     Ok(respond(rendered, query.format))
 }

@@ -258,16 +258,16 @@ pub(crate) fn expected(
         let ranking = qingdan_report::ranking(template, period, kind, &scoped).unwrap();
         reports.push((
             format!("ranking {kind:?}"),
-            json(&ranking.with_findings(&findings)),
+            json(&ranking.with_findings(&findings.tally())),
         ));
         let indicators = qingdan_report::indicators(template, period, kind, &scoped).unwrap();
         reports.push((
             format!("indicators {kind:?}"),
-            json(&indicators.with_findings(&findings)),
+            json(&indicators.with_findings(&findings.tally())),
         ));
     }
     let gap = qingdan_report::gap(template, period, &scoped).unwrap();
-    reports.push(("gap".into(), json(&gap.with_findings(&findings))));
+    reports.push(("gap".into(), json(&gap.with_findings(&findings.tally()))));
     reports
 }
 
@@ -291,6 +291,8 @@ pub(crate) async fn served_findings(intake: &Intake) -> Vec<u8> {
         unit: None,
         as_of: Some(AS_OF.into()),
         format: Format::Json,
+        page: None,
+        per_page: None,
     };
     build_findings(intake, &query)
         .await
@@ -445,6 +447,83 @@ async fn reports_from_summaries_equal_reports_from_the_packets(db: Db) {
         }
     }
 
+    // The indicators' workbook: its findings sheet is written a stretch of
+    // units at a time.
+    let findings = packets_findings(&w, &entries);
+    let indicators =
+        qingdan_report::indicators(&w.template, PERIOD, PacketKind::Inspection, &entries)
+            .unwrap()
+            .with_findings(&findings.tally());
+    assert_files_equal(
+        &w,
+        ReportKind::Indicators,
+        Some(PacketKind::Inspection),
+        &indicators,
+        &findings,
+        "the indicators",
+    )
+    .await;
+
+    // The findings, paged by unit and downloaded a stretch of units at a
+    // time: the same units and rows as computed from the packets.
+    assert!(
+        findings.units.len() > 128,
+        "findings of several stretches: {} units",
+        findings.units.len()
+    );
+    let whole: serde_json::Value =
+        serde_json::from_slice(&want.iter().find(|(name, _)| name == "findings").unwrap().1)
+            .unwrap();
+    for per_page in [7, 100] {
+        let (units, rows) = findings_pages(&w.intake, None, per_page).await;
+        assert!(
+            units == *whole["units"].as_array().unwrap(),
+            "findings, {per_page} units a page: the units differ"
+        );
+        assert!(
+            rows == *whole["rows"].as_array().unwrap(),
+            "findings, {per_page} units a page: the rows differ"
+        );
+    }
+    let one = &findings.units[findings.units.len() / 2].unit_code;
+    let (units, rows) = findings_pages(&w.intake, Some(one), 5).await;
+    assert_eq!(units.len(), 1);
+    assert_eq!(units[0]["unit_code"], one.as_str());
+    let theirs = findings.rows.iter().filter(|r| &r.unit_code == one).count();
+    assert!(
+        theirs > 0 && rows.len() == theirs,
+        "{one}: {} rows of {theirs}",
+        rows.len()
+    );
+    let download = async |format| {
+        let query = FindingsQuery {
+            unit: None,
+            as_of: Some(AS_OF.into()),
+            format,
+            page: None,
+            per_page: None,
+        };
+        build_findings(&w.intake, &query)
+            .await
+            .unwrap()
+            .into_bytes()
+            .await
+            .unwrap()
+    };
+    {
+        use qingdan_report::Report as _;
+        assert!(
+            download(Format::Csv).await == findings.table().to_csv().into_bytes(),
+            "the findings' CSV written a stretch of units at a time differs"
+        );
+        let book = qingdan_report::titled_workbook(&[findings.table()]).unwrap();
+        let sheet = "xl/worksheets/sheet1.xml";
+        assert!(
+            xlsx_part(&book, sheet) == xlsx_part(&download(Format::Xlsx).await, sheet),
+            "the findings' workbook written a stretch of units at a time differs"
+        );
+    }
+
     // Summaries lost (a database from before they were kept): the intake
     // makes them again when it opens, and the reports are the same.
     let url = w.database.to_string();
@@ -467,7 +546,7 @@ async fn assert_gap_downloads_equal(w: &World, entries: &[qingdan_report::Entry]
     let findings = packets_findings(w, entries);
     let gap = qingdan_report::gap(&w.template, PERIOD, entries)
         .unwrap()
-        .with_findings(&findings);
+        .with_findings(&findings.tally());
     assert_files_equal(w, ReportKind::Gap, None, &gap, &findings, "the gap").await;
 }
 
@@ -478,7 +557,7 @@ async fn assert_downloads_equal(w: &World, entries: &[qingdan_report::Entry], ki
     let findings = packets_findings(w, entries);
     let ranking = qingdan_report::ranking(&w.template, PERIOD, kind, entries)
         .unwrap()
-        .with_findings(&findings);
+        .with_findings(&findings.tally());
     // The download reads 128 rows at a time in test builds: some rank is
     // shared across the end of one stretch and the start of the next, so
     // the rank carried over is what this compares.
@@ -745,4 +824,39 @@ async fn batches_from_two_intakes_crossing_ids_on_one_unit_all_commit(db: Db) {
     assert_eq!(a.packet_count().await.unwrap(), 400);
     a.close().await;
     b.close().await;
+}
+
+/// The findings' units and rows, read a page of `per_page` units at a time
+/// as the API gives them; each page says how many units and pages there
+/// are.
+async fn findings_pages(
+    intake: &Intake,
+    unit: Option<&str>,
+    per_page: u64,
+) -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
+    let (mut units, mut rows) = (Vec::new(), Vec::new());
+    let mut page = 1;
+    loop {
+        let query = FindingsQuery {
+            unit: unit.map(str::to_owned),
+            as_of: Some(AS_OF.into()),
+            format: Format::Json,
+            page: Some(page),
+            per_page: Some(per_page),
+        };
+        let built = build_findings(intake, &query).await.unwrap();
+        let answer: serde_json::Value =
+            serde_json::from_slice(&built.into_bytes().await.unwrap()).unwrap();
+        let these = answer["units"].as_array().unwrap();
+        assert!(these.len() as u64 <= per_page);
+        units.extend(these.iter().cloned());
+        rows.extend(answer["rows"].as_array().unwrap().iter().cloned());
+        let total = answer["total_units"].as_u64().unwrap();
+        assert_eq!(answer["pages"].as_u64().unwrap(), total.div_ceil(per_page));
+        if page >= answer["pages"].as_u64().unwrap() {
+            assert_eq!(units.len() as u64, total);
+            return (units, rows);
+        }
+        page += 1;
+    }
 }

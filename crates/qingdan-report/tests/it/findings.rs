@@ -118,9 +118,9 @@ fn a_finding_is_closed_by_the_units_latest_word_and_overdue_after_its_deadline()
     assert_eq!(closed.rectification_id.as_deref(), Some("r-a2"));
     assert!(closed.late, "done on 10 February, due 31 January");
 
-    let a = after.counts(A.0);
+    let a = after.tally().counts(A.0);
     assert_eq!((a.open, a.overdue, a.closed), (0, 1, 1));
-    let b = after.counts(B.0);
+    let b = after.tally().counts(B.0);
     assert_eq!((b.open, b.overdue, b.closed), (1, 0, 0));
 }
 
@@ -145,7 +145,7 @@ fn the_ranking_indicators_and_gap_count_the_findings() {
     let found = on("2027-02-01");
     let ranked = ranking(&template, "2026", PacketKind::Inspection, &entries)
         .unwrap()
-        .with_findings(&found);
+        .with_findings(&found.tally());
     let csv = ranked.table().to_csv();
     let header = csv.lines().next().unwrap();
     assert!(
@@ -157,7 +157,7 @@ fn the_ranking_indicators_and_gap_count_the_findings() {
 
     let items = indicators(&template, "2026", PacketKind::Inspection, &entries)
         .unwrap()
-        .with_findings(&found);
+        .with_findings(&found.tally());
     let on_item = |id: &str| items.rows.iter().find(|r| r.item == id).unwrap().findings;
     assert_eq!(on_item("1.1"), Some(2));
     assert_eq!(on_item("1.3"), Some(1));
@@ -165,7 +165,7 @@ fn the_ranking_indicators_and_gap_count_the_findings() {
 
     let gap = gap(&template, "2026", &entries)
         .unwrap()
-        .with_findings(&found);
+        .with_findings(&found.tally());
     let json = serde_json::to_value(&gap).unwrap();
     let row_a = json["rows"]
         .as_array()
@@ -182,7 +182,7 @@ fn the_workbook_carries_the_findings_as_a_second_sheet() {
     let found = on("2027-02-01");
     let ranked = ranking(&template, "2026", PacketKind::Inspection, &entries())
         .unwrap()
-        .with_findings(&found);
+        .with_findings(&found.tally());
     let xlsx = workbook(&[ranked.table(), found.table()]).unwrap();
     let book = part(&xlsx, "xl/workbook.xml");
     assert!(
