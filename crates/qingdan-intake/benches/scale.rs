@@ -58,7 +58,7 @@ fn main() {
         println!("PostgreSQL: skipped (set QINGDAN_TEST_POSTGRES=postgres://…)");
     }
     println!(
-        "| database | packets | ingest (packets/s) | ranking JSON, page 1 | ranking JSON, last page | ranking XLSX | indicators JSON | gap JSON, page 1 | gap XLSX | findings JSON | server memory, each report in turn (peak RSS) | server memory, 4 rankings XLSX at once (peak RSS) |"
+        "| database | packets | ingest (packets/s) | ranking JSON, page 1 | ranking JSON, last page | ranking XLSX | indicators JSON | gap JSON, page 1 | gap XLSX | findings JSON, page 1 | findings XLSX | server memory, each report in turn (peak RSS) | server memory, 4 rankings XLSX at once (peak RSS) |"
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for db in dbs {
@@ -133,6 +133,7 @@ fn run(runtime: &tokio::runtime::Runtime, cli: &std::path::Path, db: Db, n: usiz
     let gap = report(&format!("/api/v1/reports/gap?{scope}"));
     let gap_xlsx = report(&format!("/api/v1/reports/gap?{scope}&format=xlsx"));
     let findings = report("/api/v1/findings");
+    let findings_xlsx = report("/api/v1/findings?format=xlsx");
     let in_turn = server.peak_rss_mib();
     drop(server);
 
@@ -162,7 +163,7 @@ fn run(runtime: &tokio::runtime::Runtime, cli: &std::path::Path, db: Db, n: usiz
     };
     format!(
         "| {} | {n} | {ingest:.0} | {ranking_json} | {last_page} | {ranking_xlsx} | {indicators} | \
-         {gap} | {gap_xlsx} | {findings} | {in_turn:.0} MiB | {four} |",
+         {gap} | {gap_xlsx} | {findings} | {findings_xlsx} | {in_turn:.0} MiB | {four} |",
         match db {
             Db::Sqlite => "SQLite",
             Db::Postgres => "PostgreSQL",

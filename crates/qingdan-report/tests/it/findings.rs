@@ -195,3 +195,28 @@ fn the_workbook_carries_the_findings_as_a_second_sheet() {
         "{strings}"
     );
 }
+
+/// A tally summed over stretches of units (as the intake reads a
+/// province's findings) is the tally of all of them: each unit's counts and
+/// each item's findings, whichever order the stretches come in.
+#[test]
+fn a_tally_of_stretches_of_units_is_the_tally_of_all() {
+    let all = on("2027-02-01");
+    let of_unit = |unit: &str| {
+        let mut part = all.clone();
+        part.units.retain(|u| u.unit_code == unit);
+        part.rows.retain(|r| r.unit_code == unit);
+        part
+    };
+    let mut summed = qingdan_report::FindingTally::default();
+    summed.add(&of_unit(B.0));
+    summed.add(&of_unit(A.0));
+    assert_eq!(summed, all.tally());
+    assert_eq!(summed.counts(A.0).total(), 2);
+    assert_eq!(summed.counts("510999").total(), 0);
+    assert_eq!(summed.on_item("1.1"), 2);
+    assert_eq!(summed.on_item("1.3"), 1);
+    // A unit met again adds to its counts.
+    summed.add(&of_unit(A.0));
+    assert_eq!(summed.counts(A.0).overdue, 2);
+}
