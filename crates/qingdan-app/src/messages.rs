@@ -158,7 +158,8 @@ fn refusal(code: ProblemCode) -> T {
     use ProblemCode as C;
     match code {
         C::Malformed => T::RejectMalformed,
-        C::Unauthorized => T::RejectUnauthorized,
+        // The console's sign-in codes: the field app never signs in.
+        C::Unauthorized | C::WeakPassword | C::PasswordChange => T::RejectUnauthorized,
         C::UnitNotRegistered => T::RejectUnit,
         C::KeyNotEnrolled | C::KeyAllUnits | C::InspectedUnitKey | C::SignerName => T::RejectKey,
         C::KeyRevoked => T::RejectRevoked,

@@ -26,6 +26,8 @@ pub struct FileSettings {
     pub burst: Option<u32>,
     pub timeout: Option<u64>,
     pub header_timeout: Option<u64>,
+    /// `--session-idle`.
+    pub session_idle: Option<u64>,
     pub max_connections: Option<usize>,
     pub trusted_proxy: Option<IpAddr>,
     pub log_format: Option<LogFormat>,

@@ -134,6 +134,9 @@ pub struct ServeArgs {
     /// [default: 10].
     #[arg(long, env = "QINGDAN_HEADER_TIMEOUT")]
     header_timeout: Option<u64>,
+    /// Minutes a console session may go unused before it ends [default: 30].
+    #[arg(long, env = "QINGDAN_SESSION_IDLE")]
+    session_idle: Option<u64>,
     /// Connections held at once; more are closed on arrival [default: 1024].
     #[arg(long, env = "QINGDAN_MAX_CONNECTIONS")]
     max_connections: Option<usize>,
@@ -292,6 +295,9 @@ impl Settings {
                     .max(1),
                 trusted_proxy: args.trusted_proxy.or(file.trusted_proxy),
                 tls: None,
+                session_idle: Duration::from_secs(
+                    60 * args.session_idle.or(file.session_idle).unwrap_or(30).max(1),
+                ),
             },
             log_format: args
                 .log_format

@@ -145,10 +145,15 @@ fn fingerprint(public_key: &str) -> String {
 }
 
 impl Listed for UnitInfo {
-    const HEADERS: &[&str] = &["单位代码", "单位名称", "登记时间"];
+    const HEADERS: &[&str] = &["单位代码", "单位名称", "登记时间", "上级单位代码"];
 
     fn cells(&self, time: &dyn Fn(&str) -> String) -> Vec<String> {
-        vec![self.code.clone(), self.name.clone(), time(&self.created_at)]
+        vec![
+            self.code.clone(),
+            self.name.clone(),
+            time(&self.created_at),
+            self.parent_code.clone().unwrap_or_default(),
+        ]
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod backup;
 mod config;
+mod console;
 mod intake;
 mod lists;
 mod output;
@@ -135,6 +136,17 @@ enum Command {
         #[command(subcommand)]
         command: IntakeCommand,
     },
+    /// Assessment rounds (考核批次): make one, list them, and see which units have submitted.
+    Round {
+        #[command(subcommand)]
+        command: console::RoundCommand,
+    },
+    /// What administrators did (who, what, when), newest first.
+    Audit {
+        /// How many entries.
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
     /// The intake's administrators.
     Admin {
         #[command(subcommand)]
@@ -256,6 +268,11 @@ enum UnitCommand {
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
+    /// Register (or rename and move) every unit of an .xlsx workbook: a header row 单位编码, 单位名称, 上级单位编码 (optional), one unit a row; all or none, every problem named by its cell.
+    Import {
+        /// The workbook.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -311,6 +328,16 @@ enum IntakeCommand {
 enum AdminCommand {
     /// Make an admin token for the intake's admin API (printed once, stored hashed); or list or revoke them.
     Token(intake::TokenArgs),
+    /// Add an administrator who signs in to the console (/console/) with a password (asked for, or --password-stdin).
+    Add(console::AddAdminArgs),
+    /// Make the first administrator, `admin`, with a one-time password (printed) that must be changed at first sign-in; nothing when there is one.
+    First {
+        /// The console's address, printed with the password.
+        #[arg(long, default_value = "http://127.0.0.1:8080/console/")]
+        console: String,
+    },
+    /// List the administrators.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -435,6 +462,9 @@ fn run(
         Command::Unit {
             command: UnitCommand::List { format },
         } => lists::units(database, format),
+        Command::Unit {
+            command: UnitCommand::Import { file },
+        } => console::import_units(database, &file),
         Command::Key {
             command: KeyCommand::List { format },
         } => lists::keys(database, format),
@@ -471,6 +501,17 @@ fn run(
         Command::Admin {
             command: AdminCommand::Token(args),
         } => intake::admin_token(database, args),
+        Command::Admin {
+            command: AdminCommand::Add(args),
+        } => console::add_admin(database, args),
+        Command::Admin {
+            command: AdminCommand::First { console },
+        } => console::first_admin(database, &console),
+        Command::Admin {
+            command: AdminCommand::List,
+        } => console::list_admins(database),
+        Command::Round { command } => console::round(database, command),
+        Command::Audit { limit } => console::audit(database, limit),
         Command::Intake {
             command: IntakeCommand::Key,
         } => intake::show_key(database),

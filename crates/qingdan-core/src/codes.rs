@@ -105,6 +105,11 @@ codes! {
     Invalid = "invalid",
     /// Too many requests from this address (429).
     RateLimited = "rate-limited",
+    /// A password too short or too easy to guess (422).
+    WeakPassword = "weak-password",
+    /// An administrator must change their password before anything else
+    /// (403).
+    PasswordChange = "password-change",
     /// The intake failed; it logged why (500).
     Internal = "internal",
     /// The intake's database is unavailable (503).

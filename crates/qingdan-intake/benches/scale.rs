@@ -60,7 +60,7 @@ fn main() {
     println!(
         "| database | packets | ingest (packets/s) | ranking JSON, page 1 | ranking JSON, last page | ranking XLSX | indicators JSON | gap JSON, page 1 | gap XLSX | findings JSON, page 1 | findings XLSX | server memory, each report in turn (peak RSS) | server memory, 4 rankings XLSX at once (peak RSS) |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for db in dbs {
         for &n in &sizes {
             let row = run(&runtime, std::path::Path::new(&cli), db, n);

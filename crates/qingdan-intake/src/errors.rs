@@ -108,9 +108,13 @@ pub enum AdminError {
         /// The role asked for.
         asked: String,
     },
-    /// No admin token, or one that does not work (now).
+    /// No admin token, or one that does not work (now); no session, or
+    /// a wrong name or password.
     #[error("{0}")]
     Unauthorized(String),
+    /// A password too short or too easy to guess; the detail says which.
+    #[error("{0}")]
+    WeakPassword(String),
     /// The store cannot be used now.
     #[error("the intake's database is unavailable: {0}")]
     Unavailable(String),
@@ -129,6 +133,7 @@ impl AdminError {
             AdminError::CodeInvalid => ProblemCode::CodeInvalid,
             AdminError::OtherRole { .. } => ProblemCode::Roles,
             AdminError::Unauthorized(_) => ProblemCode::Unauthorized,
+            AdminError::WeakPassword(_) => ProblemCode::WeakPassword,
             AdminError::Unavailable(_) => ProblemCode::Unavailable,
             AdminError::Internal(_) => ProblemCode::Internal,
         }

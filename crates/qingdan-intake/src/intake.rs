@@ -9,12 +9,12 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use qingdan_core::keys::{self, SigningKey};
 use qingdan_core::packet::{PacketKind, Verified};
-use qingdan_core::trust::{self, ALL_UNITS, Admission};
+use qingdan_core::trust::{self, ALL_UNITS, Admission, Enrollment};
 use qingdan_core::{Packet, Template, canonical, json, receipt};
 use tokio::sync::{Notify, Semaphore, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use crate::errors::{AdminError, PublishError, SubmitError};
+use crate::errors::{AdminError, PublishError, SubmitError, packet_code};
 use crate::metrics::Metrics;
 use crate::secrets;
 use crate::store::{
@@ -481,6 +481,31 @@ impl Intake {
             id: named.id.clone(),
             version: named.version,
         });
+        let facts = (
+            named.id.clone(),
+            named.version,
+            payload.period.clone(),
+            payload.kind.as_str(),
+            code.clone(),
+        );
+        let signed = self
+            .check_signed(packet, template, unknown, &enrollments, received_at)
+            .await;
+        if let Err(refused) = &signed {
+            self.note_refusal(facts, refused, received_at).await;
+        }
+        signed
+    }
+
+    /// The rest of [`Intake::check`], from the signatures on.
+    async fn check_signed(
+        &self,
+        packet: Packet,
+        template: Option<Arc<Template>>,
+        unknown: Option<SubmitError>,
+        enrollments: &[Enrollment],
+        received_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(Verified, Option<qingdan_report::Summary>), SubmitError> {
         // The signatures are checked even without the template: a tampered
         // packet is told so before anything else.
         let (packet, verified) = self.verify_apart(packet, template.clone()).await?;
@@ -499,7 +524,7 @@ impl Intake {
         };
         packet.admit(&Admission {
             received_at,
-            enrollments: &enrollments,
+            enrollments,
             inspection: inspection.as_ref().map(Packet::payload),
         })?;
         let summary = match (template, packet.sheet()) {
@@ -510,6 +535,58 @@ impl Intake {
             _ => None,
         };
         Ok((verified, summary))
+    }
+
+    /// Keeps a unit's refusal for the round tracker, when the packet's
+    /// signatures verified (so its unit's own signers sent it: a stranger
+    /// cannot mark a unit refused) and it was refused for what it says.
+    /// Best effort: a refusal not kept loses nothing.
+    async fn note_refusal(
+        &self,
+        (template, version, period, kind, unit): (String, u32, String, &str, String),
+        refused: &SubmitError,
+        at: chrono::DateTime<chrono::Utc>,
+    ) {
+        use qingdan_core::ProblemCode as C;
+        let by_its_signers = matches!(
+            refused.code(),
+            C::UnknownTemplate
+                | C::TemplateDigest
+                | C::Responses
+                | C::ScoreMismatch
+                | C::Unexplained
+                | C::Subject
+                | C::SubjectNotSigner
+                | C::Roles
+                | C::KeyRevoked
+                | C::KeyAllUnits
+                | C::InspectedUnitKey
+                | C::SignerName
+                | C::CreatedInFuture
+                | C::CompletedInFuture
+                | C::UnknownInspection
+                | C::OtherInspection
+                | C::UnknownFinding
+        ) && !matches!(refused, SubmitError::Rejected(e) if packet_code(e) == C::BadSignature);
+        if !by_its_signers {
+            return;
+        }
+        let detail: String = refused.to_string().chars().take(500).collect();
+        if let Err(e) = self
+            .store
+            .record_refusal(
+                (&template, version),
+                &period,
+                kind,
+                &unit,
+                &crate::rfc3339(at),
+                refused.code().as_str(),
+                &detail,
+            )
+            .await
+        {
+            tracing::warn!("a refusal of unit {unit} was not kept: {e}");
+        }
     }
 
     /// When the packet stored under `id` was received, if it has the same

@@ -6,6 +6,7 @@
 //! [`serve`] runs it on a socket until Ctrl-C or SIGTERM, then finishes
 //! what is in flight.
 
+pub mod accounts;
 mod api;
 pub mod backup;
 mod errors;
@@ -16,9 +17,11 @@ mod limit;
 mod metrics;
 mod plain;
 mod reports;
+pub mod rounds;
 pub mod secrets;
 mod store;
 pub mod tls;
+pub mod units;
 mod web;
 
 pub use api::problem::Problem;
@@ -31,9 +34,9 @@ pub use reports::{
     Body, FindingsQuery, Format, Rendered, ReportKind, ReportQuery, build_findings, build_report,
 };
 pub use store::{
-    CodeInfo, KeyCursor, KeyEnrollment, KeyInfo, KeyStatus, NewPacket, PacketCursor, PacketFilter,
-    PacketInfo, PacketSummary, Published, Redeem, Store, StoreError, Stored, TOKEN_ID_LEN,
-    TemplateInfo, TokenInfo, UnitInfo,
+    AdminInfo, AuditEntry, CodeInfo, KeyCursor, KeyEnrollment, KeyInfo, KeyStatus, NewPacket,
+    PacketCursor, PacketFilter, PacketInfo, PacketSummary, Published, Redeem, Store, StoreError,
+    Stored, TOKEN_ID_LEN, TemplateInfo, TokenInfo, UnitInfo,
 };
 pub use web::WebApp;
 

@@ -60,14 +60,7 @@ impl Limiter {
     /// The client a request counts against: its peer, or, from the trusted
     /// proxy, the last address `forwarded_for` names; grouped by [`key`].
     fn client(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
-        let peer = key(peer);
-        if self.trusted_proxy.map(key) != Some(peer) {
-            return peer;
-        }
-        forwarded_for
-            .and_then(|list| list.rsplit(',').next())
-            .and_then(|last| last.trim().parse::<IpAddr>().ok())
-            .map_or(peer, key)
+        client(self.trusted_proxy, peer, forwarded_for)
     }
 
     /// Counts a request, and now and then drops the buckets of clients
@@ -78,6 +71,87 @@ impl Limiter {
             self.limiter.shrink_to_fit();
         }
     }
+}
+
+/// Sign-in attempts: a few at once per administrator name and per client,
+/// then one every [`SIGN_IN_EVERY`] seconds, whether they succeed or not
+/// (guessing a password takes years at that pace).
+#[derive(Debug)]
+pub struct SignInLimiter {
+    by_name: DefaultKeyedRateLimiter<String>,
+    by_client: DefaultKeyedRateLimiter<IpAddr>,
+    clock: DefaultClock,
+    trusted_proxy: Option<IpAddr>,
+    seen: AtomicU64,
+}
+
+/// Sign-in attempts allowed at once, per name and per client.
+pub const SIGN_IN_BURST: u32 = 5;
+
+/// Seconds between further sign-in attempts.
+pub const SIGN_IN_EVERY: u64 = 20;
+
+impl SignInLimiter {
+    /// A limiter trusting `X-Forwarded-For` from `trusted_proxy` only.
+    pub fn new(trusted_proxy: Option<IpAddr>) -> SignInLimiter {
+        let burst = NonZeroU32::new(SIGN_IN_BURST).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::with_period(std::time::Duration::from_secs(SIGN_IN_EVERY))
+            .unwrap_or_else(|| Quota::per_minute(NonZeroU32::MIN))
+            .allow_burst(burst);
+        SignInLimiter {
+            by_name: RateLimiter::keyed(quota),
+            by_client: RateLimiter::keyed(quota),
+            clock: DefaultClock::default(),
+            trusted_proxy,
+            seen: AtomicU64::new(0),
+        }
+    }
+
+    /// Counts an attempt to sign in as `name` from `peer`: none, or 429
+    /// saying when to try again.
+    pub fn check(
+        &self,
+        peer: IpAddr,
+        forwarded_for: Option<&str>,
+        name: &str,
+    ) -> Result<(), Problem> {
+        if self.seen.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            self.by_name.retain_recent();
+            self.by_client.retain_recent();
+        }
+        let ip = client(self.trusted_proxy, peer, forwarded_for);
+        let name: String = name.chars().take(64).collect();
+        let refused = self
+            .by_client
+            .check_key(&ip)
+            .and_then(|()| self.by_name.check_key(&name));
+        match refused {
+            Ok(()) => Ok(()),
+            Err(not_until) => {
+                let wait = not_until.wait_time_from(self.clock.now());
+                let seconds = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+                tracing::warn!(target: "qingdan::security", %ip, name, "sign-in attempts limited");
+                Err(Problem::new(
+                    ProblemCode::RateLimited,
+                    format!("too many sign-in attempts; try again in {seconds} s"),
+                )
+                .retry_after(seconds))
+            }
+        }
+    }
+}
+
+/// The client a request counts against: its peer, or, from the trusted
+/// proxy, the last address `forwarded_for` names; grouped by [`key`].
+fn client(trusted_proxy: Option<IpAddr>, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
+    let peer = key(peer);
+    if trusted_proxy.map(key) != Some(peer) {
+        return peer;
+    }
+    forwarded_for
+        .and_then(|list| list.rsplit(',').next())
+        .and_then(|last| last.trim().parse::<IpAddr>().ok())
+        .map_or(peer, key)
 }
 
 /// An address as a client: IPv4 as it is (an IPv4-mapped IPv6 address as

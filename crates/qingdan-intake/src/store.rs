@@ -30,6 +30,12 @@ macro_rules! on_pool {
     };
 }
 
+mod accounts;
+mod rounds;
+mod units;
+pub use accounts::{AdminInfo, AuditEntry};
+pub use rounds::{RoundFilter, RoundInfo, RoundUnitRow};
+
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -1585,16 +1591,22 @@ impl Store {
                 f.template_id, f.template_version, f.period, f.created_at, f.received_at,
                 f.refers_to, f.findings, f.rectifications
              FROM packet_findings f JOIN units u ON u.code = f.unit_code";
-        let sql = match (scope.is_some(), units.is_some()) {
-            (true, true) => format!(
+        let one = units.is_some_and(|(first, last)| first == last);
+        let sql = match (scope.is_some(), units.is_some(), one) {
+            (true, true, true) => format!(
+                "{COLUMNS} WHERE f.template_id = $1 AND f.template_version = $2
+                   AND f.period = $3 AND f.unit_code = $4 AND f.unit_code = $5"
+            ),
+            (true, true, false) => format!(
                 "{COLUMNS} WHERE f.template_id = $1 AND f.template_version = $2
                    AND f.period = $3 AND f.unit_code BETWEEN $4 AND $5"
             ),
-            (true, false) => format!(
+            (true, false, _) => format!(
                 "{COLUMNS} WHERE f.template_id = $1 AND f.template_version = $2 AND f.period = $3"
             ),
-            (false, true) => format!("{COLUMNS} WHERE f.unit_code BETWEEN $1 AND $2"),
-            (false, false) => COLUMNS.to_owned(),
+            (false, true, true) => format!("{COLUMNS} WHERE f.unit_code = $1 AND f.unit_code = $2"),
+            (false, true, false) => format!("{COLUMNS} WHERE f.unit_code BETWEEN $1 AND $2"),
+            (false, false, _) => COLUMNS.to_owned(),
         };
         on_pool!(self, pool => {
             let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
@@ -1708,6 +1720,8 @@ pub struct UnitInfo {
     pub name: String,
     /// When it was registered.
     pub created_at: String,
+    /// The unit it belongs to (a township's county), if any.
+    pub parent_code: Option<String>,
 }
 
 /// An enrolled key, as [`Store::keys_after`] lists it.
@@ -1818,7 +1832,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<UnitInfo>, StoreError> {
         on_pool!(self, pool => Ok(sqlx::query_as(
-            "SELECT code, name, created_at FROM units
+            "SELECT code, name, created_at, parent_code FROM units
              WHERE CAST($1 AS TEXT) IS NULL OR code > $1
              ORDER BY code LIMIT $2",
         )

@@ -23,11 +23,13 @@ mod guard;
 mod layout;
 mod read;
 mod syntax;
+mod units;
 #[cfg(feature = "write")]
 mod write;
 
 pub use qingdan_core::TemplateDoc;
 pub use read::read;
+pub use units::{MAX_UNITS, UnitRow, read_units};
 #[cfg(feature = "write")]
 pub use write::{WriteError, write};
 

@@ -99,11 +99,11 @@ fn an_admin_command_on_a_missing_database_fails_naming_it_and_create_makes_it() 
     );
     let csv = ok_on(&db, &["unit", "list", "--format", "csv"]);
     assert!(
-        csv.starts_with("\u{feff}单位代码,单位名称,登记时间\r\n"),
+        csv.starts_with("\u{feff}单位代码,单位名称,登记时间,上级单位代码\r\n"),
         "{csv}"
     );
     assert!(
-        csv.contains(&format!("510824-102,乙镇党委,{registered}\r\n")),
+        csv.contains(&format!("510824-102,乙镇党委,{registered},\r\n")),
         "{csv}"
     );
 }

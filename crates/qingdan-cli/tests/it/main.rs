@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 
 mod backup;
 mod clerk;
+mod console;
 mod intake;
 #[path = "../../../qingdan-intake/tests/it/load.rs"]
 mod load;

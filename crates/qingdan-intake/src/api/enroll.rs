@@ -2,7 +2,8 @@
 //! issues one-time codes and revokes keys; a device redeems a code and
 //! asks what the intake holds about its key and about a unit code.
 
-use axum::extract::{Path, State};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -15,12 +16,16 @@ use crate::errors::AdminError;
 use crate::now;
 use crate::store::Redeem;
 
-/// `/units`, `/units/{code}`, `/units/{code}/keys`, `/enrollment-codes`,
-/// `/enrollments`, `/revocations`, `/keys/{public_key}`.
+/// `/units`, `/units/import`, `/units/{code}`, `/units/{code}/keys`,
+/// `/enrollment-codes`, `/enrollments`, `/revocations`, `/keys/{public_key}`.
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/units", post(add_unit))
-        .route("/units/{code}", get(unit))
+        .route("/units", get(list_units).post(add_unit))
+        .route(
+            "/units/import",
+            post(import_units).layer(DefaultBodyLimit::max(IMPORT_BYTES)),
+        )
+        .route("/units/{code}", get(unit).put(edit_unit))
         .route("/units/{code}/keys", post(enroll_key))
         .route("/enrollment-codes", post(issue_code))
         .route("/enrollments", post(redeem_code))
@@ -35,7 +40,7 @@ struct NewUnit {
 }
 
 async fn add_unit(
-    _: Admin,
+    admin: Admin,
     State(state): State<AppState>,
     JsonBody(unit): JsonBody<NewUnit>,
 ) -> Result<Response, Problem> {
@@ -43,7 +48,82 @@ async fn add_unit(
         .intake
         .add_unit(&unit.code, &unit.name, &now())
         .await?;
+    state
+        .intake
+        .record(&admin.actor, "unit.add", &code, chrono::Utc::now())
+        .await?;
     Ok(created(serde_json::json!({"code": code, "name": name})))
+}
+
+/// The largest units workbook taken.
+const IMPORT_BYTES: usize = 16 * 1024 * 1024;
+
+#[derive(Debug, Deserialize)]
+struct UnitsQuery {
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+/// `GET /units`: a page of the registered units, by code.
+async fn list_units(
+    _: Admin,
+    State(state): State<AppState>,
+    query: Result<Query<UnitsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
+    let per_page = query.per_page.unwrap_or(100).clamp(1, 1000);
+    let page = query.page.unwrap_or(1).max(1);
+    let (units, total) = state.intake.units_page(page, per_page).await?;
+    let total = u64::try_from(total).unwrap_or(0);
+    Ok(Json(serde_json::json!({
+        "units": units,
+        "page": page,
+        "per_page": per_page,
+        "total_units": total,
+        "pages": total.div_ceil(per_page),
+    }))
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct UnitEdit {
+    name: String,
+    #[serde(default)]
+    parent_code: Option<String>,
+}
+
+/// `PUT /units/{code}`: a new name, and the unit's parent (none: a top
+/// unit).
+async fn edit_unit(
+    admin: Admin,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    JsonBody(edit): JsonBody<UnitEdit>,
+) -> Result<Response, Problem> {
+    let parent = edit.parent_code.as_deref().filter(|p| !p.is_empty());
+    let unit = state
+        .intake
+        .edit_unit(&code, &edit.name, parent, &admin.actor, chrono::Utc::now())
+        .await?;
+    Ok(Json(unit).into_response())
+}
+
+/// `POST /units/import`: an .xlsx workbook of units (单位编码, 单位名称,
+/// 上级单位编码); all registered, or none with every problem by its cell.
+async fn import_units(
+    admin: Admin,
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let rows = tokio::task::spawn_blocking(move || qingdan_sheet::read_units(&body))
+        .await
+        .map_err(Problem::internal)?
+        .map_err(|errors| AdminError::Invalid(errors.to_string()))?;
+    let done = state
+        .intake
+        .import_units(&rows, &admin.actor, chrono::Utc::now())
+        .await?;
+    Ok(Json(done).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,7 +135,7 @@ struct NewKey {
 }
 
 async fn enroll_key(
-    _: Admin,
+    admin: Admin,
     State(state): State<AppState>,
     Path(code): Path<String>,
     JsonBody(key): JsonBody<NewKey>,
@@ -63,6 +143,11 @@ async fn enroll_key(
     state
         .intake
         .enroll(&code, &key.role, &key.public_key, &key.name, &now())
+        .await?;
+    let detail = format!("{code} {} {}", key.role, key.public_key);
+    state
+        .intake
+        .record(&admin.actor, "key.enroll", &detail, chrono::Utc::now())
         .await?;
     Ok(created(
         serde_json::json!({"unit": code, "role": key.role, "public_key": key.public_key}),
@@ -76,13 +161,18 @@ struct CodeRequest {
 }
 
 async fn issue_code(
-    _: Admin,
+    admin: Admin,
     State(state): State<AppState>,
     JsonBody(request): JsonBody<CodeRequest>,
 ) -> Result<Response, Problem> {
     let (code, expires_at) = state
         .intake
         .issue_code(&request.unit, &request.role, chrono::Utc::now())
+        .await?;
+    let detail = format!("{} {}", request.unit, request.role);
+    state
+        .intake
+        .record(&admin.actor, "code.issue", &detail, chrono::Utc::now())
         .await?;
     Ok(created(
         serde_json::json!({"code": code, "unit": request.unit, "role": request.role, "expires_at": expires_at}),
@@ -156,7 +246,7 @@ struct Revocation {
 /// Revokes a key: 201 the first time, 200 with the first revocation's time
 /// after that.
 async fn revoke_key(
-    _: Admin,
+    admin: Admin,
     State(state): State<AppState>,
     JsonBody(request): JsonBody<Revocation>,
 ) -> Result<Response, Problem> {
@@ -164,6 +254,17 @@ async fn revoke_key(
         .intake
         .revoke_key(&request.public_key, &request.reason, &now())
         .await?;
+    if new {
+        state
+            .intake
+            .record(
+                &admin.actor,
+                "key.revoke",
+                &request.public_key,
+                chrono::Utc::now(),
+            )
+            .await?;
+    }
     let status = if new {
         StatusCode::CREATED
     } else {

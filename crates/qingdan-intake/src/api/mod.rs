@@ -10,6 +10,8 @@ mod enroll;
 mod packets;
 pub(crate) mod problem;
 mod reports;
+mod rounds;
+pub(crate) mod session;
 mod templates;
 
 use std::sync::Arc;
@@ -55,6 +57,8 @@ pub struct Config {
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// HTTPS (`--tls`): the certificate, and the names devices use.
     pub tls: Option<Tls>,
+    /// A console session unused this long ends (default 30 minutes).
+    pub session_idle: Duration,
 }
 
 impl Default for Config {
@@ -71,6 +75,7 @@ impl Default for Config {
             max_connections: 1024,
             trusted_proxy: None,
             tls: None,
+            session_idle: Duration::from_secs(30 * 60),
         }
     }
 }
@@ -81,6 +86,7 @@ pub struct AppState {
     /// The intake.
     pub intake: Arc<Intake>,
     config: Arc<Config>,
+    sign_in: Arc<limit::SignInLimiter>,
 }
 
 impl AppState {
@@ -93,8 +99,14 @@ impl AppState {
     pub fn new(intake: Arc<Intake>, config: Config) -> AppState {
         AppState {
             intake,
+            sign_in: Arc::new(limit::SignInLimiter::new(config.trusted_proxy)),
             config: Arc::new(config),
         }
+    }
+
+    /// Counts console sign-in attempts.
+    pub(crate) fn sign_in_limiter(&self) -> &limit::SignInLimiter {
+        &self.sign_in
     }
 }
 
@@ -110,6 +122,8 @@ pub fn app(state: AppState) -> Router {
         .merge(templates::routes())
         .merge(enroll::routes())
         .merge(reports::routes())
+        .merge(session::routes())
+        .merge(rounds::routes())
         .route("/intake", get(intake_info))
         .fallback(|| async { Problem::new(ProblemCode::NotFound, "no such API endpoint") });
     let api = match config.rate_limit {
@@ -230,40 +244,70 @@ where
     }
 }
 
-/// Proof that the request carries an admin token that works now
-/// (`Authorization: Bearer …`): known, not revoked, not expired.
-pub struct Admin;
+/// Proof that the request is an administrator's: a bearer token that
+/// works now (`Authorization: Bearer …`: known, not revoked, not expired;
+/// for scripts), or the session cookie of an administrator signed in to
+/// the console who has no password to change first. Names who, for the
+/// record of what was done.
+pub struct Admin {
+    /// Who.
+    pub actor: crate::accounts::Actor,
+}
 
 impl FromRequestParts<AppState> for Admin {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Admin, Problem> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| {
-                AdminError::Unauthorized(
-                    "this needs an admin token: Authorization: Bearer <token> (qingdan admin token)"
-                        .into(),
-                )
-            })?;
-        let info = state.intake.check_admin(token, chrono::Utc::now()).await?;
         let path = parts
             .extensions
             .get::<axum::extract::OriginalUri>()
-            .map_or(parts.uri.path(), |uri| uri.path());
-        // The security log names the token by its id and label, never the token.
+            .map_or(parts.uri.path(), |uri| uri.path())
+            .to_owned();
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if let Some(token) = bearer {
+            let info = state.intake.check_admin(token, chrono::Utc::now()).await?;
+            // The security log names the token by its id and label, never the token.
+            tracing::info!(
+                target: "qingdan::security",
+                token = info.id(),
+                label = %info.label,
+                method = %parts.method,
+                path,
+                "admin request"
+            );
+            return Ok(Admin {
+                actor: crate::accounts::Actor::Token(info.id().to_owned()),
+            });
+        }
+        if session::cookie(&parts.headers).is_none() {
+            return Err(AdminError::Unauthorized(
+                "this needs an administrator: sign in to the console, or send Authorization: Bearer <token> (qingdan admin token)"
+                    .into(),
+            )
+            .into());
+        }
+        let session::SignedIn(session) =
+            session::SignedIn::from_request_parts(parts, state).await?;
+        if session.must_change {
+            return Err(Problem::new(
+                ProblemCode::PasswordChange,
+                "change your one-time password first (POST /api/v1/session/password)",
+            ));
+        }
         tracing::info!(
             target: "qingdan::security",
-            token = info.id(),
-            label = %info.label,
+            admin = %session.name,
             method = %parts.method,
             path,
             "admin request"
         );
-        Ok(Admin)
+        Ok(Admin {
+            actor: crate::accounts::Actor::Admin(session.name),
+        })
     }
 }
 

@@ -29,6 +29,9 @@ pub struct Problem {
     /// For the intake's own failures: the error, for the log only.
     #[serde(skip)]
     cause: Option<String>,
+    /// For a 429: seconds until a try may succeed (`Retry-After`).
+    #[serde(skip)]
+    retry_after: Option<u32>,
 }
 
 impl Problem {
@@ -54,7 +57,14 @@ impl Problem {
             detail: detail.into(),
             code,
             cause: None,
+            retry_after: None,
         }
+    }
+
+    /// The same, saying when to try again (`Retry-After`, seconds).
+    pub fn retry_after(mut self, seconds: u64) -> Problem {
+        self.retry_after = Some(u32::try_from(seconds).unwrap_or(u32::MAX));
+        self
     }
 
     /// The HTTP status.
@@ -109,7 +119,8 @@ pub fn status(code: ProblemCode) -> StatusCode {
         | C::InspectedUnitKey
         | C::KeyRevoked
         | C::SignerName
-        | C::CodeInvalid => StatusCode::FORBIDDEN,
+        | C::CodeInvalid
+        | C::PasswordChange => StatusCode::FORBIDDEN,
         C::NotFound => StatusCode::NOT_FOUND,
         C::Conflict => StatusCode::CONFLICT,
         C::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -130,6 +141,7 @@ pub fn status(code: ProblemCode) -> StatusCode {
         | C::UnknownInspection
         | C::OtherInspection
         | C::UnknownFinding
+        | C::WeakPassword
         | C::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
         C::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         C::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -177,6 +189,11 @@ impl IntoResponse for Problem {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         // For [`log`].
         response.extensions_mut().insert(self);
         response

@@ -53,12 +53,24 @@ async fn served(
 }
 
 async fn publish(
-    _: Admin,
+    admin: Admin,
     State(state): State<AppState>,
     body: String,
 ) -> Result<Response, Problem> {
     match state.intake.publish(&body, &now()).await {
         Ok((done, template)) => {
+            if done == Published::New {
+                let detail = format!("{} v{}", template.id(), template.version());
+                state
+                    .intake
+                    .record(
+                        &admin.actor,
+                        "template.publish",
+                        &detail,
+                        chrono::Utc::now(),
+                    )
+                    .await?;
+            }
             let status = if done == Published::New {
                 StatusCode::CREATED
             } else {

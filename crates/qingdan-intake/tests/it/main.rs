@@ -6,6 +6,7 @@ mod api;
 mod clerk;
 mod compat;
 mod concurrency;
+mod console;
 mod corpus;
 mod findings;
 mod health;

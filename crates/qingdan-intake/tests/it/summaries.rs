@@ -633,6 +633,11 @@ async fn assert_files_equal(
     }
 }
 
+/// A part of an XLSX file, as text.
+pub(crate) fn xlsx_text(xlsx: &[u8], name: &str) -> String {
+    xlsx_part(xlsx, name)
+}
+
 fn xlsx_part(xlsx: &[u8], name: &str) -> String {
     use std::io::Read as _;
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();

@@ -328,9 +328,25 @@ pub async fn request(
     body: Vec<u8>,
     token: Option<&str>,
 ) -> Answer {
+    let bearer = token.map(|token| format!("Bearer {token}"));
+    let headers: Vec<(&str, &str)> = bearer
+        .iter()
+        .map(|value| ("authorization", value.as_str()))
+        .collect();
+    request_with(router, method, path, body, &headers).await
+}
+
+/// Sends a request through `router` (no socket) with these headers.
+pub async fn request_with(
+    router: &Router,
+    method: Method,
+    path: &str,
+    body: Vec<u8>,
+    headers: &[(&str, &str)],
+) -> Answer {
     let mut request = Request::builder().method(method).uri(path);
-    if let Some(token) = token {
-        request = request.header("authorization", format!("Bearer {token}"));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
     }
     let response = router
         .clone()

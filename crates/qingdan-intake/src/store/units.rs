@@ -1,0 +1,96 @@
+//! Units as the console manages them: a page of them, a name or parent
+//! changed, many registered at once from a workbook.
+
+use super::{Store, StoreError, UnitInfo};
+
+impl Store {
+    /// Up to `limit` units from `offset`, by code, and how many there are.
+    pub async fn units_page(
+        &self,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<UnitInfo>, i64), StoreError> {
+        on_pool!(self, pool => {
+            let units = sqlx::query_as(
+                "SELECT code, name, created_at, parent_code FROM units
+                 ORDER BY code LIMIT $1 OFFSET $2",
+            )
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?;
+            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM units").fetch_one(pool).await?;
+            Ok((units, n))
+        })
+    }
+
+    /// A registered unit.
+    pub async fn unit_info(&self, code: &str) -> Result<Option<UnitInfo>, StoreError> {
+        on_pool!(self, pool => Ok(sqlx::query_as(
+            "SELECT code, name, created_at, parent_code FROM units WHERE code = $1",
+        )
+        .bind(code)
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    /// Every unit that has a parent, with it: `(code, parent)`.
+    pub async fn unit_parents(&self) -> Result<Vec<(String, String)>, StoreError> {
+        on_pool!(self, pool => Ok(sqlx::query_as(
+            "SELECT code, parent_code FROM units WHERE parent_code IS NOT NULL",
+        )
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Which of `codes` are registered.
+    pub async fn registered(&self, codes: &[&str]) -> Result<Vec<String>, StoreError> {
+        let mut found = Vec::new();
+        on_pool!(self, pool => {
+            for chunk in codes.chunks(500) {
+                let marks = (1..=chunk.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+                let sql = format!("SELECT code FROM units WHERE code IN ({marks})");
+                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+                for code in chunk {
+                    query = query.bind(*code);
+                }
+                let rows: Vec<(String,)> = query.fetch_all(pool).await?;
+                found.extend(rows.into_iter().map(|(c,)| c));
+            }
+            Ok(found)
+        })
+    }
+
+    /// Registers or renames units and sets their parents, all in one
+    /// transaction; answers how many were new.
+    pub async fn put_units(
+        &self,
+        units: &[(String, String, Option<String>)],
+        now: &str,
+    ) -> Result<i64, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let (before,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM units")
+                .fetch_one(&mut *tx)
+                .await?;
+            for (code, name, parent) in units {
+                sqlx::query(
+                    "INSERT INTO units (code, name, created_at, parent_code) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (code) DO UPDATE SET name = excluded.name,
+                         parent_code = excluded.parent_code",
+                )
+                .bind(code)
+                .bind(name)
+                .bind(now)
+                .bind(parent)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let (after,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM units")
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(after - before)
+        })
+    }
+}
