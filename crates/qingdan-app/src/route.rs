@@ -17,6 +17,9 @@ pub enum Route {
     Open,
     /// `#/settings`
     Settings,
+    /// `#/enroll/<code>`: Settings with an enrollment code filled in (the
+    /// link of a printed slip's QR code, on the intake that serves the app).
+    Enroll(String),
 }
 
 impl Route {
@@ -36,6 +39,7 @@ impl Route {
             ["a", id, "sign"] => Route::Sign(decode(id)),
             ["open"] => Route::Open,
             ["settings"] => Route::Settings,
+            ["enroll", code] => Route::Enroll(decode(code)),
             _ => Route::Home,
         }
     }
@@ -51,6 +55,7 @@ impl Route {
             Route::Sign(id) => format!("#/a/{}/sign", enc(id)),
             Route::Open => "#/open".into(),
             Route::Settings => "#/settings".into(),
+            Route::Enroll(code) => format!("#/enroll/{}", enc(code)),
         }
     }
 }

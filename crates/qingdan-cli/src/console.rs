@@ -128,6 +128,44 @@ pub fn import_units(database: &Database, file: &std::path::Path) -> Result<(), F
     })
 }
 
+/// `qingdan code sheet`: codes issued and written as a sheet of slips.
+pub fn code_sheet(
+    database: &Database,
+    units: &[String],
+    roles: &[String],
+    base: &str,
+    out: &std::path::Path,
+) -> Result<(), Failure> {
+    if !qingdan_intake::web_url(base) {
+        errln!("qingdan: --base {base:?} is not an http:// or https:// address");
+        return Err(Failure::Invalid);
+    }
+    // Made before any code is issued: a file in the way loses no code.
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(out)
+        .with_context(|| format!("cannot write {} (name a new file)", out.display()))?;
+    let written = with_intake(database, async |intake| {
+        let now = chrono::Utc::now();
+        let slips = intake
+            .issue_slips(units, roles, base, &Actor::Cli, now)
+            .await
+            .map_err(problem)?;
+        use std::io::Write as _;
+        file.write_all(
+            qingdan_intake::slips::sheet(&slips, &qingdan_intake::output_time(now)).as_bytes(),
+        )
+        .with_context(|| format!("cannot write {}", out.display()))?;
+        outln!("{} codes on {}", slips.len(), out.display());
+        Ok(())
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_file(out);
+    }
+    written
+}
+
 /// `qingdan admin first`: the first administrator, once.
 pub fn first_admin(database: &Database, console: &str) -> Result<(), Failure> {
     with_intake(database, async |intake| {

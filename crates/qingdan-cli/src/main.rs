@@ -249,6 +249,21 @@ enum CodeCommand {
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
+    /// Issue a code for each unit and role and write them as a printable A4 sheet of slips, each with a QR code that opens the field app at its enrollment screen with the code filled in (the codes are shown this once).
+    Sheet {
+        /// A unit (repeatable; default every registered unit; `*` for inspectors).
+        #[arg(long = "unit")]
+        units: Vec<String>,
+        /// A role (repeatable).
+        #[arg(long = "role", value_enum, required = true)]
+        roles: Vec<RoleArg>,
+        /// The address devices reach the intake at, e.g. https://qingdan.office:8443.
+        #[arg(long)]
+        base: String,
+        /// The sheet's file (HTML; never overwritten).
+        #[arg(long, short)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -471,6 +486,18 @@ fn run(
         Command::Code {
             command: CodeCommand::List { format },
         } => lists::codes(database, format),
+        Command::Code {
+            command:
+                CodeCommand::Sheet {
+                    units,
+                    roles,
+                    base,
+                    out,
+                },
+        } => {
+            let roles: Vec<String> = roles.iter().map(|r| r.as_str().to_owned()).collect();
+            console::code_sheet(database, &units, &roles, &base, &out)
+        }
         Command::Packet {
             command: PacketCommand::List(args),
         } => lists::packets(

@@ -14,10 +14,11 @@ use sha2::{Digest, Sha256};
 
 /// The pages the intake serves from its own binary (`/install`'s only
 /// inline block is its style).
-const OWN_PAGES: [&str; 3] = [
+const OWN_PAGES: [&str; 4] = [
     include_str!("dashboard.html"),
     include_str!("no-app.html"),
     crate::install::STYLE,
+    crate::slips::STYLE,
 ];
 
 /// `'sha256-…'` of the content of each `<tag …>…</tag>` block in `html`.

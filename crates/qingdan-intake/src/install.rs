@@ -83,7 +83,7 @@ fn escape(text: &str) -> String {
 }
 
 /// The QR code of `text` as inline SVG (no XML declaration: it sits in HTML).
-fn qr_svg(text: &str) -> String {
+pub(crate) fn qr_svg(text: &str) -> String {
     match qrcode::QrCode::new(text.as_bytes()) {
         Ok(code) => {
             let svg = code

@@ -820,7 +820,7 @@ fn check_key<'n>(public_key: &str, name: &'n str) -> Result<&'n str, AdminError>
 
 /// A role a key may be enrolled for: any for one unit, only `inspector`
 /// for every unit.
-fn check_role(unit: &str, role: &str) -> Result<(), AdminError> {
+pub(crate) fn check_role(unit: &str, role: &str) -> Result<(), AdminError> {
     if role.is_empty() {
         return Err(AdminError::Invalid(
             "role: a key is enrolled for a role (principal, supervisory, inspector …)".into(),

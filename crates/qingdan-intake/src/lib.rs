@@ -19,6 +19,7 @@ mod plain;
 mod reports;
 pub mod rounds;
 pub mod secrets;
+pub mod slips;
 mod store;
 pub mod tls;
 pub mod units;
@@ -55,6 +56,21 @@ pub(crate) fn create_private(path: &std::path::Path) -> std::io::Result<std::fs:
 /// The time now, RFC 3339 UTC with milliseconds (`2026-11-23T08:30:00.125Z`).
 pub fn now() -> String {
     rfc3339(chrono::Utc::now())
+}
+
+/// Whether `url` is an http:// or https:// address with a host.
+pub fn web_url(url: &str) -> bool {
+    ["http://", "https://"].iter().any(|scheme| {
+        url.strip_prefix(scheme)
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace))
+    })
+}
+
+/// A moment as the office reads it: local time, to the minute.
+pub fn output_time(time: chrono::DateTime<chrono::Utc>) -> String {
+    time.with_timezone(&chrono::Local)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// A time as the intake writes it.

@@ -91,6 +91,16 @@ fn is_content_named(path: &str) -> bool {
 }
 
 #[cfg_attr(not(feature = "embed-web"), allow(dead_code))]
+/// Where to send a browser that names a folder without its slash
+/// (`console`) when the build has its page (`console/index.html`, the
+/// office console): to `/console/`, as `ServeDir` does for a folder on
+/// disk, so that the page's relative links work from it.
+fn folder_page(path: &str, has: impl Fn(&str) -> bool) -> Option<String> {
+    (!path.is_empty() && !path.ends_with('/') && has(&format!("{path}/index.html")))
+        .then(|| format!("/{path}/"))
+}
+
+#[cfg_attr(not(feature = "embed-web"), allow(dead_code))]
 /// Whether `Accept-Encoding` takes `coding` (named, or `*`, and not
 /// refused with `q=0`).
 fn accepts(accept_encoding: &str, coding: &str) -> bool {
@@ -136,6 +146,13 @@ mod embedded {
         let Some(original) =
             Dist::get(&path).filter(|_| !path.ends_with(".br") && !path.ends_with(".gz"))
         else {
+            if let Some(to) = super::folder_page(&path, |p| Dist::get(p).is_some()) {
+                let mut response = StatusCode::TEMPORARY_REDIRECT.into_response();
+                if let Ok(to) = HeaderValue::from_str(&to) {
+                    response.headers_mut().insert(header::LOCATION, to);
+                }
+                return response;
+            }
             return (StatusCode::NOT_FOUND, "not found\n").into_response();
         };
         let accept = request
@@ -210,6 +227,15 @@ mod tests {
         assert!(!is_content_named("/index.html"));
         assert!(!is_content_named("/sw.js"));
         assert!(!is_content_named("/qingdan_app.0123456789ABCDEF.js"));
+    }
+
+    #[test]
+    fn a_folder_named_without_its_slash_is_sent_to_its_page() {
+        let has = |p: &str| p == "console/index.html";
+        assert_eq!(folder_page("console", has), Some("/console/".into()));
+        assert_eq!(folder_page("console/", has), None);
+        assert_eq!(folder_page("nothing", has), None);
+        assert_eq!(folder_page("", has), None);
     }
 
     #[test]

@@ -19,6 +19,9 @@ use crate::vault::SealedKey;
 pub struct IntakeProps {
     /// The keys on this device.
     pub keys: Vec<SealedKey>,
+    /// An enrollment code to fill in (a printed slip's link opened it).
+    #[prop_or_default]
+    pub code: Option<String>,
 }
 
 /// The page's own origin, when it is served over HTTP (the intake usually
@@ -166,7 +169,8 @@ pub fn IntakePanel(props: &IntakeProps) -> Html {
                     { notice.view(Some("url"), "enroll-notice") }
                 </label>
                 <label>{ t(T::EnrollCode) }
-                    <input ref={code} autocomplete="off" autocapitalize="characters" placeholder="XXXX-XXXX-XXXX" data-testid="enroll-code" />
+                    <input ref={code} autocomplete="off" autocapitalize="characters" placeholder="XXXX-XXXX-XXXX" data-testid="enroll-code"
+                           value={props.code.clone().unwrap_or_default()} />
                     { notice.view(Some("code"), "enroll-notice") }
                 </label>
                 <label>{ t(T::EnrollKey) }

@@ -91,6 +91,7 @@ pub fn App() -> Html {
         Route::Sign(id) => html! { <sign::Sign {id} /> },
         Route::Open => html! { <open::Open /> },
         Route::Settings => html! { <settings::SettingsScreen /> },
+        Route::Enroll(code) => html! { <settings::SettingsScreen {code} /> },
     };
     html! {
         <ContextProvider<Ctx> context={ctx}>

@@ -12,9 +12,17 @@ use crate::hooks::use_device;
 use crate::i18n::{self, T};
 use crate::web;
 
+/// What the settings screen opens with.
+#[derive(Properties, PartialEq, Default)]
+pub struct SettingsProps {
+    /// An enrollment code to fill in (from a slip's link).
+    #[prop_or_default]
+    pub code: Option<String>,
+}
+
 /// The settings screen.
 #[function_component]
-pub fn SettingsScreen() -> Html {
+pub fn SettingsScreen(props: &SettingsProps) -> Html {
     let ctx = use_ctx();
     let (loaded, on_keys) = use_device();
     let t = |k: T| ctx.t(k);
@@ -48,7 +56,7 @@ pub fn SettingsScreen() -> Html {
                 </label>
             </div>
             <KeysPanel keys={keys.clone()} on_change={on_keys} />
-            <IntakePanel {keys} />
+            <IntakePanel {keys} code={props.code.clone()} />
             <section>
                 <h2>{ t(T::Storage) }</h2>
                 <p data-testid="storage-persistent"

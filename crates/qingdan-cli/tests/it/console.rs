@@ -203,9 +203,64 @@ fn units_come_from_a_workbook_all_or_none_and_a_round_tracks_them() {
     assert_eq!(unknown.status.code(), Some(1));
     assert!(text(&unknown.stderr).contains("510824-999"));
 
+    // Codes for two townships' two signers, on a sheet of slips; a file in
+    // the way is never overwritten, and no code is issued for it.
+    let sheet = dir.join("slips.html");
+    let made = ok_on(
+        &db,
+        &[
+            "code",
+            "sheet",
+            "--unit",
+            "510824-001",
+            "--unit",
+            "510824-002",
+            "--role",
+            "principal",
+            "--role",
+            "supervisory",
+            "--base",
+            "https://qingdan.office:8443",
+            "-o",
+            sheet.to_str().unwrap(),
+        ],
+    );
+    assert!(made.contains("4 codes"), "{made}");
+    let html = std::fs::read_to_string(&sheet).unwrap();
+    assert_eq!(html.matches("data-testid=\"slip\"").count(), 4);
+    assert_eq!(html.matches("<svg").count(), 4);
+    assert!(html.contains("data-link=\"https://qingdan.office:8443/#/enroll/"));
+    let again = qingdan(&[
+        "code",
+        "sheet",
+        "--unit",
+        "510824-001",
+        "--role",
+        "principal",
+        "--base",
+        "https://qingdan.office:8443",
+        "-o",
+        sheet.to_str().unwrap(),
+        "--database",
+        &db,
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&sheet).unwrap(),
+        html,
+        "not overwritten"
+    );
+    let codes = ok_on(&db, &["code", "list", "--format", "json"]);
+    let codes: serde_json::Value = serde_json::from_str(&codes).unwrap();
+    assert_eq!(
+        codes.as_array().unwrap().len(),
+        4,
+        "no code issued for a refused sheet"
+    );
+
     // Everything done here is in the record, as the command line's.
     let audit = ok_on(&db, &["audit"]);
-    for action in ["admin.add", "unit.import", "round.create"] {
+    for action in ["admin.add", "unit.import", "round.create", "code.sheet"] {
         assert!(
             audit
                 .lines()

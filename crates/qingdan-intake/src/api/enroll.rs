@@ -28,6 +28,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/units/{code}", get(unit).put(edit_unit))
         .route("/units/{code}/keys", post(enroll_key))
         .route("/enrollment-codes", post(issue_code))
+        .route("/enrollment-codes/sheet", post(code_sheet))
         .route("/enrollments", post(redeem_code))
         .route("/revocations", post(revoke_key))
         .route("/keys/{public_key}", get(key_status))
@@ -177,6 +178,64 @@ async fn issue_code(
     Ok(created(
         serde_json::json!({"code": code, "unit": request.unit, "role": request.role, "expires_at": expires_at}),
     ))
+}
+
+#[derive(Debug, Deserialize)]
+struct SheetRequest {
+    /// The units (every registered unit when empty; `*` for inspectors).
+    #[serde(default)]
+    units: Vec<String>,
+    /// The roles, one code each per unit.
+    roles: Vec<String>,
+    /// The address devices reach this intake at (default: the one this
+    /// request was sent to).
+    #[serde(default)]
+    base: Option<String>,
+}
+
+/// `POST /enrollment-codes/sheet`: codes for many units and roles at
+/// once, as a printable A4 sheet of slips with QR codes (shown once).
+async fn code_sheet(
+    admin: Admin,
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    JsonBody(request): JsonBody<SheetRequest>,
+) -> Result<Response, Problem> {
+    let base = match request.base {
+        Some(base) => base,
+        None => {
+            let host = headers
+                .get(axum::http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("127.0.0.1:8080");
+            let scheme = if state.config().tls.is_some() {
+                "https"
+            } else {
+                "http"
+            };
+            format!("{scheme}://{host}")
+        }
+    };
+    if !crate::web_url(&base) {
+        return Err(AdminError::Invalid(format!(
+            "base: {base:?} is not an http:// or https:// address"
+        ))
+        .into());
+    }
+    let now = chrono::Utc::now();
+    let slips = state
+        .intake
+        .issue_slips(&request.units, &request.roles, &base, &admin.actor, now)
+        .await?;
+    let html = crate::slips::sheet(&slips, &crate::output_time(now));
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        html,
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize)]

@@ -18,6 +18,7 @@ on_both!(
     a_session_works_until_sign_out_or_idleness_and_nothing_works_without_one,
     wrong_passwords_are_refused_then_slowed_and_a_one_time_password_must_be_changed,
     the_tracker_says_who_submitted_who_was_refused_and_who_is_overdue,
+    a_sheet_of_slips_holds_one_working_code_and_qr_code_a_unit_and_role,
 );
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -500,4 +501,82 @@ async fn the_tracker_says_who_submitted_who_was_refused_and_who_is_overdue(db: D
     }
     let missing = send(&w, Method::GET, "/api/v1/rounds/no-such/status", "", &auth).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+async fn a_sheet_of_slips_holds_one_working_code_and_qr_code_a_unit_and_role(db: Db) {
+    let w = console_world(db, Duration::from_secs(1800)).await;
+    w.intake
+        .add_unit("510824-102", "乙镇党委", "2026-11-23T08:00:00.000Z")
+        .await
+        .unwrap();
+    let path = "/api/v1/enrollment-codes/sheet";
+    let ask = |roles: &[&str]| {
+        serde_json::json!({"units": [UNIT, "510824-102"], "roles": roles}).to_string()
+    };
+    let nobody = send(&w, Method::POST, path, &ask(&["principal"]), &[]).await;
+    assert_eq!(nobody.status, StatusCode::UNAUTHORIZED);
+    let token = format!("Bearer {}", w.token);
+    let auth = [("authorization", token.as_str())];
+    let codes = async || {
+        w.intake
+            .store()
+            .codes_after(None, 1000)
+            .await
+            .unwrap()
+            .len()
+    };
+    // A pair that cannot be (a unit's role for every unit, `*`): refused
+    // before any code is issued, the good pairs' neither.
+    let bad = serde_json::json!({"units": [UNIT, "*"], "roles": ["principal"]}).to_string();
+    let bad = send(&w, Method::POST, path, &bad, &auth).await;
+    assert_eq!(
+        bad.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        bad.text()
+    );
+    assert_eq!(codes().await, 0, "no code issued");
+
+    let sheet = send(
+        &w,
+        Method::POST,
+        path,
+        &ask(&["principal", "supervisory"]),
+        &auth,
+    )
+    .await;
+    assert_eq!(sheet.status, StatusCode::OK, "{}", sheet.text());
+    assert_eq!(sheet.headers[header::CACHE_CONTROL], "no-store");
+    let html = sheet.text();
+    let slips: Vec<&str> = html.split("data-testid=\"slip\"").skip(1).collect();
+    assert_eq!(slips.len(), 4, "one slip a unit and role");
+    assert_eq!(codes().await, 4);
+    for slip in &slips {
+        assert!(slip.contains("<svg"), "a QR code on every slip");
+    }
+    let attr = |slip: &str, name: &str| -> String {
+        let start = slip.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        slip[start..start + slip[start..].find('"').unwrap()].to_owned()
+    };
+    let first = slips[0];
+    let code = attr(first, "data-code");
+    assert_eq!(attr(first, "data-unit"), UNIT);
+    assert_eq!(attr(first, "data-role"), "principal");
+    assert_eq!(
+        attr(first, "data-link"),
+        format!("http://intake.test/#/enroll/{code}")
+    );
+    assert!(first.contains("主要负责人") && first.contains("某某镇党委"));
+    // The code on the slip enrolls a key, once.
+    let key = qingdan_core::keys::encode_public_key(
+        &qingdan_core::keys::SigningKey::from_bytes(&[9; 32]).verifying_key(),
+    );
+    let redeem =
+        serde_json::json!({"code": code, "public_key": key, "name": "王二", "role": "principal"})
+            .to_string();
+    let enrolled = send(&w, Method::POST, "/api/v1/enrollments", &redeem, &[]).await;
+    assert_eq!(enrolled.status, StatusCode::CREATED, "{}", enrolled.text());
+    assert_eq!(enrolled.json()["unit"]["code"], UNIT);
+    let again = send(&w, Method::POST, "/api/v1/enrollments", &redeem, &[]).await;
+    assert_eq!(again.problem_code(), "code-invalid");
 }
