@@ -51,8 +51,15 @@ fn main() {
         .enable_all()
         .build()
         .expect("a runtime");
-    let mut dbs = vec![Db::Sqlite];
-    if std::env::var_os("QINGDAN_TEST_POSTGRES").is_some() {
+    // `QINGDAN_SCALE_ONLY=sqlite` or `postgres`: one database only.
+    let only = std::env::var("QINGDAN_SCALE_ONLY").unwrap_or_default();
+    let mut dbs = Vec::new();
+    if only != "postgres" {
+        dbs.push(Db::Sqlite);
+    }
+    if only == "sqlite" {
+        println!("PostgreSQL: skipped (QINGDAN_SCALE_ONLY=sqlite)");
+    } else if std::env::var_os("QINGDAN_TEST_POSTGRES").is_some() {
         dbs.push(Db::Postgres);
     } else {
         println!("PostgreSQL: skipped (set QINGDAN_TEST_POSTGRES=postgres://…)");
