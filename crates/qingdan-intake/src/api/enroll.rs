@@ -31,6 +31,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/enrollment-codes/sheet", post(code_sheet))
         .route("/enrollments", post(redeem_code))
         .route("/revocations", post(revoke_key))
+        .route("/keys", get(list_keys))
         .route("/keys/{public_key}", get(key_status))
 }
 
@@ -84,6 +85,58 @@ async fn list_units(
         "pages": total.div_ceil(per_page),
     }))
     .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct KeysQuery {
+    /// After this key (`unit`, `role`, `public_key` of the last listed).
+    after_unit: Option<String>,
+    after_role: Option<String>,
+    after_key: Option<String>,
+    /// How many (default 100, at most 1000).
+    limit: Option<i64>,
+}
+
+/// `GET /keys`: who is enrolled for which unit and role — the enrolled
+/// name, the fingerprint, when, by which code — and whether the key was
+/// revoked; a page after the last key listed.
+async fn list_keys(
+    _: Admin,
+    State(state): State<AppState>,
+    query: Result<Query<KeysQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
+    let after = match (query.after_unit, query.after_role, query.after_key) {
+        (Some(unit), Some(role), Some(public_key)) => Some(crate::store::KeyCursor {
+            unit,
+            role,
+            public_key,
+        }),
+        _ => None,
+    };
+    let limit = query.limit.unwrap_or(100).clamp(1, 1000);
+    let store = state.intake.store();
+    let keys = store
+        .keys_after(after.as_ref(), limit)
+        .await
+        .map_err(Problem::unavailable)?;
+    let mut listed = Vec::with_capacity(keys.len());
+    for key in keys {
+        let by = store
+            .enrolled_by(&key.unit, &key.role, &key.public_key)
+            .await
+            .map_err(Problem::unavailable)?;
+        let fingerprint = qingdan_core::keys::decode_public_key(&key.public_key)
+            .map(|k| qingdan_core::keys::fingerprint(&k))
+            .unwrap_or_default();
+        listed.push(serde_json::json!({
+            "unit": key.unit, "role": key.role, "name": key.name, "public_key": key.public_key,
+            "fingerprint": fingerprint, "enrolled_at": key.enrolled_at,
+            "revoked_at": key.revoked_at, "code": by,
+        }));
+    }
+    let more = i64::try_from(listed.len()).unwrap_or(0) == limit;
+    Ok(Json(serde_json::json!({"keys": listed, "more": more})).into_response())
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,10 +1,11 @@
 //! `/templates`: the published checklists, each served with the intake's
 //! signature, and the admin's publishing.
 
-use axum::extract::{Path, State};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 
 use super::problem::Problem;
@@ -12,10 +13,15 @@ use super::{Admin, AppState, TEMPLATE_SIGNATURE, json_text, not_found};
 use crate::now;
 use crate::store::Published;
 
-/// `GET`, `POST /templates`, `GET /templates/{id}/{version}`.
+/// `GET`, `POST /templates`, `POST /templates/import`,
+/// `GET /templates/{id}/{version}`.
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/templates", get(list).post(publish))
+        .route(
+            "/templates/import",
+            post(import).layer(DefaultBodyLimit::max(16 * 1024 * 1024)),
+        )
         .route("/templates/{id}/{version}", get(served))
 }
 
@@ -50,6 +56,20 @@ async fn served(
         ))),
         Err(e) => Err(Problem::unavailable(e)),
     }
+}
+
+/// `POST /templates/import`: a checklist workbook (.xlsx), read as
+/// `qingdan template import` reads it (every problem by its sheet and
+/// cell), then published as its JSON would be.
+async fn import(admin: Admin, state: State<AppState>, body: Bytes) -> Result<Response, Problem> {
+    let doc = tokio::task::spawn_blocking(move || qingdan_sheet::read(&body))
+        .await
+        .map_err(Problem::internal)?
+        .map_err(|errors| {
+            crate::errors::PublishError::Invalid(errors.0.iter().map(ToString::to_string).collect())
+        })?;
+    let json = serde_json::to_string(&doc).map_err(Problem::internal)?;
+    publish(admin, state, json).await
 }
 
 async fn publish(

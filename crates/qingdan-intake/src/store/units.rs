@@ -3,6 +3,17 @@
 
 use super::{Store, StoreError, UnitInfo};
 
+/// How a key came to be enrolled: the code it was redeemed with (its id:
+/// the start of the code's hash, as `qingdan code list` shows it) and
+/// when that code was issued; none for a key enrolled by an administrator.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct EnrolledBy {
+    /// The code's id.
+    pub code_id: String,
+    /// When the code was issued.
+    pub issued_at: String,
+}
+
 impl Store {
     /// Up to `limit` units from `offset`, by code, and how many there are.
     pub async fn units_page(
@@ -30,6 +41,25 @@ impl Store {
             "SELECT code, name, created_at, parent_code FROM units WHERE code = $1",
         )
         .bind(code)
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    /// The code a key was enrolled with for a unit and role, if it was.
+    pub async fn enrolled_by(
+        &self,
+        unit: &str,
+        role: &str,
+        public_key: &str,
+    ) -> Result<Option<EnrolledBy>, StoreError> {
+        on_pool!(self, pool => Ok(sqlx::query_as(
+            "SELECT SUBSTR(hash, 1, 12) AS code_id, created_at AS issued_at FROM enrollment_codes
+             WHERE public_key = $1 AND unit_code = $2 AND role = $3
+             ORDER BY redeemed_at DESC LIMIT 1",
+        )
+        .bind(public_key)
+        .bind(unit)
+        .bind(role)
         .fetch_optional(pool)
         .await?))
     }

@@ -19,6 +19,7 @@ on_both!(
     wrong_passwords_are_refused_then_slowed_and_a_one_time_password_must_be_changed,
     the_tracker_says_who_submitted_who_was_refused_and_who_is_overdue,
     a_sheet_of_slips_holds_one_working_code_and_qr_code_a_unit_and_role,
+    a_checklist_workbook_is_published_or_refused_by_its_cells,
 );
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -579,4 +580,84 @@ async fn a_sheet_of_slips_holds_one_working_code_and_qr_code_a_unit_and_role(db:
     assert_eq!(enrolled.json()["unit"]["code"], UNIT);
     let again = send(&w, Method::POST, "/api/v1/enrollments", &redeem, &[]).await;
     assert_eq!(again.problem_code(), "code-invalid");
+
+    // The keys: who, for which unit and role, by which code (none for a
+    // key an administrator enrolled), and the fingerprint people compare.
+    let keys = send(&w, Method::GET, "/api/v1/keys", "", &auth)
+        .await
+        .json();
+    let keys = keys["keys"].as_array().unwrap();
+    let by_slip = keys
+        .iter()
+        .find(|k| k["public_key"] == key.as_str())
+        .unwrap();
+    assert_eq!(by_slip["name"], "王二");
+    assert_eq!(
+        (by_slip["unit"].as_str(), by_slip["role"].as_str()),
+        (Some(UNIT), Some("principal"))
+    );
+    assert_eq!(by_slip["code"]["code_id"].as_str().unwrap().len(), 12);
+    assert_eq!(by_slip["fingerprint"].as_str().unwrap().len(), 19);
+    let by_admin = keys.iter().find(|k| k["name"] == "张三").unwrap();
+    assert!(by_admin["code"].is_null());
+    assert_eq!(
+        send(&w, Method::GET, "/api/v1/keys", "", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+async fn a_checklist_workbook_is_published_or_refused_by_its_cells(db: Db) {
+    let w = console_world(db, Duration::from_secs(1800)).await;
+    let token = format!("Bearer {}", w.token);
+    let auth = [("authorization", token.as_str())];
+    let mut doc = w.template.doc().clone();
+    doc.id = "from-sheet".into();
+    let book = qingdan_sheet::write(&doc).unwrap();
+    let import = |bytes: Vec<u8>| {
+        let (router, token) = (w.router.clone(), token.clone());
+        async move {
+            let auth = [("authorization", token.as_str())];
+            let path = "/api/v1/templates/import";
+            crate::support::request_with(&router, Method::POST, path, bytes, &auth).await
+        }
+    };
+    let published = import(book.clone()).await;
+    assert_eq!(
+        published.status,
+        StatusCode::CREATED,
+        "{}",
+        published.text()
+    );
+    assert_eq!(published.json()["id"], "from-sheet");
+    let listed = send(&w, Method::GET, "/api/v1/templates", "", &[]).await;
+    assert!(listed.text().contains("from-sheet"));
+    // The same workbook again: published already.
+    assert_eq!(import(book).await.status, StatusCode::OK);
+    // Not a workbook: refused, saying so.
+    let refused = import(b"not a workbook".to_vec()).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.json()["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("workbook:"),
+        "{}",
+        refused.text()
+    );
+    let nobody = crate::support::request_with(
+        &w.router,
+        Method::POST,
+        "/api/v1/templates/import",
+        Vec::new(),
+        &[],
+    )
+    .await;
+    assert_eq!(nobody.status, StatusCode::UNAUTHORIZED);
+    let audit = send(&w, Method::GET, "/api/v1/audit", "", &auth)
+        .await
+        .text();
+    assert!(
+        audit.contains("template.publish") && audit.contains("from-sheet v"),
+        "{audit}"
+    );
 }
