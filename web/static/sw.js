@@ -43,6 +43,8 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   // The server's API is always live: never answered from a cache.
   if (url.pathname.startsWith("/api/") || url.pathname.startsWith(SCOPE_PATH + "api/")) return;
+  // The office console is another app, always from the network: never the field app's page.
+  if (url.pathname.startsWith(SCOPE_PATH + "console/") || url.pathname === SCOPE_PATH + "console") return;
   if (request.mode === "navigate") {
     event.respondWith(navigate(request));
   } else if (SHELL_URLS.has(url.href)) {

@@ -17,7 +17,8 @@
 //!   inside, packed with README, a systemd unit and example settings, and
 //!   tried alone in an empty folder (also the last step of `test`).
 //! - `cargo xtask build-web`: build the browser app into `web/dist/`
-//!   (refused when the app shell is over its budget).
+//!   (refused when the app shell is over its budget), and the office
+//!   console into `web/dist/console/`.
 //! - `cargo xtask size`: build-web, then what each crate costs in the
 //!   shell (also part of `bench`).
 //! - `cargo xtask screenshot`: `docs/fill-tablet.png`, the fill screen on a
@@ -818,7 +819,8 @@ fn dist_dir() -> PathBuf {
 
 /// `cargo xtask build-web`: the app built by wasm-pack (profile
 /// `wasm-release`) and assembled with `web/static/` into a fresh `web/dist/`,
-/// whose service worker caches exactly this build.
+/// whose service worker caches exactly this build; and the office console
+/// beside it in `web/dist/console/` (`console_files`), outside that cache.
 ///
 /// No wasm-opt: on this app, after `opt-level = "z"` and `strip`, binaryen's
 /// `-Oz` makes the wasm smaller but its gzip larger, and takes half a minute.
@@ -843,6 +845,15 @@ fn build_web() -> Result<()> {
     )?;
     let sheet_js = read(&sheet_pkg.join("qingdan_sheet_web.js"))?;
     let sheet_wasm = read(&sheet_pkg.join("qingdan_sheet_web_bg.wasm"))?;
+
+    // The office console: an app of its own under `console/`, which the
+    // field app's service worker neither precaches nor answers.
+    let console_pkg = target_dir().join("qingdan-console-pkg");
+    step(
+        "build the office console (wasm-pack, served at /console/)",
+        wasm_pack("crates/qingdan-console", &console_pkg),
+    )?;
+    let console = console_files(&console_pkg)?;
     let mut files = Vec::new();
     for entry in std::fs::read_dir(root().join("web/static")).context("cannot read web/static")? {
         let path = entry?.path();
@@ -859,20 +870,10 @@ fn build_web() -> Result<()> {
         ("qingdan_app", js, wasm),
         ("qingdan_sheet_web", sheet_js, sheet_wasm),
     ] {
-        let wasm_name = format!("{stem}_bg.{}.wasm", hex(&Sha256::digest(&wasm)[..8]));
-        let js = String::from_utf8(js).context("wasm-bindgen's JS is not UTF-8")?;
-        let plain = format!("'{stem}_bg.wasm'");
-        if !js.contains(&plain) {
-            bail!(
-                "{stem}.js does not name {plain}: has wasm-bindgen changed how it loads the wasm?"
-            );
+        for (plain, hashed, bytes) in content_named(stem, js, wasm)? {
+            names.push((plain, hashed.clone()));
+            files.push((hashed, bytes));
         }
-        let js = js.replace(&plain, &format!("'{wasm_name}'"));
-        let js_name = format!("{stem}.{}.js", hex(&Sha256::digest(js.as_bytes())[..8]));
-        names.push((format!("{stem}.js"), js_name.clone()));
-        names.push((format!("{stem}_bg.wasm"), wasm_name.clone()));
-        files.push((js_name, js.into_bytes()));
-        files.push((wasm_name, wasm));
     }
     // The bundled checklists: data the page fetches at once, in parallel
     // with the wasm, rather than code in it.
@@ -929,6 +930,15 @@ fn build_web() -> Result<()> {
         "    spreadsheet reader (on first import): {:.1} KiB gzip",
         kib(file("qingdan_sheet_web_bg.wasm").gzip_len() + file("qingdan_sheet_web.js").gzip_len())
     );
+    let console_gzip: usize = console
+        .iter()
+        .filter(|f| f.name.ends_with(".js") || f.name.ends_with(".wasm"))
+        .map(DistFile::gzip_len)
+        .sum();
+    println!(
+        "    office console (/console/): {:.1} KiB gzip (wasm + js)",
+        kib(console_gzip)
+    );
     if shell_gzip > SHELL_BUDGET {
         bail!(
             "the app shell is {:.1} KiB gzip, over its budget of {:.0} KiB (SHELL_BUDGET in xtask/src/main.rs): \
@@ -937,9 +947,85 @@ fn build_web() -> Result<()> {
             kib(SHELL_BUDGET)
         );
     }
+    let mut files = files;
+    files.extend(console);
     write_dist(&files, &version)?;
     println!("    built {}", dist_dir().display());
     Ok(())
+}
+
+/// wasm-bindgen's `js` and `wasm` for the module `stem` under names that
+/// carry a digest of their content (the JS rewritten to fetch the wasm by
+/// its new name): `(plain name, content name, bytes)` of each.
+fn content_named(stem: &str, js: Vec<u8>, wasm: Vec<u8>) -> Result<[(String, String, Vec<u8>); 2]> {
+    let wasm_name = format!("{stem}_bg.{}.wasm", hex(&Sha256::digest(&wasm)[..8]));
+    let js = String::from_utf8(js).context("wasm-bindgen's JS is not UTF-8")?;
+    let plain = format!("'{stem}_bg.wasm'");
+    if !js.contains(&plain) {
+        bail!("{stem}.js does not name {plain}: has wasm-bindgen changed how it loads the wasm?");
+    }
+    let js = js.replace(&plain, &format!("'{wasm_name}'"));
+    let js_name = format!("{stem}.{}.js", hex(&Sha256::digest(js.as_bytes())[..8]));
+    Ok([
+        (format!("{stem}.js"), js_name, js.into_bytes()),
+        (format!("{stem}_bg.wasm"), wasm_name, wasm),
+    ])
+}
+
+/// The office console's files, under `console/` in `web/dist/`: its
+/// `index.html` (no inline script or style, which the intake's
+/// Content-Security-Policy would refuse) loading `start.<digest>.js`,
+/// which imports the content-named module, and the stylesheet; from
+/// `crates/qingdan-console/web/` and wasm-pack's output in `pkg`. None of
+/// them is in the field app's service worker.
+fn console_files(pkg: &Path) -> Result<Vec<DistFile>> {
+    let web = root().join("crates/qingdan-console/web");
+    let js = read(&pkg.join("qingdan_console.js"))?;
+    let wasm = read(&pkg.join("qingdan_console_bg.wasm"))?;
+    let mut names = Vec::new();
+    let mut files = Vec::new();
+    for (plain, hashed, bytes) in content_named("qingdan_console", js, wasm)? {
+        names.push((plain, hashed.clone()));
+        files.push((hashed, bytes));
+    }
+    let text = |name: &str| -> Result<String> {
+        String::from_utf8(read(&web.join(name))?).with_context(|| format!("{name} is not UTF-8"))
+    };
+    let rename = |mut text: String, of: &str, names: &[(String, String)]| -> Result<String> {
+        for (plain, hashed) in names {
+            if !plain.ends_with(".wasm") && !text.contains(plain.as_str()) {
+                bail!("crates/qingdan-console/web/{of} does not name {plain}");
+            }
+            text = text.replace(plain.as_str(), hashed);
+        }
+        Ok(text)
+    };
+    let glue: Vec<_> = names
+        .iter()
+        .filter(|(plain, _)| plain.ends_with(".js"))
+        .cloned()
+        .collect();
+    let start = rename(text("start.js")?, "start.js", &glue)?;
+    let start_name = format!("start.{}.js", hex(&Sha256::digest(start.as_bytes())[..8]));
+    names.push(("start.js".into(), start_name.clone()));
+    files.push((start_name, start.into_bytes()));
+    let html = rename(text("index.html")?, "index.html", &names)?;
+    let inline_script = html
+        .split("<script")
+        .skip(1)
+        .any(|tag| !tag.split('>').next().unwrap_or_default().contains("src="));
+    if inline_script || html.contains("<style") || html.contains(" style=") {
+        bail!(
+            "crates/qingdan-console/web/index.html has an inline script or style, which the intake's \
+             Content-Security-Policy refuses: load a file instead"
+        );
+    }
+    files.push(("index.html".into(), html.into_bytes()));
+    files.push(("console.css".into(), read(&web.join("console.css"))?));
+    files
+        .into_iter()
+        .map(|(name, bytes)| DistFile::new(format!("console/{name}"), bytes))
+        .collect()
 }
 
 /// Every checklist under `crates/qingdan-core/templates/`, as one JSON
@@ -1104,6 +1190,10 @@ fn write_dist(files: &[DistFile], version: &str) -> Result<()> {
     std::fs::create_dir_all(&dist).with_context(|| format!("cannot make {}", dist.display()))?;
     let write = |name: String, bytes: &[u8]| {
         let path = dist.join(&name);
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("cannot make {}", folder.display()))?;
+        }
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
     };
     for file in files {

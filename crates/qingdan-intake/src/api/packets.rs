@@ -4,7 +4,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use qingdan_core::ProblemCode;
@@ -25,6 +25,7 @@ pub(super) fn routes(max_packet_bytes: usize) -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(max_packet_bytes)),
         )
         .route("/packets/{id}", get(download))
+        .route("/packets/{id}/receipt", get(receipt))
 }
 
 /// A device's upload, counted by its outcome for `GET /metrics`.
@@ -122,4 +123,35 @@ async fn download(
         Ok(None) => Err(not_found(format!("no packet with id {id:?}"))),
         Err(e) => Err(Problem::unavailable(e)),
     }
+}
+
+/// `GET /packets/{id}/receipt`: the packet as the console shows it — its
+/// payload as signed (the score sheet, answers and reasons, findings,
+/// signers by their enrolled names) — with the receipt the intake gave.
+async fn receipt(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let store = state.intake.store();
+    let bytes = store
+        .packet_bytes(&id)
+        .await
+        .map_err(Problem::unavailable)?
+        .ok_or_else(|| not_found(format!("no packet with id {id:?}")))?;
+    let sha256 = qingdan_core::canonical::sha256_hex_bytes(&bytes);
+    let receipt = store
+        .receipt_of(&id, &sha256)
+        .await
+        .map_err(Problem::unavailable)?
+        .ok_or_else(|| Problem::internal(format!("packet {id} has no receipt")))?;
+    let packet = qingdan_core::Packet::parse(&bytes).map_err(Problem::internal)?;
+    let receipt: serde_json::Value = serde_json::from_str(&receipt).map_err(Problem::internal)?;
+    Ok(Json(serde_json::json!({
+        "payload": packet.payload(),
+        "sha256": sha256,
+        "size": bytes.len(),
+        "receipt": receipt,
+    }))
+    .into_response())
 }

@@ -393,11 +393,30 @@ async fn the_tracker_says_who_submitted_who_was_refused_and_who_is_overdue(db: D
     assert!(refused.text().contains("deadline"), "{}", refused.text());
 
     // Unit 101 submits; 102's packet is refused (its principal signed
-    // under another name than their key's); 103 sends nothing.
+    let sent = new_id();
     assert_eq!(
-        w.post_packet(w.packet(&new_id())).await.status,
+        w.post_packet(w.packet(&sent)).await.status,
         StatusCode::CREATED
     );
+    // The console opens it with its receipt.
+    let opened = send(
+        &w,
+        Method::GET,
+        &format!("/api/v1/packets/{sent}/receipt"),
+        "",
+        &auth,
+    )
+    .await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.text());
+    let opened = opened.json();
+    assert_eq!(opened["payload"]["unit"]["code"], UNIT);
+    assert_eq!(opened["payload"]["signers"][0]["name"], "张三");
+    let receipt =
+        qingdan_core::receipt::verify(&opened["receipt"].to_string(), Some(w.intake.public_key()))
+            .unwrap();
+    receipt
+        .check_for(&sent, opened["sha256"].as_str().unwrap())
+        .unwrap();
     // A packet for 103 from keys not enrolled there is refused, but
     // anyone can send one: it does not mark 103 refused.
     let stranger = w.packet_with(&new_id(), |m| {

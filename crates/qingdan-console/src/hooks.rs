@@ -1,0 +1,185 @@
+//! The effects, as hooks: the language (kept in `localStorage`), the URL's
+//! hash, who is signed in, and each page's requests. Each runs its work in
+//! an effect (never while drawing) and dispatches the outcome to its
+//! page's state ([`crate::state`]); a page's answer that arrives after
+//! another page was asked for is dropped.
+
+use gloo::events::EventListener;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::api::TrackerQuery;
+use crate::client;
+use crate::ctx::Ctx;
+use crate::i18n::{self, Lang};
+use crate::route::{self, Route};
+use crate::state::audit::{Audit, AuditAction};
+use crate::state::rounds::{Rounds, RoundsAction};
+use crate::state::session::{Auth, AuthAction};
+use crate::state::tracker::{TrackerAction, TrackerState};
+
+/// Where the language chosen is kept.
+const LANG_KEY: &str = "qingdan-console-lang";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    gloo::utils::window().local_storage().ok().flatten()
+}
+
+/// The language shown (Chinese unless English was chosen on this
+/// browser) and a callback that switches it and remembers the choice.
+#[hook]
+pub fn use_lang() -> (Lang, Callback<Lang>) {
+    let lang = use_state(|| {
+        let stored = local_storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten());
+        i18n::lang_from_code(stored.as_deref().unwrap_or_default())
+    });
+    let set = {
+        let lang = lang.clone();
+        Callback::from(move |chosen: Lang| {
+            if let Some(storage) = local_storage() {
+                let _ = storage.set_item(LANG_KEY, i18n::lang_code(chosen));
+            }
+            lang.set(chosen);
+        })
+    };
+    // The document's language follows the one shown.
+    use_effect_with(*lang, |lang| {
+        if let Some(root) = gloo::utils::document().document_element() {
+            let _ = root.set_attribute("lang", if *lang == Lang::En { "en" } else { "zh-CN" });
+        }
+    });
+    (*lang, set)
+}
+
+/// The route the URL's hash names, following its changes.
+#[hook]
+pub fn use_route() -> Route {
+    let route = use_state(route::current);
+    {
+        let route = route.clone();
+        use_effect_with((), move |_| {
+            let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                route.set(route::current());
+            });
+            move || drop(listener)
+        });
+    }
+    (*route).clone()
+}
+
+/// Who is signed in, asked of the intake once at start.
+#[hook]
+pub fn use_auth() -> UseReducerHandle<Auth> {
+    let auth = use_reducer(|| Auth::Checking);
+    {
+        let dispatcher = auth.dispatcher();
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                dispatcher.dispatch(AuthAction::Checked(client::whoami().await));
+            });
+        });
+    }
+    auth
+}
+
+/// The rounds and the published checklists, read once.
+#[hook]
+pub fn use_rounds(ctx: &Ctx) -> UseReducerHandle<Rounds> {
+    let state = use_reducer(Rounds::default);
+    {
+        let (dispatcher, ctx) = (state.dispatcher(), ctx.clone());
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                let read = async { Ok((client::rounds().await?, client::checklists().await?)) };
+                match read.await {
+                    Ok((rounds, checklists)) => {
+                        dispatcher.dispatch(RoundsAction::Loaded(checklists, rounds))
+                    }
+                    Err(e) => dispatcher.dispatch(RoundsAction::LoadFailed(ctx.check(e))),
+                }
+            });
+        });
+    }
+    state
+}
+
+/// The page `query` (its day given) of round `id`'s tracker, read again
+/// whenever either changes; the checklist's words once per checklist.
+#[hook]
+pub fn use_tracker(ctx: &Ctx, id: &str, query: &TrackerQuery) -> UseReducerHandle<TrackerState> {
+    let state = use_reducer(TrackerState::default);
+    let latest = use_mut_ref(|| 0u64);
+    let words_of = use_mut_ref(|| None::<(String, u32)>);
+    {
+        let (dispatcher, ctx) = (state.dispatcher(), ctx.clone());
+        use_effect_with((id.to_owned(), query.clone()), move |(id, query)| {
+            let asked = {
+                let mut latest = latest.borrow_mut();
+                *latest += 1;
+                *latest
+            };
+            let (id, query) = (id.clone(), query.clone());
+            dispatcher.dispatch(TrackerAction::Loading);
+            spawn_local(async move {
+                let read = client::tracker(&id, &query).await;
+                if *latest.borrow() != asked {
+                    return;
+                }
+                match read {
+                    Ok(page) => {
+                        let checklist =
+                            (page.round.template_id.clone(), page.round.template_version);
+                        dispatcher.dispatch(TrackerAction::Loaded(Box::new(page)));
+                        let known = words_of.borrow().as_ref() == Some(&checklist);
+                        if !known {
+                            *words_of.borrow_mut() = Some(checklist.clone());
+                            let words = client::checklist_words(&checklist.0, checklist.1).await;
+                            dispatcher.dispatch(TrackerAction::Words(words));
+                        }
+                    }
+                    Err(e) => dispatcher.dispatch(TrackerAction::Failed(ctx.check(e))),
+                }
+            });
+        });
+    }
+    state
+}
+
+/// The audit log's first page, and a callback that reads the next.
+#[hook]
+pub fn use_audit(ctx: &Ctx) -> (UseReducerHandle<Audit>, Callback<()>) {
+    let state = use_reducer(Audit::default);
+    // One page at a time: a second click while one is read does nothing.
+    let busy = use_mut_ref(|| false);
+    let read = {
+        let (dispatcher, ctx) = (state.dispatcher(), ctx.clone());
+        Callback::from(move |before: Option<i64>| {
+            if busy.replace(true) {
+                return;
+            }
+            let (dispatcher, ctx, busy) = (dispatcher.clone(), ctx.clone(), busy.clone());
+            dispatcher.dispatch(AuditAction::Loading);
+            spawn_local(async move {
+                let page = client::audit(before).await;
+                *busy.borrow_mut() = false;
+                match page {
+                    Ok(page) => dispatcher.dispatch(AuditAction::Page(page)),
+                    Err(e) => dispatcher.dispatch(AuditAction::Failed(ctx.check(e))),
+                }
+            });
+        })
+    };
+    {
+        let read = read.clone();
+        use_effect_with((), move |_| read.emit(None));
+    }
+    let more = {
+        let next = state.next;
+        Callback::from(move |()| {
+            if next.is_some() {
+                read.emit(next);
+            }
+        })
+    };
+    (state, more)
+}
