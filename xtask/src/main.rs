@@ -344,6 +344,8 @@ fn test() -> Result<()> {
             "qingdan-app",
             "-p",
             "qingdan-sheet-web",
+            "-p",
+            "qingdan-console",
             "--tests",
             "--locked",
             "--target",
@@ -545,9 +547,22 @@ fn run() -> Result<()> {
             "--create",
         ],
     )?;
+    // Once: the first administrator, with a one-time password printed
+    // here (chosen anew at first sign-in); nothing when there is one.
+    run_qingdan(
+        "the console's first administrator",
+        &[
+            "admin",
+            "first",
+            "--console",
+            "http://127.0.0.1:8080/console/",
+            "--database",
+            database,
+        ],
+    )?;
     println!(
-        "\n==> the intake with the app: http://127.0.0.1:8080 (database {database}; Ctrl-C stops)\n    \
-         admin commands: {} --help",
+        "\n==> the intake with the app: http://127.0.0.1:8080, the console: http://127.0.0.1:8080/console/ \
+         (database {database}; Ctrl-C stops)\n    admin commands: {} --help",
         qingdan.display()
     );
     let mut serve = Command::new(&qingdan);
@@ -1464,7 +1479,12 @@ fn dist_smoke(binary: &Path, windows: bool) -> Result<()> {
         if !intake.contains("\"public_key\"") {
             bail!("GET /api/v1/intake: {intake}");
         }
-        println!("    {base}/ served the app and /api/v1/intake answered");
+        // The console, built into the binary too; /console finds it.
+        let console = curl("/console", &["--location"])?;
+        if !console.contains("qingdan_console") {
+            bail!("GET /console is not the console's page:\n{console}");
+        }
+        println!("    {base}/ served the app and the console, and /api/v1/intake answered");
         Ok(())
     })();
     stop(&mut child);

@@ -412,6 +412,9 @@ pub fn serve(database: &Database, args: ServeArgs, file: FileSettings) -> Result
         };
         if serves_app {
             outln!("  the app:       {base}/");
+            outln!(
+                "  the console:   {base}/console/ (qingdan admin first: the first administrator)"
+            );
         } else {
             outln!("  the app:       not served here (qingdan serve --web web/dist serves it)");
         }
