@@ -10,7 +10,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { appBrowserAndIntake, enroll, submitEnrollment } from "./lib/intake.mjs";
@@ -42,6 +42,7 @@ const UNITS = {
   update: { code: "510824-105", name: "某某委员会" },
   rotated: { code: "510824-106", name: "某某人民政府" },
   forget: { code: "510824-107", name: "某某司法所" },
+  slip: { code: "510824-108", name: "某某卫生院" },
 };
 const UNREGISTERED = { code: "999999-001", name: "未登记单位" };
 
@@ -549,6 +550,27 @@ withContext("forgetting the intake needs the PIN of a key enrolled there; with i
   await p.reload();
   await p.getByTestId("intake-section").waitFor();
   assert.equal(await pinned.count(), 0, "forgotten for good");
+  assert.equal(pageErrors(p), "", "no errors on the page");
+});
+
+withContext("a printed slip's link opens Settings with its code filled in, and that code enrolls the key", async (context) => {
+  const unit = UNITS.slip;
+  const p = await newPage(context);
+  // The sheet of slips, as the office prints it; its QR code holds this link.
+  const sheet = join(env.intake.dir, "slips.html");
+  await env.intake.admin(["code", "sheet", "--unit", unit.code, "--role", "principal", "--base", env.server.url, "-o", sheet]);
+  const html = await readFile(sheet, "utf8");
+  const link = /data-link="([^"]+)"/.exec(html)?.[1];
+  const code = /data-code="([^"]+)"/.exec(html)?.[1];
+  assert.ok(link && code, "the sheet has a slip with a link and a code");
+  assert.equal(link, `${env.server.url.replace(/\/$/, "")}/#/enroll/${code}`);
+  await p.goto(link);
+  const field = p.getByTestId("enroll-code");
+  await field.waitFor();
+  assert.equal(await field.inputValue(), code, "the slip's code is filled in");
+  const fingerprint = await createEnrollableKey(p, SIGNERS[0], []);
+  assert.equal(await field.inputValue(), code, "still filled in once a key is made");
+  await enroll(p, env.intake, unit.code, "principal", fingerprint, code);
   assert.equal(pageErrors(p), "", "no errors on the page");
 });
 

@@ -48,6 +48,16 @@ pub fn IntakePanel(props: &IntakeProps) -> Html {
         use_node_ref(),
         use_node_ref(),
     );
+    // A slip's code is filled in once (not bound: what is typed after,
+    // and the clearing after an enrollment, stand).
+    {
+        let code = code.clone();
+        use_effect_with(props.code.clone(), move |given| {
+            if let (Some(given), Some(input)) = (given, code.cast::<HtmlInputElement>()) {
+                input.set_value(given);
+            }
+        });
+    }
     let notice = use_state(FormNotice::default);
     let busy = use_state(|| false);
     let t = |k: T| ctx.t(k);
@@ -169,8 +179,7 @@ pub fn IntakePanel(props: &IntakeProps) -> Html {
                     { notice.view(Some("url"), "enroll-notice") }
                 </label>
                 <label>{ t(T::EnrollCode) }
-                    <input ref={code} autocomplete="off" autocapitalize="characters" placeholder="XXXX-XXXX-XXXX" data-testid="enroll-code"
-                           value={props.code.clone().unwrap_or_default()} />
+                    <input ref={code} autocomplete="off" autocapitalize="characters" placeholder="XXXX-XXXX-XXXX" data-testid="enroll-code" />
                     { notice.view(Some("code"), "enroll-notice") }
                 </label>
                 <label>{ t(T::EnrollKey) }
