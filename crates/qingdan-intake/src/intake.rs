@@ -639,10 +639,8 @@ impl Intake {
         now: &str,
     ) -> Result<(String, String), AdminError> {
         let (code, name) = (code.trim(), name.trim());
-        if code.is_empty() || code == "*" || code.contains(char::is_whitespace) {
-            return Err(AdminError::Invalid(format!(
-                "code: {code:?} is not a unit code (not empty, no spaces, not \"*\")"
-            )));
+        if let Some(problem) = crate::units::code_problem(code) {
+            return Err(AdminError::Invalid(problem));
         }
         if name.is_empty() {
             return Err(AdminError::Invalid("name: a unit needs a name".into()));

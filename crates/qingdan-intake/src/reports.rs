@@ -341,7 +341,7 @@ async fn ranking_page(
         above,
         lowest,
     } = stretch(store, scope, template, offset, per_page).await?;
-    let findings = units_findings(
+    let tally = units_tally(
         store,
         template,
         &query.period,
@@ -358,19 +358,19 @@ async fn ranking_page(
         above,
         lowest,
     )
-    .with_findings(&findings.tally());
+    .with_findings(&tally);
     Ok(Page::of(ranking, page, per_page, total_rows))
 }
 
-/// The findings of some units (a page's), in one checklist and period,
-/// each unit's read by the index.
-async fn units_findings(
+/// What the findings of some units (a page's), in one checklist and
+/// period, count for the page's rows; each unit's read by the index.
+async fn units_tally(
     store: &crate::store::Store,
     template: &qingdan_core::Template,
     period: &str,
     as_of: chrono::NaiveDate,
     units: impl Iterator<Item = &str>,
-) -> Result<qingdan_report::Findings, ReportError> {
+) -> Result<qingdan_report::FindingTally, ReportError> {
     let mut entries = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for unit in units {
@@ -386,9 +386,8 @@ async fn units_findings(
             }
         }
     }
-    Ok(qingdan_report::findings(&entries, as_of, |_, _, item| {
-        template.item(item).map(|i| i.title.zh.clone())
-    }))
+    // Counts only: the items' titles are not needed.
+    Ok(qingdan_report::findings(&entries, as_of, |_, _, _| None).tally())
 }
 
 /// One page of the gap, in the gap's order as the database sorts it, with
@@ -410,7 +409,7 @@ async fn gap_page(
             i64::try_from(per_page).unwrap_or(i64::MAX),
         )
         .await?;
-    let findings = units_findings(
+    let tally = units_tally(
         store,
         template,
         &query.period,
@@ -423,7 +422,7 @@ async fn gap_page(
         &query.period,
         rows.into_iter().map(gap_row_of).collect(),
     )
-    .with_findings(&findings.tally());
+    .with_findings(&tally);
     Ok(Page::of(gap, page, per_page, total_rows))
 }
 

@@ -28,7 +28,8 @@ pub struct Imported {
     pub updated: i64,
 }
 
-/// Whether `code` can be a unit's code.
+/// Why `code` cannot be a unit's code, if it cannot (one rule for a unit
+/// added by hand and for a workbook's).
 pub fn code_problem(code: &str) -> Option<String> {
     (code.is_empty() || code == "*" || code.contains(char::is_whitespace))
         .then(|| format!("code: {code:?} is not a unit code (not empty, no spaces, not \"*\")"))
