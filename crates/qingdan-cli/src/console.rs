@@ -128,6 +128,18 @@ pub fn import_units(database: &Database, file: &std::path::Path) -> Result<(), F
     })
 }
 
+/// `qingdan code withdraw ID`: an unused code withdrawn.
+pub fn withdraw_code(database: &Database, id: &str) -> Result<(), Failure> {
+    with_intake(database, async |intake| {
+        intake
+            .withdraw_code(id, &Actor::Cli, chrono::Utc::now())
+            .await
+            .map_err(problem)?;
+        outln!("withdrawn: {id}");
+        Ok(())
+    })
+}
+
 /// `qingdan code sheet`: codes issued and written as a sheet of slips.
 pub fn code_sheet(
     database: &Database,

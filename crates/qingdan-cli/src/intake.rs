@@ -415,10 +415,10 @@ pub fn serve(database: &Database, args: ServeArgs, file: FileSettings) -> Result
             outln!(
                 "  the console:   {base}/console/ (qingdan admin first: the first administrator)"
             );
+            outln!("  the reports:   {base}/console/#/reports");
         } else {
             outln!("  the app:       not served here (qingdan serve --web web/dist serves it)");
         }
-        outln!("  the dashboard: {base}/dashboard");
         outln!("  the API:       {base}/api/v1 (GET /api/v1/intake: its key)");
         outln!("  intake key:    {fingerprint} (devices pin it when they enroll)");
         if let Some(tls) = &config.tls {

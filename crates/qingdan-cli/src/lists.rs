@@ -184,6 +184,8 @@ impl Listed for KeyInfo {
 /// An enrollment code and where it stands now.
 #[derive(Serialize)]
 struct CodeRow {
+    /// The code's id (the start of its hash), as `code withdraw` takes it.
+    code_id: String,
     #[serde(flatten)]
     code: CodeInfo,
     /// `unused`, `redeemed` or `expired`.
@@ -192,6 +194,7 @@ struct CodeRow {
 
 impl Listed for CodeRow {
     const HEADERS: &[&str] = &[
+        "编号",
         "单位",
         "角色",
         "状态",
@@ -209,6 +212,7 @@ impl Listed for CodeRow {
             _ => "未使用",
         };
         vec![
+            self.code_id.clone(),
             unit_label(&c.unit),
             c.role.clone(),
             status.to_owned(),
@@ -319,7 +323,15 @@ pub fn codes(database: &Database, format: ListFormat) -> Result<(), Failure> {
                     } else {
                         "unused"
                     };
-                    CodeRow { code, status }
+                    CodeRow {
+                        code_id: code
+                            .hash
+                            .get(..qingdan_intake::CODE_ID_LEN)
+                            .unwrap_or_default()
+                            .to_owned(),
+                        code,
+                        status,
+                    }
                 })
                 .collect();
             if !listing.page(&rows)? {

@@ -249,6 +249,11 @@ enum CodeCommand {
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
+    /// Withdraw an unused enrollment code by its id (编号, as `code list` shows it): it never enrolls a key.
+    Withdraw {
+        /// The code's id (12 hex digits).
+        id: String,
+    },
     /// Issue a code for each unit and role and write them as a printable A4 sheet of slips, each with a QR code that opens the field app at its enrollment screen with the code filled in (the codes are shown this once).
     Sheet {
         /// A unit (repeatable; default every registered unit; `*` for inspectors).
@@ -486,6 +491,9 @@ fn run(
         Command::Code {
             command: CodeCommand::List { format },
         } => lists::codes(database, format),
+        Command::Code {
+            command: CodeCommand::Withdraw { id },
+        } => console::withdraw_code(database, &id),
         Command::Code {
             command:
                 CodeCommand::Sheet {

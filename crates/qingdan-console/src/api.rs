@@ -264,6 +264,9 @@ pub struct UnitRow {
     pub name: String,
     /// Where it stands.
     pub status: UnitStatus,
+    /// Its latest accepted packet's id (the packet page's).
+    #[serde(default)]
+    pub packet_id: Option<String>,
     /// Its latest accepted packet's time (RFC 3339, UTC).
     pub received_at: Option<String>,
     /// That packet's total, as given (`"87.50"`).
@@ -518,6 +521,9 @@ mod tests {
             "page":1,"per_page":50,"total_units":2,"pages":1}"#;
         let page: Tracker = read(&reply(200, body)).unwrap();
         assert_eq!(page.units[0].total.as_deref(), Some("87.50"));
+        // A submitted unit's row opens its packet.
+        assert_eq!(page.units[0].packet_id.as_deref(), Some("p"));
+        assert_eq!(page.units[1].packet_id, None);
         assert_eq!(page.units[1].status, UnitStatus::Overdue);
         assert_eq!(page.counts.of(UnitStatus::Overdue), 1);
         assert!(page.past_deadline);

@@ -7,7 +7,8 @@ use crate::api::{
     self, ApiError, AuditPage, BASE, Checklist, ChecklistWords, Credentials, NewPassword, NewRound,
     Round, Session, Tracker, TrackerQuery,
 };
-use crate::net::request;
+use crate::net::{request, upload};
+use crate::registry;
 
 fn json<V: serde::Serialize>(value: &V) -> String {
     serde_json::to_string(value).unwrap_or_default()
@@ -79,7 +80,99 @@ pub async fn checklist_words(id: &str, version: u32) -> ChecklistWords {
     }
 }
 
+/// `GET url` of a session, read as a `V`.
+pub async fn read<V: serde::de::DeserializeOwned>(url: &str) -> Result<V, ApiError> {
+    get(url).await
+}
+
+/// Registers a unit.
+pub async fn add_unit(code: &str, name: &str) -> Result<(), ApiError> {
+    let body = json(&registry::NewUnit { code, name });
+    let reply = request("POST", &format!("{BASE}/units"), Some(&body)).await?;
+    api::read_empty(&reply).map_err(ApiError::in_session)
+}
+
+/// A unit's new name and parent (empty: none).
+pub async fn edit_unit(code: &str, name: &str, parent_code: &str) -> Result<(), ApiError> {
+    let body = json(&registry::UnitEdit { name, parent_code });
+    let reply = request("PUT", &registry::unit_url(code), Some(&body)).await?;
+    api::read_empty(&reply).map_err(ApiError::in_session)
+}
+
+/// Registers the units of a workbook: all, or none (422 names each cell).
+pub async fn import_units(file: &web_sys::File) -> Result<registry::Imported, ApiError> {
+    let reply = upload(&format!("{BASE}/units/import"), file, XLSX).await?;
+    api::read(&reply).map_err(ApiError::in_session)
+}
+
+/// The type of a workbook.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A sheet of slips, as the HTML page the intake makes, and how many slips
+/// it holds.
+pub async fn slip_sheet(ask: &registry::SheetRequest) -> Result<(String, usize), ApiError> {
+    let reply = request(
+        "POST",
+        &format!("{BASE}/enrollment-codes/sheet"),
+        Some(&json(ask)),
+    )
+    .await?;
+    api::read_empty(&reply).map_err(ApiError::in_session)?;
+    let slips = reply.body.matches("data-testid=\"slip\"").count();
+    Ok((reply.body, slips))
+}
+
+/// Withdraws an unused enrollment code.
+pub async fn withdraw_code(code_id: &str) -> Result<(), ApiError> {
+    let reply = request("DELETE", &registry::code_url(code_id), None).await?;
+    api::read_empty(&reply).map_err(ApiError::in_session)
+}
+
+/// Revokes a key, for `reason`.
+pub async fn revoke_key(public_key: &str, reason: &str) -> Result<(), ApiError> {
+    let body = json(&registry::Revocation { public_key, reason });
+    let reply = request("POST", &format!("{BASE}/revocations"), Some(&body)).await?;
+    api::read_empty(&reply).map_err(ApiError::in_session)
+}
+
+/// Publishes a checklist file (JSON, or a workbook); answers its id and
+/// version. A refusal names each problem by its place.
+pub async fn publish_checklist(file: &web_sys::File) -> Result<(String, u32), ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Done {
+        id: String,
+        version: u32,
+    }
+    let (url, content_type) = registry::publish_target(&file.name());
+    let reply = upload(&url, file, content_type).await?;
+    let done: Done = api::read(&reply).map_err(ApiError::in_session)?;
+    Ok((done.id, done.version))
+}
+
 /// A page of the audit log, before entry `before` (the newest when none).
 pub async fn audit(before: Option<i64>) -> Result<AuditPage, ApiError> {
     get(&api::audit_url(before)).await
+}
+
+/// The report `query` names (its checklist and period filled in), a page
+/// of it where it is paged.
+pub async fn report(
+    query: &crate::state::reports::ReportsQuery,
+) -> Result<crate::state::reports::Report, ApiError> {
+    use crate::api_reports::{Format, report_url};
+    use crate::state::reports::{Report, Tab};
+    let Some(url) = report_url(query, Format::Json) else {
+        return Err(ApiError::Unreadable(0));
+    };
+    Ok(match query.tab {
+        Tab::Ranking => Report::Ranking(get(&url).await?),
+        Tab::Indicators => Report::Indicators(get(&url).await?),
+        Tab::Gap => Report::Gap(get(&url).await?),
+        Tab::Findings => Report::Findings(get(&url).await?),
+    })
+}
+
+/// A stored packet as its score sheet (404 `not-found`: no such packet).
+pub async fn packet_sheet(id: &str) -> Result<crate::api_reports::PacketSheet, ApiError> {
+    get(&crate::api_reports::sheet_url(id)).await
 }

@@ -8,12 +8,15 @@ use gloo::events::EventListener;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::api::TrackerQuery;
+use crate::api::{ApiError, TrackerQuery};
 use crate::client;
 use crate::ctx::Ctx;
 use crate::i18n::{self, Lang};
 use crate::route::{self, Route};
+use crate::messages::Message;
 use crate::state::audit::{Audit, AuditAction};
+use crate::state::listing::{Listing, ListingAction};
+use crate::state::slips::{Sheet, Slips, SlipsAction};
 use crate::state::rounds::{Rounds, RoundsAction};
 use crate::state::session::{Auth, AuthAction};
 use crate::state::tracker::{TrackerAction, TrackerState};
@@ -143,6 +146,132 @@ pub fn use_tracker(ctx: &Ctx, id: &str, query: &TrackerQuery) -> UseReducerHandl
         });
     }
     state
+}
+
+/// A listing page's list, read from `url`, and again whenever `url`
+/// changes or a change went through ([`Listing::reads`]); an answer that
+/// arrives after another was asked for is dropped.
+#[hook]
+pub fn use_listing<T>(ctx: &Ctx, url: String) -> UseReducerHandle<Listing<T>>
+where
+    T: serde::de::DeserializeOwned + Clone + PartialEq + 'static,
+{
+    let state = use_reducer(Listing::<T>::default);
+    let latest = use_mut_ref(|| 0u64);
+    {
+        let (dispatcher, ctx) = (state.dispatcher(), ctx.clone());
+        use_effect_with((url, state.reads), move |(url, _)| {
+            let asked = {
+                let mut latest = latest.borrow_mut();
+                *latest += 1;
+                *latest
+            };
+            let url = url.clone();
+            spawn_local(async move {
+                let read = client::read::<T>(&url).await;
+                if *latest.borrow() != asked {
+                    return;
+                }
+                match read {
+                    Ok(data) => dispatcher.dispatch(ListingAction::Loaded(data)),
+                    Err(e) => dispatcher.dispatch(ListingAction::LoadFailed(ctx.check(e))),
+                }
+            });
+        });
+    }
+    state
+}
+
+/// Sends a change made on a listing page (`send`, once at a time) and
+/// says what it did: `done` of its answer when it went through, the
+/// refusal otherwise.
+pub fn change<T, V, F>(
+    state: &UseReducerHandle<Listing<T>>,
+    ctx: &Ctx,
+    send: F,
+    done: impl FnOnce(V) -> Message + 'static,
+) where
+    T: Clone + 'static,
+    F: std::future::Future<Output = Result<V, ApiError>> + 'static,
+{
+    change_with(state, ctx, send, done, Message::Api);
+}
+
+/// [`change`] for a file sent: a refusal lists every problem of the file
+/// by its place ([`Message::File`]).
+pub fn send_file<T, V, F>(
+    state: &UseReducerHandle<Listing<T>>,
+    ctx: &Ctx,
+    send: F,
+    done: impl FnOnce(V) -> Message + 'static,
+) where
+    T: Clone + 'static,
+    F: std::future::Future<Output = Result<V, ApiError>> + 'static,
+{
+    change_with(state, ctx, send, done, Message::File);
+}
+
+fn change_with<T, V, F>(
+    state: &UseReducerHandle<Listing<T>>,
+    ctx: &Ctx,
+    send: F,
+    done: impl FnOnce(V) -> Message + 'static,
+    refused: fn(ApiError) -> Message,
+) where
+    T: Clone + 'static,
+    F: std::future::Future<Output = Result<V, ApiError>> + 'static,
+{
+    if state.busy {
+        return;
+    }
+    let (dispatcher, ctx) = (state.dispatcher(), ctx.clone());
+    dispatcher.dispatch(ListingAction::Sending);
+    spawn_local(async move {
+        match send.await {
+            Ok(answer) => dispatcher.dispatch(ListingAction::Done(done(answer))),
+            Err(e) => dispatcher.dispatch(ListingAction::Refused(refused(ctx.check(e)))),
+        }
+    });
+}
+
+/// The slips' state; a sheet no longer shown is freed from the browser.
+#[hook]
+pub fn use_slips() -> UseReducerHandle<Slips> {
+    let state = use_reducer(Slips::default);
+    let urls: Vec<String> = state.sheets.iter().map(|s| s.url.clone()).collect();
+    use_effect_with(urls, |urls| {
+        let urls = urls.clone();
+        move || urls.iter().for_each(|u| crate::net::forget_url(u))
+    });
+    state
+}
+
+/// Makes the sheets of slips `asks` names and holds them in the browser.
+pub fn make_slips(state: &UseReducerHandle<Slips>, ctx: &Ctx, asks: Vec<crate::registry::SheetRequest>) {
+    if state.busy {
+        return;
+    }
+    let (dispatcher, ctx) = (state.dispatcher(), ctx.clone());
+    dispatcher.dispatch(SlipsAction::Making);
+    spawn_local(async move {
+        let mut sheets = Vec::new();
+        for ask in &asks {
+            let made = client::slip_sheet(ask).await.map_err(|e| Message::Api(ctx.check(e)));
+            let held = made.and_then(|(html, slips)| {
+                crate::net::html_url(&html)
+                    .map(|url| Sheet { url, slips })
+                    .map_err(|e| Message::Api(ApiError::Unreachable(e)))
+            });
+            match held {
+                Ok(sheet) => sheets.push(sheet),
+                Err(why) => {
+                    sheets.iter().for_each(|s: &Sheet| crate::net::forget_url(&s.url));
+                    return dispatcher.dispatch(SlipsAction::Failed(why));
+                }
+            }
+        }
+        dispatcher.dispatch(SlipsAction::Made(sheets));
+    });
 }
 
 /// The audit log's first page, and a callback that reads the next.

@@ -9,12 +9,16 @@
 //! draws the pages. Every string is in [`i18n`], in Chinese and English.
 
 pub mod api;
+pub mod api_reports;
+pub mod chart;
 pub mod client;
 pub mod ctx;
 pub mod hooks;
+pub mod hooks_reports;
 pub mod i18n;
 pub mod messages;
 pub mod net;
+pub mod registry;
 pub mod route;
 pub mod state;
 pub mod time;

@@ -22,6 +22,9 @@ pub enum Message {
     SignIn(ApiError),
     /// Why a new password was refused.
     Password(ApiError),
+    /// Why a file was refused, with every problem the intake found in it
+    /// by its place (a cell, a JSON path), in every language.
+    File(ApiError),
 }
 
 impl Message {
@@ -37,6 +40,7 @@ impl Message {
             Message::Api(e) => api_error(lang, e),
             Message::SignIn(e) => sign_in_refusal(lang, e),
             Message::Password(e) => password_refusal(lang, e),
+            Message::File(e) => file_refusal(lang, e),
         }
     }
 
@@ -46,7 +50,8 @@ impl Message {
         match self {
             Message::Api(ApiError::Refused(p))
             | Message::SignIn(ApiError::Refused(p))
-            | Message::Password(ApiError::Refused(p)) => Some(&p.code),
+            | Message::Password(ApiError::Refused(p))
+            | Message::File(ApiError::Refused(p)) => Some(&p.code),
             _ => None,
         }
     }
@@ -90,6 +95,18 @@ pub fn api_error(lang: Lang, e: &ApiError) -> String {
             i18n::fill(T::Unreadable.get(lang), &[("status", &status.to_string())])
         }
         ApiError::Refused(p) => problem(lang, p),
+    }
+}
+
+/// Why a file was refused: the refusal, then (in Chinese too) the
+/// intake's list of problems, each by its place, a line each.
+pub fn file_refusal(lang: Lang, e: &ApiError) -> String {
+    let said = api_error(lang, e);
+    match e {
+        ApiError::Refused(p) if lang == Lang::Zh && !p.detail.is_empty() => {
+            format!("{said}\n{}", p.detail)
+        }
+        _ => said,
     }
 }
 
@@ -195,6 +212,38 @@ pub fn kind_label(lang: Lang, kind: &str) -> String {
     }
 }
 
+/// A signer's role (`principal`) in `lang`; the role itself for one the
+/// console does not know.
+pub fn role_label(lang: Lang, role: &str) -> String {
+    let key = match role {
+        "principal" => T::RolePrincipal,
+        "supervisory" => T::RoleSupervisory,
+        "inspector" => T::RoleInspector,
+        other => return other.to_owned(),
+    };
+    key.get(lang).to_owned()
+}
+
+/// A unit's code as listed, `*` (an inspector's key or code) in words.
+pub fn unit_label(lang: Lang, unit: &str) -> String {
+    if unit == "*" {
+        T::AllUnitsMark.get(lang).to_owned()
+    } else {
+        unit.to_owned()
+    }
+}
+
+/// An enrollment code's status (`unused`) in `lang`.
+pub fn code_status_label(lang: Lang, status: &str) -> String {
+    let key = match status {
+        "unused" => T::CodeUnused,
+        "redeemed" => T::CodeRedeemed,
+        "expired" => T::CodeExpired,
+        other => return other.to_owned(),
+    };
+    key.get(lang).to_owned()
+}
+
 /// A recorded action (`round.create`) in `lang`; the action itself for
 /// one the console does not know.
 pub fn action_label(lang: Lang, action: &str) -> String {
@@ -209,6 +258,8 @@ pub fn action_label(lang: Lang, action: &str) -> String {
         "unit.import" => T::ActUnitImport,
         "template.publish" => T::ActTemplatePublish,
         "code.issue" => T::ActCodeIssue,
+        "code.sheet" => T::ActCodeSheet,
+        "code.withdraw" => T::ActCodeWithdraw,
         "key.enroll" => T::ActKeyEnroll,
         "key.revoke" => T::ActKeyRevoke,
         other => return other.to_owned(),

@@ -15,6 +15,17 @@ pub enum Route {
     Audit,
     /// `#/password`: a new password.
     Password,
+    /// `#/units?page=`: the units, their import, and slips of enrollment codes.
+    Units(u64),
+    /// `#/keys`: who is enrolled, and revocation.
+    Keys,
+    /// `#/checklists`: the published checklists and publishing one.
+    Checklists,
+    /// `#/reports…`: the reports; the rest of the hash (after `#/reports`)
+    /// as it is, read by [`crate::ui::reports`].
+    Reports(String),
+    /// `#/packets/<id>`: a packet as its score sheet.
+    Packet(String),
 }
 
 /// Whether `id` can be a round's id in a URL as it is (a UUID, or letters,
@@ -32,6 +43,16 @@ impl Route {
         match parts.as_slice() {
             ["rounds", id] if is_id(id) => Route::Tracker((*id).to_owned(), tracker_query(query)),
             ["audit"] => Route::Audit,
+            ["units"] => Route::Units(page_of(query)),
+            ["keys"] => Route::Keys,
+            ["checklists"] => Route::Checklists,
+            ["reports", ..] => Route::Reports(
+                hash.trim_start_matches('#')
+                    .trim_start_matches('/')
+                    .trim_start_matches("reports")
+                    .to_owned(),
+            ),
+            ["packets", id] if is_id(id) => Route::Packet((*id).to_owned()),
             ["password"] => Route::Password,
             _ => Route::Rounds,
         }
@@ -43,6 +64,12 @@ impl Route {
             Route::Rounds => "#/rounds".into(),
             Route::Audit => "#/audit".into(),
             Route::Password => "#/password".into(),
+            Route::Units(1) => "#/units".into(),
+            Route::Units(page) => format!("#/units?page={page}"),
+            Route::Keys => "#/keys".into(),
+            Route::Checklists => "#/checklists".into(),
+            Route::Reports(rest) => format!("#/reports{rest}"),
+            Route::Packet(id) => format!("#/packets/{id}"),
             Route::Tracker(id, query) => {
                 let mut params = Vec::new();
                 if let Some(day) = &query.as_of {
@@ -62,6 +89,16 @@ impl Route {
             }
         }
     }
+}
+
+/// The `page=` of `query`, from 1.
+fn page_of(query: &str) -> u64 {
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))
+        .and_then(|n| n.parse().ok())
+        .filter(|&n| n >= 1)
+        .unwrap_or(1)
 }
 
 /// A tracker's query from `as_of=…&status=…&page=…`; what does not read is
@@ -102,6 +139,12 @@ mod tests {
             Route::Rounds,
             Route::Audit,
             Route::Password,
+            Route::Units(1),
+            Route::Units(4),
+            Route::Keys,
+            Route::Checklists,
+            Route::Reports("/ranking?page=2".into()),
+            Route::Packet("3f2a-77".into()),
             Route::Tracker(
                 "0b5c-9f".into(),
                 TrackerQuery {

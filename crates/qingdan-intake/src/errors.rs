@@ -100,6 +100,12 @@ pub enum AdminError {
     /// The enrollment code is unknown, used already, or expired.
     #[error("code: this enrollment code is unknown, used already, or expired")]
     CodeInvalid,
+    /// No enrollment code has this id.
+    #[error("no enrollment code has the id {0:?}")]
+    NoSuchCode(String),
+    /// The enrollment code was redeemed: its key is revoked instead.
+    #[error("the enrollment code {0:?} was used already; revoke the key it enrolled instead")]
+    CodeUsed(String),
     /// The enrollment code is for another role; it stays unused.
     #[error("role: this code enrolls a {issued} key, not a {asked} key; the code is still unused")]
     OtherRole {
@@ -131,6 +137,8 @@ impl AdminError {
             AdminError::UnitNotRegistered(_) => ProblemCode::NotFound,
             AdminError::KeyRevoked(_) => ProblemCode::KeyRevoked,
             AdminError::CodeInvalid => ProblemCode::CodeInvalid,
+            AdminError::NoSuchCode(_) => ProblemCode::NotFound,
+            AdminError::CodeUsed(_) => ProblemCode::Conflict,
             AdminError::OtherRole { .. } => ProblemCode::Roles,
             AdminError::Unauthorized(_) => ProblemCode::Unauthorized,
             AdminError::WeakPassword(_) => ProblemCode::WeakPassword,

@@ -1,4 +1,4 @@
-//! The security headers on every answer — the app's files, the dashboard,
+//! The security headers on every answer — the app's files, our own pages,
 //! the API: a Content-Security-Policy that lets scripts come only from this
 //! origin or from the inline blocks of our own pages (by their SHA-256,
 //! worked out when the router is built), WebAssembly compile but never
@@ -14,8 +14,7 @@ use sha2::{Digest, Sha256};
 
 /// The pages the intake serves from its own binary (`/install`'s only
 /// inline block is its style).
-const OWN_PAGES: [&str; 4] = [
-    include_str!("dashboard.html"),
+const OWN_PAGES: [&str; 3] = [
     include_str!("no-app.html"),
     crate::install::STYLE,
     crate::slips::STYLE,

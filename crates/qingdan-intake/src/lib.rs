@@ -35,7 +35,7 @@ pub use reports::{
     Body, FindingsQuery, Format, Rendered, ReportKind, ReportQuery, build_findings, build_report,
 };
 pub use store::{
-    AdminInfo, AuditEntry, CodeInfo, KeyCursor, KeyEnrollment, KeyInfo, KeyStatus, NewPacket,
+    AdminInfo, AuditEntry, CODE_ID_LEN, CodeInfo, CodeListed, KeyCursor, KeyEnrollment, KeyInfo, KeyStatus, NewPacket,
     PacketCursor, PacketFilter, PacketInfo, PacketSummary, Published, Redeem, Store, StoreError,
     Stored, TOKEN_ID_LEN, TemplateInfo, TokenInfo, UnitInfo,
 };

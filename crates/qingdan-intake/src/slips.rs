@@ -8,6 +8,7 @@
 use crate::accounts::Actor;
 use crate::errors::AdminError;
 use crate::intake::Intake;
+use crate::store::{CODE_ID_LEN, CodeListed};
 
 /// The most slips one sheet may hold (the codes are issued at once).
 pub const MAX_SLIPS: usize = 2000;
@@ -76,7 +77,10 @@ pub fn sheet(slips: &[Slip], made_at: &str) -> String {
             qr = crate::install::qr_svg(&slip.link),
             unit = esc(&unit),
             role = esc(role_zh(&slip.role)),
-            exp = esc(&slip.expires_at),
+            exp = esc(&chrono::DateTime::parse_from_rfc3339(&slip.expires_at).map_or_else(
+                |_| slip.expires_at.clone(),
+                |at| crate::output_time(at.to_utc())
+            )),
         ));
     }
     html.push_str("</div></body></html>");
@@ -164,5 +168,41 @@ impl Intake {
         )
         .await?;
         Ok(slips)
+    }
+
+    /// A page of the enrollment codes issued (of `unit` when given), the
+    /// latest first, with how many there are: ids, never the codes.
+    pub async fn codes_page(
+        &self,
+        unit: Option<&str>,
+        page: u64,
+        per_page: u64,
+    ) -> Result<(Vec<CodeListed>, i64), AdminError> {
+        let offset = i64::try_from(page.max(1).saturating_sub(1).saturating_mul(per_page))
+            .unwrap_or(i64::MAX);
+        let limit = i64::try_from(per_page).unwrap_or(i64::MAX);
+        Ok(self.store().codes_page(unit, offset, limit).await?)
+    }
+
+    /// Withdraws the unused enrollment code `code_id` (as listed): it
+    /// never enrolls a key. A used code is refused (its key is revoked
+    /// instead), as is an id no code has.
+    pub async fn withdraw_code(
+        &self,
+        code_id: &str,
+        actor: &Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), AdminError> {
+        let id = code_id.trim();
+        let well_formed =
+            id.len() == CODE_ID_LEN && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if !well_formed {
+            return Err(AdminError::NoSuchCode(id.to_owned()));
+        }
+        match self.store().withdraw_code(id).await? {
+            None => Err(AdminError::NoSuchCode(id.to_owned())),
+            Some(false) => Err(AdminError::CodeUsed(id.to_owned())),
+            Some(true) => self.record(actor, "code.withdraw", id, now).await,
+        }
     }
 }

@@ -35,6 +35,7 @@ mod rounds;
 mod units;
 pub use accounts::{AdminInfo, AuditEntry};
 pub use rounds::{RoundFilter, RoundInfo, RoundUnitRow};
+pub use units::{CODE_ID_LEN, CodeListed};
 
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]

@@ -5,8 +5,12 @@
 //! and dispatch their outcomes.
 
 pub mod audit;
+pub mod listing;
+pub mod packet;
+pub mod reports;
 pub mod rounds;
 pub mod session;
+pub mod slips;
 pub mod tracker;
 
 use crate::messages::Message;

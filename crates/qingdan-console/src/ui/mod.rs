@@ -6,6 +6,11 @@
 //! | --- | --- |
 //! | `#/rounds` | [`rounds::RoundsPage`]: the rounds and a new one |
 //! | `#/rounds/<id>?as_of=&status=&page=` | [`tracker::TrackerPage`] |
+//! | `#/units?page=` | [`units::UnitsPage`]: units, import, slips |
+//! | `#/keys` | [`keys::KeysPage`]: enrolled keys, revocation |
+//! | `#/checklists` | [`checklists::ChecklistsPage`]: publish, versions |
+//! | `#/reports…` | [`reports::ReportsPage`]: ranking, indicators, gap, findings |
+//! | `#/packets/<id>` | [`packet::PacketPage`]: a packet's score sheet |
 //! | `#/audit` | [`audit::AuditPage`] |
 //! | `#/password` | [`password::PasswordPage`] |
 //!
@@ -15,10 +20,15 @@
 //! [`crate::client`].
 
 pub mod audit;
+pub mod checklists;
+pub mod keys;
+pub mod packet;
 pub mod password;
+pub mod reports;
 pub mod rounds;
 pub mod sign_in;
 pub mod tracker;
+pub mod units;
 
 use yew::prelude::*;
 
@@ -114,6 +124,11 @@ pub fn App() -> Html {
         Route::Tracker(id, query) => html! { <tracker::TrackerPage {id} {query} /> },
         Route::Audit => html! { <audit::AuditPage /> },
         Route::Password => html! { <password::PasswordPage forced=false /> },
+        Route::Units(page) => html! { <units::UnitsPage {page} /> },
+        Route::Keys => html! { <keys::KeysPage /> },
+        Route::Checklists => html! { <checklists::ChecklistsPage /> },
+        Route::Reports(rest) => html! { <reports::ReportsPage {rest} /> },
+        Route::Packet(id) => html! { <packet::PacketPage {id} /> },
     };
     html! {
         <ContextProvider<Ctx> context={ctx}>
@@ -168,6 +183,10 @@ pub fn TopBar(props: &TopBarProps) -> Html {
         html! {
             <nav class="pages">
                 <a href="#/rounds" data-testid="nav-rounds">{ t(T::Rounds) }</a>
+                <a href="#/units" data-testid="nav-units">{ t(T::NavUnits) }</a>
+                <a href="#/keys" data-testid="nav-keys">{ t(T::NavKeys) }</a>
+                <a href="#/checklists" data-testid="nav-checklists">{ t(T::NavChecklists) }</a>
+                <a href="#/reports" data-testid="nav-reports">{ t(T::NavReports) }</a>
                 <a href="#/audit" data-testid="nav-audit">{ t(T::AuditLog) }</a>
             </nav>
         }

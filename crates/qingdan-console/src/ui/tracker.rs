@@ -233,7 +233,14 @@ fn row(ctx: &crate::ctx::Ctx, words: &api::ChecklistWords, unit: &UnitRow) -> Ht
                 </span>
             </td>
             <td class="num" data-col="received">{ unit.received_at.as_deref().map(time::local) }</td>
-            <td class="num" data-col="total">{ text(&unit.total) }</td>
+            <td class="num" data-col="total">
+                if let Some(id) = &unit.packet_id {
+                    <a href={Route::Packet(id.clone()).href()} data-testid="packet-link"
+                       data-packet-id={id.clone()}>{ text(&unit.total) }</a>
+                } else {
+                    { text(&unit.total) }
+                }
+            </td>
             <td data-col="grade" data-grade={unit.grade.clone()}>
                 { unit.grade.as_deref().map(|g| words.grade(g, ctx.lang)) }
             </td>

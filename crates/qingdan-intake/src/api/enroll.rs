@@ -27,7 +27,11 @@ pub(super) fn routes() -> Router<AppState> {
         )
         .route("/units/{code}", get(unit).put(edit_unit))
         .route("/units/{code}/keys", post(enroll_key))
-        .route("/enrollment-codes", post(issue_code))
+        .route("/enrollment-codes", get(list_codes).post(issue_code))
+        .route(
+            "/enrollment-codes/{code_id}",
+            axum::routing::delete(withdraw_code),
+        )
         .route("/enrollment-codes/sheet", post(code_sheet))
         .route("/enrollments", post(redeem_code))
         .route("/revocations", post(revoke_key))
@@ -206,6 +210,67 @@ async fn enroll_key(
     Ok(created(
         serde_json::json!({"unit": code, "role": key.role, "public_key": key.public_key}),
     ))
+}
+
+#[derive(Debug, Deserialize)]
+struct CodesQuery {
+    unit: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+/// `GET /enrollment-codes`: a page of the codes issued, the latest first
+/// (of one unit with `unit=`): their ids, units, roles, times, never the
+/// codes.
+async fn list_codes(
+    _: Admin,
+    State(state): State<AppState>,
+    query: Result<Query<CodesQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
+    let per_page = query.per_page.unwrap_or(100).clamp(1, 1000);
+    let page = query.page.unwrap_or(1).max(1);
+    let unit = query.unit.as_deref().filter(|u| !u.is_empty());
+    let (codes, total) = state.intake.codes_page(unit, page, per_page).await?;
+    let now = now();
+    let codes: Vec<serde_json::Value> = codes
+        .into_iter()
+        .map(|c| {
+            let status = if c.redeemed_at.is_some() {
+                "redeemed"
+            } else if c.expires_at <= now {
+                "expired"
+            } else {
+                "unused"
+            };
+            let mut v = serde_json::json!(c);
+            v["status"] = status.into();
+            v
+        })
+        .collect();
+    let total = u64::try_from(total).unwrap_or(0);
+    Ok(Json(serde_json::json!({
+        "codes": codes,
+        "page": page,
+        "per_page": per_page,
+        "total_codes": total,
+        "pages": total.div_ceil(per_page),
+    }))
+    .into_response())
+}
+
+/// `DELETE /enrollment-codes/{code_id}`: an unused code withdrawn; 404
+/// for an id no code has, 409 for a used code.
+async fn withdraw_code(
+    admin: Admin,
+    State(state): State<AppState>,
+    Path(code_id): Path<String>,
+) -> Result<Response, Problem> {
+    state
+        .intake
+        .withdraw_code(&code_id, &admin.actor, chrono::Utc::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[derive(Debug, Deserialize)]

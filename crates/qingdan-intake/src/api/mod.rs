@@ -1,4 +1,5 @@
-//! The HTTP API under `/api/v1`, the dashboard, and the web app at `/`.
+//! The HTTP API under `/api/v1`, `/dashboard` (now a redirect to the
+//! console's reports), and the web app at `/`.
 //! Handlers only translate: every decision is the intake's or the core's,
 //! and every error of theirs becomes a [`Problem`] here (`problem.rs`).
 //!
@@ -150,9 +151,10 @@ pub fn app(state: AppState) -> Router {
     let intake = state.intake.clone();
     let mut router = Router::new()
         .nest("/api/v1", api)
+        // The reports are the console's now; old bookmarks follow.
         .route(
             "/dashboard",
-            get(|| async { Html(include_str!("../dashboard.html")) }),
+            get(|| async { axum::response::Redirect::permanent("/console/#/reports") }),
         )
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))

@@ -1,4 +1,7 @@
-//! `/packets`: a device's upload, and the admin's listing and download.
+//! `/packets`: a device's upload, and the admin's listing, download,
+//! receipt and score sheet (`sheet.rs`).
+
+mod sheet;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -15,7 +18,8 @@ use super::{Admin, AppState, json_text, not_found};
 use crate::intake::Submitted;
 use crate::store::PacketFilter;
 
-/// `POST` (at most `max_packet_bytes`) and `GET /packets`, `GET /packets/{id}`.
+/// `POST` (at most `max_packet_bytes`) and `GET /packets`, `GET /packets/{id}`,
+/// its receipt and its sheet.
 pub(super) fn routes(max_packet_bytes: usize) -> Router<AppState> {
     Router::new()
         .route(
@@ -26,6 +30,7 @@ pub(super) fn routes(max_packet_bytes: usize) -> Router<AppState> {
         )
         .route("/packets/{id}", get(download))
         .route("/packets/{id}/receipt", get(receipt))
+        .route("/packets/{id}/sheet", get(sheet))
 }
 
 /// A device's upload, counted by its outcome for `GET /metrics`.
@@ -154,4 +159,25 @@ async fn receipt(
         "receipt": receipt,
     }))
     .into_response())
+}
+
+/// `GET /packets/{id}/sheet`: the packet as its score sheet, re-scored by
+/// the core with the checklist's words, the signers by their enrolled
+/// names, and the receipt (404 `not-found` for an id not stored).
+async fn sheet(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<sheet::PacketSheet>, Problem> {
+    Ok(Json(state.intake.packet_sheet(&id).await?))
+}
+
+impl From<sheet::SheetError> for Problem {
+    fn from(error: sheet::SheetError) -> Problem {
+        match error {
+            sheet::SheetError::NotFound(_) => not_found(error.to_string()),
+            sheet::SheetError::Unavailable(_) => Problem::unavailable(error),
+            sheet::SheetError::Internal { .. } => Problem::internal(error),
+        }
+    }
 }

@@ -14,7 +14,91 @@ pub struct EnrolledBy {
     pub issued_at: String,
 }
 
+/// An enrollment code as the console lists it: its id (the start of its
+/// hash), never the code itself.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct CodeListed {
+    /// The code's id.
+    pub code_id: String,
+    /// The unit, or `*` (an inspector's, every unit).
+    pub unit: String,
+    /// The role the key will sign as.
+    pub role: String,
+    /// When it was issued.
+    pub created_at: String,
+    /// When it stops working.
+    pub expires_at: String,
+    /// When a device redeemed it, if one did.
+    pub redeemed_at: Option<String>,
+}
+
+/// How many characters of a code's hash are its id.
+pub const CODE_ID_LEN: usize = 12;
+
 impl Store {
+    /// Up to `limit` enrollment codes from `offset`, the latest issued
+    /// first, of `unit` only when given; and how many there are.
+    pub async fn codes_page(
+        &self,
+        unit: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<CodeListed>, i64), StoreError> {
+        on_pool!(self, pool => {
+            let codes = sqlx::query_as(
+                "SELECT SUBSTR(hash, 1, 12) AS code_id, unit_code AS unit, role, created_at,
+                        expires_at, redeemed_at
+                 FROM enrollment_codes WHERE CAST($1 AS TEXT) IS NULL OR unit_code = $1
+                 ORDER BY created_at DESC, hash LIMIT $2 OFFSET $3",
+            )
+            .bind(unit)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?;
+            let (n,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM enrollment_codes
+                 WHERE CAST($1 AS TEXT) IS NULL OR unit_code = $1",
+            )
+            .bind(unit)
+            .fetch_one(pool)
+            .await?;
+            Ok((codes, n))
+        })
+    }
+
+    /// Withdraws the unused code whose id is `code_id`: it never enrolls a
+    /// key. `Ok(None)` when no code has that id; `Ok(Some(false))` when
+    /// it was redeemed already (and so stays).
+    pub async fn withdraw_code(&self, code_id: &str) -> Result<Option<bool>, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let found: Vec<(Option<String>,)> = sqlx::query_as(
+                "SELECT redeemed_at FROM enrollment_codes WHERE SUBSTR(hash, 1, 12) = $1",
+            )
+            .bind(code_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            // An id names one code; two codes sharing the start of their
+            // hashes (one chance in 2^48) are not withdrawn by it.
+            let [(redeemed,)] = found.as_slice() else {
+                return Ok(None);
+            };
+            if redeemed.is_some() {
+                return Ok(Some(false));
+            }
+            sqlx::query(
+                "DELETE FROM enrollment_codes
+                 WHERE SUBSTR(hash, 1, 12) = $1 AND redeemed_at IS NULL",
+            )
+            .bind(code_id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(Some(true))
+        })
+    }
+
     /// Up to `limit` units from `offset`, by code, and how many there are.
     pub async fn units_page(
         &self,

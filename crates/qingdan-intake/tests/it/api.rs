@@ -528,7 +528,7 @@ async fn reports_rank_units_as_json_csv_and_xlsx(db: Db) {
         "the item one unit failed ranks first"
     );
     let dashboard = w.send(Method::GET, "/dashboard", vec![], false).await;
-    assert!(dashboard.text().contains("/api/v1/reports/ranking"));
+    assert_eq!(dashboard.headers["location"], "/console/#/reports");
 }
 
 async fn the_api_answers_other_origins(db: Db) {
@@ -655,7 +655,7 @@ async fn the_app_is_served_precompressed_and_cached_by_name() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// Every answer — the app's page, the dashboard, the API, its refusals —
+/// Every answer — the app's page, a redirect, the API, its refusals —
 /// carries the security headers; the policy lets the app's own inline
 /// start script run (by its hash) and nothing inline that is not ours.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

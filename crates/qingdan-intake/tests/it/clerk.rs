@@ -15,7 +15,7 @@ on_both!(
     packets_are_listed_page_by_page_in_the_order_received,
     the_kinds_of_packets_a_period_holds_are_counted,
     an_inspector_code_for_every_unit_enrolls_a_key_that_signs_any_units_inspection,
-    without_the_app_the_root_says_where_the_dashboard_and_the_api_are,
+    without_the_app_the_root_says_where_the_console_and_the_api_are,
     a_device_looks_a_unit_up_by_its_code_without_a_token,
 );
 
@@ -318,7 +318,7 @@ fn own_packet_signed_by(w: &World, key: &SigningKey) -> Vec<u8> {
 }
 
 /// Issue 18: `qingdan serve` without `--web` answered `/` with a bare 404.
-async fn without_the_app_the_root_says_where_the_dashboard_and_the_api_are(db: Db) {
+async fn without_the_app_the_root_says_where_the_console_and_the_api_are(db: Db) {
     let w = world(db).await;
     let root = w.send(Method::GET, "/", Vec::new(), false).await;
     assert_eq!(root.status, StatusCode::OK);
@@ -329,11 +329,14 @@ async fn without_the_app_the_root_says_where_the_dashboard_and_the_api_are(db: D
             .starts_with("text/html")
     );
     let page = root.text();
-    for place in ["/dashboard", "/api/v1", "--web web/dist"] {
+    for place in ["/console/", "/api/v1", "--web web/dist"] {
         assert!(page.contains(place), "{place} in {page}");
     }
+    assert!(!page.contains("/dashboard"), "no dead link: {page}");
+    // The old dashboard's address leads to the console's reports.
     let dashboard = w.send(Method::GET, "/dashboard", Vec::new(), false).await;
-    assert_eq!(dashboard.status, StatusCode::OK);
+    assert_eq!(dashboard.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(dashboard.headers["location"], "/console/#/reports");
     // Anything else is still not found.
     let other = w.send(Method::GET, "/index.html", Vec::new(), false).await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);

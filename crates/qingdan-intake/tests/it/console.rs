@@ -20,6 +20,7 @@ on_both!(
     the_tracker_says_who_submitted_who_was_refused_and_who_is_overdue,
     a_sheet_of_slips_holds_one_working_code_and_qr_code_a_unit_and_role,
     a_checklist_workbook_is_published_or_refused_by_its_cells,
+    a_withdrawn_code_enrolls_nothing_and_a_used_one_cannot_be_withdrawn,
 );
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -672,5 +673,73 @@ async fn a_checklist_workbook_is_published_or_refused_by_its_cells(db: Db) {
     assert!(
         audit.contains("template.publish") && audit.contains("from-sheet v"),
         "{audit}"
+    );
+}
+
+async fn a_withdrawn_code_enrolls_nothing_and_a_used_one_cannot_be_withdrawn(db: Db) {
+    let w = console_world(db, Duration::from_secs(1800)).await;
+    let token = format!("Bearer {}", w.token);
+    let auth = [("authorization", token.as_str())];
+    let issue = async || {
+        let body = serde_json::json!({"unit": UNIT, "role": "principal"}).to_string();
+        let issued = send(&w, Method::POST, "/api/v1/enrollment-codes", &body, &auth).await;
+        assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.text());
+        issued.json()["code"].as_str().unwrap().to_owned()
+    };
+    let (kept, withdrawn) = (issue().await, issue().await);
+    let listed = send(&w, Method::GET, "/api/v1/enrollment-codes", "", &auth)
+        .await
+        .json();
+    assert_eq!(listed["total_codes"], 2);
+    let codes = listed["codes"].as_array().unwrap();
+    assert!(codes.iter().all(|c| c["status"] == "unused" && c["unit"] == UNIT));
+    assert!(
+        !listed.to_string().contains(&kept) && !listed.to_string().contains(&withdrawn),
+        "the list never shows a code"
+    );
+    // Which id is which code's: its hash's start.
+    let id_of = |code: &str| qingdan_intake::secrets::code_hash(code)[..12].to_owned();
+    assert!(codes.iter().any(|c| c["code_id"] == id_of(&withdrawn).as_str()));
+    let key = |seed: u8| {
+        qingdan_core::keys::encode_public_key(
+            &qingdan_core::keys::SigningKey::from_bytes(&[seed; 32]).verifying_key(),
+        )
+    };
+    let redeem = |code: &str, seed: u8| {
+        serde_json::json!({"code": code, "public_key": key(seed), "name": "王二", "role": "principal"})
+            .to_string()
+    };
+
+    let path = format!("/api/v1/enrollment-codes/{}", id_of(&withdrawn));
+    assert_eq!(
+        send(&w, Method::DELETE, &path, "", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let gone = send(&w, Method::DELETE, &path, "", &auth).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text());
+    let refused = send(&w, Method::POST, "/api/v1/enrollments", &redeem(&withdrawn, 3), &[]).await;
+    assert_eq!(refused.problem_code(), "code-invalid", "a withdrawn code enrolls nothing");
+    let again = send(&w, Method::DELETE, &path, "", &auth).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    let odd = send(&w, Method::DELETE, "/api/v1/enrollment-codes/zz", "", &auth).await;
+    assert_eq!(odd.status, StatusCode::NOT_FOUND);
+
+    // A used code stays, and says why.
+    let used = send(&w, Method::POST, "/api/v1/enrollments", &redeem(&kept, 4), &[]).await;
+    assert_eq!(used.status, StatusCode::CREATED, "{}", used.text());
+    let path = format!("/api/v1/enrollment-codes/{}", id_of(&kept));
+    let refused = send(&w, Method::DELETE, &path, "", &auth).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text());
+    let listed = send(&w, Method::GET, "/api/v1/enrollment-codes", "", &auth)
+        .await
+        .json();
+    assert_eq!(listed["total_codes"], 1);
+    assert_eq!(listed["codes"][0]["status"], "redeemed");
+    let audit = w.intake.store().audit_log(None, 50).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "code.withdraw" && e.detail == id_of(&withdrawn)),
+        "the withdrawal is recorded"
     );
 }

@@ -15,6 +15,7 @@ mod load;
 mod person;
 mod robust;
 mod rotation;
+mod sheet;
 mod summaries;
 mod support;
 mod trust;
