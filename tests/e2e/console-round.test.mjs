@@ -17,7 +17,7 @@ import { PNG } from "pngjs";
 import { launch } from "./lib/browser.mjs";
 import { createEnrollableKey, expectText, item, newAssessment, newPage, pageErrors, repoPath, signWith } from "./lib/app.mjs";
 import { enroll, startIntake, waitReceived } from "./lib/intake.mjs";
-import { addAdmin, consolePage, signIn } from "./lib/console.mjs";
+import { addAdmin, consolePage, signIn, storeSelfAssessment } from "./lib/console.mjs";
 import { fullAnswer, give, items, template } from "./lib/templates.mjs";
 
 const PASSWORD = "correct horse battery staple";
@@ -218,6 +218,32 @@ test("the tracker shows the unit 已提交 with its score and the 29 others 未�
   );
   const late = page.locator('[data-testid="tracker-row"][data-unit="510824-102"]');
   await expectText(late, /逾期未提交/);
+});
+
+test("the reports open on the latest round's ranking, of every unit or of the county's units", async () => {
+  // The county committee's own self-assessment: ranked among every unit,
+  // not among the units under it.
+  await storeSelfAssessment(intake, { unit: "510824-000", unitName: "中共苍溪县委员会" });
+  await page.goto(consoleAt("#/reports"));
+  await consolePage(page, "reports-page");
+  assert.equal(await page.getByTestId("report-kind").inputValue(), "self-assessment", "the round's kind");
+  assert.equal(await page.getByTestId("report-period").inputValue(), "2026", "the round's period");
+  const ranked = () => page.getByTestId("ranking-row").evaluateAll((trs) => trs.map((tr) => tr.dataset.unit).sort());
+  assert.deepEqual(await ranked(), ["510824-000", UNIT.code]);
+  await page.getByTestId("report-under").selectOption("510824-000");
+  await page.waitForFunction(() => location.hash.includes("under=510824-000"));
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="ranking-row"]').length === 1);
+  await consolePage(page, "reports-page");
+  assert.deepEqual(await ranked(), [UNIT.code], "the county's units only");
+  assert.equal(await page.getByTestId("ranking-row").getAttribute("data-rank"), "1");
+  const href = await page.getByTestId("report-xlsx").getAttribute("href");
+  assert.ok(href.includes("under=510824-000"), href);
+  const xlsx = await page.evaluate(async (href) => {
+    const r = await fetch(href);
+    return { status: r.status, type: r.headers.get("content-type"), name: r.headers.get("content-disposition") };
+  }, href);
+  assert.equal(xlsx.status, 200);
+  assert.match(xlsx.name, /under-510824-000\.xlsx/);
 });
 
 test("the keys page lists the enrolled signers by the codes of their slips, withdraws an unused code and revokes a key", async () => {

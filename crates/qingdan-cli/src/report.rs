@@ -51,6 +51,11 @@ pub struct ReportArgs {
     /// most 1000).
     #[arg(long, requires = "page")]
     per_page: Option<u64>,
+    /// The ranking of the units under this unit only (its children,
+    /// theirs, …: a county's townships and departments), ranked among
+    /// themselves.
+    #[arg(long)]
+    under: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -130,6 +135,7 @@ pub fn run(database: &Database, args: ReportArgs) -> Result<(), Failure> {
                 format,
                 page: args.page,
                 per_page: args.per_page,
+                under: args.under.clone(),
             },
         )),
         (Some(_), _, _) => {

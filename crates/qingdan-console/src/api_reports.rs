@@ -287,6 +287,9 @@ pub fn report_url(query: &ReportsQuery, format: Format) -> Option<String> {
     if query.tab != Tab::Gap {
         url.push_str(&format!("&kind={}", query.kind.as_str()));
     }
+    if let (Tab::Ranking, Some(under)) = (query.tab, &query.under) {
+        url.push_str(&format!("&under={}", encode(under)));
+    }
     if query.tab != Tab::Indicators {
         paged(&mut url);
     }
@@ -523,6 +526,7 @@ mod tests {
             version: Some(2),
             period: Some("2026-H2".into()),
             kind: Kind::SelfAssessment,
+            under: None,
             page: 3,
         };
         assert_eq!(
@@ -536,6 +540,13 @@ mod tests {
             Some(
                 "../api/v1/reports/ranking?format=xlsx&template=jiandu%20zeren&period=2026-H2&version=2&kind=self-assessment"
             )
+        );
+        // The ranking of a county's units; the other reports are of all.
+        q.under = Some("510824-000".into());
+        assert!(
+            report_url(&q, Format::Xlsx)
+                .unwrap()
+                .ends_with("&kind=self-assessment&under=510824-000")
         );
         q.tab = Tab::Gap;
         assert_eq!(

@@ -12,13 +12,13 @@ use crate::api::{ApiError, TrackerQuery};
 use crate::client;
 use crate::ctx::Ctx;
 use crate::i18n::{self, Lang};
-use crate::route::{self, Route};
 use crate::messages::Message;
+use crate::route::{self, Route};
 use crate::state::audit::{Audit, AuditAction};
 use crate::state::listing::{Listing, ListingAction};
-use crate::state::slips::{Sheet, Slips, SlipsAction};
 use crate::state::rounds::{Rounds, RoundsAction};
 use crate::state::session::{Auth, AuthAction};
+use crate::state::slips::{Sheet, Slips, SlipsAction};
 use crate::state::tracker::{TrackerAction, TrackerState};
 
 /// Where the language chosen is kept.
@@ -247,7 +247,11 @@ pub fn use_slips() -> UseReducerHandle<Slips> {
 }
 
 /// Makes the sheets of slips `asks` names and holds them in the browser.
-pub fn make_slips(state: &UseReducerHandle<Slips>, ctx: &Ctx, asks: Vec<crate::registry::SheetRequest>) {
+pub fn make_slips(
+    state: &UseReducerHandle<Slips>,
+    ctx: &Ctx,
+    asks: Vec<crate::registry::SheetRequest>,
+) {
     if state.busy {
         return;
     }
@@ -256,7 +260,9 @@ pub fn make_slips(state: &UseReducerHandle<Slips>, ctx: &Ctx, asks: Vec<crate::r
     spawn_local(async move {
         let mut sheets = Vec::new();
         for ask in &asks {
-            let made = client::slip_sheet(ask).await.map_err(|e| Message::Api(ctx.check(e)));
+            let made = client::slip_sheet(ask)
+                .await
+                .map_err(|e| Message::Api(ctx.check(e)));
             let held = made.and_then(|(html, slips)| {
                 crate::net::html_url(&html)
                     .map(|url| Sheet { url, slips })
@@ -265,7 +271,9 @@ pub fn make_slips(state: &UseReducerHandle<Slips>, ctx: &Ctx, asks: Vec<crate::r
             match held {
                 Ok(sheet) => sheets.push(sheet),
                 Err(why) => {
-                    sheets.iter().for_each(|s: &Sheet| crate::net::forget_url(&s.url));
+                    sheets
+                        .iter()
+                        .for_each(|s: &Sheet| crate::net::forget_url(&s.url));
                     return dispatcher.dispatch(SlipsAction::Failed(why));
                 }
             }

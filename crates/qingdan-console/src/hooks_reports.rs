@@ -11,8 +11,9 @@ use crate::ctx::Ctx;
 use crate::state::packet::{PacketAction, PacketState};
 use crate::state::reports::{Reports, ReportsAction, ReportsQuery};
 
-/// The published checklists, read once, and the report `asked` names
-/// with what it leaves out filled in (the first checklist, this year:
+/// The published checklists and the latest round, read once, and the
+/// report `asked` names with what it leaves out filled in (the latest
+/// round's, or the first checklist this year:
 /// [`ReportsQuery::filled`]), read again whenever that changes. Answers
 /// the state and the query filled in (`None` until it can be).
 #[hook]
@@ -26,13 +27,16 @@ pub fn use_reports(
     let query = state
         .checklists
         .as_ref()
-        .and_then(|list| asked.filled(list, this_year));
+        .and_then(|list| asked.filled(list, state.round.as_ref(), this_year));
     {
         let (dispatcher, ctx) = (state.dispatcher(), ctx.clone());
         use_effect_with((), move |_| {
             spawn_local(async move {
-                match client::checklists().await {
-                    Ok(list) => dispatcher.dispatch(ReportsAction::Checklists(list)),
+                let read = async { Ok((client::checklists().await?, client::rounds().await?)) };
+                match read.await {
+                    // The latest made first.
+                    Ok((list, rounds)) => dispatcher
+                        .dispatch(ReportsAction::Checklists(list, rounds.into_iter().next())),
                     Err(e) => dispatcher.dispatch(ReportsAction::Failed(ctx.check(e))),
                 }
             });

@@ -180,6 +180,9 @@ catalog! {
     Title => "标题", "Title";
     PublishedAt => "发布时间", "Published";
     Digest => "摘要（SHA-256）", "Digest (SHA-256)";
+    RepUnder => "范围", "Units ranked";
+    RepEveryUnit => "全部单位", "Every unit";
+    RepUnderUnit => "{name}（{code}）所属单位", "Under {name} ({code})";
     // (end of units, slips, keys and checklists)
     // Reports and packets.
     RepTitle => "报表", "Reports";

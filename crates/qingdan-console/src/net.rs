@@ -27,7 +27,11 @@ pub async fn request(method: &str, url: &str, body: Option<&str>) -> Result<Repl
 
 /// Sends `POST url` with a file the administrator chose as its body, as
 /// it is (a workbook, a checklist's JSON).
-pub async fn upload(url: &str, file: &web_sys::File, content_type: &str) -> Result<Reply, ApiError> {
+pub async fn upload(
+    url: &str,
+    file: &web_sys::File,
+    content_type: &str,
+) -> Result<Reply, ApiError> {
     send("POST", url, Some((file.into(), content_type)))
         .await
         .map_err(ApiError::Unreachable)

@@ -193,6 +193,12 @@ pub fn units_url(page: u64) -> String {
     format!("{BASE}/units?page={}&per_page={PER_PAGE}", page.max(1))
 }
 
+/// `GET /units?parents=true`: the units that have units under them (the
+/// first thousand: more would not be chosen from a list).
+pub fn parents_url() -> String {
+    format!("{BASE}/units?parents=true&per_page=1000")
+}
+
 /// `PUT /units/{code}`.
 pub fn unit_url(code: &str) -> String {
     format!("{BASE}/units/{}", encode(code))
@@ -285,10 +291,7 @@ mod tests {
 
     #[test]
     fn a_workbook_is_imported_and_anything_else_published_as_json() {
-        assert_eq!(
-            publish_target("清单.XLSX").0,
-            "../api/v1/templates/import"
-        );
+        assert_eq!(publish_target("清单.XLSX").0, "../api/v1/templates/import");
         assert_eq!(
             publish_target("jiandu-v3.json"),
             ("../api/v1/templates".to_owned(), "application/json")

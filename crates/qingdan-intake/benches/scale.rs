@@ -65,9 +65,11 @@ fn main() {
         println!("PostgreSQL: skipped (set QINGDAN_TEST_POSTGRES=postgres://…)");
     }
     println!(
-        "| database | packets | ingest (packets/s) | ranking JSON, page 1 | ranking JSON, last page | ranking XLSX | indicators JSON | gap JSON, page 1 | gap XLSX | findings JSON, page 1 | findings XLSX | server memory, each report in turn (peak RSS) | server memory, 4 rankings XLSX at once (peak RSS) |"
+        "| database | packets | ingest (packets/s) | ranking JSON, page 1 | ranking JSON, last page | ranking XLSX | a county's ranking (200 units), JSON page 1 / XLSX | indicators JSON | gap JSON, page 1 | gap XLSX | findings JSON, page 1 | findings XLSX | server memory, each report in turn (peak RSS) | server memory, 4 rankings XLSX at once (peak RSS) |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!(
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    );
     for db in dbs {
         for &n in &sizes {
             let row = run(&runtime, std::path::Path::new(&cli), db, n);
@@ -75,6 +77,9 @@ fn main() {
         }
     }
 }
+
+/// Units a county has in the benchmark (itself among them).
+const COUNTY: usize = 200;
 
 /// One database with `n` units: the table row.
 fn run(runtime: &tokio::runtime::Runtime, cli: &std::path::Path, db: Db, n: usize) -> String {
@@ -85,13 +90,27 @@ fn run(runtime: &tokio::runtime::Runtime, cli: &std::path::Path, db: Db, n: usiz
             name: format!("第{i}单位"),
         })
         .collect();
+    // In counties of [`COUNTY`] units: the first unit of each is over the
+    // others, as a county committee over its townships and departments.
+    let rows: Vec<qingdan_sheet::UnitRow> = units
+        .iter()
+        .enumerate()
+        .map(|(i, unit)| qingdan_sheet::UnitRow {
+            at: format!("单位!A{}", i + 2),
+            code: unit.code.clone(),
+            name: unit.name.clone(),
+            parent: (i % COUNTY != 0).then(|| units[i - i % COUNTY].code.clone()),
+        })
+        .collect();
     runtime.block_on(async {
-        for unit in &units {
-            w.intake
-                .add_unit(&unit.code, &unit.name, "2026-11-23T08:00:00.000Z")
-                .await
-                .unwrap();
-        }
+        w.intake
+            .import_units(
+                &rows,
+                &qingdan_intake::accounts::Actor::Cli,
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap();
         w.intake.shutdown().await;
         w.intake.store().close().await;
     });
@@ -136,6 +155,12 @@ fn run(runtime: &tokio::runtime::Runtime, cli: &std::path::Path, db: Db, n: usiz
         n.div_ceil(100)
     ));
     let ranking_xlsx = report(&format!("/api/v1/reports/ranking?{scope}&format=xlsx"));
+    // The ranking of the last county's units, a page and its workbook.
+    let county = &units[(n - 1) - (n - 1) % COUNTY].code;
+    let under_json = report(&format!("/api/v1/reports/ranking?{scope}&under={county}"));
+    let under_xlsx = report(&format!(
+        "/api/v1/reports/ranking?{scope}&under={county}&format=xlsx"
+    ));
     let indicators = report(&format!("/api/v1/reports/indicators?{scope}"));
     let gap = report(&format!("/api/v1/reports/gap?{scope}"));
     let gap_xlsx = report(&format!("/api/v1/reports/gap?{scope}&format=xlsx"));
@@ -169,7 +194,8 @@ fn run(runtime: &tokio::runtime::Runtime, cli: &std::path::Path, db: Db, n: usiz
         format!("{peak:.0} MiB (answers {statuses:?} in {four:.1} s)")
     };
     format!(
-        "| {} | {n} | {ingest:.0} | {ranking_json} | {last_page} | {ranking_xlsx} | {indicators} | \
+        "| {} | {n} | {ingest:.0} | {ranking_json} | {last_page} | {ranking_xlsx} | \
+         {under_json} / {under_xlsx} | {indicators} | \
          {gap} | {gap_xlsx} | {findings} | {findings_xlsx} | {in_turn:.0} MiB | {four} |",
         match db {
             Db::Sqlite => "SQLite",

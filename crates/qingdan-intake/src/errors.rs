@@ -197,6 +197,9 @@ pub enum ReportError {
     /// `as_of` is not a date.
     #[error("as_of: {0:?} is not a date (YYYY-MM-DD)")]
     BadDate(String),
+    /// A parameter that cannot be; the detail names it.
+    #[error("{0}")]
+    Invalid(String),
     /// The store cannot be used now.
     #[error("the intake's database is unavailable: {0}")]
     Unavailable(String),
@@ -212,6 +215,7 @@ impl ReportError {
         match self {
             ReportError::NotPublished(_) => ProblemCode::NotFound,
             ReportError::BadDate(_) => ProblemCode::Malformed,
+            ReportError::Invalid(_) => ProblemCode::Invalid,
             ReportError::Unavailable(_) => ProblemCode::Unavailable,
             ReportError::Internal(_) => ProblemCode::Internal,
         }

@@ -35,9 +35,10 @@ pub use reports::{
     Body, FindingsQuery, Format, Rendered, ReportKind, ReportQuery, build_findings, build_report,
 };
 pub use store::{
-    AdminInfo, AuditEntry, CODE_ID_LEN, CodeInfo, CodeListed, KeyCursor, KeyEnrollment, KeyInfo, KeyStatus, NewPacket,
-    PacketCursor, PacketFilter, PacketInfo, PacketSummary, Published, Redeem, Store, StoreError,
-    Stored, TOKEN_ID_LEN, TemplateInfo, TokenInfo, UnitInfo,
+    AdminInfo, AuditEntry, CODE_ID_LEN, CodeInfo, CodeListed, KeyCursor, KeyEnrollment, KeyInfo,
+    KeyStatus, NewPacket, PacketCursor, PacketFilter, PacketInfo, PacketSummary, Published,
+    RankingScope, Redeem, Store, StoreError, Stored, TOKEN_ID_LEN, TemplateInfo, TokenInfo,
+    UnitInfo,
 };
 pub use web::WebApp;
 

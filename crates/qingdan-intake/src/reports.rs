@@ -18,6 +18,7 @@ use serde::Deserialize;
 
 use crate::errors::ReportError;
 use crate::intake::Intake;
+use crate::store::RankingScope;
 
 /// Which report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -67,6 +68,11 @@ pub struct ReportQuery {
     pub page: Option<u64>,
     /// Rows a page (default [`PER_PAGE`], at most [`MAX_PER_PAGE`]).
     pub per_page: Option<u64>,
+    /// The ranking of the units under this one only (its children,
+    /// theirs, …: a county's townships and departments), ranked among
+    /// themselves; default every unit. The ranking alone takes it.
+    #[serde(default)]
+    pub under: Option<String>,
 }
 
 /// Rows a page of the ranking by default.
@@ -89,6 +95,9 @@ pub struct Page<T> {
     pub total_rows: u64,
     /// Pages in all.
     pub pages: u64,
+    /// The unit whose units alone are ranked, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub under: Option<String>,
 }
 
 impl<T> Page<T> {
@@ -100,6 +109,7 @@ impl<T> Page<T> {
             per_page,
             total_rows,
             pages: total_rows.div_ceil(per_page),
+            under: None,
         }
     }
 }
@@ -198,6 +208,20 @@ pub async fn build_report(
         .ok_or_else(|| not_published(&query.template, Some(version)))?;
     let as_of = as_of(query.as_of.as_deref())?;
     let kind = query.kind.unwrap_or(PacketKind::Inspection);
+    if let Some(under) = &query.under {
+        if report != ReportKind::Ranking {
+            return Err(ReportError::Invalid(
+                "under: the ranking alone is read for the units under one; the indicators and \
+                 the gap are over every unit"
+                    .into(),
+            ));
+        }
+        if store.unit_name(under).await?.is_none() {
+            return Err(ReportError::Invalid(format!(
+                "under: unit {under:?} is not registered"
+            )));
+        }
+    }
     if let (Format::Json, Some(page)) = (query.format, query.page) {
         let per_page = query.per_page.unwrap_or(PER_PAGE).clamp(1, MAX_PER_PAGE);
         let page = page.max(1);
@@ -230,10 +254,19 @@ pub async fn build_report(
         }
     }
     let turn = intake.report_turn().await?;
+    // The ranking of the units under one: those units (a county's few
+    // hundred), whose rows and findings alone it keeps.
+    let under: Option<std::sync::Arc<std::collections::HashSet<String>>> = match &query.under {
+        Some(code) => Some(std::sync::Arc::new(
+            store.units_under(code).await?.into_iter().collect(),
+        )),
+        None => None,
+    };
     let findings = FindingsScope {
         store: store.clone(),
         scope: Some((query.template.clone(), version, query.period.clone())),
         unit: None,
+        among: under.clone(),
         as_of,
         titles: [((query.template.clone(), version), template.clone())].into(),
     };
@@ -254,8 +287,19 @@ pub async fn build_report(
         ReportKind::Ranking => (
             "ranking",
             write(
-                &qingdan_report::ranking_of(&template, &query.period, kind, latest(kind).await?)
-                    .with_findings(&tally),
+                &qingdan_report::ranking_of(
+                    &template,
+                    &query.period,
+                    kind,
+                    store
+                        .latest_rows(&query.template, version, &query.period, kind.as_str())
+                        .await?
+                        .into_iter()
+                        .filter(|row| under.as_ref().is_none_or(|u| u.contains(&row.unit_code)))
+                        .map(|row| latest_of_row(row, &template))
+                        .collect::<Result<Vec<_>, _>>()?,
+                )
+                .with_findings(&tally),
                 query.format,
             )?,
         ),
@@ -300,10 +344,15 @@ pub async fn build_report(
     let stem = match report {
         ReportKind::Gap => format!("{name}-{}-v{version}-{}", query.template, query.period),
         _ => format!(
-            "{name}-{}-v{version}-{}-{}",
+            "{name}-{}-v{version}-{}-{}{}",
             query.template,
             query.period,
-            kind.as_str()
+            kind.as_str(),
+            query
+                .under
+                .as_ref()
+                .map(|u| format!("-under-{u}"))
+                .unwrap_or_default()
         ),
     };
     Ok(Rendered {
@@ -327,13 +376,13 @@ async fn ranking_page(
     per_page: u64,
 ) -> Result<Page<qingdan_report::Ranking>, ReportError> {
     let store = intake.store();
-    let version = template.version();
-    let scope = (
-        query.template.as_str(),
-        version,
-        query.period.as_str(),
-        kind.as_str(),
-    );
+    let scope = RankingScope {
+        template_id: &query.template,
+        version: template.version(),
+        period: &query.period,
+        kind: kind.as_str(),
+        under: query.under.as_deref(),
+    };
     let offset = (page - 1).saturating_mul(per_page);
     let Stretch {
         latest,
@@ -359,7 +408,10 @@ async fn ranking_page(
         lowest,
     )
     .with_findings(&tally);
-    Ok(Page::of(ranking, page, per_page, total_rows))
+    Ok(Page {
+        under: query.under.clone(),
+        ..Page::of(ranking, page, per_page, total_rows)
+    })
 }
 
 /// What the findings of some units (a page's), in one checklist and
@@ -518,7 +570,7 @@ async fn tally_items(
 /// `limit` rows of the ranking from `offset`, with what ranks them.
 async fn stretch(
     store: &crate::store::Store,
-    scope: (&str, u32, &str, &str),
+    scope: RankingScope<'_>,
     template: &qingdan_core::Template,
     offset: u64,
     limit: u64,
@@ -544,7 +596,7 @@ async fn stretch(
 /// The lowest standing of a ranking, and its rank (for 末位).
 async fn lowest(
     store: &crate::store::Store,
-    scope: (&str, u32, &str, &str),
+    scope: RankingScope<'_>,
 ) -> Result<Option<(qingdan_report::Standing, usize)>, ReportError> {
     let Some((standing, total)) = store.lowest(scope).await? else {
         return Ok(None);
@@ -582,12 +634,20 @@ async fn ranking_download(
     turn: tokio::sync::OwnedSemaphorePermit,
 ) -> Result<(&'static str, &'static str, Body), ReportError> {
     let store = intake.store().clone();
-    let (id, version, period) = (
+    let (id, version, period, under) = (
         query.template.clone(),
         template.version(),
         query.period.clone(),
+        query.under.clone(),
     );
-    let lowest = lowest(&store, (&id, version, &period, kind.as_str())).await?;
+    let scope = RankingScope {
+        template_id: &id,
+        version,
+        period: &period,
+        kind: kind.as_str(),
+        under: under.as_deref(),
+    };
+    let lowest = lowest(&store, scope).await?;
     let (stretches, mut arriving) = tokio::sync::mpsc::channel(1);
     let format = query.format;
     let heading = period.clone();
@@ -599,7 +659,13 @@ async fn ranking_download(
         download.file.finish(Some(&findings))
     });
     tokio::spawn(async move {
-        let scope = (id.as_str(), version, period.as_str(), kind.as_str());
+        let scope = RankingScope {
+            template_id: &id,
+            version,
+            period: &period,
+            kind: kind.as_str(),
+            under: under.as_deref(),
+        };
         let mut after = None;
         loop {
             let rows = store
@@ -906,6 +972,7 @@ pub async fn build_findings(
         store: store.clone(),
         scope: None,
         unit: query.unit.clone(),
+        among: None,
         as_of,
         titles,
     };
@@ -979,6 +1046,8 @@ struct FindingsScope {
     store: crate::store::Store,
     scope: Option<(String, u32, String)>,
     unit: Option<String>,
+    /// Only these units' findings, when given (a ranking's under a unit).
+    among: Option<std::sync::Arc<std::collections::HashSet<String>>>,
     as_of: chrono::NaiveDate,
     titles: Titles,
 }
@@ -1011,11 +1080,14 @@ impl FindingsScope {
         let (Some(first), Some(last)) = (units.first(), units.last()) else {
             return Ok(None);
         };
-        let entries = findings_entries(
+        let mut entries = findings_entries(
             self.store
                 .findings_rows(self.scope(), Some((first, last)))
                 .await?,
         )?;
+        if let Some(among) = &self.among {
+            entries.retain(|e| among.contains(&e.unit_code));
+        }
         let findings = qingdan_report::findings(&entries, self.as_of, |id, version, item| {
             let template = self.titles.get(&(id.to_owned(), version))?;
             template.item(item).map(|i| i.title.zh.clone())

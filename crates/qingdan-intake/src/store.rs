@@ -198,6 +198,40 @@ const GAP_ORDER: &str = "ORDER BY one_sided, points DESC, gap DESC, unit_code, s
 /// The same of `latest_packets l` among the joined.
 const RANKED: &str = "ORDER BY l.standing DESC, l.total DESC, l.unit_code, l.subject_name";
 
+/// Which ranking: the latest packets of one kind answering one checklist
+/// version in one period, of every unit or of the units under one (its
+/// children, theirs, and so on: a county's townships and departments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RankingScope<'a> {
+    /// The checklist's id.
+    pub template_id: &'a str,
+    /// Its version.
+    pub version: u32,
+    /// The period.
+    pub period: &'a str,
+    /// The packets' kind.
+    pub kind: &'a str,
+    /// Only the units under this one, when given.
+    pub under: Option<&'a str>,
+}
+
+impl RankingScope<'_> {
+    /// `AND unit_code IN (…)`: the units under the scope's unit, bound as
+    /// parameter `$n`; nothing for every unit (whose statements stay as
+    /// they are, each answered by its index).
+    fn units(&self, n: usize) -> String {
+        match self.under {
+            None => String::new(),
+            Some(_) => format!(
+                " AND unit_code IN (WITH RECURSIVE below(code) AS (
+                    SELECT code FROM units WHERE parent_code = ${n}
+                    UNION SELECT u.code FROM units u JOIN below ON u.parent_code = below.code
+                 ) SELECT code FROM below)"
+            ),
+        }
+    }
+}
+
 const INSERT_SUMMARY: &str = "INSERT INTO packet_summaries (packet_id, template_id,
         template_version, period, kind, unit_code, subject_name, subject_post, received_at,
         total, max, percentage, grade, failed_by_veto, vetoes, sections, items, signers)
@@ -1346,39 +1380,53 @@ impl Store {
     /// skipped are counted in the index alone.
     pub async fn latest_page(
         &self,
-        scope: (&str, u32, &str, &str),
+        scope: RankingScope<'_>,
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<LatestRow>, i64), StoreError> {
-        let (template_id, version, period, kind) = scope;
+        let RankingScope {
+            template_id,
+            version,
+            period,
+            kind,
+            under,
+        } = scope;
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM latest_packets
+             WHERE template_id = $1 AND template_version = $2 AND period = $3 AND kind = $4{}",
+            scope.units(5)
+        );
+        let rows_sql = format!(
+            "{LATEST_COLUMNS} FROM (
+                SELECT packet_id, unit_code, subject_name, standing, total
+                FROM latest_packets
+                WHERE template_id = $1 AND template_version = $2 AND period = $3
+                  AND kind = $4{}
+                {RANKING_ORDER} LIMIT $5 OFFSET $6
+             ) l {LATEST_JOINS} {RANKED}",
+            scope.units(7)
+        );
         on_pool!(self, pool => {
-            let (count,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM latest_packets
-                 WHERE template_id = $1 AND template_version = $2 AND period = $3 AND kind = $4",
-            )
-            .bind(template_id)
-            .bind(i64::from(version))
-            .bind(period)
-            .bind(kind)
-            .fetch_one(pool)
-            .await?;
-            let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "{LATEST_COLUMNS} FROM (
-                    SELECT packet_id, unit_code, subject_name, standing, total
-                    FROM latest_packets
-                    WHERE template_id = $1 AND template_version = $2 AND period = $3
-                      AND kind = $4
-                    {RANKING_ORDER} LIMIT $5 OFFSET $6
-                 ) l {LATEST_JOINS} {RANKED}"
-            )))
-            .bind(template_id)
-            .bind(i64::from(version))
-            .bind(period)
-            .bind(kind)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(pool)
-            .await?;
+            let mut count = sqlx::query_as(sqlx::AssertSqlSafe(count_sql))
+                .bind(template_id)
+                .bind(i64::from(version))
+                .bind(period)
+                .bind(kind);
+            if let Some(under) = under {
+                count = count.bind(under);
+            }
+            let (count,): (i64,) = count.fetch_one(pool).await?;
+            let mut rows = sqlx::query_as(sqlx::AssertSqlSafe(rows_sql))
+                .bind(template_id)
+                .bind(i64::from(version))
+                .bind(period)
+                .bind(kind)
+                .bind(limit)
+                .bind(offset);
+            if let Some(under) = under {
+                rows = rows.bind(under);
+            }
+            let rows = rows.fetch_all(pool).await?;
             Ok((rows, count))
         })
     }
@@ -1388,11 +1436,17 @@ impl Store {
     /// ranking, a stretch reads its own rows only.
     pub async fn latest_after(
         &self,
-        scope: (&str, u32, &str, &str),
+        scope: RankingScope<'_>,
         after: Option<&LatestRow>,
         limit: i64,
     ) -> Result<Vec<LatestRow>, StoreError> {
-        let (template_id, version, period, kind) = scope;
+        let RankingScope {
+            template_id,
+            version,
+            period,
+            kind,
+            under,
+        } = scope;
         let (standing, total, unit, subject) = after.map_or((i64::MAX, 0, "", ""), |row| {
             (
                 row.percentage.unwrap_or(NO_PERCENTAGE),
@@ -1401,28 +1455,34 @@ impl Store {
                 row.subject_name.as_str(),
             )
         });
-        on_pool!(self, pool => Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let sql = format!(
             "{LATEST_COLUMNS} FROM (
                 SELECT packet_id, unit_code, subject_name, standing, total
                 FROM latest_packets
                 WHERE template_id = $1 AND template_version = $2 AND period = $3 AND kind = $4
                   AND standing <= $5
                   AND (standing < $5 OR total < $6 OR (total = $6 AND (unit_code > $7
-                       OR (unit_code = $7 AND subject_name > $8))))
+                       OR (unit_code = $7 AND subject_name > $8)))){}
                 {RANKING_ORDER} LIMIT $9
-             ) l {LATEST_JOINS} {RANKED}"
-        )))
-        .bind(template_id)
-        .bind(i64::from(version))
-        .bind(period)
-        .bind(kind)
-        .bind(standing)
-        .bind(total)
-        .bind(unit)
-        .bind(subject)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?))
+             ) l {LATEST_JOINS} {RANKED}",
+            scope.units(10)
+        );
+        on_pool!(self, pool => {
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(template_id)
+                .bind(i64::from(version))
+                .bind(period)
+                .bind(kind)
+                .bind(standing)
+                .bind(total)
+                .bind(unit)
+                .bind(subject)
+                .bind(limit);
+            if let Some(under) = under {
+                query = query.bind(under);
+            }
+            Ok(query.fetch_all(pool).await?)
+        })
     }
 
     /// Each item's mark in the latest packets of `kind` for one template
@@ -1532,26 +1592,29 @@ impl Store {
     /// (a percentage in hundredths, `None` for none) and `total`.
     pub async fn above(
         &self,
-        scope: (&str, u32, &str, &str),
+        scope: RankingScope<'_>,
         standing: Option<i64>,
         total: i64,
     ) -> Result<i64, StoreError> {
-        let (template_id, version, period, kind) = scope;
         let standing = standing.unwrap_or(NO_PERCENTAGE);
+        let sql = format!(
+            "SELECT COUNT(*) FROM latest_packets
+             WHERE template_id = $1 AND template_version = $2 AND period = $3 AND kind = $4
+               AND (standing > $5 OR (standing = $5 AND total > $6)){}",
+            scope.units(7)
+        );
         on_pool!(self, pool => {
-            let (above,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM latest_packets
-                 WHERE template_id = $1 AND template_version = $2 AND period = $3 AND kind = $4
-                   AND (standing > $5 OR (standing = $5 AND total > $6))",
-            )
-            .bind(template_id)
-            .bind(i64::from(version))
-            .bind(period)
-            .bind(kind)
-            .bind(standing)
-            .bind(total)
-            .fetch_one(pool)
-            .await?;
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(scope.template_id)
+                .bind(i64::from(scope.version))
+                .bind(scope.period)
+                .bind(scope.kind)
+                .bind(standing)
+                .bind(total);
+            if let Some(under) = scope.under {
+                query = query.bind(under);
+            }
+            let (above,): (i64,) = query.fetch_one(pool).await?;
             Ok(above)
         })
     }
@@ -1559,21 +1622,24 @@ impl Store {
     /// The lowest standing and total of a ranking's latest packets.
     pub async fn lowest(
         &self,
-        scope: (&str, u32, &str, &str),
+        scope: RankingScope<'_>,
     ) -> Result<Option<(Option<i64>, i64)>, StoreError> {
-        let (template_id, version, period, kind) = scope;
+        let sql = format!(
+            "SELECT standing, total FROM latest_packets
+             WHERE template_id = $1 AND template_version = $2 AND period = $3 AND kind = $4{}
+             ORDER BY standing, total LIMIT 1",
+            scope.units(5)
+        );
         on_pool!(self, pool => {
-            let lowest: Option<(i64, i64)> = sqlx::query_as(
-                "SELECT standing, total FROM latest_packets
-                 WHERE template_id = $1 AND template_version = $2 AND period = $3 AND kind = $4
-                 ORDER BY standing, total LIMIT 1",
-            )
-            .bind(template_id)
-            .bind(i64::from(version))
-            .bind(period)
-            .bind(kind)
-            .fetch_optional(pool)
-            .await?;
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(scope.template_id)
+                .bind(i64::from(scope.version))
+                .bind(scope.period)
+                .bind(scope.kind);
+            if let Some(under) = scope.under {
+                query = query.bind(under);
+            }
+            let lowest: Option<(i64, i64)> = query.fetch_optional(pool).await?;
             Ok(lowest.map(|(s, t)| ((s != NO_PERCENTAGE).then_some(s), t)))
         })
     }

@@ -149,16 +149,23 @@ impl Intake {
         })
     }
 
-    /// A page of the registered units, by code, and how many there are.
+    /// A page of the registered units, by code (of those with units under
+    /// them when `parents_only`: the groups a ranking can be read for), and
+    /// how many there are.
     pub async fn units_page(
         &self,
         page: u64,
         per_page: u64,
+        parents_only: bool,
     ) -> Result<(Vec<UnitInfo>, i64), AdminError> {
         let offset = i64::try_from(page.max(1).saturating_sub(1).saturating_mul(per_page))
             .unwrap_or(i64::MAX);
         let limit = i64::try_from(per_page).unwrap_or(i64::MAX);
-        Ok(self.store().units_page(offset, limit).await?)
+        Ok(if parents_only {
+            self.store().parents_page(offset, limit).await?
+        } else {
+            self.store().units_page(offset, limit).await?
+        })
     }
 }
 

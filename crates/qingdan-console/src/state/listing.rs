@@ -92,18 +92,27 @@ mod tests {
         let page = Rc::new(Listing::<Vec<u8>>::default()).reduce(ListingAction::Loaded(vec![1]));
         let sent = page.reduce(ListingAction::Sending);
         assert!(sent.busy);
-        let done = sent.clone().reduce(ListingAction::Done(Message::Plain(T::Loading)));
+        let done = sent
+            .clone()
+            .reduce(ListingAction::Done(Message::Plain(T::Loading)));
         assert_eq!(
             (done.busy, done.reads, &done.notice),
             (false, 1, &Notice::Ok(Message::Plain(T::Loading)))
         );
-        assert_eq!(done.data, Some(vec![1]), "the list stays shown until read again");
+        assert_eq!(
+            done.data,
+            Some(vec![1]),
+            "the list stays shown until read again"
+        );
         let refused = sent.reduce(ListingAction::Refused(Message::Plain(T::Loading)));
         assert_eq!((refused.busy, refused.reads), (false, 0));
         assert!(matches!(refused.notice, Notice::Error(_)));
         // A list read again after a change clears an earlier failure.
         let failed = done.reduce(ListingAction::LoadFailed(ApiError::SignedOut));
         let read = failed.reduce(ListingAction::Loaded(vec![2]));
-        assert_eq!((read.failed.clone(), read.data.clone()), (None, Some(vec![2])));
+        assert_eq!(
+            (read.failed.clone(), read.data.clone()),
+            (None, Some(vec![2]))
+        );
     }
 }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::api::{ApiError, Checklist, encode};
+use crate::api::{ApiError, Checklist, Round, encode};
 use crate::api_reports::{FindingsPage, GapPage, Indicators, RankingPage};
 
 /// A tab of the reports page.
@@ -100,6 +100,8 @@ pub struct ReportsQuery {
     pub period: Option<String>,
     /// Whose packets (ranking, indicators).
     pub kind: Kind,
+    /// The ranking of the units under this one only; every unit when none.
+    pub under: Option<String>,
     /// The page, from 1.
     pub page: u64,
 }
@@ -146,6 +148,7 @@ impl ReportsQuery {
                 "version" => out.version = value.parse().ok().filter(|&v| v >= 1),
                 "period" => out.period = Some(value),
                 "kind" => out.kind = Kind::parse(&value).unwrap_or_default(),
+                "under" => out.under = Some(value),
                 "page" => out.page = value.parse().ok().filter(|&n| n >= 1).unwrap_or(1),
                 _ => {}
             }
@@ -168,6 +171,9 @@ impl ReportsQuery {
         if self.kind != Kind::default() {
             params.push(format!("kind={}", self.kind.as_str()));
         }
+        if let Some(under) = &self.under {
+            params.push(format!("under={}", encode(under)));
+        }
         if self.page > 1 {
             params.push(format!("page={}", self.page));
         }
@@ -179,12 +185,34 @@ impl ReportsQuery {
         }
     }
 
-    /// The query with what it leaves out filled in: the first published
-    /// checklist at its latest version (a checklist named without a
-    /// version, its latest), and `this_year` as the period. `None` while
-    /// there is no checklist for a report over one (the findings are
-    /// every inspection's, and need none).
-    pub fn filled(&self, checklists: &[Checklist], this_year: &str) -> Option<ReportsQuery> {
+    /// The query with what it leaves out filled in: with no checklist
+    /// named, the latest round's checklist, version, period and kind (what
+    /// the office is working on), else the first published checklist at
+    /// its latest version (a checklist named without a version, its
+    /// latest), and `this_year` as the period. `None` while there is no
+    /// checklist for a report over one (the findings are every
+    /// inspection's, and need none).
+    pub fn filled(
+        &self,
+        checklists: &[Checklist],
+        round: Option<&Round>,
+        this_year: &str,
+    ) -> Option<ReportsQuery> {
+        if let (None, Some(round)) = (&self.template, round) {
+            let kind = Kind::parse(&round.kind).unwrap_or_default();
+            return Some(ReportsQuery {
+                template: Some(round.template_id.clone()),
+                version: Some(round.template_version),
+                period: Some(self.period.clone().unwrap_or_else(|| round.period.clone())),
+                kind: if self.kind == Kind::default() {
+                    kind
+                } else {
+                    self.kind
+                },
+                page: self.page.max(1),
+                ..self.clone()
+            });
+        }
         let template = match &self.template {
             Some(t) => Some(t.clone()),
             None => checklists.first().map(|c| c.id.clone()),
@@ -239,6 +267,8 @@ impl Report {
 pub struct Reports {
     /// The published checklists, once read.
     pub checklists: Option<Vec<Checklist>>,
+    /// The latest round made, if any (read with the checklists).
+    pub round: Option<Round>,
     /// The report last read, and the query it answers.
     pub report: Option<(ReportsQuery, Report)>,
     /// Why the last report (or the checklists) could not be read.
@@ -250,8 +280,8 @@ pub struct Reports {
 /// What happens on the reports page.
 #[derive(Debug, Clone)]
 pub enum ReportsAction {
-    /// The checklists were read.
-    Checklists(Vec<Checklist>),
+    /// The checklists were read, and the latest round.
+    Checklists(Vec<Checklist>, Option<Round>),
     /// A report was asked for.
     Loading,
     /// It was read, for this query.
@@ -266,7 +296,10 @@ impl Reducible for Reports {
     fn reduce(self: Rc<Self>, action: ReportsAction) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            ReportsAction::Checklists(list) => next.checklists = Some(list),
+            ReportsAction::Checklists(list, round) => {
+                next.checklists = Some(list);
+                next.round = round;
+            }
             ReportsAction::Loading => {
                 next.loading = true;
                 next.error = None;
@@ -337,6 +370,7 @@ mod tests {
                 version: Some(2),
                 period: Some("2026-H2".into()),
                 kind: Kind::Inspection,
+                under: None,
                 page: 4,
             },
             ReportsQuery {
@@ -345,6 +379,7 @@ mod tests {
                 version: None,
                 period: Some("2026 第一季度".into()),
                 kind: Kind::SelfAssessment,
+                under: Some("510824-000".into()),
                 page: 1,
             },
             ReportsQuery {
@@ -367,6 +402,7 @@ mod tests {
                 version: Some(2),
                 period: Some("2026".into()),
                 kind: Kind::SelfAssessment,
+                under: None,
                 page: 2,
             }
             .rest(),
@@ -398,7 +434,9 @@ mod tests {
     #[test]
     fn the_first_checklist_at_its_latest_version_and_this_year_fill_what_is_left_out() {
         let list = [checklist("a", 1), checklist("b", 1), checklist("a", 3)];
-        let filled = ReportsQuery::parse("/gap").filled(&list, "2026").unwrap();
+        let filled = ReportsQuery::parse("/gap")
+            .filled(&list, None, "2026")
+            .unwrap();
         assert_eq!(
             (
                 filled.template.as_deref(),
@@ -408,14 +446,46 @@ mod tests {
             (Some("a"), Some(3), Some("2026"))
         );
         assert_eq!(filled.tab, Tab::Gap);
-        let named = ReportsQuery::parse("/ranking?template=b&period=2025").filled(&list, "2026");
+        let named =
+            ReportsQuery::parse("/ranking?template=b&period=2025").filled(&list, None, "2026");
         assert_eq!(
             named.map(|q| (q.template, q.version, q.period)),
             Some((Some("b".into()), Some(1), Some("2025".into())))
         );
-        assert_eq!(ReportsQuery::default().filled(&[], "2026"), None);
+        assert_eq!(ReportsQuery::default().filled(&[], None, "2026"), None);
+        // With a round made, what it covers: its checklist, period and kind.
+        let round = Round {
+            id: "r1".into(),
+            template_id: "b".into(),
+            template_version: 1,
+            period: "2026-H2".into(),
+            kind: "self-assessment".into(),
+            deadline: "2027-01-15".into(),
+            created_at: String::new(),
+            units: 30,
+        };
+        let of_round = ReportsQuery::parse("/ranking")
+            .filled(&list, Some(&round), "2026")
+            .unwrap();
+        assert_eq!(
+            (
+                of_round.template,
+                of_round.version,
+                of_round.period,
+                of_round.kind
+            ),
+            (
+                Some("b".into()),
+                Some(1),
+                Some("2026-H2".into()),
+                Kind::SelfAssessment
+            )
+        );
+        // A checklist named is kept.
+        let named = ReportsQuery::parse("/ranking?template=a").filled(&list, Some(&round), "2026");
+        assert_eq!(named.and_then(|q| q.version), Some(3));
         let findings = ReportsQuery::parse("/findings")
-            .filled(&[], "2026")
+            .filled(&[], None, "2026")
             .unwrap();
         assert_eq!((findings.tab, findings.template), (Tab::Findings, None));
     }
@@ -441,7 +511,7 @@ mod tests {
         let state = Rc::new(Reports::default());
         assert!(!state.ready(Some(&query)));
         let state = state
-            .reduce(ReportsAction::Checklists(vec![checklist("a", 1)]))
+            .reduce(ReportsAction::Checklists(vec![checklist("a", 1)], None))
             .reduce(ReportsAction::Loading);
         assert!(!state.ready(Some(&query)), "still loading");
         let state = state.reduce(ReportsAction::Loaded(query.clone(), indicators.clone()));

@@ -29,7 +29,8 @@ pub fn KeysPage() -> Html {
     let reason = use_node_ref();
 
     let revoke = {
-        let (keys, ctx, revoking, reason) = (keys.clone(), ctx.clone(), revoking.clone(), reason.clone());
+        let (keys, ctx, revoking, reason) =
+            (keys.clone(), ctx.clone(), revoking.clone(), reason.clone());
         Callback::from(move |(public_key, name): (String, String)| {
             let why = input_text(&reason).trim().to_owned();
             if why.is_empty() {
@@ -79,7 +80,8 @@ pub fn KeysPage() -> Html {
             },
             None if revoking.as_deref() == Some(k.public_key.as_str()) => {
                 let confirm = {
-                    let (revoke, key, name) = (revoke.clone(), k.public_key.clone(), k.name.clone());
+                    let (revoke, key, name) =
+                        (revoke.clone(), k.public_key.clone(), k.name.clone());
                     Callback::from(move |e: SubmitEvent| {
                         e.prevent_default();
                         revoke.emit((key.clone(), name.clone()));

@@ -1,8 +1,9 @@
 //! 报表: the ranking, the items most failed, the gap between the units'
 //! own scores and the inspectors', and the inspections' findings — each a
 //! tab with its chart, its table a page at a time, and the whole as an
-//! Excel workbook with the same filters. The tab, checklist, period, kind
-//! and page are in the URL ([`ReportsQuery`]). Scores are shown exactly as
+//! Excel workbook with the same filters; the ranking of every unit or of
+//! the units under one (a county's). The tab, checklist, period, kind,
+//! the units ranked and the page are in the URL ([`ReportsQuery`]). Scores are shown exactly as
 //! the intake gives them; the charts are SVG drawn here from
 //! [`crate::chart`]'s geometry.
 
@@ -15,12 +16,40 @@ use crate::api_reports::{
 };
 use crate::chart::{self, Bar, Geometry};
 use crate::ctx::{Ctx, use_ctx};
+use crate::hooks::use_listing;
 use crate::hooks_reports::use_reports;
 use crate::i18n::{self, T};
 use crate::messages::{self, Message};
+use crate::registry::{self, UnitsPage};
 use crate::route::{self, Route};
 use crate::state::Notice;
 use crate::state::reports::{Kind, Report, ReportsQuery, Tab};
+
+/// The choice of the units ranked: every unit, or those under one of the
+/// units that have units under them.
+fn under_chooser(
+    ctx: &Ctx,
+    parents: Option<&UnitsPage>,
+    chosen: Option<&str>,
+    on_change: Callback<Event>,
+) -> Html {
+    let parents = parents.map(|p| p.units.as_slice()).unwrap_or_default();
+    if parents.is_empty() && chosen.is_none() {
+        return html! {};
+    }
+    let options = parents.iter().map(|u| {
+        let label = i18n::fill(ctx.t(T::RepUnderUnit), &[("name", &u.name), ("code", &u.code)]);
+        html! { <option value={u.code.clone()} selected={chosen == Some(u.code.as_str())}>{ label }</option> }
+    });
+    html! {
+        <label>{ ctx.t(T::RepUnder) }
+            <select onchange={on_change} data-testid="report-under">
+                <option value="" selected={chosen.is_none()}>{ ctx.t(T::RepEveryUnit) }</option>
+                { for options }
+            </select>
+        </label>
+    }
+}
 
 /// What the reports page is given.
 #[derive(Properties, PartialEq)]
@@ -84,6 +113,19 @@ pub fn ReportsPage(props: &ReportsProps) -> Html {
             });
         })
     };
+    let on_under = {
+        let go = go.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let under = select.value();
+            go(&|q: &mut ReportsQuery| {
+                q.under = (!under.is_empty()).then(|| under.clone());
+                q.page = 1;
+            });
+        })
+    };
+    // The units with units under them: a ranking can be of one's units.
+    let parents = use_listing::<UnitsPage>(&ctx, registry::parents_url());
     let to_page = |page: u64| {
         let go = go.clone();
         Callback::from(move |_: MouseEvent| go(&|q: &mut ReportsQuery| q.page = page))
@@ -127,6 +169,9 @@ pub fn ReportsPage(props: &ReportsProps) -> Html {
                         }) }
                     </select>
                 </label>
+            }
+            if shown.tab == Tab::Ranking {
+                { under_chooser(&ctx, parents.data.as_ref(), shown.under.as_deref(), on_under) }
             }
             if let Some(href) = query.as_ref().and_then(|q| api_reports::report_url(q, Format::Xlsx)) {
                 <a class="button" {href} download="" data-testid="report-xlsx">{ t(T::RepDownloadXlsx) }</a>

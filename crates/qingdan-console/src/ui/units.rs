@@ -77,7 +77,10 @@ pub fn UnitsPage(props: &UnitsProps) -> Html {
         let (state, ctx, code, name) = (state.clone(), ctx.clone(), code.clone(), name.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (c, n) = (input_text(&code).trim().to_owned(), input_text(&name).trim().to_owned());
+            let (c, n) = (
+                input_text(&code).trim().to_owned(),
+                input_text(&name).trim().to_owned(),
+            );
             if c.is_empty() || n.is_empty() {
                 return state.dispatch(ListingAction::Refused(Message::Plain(T::NeedCodeName)));
             }
@@ -137,16 +140,19 @@ pub fn UnitsPage(props: &UnitsProps) -> Html {
         return html! { <main data-testid="units-page" data-ready="false">{ t(T::Loading) }</main> };
     };
     let page_codes: Vec<String> = page.units.iter().map(|u| u.code.clone()).collect();
-    let all_chosen =
-        !page_codes.is_empty() && page_codes.iter().all(|c| slips.units.contains(c));
+    let all_chosen = !page_codes.is_empty() && page_codes.iter().all(|c| slips.units.contains(c));
     let choose_page = {
         let (slips, codes) = (slips.clone(), page_codes.clone());
-        Callback::from(move |e: Event| slips.dispatch(SlipsAction::Units(codes.clone(), checked(&e))))
+        Callback::from(move |e: Event| {
+            slips.dispatch(SlipsAction::Units(codes.clone(), checked(&e)))
+        })
     };
     let row = |u: &Unit| -> Html {
         let choose = {
             let (slips, code) = (slips.clone(), u.code.clone());
-            Callback::from(move |e: Event| slips.dispatch(SlipsAction::Unit(code.clone(), checked(&e))))
+            Callback::from(move |e: Event| {
+                slips.dispatch(SlipsAction::Unit(code.clone(), checked(&e)))
+            })
         };
         let chosen = slips.units.contains(&u.code);
         if editing.as_deref() == Some(u.code.as_str()) {
@@ -197,7 +203,9 @@ pub fn UnitsPage(props: &UnitsProps) -> Html {
     let role_box = |role: &'static str| -> Html {
         let on = {
             let slips = slips.clone();
-            Callback::from(move |e: Event| slips.dispatch(SlipsAction::Role(role.to_owned(), checked(&e))))
+            Callback::from(move |e: Event| {
+                slips.dispatch(SlipsAction::Role(role.to_owned(), checked(&e)))
+            })
         };
         html! {
             <label class="check">
@@ -298,7 +306,10 @@ fn pager(lang: i18n::Lang, page: &Page) -> Html {
     let t = |k: T| k.get(lang);
     let at = i18n::fill(
         t(T::PageN),
-        &[("page", &page.page.to_string()), ("pages", &page.pages.to_string())],
+        &[
+            ("page", &page.page.to_string()),
+            ("pages", &page.pages.to_string()),
+        ],
     );
     html! {
         <nav class="pager no-print">

@@ -68,9 +68,13 @@ const IMPORT_BYTES: usize = 16 * 1024 * 1024;
 struct UnitsQuery {
     page: Option<u64>,
     per_page: Option<u64>,
+    /// Only the units that have units under them.
+    #[serde(default)]
+    parents: bool,
 }
 
-/// `GET /units`: a page of the registered units, by code.
+/// `GET /units`: a page of the registered units, by code (with
+/// `parents=true`, of those that have units under them).
 async fn list_units(
     _: Admin,
     State(state): State<AppState>,
@@ -79,7 +83,10 @@ async fn list_units(
     let Query(query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
     let per_page = query.per_page.unwrap_or(100).clamp(1, 1000);
     let page = query.page.unwrap_or(1).max(1);
-    let (units, total) = state.intake.units_page(page, per_page).await?;
+    let (units, total) = state
+        .intake
+        .units_page(page, per_page, query.parents)
+        .await?;
     let total = u64::try_from(total).unwrap_or(0);
     Ok(Json(serde_json::json!({
         "units": units,

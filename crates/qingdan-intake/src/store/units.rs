@@ -67,6 +67,48 @@ impl Store {
         })
     }
 
+    /// Up to `limit` of the units that have units under them, from
+    /// `offset`, by code, and how many there are (the groups a ranking can
+    /// be read for).
+    pub async fn parents_page(
+        &self,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<UnitInfo>, i64), StoreError> {
+        const PARENTS: &str =
+            "FROM units p WHERE EXISTS (SELECT 1 FROM units c WHERE c.parent_code = p.code)";
+        on_pool!(self, pool => {
+            let units = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT p.code, p.name, p.created_at, p.parent_code {PARENTS}
+                 ORDER BY p.code LIMIT $1 OFFSET $2"
+            )))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?;
+            let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {PARENTS}")))
+                .fetch_one(pool)
+                .await?;
+            Ok((units, n))
+        })
+    }
+
+    /// The codes of the units under `code`: its children, theirs, and so on.
+    pub async fn units_under(&self, code: &str) -> Result<Vec<String>, StoreError> {
+        on_pool!(self, pool => {
+            let rows: Vec<(String,)> = sqlx::query_as(
+                "WITH RECURSIVE below(code) AS (
+                    SELECT code FROM units WHERE parent_code = $1
+                    UNION SELECT u.code FROM units u JOIN below ON u.parent_code = below.code
+                 ) SELECT code FROM below ORDER BY code",
+            )
+            .bind(code)
+            .fetch_all(pool)
+            .await?;
+            Ok(rows.into_iter().map(|(c,)| c).collect())
+        })
+    }
+
     /// Withdraws the unused code whose id is `code_id`: it never enrolls a
     /// key. `Ok(None)` when no code has that id; `Ok(Some(false))` when
     /// it was redeemed already (and so stays).

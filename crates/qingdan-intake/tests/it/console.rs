@@ -692,14 +692,22 @@ async fn a_withdrawn_code_enrolls_nothing_and_a_used_one_cannot_be_withdrawn(db:
         .json();
     assert_eq!(listed["total_codes"], 2);
     let codes = listed["codes"].as_array().unwrap();
-    assert!(codes.iter().all(|c| c["status"] == "unused" && c["unit"] == UNIT));
+    assert!(
+        codes
+            .iter()
+            .all(|c| c["status"] == "unused" && c["unit"] == UNIT)
+    );
     assert!(
         !listed.to_string().contains(&kept) && !listed.to_string().contains(&withdrawn),
         "the list never shows a code"
     );
     // Which id is which code's: its hash's start.
     let id_of = |code: &str| qingdan_intake::secrets::code_hash(code)[..12].to_owned();
-    assert!(codes.iter().any(|c| c["code_id"] == id_of(&withdrawn).as_str()));
+    assert!(
+        codes
+            .iter()
+            .any(|c| c["code_id"] == id_of(&withdrawn).as_str())
+    );
     let key = |seed: u8| {
         qingdan_core::keys::encode_public_key(
             &qingdan_core::keys::SigningKey::from_bytes(&[seed; 32]).verifying_key(),
@@ -717,15 +725,33 @@ async fn a_withdrawn_code_enrolls_nothing_and_a_used_one_cannot_be_withdrawn(db:
     );
     let gone = send(&w, Method::DELETE, &path, "", &auth).await;
     assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text());
-    let refused = send(&w, Method::POST, "/api/v1/enrollments", &redeem(&withdrawn, 3), &[]).await;
-    assert_eq!(refused.problem_code(), "code-invalid", "a withdrawn code enrolls nothing");
+    let refused = send(
+        &w,
+        Method::POST,
+        "/api/v1/enrollments",
+        &redeem(&withdrawn, 3),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        refused.problem_code(),
+        "code-invalid",
+        "a withdrawn code enrolls nothing"
+    );
     let again = send(&w, Method::DELETE, &path, "", &auth).await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
     let odd = send(&w, Method::DELETE, "/api/v1/enrollment-codes/zz", "", &auth).await;
     assert_eq!(odd.status, StatusCode::NOT_FOUND);
 
     // A used code stays, and says why.
-    let used = send(&w, Method::POST, "/api/v1/enrollments", &redeem(&kept, 4), &[]).await;
+    let used = send(
+        &w,
+        Method::POST,
+        "/api/v1/enrollments",
+        &redeem(&kept, 4),
+        &[],
+    )
+    .await;
     assert_eq!(used.status, StatusCode::CREATED, "{}", used.text());
     let path = format!("/api/v1/enrollment-codes/{}", id_of(&kept));
     let refused = send(&w, Method::DELETE, &path, "", &auth).await;

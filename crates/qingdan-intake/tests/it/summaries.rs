@@ -16,11 +16,13 @@ use qingdan_intake::{
 };
 
 use crate::support::{Db, World, fixtures, on_both, world};
+use qingdan_intake::accounts::Actor;
 
 on_both!(
     reports_from_summaries_equal_reports_from_the_packets,
     a_refused_packet_and_a_rolled_back_batch_leave_no_summary,
     batches_from_two_intakes_crossing_ids_on_one_unit_all_commit,
+    the_ranking_under_a_unit_is_its_units_ranked_among_themselves,
 );
 
 /// Units generated: with their packets, a few thousand in all.
@@ -329,6 +331,7 @@ pub(crate) async fn served(
         format: Format::Json,
         page: None,
         per_page: None,
+        under: None,
     };
     let mut reports = Vec::new();
     for kind in [PacketKind::SelfAssessment, PacketKind::Inspection] {
@@ -457,7 +460,7 @@ async fn reports_from_summaries_equal_reports_from_the_packets(db: Db) {
     assert_files_equal(
         &w,
         ReportKind::Indicators,
-        Some(PacketKind::Inspection),
+        (Some(PacketKind::Inspection), None),
         &indicators,
         &findings,
         "the indicators",
@@ -547,7 +550,7 @@ async fn assert_gap_downloads_equal(w: &World, entries: &[qingdan_report::Entry]
     let gap = qingdan_report::gap(&w.template, PERIOD, entries)
         .unwrap()
         .with_findings(&findings.tally());
-    assert_files_equal(w, ReportKind::Gap, None, &gap, &findings, "the gap").await;
+    assert_files_equal(w, ReportKind::Gap, (None, None), &gap, &findings, "the gap").await;
 }
 
 /// The ranking's CSV and XLSX, written a stretch of rows at a time, are
@@ -573,7 +576,7 @@ async fn assert_downloads_equal(w: &World, entries: &[qingdan_report::Entry], ki
     assert_files_equal(
         w,
         ReportKind::Ranking,
-        Some(kind),
+        (Some(kind), None),
         &ranking,
         &findings,
         &what,
@@ -595,7 +598,7 @@ fn packets_findings(w: &World, entries: &[qingdan_report::Entry]) -> qingdan_rep
 async fn assert_files_equal(
     w: &World,
     report: ReportKind,
-    kind: Option<PacketKind>,
+    (kind, under): (Option<PacketKind>, Option<&str>),
     want: &impl qingdan_report::Report,
     findings: &qingdan_report::Findings,
     what: &str,
@@ -611,6 +614,7 @@ async fn assert_files_equal(
             format,
             page: None,
             per_page: None,
+            under: under.map(str::to_owned),
         };
         build_report(&w.intake, report, &query)
             .await
@@ -659,6 +663,17 @@ async fn paged_rows(
     kind: PacketKind,
     per_page: u64,
 ) -> Vec<serde_json::Value> {
+    paged_rows_under(intake, template, (report, kind), per_page, None).await
+}
+
+/// The same, of the units under `under` only when given.
+async fn paged_rows_under(
+    intake: &Intake,
+    template: &Template,
+    (report, kind): (ReportKind, PacketKind),
+    per_page: u64,
+    under: Option<&str>,
+) -> Vec<serde_json::Value> {
     let mut rows = Vec::new();
     let mut page = 1;
     loop {
@@ -671,6 +686,7 @@ async fn paged_rows(
             format: Format::Json,
             page: Some(page),
             per_page: Some(per_page),
+            under: under.map(str::to_owned),
         };
         let built = build_report(intake, report, &query).await.unwrap();
         let answer: serde_json::Value =
@@ -864,4 +880,162 @@ async fn findings_pages(
         }
         page += 1;
     }
+}
+
+/// A county (unit 0) over some townships (units 1, 5, 9, …), each over a
+/// village office (units 2, 6, 10, …): the ranking under the county, paged
+/// and whole, in JSON, CSV and XLSX, is the ranking of those units alone
+/// computed from their packets (ranks and 末位 among themselves); the
+/// ranking under a township is its one office's; a unit nobody registered,
+/// or another report, is refused.
+async fn the_ranking_under_a_unit_is_its_units_ranked_among_themselves(db: Db) {
+    let w = world(db).await;
+    generate(&w).await;
+    let county = unit(0).code;
+    let mut below = std::collections::BTreeSet::new();
+    for i in (1..UNITS).filter(|i| i % 4 == 1) {
+        let (township, office) = (unit(i), unit(i + 1));
+        for (u, parent) in [(&township, &county), (&office, &township.code)] {
+            w.intake
+                .edit_unit(
+                    &u.code,
+                    &u.name,
+                    Some(parent),
+                    &Actor::Cli,
+                    chrono::Utc::now(),
+                )
+                .await
+                .unwrap();
+            below.insert(u.code.clone());
+        }
+    }
+    // The groups a ranking can be read for: the county and its townships.
+    let (parents, count) = w.intake.units_page(1, 1000, true).await.unwrap();
+    let parents: Vec<String> = parents.into_iter().map(|u| u.code).collect();
+    let mut want_parents: Vec<String> = std::iter::once(county.clone())
+        .chain((1..UNITS).filter(|i| i % 4 == 1).map(|i| unit(i).code))
+        .collect();
+    want_parents.sort();
+    assert_eq!(
+        (parents, count as usize),
+        (want_parents.clone(), want_parents.len())
+    );
+    let entries: Vec<qingdan_report::Entry> = entries_from_packets(&w.intake)
+        .await
+        .into_iter()
+        .filter(|e| below.contains(&e.unit_code))
+        .collect();
+    let findings = packets_findings(&w, &entries);
+    let query = |kind, format, page| ReportQuery {
+        template: w.template.id().to_owned(),
+        version: Some(w.template.version()),
+        period: PERIOD.into(),
+        kind: Some(kind),
+        as_of: Some(AS_OF.into()),
+        format,
+        page,
+        per_page: None,
+        under: Some(county.clone()),
+    };
+    for kind in [PacketKind::SelfAssessment, PacketKind::Inspection] {
+        let want = qingdan_report::ranking(&w.template, PERIOD, kind, &entries)
+            .unwrap()
+            .with_findings(&findings.tally());
+        assert!(
+            want.rows.len() > 100,
+            "{kind:?}: {} units under the county",
+            want.rows.len()
+        );
+        assert!(
+            want.rows.iter().all(|r| below.contains(&r.unit_code)),
+            "only the county's units"
+        );
+        let whole = build_report(
+            &w.intake,
+            ReportKind::Ranking,
+            &query(kind, Format::Json, None),
+        )
+        .await
+        .unwrap();
+        assert!(
+            whole.file_name.contains(&format!("under-{county}")),
+            "{}",
+            whole.file_name
+        );
+        let whole: serde_json::Value =
+            serde_json::from_slice(&whole.into_bytes().await.unwrap()).unwrap();
+        let want_json: serde_json::Value = serde_json::to_value(&want).unwrap();
+        assert_eq!(
+            whole, want_json,
+            "{kind:?}: the whole ranking under the county"
+        );
+        let paged = paged_rows_under(
+            &w.intake,
+            &w.template,
+            (ReportKind::Ranking, kind),
+            7,
+            Some(&county),
+        )
+        .await;
+        assert_eq!(
+            &paged,
+            want_json["rows"].as_array().unwrap(),
+            "{kind:?}: the ranking under the county, 7 a page"
+        );
+        let first = build_report(
+            &w.intake,
+            ReportKind::Ranking,
+            &query(kind, Format::Json, Some(1)),
+        )
+        .await
+        .unwrap();
+        let first: serde_json::Value =
+            serde_json::from_slice(&first.into_bytes().await.unwrap()).unwrap();
+        assert_eq!(first["under"], county.as_str());
+        assert_eq!(first["total_rows"], want.rows.len());
+        assert_files_equal(
+            &w,
+            ReportKind::Ranking,
+            (Some(kind), Some(&county)),
+            &want,
+            &findings,
+            &format!("{kind:?} under the county"),
+        )
+        .await;
+    }
+    // Under a township: its one office.
+    let township = unit(1).code;
+    let rows = paged_rows_under(
+        &w.intake,
+        &w.template,
+        (ReportKind::Ranking, PacketKind::SelfAssessment),
+        7,
+        Some(&township),
+    )
+    .await;
+    let units: Vec<&str> = rows
+        .iter()
+        .map(|r| r["unit_code"].as_str().unwrap())
+        .collect();
+    assert_eq!(units, [unit(2).code.as_str()]);
+    assert_eq!(rows[0]["rank"], 1);
+
+    let refused = |report, under: &str| {
+        let mut q = query(PacketKind::Inspection, Format::Json, Some(1));
+        q.under = Some(under.to_owned());
+        let intake = &w.intake;
+        async move {
+            build_report(intake, report, &q)
+                .await
+                .err()
+                .map(|e| e.to_string())
+        }
+    };
+    let unknown = refused(ReportKind::Ranking, "999999").await.unwrap();
+    assert!(
+        unknown.contains("999999") && unknown.contains("not registered"),
+        "{unknown}"
+    );
+    let gap = refused(ReportKind::Gap, &county).await.unwrap();
+    assert!(gap.starts_with("under:"), "{gap}");
 }
