@@ -183,35 +183,10 @@ where
 }
 
 /// Sends a change made on a listing page (`send`, once at a time) and
-/// says what it did: `done` of its answer when it went through, the
-/// refusal otherwise.
+/// says what it did: `done` of its answer when it went through, else the
+/// refusal as `refused` says it ([`Message::Api`]; [`Message::File`] for
+/// a file, whose problems are listed by their places).
 pub fn change<T, V, F>(
-    state: &UseReducerHandle<Listing<T>>,
-    ctx: &Ctx,
-    send: F,
-    done: impl FnOnce(V) -> Message + 'static,
-) where
-    T: Clone + 'static,
-    F: std::future::Future<Output = Result<V, ApiError>> + 'static,
-{
-    change_with(state, ctx, send, done, Message::Api);
-}
-
-/// [`change`] for a file sent: a refusal lists every problem of the file
-/// by its place ([`Message::File`]).
-pub fn send_file<T, V, F>(
-    state: &UseReducerHandle<Listing<T>>,
-    ctx: &Ctx,
-    send: F,
-    done: impl FnOnce(V) -> Message + 'static,
-) where
-    T: Clone + 'static,
-    F: std::future::Future<Output = Result<V, ApiError>> + 'static,
-{
-    change_with(state, ctx, send, done, Message::File);
-}
-
-fn change_with<T, V, F>(
     state: &UseReducerHandle<Listing<T>>,
     ctx: &Ctx,
     send: F,

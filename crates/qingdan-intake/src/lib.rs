@@ -19,6 +19,7 @@ mod plain;
 mod reports;
 pub mod rounds;
 pub mod secrets;
+pub mod sheet;
 pub mod slips;
 mod store;
 pub mod tls;

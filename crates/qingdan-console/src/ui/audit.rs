@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::notice_view;
+use super::{Col, list_table, notice_view};
 use crate::ctx::use_ctx;
 use crate::hooks::use_audit;
 use crate::i18n::T;
@@ -42,17 +42,7 @@ pub fn AuditPage() -> Html {
             if state.loaded && state.entries.is_empty() {
                 <p class="muted" data-testid="no-audit">{ t(T::NoAudit) }</p>
             } else {
-                <table class="list" data-testid="audit-table">
-                    <thead>
-                        <tr>
-                            <th>{ t(T::At) }</th>
-                            <th>{ t(T::Actor) }</th>
-                            <th>{ t(T::Action) }</th>
-                            <th>{ t(T::Detail) }</th>
-                        </tr>
-                    </thead>
-                    <tbody>{ for rows }</tbody>
-                </table>
+                { list_table(ctx.lang, "audit-table", &[Col::Head(T::At), Col::Head(T::Actor), Col::Head(T::Action), Col::Head(T::Detail)], rows) }
             }
             if state.next.is_some() {
                 <p class="no-print">

@@ -4,11 +4,11 @@
 
 use yew::prelude::*;
 
-use super::notice_view;
 use super::units::chosen_file;
+use super::{Col, list_table, notice_view};
 use crate::client;
 use crate::ctx::use_ctx;
-use crate::hooks::{send_file, use_listing};
+use crate::hooks::{change, use_listing};
 use crate::i18n::T;
 use crate::messages::Message;
 use crate::registry::{self, Published};
@@ -30,13 +30,14 @@ pub fn ChecklistsPage() -> Html {
             let Some(chosen) = chosen_file(&file) else {
                 return state.dispatch(ListingAction::Refused(Message::Plain(T::NeedFile)));
             };
-            send_file(
+            change(
                 &state,
                 &ctx,
                 async move { client::publish_checklist(&chosen).await },
                 |(id, version)| {
                     Message::Filled(T::Published, vec![("id", id), ("v", version.to_string())])
                 },
+                Message::File,
             );
         })
     };
@@ -83,18 +84,7 @@ pub fn ChecklistsPage() -> Html {
             if all.is_empty() {
                 <p class="muted" data-testid="no-checklists-yet">{ t(T::NoChecklistsYet) }</p>
             } else {
-                <table class="list" data-testid="checklists-table">
-                    <thead>
-                        <tr>
-                            <th>{ t(T::Checklist) }</th>
-                            <th>{ t(T::Version) }</th>
-                            <th>{ t(T::Title) }</th>
-                            <th>{ t(T::PublishedAt) }</th>
-                            <th>{ t(T::Digest) }</th>
-                        </tr>
-                    </thead>
-                    <tbody>{ for rows }</tbody>
-                </table>
+                { list_table(ctx.lang, "checklists-table", &[Col::Head(T::Checklist), Col::Head(T::Version), Col::Head(T::Title), Col::Head(T::PublishedAt), Col::Head(T::Digest)], rows) }
             }
         </main>
     }

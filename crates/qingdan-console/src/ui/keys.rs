@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::{input_text, notice_view};
+use super::{Col, input_text, list_table, notice_view};
 use crate::client;
 use crate::ctx::use_ctx;
 use crate::hooks::{change, use_listing};
@@ -42,6 +42,7 @@ pub fn KeysPage() -> Html {
                 &ctx,
                 async move { client::revoke_key(&public_key, &why).await },
                 move |()| Message::Filled(T::KeyRevoked, vec![("name", name)]),
+                Message::Api,
             );
         })
     };
@@ -54,6 +55,7 @@ pub fn KeysPage() -> Html {
                 &ctx,
                 async move { client::withdraw_code(&id).await },
                 move |()| Message::Filled(T::CodeWithdrawn, vec![("id", said)]),
+                Message::Api,
             );
         })
     };
@@ -168,20 +170,7 @@ pub fn KeysPage() -> Html {
             if key_page.keys.is_empty() && after.is_none() {
                 <p class="muted" data-testid="no-keys">{ t(T::NoKeys) }</p>
             } else {
-                <table class="list" data-testid="keys-table">
-                    <thead>
-                        <tr>
-                            <th>{ t(T::UnitCode) }</th>
-                            <th>{ t(T::Role) }</th>
-                            <th>{ t(T::Signer) }</th>
-                            <th>{ t(T::Fingerprint) }</th>
-                            <th>{ t(T::EnrolledAt) }</th>
-                            <th>{ t(T::ByCode) }</th>
-                            <th></th>
-                        </tr>
-                    </thead>
-                    <tbody>{ for key_page.keys.iter().map(key_row) }</tbody>
-                </table>
+                { list_table(ctx.lang, "keys-table", &[Col::Head(T::UnitCode), Col::Head(T::Role), Col::Head(T::Signer), Col::Head(T::Fingerprint), Col::Head(T::EnrolledAt), Col::Head(T::ByCode), Col::Blank], key_page.keys.iter().map(key_row)) }
                 <nav class="pager no-print">
                     if after.is_some() {
                         <button type="button" class="link" onclick={first_keys}>{ t(T::Previous) }</button>
@@ -198,20 +187,7 @@ pub fn KeysPage() -> Html {
             if code_page.codes.is_empty() {
                 <p class="muted" data-testid="no-codes">{ t(T::NoCodes) }</p>
             } else {
-                <table class="list" data-testid="codes-table">
-                    <thead>
-                        <tr>
-                            <th>{ t(T::CodeId) }</th>
-                            <th>{ t(T::UnitCode) }</th>
-                            <th>{ t(T::Role) }</th>
-                            <th>{ t(T::Status) }</th>
-                            <th>{ t(T::IssuedAt) }</th>
-                            <th>{ t(T::ExpiresAt) }</th>
-                            <th></th>
-                        </tr>
-                    </thead>
-                    <tbody>{ for code_page.codes.iter().map(code_row) }</tbody>
-                </table>
+                { list_table(ctx.lang, "codes-table", &[Col::Head(T::CodeId), Col::Head(T::UnitCode), Col::Head(T::Role), Col::Head(T::Status), Col::Head(T::IssuedAt), Col::Head(T::ExpiresAt), Col::Blank], code_page.codes.iter().map(code_row)) }
                 <nav class="pager no-print">
                     if code_page.page > 1 {
                         <button type="button" class="link" onclick={codes_to(code_page.page - 1)}>{ t(T::Previous) }</button>

@@ -56,6 +56,37 @@ pub fn select_value(node: &NodeRef) -> String {
         .unwrap_or_default()
 }
 
+/// A column of a list's table ([`list_table`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    /// A heading from the catalog.
+    Head(T),
+    /// No heading (a column whose cells say enough, printed).
+    Blank,
+    /// No heading, and not printed (a column of buttons and links).
+    Actions,
+}
+
+/// A list's table, `testid` on it: a heading a column, then `rows`.
+pub fn list_table(
+    lang: Lang,
+    testid: &'static str,
+    columns: &[Col],
+    rows: impl IntoIterator<Item = Html>,
+) -> Html {
+    let heads = columns.iter().map(|c| match c {
+        Col::Head(t) => html! { <th>{ t.get(lang) }</th> },
+        Col::Blank => html! { <th></th> },
+        Col::Actions => html! { <th class="no-print"></th> },
+    });
+    html! {
+        <table class="list" data-testid={testid}>
+            <thead><tr>{ for heads }</tr></thead>
+            <tbody>{ for rows }</tbody>
+        </table>
+    }
+}
+
 /// `notice` as HTML carrying `testid`, `data-kind` (`ok` or `error`) and,
 /// for a refusal, the intake's code in `data-code`.
 pub fn notice_view(notice: &Notice, lang: Lang, testid: &'static str) -> Html {

@@ -6,7 +6,7 @@
 
 use yew::prelude::*;
 
-use super::notice_view;
+use super::{Col, list_table, notice_view};
 use crate::api_reports::{self, PacketSheet, SheetScore};
 use crate::ctx::{Ctx, use_ctx};
 use crate::hooks_reports::use_packet_sheet;
@@ -188,10 +188,7 @@ fn scores(ctx: &Ctx, score: &SheetScore) -> Html {
                 </p>
             }
             <h2>{ t(T::PktSections) }</h2>
-            <table class="list" data-testid="sheet-sections">
-                <thead><tr><th>{ t(T::RepSection) }</th><th>{ t(T::PktSectionTitle) }</th><th>{ t(T::PktFigure) }</th></tr></thead>
-                <tbody>{ for sections }</tbody>
-            </table>
+            { list_table(ctx.lang, "sheet-sections", &[Col::Head(T::RepSection), Col::Head(T::PktSectionTitle), Col::Head(T::PktFigure)], sections) }
             <h2>{ t(T::PktItems) }</h2>
             <table class="list sheet" data-testid="sheet-items">
                 <thead>
@@ -243,32 +240,11 @@ fn findings(ctx: &Ctx, sheet: &PacketSheet) -> Html {
         <>
             if !sheet.findings.is_empty() {
                 <h2>{ t(T::RepFindings) }</h2>
-                <table class="list" data-testid="sheet-findings">
-                    <thead>
-                        <tr>
-                            <th>{ t(T::PktFindingId) }</th>
-                            <th>{ t(T::RepItem) }</th>
-                            <th>{ t(T::RepProblem) }</th>
-                            <th>{ t(T::RepResponsible) }</th>
-                            <th>{ t(T::RepDeadline) }</th>
-                        </tr>
-                    </thead>
-                    <tbody>{ for found }</tbody>
-                </table>
+                { list_table(ctx.lang, "sheet-findings", &[Col::Head(T::PktFindingId), Col::Head(T::RepItem), Col::Head(T::RepProblem), Col::Head(T::RepResponsible), Col::Head(T::RepDeadline)], found) }
             }
             if !sheet.rectifications.is_empty() {
                 <h2>{ t(T::PktRectification) }</h2>
-                <table class="list" data-testid="sheet-rectifications">
-                    <thead>
-                        <tr>
-                            <th>{ t(T::PktFindingId) }</th>
-                            <th>{ t(T::Status) }</th>
-                            <th>{ t(T::RepAction) }</th>
-                            <th>{ t(T::RepCompletedOn) }</th>
-                        </tr>
-                    </thead>
-                    <tbody>{ for answers }</tbody>
-                </table>
+                { list_table(ctx.lang, "sheet-rectifications", &[Col::Head(T::PktFindingId), Col::Head(T::Status), Col::Head(T::RepAction), Col::Head(T::RepCompletedOn)], answers) }
             }
         </>
     }
@@ -302,18 +278,7 @@ fn signers(ctx: &Ctx, sheet: &PacketSheet) -> Html {
     html! {
         <section>
             <h2>{ t(T::PktSigners) }</h2>
-            <table class="list" data-testid="sheet-signers">
-                <thead>
-                    <tr>
-                        <th>{ t(T::PktRole) }</th>
-                        <th>{ t(T::PktEnrolledName) }</th>
-                        <th>{ t(T::PktSignedName) }</th>
-                        <th>{ t(T::PktFingerprint) }</th>
-                        <th></th>
-                    </tr>
-                </thead>
-                <tbody>{ for rows }</tbody>
-            </table>
+            { list_table(ctx.lang, "sheet-signers", &[Col::Head(T::PktRole), Col::Head(T::PktEnrolledName), Col::Head(T::PktSignedName), Col::Head(T::PktFingerprint), Col::Blank], rows) }
         </section>
     }
 }

@@ -9,7 +9,7 @@
 
 use yew::prelude::*;
 
-use super::notice_view;
+use super::{Col, list_table, notice_view};
 use crate::api::{ApiError, Checklist};
 use crate::api_reports::{
     self, FindingCounts, FindingsPage, Format, GapPage, Indicators, RankingPage,
@@ -417,23 +417,7 @@ fn ranking(ctx: &Ctx, page: &RankingPage) -> Html {
         <>
             { head }
             { chart }
-            <table class="list" data-testid="ranking-table">
-                <thead>
-                    <tr>
-                        <th>{ t(T::RepRank) }</th>
-                        <th>{ t(T::UnitCode) }</th>
-                        <th>{ t(T::UnitName) }</th>
-                        <th>{ t(T::Total) }</th>
-                        <th>{ t(T::RepMax) }</th>
-                        <th>{ t(T::RepPercentage) }</th>
-                        <th>{ t(T::Grade) }</th>
-                        <th>{ t(T::RepLastPlace) }</th>
-                        <th>{ t(T::RepFindingCounts) }</th>
-                        <th class="no-print"></th>
-                    </tr>
-                </thead>
-                <tbody>{ for rows }</tbody>
-            </table>
+            { list_table(ctx.lang, "ranking-table", &[Col::Head(T::RepRank), Col::Head(T::UnitCode), Col::Head(T::UnitName), Col::Head(T::Total), Col::Head(T::RepMax), Col::Head(T::RepPercentage), Col::Head(T::Grade), Col::Head(T::RepLastPlace), Col::Head(T::RepFindingCounts), Col::Actions], rows) }
         </>
     }
 }
@@ -522,20 +506,7 @@ fn indicators(ctx: &Ctx, report: &Indicators) -> Html {
         <>
             { head }
             { chart }
-            <table class="list" data-testid="indicators-table">
-                <thead>
-                    <tr>
-                        <th>{ t(T::RepItem) }</th>
-                        <th>{ t(T::RepSection) }</th>
-                        <th>{ t(T::RepItemTitle) }</th>
-                        <th>{ t(T::RepApplicable) }</th>
-                        <th>{ t(T::RepFailed) }</th>
-                        <th>{ t(T::RepFailureRate) }</th>
-                        <th>{ t(T::RepFindingsOnItem) }</th>
-                    </tr>
-                </thead>
-                <tbody>{ for rows }</tbody>
-            </table>
+            { list_table(ctx.lang, "indicators-table", &[Col::Head(T::RepItem), Col::Head(T::RepSection), Col::Head(T::RepItemTitle), Col::Head(T::RepApplicable), Col::Head(T::RepFailed), Col::Head(T::RepFailureRate), Col::Head(T::RepFindingsOnItem)], rows) }
         </>
     }
 }
@@ -636,20 +607,7 @@ fn gap(ctx: &Ctx, page: &GapPage) -> Html {
                 <span class="swatch inspected"></span>{ t(T::RepInspectionPercentage) }
             </p>
             { chart }
-            <table class="list" data-testid="gap-table">
-                <thead>
-                    <tr>
-                        <th>{ t(T::UnitCode) }</th>
-                        <th>{ t(T::UnitName) }</th>
-                        <th>{ t(T::RepSelfTotal) }</th>
-                        <th>{ t(T::RepInspectionTotal) }</th>
-                        <th>{ t(T::RepDifference) }</th>
-                        <th>{ t(T::RepSelfPercentage) }</th>
-                        <th>{ t(T::RepInspectionPercentage) }</th>
-                    </tr>
-                </thead>
-                <tbody>{ for rows }</tbody>
-            </table>
+            { list_table(ctx.lang, "gap-table", &[Col::Head(T::UnitCode), Col::Head(T::UnitName), Col::Head(T::RepSelfTotal), Col::Head(T::RepInspectionTotal), Col::Head(T::RepDifference), Col::Head(T::RepSelfPercentage), Col::Head(T::RepInspectionPercentage)], rows) }
         </>
     }
 }
@@ -710,22 +668,7 @@ fn findings(ctx: &Ctx, page: &FindingsPage) -> Html {
             if page.rows.is_empty() {
                 <p class="muted" data-testid="report-empty">{ t(T::RepNoFindings) }</p>
             } else {
-                <table class="list" data-testid="findings-table">
-                    <thead>
-                        <tr>
-                            <th>{ t(T::UnitName) }</th>
-                            <th>{ t(T::RepItem) }</th>
-                            <th>{ t(T::RepProblem) }</th>
-                            <th>{ t(T::RepResponsible) }</th>
-                            <th>{ t(T::RepDeadline) }</th>
-                            <th>{ t(T::Status) }</th>
-                            <th>{ t(T::RepAction) }</th>
-                            <th>{ t(T::RepCompletedOn) }</th>
-                            <th class="no-print"></th>
-                        </tr>
-                    </thead>
-                    <tbody>{ for rows }</tbody>
-                </table>
+                { list_table(ctx.lang, "findings-table", &[Col::Head(T::UnitName), Col::Head(T::RepItem), Col::Head(T::RepProblem), Col::Head(T::RepResponsible), Col::Head(T::RepDeadline), Col::Head(T::Status), Col::Head(T::RepAction), Col::Head(T::RepCompletedOn), Col::Actions], rows) }
             }
         </>
     }

@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::{input_text, notice_view, select_value};
+use super::{Col, input_text, list_table, notice_view, select_value};
 use crate::client;
 use crate::ctx::use_ctx;
 use crate::hooks::use_rounds;
@@ -146,20 +146,7 @@ pub fn RoundsPage() -> Html {
             if rounds.is_empty() {
                 <p class="muted" data-testid="no-rounds">{ t(T::NoRounds) }</p>
             } else {
-                <table class="list" data-testid="rounds-list">
-                    <thead>
-                        <tr>
-                            <th>{ t(T::Checklist) }</th>
-                            <th>{ t(T::Period) }</th>
-                            <th>{ t(T::Kind) }</th>
-                            <th>{ t(T::Deadline) }</th>
-                            <th>{ t(T::UnitCount) }</th>
-                            <th>{ t(T::CreatedAt) }</th>
-                            <th class="no-print"></th>
-                        </tr>
-                    </thead>
-                    <tbody>{ for rows }</tbody>
-                </table>
+                { list_table(ctx.lang, "rounds-list", &[Col::Head(T::Checklist), Col::Head(T::Period), Col::Head(T::Kind), Col::Head(T::Deadline), Col::Head(T::UnitCount), Col::Head(T::CreatedAt), Col::Actions], rows) }
             }
         </main>
     }

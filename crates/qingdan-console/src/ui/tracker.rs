@@ -6,7 +6,7 @@
 
 use yew::prelude::*;
 
-use super::notice_view;
+use super::{Col, list_table, notice_view};
 use crate::api::{self, ApiError, TrackerQuery, UnitRow, UnitStatus};
 use crate::ctx::use_ctx;
 use crate::hooks::use_tracker;
@@ -175,20 +175,7 @@ pub fn TrackerPage(props: &TrackerProps) -> Html {
                 { for UnitStatus::ALL.into_iter().map(|s| filter_button(Some(s))) }
             </div>
             { problem }
-            <table class="list" data-testid="tracker-table">
-                <thead>
-                    <tr>
-                        <th>{ t(T::UnitCode) }</th>
-                        <th>{ t(T::UnitName) }</th>
-                        <th>{ t(T::Status) }</th>
-                        <th>{ t(T::Received) }</th>
-                        <th>{ t(T::Total) }</th>
-                        <th>{ t(T::Grade) }</th>
-                        <th>{ t(T::RefusedWhy) }</th>
-                    </tr>
-                </thead>
-                <tbody>{ for rows }</tbody>
-            </table>
+            { list_table(ctx.lang, "tracker-table", &[Col::Head(T::UnitCode), Col::Head(T::UnitName), Col::Head(T::Status), Col::Head(T::Received), Col::Head(T::Total), Col::Head(T::Grade), Col::Head(T::RefusedWhy)], rows) }
             if page.units.is_empty() {
                 <p class="muted" data-testid="no-units">{ t(T::NoUnitsShown) }</p>
             }

@@ -7,7 +7,7 @@ use yew::prelude::*;
 use super::{input_text, notice_view};
 use crate::client;
 use crate::ctx::use_ctx;
-use crate::hooks::{change, make_slips, send_file, use_listing, use_slips};
+use crate::hooks::{change, make_slips, use_listing, use_slips};
 use crate::i18n::{self, T};
 use crate::messages::{self, Message};
 use crate::registry::{self, ROLES, Unit, UnitsPage as Page};
@@ -61,7 +61,7 @@ pub fn UnitsPage(props: &UnitsProps) -> Html {
                 return state.dispatch(ListingAction::Refused(Message::Plain(T::NeedFile)));
             };
             let send = async move { client::import_units(&chosen).await };
-            send_file(&state, &ctx, send, |done| {
+            let done = |done: crate::registry::Imported| {
                 Message::Filled(
                     T::UnitsImported,
                     vec![
@@ -70,7 +70,8 @@ pub fn UnitsPage(props: &UnitsProps) -> Html {
                         ("updated", done.updated.to_string()),
                     ],
                 )
-            });
+            };
+            change(&state, &ctx, send, done, Message::File);
         })
     };
     let add = {
@@ -90,6 +91,7 @@ pub fn UnitsPage(props: &UnitsProps) -> Html {
                 &ctx,
                 async move { client::add_unit(&c, &n).await },
                 move |()| Message::Filled(T::UnitAdded, vec![("code", said)]),
+                Message::Api,
             );
         })
     };
@@ -113,6 +115,7 @@ pub fn UnitsPage(props: &UnitsProps) -> Html {
                 &ctx,
                 async move { client::edit_unit(&code, &name, &parent).await },
                 move |()| Message::Filled(T::UnitSaved, vec![("code", said)]),
+                Message::Api,
             );
         })
     };

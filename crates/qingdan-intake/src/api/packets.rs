@@ -1,7 +1,5 @@
 //! `/packets`: a device's upload, and the admin's listing, download,
-//! receipt and score sheet (`sheet.rs`).
-
-mod sheet;
+//! receipt and score sheet ([`crate::sheet`]).
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -168,16 +166,16 @@ async fn sheet(
     _: Admin,
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<sheet::PacketSheet>, Problem> {
+) -> Result<Json<crate::sheet::PacketSheet>, Problem> {
     Ok(Json(state.intake.packet_sheet(&id).await?))
 }
 
-impl From<sheet::SheetError> for Problem {
-    fn from(error: sheet::SheetError) -> Problem {
+impl From<crate::sheet::SheetError> for Problem {
+    fn from(error: crate::sheet::SheetError) -> Problem {
         match error {
-            sheet::SheetError::NotFound(_) => not_found(error.to_string()),
-            sheet::SheetError::Unavailable(_) => Problem::unavailable(error),
-            sheet::SheetError::Internal { .. } => Problem::internal(error),
+            crate::sheet::SheetError::NotFound(_) => not_found(error.to_string()),
+            crate::sheet::SheetError::Unavailable(_) => Problem::unavailable(error),
+            crate::sheet::SheetError::Internal { .. } => Problem::internal(error),
         }
     }
 }
