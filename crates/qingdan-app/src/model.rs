@@ -761,6 +761,7 @@ fn unnoted_packet(
             generator: Some(GENERATOR.into()),
             refers_to: None,
             findings: assessment.findings.clone(),
+            attachments: Vec::new(),
         },
     )
 }

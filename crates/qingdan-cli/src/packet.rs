@@ -216,6 +216,7 @@ pub fn new(args: NewArgs) -> Result<(), Failure> {
         generator: Some(generator()),
         refers_to: args.refers_to,
         findings,
+        attachments: Vec::new(),
     };
     let packet = packet::new_packet(&template, &responses, meta).map_err(|e| anyhow!("{e}"))?;
     output(args.out.as_deref(), &packet::to_file_text(&packet))?;

@@ -16,6 +16,7 @@
 //! assert!(!sheet.completeness.is_complete());
 //! ```
 
+pub mod attachments;
 pub mod bundled;
 pub mod canonical;
 pub mod codes;

@@ -18,6 +18,7 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::attachments::{self, Attachment};
 use crate::findings::{self, Finding, Rectification};
 use crate::json::{self, Segment};
 use crate::keys::{self, KeyError};
@@ -170,6 +171,11 @@ pub struct Payload {
     /// A free note for the reader.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Files attached to items and findings, each named by its digest
+    /// ([`crate::attachments`]); absent when there are none, so a packet
+    /// without files is what it always was.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
 }
 
 /// One signature.
@@ -228,6 +234,8 @@ pub struct PacketMeta {
     pub refers_to: Option<String>,
     /// For an inspection, the problems found.
     pub findings: Vec<Finding>,
+    /// The files attached, each named by its digest.
+    pub attachments: Vec<Attachment>,
 }
 
 /// What a rectification packet needs besides the inspection it answers.
@@ -931,6 +939,11 @@ impl Packet {
             });
         }
         self.check_finding_items(template)?;
+        if let Some((at, message)) =
+            attachments::check_against(&self.payload.attachments, template, &self.payload.findings)
+        {
+            return Err(field(&format!("attachments{at}"), message));
+        }
         self.check_subject(template)?;
         if !self.payload.kind.answers_checklist() {
             return Ok(());
@@ -995,6 +1008,7 @@ pub fn new_packet(
         generator: meta.generator,
         refers_to: meta.refers_to,
         note: None,
+        attachments: meta.attachments,
     };
     let mut fields = serde_json::to_value(&payload).unwrap_or_default();
     if let Value::Object(map) = &mut fields {
@@ -1053,6 +1067,7 @@ pub fn new_rectification(
         generator: meta.generator,
         refers_to: Some(inspection.id.clone()),
         note: None,
+        attachments: Vec::new(),
     };
     trust::answers(&payload, inspection)?;
     let fields = serde_json::to_value(&payload).unwrap_or_default();
@@ -1198,6 +1213,9 @@ fn check_fields(payload: &Payload) -> Result<(), PacketError> {
     }
     if payload.signers.is_empty() {
         return Err(field("signers", "at least one signer is required".into()));
+    }
+    if let Some((at, message)) = attachments::check_entries(&payload.attachments) {
+        return Err(field(&format!("attachments{at}"), message));
     }
     check_kind_fields(payload)
 }

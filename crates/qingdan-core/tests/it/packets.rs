@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use expect_test::expect_file;
 use proptest::prelude::*;
 use qingdan_core::keys::SigningKey;
+use qingdan_core::attachments::{self, Attachment, FileError, FileProblem};
 use qingdan_core::packet::{self, Packet};
 use qingdan_core::{Responses, Template};
 
@@ -191,4 +192,128 @@ fn change_somewhere(value: &mut serde_json::Value, path: &[proptest::sample::Ind
         }
         other => change_somewhere(other, &[], salt),
     }
+}
+
+/// A PNG's first bytes, as a file attached.
+const PHOTO: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR talk record";
+/// A PDF's.
+const DOCUMENT: &[u8] = b"%PDF-1.7\n% the plan issued\n";
+
+fn attached(id: &str, item: &str, name: &str, media_type: &str, bytes: &[u8]) -> Attachment {
+    Attachment {
+        id: id.into(),
+        item: item.into(),
+        finding: None,
+        name: name.into(),
+        media_type: media_type.into(),
+        size: bytes.len() as u64,
+        sha256: attachments::digest(bytes),
+    }
+}
+
+/// A self-assessment with `files` attached, signed by both signers.
+fn signed_with(files: Vec<Attachment>) -> Result<Packet, qingdan_core::PacketError> {
+    let template = template();
+    let responses = Responses::parse(
+        &template,
+        &read(&data_dir().join("examples/jiandu-zeren-2026.json")),
+    )
+    .unwrap();
+    let (a, b) = (test_key(1), test_key(2));
+    let mut meta = fixtures::meta(vec![
+        fixtures::signer("principal", "张三", &a),
+        fixtures::signer("supervisory", "李四", &b),
+    ]);
+    meta.attachments = files;
+    let mut packet = packet::new_packet(&template, &responses, meta)?;
+    packet.sign(&a).unwrap();
+    packet.sign(&b).unwrap();
+    Ok(packet)
+}
+
+#[test]
+fn files_named_in_the_payload_are_signed_and_a_file_swapped_after_signing_is_refused_naming_it() {
+    let files = vec![
+        attached("1", "1.1", "谈话记录.png", "image/png", PHOTO),
+        attached("2", "2.1", "工作计划.pdf", "application/pdf", DOCUMENT),
+    ];
+    let packet = signed_with(files).unwrap();
+    packet.verify(Some(&template())).unwrap();
+    let reread = Packet::parse(packet::to_file_text(&packet).as_bytes()).unwrap();
+    let entries = &reread.payload().attachments;
+    assert_eq!(entries.len(), 2, "the entries survive a file");
+    let kept = |sha: &str| match sha {
+        s if s == attachments::digest(PHOTO) => Some(PHOTO),
+        s if s == attachments::digest(DOCUMENT) => Some(DOCUMENT),
+        _ => None,
+    };
+    attachments::check_files(entries, kept).unwrap();
+
+    // The photo swapped for another: refused, naming the entry.
+    let other: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR talk recorD";
+    let swapped = |sha: &str| if sha == attachments::digest(PHOTO) { Some(other) } else { kept(sha) };
+    let refused = attachments::check_files(entries, swapped).unwrap_err();
+    assert_eq!(refused.index, 0);
+    assert!(matches!(refused.problem, FileProblem::Wrong(FileError::Digest { .. })));
+    let said = refused.to_string();
+    assert!(
+        said.starts_with("payload.attachments[0] (谈话记录.png, item 1.1): its SHA-256 is"),
+        "{said}"
+    );
+    // A file left out is missing.
+    let without = |sha: &str| if sha == attachments::digest(DOCUMENT) { None } else { kept(sha) };
+    assert_eq!(
+        attachments::check_files(entries, without).unwrap_err().problem,
+        FileProblem::Missing
+    );
+
+    // The entry changed to name the other file after signing: the
+    // signatures no longer hold.
+    let mut value = packet.to_value();
+    value["payload"]["attachments"][0]["sha256"] = attachments::digest(other).into();
+    let forged = Packet::parse(value.to_string().as_bytes()).unwrap();
+    assert!(matches!(
+        forged.verify(Some(&template())),
+        Err(qingdan_core::PacketError::BadSignature { .. })
+    ));
+}
+
+#[test]
+fn an_entry_on_an_unknown_item_of_an_unknown_type_or_out_of_form_is_refused_with_its_path() {
+    let photo = || attached("1", "1.1", "a.png", "image/png", PHOTO);
+    let refused = |change: &dyn Fn(&mut Attachment)| {
+        let mut entry = photo();
+        change(&mut entry);
+        match signed_with(vec![photo(), Attachment { id: "2".into(), ..entry }]) {
+            Err(e) => e.to_string(),
+            Ok(p) => p.verify(Some(&template())).unwrap_err().to_string(),
+        }
+    };
+    let unknown = refused(&|a| a.item = "99.9".into());
+    assert!(
+        unknown.starts_with("payload.attachments[1].item: \"99.9\" is not an item of jiandu-zeren v1"),
+        "{unknown}"
+    );
+    let gif = refused(&|a| a.media_type = "image/gif".into());
+    assert!(gif.starts_with("payload.attachments[1].media_type:"), "{gif}");
+    let finding = refused(&|a| a.finding = Some("7".into()));
+    assert!(
+        finding.starts_with("payload.attachments[1].finding: the packet has no finding \"7\""),
+        "{finding}"
+    );
+    let digest = refused(&|a| a.sha256 = "ab".into());
+    assert!(digest.starts_with("payload.attachments[1].sha256:"), "{digest}");
+    // Oversize against the intake's limits, by its path.
+    let mut big = photo();
+    big.size = 11 * 1024 * 1024;
+    let (at, why) = attachments::check_limits(&[big], attachments::Limits::default()).unwrap();
+    assert_eq!(at, "[0].size");
+    assert!(why.contains("at most 10485760"), "{why}");
+}
+
+#[test]
+fn a_packet_without_files_is_written_as_it_always_was() {
+    let (_, packet) = signed_packet();
+    let text = std::str::from_utf8(packet.signed_bytes()).unwrap();
+    assert!(!text.contains("attachments"), "no empty list in the signed bytes");
 }
