@@ -1,11 +1,13 @@
 //! `qingdan keygen | packet new | sign | verify | canonical`: keys and
-//! signed packets. The clock and the random numbers come from here; every
-//! rule is in qingdan-core.
+//! signed packets, plain (`.qingdan.json`) or with their files as a bundle
+//! (`.qingdan.zip`). The clock and the random numbers come from here;
+//! every rule is in qingdan-core and qingdan-bundle.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, anyhow, bail};
+use qingdan_core::attachments::{self, Attachment};
 use qingdan_core::keys::{self, SigningKey, VerifyingKey, pem};
 use qingdan_core::packet::{
     self, Packet, PacketKind, PacketMeta, RectificationMeta, Signer, Subject, Unit,
@@ -143,6 +145,11 @@ pub struct NewArgs {
     /// {id, item, problem, deadline (YYYY-MM-DD), responsible}.
     #[arg(long)]
     pub findings: Option<PathBuf>,
+    /// ITEM=FILE: a file attached to an item (a JPEG, PNG or WebP photo, or
+    /// a PDF); repeatable. With files, the packet is written as a bundle
+    /// (a .qingdan.zip holding the packet and its files) and -o is needed.
+    #[arg(long = "attach", value_name = "ITEM=FILE")]
+    pub attach: Vec<String>,
     /// Where to write the packet; default stdout.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
@@ -199,6 +206,11 @@ pub fn new(args: NewArgs) -> Result<(), Failure> {
         Some(path) => json_file(path)?,
         None => Vec::new(),
     };
+    let files = attach_args(&args.attach)?;
+    if !files.is_empty() && args.out.is_none() {
+        errln!("qingdan: --attach writes a bundle (a zip): name its file with -o FILE.qingdan.zip");
+        return Err(Failure::Invalid);
+    }
     let meta = PacketMeta {
         id: uuid::Uuid::new_v4().to_string(),
         kind: args.kind.into(),
@@ -216,10 +228,14 @@ pub fn new(args: NewArgs) -> Result<(), Failure> {
         generator: Some(generator()),
         refers_to: args.refers_to,
         findings,
-        attachments: Vec::new(),
+        attachments: files.iter().map(|(entry, _)| entry.clone()).collect(),
     };
     let packet = packet::new_packet(&template, &responses, meta).map_err(|e| anyhow!("{e}"))?;
-    output(args.out.as_deref(), &packet::to_file_text(&packet))?;
+    write_packet(
+        args.out.as_deref(),
+        &packet,
+        files.iter().map(|(_, bytes)| bytes.as_slice()),
+    )?;
     let summary = packet.score_summary(Some(&template));
     if !summary.missing.is_empty() {
         errln!(
@@ -249,6 +265,43 @@ pub fn rectify(args: RectifyArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The files of `--attach ITEM=FILE`, each with its entry (numbered from
+/// 1, named by the file's name, its type read from its first bytes).
+fn attach_args(args: &[String]) -> Result<Vec<(Attachment, Vec<u8>)>, Failure> {
+    let mut files = Vec::new();
+    for (n, arg) in args.iter().enumerate() {
+        let Some((item, path)) = arg.split_once('=') else {
+            errln!("qingdan: --attach {arg:?}: expected ITEM=FILE, e.g. --attach 1.1=谈话记录.jpg");
+            return Err(Failure::Invalid);
+        };
+        let path = Path::new(path);
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let Some(media_type) = attachments::sniff(&bytes) else {
+            errln!(
+                "qingdan: --attach {arg}: {} is not a JPEG, PNG or WebP photo, nor a PDF",
+                path.display()
+            );
+            return Err(Failure::Invalid);
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| format!("file{}", n + 1));
+        let entry = Attachment {
+            id: (n + 1).to_string(),
+            item: item.trim().to_owned(),
+            finding: None,
+            name,
+            media_type: media_type.to_owned(),
+            size: bytes.len() as u64,
+            sha256: attachments::digest(&bytes),
+        };
+        files.push((entry, bytes));
+    }
+    Ok(files)
+}
+
 fn signers_arg(args: &[String]) -> anyhow::Result<Vec<Signer>> {
     args.iter().map(|s| signer_arg(s)).collect()
 }
@@ -273,12 +326,16 @@ fn generator() -> String {
 pub fn sign(key_path: &Path, packet_path: &Path, out: Option<&Path>) -> Result<(), Failure> {
     let key = pem::signing_key_from_pem(&read_text(key_path)?)
         .map_err(|e| anyhow!("{}: {e}", key_path.display()))?;
-    let mut packet = read_packet(packet_path)?;
+    let (mut packet, files) = read_packet_or_bundle(packet_path)?;
     let signer = packet
         .sign(&key)
         .map_err(|e| anyhow!("{}: {e}", packet_path.display()))?
         .clone();
-    output(out, &packet::to_file_text(&packet))?;
+    match files {
+        // A bundle stays one, with the same files.
+        Some(bundle) => write_bundle(out, &packet, bundle.files.values().map(Vec::as_slice))?,
+        None => output(out, &packet::to_file_text(&packet))?,
+    }
     errln!(
         "signed by {} {} ({})",
         signer.role,
@@ -295,7 +352,7 @@ pub fn verify(
     template_path: Option<&Path>,
     inspection_path: Option<&Path>,
 ) -> Result<(), Failure> {
-    let packet = read_packet(packet_path)?;
+    let (packet, files) = read_packet_or_bundle(packet_path)?;
     let template = match template_path {
         Some(path) => Some(crate::load_template(path)?),
         None => bundled_template_for(&packet),
@@ -351,6 +408,26 @@ pub fn verify(
                     s.missing.join(", ")
                 );
             }
+            if files.is_some() {
+                outln!(
+                    "  files:    {} checked against their digests",
+                    p.attachments.len()
+                );
+            }
+            for file in &p.attachments {
+                outln!(
+                    "  file:     {} ({}, {} bytes) on item {}",
+                    file.name,
+                    file.media_type,
+                    file.size,
+                    file.item
+                );
+            }
+            if files.is_none() && !p.attachments.is_empty() {
+                outln!(
+                    "  note:     the files are not at hand, so they were not checked (verify the bundle)"
+                );
+            }
             for signer in &p.signers {
                 let key = keys::decode_public_key(&signer.public_key)
                     .map(|k| keys::fingerprint(&k))
@@ -399,6 +476,54 @@ fn bundled_template_for(packet: &Packet) -> Option<Template> {
     Template::parse(b.json()).ok()
 }
 
+/// The largest packet read from a bundle.
+const MAX_BUNDLED_PACKET: u64 = 16 * 1024 * 1024;
+
+/// A packet from `path`: a plain packet, or a bundle checked whole (every
+/// file it names there and that file), with its parts.
+pub fn read_packet_or_bundle(
+    path: &Path,
+) -> Result<(Packet, Option<qingdan_bundle::Bundle>), Failure> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if !qingdan_bundle::is_bundle(&bytes) {
+        return Packet::parse(&bytes).map(|p| (p, None)).map_err(|e| {
+            errln!("{}: invalid: {e}", path.display());
+            Failure::Invalid
+        });
+    }
+    qingdan_bundle::open(&bytes, MAX_BUNDLED_PACKET, attachments::Limits::default())
+        .map(|(packet, bundle)| (packet, Some(bundle)))
+        .map_err(|e| {
+            errln!("{}: invalid: {e}", path.display());
+            Failure::Invalid
+        })
+}
+
+/// Writes `packet` to `out`: plain when it names no file, else as a bundle
+/// with `files`.
+fn write_packet<'a>(
+    out: Option<&Path>,
+    packet: &Packet,
+    files: impl IntoIterator<Item = &'a [u8]>,
+) -> anyhow::Result<()> {
+    if packet.payload().attachments.is_empty() {
+        output(out, &packet::to_file_text(packet))
+    } else {
+        write_bundle(out, packet, files)
+    }
+}
+
+/// Writes `packet` and `files` as a bundle to `out` (atomically) or stdout.
+fn write_bundle<'a>(
+    out: Option<&Path>,
+    packet: &Packet,
+    files: impl IntoIterator<Item = &'a [u8]>,
+) -> anyhow::Result<()> {
+    let zip = qingdan_bundle::write(packet::to_file_text(packet).as_bytes(), files)
+        .map_err(|e| anyhow!("{e}"))?;
+    output_bytes(out, &zip)
+}
+
 fn read_packet(path: &Path) -> Result<Packet, Failure> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     Packet::parse(&bytes).map_err(|e| {
@@ -409,14 +534,19 @@ fn read_packet(path: &Path) -> Result<Packet, Failure> {
 
 /// Writes to `out` (atomically: a temporary file renamed over it) or stdout.
 fn output(out: Option<&Path>, text: &str) -> anyhow::Result<()> {
+    output_bytes(out, text.as_bytes())
+}
+
+/// The same, of bytes.
+fn output_bytes(out: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
     match out {
         None => {
-            crate::output::write_bytes(text.as_bytes());
+            crate::output::write_bytes(bytes);
             Ok(())
         }
         Some(path) => {
             let tmp = path.with_extension("tmp-qingdan");
-            std::fs::write(&tmp, text)
+            std::fs::write(&tmp, bytes)
                 .and_then(|()| std::fs::File::open(&tmp)?.sync_all())
                 .and_then(|()| std::fs::rename(&tmp, path))
                 .with_context(|| format!("cannot write {}", path.display()))

@@ -818,3 +818,92 @@ fn a_self_assessment_about_a_person_names_them_and_they_sign_it() {
         text(&verified.stdout)
     );
 }
+
+/// A packet with files: `packet new --attach` writes a bundle, `sign`
+/// signs it as a bundle, `verify` checks every file; a bundle with one
+/// byte of a file changed, or an attachment that is no photo or PDF, is
+/// refused naming it.
+#[test]
+fn a_packet_with_files_is_a_bundle_signed_and_verified_file_by_file() {
+    let dir = scratch("bundle-flow");
+    let photo = dir.join("谈话记录.png");
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend(std::iter::repeat_n(7u8, 4000));
+    std::fs::write(&photo, &png).unwrap();
+    let plan = dir.join("工作计划.pdf");
+    std::fs::write(&plan, b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n").unwrap();
+    let bundle = dir.join("p.qingdan.zip");
+    let attach = |item: &str, path: &Path| format!("{item}={}", path_str(path));
+    let (a, b) = (attach("1.1", &photo), attach("2.1", &plan));
+    let signers = [
+        "principal:张三:tests/data/keys/principal.pub.pem",
+        "supervisory:李四:tests/data/keys/supervisory.pem",
+    ];
+    let out = packet_new_with(
+        PACKET_TEMPLATE,
+        EXAMPLE_RESPONSES,
+        "self-assessment",
+        "2026",
+        &signers,
+        path_str(&bundle),
+        &["--attach", &a, "--attach", &b],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(std::fs::read(&bundle).unwrap().starts_with(b"PK\x03\x04"), "a zip");
+    for key in ["principal", "supervisory"] {
+        let key = format!("tests/data/keys/{key}.pem");
+        let out = qingdan(&["sign", "--key", &key, path_str(&bundle), "-o", path_str(&bundle)]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let verified = qingdan(&["verify", "-t", PACKET_TEMPLATE, path_str(&bundle)]);
+    assert!(verified.status.success(), "{}", text(&verified.stderr));
+    let summary = text(&verified.stdout);
+    assert!(summary.contains("files:    2 checked against their digests"), "{summary}");
+    assert!(
+        summary.contains(&format!("file:     谈话记录.png (image/png, {} bytes) on item 1.1", png.len())),
+        "{summary}"
+    );
+
+    // One byte of the photo changed inside the bundle: refused, naming it.
+    let tampered = dir.join("tampered.qingdan.zip");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&bundle).unwrap()).unwrap();
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(&tampered).unwrap());
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+        if name.starts_with("attachments/") && data.starts_with(b"\x89PNG") {
+            *data.last_mut().unwrap() ^= 1;
+        }
+        writer
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut writer, &data).unwrap();
+    }
+    writer.finish().unwrap();
+    let refused = qingdan(&["verify", "-t", PACKET_TEMPLATE, path_str(&tampered)]);
+    assert_eq!(refused.status.code(), Some(1));
+    let said = text(&refused.stderr);
+    assert!(
+        said.contains("invalid: payload.attachments[0] (谈话记录.png, item 1.1): its SHA-256 is"),
+        "{said}"
+    );
+
+    // A file that is not a photo or PDF is refused before anything is made.
+    let note = dir.join("note.txt");
+    std::fs::write(&note, "a note").unwrap();
+    let odd = attach("1.1", &note);
+    let out = packet_new_with(
+        PACKET_TEMPLATE,
+        EXAMPLE_RESPONSES,
+        "self-assessment",
+        "2026",
+        &signers,
+        path_str(&dir.join("odd.qingdan.zip")),
+        &["--attach", &odd],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("is not a JPEG, PNG or WebP photo, nor a PDF"), "{}", text(&out.stderr));
+    assert!(!dir.join("odd.qingdan.zip").exists());
+}
