@@ -278,6 +278,7 @@ catalog! {
     RejectUnauthorized => "管理令牌无效或已过期（{code}）。", "The admin token is not valid or has expired ({code}).";
     RejectNotFound => "汇总服务器上没有所请求的内容（{code}）。", "The intake has nothing at that address ({code}).";
     RejectConflict => "汇总服务器已存有同一编号的另一份数据包（{code}）。", "The intake holds another packet with this id ({code}).";
+    RejectFilesMissing => "汇总服务器尚未收到数据包所附的文件（{code}）。", "The intake has not received the packet's files yet ({code}).";
     RejectRoles => "签字人的角色与数据包或注册码不符（{code}）。", "The signers' roles do not fit the packet or the code ({code}).";
     RejectKind => "汇总服务器不接收这一类型的数据包（{code}）。", "The intake does not take this kind of packet ({code}).";
     RejectUnexplained => "有须说明原因的项目未填写说明（{code}）。", "An item that needs an explanation has none ({code}).";

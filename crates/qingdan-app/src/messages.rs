@@ -166,6 +166,7 @@ fn refusal(code: ProblemCode) -> T {
         C::CodeInvalid => T::RejectCode,
         C::NotFound => T::RejectNotFound,
         C::Conflict => T::RejectConflict,
+        C::AttachmentsMissing => T::RejectFilesMissing,
         C::Roles => T::RejectRoles,
         C::TooLarge => T::RejectTooLarge,
         C::BadSignature => T::RejectSignature,

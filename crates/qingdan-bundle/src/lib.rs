@@ -125,7 +125,13 @@ pub fn is_bundle(bytes: &[u8]) -> bool {
 pub fn file_name(payload: &Payload) -> String {
     let safe = |s: &str| -> String {
         s.chars()
-            .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' })
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect()
     };
     format!(
@@ -148,10 +154,7 @@ pub fn read(bytes: &[u8], max_packet: u64, limits: Limits) -> Result<Bundle, Bun
     // A file per entry: more entries than a packet may name files are not
     // read at all.
     if zip.len() > attachments::MAX_ATTACHMENTS + 1 {
-        return Err(BundleError::Unexpected(format!(
-            "{} entries",
-            zip.len()
-        )));
+        return Err(BundleError::Unexpected(format!("{} entries", zip.len())));
     }
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(zip_error)?;
@@ -213,7 +216,11 @@ pub fn read(bytes: &[u8], max_packet: u64, limits: Limits) -> Result<Bundle, Bun
 /// that file, and there is no other. The packet is not verified here
 /// (its signatures and checklist are the caller's to check, as for a
 /// plain packet).
-pub fn open(bytes: &[u8], max_packet: u64, limits: Limits) -> Result<(Packet, Bundle), BundleError> {
+pub fn open(
+    bytes: &[u8],
+    max_packet: u64,
+    limits: Limits,
+) -> Result<(Packet, Bundle), BundleError> {
     let bundle = read(bytes, max_packet, limits)?;
     let packet = Packet::parse(&bundle.packet).map_err(BundleError::Packet)?;
     let entries = &packet.payload().attachments;

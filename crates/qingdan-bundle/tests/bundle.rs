@@ -32,7 +32,10 @@ fn packet() -> Vec<u8> {
     let template =
         Template::parse(qingdan_core::bundled::find("jiandu-zeren").unwrap().json()).unwrap();
     let responses = Responses::parse(&template, r#"{"1.1": {"answer": "done"}}"#).unwrap();
-    let keys = [SigningKey::from_bytes(&[7; 32]), SigningKey::from_bytes(&[8; 32])];
+    let keys = [
+        SigningKey::from_bytes(&[7; 32]),
+        SigningKey::from_bytes(&[8; 32]),
+    ];
     let signer = |role: &str, name: &str, key: &SigningKey| Signer {
         role: role.into(),
         name: name.into(),
@@ -83,7 +86,11 @@ fn a_bundle_holds_the_exact_packet_and_its_files_and_is_the_same_bytes_each_time
     let signed = packet();
     let bundle = write(&signed, [PHOTO, DOCUMENT]).unwrap();
     assert!(qingdan_bundle::is_bundle(&bundle));
-    assert_eq!(bundle, write(&signed, [DOCUMENT, PHOTO]).unwrap(), "made again, the same bytes");
+    assert_eq!(
+        bundle,
+        write(&signed, [DOCUMENT, PHOTO]).unwrap(),
+        "made again, the same bytes"
+    );
     let (packet, parts) = open(&bundle, MAX_PACKET, Limits::default()).unwrap();
     assert_eq!(parts.packet, signed, "the packet's exact bytes");
     assert_eq!(parts.files.len(), 2);
@@ -103,12 +110,22 @@ fn a_file_changed_missing_or_added_is_refused_naming_it() {
     *changed.last_mut().unwrap() ^= 1;
     let photo = format!("attachments/{}", attachments::digest(PHOTO));
     let document = format!("attachments/{}", attachments::digest(DOCUMENT));
-    let tampered = zip_of(&[("packet.json", &signed), (&photo, &changed), (&document, DOCUMENT)]);
+    let tampered = zip_of(&[
+        ("packet.json", &signed),
+        (&photo, &changed),
+        (&document, DOCUMENT),
+    ]);
     match open(&tampered, MAX_PACKET, Limits::default()) {
         Err(BundleError::File(m)) => {
             assert_eq!((m.index, m.name.as_str()), (0, "谈话记录.jpg"));
-            assert!(matches!(m.problem, FileProblem::Wrong(FileError::Digest { .. })));
-            assert!(m.to_string().starts_with("payload.attachments[0] (谈话记录.jpg, item 1.1):"));
+            assert!(matches!(
+                m.problem,
+                FileProblem::Wrong(FileError::Digest { .. })
+            ));
+            assert!(
+                m.to_string()
+                    .starts_with("payload.attachments[0] (谈话记录.jpg, item 1.1):")
+            );
         }
         other => panic!("a changed photo: {other:?}"),
     }
@@ -128,7 +145,12 @@ fn a_file_changed_missing_or_added_is_refused_naming_it() {
 #[test]
 fn what_a_bundle_does_not_hold_or_more_than_the_limits_is_refused() {
     let signed = packet();
-    for name in ["../evil", "attachments/short", "other.txt", "attachments/x/../../y"] {
+    for name in [
+        "../evil",
+        "attachments/short",
+        "other.txt",
+        "attachments/x/../../y",
+    ] {
         let odd = zip_of(&[("packet.json", &signed), (name, b"x")]);
         assert_eq!(
             read(&odd, MAX_PACKET, Limits::default()),
@@ -137,7 +159,11 @@ fn what_a_bundle_does_not_hold_or_more_than_the_limits_is_refused() {
         );
     }
     assert_eq!(
-        read(&zip_of(&[("notes.json", b"{}")]), MAX_PACKET, Limits::default()),
+        read(
+            &zip_of(&[("notes.json", b"{}")]),
+            MAX_PACKET,
+            Limits::default()
+        ),
         Err(BundleError::Unexpected("notes.json".into()))
     );
     assert_eq!(
@@ -157,7 +183,11 @@ fn what_a_bundle_does_not_hold_or_more_than_the_limits_is_refused() {
         per_packet: 4096,
     };
     assert_eq!(
-        read(&zip_of(&[("packet.json", &signed), (&sha, &big)]), MAX_PACKET, small),
+        read(
+            &zip_of(&[("packet.json", &signed), (&sha, &big)]),
+            MAX_PACKET,
+            small
+        ),
         Err(BundleError::TooLarge {
             name: sha.clone(),
             limit: 1024
@@ -193,7 +223,10 @@ fn a_packet_entry_past_the_limits_is_refused_by_its_path() {
     };
     match open(&bundle, MAX_PACKET, tight) {
         Err(BundleError::Packet(e)) => {
-            assert!(e.to_string().starts_with("payload.attachments[0].size:"), "{e}")
+            assert!(
+                e.to_string().starts_with("payload.attachments[0].size:"),
+                "{e}"
+            )
         }
         other => panic!("{other:?}"),
     }

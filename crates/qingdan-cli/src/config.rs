@@ -22,6 +22,8 @@ pub struct FileSettings {
     pub addr: Option<SocketAddr>,
     pub web: Option<PathBuf>,
     pub max_packet_bytes: Option<usize>,
+    pub max_file_bytes: Option<u64>,
+    pub max_packet_files_bytes: Option<u64>,
     pub rate_limit: Option<u32>,
     pub burst: Option<u32>,
     pub timeout: Option<u64>,

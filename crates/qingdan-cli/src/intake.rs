@@ -119,6 +119,13 @@ pub struct ServeArgs {
     /// The largest packet accepted, in bytes [default: 2097152].
     #[arg(long, env = "QINGDAN_MAX_PACKET_BYTES")]
     max_packet_bytes: Option<usize>,
+    /// The largest file attached to a packet (a photo, a PDF), in bytes
+    /// [default: 10485760].
+    #[arg(long, env = "QINGDAN_MAX_FILE_BYTES")]
+    max_file_bytes: Option<u64>,
+    /// The most bytes of files one packet may carry [default: 52428800].
+    #[arg(long, env = "QINGDAN_MAX_PACKET_FILES_BYTES")]
+    max_packet_files_bytes: Option<u64>,
     /// Requests per second allowed to one client address, 0 for no limit
     /// [default: 20].
     #[arg(long, env = "QINGDAN_RATE_LIMIT")]
@@ -200,6 +207,7 @@ struct Settings {
     addr: SocketAddr,
     web: Option<PathBuf>,
     config: Config,
+    file_limits: qingdan_core::attachments::Limits,
     log_format: LogFormat,
     tls: Option<TlsSource>,
     http_port: Option<u16>,
@@ -274,6 +282,21 @@ impl Settings {
                 .or(file.addr)
                 .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
             web: args.web.or(file.web),
+            file_limits: {
+                let default = qingdan_core::attachments::Limits::default();
+                qingdan_core::attachments::Limits {
+                    per_file: args
+                        .max_file_bytes
+                        .or(file.max_file_bytes)
+                        .unwrap_or(default.per_file)
+                        .max(1),
+                    per_packet: args
+                        .max_packet_files_bytes
+                        .or(file.max_packet_files_bytes)
+                        .unwrap_or(default.per_packet)
+                        .max(1),
+                }
+            },
             config: Config {
                 max_packet_bytes: args
                     .max_packet_bytes
@@ -382,7 +405,8 @@ pub fn serve(database: &Database, args: ServeArgs, file: FileSettings) -> Result
         let (store, new) = database.connect().await?;
         let intake = Intake::open(store, &qingdan_intake::now())
             .await
-            .context("cannot open the intake")?;
+            .context("cannot open the intake")?
+            .with_file_limits(settings.file_limits);
         // The fingerprint in the form the app shows for the intake it pinned.
         let fingerprint = keys::decode_public_key(intake.public_key())
             .map(|k| keys::fingerprint(&k))
@@ -468,8 +492,9 @@ fn start_log(format: LogFormat) {
     }
 }
 
-/// `qingdan import DIR...`: every `*.json` file under the folders, checked
-/// and stored as if uploaded; one line per file, and a progress bar.
+/// `qingdan import DIR...`: every `*.json` packet and `*.qingdan.zip`
+/// bundle under the folders, checked and stored as if uploaded (a bundle's
+/// files first, then its packet); one line per file, and a progress bar.
 pub fn import(database: &Database, dirs: &[PathBuf]) -> Result<(), Failure> {
     let mut files = Vec::new();
     for dir in dirs {
@@ -564,14 +589,32 @@ async fn submit_file(
     intake: &qingdan_intake::Intake,
     path: &Path,
 ) -> Result<Submitted, (String, String)> {
-    match std::fs::read(path) {
-        Ok(bytes) => intake
-            .submit(bytes, chrono::Utc::now())
-            .await
-            .map_err(|e| (e.to_string(), e.code().as_str().to_owned())),
-        Err(e) => Err((format!("cannot read: {e}"), "unreadable".into())),
-    }
+    let bytes =
+        std::fs::read(path).map_err(|e| (format!("cannot read: {e}"), "unreadable".into()))?;
+    let bytes = if qingdan_bundle::is_bundle(&bytes) {
+        // The bundle whole first (every file the one its packet names),
+        // then its files kept, then the packet.
+        let limits = intake.file_limits();
+        let (_, bundle) = qingdan_bundle::open(&bytes, MAX_BUNDLED_PACKET, limits)
+            .map_err(|e| (e.to_string(), "invalid".to_owned()))?;
+        for (sha256, file) in &bundle.files {
+            intake
+                .put_file(sha256, file, chrono::Utc::now())
+                .await
+                .map_err(|e| (e.to_string(), e.code().as_str().to_owned()))?;
+        }
+        bundle.packet
+    } else {
+        bytes
+    };
+    intake
+        .submit(bytes, chrono::Utc::now())
+        .await
+        .map_err(|e| (e.to_string(), e.code().as_str().to_owned()))
 }
+
+/// The largest packet a bundle may hold.
+const MAX_BUNDLED_PACKET: u64 = 16 * 1024 * 1024;
 
 fn collect_json(dir: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
     if dir.is_file() {
@@ -586,7 +629,9 @@ fn collect_json(dir: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
             .path();
         if path.is_dir() {
             collect_json(&path, files)?;
-        } else if path.extension().is_some_and(|e| e == "json") {
+        } else if path.extension().is_some_and(|e| e == "json")
+            || path.to_string_lossy().ends_with(qingdan_bundle::EXTENSION)
+        {
             files.push(path);
         }
     }

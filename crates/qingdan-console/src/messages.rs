@@ -138,6 +138,7 @@ fn problem_message(code: ProblemCode) -> T {
         C::WeakPassword => T::WeakPassword,
         C::Invalid
         | C::Conflict
+        | C::AttachmentsMissing
         | C::Roles
         | C::Kind
         | C::UnknownTemplate

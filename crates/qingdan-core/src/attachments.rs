@@ -95,7 +95,10 @@ pub fn check_entries(entries: &[Attachment]) -> Option<Problem> {
     for (i, a) in entries.iter().enumerate() {
         let short = |s: &str| !s.trim().is_empty() && s.chars().count() <= 64;
         if !short(&a.id) {
-            return Some((at(i, "id"), "an id of 1 to 64 characters is required".into()));
+            return Some((
+                at(i, "id"),
+                "an id of 1 to 64 characters is required".into(),
+            ));
         }
         if !ids.insert(a.id.as_str()) {
             return Some((at(i, "id"), format!("the id {:?} is used twice", a.id)));
@@ -104,7 +107,10 @@ pub fn check_entries(entries: &[Attachment]) -> Option<Problem> {
             return Some((at(i, "item"), "the item's id is required".into()));
         }
         if a.finding.as_deref().is_some_and(|f| !short(f)) {
-            return Some((at(i, "finding"), "a finding's id of 1 to 64 characters".into()));
+            return Some((
+                at(i, "finding"),
+                "a finding's id of 1 to 64 characters".into(),
+            ));
         }
         if a.name.trim().is_empty() || a.name.chars().count() > MAX_NAME_CHARS {
             return Some((
@@ -163,10 +169,7 @@ pub fn check_against(
                 Some(f) if f.item != a.item => {
                     return Some((
                         at(i, "item"),
-                        format!(
-                            "finding {id:?} is on item {:?}, not {:?}",
-                            f.item, a.item
-                        ),
+                        format!("finding {id:?} is on item {:?}, not {:?}", f.item, a.item),
                     ));
                 }
                 Some(_) => {}
@@ -346,7 +349,10 @@ mod tests {
         // One byte changed: the same size, another digest.
         let mut swapped = PNG.to_vec();
         swapped[14] ^= 1;
-        assert!(matches!(check_file(&photo, &swapped), Err(FileError::Digest { .. })));
+        assert!(matches!(
+            check_file(&photo, &swapped),
+            Err(FileError::Digest { .. })
+        ));
         assert!(matches!(
             check_file(&photo, &PNG[..10]),
             Err(FileError::Size { size: 10, .. })

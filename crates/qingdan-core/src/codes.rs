@@ -61,6 +61,8 @@ codes! {
     NotFound = "not-found",
     /// Another packet with this id is stored (409).
     Conflict = "conflict",
+    /// Files the packet names are not stored yet: send them first (409).
+    AttachmentsMissing = "attachments-missing",
     /// The signers' roles do not fit the packet, or the enrollment code is
     /// for another role (409, 422).
     Roles = "roles",

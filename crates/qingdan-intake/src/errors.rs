@@ -55,6 +55,21 @@ pub enum SubmitError {
         /// This packet's SHA-256.
         sha256: String,
     },
+    /// Files the packet names are not stored yet (each: where it is named,
+    /// and its digest); nothing was stored.
+    #[error(
+        "files not received yet, send them first (PUT /api/v1/packets/{{id}}/attachments/{{sha256}}): {}",
+        .0.iter().map(|(at, sha)| format!("{at} {sha}")).collect::<Vec<_>>().join("; ")
+    )]
+    AttachmentsMissing(Vec<(String, String)>),
+    /// The files the packet names are past this intake's limits.
+    #[error("{at}: {message}")]
+    FilesTooLarge {
+        /// Where (`payload.attachments[2].size`).
+        at: String,
+        /// What.
+        message: String,
+    },
     /// The store cannot be used now; nothing was stored.
     #[error("the intake's database is unavailable: {0}")]
     Unavailable(String),
@@ -72,6 +87,8 @@ impl SubmitError {
             SubmitError::KeyNotEnrolled { .. } => ProblemCode::KeyNotEnrolled,
             SubmitError::UnknownTemplate { .. } => ProblemCode::UnknownTemplate,
             SubmitError::Conflict { .. } => ProblemCode::Conflict,
+            SubmitError::AttachmentsMissing(_) => ProblemCode::AttachmentsMissing,
+            SubmitError::FilesTooLarge { .. } => ProblemCode::TooLarge,
             SubmitError::Unavailable(_) => ProblemCode::Unavailable,
             SubmitError::Internal(_) => ProblemCode::Internal,
         }
@@ -151,6 +168,57 @@ impl AdminError {
 impl From<StoreError> for AdminError {
     fn from(e: StoreError) -> AdminError {
         AdminError::Unavailable(e.to_string())
+    }
+}
+
+/// Why a file was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// The address names no digest.
+    #[error("{0:?} is not a SHA-256 (64 lower-case hex digits)")]
+    BadAddress(String),
+    /// More bytes than a file may have.
+    #[error("more than {0} bytes; a file may have at most that")]
+    TooLarge(u64),
+    /// The bytes are not the file the address names.
+    #[error("the body's SHA-256 is {actual}, not {named} as the address says")]
+    Digest {
+        /// The body's.
+        actual: String,
+        /// The address's.
+        named: String,
+    },
+    /// Not a photo or a PDF.
+    #[error("not a JPEG, PNG or WebP photo, nor a PDF")]
+    Type,
+    /// No such file of that packet.
+    #[error("packet {packet} has no stored file {sha256}")]
+    NotFound {
+        /// The packet.
+        packet: String,
+        /// The file's digest.
+        sha256: String,
+    },
+    /// The store cannot be used now; nothing was stored.
+    #[error("the intake's database is unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl FileError {
+    /// The stable code.
+    pub fn code(&self) -> ProblemCode {
+        match self {
+            FileError::BadAddress(_) | FileError::NotFound { .. } => ProblemCode::NotFound,
+            FileError::TooLarge(_) => ProblemCode::TooLarge,
+            FileError::Digest { .. } | FileError::Type => ProblemCode::Invalid,
+            FileError::Unavailable(_) => ProblemCode::Unavailable,
+        }
+    }
+}
+
+impl From<StoreError> for FileError {
+    fn from(e: StoreError) -> FileError {
+        FileError::Unavailable(e.to_string())
     }
 }
 

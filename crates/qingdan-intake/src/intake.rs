@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
+use qingdan_core::attachments;
 use qingdan_core::keys::{self, SigningKey};
 use qingdan_core::packet::{PacketKind, Verified};
 use qingdan_core::trust::{self, ALL_UNITS, Admission, Enrollment};
@@ -18,7 +19,7 @@ use crate::errors::{AdminError, PublishError, SubmitError, packet_code};
 use crate::metrics::Metrics;
 use crate::secrets;
 use crate::store::{
-    NewPacket, PacketSummary, Published, Redeem, Store, StoreError, Stored, TokenInfo,
+    NamedFile, NewPacket, PacketSummary, Published, Redeem, Store, StoreError, Stored, TokenInfo,
 };
 
 /// How long an enrollment code stays valid.
@@ -63,6 +64,8 @@ pub struct Intake {
     /// finish sooner, and each holds its own memory: a crowd of them
     /// waits its turn.
     reporting: Arc<Semaphore>,
+    /// How large the files attached to packets may be.
+    pub(crate) file_limits: attachments::Limits,
 }
 
 impl std::fmt::Debug for Intake {
@@ -132,6 +135,7 @@ impl Intake {
             reporting: Arc::new(Semaphore::new(
                 std::thread::available_parallelism().map_or(1, usize::from),
             )),
+            file_limits: attachments::Limits::default(),
         };
         // Packets stored by an intake that kept no summaries: the reports
         // read summaries only, so these are summarized before anything is
@@ -147,6 +151,18 @@ impl Intake {
             .await?;
         if summarized > 0 {
             tracing::info!(summarized, "stored packets summarized for the reports");
+        }
+        // Files sent for packets that never came.
+        if let Ok(now) = chrono::DateTime::parse_from_rfc3339(now) {
+            let forgotten = intake
+                .store
+                .forget_unnamed_files(&crate::rfc3339(
+                    now.to_utc() - chrono::Duration::days(crate::files::UNNAMED_FILE_DAYS),
+                ))
+                .await?;
+            if forgotten > 0 {
+                tracing::info!(forgotten, "files no packet names let go");
+            }
         }
         Ok(intake)
     }
@@ -392,6 +408,25 @@ impl Intake {
             }
         };
         let payload = verified.payload;
+        if let Some((at, message)) =
+            attachments::check_limits(&payload.attachments, self.file_limits)
+        {
+            return Err(SubmitError::FilesTooLarge {
+                at: format!("payload.attachments{at}"),
+                message,
+            });
+        }
+        let files = payload
+            .attachments
+            .iter()
+            .enumerate()
+            .map(|(i, a)| NamedFile {
+                at: format!("payload.attachments[{i}] ({})", a.name),
+                sha256: a.sha256.clone(),
+                media_type: a.media_type.clone(),
+                size: i64::try_from(a.size).unwrap_or(i64::MAX),
+            })
+            .collect();
         let received_at = crate::rfc3339(received_at);
         let receipt = receipt::sign(&self.key, &payload.id, &sha256, &received_at);
         let summary = Some(packet_summary(&payload, sheet, &received_at));
@@ -412,6 +447,7 @@ impl Intake {
             bytes,
             receipt,
             summary,
+            files,
         };
         let (reply, answer) = oneshot::channel();
         self.writer
@@ -421,6 +457,7 @@ impl Intake {
         match answer.await {
             Ok(Ok(Stored::Created(receipt))) => Ok(Submitted::Created(receipt)),
             Ok(Ok(Stored::Duplicate(receipt))) => Ok(Submitted::Duplicate(receipt)),
+            Ok(Ok(Stored::FilesMissing(missing))) => Err(SubmitError::AttachmentsMissing(missing)),
             Ok(Ok(Stored::Conflict(existing))) => match self.same_content(&id, &content).await? {
                 // The same signed packet in other bytes (white space,
                 // signature order): received already. Its receipt names

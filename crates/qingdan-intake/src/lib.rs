@@ -10,6 +10,7 @@ pub mod accounts;
 mod api;
 pub mod backup;
 mod errors;
+pub mod files;
 mod headers;
 mod install;
 mod intake;
@@ -28,7 +29,7 @@ mod web;
 
 pub use api::problem::Problem;
 pub use api::{AppState, Config, app};
-pub use errors::{AdminError, PublishError, ReportError, SubmitError};
+pub use errors::{AdminError, FileError, PublishError, ReportError, SubmitError};
 pub use intake::{Intake, Submitted};
 pub use limit::RateLimit;
 pub use metrics::Metrics;

@@ -31,6 +31,7 @@ macro_rules! on_pool {
 }
 
 mod accounts;
+mod files;
 mod rounds;
 mod units;
 pub use accounts::{AdminInfo, AuditEntry};
@@ -112,6 +113,22 @@ pub struct NewPacket {
     pub receipt: String,
     /// What the reports need of its score sheet (none for a rectification).
     pub summary: Option<PacketSummary>,
+    /// The files it names: each one's place (`payload.attachments[0]`),
+    /// digest, type and size. It is stored only once all are.
+    pub files: Vec<NamedFile>,
+}
+
+/// A file a packet names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedFile {
+    /// Where the packet names it, e.g. `payload.attachments[0] (谈话记录.jpg)`.
+    pub at: String,
+    /// Its digest.
+    pub sha256: String,
+    /// Its type.
+    pub media_type: String,
+    /// Its size.
+    pub size: i64,
 }
 
 /// What the reports need of one stored packet: its summary
@@ -345,6 +362,8 @@ pub enum Stored {
     Duplicate(String),
     /// Another packet with this id is stored; its digest.
     Conflict(String),
+    /// Not stored: these files it names are not (each: where, digest).
+    FilesMissing(Vec<(String, String)>),
 }
 
 /// A stored packet, for listings.
@@ -1188,6 +1207,31 @@ impl Store {
             let mut created = Vec::new();
             for &i in &by_id {
                 let p = &packets[i];
+                let mut missing = Vec::new();
+                for file in &p.files {
+                    let kept: Option<(String, i64)> = sqlx::query_as(
+                        "SELECT media_type, size FROM attachments WHERE sha256 = $1",
+                    )
+                    .bind(&file.sha256)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if kept != Some((file.media_type.clone(), file.size)) {
+                        missing.push((file.at.clone(), file.sha256.clone()));
+                    }
+                }
+                if !missing.is_empty() {
+                    let stored: Option<(String, String)> =
+                        sqlx::query_as("SELECT sha256, receipt FROM packets WHERE id = $1")
+                            .bind(&p.id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    outcomes[i] = Some(match stored {
+                        Some((sha256, receipt)) if sha256 == p.sha256 => Stored::Duplicate(receipt),
+                        Some((sha256, _)) => Stored::Conflict(sha256),
+                        None => Stored::FilesMissing(missing),
+                    });
+                    continue;
+                }
                 let done = sqlx::query(
                     "INSERT INTO packets (id, sha256, kind, unit_code, period, template_id,
                          template_version, created_at, received_at, total, grade, vetoes,
@@ -1214,6 +1258,16 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 1 {
+                    for file in &p.files {
+                        sqlx::query(
+                            "INSERT INTO packet_attachments (packet_id, sha256) VALUES ($1, $2)
+                             ON CONFLICT DO NOTHING",
+                        )
+                        .bind(&p.id)
+                        .bind(&file.sha256)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
                     created.extend(p.summary.as_ref());
                     outcomes[i] = Some(Stored::Created(p.receipt.clone()));
                     continue;

@@ -849,18 +849,34 @@ fn a_packet_with_files_is_a_bundle_signed_and_verified_file_by_file() {
         &["--attach", &a, "--attach", &b],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(std::fs::read(&bundle).unwrap().starts_with(b"PK\x03\x04"), "a zip");
+    assert!(
+        std::fs::read(&bundle).unwrap().starts_with(b"PK\x03\x04"),
+        "a zip"
+    );
     for key in ["principal", "supervisory"] {
         let key = format!("tests/data/keys/{key}.pem");
-        let out = qingdan(&["sign", "--key", &key, path_str(&bundle), "-o", path_str(&bundle)]);
+        let out = qingdan(&[
+            "sign",
+            "--key",
+            &key,
+            path_str(&bundle),
+            "-o",
+            path_str(&bundle),
+        ]);
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
     let verified = qingdan(&["verify", "-t", PACKET_TEMPLATE, path_str(&bundle)]);
     assert!(verified.status.success(), "{}", text(&verified.stderr));
     let summary = text(&verified.stdout);
-    assert!(summary.contains("files:    2 checked against their digests"), "{summary}");
     assert!(
-        summary.contains(&format!("file:     谈话记录.png (image/png, {} bytes) on item 1.1", png.len())),
+        summary.contains("files:    2 checked against their digests"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(&format!(
+            "file:     谈话记录.png (image/png, {} bytes) on item 1.1",
+            png.len()
+        )),
         "{summary}"
     );
 
@@ -904,6 +920,10 @@ fn a_packet_with_files_is_a_bundle_signed_and_verified_file_by_file() {
         &["--attach", &odd],
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("is not a JPEG, PNG or WebP photo, nor a PDF"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("is not a JPEG, PNG or WebP photo, nor a PDF"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(!dir.join("odd.qingdan.zip").exists());
 }

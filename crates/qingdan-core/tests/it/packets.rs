@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use expect_test::expect_file;
 use proptest::prelude::*;
-use qingdan_core::keys::SigningKey;
 use qingdan_core::attachments::{self, Attachment, FileError, FileProblem};
+use qingdan_core::keys::SigningKey;
 use qingdan_core::packet::{self, Packet};
 use qingdan_core::{Responses, Template};
 
@@ -251,19 +251,36 @@ fn files_named_in_the_payload_are_signed_and_a_file_swapped_after_signing_is_ref
 
     // The photo swapped for another: refused, naming the entry.
     let other: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR talk recorD";
-    let swapped = |sha: &str| if sha == attachments::digest(PHOTO) { Some(other) } else { kept(sha) };
+    let swapped = |sha: &str| {
+        if sha == attachments::digest(PHOTO) {
+            Some(other)
+        } else {
+            kept(sha)
+        }
+    };
     let refused = attachments::check_files(entries, swapped).unwrap_err();
     assert_eq!(refused.index, 0);
-    assert!(matches!(refused.problem, FileProblem::Wrong(FileError::Digest { .. })));
+    assert!(matches!(
+        refused.problem,
+        FileProblem::Wrong(FileError::Digest { .. })
+    ));
     let said = refused.to_string();
     assert!(
         said.starts_with("payload.attachments[0] (谈话记录.png, item 1.1): its SHA-256 is"),
         "{said}"
     );
     // A file left out is missing.
-    let without = |sha: &str| if sha == attachments::digest(DOCUMENT) { None } else { kept(sha) };
+    let without = |sha: &str| {
+        if sha == attachments::digest(DOCUMENT) {
+            None
+        } else {
+            kept(sha)
+        }
+    };
     assert_eq!(
-        attachments::check_files(entries, without).unwrap_err().problem,
+        attachments::check_files(entries, without)
+            .unwrap_err()
+            .problem,
         FileProblem::Missing
     );
 
@@ -284,25 +301,38 @@ fn an_entry_on_an_unknown_item_of_an_unknown_type_or_out_of_form_is_refused_with
     let refused = |change: &dyn Fn(&mut Attachment)| {
         let mut entry = photo();
         change(&mut entry);
-        match signed_with(vec![photo(), Attachment { id: "2".into(), ..entry }]) {
+        match signed_with(vec![
+            photo(),
+            Attachment {
+                id: "2".into(),
+                ..entry
+            },
+        ]) {
             Err(e) => e.to_string(),
             Ok(p) => p.verify(Some(&template())).unwrap_err().to_string(),
         }
     };
     let unknown = refused(&|a| a.item = "99.9".into());
     assert!(
-        unknown.starts_with("payload.attachments[1].item: \"99.9\" is not an item of jiandu-zeren v1"),
+        unknown
+            .starts_with("payload.attachments[1].item: \"99.9\" is not an item of jiandu-zeren v1"),
         "{unknown}"
     );
     let gif = refused(&|a| a.media_type = "image/gif".into());
-    assert!(gif.starts_with("payload.attachments[1].media_type:"), "{gif}");
+    assert!(
+        gif.starts_with("payload.attachments[1].media_type:"),
+        "{gif}"
+    );
     let finding = refused(&|a| a.finding = Some("7".into()));
     assert!(
         finding.starts_with("payload.attachments[1].finding: the packet has no finding \"7\""),
         "{finding}"
     );
     let digest = refused(&|a| a.sha256 = "ab".into());
-    assert!(digest.starts_with("payload.attachments[1].sha256:"), "{digest}");
+    assert!(
+        digest.starts_with("payload.attachments[1].sha256:"),
+        "{digest}"
+    );
     // Oversize against the intake's limits, by its path.
     let mut big = photo();
     big.size = 11 * 1024 * 1024;
@@ -315,5 +345,8 @@ fn an_entry_on_an_unknown_item_of_an_unknown_type_or_out_of_form_is_refused_with
 fn a_packet_without_files_is_written_as_it_always_was() {
     let (_, packet) = signed_packet();
     let text = std::str::from_utf8(packet.signed_bytes()).unwrap();
-    assert!(!text.contains("attachments"), "no empty list in the signed bytes");
+    assert!(
+        !text.contains("attachments"),
+        "no empty list in the signed bytes"
+    );
 }

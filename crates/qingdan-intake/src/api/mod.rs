@@ -119,7 +119,10 @@ pub const TEMPLATE_SIGNATURE: &str = "qingdan-signature";
 pub fn app(state: AppState) -> Router {
     let config = state.config.clone();
     let api = Router::new()
-        .merge(packets::routes(config.max_packet_bytes))
+        .merge(packets::routes(
+            config.max_packet_bytes,
+            state.intake.file_limits().per_file,
+        ))
         .merge(templates::routes())
         .merge(enroll::routes())
         .merge(reports::routes())

@@ -18,7 +18,10 @@ use crate::store::PacketFilter;
 
 /// `POST` (at most `max_packet_bytes`) and `GET /packets`, `GET /packets/{id}`,
 /// its receipt and its sheet.
-pub(super) fn routes(max_packet_bytes: usize) -> Router<AppState> {
+pub(super) fn routes(max_packet_bytes: usize, max_file_bytes: u64) -> Router<AppState> {
+    // One byte more than a file may have: a larger body is refused by the
+    // intake's own check, with its limit in the answer.
+    let file_body = usize::try_from(max_file_bytes.saturating_add(1)).unwrap_or(usize::MAX);
     Router::new()
         .route(
             "/packets",
@@ -29,6 +32,60 @@ pub(super) fn routes(max_packet_bytes: usize) -> Router<AppState> {
         .route("/packets/{id}", get(download))
         .route("/packets/{id}/receipt", get(receipt))
         .route("/packets/{id}/sheet", get(sheet))
+        .route(
+            "/packets/{id}/attachments/{sha256}",
+            axum::routing::put(put_file)
+                .get(get_file)
+                .layer(DefaultBodyLimit::max(file_body)),
+        )
+}
+
+/// `PUT /packets/{id}/attachments/{sha256}`: a file a packet names (or
+/// will), sent before or after the packet: 201 when kept now, 200 when
+/// kept already; 413 past the limit, 422 when the body is not the file
+/// the address names, 415 for a file that is no photo or PDF. Anyone who
+/// may send packets may send their files.
+async fn put_file(
+    State(state): State<AppState>,
+    Path((_id, sha256)): Path<(String, String)>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let body = body.map_err(|e| match e {
+        BytesRejection::FailedToBufferBody(_) => Problem::from(crate::FileError::TooLarge(
+            state.intake.file_limits().per_file,
+        )),
+        other => Problem::malformed(other.body_text()),
+    })?;
+    let kept = state
+        .intake
+        .put_file(&sha256, &body, chrono::Utc::now())
+        .await?;
+    let status = match kept {
+        crate::files::Kept::New => StatusCode::CREATED,
+        crate::files::Kept::Already => StatusCode::OK,
+    };
+    Ok((status, Json(serde_json::json!({"sha256": sha256}))).into_response())
+}
+
+/// `GET /packets/{id}/attachments/{sha256}`: a stored packet's file, its
+/// exact bytes with its type (admin).
+async fn get_file(
+    _: Admin,
+    State(state): State<AppState>,
+    Path((id, sha256)): Path<(String, String)>,
+) -> Result<Response, Problem> {
+    let (media_type, bytes) = state.intake.packet_file(&id, &sha256).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, media_type),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, max-age=31536000, immutable".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// A device's upload, counted by its outcome for `GET /metrics`.

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use qingdan_core::ProblemCode;
 use serde::Serialize;
 
-use crate::errors::{AdminError, PublishError, ReportError, SubmitError};
+use crate::errors::{AdminError, FileError, PublishError, ReportError, SubmitError};
 
 /// One problem, as sent to the client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,6 +32,9 @@ pub struct Problem {
     /// For a 429: seconds until a try may succeed (`Retry-After`).
     #[serde(skip)]
     retry_after: Option<u32>,
+    /// For a 409 `attachments-missing`: the digests of the files to send.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
 }
 
 impl Problem {
@@ -58,6 +61,7 @@ impl Problem {
             code,
             cause: None,
             retry_after: None,
+            missing: Vec::new(),
         }
     }
 
@@ -122,7 +126,7 @@ pub fn status(code: ProblemCode) -> StatusCode {
         | C::CodeInvalid
         | C::PasswordChange => StatusCode::FORBIDDEN,
         C::NotFound => StatusCode::NOT_FOUND,
-        C::Conflict => StatusCode::CONFLICT,
+        C::Conflict | C::AttachmentsMissing => StatusCode::CONFLICT,
         C::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         C::Roles
         | C::TooManySigners
@@ -151,7 +155,30 @@ pub fn status(code: ProblemCode) -> StatusCode {
 
 impl From<SubmitError> for Problem {
     fn from(error: SubmitError) -> Problem {
-        Problem::of(error.code(), error)
+        let missing = match &error {
+            SubmitError::AttachmentsMissing(files) => {
+                files.iter().map(|(_, sha)| sha.clone()).collect()
+            }
+            _ => Vec::new(),
+        };
+        Problem {
+            missing,
+            ..Problem::of(error.code(), error)
+        }
+    }
+}
+
+impl From<FileError> for Problem {
+    fn from(error: FileError) -> Problem {
+        match error {
+            // A file of another type: 415, the code `invalid`.
+            FileError::Type => Problem::with_status(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ProblemCode::Invalid,
+                error.to_string(),
+            ),
+            _ => Problem::of(error.code(), error),
+        }
     }
 }
 

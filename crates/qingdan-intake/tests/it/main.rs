@@ -3,6 +3,7 @@
 //! TCP, and random and mutated input.
 
 mod api;
+mod attachments;
 mod clerk;
 mod compat;
 mod concurrency;

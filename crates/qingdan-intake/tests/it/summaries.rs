@@ -798,6 +798,7 @@ fn bare_packet(
             signers: Vec::new(),
             findings: None,
         }),
+        files: Vec::new(),
     }
 }
 
