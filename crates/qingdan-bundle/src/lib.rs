@@ -69,7 +69,7 @@ pub enum BundleError {
     Packet(PacketError),
     /// A file the packet names is missing or is another.
     #[error("{0}")]
-    File(Mismatch),
+    File(Box<Mismatch>),
     /// A file the packet does not name.
     #[error("attachments/{0}: the packet names no such file")]
     Extra(String),

@@ -304,7 +304,7 @@ pub struct Mismatch {
 pub fn check_files<'a>(
     entries: &[Attachment],
     file: impl Fn(&str) -> Option<&'a [u8]>,
-) -> Result<(), Mismatch> {
+) -> Result<(), Box<Mismatch>> {
     for (index, entry) in entries.iter().enumerate() {
         let problem = match file(&entry.sha256) {
             None => FileProblem::Missing,
@@ -313,13 +313,13 @@ pub fn check_files<'a>(
                 Err(e) => FileProblem::Wrong(e),
             },
         };
-        return Err(Mismatch {
+        return Err(Box::new(Mismatch {
             index,
             name: entry.name.clone(),
             item: entry.item.clone(),
             sha256: entry.sha256.clone(),
             problem,
-        });
+        }));
     }
     Ok(())
 }

@@ -1049,3 +1049,169 @@ fn the_json_log_is_one_object_a_line_with_the_refusals_code() {
     assert_eq!(refusal["level"], "INFO");
     assert!(refusal["timestamp"].is_string());
 }
+
+/// A PNG of `n` bytes.
+fn png(n: usize, fill: u8) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    bytes.resize(n, fill);
+    bytes
+}
+
+/// A self-assessment naming two photos on the checklist's first item, and
+/// the photos.
+fn with_photos(w: &World) -> (String, Vec<u8>, [Vec<u8>; 2]) {
+    let id = new_id();
+    let photos = [png(4000, 1), png(6000, 2)];
+    let (_, item) = w.template.items().next().unwrap();
+    let entries = photos
+        .iter()
+        .enumerate()
+        .map(|(i, bytes)| qingdan_core::attachments::Attachment {
+            id: (i + 1).to_string(),
+            item: item.id.clone(),
+            finding: None,
+            name: format!("照片{}.png", i + 1),
+            media_type: "image/png".into(),
+            size: bytes.len() as u64,
+            sha256: qingdan_core::attachments::digest(bytes),
+        })
+        .collect();
+    let packet = w.packet_with(&id, |m| m.attachments = entries);
+    (id, packet, photos)
+}
+
+/// PUT of a file; its status (none: no answer).
+fn put_file(url: &str, id: &str, bytes: &[u8]) -> Option<u16> {
+    let path = format!(
+        "{url}/api/v1/packets/{id}/attachments/{}",
+        qingdan_core::attachments::digest(bytes)
+    );
+    agent()
+        .put(&path)
+        .send(bytes)
+        .ok()
+        .map(|r| r.status().as_u16())
+}
+
+/// Killed (SIGKILL) after one file of a packet was acknowledged and before
+/// the packet: the acknowledged file is kept, the packet is refused until
+/// the other file is sent, then received; nothing is kept twice.
+fn a_file_acknowledged_before_a_kill_is_kept_and_its_packet_completes_after(db: Db) {
+    let (_runtime, w) = prepared(db);
+    let (id, packet, photos) = with_photos(&w);
+    let mut server = Server::start(&w.database);
+    assert_eq!(put_file(&server.url, &id, &photos[0]), Some(201));
+    server.kill();
+
+    let server = Server::start(&w.database);
+    assert_eq!(
+        put_file(&server.url, &id, &photos[0]),
+        Some(200),
+        "kept across the kill"
+    );
+    let (status, body) = post(&agent(), &format!("{}/api/v1/packets", server.url), &packet);
+    assert_eq!(status, 409, "{}", String::from_utf8_lossy(&body));
+    let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        problem["missing"],
+        serde_json::json!([qingdan_core::attachments::digest(&photos[1])]),
+        "only the file not acknowledged is missing"
+    );
+    assert_eq!(put_file(&server.url, &id, &photos[1]), Some(201));
+    let (status, body) = post(&agent(), &format!("{}/api/v1/packets", server.url), &packet);
+    assert_eq!(status, 201, "{}", String::from_utf8_lossy(&body));
+    for photo in &photos {
+        let (status, bytes) = get(
+            &format!(
+                "{}/api/v1/packets/{id}/attachments/{}",
+                server.url,
+                qingdan_core::attachments::digest(photo)
+            ),
+            &w.token,
+        );
+        assert_eq!((status, &bytes), (200, photo));
+    }
+}
+
+#[test]
+fn a_file_acknowledged_before_a_kill_is_kept_on_sqlite() {
+    a_file_acknowledged_before_a_kill_is_kept_and_its_packet_completes_after(Db::Sqlite);
+}
+
+#[test]
+fn a_file_acknowledged_before_a_kill_is_kept_on_postgres() {
+    if support::postgres_url().is_some() {
+        a_file_acknowledged_before_a_kill_is_kept_and_its_packet_completes_after(Db::Postgres);
+    }
+}
+
+/// `qingdan import` takes bundles from a USB stick: a bundle's files and
+/// packet are stored; again, a duplicate; a bundle with a file changed is
+/// rejected naming it, and stores nothing.
+#[test]
+fn import_takes_bundles_and_rejects_one_with_a_changed_file() {
+    let (_runtime, w) = prepared(Db::Sqlite);
+    let (_, packet, photos) = with_photos(&w);
+    let (dir, _, _removed) = scratch();
+    let usb = dir.join("usb");
+    std::fs::create_dir_all(&usb).unwrap();
+    let database = w.database.to_string();
+    let bundle = qingdan_bundle::write(&packet, photos.iter().map(Vec::as_slice)).unwrap();
+    std::fs::write(
+        usb.join("510824-101-2026-self-assessment.qingdan.zip"),
+        &bundle,
+    )
+    .unwrap();
+    let import = |dir: &Path| qingdan(&["import", dir.to_str().unwrap(), "--database", &database]);
+    let out = import(&usb);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stdout).contains("1 accepted, 0 already here, 0 rejected"),
+        "{}",
+        text(&out.stdout)
+    );
+    let again = import(&usb);
+    assert!(
+        text(&again.stdout).contains("0 accepted, 1 already here, 0 rejected"),
+        "{}",
+        text(&again.stdout)
+    );
+
+    // Another packet's bundle, with one byte of a photo changed.
+    let (_, packet, mut photos) = with_photos(&w);
+    *photos[1].last_mut().unwrap() ^= 1;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let named = |bytes: &[u8]| qingdan_core::attachments::digest(bytes);
+    let original = png(6000, 2);
+    for (name, data) in [
+        ("packet.json".to_owned(), packet.as_slice()),
+        (
+            format!("attachments/{}", named(&photos[0])),
+            photos[0].as_slice(),
+        ),
+        (
+            format!("attachments/{}", named(&original)),
+            photos[1].as_slice(),
+        ),
+    ] {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut zip, data).unwrap();
+    }
+    let tampered = zip.finish().unwrap().into_inner();
+    let stick = usb.join("other");
+    std::fs::create_dir_all(&stick).unwrap();
+    std::fs::write(stick.join("changed.qingdan.zip"), tampered).unwrap();
+    let refused = import(&stick);
+    assert_eq!(refused.status.code(), Some(1));
+    let said = text(&refused.stdout);
+    assert!(
+        said.contains("rejected") && said.contains("payload.attachments[1] (照片2.png"),
+        "{said}"
+    );
+}

@@ -17,7 +17,7 @@ use crate::errors::{AdminError, FileError, PublishError, ReportError, SubmitErro
 pub struct Problem {
     /// A URI naming the kind of problem: `/problems/<code>`.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: ProblemType,
     /// The HTTP status.
     pub status: u16,
     /// A short, fixed title for the code.
@@ -28,13 +28,23 @@ pub struct Problem {
     pub code: &'static str,
     /// For the intake's own failures: the error, for the log only.
     #[serde(skip)]
-    cause: Option<String>,
+    cause: Option<Box<str>>,
     /// For a 429: seconds until a try may succeed (`Retry-After`).
     #[serde(skip)]
     retry_after: Option<u32>,
     /// For a 409 `attachments-missing`: the digests of the files to send.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub missing: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Box<[String]>>,
+}
+
+/// A problem's `type`: `/problems/<code>`, written from its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProblemType(&'static str);
+
+impl Serialize for ProblemType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&format_args!("/problems/{}", self.0))
+    }
 }
 
 impl Problem {
@@ -54,14 +64,14 @@ impl Problem {
     fn with_status(status: StatusCode, code: ProblemCode, detail: impl Into<String>) -> Problem {
         let code = code.as_str();
         Problem {
-            kind: format!("/problems/{code}"),
+            kind: ProblemType(code),
             status: status.as_u16(),
             title: status.canonical_reason().unwrap_or("Error"),
             detail: detail.into(),
             code,
             cause: None,
             retry_after: None,
-            missing: Vec::new(),
+            missing: None,
         }
     }
 
@@ -80,7 +90,7 @@ impl Problem {
     /// the code.
     pub fn internal(error: impl std::fmt::Display) -> Problem {
         Problem {
-            cause: Some(error.to_string()),
+            cause: Some(error.to_string().into()),
             ..Problem::new(
                 ProblemCode::Internal,
                 "the intake failed; the error is logged",
@@ -91,7 +101,7 @@ impl Problem {
     /// The store cannot be reached or refused: try again later.
     pub fn unavailable(error: impl std::fmt::Display) -> Problem {
         Problem {
-            cause: Some(error.to_string()),
+            cause: Some(error.to_string().into()),
             ..Problem::new(
                 ProblemCode::Unavailable,
                 "the intake's database is unavailable; nothing was stored, send again later",
@@ -157,9 +167,9 @@ impl From<SubmitError> for Problem {
     fn from(error: SubmitError) -> Problem {
         let missing = match &error {
             SubmitError::AttachmentsMissing(files) => {
-                files.iter().map(|(_, sha)| sha.clone()).collect()
+                Some(files.iter().map(|(_, sha)| sha.clone()).collect())
             }
-            _ => Vec::new(),
+            _ => None,
         };
         Problem {
             missing,
