@@ -250,8 +250,7 @@ pub fn new(args: NewArgs) -> Result<(), Failure> {
 
 /// Makes an unsigned rectification packet.
 pub fn rectify(args: RectifyArgs) -> Result<(), Failure> {
-    let inspection = Packet::parse(read_text(&args.inspection)?.as_bytes())
-        .map_err(|e| anyhow!("{}: {e}", args.inspection.display()))?;
+    let (inspection, _) = read_packet_or_bundle(&args.inspection)?;
     let rectifications = json_file(&args.rectifications)?;
     let meta = RectificationMeta {
         id: uuid::Uuid::new_v4().to_string(),
@@ -359,7 +358,7 @@ pub fn verify(
     };
     let inspection = match inspection_path {
         Some(path) => {
-            let inspection = read_packet(path)?;
+            let (inspection, _) = read_packet_or_bundle(path)?;
             if let Err(e) = inspection.verify(bundled_template_for(&inspection).as_ref()) {
                 errln!("{}: invalid: {e}", path.display());
                 return Err(Failure::Invalid);
