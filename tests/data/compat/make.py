@@ -218,8 +218,8 @@ def main():
                            {"finding": "2", "status": "in-progress", "action": "正在整理报告"}], f, ensure_ascii=False)
             rectification = os.path.join(out, list_id + "-rectification.json")
             run("packet", "rectify", "--inspection", inspection, "--rectifications", rectified_path,
-                *signer_args(UNIT_SIGNERS), "-o", rectification)
-            sign(rectification, UNIT_SIGNERS)
+                *signer_args(unit_signers), "-o", rectification)
+            sign(rectification, unit_signers)
             made.append(rectification)
 
     # What the intake must know to take them: the unit, and each key

@@ -6,6 +6,54 @@
 /// (path below `tests/data/compat/`, the packet file).
 pub const CORPUS: &[(&str, &[u8])] = &[
     (
+        "attach-1-7029af7/diyi-zerenren-rectification.json",
+        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/diyi-zerenren-rectification.json"),
+    ),
+    (
+        "attach-1-7029af7/diyi-zerenren@1-rectification.json",
+        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/diyi-zerenren@1-rectification.json"),
+    ),
+    (
+        "attach-1-7029af7/jiancha-kaohe-rectification.json",
+        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/jiancha-kaohe-rectification.json"),
+    ),
+    (
+        "attach-1-7029af7/jiancha-kaohe@1-rectification.json",
+        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/jiancha-kaohe@1-rectification.json"),
+    ),
+    (
+        "attach-1-7029af7/jiandu-zeren-rectification.json",
+        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/jiandu-zeren-rectification.json"),
+    ),
+    (
+        "attach-1-7029af7/jiandu-zeren@1-rectification.json",
+        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/jiandu-zeren@1-rectification.json"),
+    ),
+    (
+        "attach-1-7029af7/lianzheng-fengxian-rectification.json",
+        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/lianzheng-fengxian-rectification.json"),
+    ),
+    (
+        "attach-1-7029af7/lianzheng-fengxian@1-rectification.json",
+        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/lianzheng-fengxian@1-rectification.json"),
+    ),
+    (
+        "attach-1-7029af7/yigang-shuangze-rectification.json",
+        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/yigang-shuangze-rectification.json"),
+    ),
+    (
+        "attach-1-7029af7/yigang-shuangze@1-rectification.json",
+        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/yigang-shuangze@1-rectification.json"),
+    ),
+    (
+        "attach-1-7029af7/zhuti-zeren-dangwei-rectification.json",
+        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/zhuti-zeren-dangwei-rectification.json"),
+    ),
+    (
+        "attach-1-7029af7/zhuti-zeren-dangwei@1-rectification.json",
+        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/zhuti-zeren-dangwei@1-rectification.json"),
+    ),
+    (
         "score-1-b3e8708/diyi-zerenren-self-assessment.json",
         include_bytes!(
             "../../../../tests/data/compat/score-1-b3e8708/diyi-zerenren-self-assessment.json"

@@ -4,7 +4,8 @@
 //! it answers). Sheets made today hold facts only, so rewording a reason
 //! never refuses a packet; older sheets' sentences are shown as signed and
 //! never compared. A sheet of a format this version does not know is
-//! refused, never guessed at.
+//! refused, never guessed at. A bundle (`.qingdan.zip`: a packet and its
+//! files) verifies too, and each of its files is still the one signed.
 
 use std::path::{Path, PathBuf};
 
@@ -19,8 +20,23 @@ use crate::{data_dir, fixtures, sorted_entries};
 #[path = "../common/corpus.rs"]
 mod listed;
 
-/// Packet files by name.
+/// Packet files by name (a bundle's: the packet it holds).
 type Files = Vec<(String, Vec<u8>)>;
+
+/// A bundle's entries, by name.
+fn unzipped(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+            (entry.name().unwrap().into_owned(), data)
+        })
+        .collect()
+}
+
+const BUNDLE: &str = ".qingdan.zip";
 
 /// Every version's folder, and its packets by file name.
 fn corpus() -> Vec<(String, Files)> {
@@ -41,8 +57,18 @@ fn name(path: &Path) -> String {
 fn packets_in(dir: &Path) -> Files {
     sorted_entries(dir)
         .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "json") && name(p) != "context.json")
-        .map(|p: PathBuf| (name(&p), std::fs::read(&p).unwrap()))
+        .filter(|p| {
+            (p.extension().is_some_and(|e| e == "json") && name(p) != "context.json")
+                || name(p).ends_with(BUNDLE)
+        })
+        .map(|p: PathBuf| {
+            let bytes = std::fs::read(&p).unwrap();
+            if name(&p).ends_with(BUNDLE) {
+                (name(&p), unzipped(&bytes).remove("packet.json").unwrap())
+            } else {
+                (name(&p), bytes)
+            }
+        })
         .collect()
 }
 
@@ -77,11 +103,11 @@ fn every_packet_of_every_released_version_verifies_today() {
                 formats.insert(sheet.format.clone());
             }
             if packet.payload().kind == PacketKind::Rectification {
-                let inspection = file.replace("-rectification.json", "-inspection.json");
+                let stem = file.replace("-rectification.json", "-inspection");
                 let (_, inspection) = packets
                     .iter()
-                    .find(|(f, _)| *f == inspection)
-                    .unwrap_or_else(|| panic!("{what}: no {inspection} beside it"));
+                    .find(|(f, _)| *f == format!("{stem}.json") || *f == format!("{stem}{BUNDLE}"))
+                    .unwrap_or_else(|| panic!("{what}: no {stem} beside it"));
                 let inspection = Packet::parse(inspection).unwrap();
                 trust::answers(packet.payload(), inspection.payload())
                     .unwrap_or_else(|e| panic!("{what}: {e}"));
@@ -94,8 +120,40 @@ fn every_packet_of_every_released_version_verifies_today() {
     );
 }
 
+/// Every bundle of the corpus holds each file its packet names, as signed
+/// (its size, digest and type), and no other.
+#[test]
+fn every_bundle_holds_the_files_its_packet_signed() {
+    let mut bundles = 0;
+    let mut files = 0;
+    for dir in sorted_entries(&data_dir().join("compat")) {
+        if !dir.is_dir() {
+            continue;
+        }
+        for path in sorted_entries(&dir) {
+            if !name(&path).ends_with(BUNDLE) {
+                continue;
+            }
+            let what = format!("{}/{}", name(&dir), name(&path));
+            let mut entries = unzipped(&std::fs::read(&path).unwrap());
+            let packet = Packet::parse(&entries.remove("packet.json").unwrap()).unwrap();
+            let named = &packet.payload().attachments;
+            assert!(!named.is_empty(), "{what}: a bundle names files");
+            qingdan_core::attachments::check_files(named, |sha| {
+                entries.get(&format!("attachments/{sha}")).map(Vec::as_slice)
+            })
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert_eq!(entries.len(), named.len(), "{what}: no other file");
+            bundles += 1;
+            files += named.len();
+        }
+    }
+    assert!(bundles >= 10 && files > bundles, "{bundles} bundles, {files} files");
+}
+
 /// The browser test verifies the corpus compiled in: the list must name
-/// every packet of every version, and each as it is on disk.
+/// every packet file of every version, and each as it is on disk (the
+/// bundles are checked here, with their files).
 #[test]
 fn the_browsers_list_of_the_corpus_is_whole() {
     let on_disk: Files = corpus()
@@ -103,6 +161,7 @@ fn the_browsers_list_of_the_corpus_is_whole() {
         .flat_map(|(version, packets)| {
             packets
                 .into_iter()
+                .filter(|(file, _)| !file.ends_with(BUNDLE))
                 .map(move |(file, bytes)| (format!("{version}/{file}"), bytes))
         })
         .collect();
@@ -192,6 +251,7 @@ fn a_sheet_made_today_holds_no_sentence() {
         let responses = Responses::from_value(&template, old.responses()).unwrap();
         let mut meta = fixtures::meta(old.payload().signers.clone());
         meta.kind = old.payload().kind;
+        meta.subject = old.payload().subject.clone();
         meta.findings = old.payload().findings.clone();
         let made = packet::new_packet(&template, &responses, meta).unwrap();
         let value = made.to_value();

@@ -1,6 +1,7 @@
 //! Packets outlive app versions, at the intake: every packet of every
 //! released version (`tests/data/compat/`) is accepted by today's intake,
-//! and sent again gets the very same receipt; an intake database made by
+//! and sent again gets the very same receipt (a bundle's packet once its
+//! files are sent, refused naming them before); an intake database made by
 //! an older intake, opened by today's, gives each packet it holds its old
 //! receipt when a device sends it again, and summarizes what it holds for
 //! the reports, which equal the reports computed from its packets.
@@ -42,9 +43,13 @@ fn corpus() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/compat")
 }
 
-/// Each version's folder, its context and its packets, the inspections
-/// first (a rectification answers one already stored).
-fn versions() -> Vec<(String, Context, Vec<Vec<u8>>)> {
+/// A packet as a device sends it: its bytes, and the files it names.
+type Sent = (Vec<u8>, Vec<(String, Vec<u8>)>);
+
+/// Each version's folder, its context and its packets (a bundle's taken
+/// apart), the inspections first (a rectification answers one already
+/// stored).
+fn versions() -> Vec<(String, Context, Vec<Sent>)> {
     let mut dirs: Vec<_> = std::fs::read_dir(corpus())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -55,16 +60,26 @@ fn versions() -> Vec<(String, Context, Vec<Vec<u8>>)> {
         .map(|dir| {
             let context: Context =
                 serde_json::from_slice(&std::fs::read(dir.join("context.json")).unwrap()).unwrap();
-            let mut packets: Vec<Vec<u8>> = std::fs::read_dir(&dir)
+            let mut packets: Vec<Sent> = std::fs::read_dir(&dir)
                 .unwrap()
                 .map(|e| e.unwrap().path())
                 .filter(|p| {
-                    p.extension().is_some_and(|e| e == "json")
-                        && p.file_name().is_some_and(|n| n != "context.json")
+                    (p.extension().is_some_and(|e| e == "json")
+                        && p.file_name().is_some_and(|n| n != "context.json"))
+                        || p.to_string_lossy().ends_with(qingdan_bundle::EXTENSION)
                 })
-                .map(|p| std::fs::read(p).unwrap())
+                .map(|p| {
+                    let bytes = std::fs::read(&p).unwrap();
+                    if !qingdan_bundle::is_bundle(&bytes) {
+                        return (bytes, Vec::new());
+                    }
+                    let limits = qingdan_core::attachments::Limits::default();
+                    let (_, bundle) = qingdan_bundle::open(&bytes, 1 << 24, limits)
+                        .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+                    (bundle.packet, bundle.files.into_iter().collect())
+                })
                 .collect();
-            packets.sort_by_key(|b| {
+            packets.sort_by_key(|(b, _)| {
                 let kind = Packet::parse(b).unwrap().payload().kind;
                 (kind == PacketKind::Rectification, b.clone())
             });
@@ -94,7 +109,21 @@ async fn every_released_packet_is_accepted_and_sent_again_keeps_its_receipt(db: 
         }
         let router = router(intake.clone());
         let post = |bytes: Vec<u8>| request(&router, Method::POST, "/api/v1/packets", bytes, None);
-        for bytes in &packets {
+        // The files kept so far (bundles of a folder share theirs).
+        let mut kept = std::collections::BTreeSet::new();
+        for (bytes, files) in &packets {
+            if files.iter().any(|(sha256, _)| !kept.contains(sha256)) {
+                let early = post(bytes.clone()).await;
+                assert_eq!(early.problem_code(), "attachments-missing", "{version}");
+            }
+            let id = Packet::parse(bytes).unwrap().payload().id.clone();
+            for (sha256, file) in files {
+                let path = format!("/api/v1/packets/{id}/attachments/{sha256}");
+                let put = request(&router, Method::PUT, &path, file.clone(), None).await;
+                let new = kept.insert(sha256.clone());
+                let want = if new { StatusCode::CREATED } else { StatusCode::OK };
+                assert_eq!(put.status, want, "{version}: {}", put.text());
+            }
             let first = post(bytes.clone()).await;
             assert_eq!(
                 first.status,
@@ -183,7 +212,7 @@ async fn an_older_intakes_database_gives_its_packets_their_old_receipts() {
                 == crate::summaries::served_findings(&intake).await,
             "{version}: the findings from the summaries differ from those of the packets"
         );
-        for bytes in packets {
+        for (bytes, _) in packets {
             let id = Packet::parse(&bytes).unwrap().payload().id.clone();
             let sha256 = qingdan_core::canonical::sha256_hex_bytes(&bytes);
             let old = intake.store().receipt_of(&id, &sha256).await.unwrap();
