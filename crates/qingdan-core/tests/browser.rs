@@ -153,8 +153,42 @@ fn bench_score_94_items() {
 #[wasm_bindgen_test]
 fn the_browser_verifies_every_packet_of_every_released_version() {
     assert!(corpus::CORPUS.len() >= 20);
-    for (path, bytes) in corpus::CORPUS {
-        let packet = Packet::parse(bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
+    // A bundle's packet, its files checked against it.
+    let packet_of = |path: &str, bytes: &[u8]| -> Vec<u8> {
+        if !path.ends_with(".qingdan.zip") {
+            return bytes.to_vec();
+        }
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut entries = std::collections::BTreeMap::new();
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+            entries.insert(entry.name().unwrap().into_owned(), data);
+        }
+        let packet = entries.remove("packet.json").unwrap();
+        let named = Packet::parse(&packet)
+            .unwrap()
+            .payload()
+            .attachments
+            .clone();
+        qingdan_core::attachments::check_files(&named, |sha| {
+            entries
+                .get(&format!("attachments/{sha}"))
+                .map(Vec::as_slice)
+        })
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+        packet
+    };
+    let packets: Vec<(&str, Packet)> = corpus::CORPUS
+        .iter()
+        .map(|(path, bytes)| {
+            let packet =
+                Packet::parse(&packet_of(path, bytes)).unwrap_or_else(|e| panic!("{path}: {e}"));
+            (*path, packet)
+        })
+        .collect();
+    for (path, packet) in &packets {
         let named = &packet.payload().template;
         let template = Template::parse(
             bundled::find_version(&named.id, named.version)
@@ -166,10 +200,9 @@ fn the_browser_verifies_every_packet_of_every_released_version() {
             .verify(Some(&template))
             .unwrap_or_else(|e| panic!("{path}: {e}"));
         if let Some(id) = &packet.payload().refers_to {
-            let inspection = corpus::CORPUS
+            let (_, inspection) = packets
                 .iter()
-                .map(|(_, b)| Packet::parse(b).unwrap())
-                .find(|p| &p.payload().id == id)
+                .find(|(_, p)| &p.payload().id == id)
                 .unwrap_or_else(|| panic!("{path}: its inspection is in the corpus"));
             qingdan_core::trust::answers(packet.payload(), inspection.payload())
                 .unwrap_or_else(|e| panic!("{path}: {e}"));

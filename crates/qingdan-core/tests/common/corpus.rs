@@ -1,57 +1,214 @@
-//! Every packet of the compatibility corpus (`tests/data/compat/`), compiled
-//! in for the browser tests, which cannot read files. `compat.rs` checks
+//! Every packet (and bundle) of the compatibility corpus
+//! (`tests/data/compat/`), compiled in for the browser tests, which cannot
+//! read files. `compat.rs` checks
 //! that this list names every file there: add a new version's packets here.
 #![allow(dead_code)]
 
 /// (path below `tests/data/compat/`, the packet file).
 pub const CORPUS: &[(&str, &[u8])] = &[
     (
+        "attach-1-7029af7/diyi-zerenren-inspection.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/diyi-zerenren-inspection.qingdan.zip"
+        ),
+    ),
+    (
         "attach-1-7029af7/diyi-zerenren-rectification.json",
-        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/diyi-zerenren-rectification.json"),
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/diyi-zerenren-rectification.json"
+        ),
+    ),
+    (
+        "attach-1-7029af7/diyi-zerenren-self-assessment.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/diyi-zerenren-self-assessment.qingdan.zip"
+        ),
+    ),
+    (
+        "attach-1-7029af7/diyi-zerenren@1-inspection.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/diyi-zerenren@1-inspection.qingdan.zip"
+        ),
     ),
     (
         "attach-1-7029af7/diyi-zerenren@1-rectification.json",
-        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/diyi-zerenren@1-rectification.json"),
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/diyi-zerenren@1-rectification.json"
+        ),
+    ),
+    (
+        "attach-1-7029af7/diyi-zerenren@1-self-assessment.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/diyi-zerenren@1-self-assessment.qingdan.zip"
+        ),
+    ),
+    (
+        "attach-1-7029af7/jiancha-kaohe-inspection.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/jiancha-kaohe-inspection.qingdan.zip"
+        ),
     ),
     (
         "attach-1-7029af7/jiancha-kaohe-rectification.json",
-        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/jiancha-kaohe-rectification.json"),
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/jiancha-kaohe-rectification.json"
+        ),
+    ),
+    (
+        "attach-1-7029af7/jiancha-kaohe@1-inspection.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/jiancha-kaohe@1-inspection.qingdan.zip"
+        ),
     ),
     (
         "attach-1-7029af7/jiancha-kaohe@1-rectification.json",
-        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/jiancha-kaohe@1-rectification.json"),
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/jiancha-kaohe@1-rectification.json"
+        ),
+    ),
+    (
+        "attach-1-7029af7/jiandu-zeren-inspection.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/jiandu-zeren-inspection.qingdan.zip"
+        ),
     ),
     (
         "attach-1-7029af7/jiandu-zeren-rectification.json",
-        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/jiandu-zeren-rectification.json"),
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/jiandu-zeren-rectification.json"
+        ),
+    ),
+    (
+        "attach-1-7029af7/jiandu-zeren-self-assessment.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/jiandu-zeren-self-assessment.qingdan.zip"
+        ),
+    ),
+    (
+        "attach-1-7029af7/jiandu-zeren@1-inspection.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/jiandu-zeren@1-inspection.qingdan.zip"
+        ),
     ),
     (
         "attach-1-7029af7/jiandu-zeren@1-rectification.json",
-        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/jiandu-zeren@1-rectification.json"),
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/jiandu-zeren@1-rectification.json"
+        ),
+    ),
+    (
+        "attach-1-7029af7/jiandu-zeren@1-self-assessment.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/jiandu-zeren@1-self-assessment.qingdan.zip"
+        ),
+    ),
+    (
+        "attach-1-7029af7/lianzheng-fengxian-inspection.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/lianzheng-fengxian-inspection.qingdan.zip"
+        ),
     ),
     (
         "attach-1-7029af7/lianzheng-fengxian-rectification.json",
-        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/lianzheng-fengxian-rectification.json"),
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/lianzheng-fengxian-rectification.json"
+        ),
+    ),
+    (
+        "attach-1-7029af7/lianzheng-fengxian-self-assessment.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/lianzheng-fengxian-self-assessment.qingdan.zip"
+        ),
+    ),
+    (
+        "attach-1-7029af7/lianzheng-fengxian@1-inspection.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/lianzheng-fengxian@1-inspection.qingdan.zip"
+        ),
     ),
     (
         "attach-1-7029af7/lianzheng-fengxian@1-rectification.json",
-        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/lianzheng-fengxian@1-rectification.json"),
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/lianzheng-fengxian@1-rectification.json"
+        ),
+    ),
+    (
+        "attach-1-7029af7/lianzheng-fengxian@1-self-assessment.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/lianzheng-fengxian@1-self-assessment.qingdan.zip"
+        ),
+    ),
+    (
+        "attach-1-7029af7/yigang-shuangze-inspection.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/yigang-shuangze-inspection.qingdan.zip"
+        ),
     ),
     (
         "attach-1-7029af7/yigang-shuangze-rectification.json",
-        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/yigang-shuangze-rectification.json"),
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/yigang-shuangze-rectification.json"
+        ),
+    ),
+    (
+        "attach-1-7029af7/yigang-shuangze-self-assessment.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/yigang-shuangze-self-assessment.qingdan.zip"
+        ),
+    ),
+    (
+        "attach-1-7029af7/yigang-shuangze@1-inspection.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/yigang-shuangze@1-inspection.qingdan.zip"
+        ),
     ),
     (
         "attach-1-7029af7/yigang-shuangze@1-rectification.json",
-        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/yigang-shuangze@1-rectification.json"),
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/yigang-shuangze@1-rectification.json"
+        ),
+    ),
+    (
+        "attach-1-7029af7/yigang-shuangze@1-self-assessment.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/yigang-shuangze@1-self-assessment.qingdan.zip"
+        ),
+    ),
+    (
+        "attach-1-7029af7/zhuti-zeren-dangwei-inspection.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/zhuti-zeren-dangwei-inspection.qingdan.zip"
+        ),
     ),
     (
         "attach-1-7029af7/zhuti-zeren-dangwei-rectification.json",
-        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/zhuti-zeren-dangwei-rectification.json"),
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/zhuti-zeren-dangwei-rectification.json"
+        ),
+    ),
+    (
+        "attach-1-7029af7/zhuti-zeren-dangwei-self-assessment.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/zhuti-zeren-dangwei-self-assessment.qingdan.zip"
+        ),
+    ),
+    (
+        "attach-1-7029af7/zhuti-zeren-dangwei@1-inspection.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/zhuti-zeren-dangwei@1-inspection.qingdan.zip"
+        ),
     ),
     (
         "attach-1-7029af7/zhuti-zeren-dangwei@1-rectification.json",
-        include_bytes!("../../../../tests/data/compat/attach-1-7029af7/zhuti-zeren-dangwei@1-rectification.json"),
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/zhuti-zeren-dangwei@1-rectification.json"
+        ),
+    ),
+    (
+        "attach-1-7029af7/zhuti-zeren-dangwei@1-self-assessment.qingdan.zip",
+        include_bytes!(
+            "../../../../tests/data/compat/attach-1-7029af7/zhuti-zeren-dangwei@1-self-assessment.qingdan.zip"
+        ),
     ),
     (
         "score-1-b3e8708/diyi-zerenren-self-assessment.json",

@@ -140,7 +140,9 @@ fn every_bundle_holds_the_files_its_packet_signed() {
             let named = &packet.payload().attachments;
             assert!(!named.is_empty(), "{what}: a bundle names files");
             qingdan_core::attachments::check_files(named, |sha| {
-                entries.get(&format!("attachments/{sha}")).map(Vec::as_slice)
+                entries
+                    .get(&format!("attachments/{sha}"))
+                    .map(Vec::as_slice)
             })
             .unwrap_or_else(|e| panic!("{what}: {e}"));
             assert_eq!(entries.len(), named.len(), "{what}: no other file");
@@ -148,21 +150,34 @@ fn every_bundle_holds_the_files_its_packet_signed() {
             files += named.len();
         }
     }
-    assert!(bundles >= 10 && files > bundles, "{bundles} bundles, {files} files");
+    assert!(
+        bundles >= 10 && files > bundles,
+        "{bundles} bundles, {files} files"
+    );
 }
 
 /// The browser test verifies the corpus compiled in: the list must name
-/// every packet file of every version, and each as it is on disk (the
-/// bundles are checked here, with their files).
+/// every packet file and bundle of every version, and each as it is on
+/// disk.
 #[test]
 fn the_browsers_list_of_the_corpus_is_whole() {
-    let on_disk: Files = corpus()
+    let on_disk: Files = sorted_entries(&data_dir().join("compat"))
         .into_iter()
-        .flat_map(|(version, packets)| {
-            packets
+        .filter(|dir| dir.is_dir())
+        .flat_map(|dir| {
+            let version = name(&dir);
+            sorted_entries(&dir)
                 .into_iter()
-                .filter(|(file, _)| !file.ends_with(BUNDLE))
-                .map(move |(file, bytes)| (format!("{version}/{file}"), bytes))
+                .filter(|p| {
+                    (p.extension().is_some_and(|e| e == "json") && name(p) != "context.json")
+                        || name(p).ends_with(BUNDLE)
+                })
+                .map(move |p| {
+                    (
+                        format!("{version}/{}", name(&p)),
+                        std::fs::read(&p).unwrap(),
+                    )
+                })
         })
         .collect();
     let listed: Files = listed::CORPUS

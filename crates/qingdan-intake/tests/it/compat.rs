@@ -121,7 +121,11 @@ async fn every_released_packet_is_accepted_and_sent_again_keeps_its_receipt(db: 
                 let path = format!("/api/v1/packets/{id}/attachments/{sha256}");
                 let put = request(&router, Method::PUT, &path, file.clone(), None).await;
                 let new = kept.insert(sha256.clone());
-                let want = if new { StatusCode::CREATED } else { StatusCode::OK };
+                let want = if new {
+                    StatusCode::CREATED
+                } else {
+                    StatusCode::OK
+                };
                 assert_eq!(put.status, want, "{version}: {}", put.text());
             }
             let first = post(bytes.clone()).await;
