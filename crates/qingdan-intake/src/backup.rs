@@ -168,6 +168,10 @@ pub enum Damage {
     /// or names another packet or other bytes.
     #[error("receipt: {0}")]
     Receipt(ReceiptError),
+    /// A file the packet names is missing from the copy, or is not the
+    /// file signed.
+    #[error("file: {0}")]
+    File(Box<qingdan_core::attachments::Mismatch>),
 }
 
 /// What a failed check is called: `signature` for any signature's, else
@@ -279,7 +283,8 @@ impl Backup {
     /// size of its bytes against those recorded; that the bytes are a
     /// packet stored under its own id, its signers enrolled for its unit,
     /// and that the core's check against its checklist passes (every
-    /// signature, the digest, the score); and that its receipt verifies
+    /// signature, the digest, the score); that every file it names is in
+    /// the copy and is the file signed; and that its receipt verifies
     /// against the intake's keys in the copy and names it and its bytes.
     pub async fn check(&self, mut each: impl FnMut(&Checked)) -> Result<Tally, BackupError> {
         let mut tally = Tally::default();
@@ -371,6 +376,18 @@ impl Backup {
                         .unwrap_or_else(|_| signer.public_key.clone()),
                     unit: unit.clone(),
                 });
+            }
+        }
+        // Each file the packet names, as kept in the copy: one at a time.
+        for (index, entry) in payload.attachments.iter().enumerate() {
+            let kept = self.store.packet_file(&row.id, &entry.sha256).await?;
+            let bytes = kept.map(|(_, bytes)| bytes);
+            let one = std::slice::from_ref(entry);
+            if let Err(mut mismatch) =
+                qingdan_core::attachments::check_files(one, |_| bytes.as_deref())
+            {
+                mismatch.index = index;
+                damage.push(Damage::File(mismatch));
             }
         }
         let named = &payload.template;

@@ -464,3 +464,84 @@ fn a_postgres_intake_is_dumped_and_its_restored_copy_verifies() {
         "{stdout}"
     );
 }
+
+/// A copy whose file of a packet was changed, or lost, names that packet
+/// and the file; the intact copy passes.
+#[test]
+fn verify_names_a_packet_whose_file_was_changed_or_lost_in_the_copy() {
+    let (dir, _, _removed) = scratch();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut photo = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    photo.resize(3000, 9);
+    let (w, id) = runtime.block_on(async {
+        let w = support::world(Db::Sqlite).await;
+        let id = new_id();
+        let (_, item) = w.template.items().next().unwrap();
+        let entry = qingdan_core::attachments::Attachment {
+            id: "1".into(),
+            item: item.id.clone(),
+            finding: None,
+            name: "谈话记录.png".into(),
+            media_type: "image/png".into(),
+            size: photo.len() as u64,
+            sha256: qingdan_core::attachments::digest(&photo),
+        };
+        w.intake
+            .put_file(&entry.sha256, &photo, chrono::Utc::now())
+            .await
+            .unwrap();
+        let answer = w
+            .post_packet(w.packet_with(&id, |m| m.attachments = vec![entry]))
+            .await;
+        assert_eq!(answer.status, 201, "{}", answer.text());
+        w.intake.shutdown().await;
+        w.intake.store().close().await;
+        (w, id)
+    });
+    let intact = dir.join("intact.db");
+    assert_eq!(backup(&w.database, &intact), 1);
+    let out = qingdan(&["backup", "verify", path_str(&intact)]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+
+    let sha = qingdan_core::attachments::digest(&photo);
+    for (name, statement, expected) in [
+        (
+            "changed",
+            "UPDATE attachments SET bytes = CAST(REPLACE(CAST(bytes AS TEXT), 'IHDR', 'IHDQ') AS BLOB) WHERE sha256 = $1",
+            "file: payload.attachments[0] (谈话记录.png, item",
+        ),
+        (
+            "lost",
+            "DELETE FROM packet_attachments WHERE sha256 = $1",
+            "the file is missing",
+        ),
+    ] {
+        let copy = dir.join(format!("{name}.db"));
+        std::fs::copy(&intact, &copy).unwrap();
+        runtime.block_on(async {
+            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", copy.display()))
+                .await
+                .unwrap();
+            let done = sqlx::query(statement)
+                .bind(&sha)
+                .execute(&pool)
+                .await
+                .unwrap();
+            assert_eq!(done.rows_affected(), 1, "{name}");
+            pool.close().await;
+        });
+        let out = qingdan(&["backup", "verify", path_str(&copy)]);
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stdout}");
+        let damaged = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("damaged {id}: ")))
+            .unwrap_or_else(|| panic!("{name}: {stdout}"));
+        assert!(damaged.contains(expected), "{name}: {damaged}");
+    }
+}
