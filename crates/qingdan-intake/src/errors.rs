@@ -199,6 +199,11 @@ pub enum FileError {
         /// The file's digest.
         sha256: String,
     },
+    /// Files waiting for their packets hold as much as the intake keeps.
+    #[error(
+        "the files waiting for their packets at this intake hold {0} bytes already: send packets whose files are here, then try again"
+    )]
+    Busy(u64),
     /// The store cannot be used now; nothing was stored.
     #[error("the intake's database is unavailable: {0}")]
     Unavailable(String),
@@ -211,7 +216,7 @@ impl FileError {
             FileError::BadAddress(_) | FileError::NotFound { .. } => ProblemCode::NotFound,
             FileError::TooLarge(_) => ProblemCode::TooLarge,
             FileError::Digest { .. } | FileError::Type => ProblemCode::Invalid,
-            FileError::Unavailable(_) => ProblemCode::Unavailable,
+            FileError::Busy(_) | FileError::Unavailable(_) => ProblemCode::Unavailable,
         }
     }
 }

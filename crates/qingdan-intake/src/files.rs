@@ -15,6 +15,14 @@ use crate::intake::Intake;
 /// and then lost its network has this long to send the packet).
 pub const UNNAMED_FILE_DAYS: i64 = 1;
 
+/// How many packets' worth of files may wait for their packets at once
+/// (the bytes a stranger can make the intake keep).
+pub const WAITING_PACKETS: u64 = 20;
+
+/// Files received at once: each is held whole in memory while it is
+/// checked, so a crowd of uploads waits its turn.
+pub const FILES_AT_ONCE: usize = 8;
+
 /// Whether a file was kept now, or was kept before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kept {
@@ -30,6 +38,16 @@ impl Intake {
         self.file_limits
     }
 
+    /// A turn to receive a file: no more than [`FILES_AT_ONCE`] are held
+    /// in memory at once.
+    pub async fn file_turn(&self) -> Result<tokio::sync::OwnedSemaphorePermit, FileError> {
+        self.receiving_files
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| FileError::Unavailable("the intake is shutting down".into()))
+    }
+
     /// This intake with other file limits (`--max-file-bytes`,
     /// `--max-packet-files-bytes`).
     pub fn with_file_limits(mut self, limits: Limits) -> Intake {
@@ -39,8 +57,9 @@ impl Intake {
 
     /// Keeps a file sent for a packet at the address of its digest
     /// `sha256`: refused when the bytes are not that file, are more than a
-    /// file may have, or are no photo or PDF. Sending it again keeps
-    /// nothing twice.
+    /// file may have, or are no photo or PDF, and while the files waiting
+    /// for their packets hold [`WAITING_PACKETS`] packets' worth. Sending
+    /// it again keeps nothing twice.
     pub async fn put_file(
         &self,
         sha256: &str,
@@ -61,6 +80,17 @@ impl Intake {
             });
         }
         let media_type = attachments::sniff(bytes).ok_or(FileError::Type)?;
+        let waiting = u64::try_from(self.store().waiting_file_bytes().await?).unwrap_or(0);
+        let cap = self.file_limits.per_packet.saturating_mul(WAITING_PACKETS);
+        if waiting.saturating_add(bytes.len() as u64) > cap
+            && self
+                .store()
+                .kept_files(&[sha256.to_owned()])
+                .await?
+                .is_empty()
+        {
+            return Err(FileError::Busy(waiting));
+        }
         let new = self
             .store()
             .put_file(sha256, media_type, bytes, &crate::rfc3339(now))

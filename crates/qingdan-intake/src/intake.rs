@@ -66,6 +66,8 @@ pub struct Intake {
     reporting: Arc<Semaphore>,
     /// How large the files attached to packets may be.
     pub(crate) file_limits: attachments::Limits,
+    /// Files being received at once ([`crate::files::FILES_AT_ONCE`]).
+    pub(crate) receiving_files: Arc<Semaphore>,
 }
 
 impl std::fmt::Debug for Intake {
@@ -136,6 +138,7 @@ impl Intake {
                 std::thread::available_parallelism().map_or(1, usize::from),
             )),
             file_limits: attachments::Limits::default(),
+            receiving_files: Arc::new(Semaphore::new(crate::files::FILES_AT_ONCE)),
         };
         // Packets stored by an intake that kept no summaries: the reports
         // read summaries only, so these are summarized before anything is

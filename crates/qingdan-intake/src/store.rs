@@ -1267,6 +1267,10 @@ impl Store {
                         .bind(&file.sha256)
                         .execute(&mut *tx)
                         .await?;
+                        sqlx::query("UPDATE attachments SET named = TRUE WHERE sha256 = $1 AND NOT named")
+                            .bind(&file.sha256)
+                            .execute(&mut *tx)
+                            .await?;
                     }
                     created.extend(p.summary.as_ref());
                     outcomes[i] = Some(Stored::Created(p.receipt.clone()));

@@ -8,7 +8,9 @@ CREATE TABLE attachments (
     media_type TEXT NOT NULL,
     size BIGINT NOT NULL,
     bytes BLOB NOT NULL,
-    stored_at TEXT NOT NULL
+    stored_at TEXT NOT NULL,
+    -- Whether a stored packet names it (set in that packet's transaction).
+    named BOOLEAN NOT NULL DEFAULT FALSE
 );
 
 CREATE TABLE packet_attachments (
@@ -17,7 +19,7 @@ CREATE TABLE packet_attachments (
     PRIMARY KEY (packet_id, sha256)
 );
 
--- Whether a file is named by any packet (files no packet names are let go
--- after a day).
 CREATE INDEX packet_attachments_file ON packet_attachments (sha256);
-CREATE INDEX attachments_stored ON attachments (stored_at);
+-- The files waiting for their packets: how many bytes they hold (bounded),
+-- and which are let go after a day.
+CREATE INDEX attachments_waiting ON attachments (stored_at, size) WHERE NOT named;

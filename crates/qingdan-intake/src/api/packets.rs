@@ -48,13 +48,18 @@ pub(super) fn routes(max_packet_bytes: usize, max_file_bytes: u64) -> Router<App
 async fn put_file(
     State(state): State<AppState>,
     Path((_id, sha256)): Path<(String, String)>,
-    body: Result<Bytes, BytesRejection>,
+    body: axum::body::Body,
 ) -> Result<Response, Problem> {
-    let body = body.map_err(|e| match e {
-        BytesRejection::FailedToBufferBody(_) => Problem::from(crate::FileError::TooLarge(
-            state.intake.file_limits().per_file,
-        )),
-        other => Problem::malformed(other.body_text()),
+    // Read only in turn: each body is held whole while it is checked.
+    let _turn = state.intake.file_turn().await?;
+    let limit = state.intake.file_limits().per_file;
+    let read = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
+    let body = axum::body::to_bytes(body, read).await.map_err(|e| {
+        if e.to_string().contains("length limit") {
+            Problem::from(crate::FileError::TooLarge(limit))
+        } else {
+            Problem::malformed(format!("the file could not be read: {e}"))
+        }
     })?;
     let kept = state
         .intake

@@ -187,6 +187,10 @@ impl From<FileError> for Problem {
                 ProblemCode::Invalid,
                 error.to_string(),
             ),
+            // Not a failure of the intake's: said as it is, with a wait.
+            FileError::Busy(_) => {
+                Problem::new(ProblemCode::Unavailable, error.to_string()).retry_after(60)
+            }
             _ => Problem::of(error.code(), error),
         }
     }

@@ -64,14 +64,23 @@ impl Store {
         .await?))
     }
 
+    /// The bytes of the files no stored packet names yet.
+    pub async fn waiting_file_bytes(&self) -> Result<i64, StoreError> {
+        on_pool!(self, pool => {
+            let (bytes,): (i64,) = sqlx::query_as(
+                "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM attachments WHERE NOT named",
+            )
+            .fetch_one(pool)
+            .await?;
+            Ok(bytes)
+        })
+    }
+
     /// Lets go the files no packet names that came before `before`; how
     /// many.
     pub async fn forget_unnamed_files(&self, before: &str) -> Result<u64, StoreError> {
         on_pool!(self, pool => {
-            let done = sqlx::query(
-                "DELETE FROM attachments WHERE stored_at < $1 AND NOT EXISTS (
-                    SELECT 1 FROM packet_attachments pa WHERE pa.sha256 = attachments.sha256)",
-            )
+            let done = sqlx::query("DELETE FROM attachments WHERE NOT named AND stored_at < $1")
             .bind(before)
             .execute(pool)
             .await?;

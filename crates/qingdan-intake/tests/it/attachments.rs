@@ -15,6 +15,7 @@ on_both!(
     files_sent_first_then_the_packet_are_kept_and_read_back_exactly_through_it,
     a_packet_sent_before_its_files_is_refused_naming_them_and_goes_through_once_they_are,
     a_file_not_its_address_not_a_photo_or_pdf_or_too_large_is_refused,
+    files_waiting_for_their_packets_are_bounded_and_named_ones_make_room,
 );
 
 /// A PNG of `n` bytes (its first bytes a PNG's, the rest `fill`).
@@ -240,5 +241,73 @@ async fn a_file_not_its_address_not_a_photo_or_pdf_or_too_large_is_refused(db: D
         refused.text().contains("payload.attachments[0].size"),
         "{}",
         refused.text()
+    );
+}
+
+/// A stranger can make the intake keep only so many files no packet names
+/// (20 packets' worth): past that a new file is refused 503 with a wait,
+/// one kept already is still taken, and a packet naming waiting files
+/// makes room; files no packet names are let go a day after they came.
+async fn files_waiting_for_their_packets_are_bounded_and_named_ones_make_room(db: Db) {
+    let w = world(db).await;
+    let small = attachments::Limits {
+        per_file: 4000,
+        per_packet: 500,
+    };
+    // The same database through an intake with small limits: 20 packets
+    // of 500 bytes, 10,000 bytes of files may wait.
+    let store = qingdan_intake::Store::connect(&w.database).await.unwrap();
+    let intake = std::sync::Arc::new(
+        qingdan_intake::Intake::open(store, "2026-12-01T08:00:00.000Z")
+            .await
+            .unwrap()
+            .with_file_limits(small),
+    );
+    let router = crate::support::router(intake.clone());
+    let put = async |bytes: &[u8]| {
+        let path = file_path(&new_id(), bytes);
+        crate::support::request(&router, Method::PUT, &path, bytes.to_vec(), None).await
+    };
+    let files: Vec<Vec<u8>> = (0..4).map(|i| png(3000, i)).collect();
+    for file in &files[..3] {
+        assert_eq!(put(file).await.status, StatusCode::CREATED);
+    }
+    let refused = put(&files[3]).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        refused.text()
+    );
+    assert!(refused.headers.contains_key("retry-after"));
+    assert!(
+        refused.text().contains("waiting for their packets"),
+        "{}",
+        refused.text()
+    );
+    assert_eq!(
+        put(&files[0]).await.status,
+        StatusCode::OK,
+        "one kept already is taken"
+    );
+
+    // A packet names the first file: it waits no more.
+    let named = entry(&w, 0, "a.png", "image/png", &files[0]);
+    let packet = w.packet_with(&new_id(), |m| m.attachments = vec![named]);
+    let stored = w.post_packet(packet).await;
+    assert_eq!(stored.status, StatusCode::CREATED, "{}", stored.text());
+    assert_eq!(
+        put(&files[3]).await.status,
+        StatusCode::CREATED,
+        "room was made"
+    );
+
+    // A day later, the files no packet names are let go, the named one kept.
+    let later = chrono::Utc::now() + chrono::Duration::days(2);
+    assert_eq!(intake.forget_unnamed_files(later).await.unwrap(), 3);
+    let digests: Vec<String> = files.iter().map(|f| attachments::digest(f)).collect();
+    assert_eq!(
+        intake.store().kept_files(&digests).await.unwrap(),
+        [digests[0].clone()]
     );
 }
