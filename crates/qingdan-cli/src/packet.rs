@@ -146,7 +146,7 @@ pub struct NewArgs {
     #[arg(long)]
     pub findings: Option<PathBuf>,
     /// ITEM=FILE: a file attached to an item (a JPEG, PNG or WebP photo, or
-    /// a PDF); repeatable. With files, the packet is written as a bundle
+    /// a PDF), or finding:ID=FILE to a finding of --findings; repeatable. With files, the packet is written as a bundle
     /// (a .qingdan.zip holding the packet and its files) and -o is needed.
     #[arg(long = "attach", value_name = "ITEM=FILE")]
     pub attach: Vec<String>,
@@ -206,7 +206,7 @@ pub fn new(args: NewArgs) -> Result<(), Failure> {
         Some(path) => json_file(path)?,
         None => Vec::new(),
     };
-    let files = attach_args(&args.attach)?;
+    let files = attach_args(&args.attach, &findings)?;
     if !files.is_empty() && args.out.is_none() {
         errln!("qingdan: --attach writes a bundle (a zip): name its file with -o FILE.qingdan.zip");
         return Err(Failure::Invalid);
@@ -266,12 +266,28 @@ pub fn rectify(args: RectifyArgs) -> Result<(), Failure> {
 
 /// The files of `--attach ITEM=FILE`, each with its entry (numbered from
 /// 1, named by the file's name, its type read from its first bytes).
-fn attach_args(args: &[String]) -> Result<Vec<(Attachment, Vec<u8>)>, Failure> {
+fn attach_args(
+    args: &[String],
+    findings: &[qingdan_core::findings::Finding],
+) -> Result<Vec<(Attachment, Vec<u8>)>, Failure> {
     let mut files = Vec::new();
     for (n, arg) in args.iter().enumerate() {
-        let Some((item, path)) = arg.split_once('=') else {
-            errln!("qingdan: --attach {arg:?}: expected ITEM=FILE, e.g. --attach 1.1=谈话记录.jpg");
+        let Some((on, path)) = arg.split_once('=') else {
+            errln!(
+                "qingdan: --attach {arg:?}: expected ITEM=FILE or finding:ID=FILE, e.g. --attach 1.1=谈话记录.jpg"
+            );
             return Err(Failure::Invalid);
+        };
+        // On a finding: its item is the finding's.
+        let (item, finding) = match on.trim().strip_prefix("finding:") {
+            Some(id) => match findings.iter().find(|f| f.id == id) {
+                Some(f) => (f.item.clone(), Some(f.id.clone())),
+                None => {
+                    errln!("qingdan: --attach {arg}: no finding {id:?} in --findings");
+                    return Err(Failure::Invalid);
+                }
+            },
+            None => (on.trim().to_owned(), None),
         };
         let path = Path::new(path);
         let bytes =
@@ -289,8 +305,8 @@ fn attach_args(args: &[String]) -> Result<Vec<(Attachment, Vec<u8>)>, Failure> {
             .unwrap_or_else(|| format!("file{}", n + 1));
         let entry = Attachment {
             id: (n + 1).to_string(),
-            item: item.trim().to_owned(),
-            finding: None,
+            item,
+            finding,
             name,
             media_type: media_type.to_owned(),
             size: bytes.len() as u64,
@@ -414,8 +430,13 @@ pub fn verify(
                 );
             }
             for file in &p.attachments {
+                let finding = file
+                    .finding
+                    .as_ref()
+                    .map(|f| format!(", finding {f}"))
+                    .unwrap_or_default();
                 outln!(
-                    "  file:     {} ({}, {} bytes) on item {}",
+                    "  file:     {} ({}, {} bytes) on item {}{finding}",
                     file.name,
                     file.media_type,
                     file.size,

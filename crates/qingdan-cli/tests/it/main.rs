@@ -927,3 +927,66 @@ fn a_packet_with_files_is_a_bundle_signed_and_verified_file_by_file() {
     );
     assert!(!dir.join("odd.qingdan.zip").exists());
 }
+
+/// An inspector's photo of a problem found: `--attach finding:ID=FILE`
+/// puts it on the finding (and its item); a finding not in --findings is
+/// refused.
+#[test]
+fn a_photo_of_a_finding_is_attached_to_it_and_its_item() {
+    let dir = scratch("finding-photo");
+    let photo = dir.join("现场.jpg");
+    std::fs::write(&photo, b"\xFF\xD8\xFF\xE0 the minutes book, pages missing").unwrap();
+    let findings = dir.join("findings.json");
+    std::fs::write(
+        &findings,
+        r#"[{"id": "1", "item": "2.1", "problem": "会议记录缺页", "deadline": "2027-01-31", "responsible": "李四"}]"#,
+    )
+    .unwrap();
+    let bundle = dir.join("i.qingdan.zip");
+    let inspector = ["inspector:王五:tests/data/keys/inspector.pub.pem"];
+    let on_finding = format!("finding:1={}", path_str(&photo));
+    let out = packet_new_with(
+        PACKET_TEMPLATE,
+        EXAMPLE_RESPONSES,
+        "inspection",
+        "2026",
+        &inspector,
+        path_str(&bundle),
+        &["--findings", path_str(&findings), "--attach", &on_finding],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = qingdan(&[
+        "sign",
+        "--key",
+        "tests/data/keys/inspector.pem",
+        path_str(&bundle),
+        "-o",
+        path_str(&bundle),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let verified = qingdan(&["verify", "-t", PACKET_TEMPLATE, path_str(&bundle)]);
+    assert!(verified.status.success(), "{}", text(&verified.stderr));
+    assert!(
+        text(&verified.stdout)
+            .contains("file:     现场.jpg (image/jpeg, 36 bytes) on item 2.1, finding 1"),
+        "{}",
+        text(&verified.stdout)
+    );
+
+    let wrong = format!("finding:7={}", path_str(&photo));
+    let out = packet_new_with(
+        PACKET_TEMPLATE,
+        EXAMPLE_RESPONSES,
+        "inspection",
+        "2026",
+        &inspector,
+        path_str(&dir.join("x.qingdan.zip")),
+        &["--findings", path_str(&findings), "--attach", &wrong],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("no finding \"7\" in --findings"),
+        "{}",
+        text(&out.stderr)
+    );
+}
