@@ -345,6 +345,8 @@ fn test() -> Result<()> {
             "-p",
             "qingdan-sheet-web",
             "-p",
+            "qingdan-files-web",
+            "-p",
             "qingdan-console",
             "--tests",
             "--locked",
@@ -386,6 +388,10 @@ fn test() -> Result<()> {
     step(
         "the app's storage and key vault in headless Chromium",
         browser_tests("crates/qingdan-app", None),
+    )?;
+    step(
+        "the files module (photos made smaller, bundles) in headless Chromium",
+        browser_tests("crates/qingdan-files-web", None),
     )?;
 
     let qingdan = build_cli()?;

@@ -1,0 +1,157 @@
+//! The files module in a real browser (headless Chromium, `cargo xtask
+//! test`): a 4000 × 3000 photo kept at 1600 × 1200 as a JPEG; a PDF left
+//! alone; a file's facts; a bundle written and opened, and one with a
+//! byte of a file changed refused naming it.
+
+#![cfg(target_arch = "wasm32")]
+
+use qingdan_core::attachments::{self, Attachment};
+use qingdan_core::keys::SigningKey;
+use qingdan_core::packet::{self, PacketKind, PacketMeta, Signer, Unit};
+use qingdan_core::{Responses, Template};
+use qingdan_files_web::{file_facts, open_bundle, shrink_photo, write_bundle};
+use wasm_bindgen::JsCast as _;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A `width` × `height` PNG drawn by the browser (a gradient, so that it
+/// is a photo of something).
+async fn png(width: u32, height: u32) -> Vec<u8> {
+    let canvas = web_sys::OffscreenCanvas::new(width, height).unwrap();
+    let context: web_sys::OffscreenCanvasRenderingContext2d =
+        canvas.get_context("2d").unwrap().unwrap().unchecked_into();
+    let gradient = context.create_linear_gradient(0.0, 0.0, f64::from(width), f64::from(height));
+    gradient.add_color_stop(0.0, "#c00").unwrap();
+    gradient.add_color_stop(1.0, "#06c").unwrap();
+    context.set_fill_style_canvas_gradient(&gradient);
+    context.fill_rect(0.0, 0.0, f64::from(width), f64::from(height));
+    let options = web_sys::ImageEncodeOptions::new();
+    options.set_type("image/png");
+    let blob: web_sys::Blob = JsFuture::from(canvas.convert_to_blob_with_options(&options).unwrap())
+        .await
+        .unwrap()
+        .unchecked_into();
+    let buffer = JsFuture::from(blob.array_buffer()).await.unwrap();
+    js_sys::Uint8Array::new(&buffer).to_vec()
+}
+
+/// The width and height of the image in `bytes`, as the browser opens it.
+async fn size_of(bytes: &[u8]) -> (u32, u32) {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap();
+    let window = web_sys::window().unwrap();
+    let bitmap: web_sys::ImageBitmap =
+        JsFuture::from(window.create_image_bitmap_with_blob(&blob).unwrap())
+            .await
+            .unwrap()
+            .unchecked_into();
+    (bitmap.width(), bitmap.height())
+}
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
+
+#[wasm_bindgen_test]
+async fn a_large_photo_is_kept_at_1600_pixels_as_a_jpeg_and_a_pdf_is_not_a_photo() {
+    let photo = png(4000, 3000).await;
+    assert_eq!(size_of(&photo).await, (4000, 3000));
+    let kept = shrink_photo(photo.clone()).await.unwrap();
+    assert_eq!(attachments::sniff(&kept), Some("image/jpeg"));
+    assert_eq!(size_of(&kept).await, (1600, 1200));
+    // A small one keeps its size.
+    let small = shrink_photo(png(640, 480).await).await.unwrap();
+    assert_eq!(size_of(&small).await, (640, 480));
+    let refused = shrink_photo(PDF.to_vec()).await.unwrap_err();
+    assert_eq!(refused.as_string().unwrap(), "not a JPEG, PNG or WebP photo");
+}
+
+#[wasm_bindgen_test]
+fn a_files_facts_are_its_type_size_and_digest_within_the_limit() {
+    let facts: serde_json::Value =
+        serde_json::from_str(&file_facts(PDF, 1e6).unwrap()).unwrap();
+    assert_eq!(facts["media_type"], "application/pdf");
+    assert_eq!(facts["size"], PDF.len());
+    assert_eq!(facts["sha256"], attachments::digest(PDF));
+    let big = file_facts(PDF, 10.0).unwrap_err().as_string().unwrap();
+    assert!(big.contains("at most 10"), "{big}");
+    let text = file_facts(b"plain text", 1e6).unwrap_err().as_string().unwrap();
+    assert_eq!(text, "not a JPEG, PNG or WebP photo, nor a PDF");
+}
+
+/// A signed self-assessment naming `files` on the checklist's first item.
+fn signed(files: &[&[u8]]) -> Vec<u8> {
+    let template =
+        Template::parse(qingdan_core::bundled::find("jiandu-zeren").unwrap().json()).unwrap();
+    let responses = Responses::parse(&template, r#"{"1.1": {"answer": "done"}}"#).unwrap();
+    let keys = [SigningKey::from_bytes(&[5; 32]), SigningKey::from_bytes(&[6; 32])];
+    let signer = |role: &str, name: &str, key: &SigningKey| Signer {
+        role: role.into(),
+        name: name.into(),
+        public_key: qingdan_core::keys::encode_public_key(&key.verifying_key()),
+    };
+    let meta = PacketMeta {
+        id: "3b1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b".into(),
+        kind: PacketKind::SelfAssessment,
+        created_at: "2026-12-01T08:00:00Z".into(),
+        unit: Unit {
+            code: "510824-101".into(),
+            name: "陵江镇党委".into(),
+        },
+        subject: None,
+        period: "2026".into(),
+        signers: vec![
+            signer("principal", "张三", &keys[0]),
+            signer("supervisory", "李四", &keys[1]),
+        ],
+        generator: None,
+        refers_to: None,
+        findings: Vec::new(),
+        attachments: files
+            .iter()
+            .enumerate()
+            .map(|(i, bytes)| Attachment {
+                id: (i + 1).to_string(),
+                item: "1.1".into(),
+                finding: None,
+                name: format!("file{i}"),
+                media_type: attachments::sniff(bytes).unwrap().into(),
+                size: bytes.len() as u64,
+                sha256: attachments::digest(bytes),
+            })
+            .collect(),
+    };
+    let mut p = packet::new_packet(&template, &responses, meta).unwrap();
+    for key in &keys {
+        p.sign(key).unwrap();
+    }
+    packet::to_file_text(&p).into_bytes()
+}
+
+#[wasm_bindgen_test]
+async fn a_bundle_is_written_and_opened_and_one_with_a_file_changed_is_refused_naming_it() {
+    let photo = shrink_photo(png(800, 600).await).await.unwrap();
+    let packet = signed(&[&photo, PDF]);
+    let files = vec![
+        js_sys::Uint8Array::from(photo.as_slice()),
+        js_sys::Uint8Array::from(PDF),
+    ];
+    let bundle = write_bundle(&packet, files).unwrap();
+    let parts = open_bundle(&bundle).unwrap();
+    assert_eq!(parts.len(), 3);
+    assert_eq!(parts[0].to_vec(), packet, "the packet's exact bytes");
+    assert_eq!(parts[1].to_vec(), photo);
+    assert_eq!(parts[2].to_vec(), PDF);
+
+    let mut changed = photo.clone();
+    let last = changed.len() - 3;
+    changed[last] ^= 1;
+    let tampered = write_bundle(
+        &packet,
+        vec![js_sys::Uint8Array::from(changed.as_slice()), js_sys::Uint8Array::from(PDF)],
+    )
+    .unwrap();
+    // Kept under its own digest, the changed photo is not the one signed.
+    let refused = open_bundle(&tampered).unwrap_err().as_string().unwrap();
+    assert_eq!(refused, "payload.attachments[0] (file0, item 1.1): the file is missing");
+}
