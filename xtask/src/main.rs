@@ -2,7 +2,8 @@
 //!
 //! - `cargo xtask test`: format check, clippy (warnings denied), every
 //!   workspace test, a wasm32 build of qingdan-core and qingdan-sheet, the
-//!   core's tests in headless Chromium, the interop checks (canonical JSON
+//!   core's, the app's storage and the files module's tests in headless
+//!   Chromium, the interop checks (canonical JSON
 //!   against an independent RFC 8785 implementation, a checklist workbook
 //!   written by openpyxl, the intake's `/metrics` read by the Python
 //!   Prometheus client), the app's end-to-end tests in headless
