@@ -5,69 +5,31 @@
 use std::io::Write as _;
 
 use qingdan_bundle::{BundleError, open, read, write};
-use qingdan_core::attachments::{self, Attachment, FileError, FileProblem, Limits};
-use qingdan_core::keys::SigningKey;
-use qingdan_core::packet::{self, PacketKind, PacketMeta, Signer, Unit};
+use qingdan_core::attachments::{self, FileError, FileProblem, Limits};
+use qingdan_core::packet;
 use qingdan_core::{Packet, Responses, Template};
+
+#[path = "../../qingdan-core/benches/fixtures/mod.rs"]
+mod fixtures;
 
 const PHOTO: &[u8] = b"\xFF\xD8\xFF\xE0 a photo of the talk record";
 const DOCUMENT: &[u8] = b"%PDF-1.7\n the plan issued\n";
 const MAX_PACKET: u64 = 1024 * 1024;
 
-fn entry(id: &str, item: &str, name: &str, media_type: &str, bytes: &[u8]) -> Attachment {
-    Attachment {
-        id: id.into(),
-        item: item.into(),
-        finding: None,
-        name: name.into(),
-        media_type: media_type.into(),
-        size: bytes.len() as u64,
-        sha256: attachments::digest(bytes),
-    }
-}
-
-/// A self-assessment of the bundled checklist naming the photo on 1.1 and
-/// the document on 2.1, signed.
+/// A self-assessment of the bundled checklist naming the photo and the
+/// document on 1.1, signed.
 fn packet() -> Vec<u8> {
     let template =
         Template::parse(qingdan_core::bundled::find("jiandu-zeren").unwrap().json()).unwrap();
     let responses = Responses::parse(&template, r#"{"1.1": {"answer": "done"}}"#).unwrap();
-    let keys = [
-        SigningKey::from_bytes(&[7; 32]),
-        SigningKey::from_bytes(&[8; 32]),
-    ];
-    let signer = |role: &str, name: &str, key: &SigningKey| Signer {
-        role: role.into(),
-        name: name.into(),
-        public_key: qingdan_core::keys::encode_public_key(&key.verifying_key()),
-    };
-    let meta = PacketMeta {
-        id: "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b".into(),
-        kind: PacketKind::SelfAssessment,
-        created_at: "2026-12-01T08:00:00Z".into(),
-        unit: Unit {
-            code: "510824-101".into(),
-            name: "陵江镇党委".into(),
-        },
-        subject: None,
-        period: "2026".into(),
-        signers: vec![
-            signer("principal", "张三", &keys[0]),
-            signer("supervisory", "李四", &keys[1]),
-        ],
-        generator: None,
-        refers_to: None,
-        findings: Vec::new(),
-        attachments: vec![
-            entry("1", "1.1", "谈话记录.jpg", "image/jpeg", PHOTO),
-            entry("2", "2.1", "工作计划.pdf", "application/pdf", DOCUMENT),
-        ],
-    };
-    let mut p = packet::new_packet(&template, &responses, meta).unwrap();
-    for key in &keys {
-        p.sign(key).unwrap();
-    }
-    packet::to_file_text(&p).into_bytes()
+    let files = [("谈话记录.jpg", PHOTO), ("工作计划.pdf", DOCUMENT)];
+    packet::to_file_text(&fixtures::signed_with_files(
+        &template,
+        &responses,
+        [7, 8],
+        &files,
+    ))
+    .into_bytes()
 }
 
 /// A zip of these entries, as another program might write one.

@@ -55,11 +55,10 @@ pub async fn shrink_photo(bytes: Vec<u8>) -> Result<Vec<u8>, JsValue> {
     let array = js_sys::Uint8Array::from(bytes.as_slice());
     let parts = js_sys::Array::of1(&array);
     let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)?;
-    let bitmap: web_sys::ImageBitmap =
-        JsFuture::from(window.create_image_bitmap_with_blob(&blob)?)
-            .await
-            .map_err(|e| JsValue::from_str(&format!("the photo does not open: {}", said(&e))))?
-            .unchecked_into();
+    let bitmap: web_sys::ImageBitmap = JsFuture::from(window.create_image_bitmap_with_blob(&blob)?)
+        .await
+        .map_err(|e| JsValue::from_str(&format!("the photo does not open: {}", said(&e))))?
+        .unchecked_into();
     let (width, height) = kept_size(bitmap.width(), bitmap.height());
     let canvas = web_sys::OffscreenCanvas::new(width, height)?;
     let context: web_sys::OffscreenCanvasRenderingContext2d = canvas

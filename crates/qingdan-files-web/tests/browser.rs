@@ -5,9 +5,8 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use qingdan_core::attachments::{self, Attachment};
-use qingdan_core::keys::SigningKey;
-use qingdan_core::packet::{self, PacketKind, PacketMeta, Signer, Unit};
+use qingdan_core::attachments;
+use qingdan_core::packet;
 use qingdan_core::{Responses, Template};
 use qingdan_files_web::{file_facts, open_bundle, shrink_photo, write_bundle};
 use wasm_bindgen::JsCast as _;
@@ -15,6 +14,9 @@ use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "../../qingdan-core/benches/fixtures/mod.rs"]
+mod fixtures;
 
 /// A `width` × `height` PNG drawn by the browser (a gradient, so that it
 /// is a photo of something).
@@ -29,10 +31,11 @@ async fn png(width: u32, height: u32) -> Vec<u8> {
     context.fill_rect(0.0, 0.0, f64::from(width), f64::from(height));
     let options = web_sys::ImageEncodeOptions::new();
     options.set_type("image/png");
-    let blob: web_sys::Blob = JsFuture::from(canvas.convert_to_blob_with_options(&options).unwrap())
-        .await
-        .unwrap()
-        .unchecked_into();
+    let blob: web_sys::Blob =
+        JsFuture::from(canvas.convert_to_blob_with_options(&options).unwrap())
+            .await
+            .unwrap()
+            .unchecked_into();
     let buffer = JsFuture::from(blob.array_buffer()).await.unwrap();
     js_sys::Uint8Array::new(&buffer).to_vec()
 }
@@ -63,19 +66,24 @@ async fn a_large_photo_is_kept_at_1600_pixels_as_a_jpeg_and_a_pdf_is_not_a_photo
     let small = shrink_photo(png(640, 480).await).await.unwrap();
     assert_eq!(size_of(&small).await, (640, 480));
     let refused = shrink_photo(PDF.to_vec()).await.unwrap_err();
-    assert_eq!(refused.as_string().unwrap(), "not a JPEG, PNG or WebP photo");
+    assert_eq!(
+        refused.as_string().unwrap(),
+        "not a JPEG, PNG or WebP photo"
+    );
 }
 
 #[wasm_bindgen_test]
 fn a_files_facts_are_its_type_size_and_digest_within_the_limit() {
-    let facts: serde_json::Value =
-        serde_json::from_str(&file_facts(PDF, 1e6).unwrap()).unwrap();
+    let facts: serde_json::Value = serde_json::from_str(&file_facts(PDF, 1e6).unwrap()).unwrap();
     assert_eq!(facts["media_type"], "application/pdf");
     assert_eq!(facts["size"], PDF.len());
     assert_eq!(facts["sha256"], attachments::digest(PDF));
     let big = file_facts(PDF, 10.0).unwrap_err().as_string().unwrap();
     assert!(big.contains("at most 10"), "{big}");
-    let text = file_facts(b"plain text", 1e6).unwrap_err().as_string().unwrap();
+    let text = file_facts(b"plain text", 1e6)
+        .unwrap_err()
+        .as_string()
+        .unwrap();
     assert_eq!(text, "not a JPEG, PNG or WebP photo, nor a PDF");
 }
 
@@ -84,48 +92,19 @@ fn signed(files: &[&[u8]]) -> Vec<u8> {
     let template =
         Template::parse(qingdan_core::bundled::find("jiandu-zeren").unwrap().json()).unwrap();
     let responses = Responses::parse(&template, r#"{"1.1": {"answer": "done"}}"#).unwrap();
-    let keys = [SigningKey::from_bytes(&[5; 32]), SigningKey::from_bytes(&[6; 32])];
-    let signer = |role: &str, name: &str, key: &SigningKey| Signer {
-        role: role.into(),
-        name: name.into(),
-        public_key: qingdan_core::keys::encode_public_key(&key.verifying_key()),
-    };
-    let meta = PacketMeta {
-        id: "3b1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b".into(),
-        kind: PacketKind::SelfAssessment,
-        created_at: "2026-12-01T08:00:00Z".into(),
-        unit: Unit {
-            code: "510824-101".into(),
-            name: "陵江镇党委".into(),
-        },
-        subject: None,
-        period: "2026".into(),
-        signers: vec![
-            signer("principal", "张三", &keys[0]),
-            signer("supervisory", "李四", &keys[1]),
-        ],
-        generator: None,
-        refers_to: None,
-        findings: Vec::new(),
-        attachments: files
-            .iter()
-            .enumerate()
-            .map(|(i, bytes)| Attachment {
-                id: (i + 1).to_string(),
-                item: "1.1".into(),
-                finding: None,
-                name: format!("file{i}"),
-                media_type: attachments::sniff(bytes).unwrap().into(),
-                size: bytes.len() as u64,
-                sha256: attachments::digest(bytes),
-            })
-            .collect(),
-    };
-    let mut p = packet::new_packet(&template, &responses, meta).unwrap();
-    for key in &keys {
-        p.sign(key).unwrap();
-    }
-    packet::to_file_text(&p).into_bytes()
+    let names: Vec<String> = (0..files.len()).map(|i| format!("file{i}")).collect();
+    let named: Vec<(&str, &[u8])> = names
+        .iter()
+        .map(String::as_str)
+        .zip(files.iter().copied())
+        .collect();
+    packet::to_file_text(&fixtures::signed_with_files(
+        &template,
+        &responses,
+        [5, 6],
+        &named,
+    ))
+    .into_bytes()
 }
 
 #[wasm_bindgen_test]
@@ -148,10 +127,16 @@ async fn a_bundle_is_written_and_opened_and_one_with_a_file_changed_is_refused_n
     changed[last] ^= 1;
     let tampered = write_bundle(
         &packet,
-        vec![js_sys::Uint8Array::from(changed.as_slice()), js_sys::Uint8Array::from(PDF)],
+        vec![
+            js_sys::Uint8Array::from(changed.as_slice()),
+            js_sys::Uint8Array::from(PDF),
+        ],
     )
     .unwrap();
     // Kept under its own digest, the changed photo is not the one signed.
     let refused = open_bundle(&tampered).unwrap_err().as_string().unwrap();
-    assert_eq!(refused, "payload.attachments[0] (file0, item 1.1): the file is missing");
+    assert_eq!(
+        refused,
+        "payload.attachments[0] (file0, item 1.1): the file is missing"
+    );
 }
