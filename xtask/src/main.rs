@@ -850,23 +850,24 @@ fn build_web() -> Result<()> {
     println!("\n==> check the web build tools");
     ensure_wasm_tools()?;
 
-    // Outside crates/, so that the build writes nothing into the sources.
-    let pkg = target_dir().join("qingdan-app-pkg");
-    step(
+    let (js, wasm) = module(
+        "crates/qingdan-app",
+        "qingdan_app",
         "build the app (wasm-pack, profile wasm-release)",
-        wasm_pack("crates/qingdan-app", &pkg),
     )?;
-    let js = read(&pkg.join("qingdan_app.js"))?;
-    let wasm = read(&pkg.join("qingdan_app_bg.wasm"))?;
-
     // The spreadsheet reader: a module of its own, loaded on first use.
-    let sheet_pkg = target_dir().join("qingdan-sheet-pkg");
-    step(
+    let (sheet_js, sheet_wasm) = module(
+        "crates/qingdan-sheet-web",
+        "qingdan_sheet_web",
         "build the spreadsheet reader (wasm-pack, loaded on first use)",
-        wasm_pack("crates/qingdan-sheet-web", &sheet_pkg),
     )?;
-    let sheet_js = read(&sheet_pkg.join("qingdan_sheet_web.js"))?;
-    let sheet_wasm = read(&sheet_pkg.join("qingdan_sheet_web_bg.wasm"))?;
+    // Files (photos, bundles): a module of its own, loaded the first time
+    // a file is attached or a bundle exported or opened.
+    let (files_js, files_wasm) = module(
+        "crates/qingdan-files-web",
+        "qingdan_files_web",
+        "build the files module (wasm-pack, loaded on first use)",
+    )?;
 
     // The office console: an app of its own under `console/`, which the
     // field app's service worker neither precaches nor answers.
@@ -891,6 +892,7 @@ fn build_web() -> Result<()> {
     for (stem, js, wasm) in [
         ("qingdan_app", js, wasm),
         ("qingdan_sheet_web", sheet_js, sheet_wasm),
+        ("qingdan_files_web", files_js, files_wasm),
     ] {
         for (plain, hashed, bytes) in content_named(stem, js, wasm)? {
             names.push((plain, hashed.clone()));
@@ -952,6 +954,10 @@ fn build_web() -> Result<()> {
         "    spreadsheet reader (on first import): {:.1} KiB gzip",
         kib(file("qingdan_sheet_web_bg.wasm").gzip_len() + file("qingdan_sheet_web.js").gzip_len())
     );
+    println!(
+        "    files module (on first photo, file or bundle): {:.1} KiB gzip",
+        kib(file("qingdan_files_web_bg.wasm").gzip_len() + file("qingdan_files_web.js").gzip_len())
+    );
     let console_gzip: usize = console
         .iter()
         .filter(|f| f.name.ends_with(".js") || f.name.ends_with(".wasm"))
@@ -974,6 +980,18 @@ fn build_web() -> Result<()> {
     write_dist(&files, &version)?;
     println!("    built {}", dist_dir().display());
     Ok(())
+}
+
+/// The crate `krate` built by wasm-pack (`what` says which), its JS and
+/// wasm (`<stem>.js`, `<stem>_bg.wasm`). Built outside `crates/`, so that
+/// the build writes nothing into the sources.
+fn module(krate: &str, stem: &str, what: &str) -> Result<(Vec<u8>, Vec<u8>)> {
+    let pkg = target_dir().join(format!("{stem}-pkg"));
+    step(what, wasm_pack(krate, &pkg))?;
+    Ok((
+        read(&pkg.join(format!("{stem}.js")))?,
+        read(&pkg.join(format!("{stem}_bg.wasm")))?,
+    ))
 }
 
 /// wasm-bindgen's `js` and `wasm` for the module `stem` under names that

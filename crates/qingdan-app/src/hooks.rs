@@ -384,3 +384,38 @@ pub fn use_device() -> (Option<(StorageStatus, Vec<SealedKey>)>, Callback<()>) {
         Callback::from(move |()| again.dispatch(())),
     )
 }
+
+/// A `blob:` URL showing the kept bytes of `file`, attached to assessment
+/// `assessment` (`None` until read, or when they are not on this device);
+/// revoked when the file or the view goes.
+#[hook]
+pub fn use_file_url(
+    assessment: AttrValue,
+    file: qingdan_core::attachments::Attachment,
+) -> Option<String> {
+    let ctx = use_ctx();
+    let url = use_state(|| None::<String>);
+    {
+        let url = url.clone();
+        use_effect_with((assessment, file), move |(assessment, file)| {
+            // Shared with the read, which may end after the view has gone.
+            let made = Rc::new(RefCell::new(None::<String>));
+            let (kept, assessment, file) = (made.clone(), assessment.clone(), file.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let Ok(bytes) = services::file_bytes(&ctx, &assessment, &file).await else {
+                    return;
+                };
+                if let Ok(made) = web::object_url(&bytes, &file.media_type) {
+                    url.set(Some(made.clone()));
+                    *kept.borrow_mut() = Some(made);
+                }
+            });
+            move || {
+                if let Some(made) = made.borrow_mut().take() {
+                    let _ = web_sys::Url::revoke_object_url(&made);
+                }
+            }
+        });
+    }
+    (*url).clone()
+}

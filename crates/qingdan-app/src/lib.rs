@@ -12,6 +12,7 @@
 
 pub mod ctx;
 pub mod facts;
+pub mod files;
 pub mod hooks;
 pub mod i18n;
 pub mod json;

@@ -7,6 +7,7 @@ use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use qingdan_core::attachments::{self, Attachment};
 use qingdan_core::findings::{self, Finding, Rectification, RectificationStatus};
 use qingdan_core::packet::{
     self, PacketKind, PacketMeta, RectificationMeta, Signer, Subject, Unit,
@@ -132,6 +133,11 @@ pub struct Assessment {
     /// packet's `note`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// Files attached to items and findings (photos, PDFs), as the packet
+    /// names them; their bytes are kept in the `files` store
+    /// ([`crate::store::file_key`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
 }
 
 /// A new assessment's facts, as the New screen's form gives them (or an
@@ -176,6 +182,7 @@ impl Assessment {
             inspection: None,
             rectifications: BTreeMap::new(),
             note: String::new(),
+            attachments: Vec::new(),
         }
     }
 
@@ -214,6 +221,13 @@ impl Assessment {
             })
             .collect();
         format!("{unit}-{}-{}.qingdan.json", self.period, self.kind.as_str())
+    }
+
+    /// The file name of its packet with its files, a bundle:
+    /// `<unit>-<period>-<kind>.qingdan.zip`.
+    pub fn bundle_file_name(&self) -> String {
+        let name = self.packet_file_name();
+        format!("{}.zip", name.trim_end_matches(".json"))
     }
 
     /// Drops the packet and every signature and makes it a draft again.
@@ -693,9 +707,13 @@ pub fn inspection_id(assessment: &Assessment) -> Option<String> {
 
 /// The id for a new finding: one more than the largest number used.
 pub fn next_finding_id(findings: &[Finding]) -> String {
-    let last = findings
-        .iter()
-        .filter_map(|f| f.id.parse::<u32>().ok())
+    next_id(findings.iter().map(|f| f.id.as_str()))
+}
+
+/// One more than the largest number among `ids` (`1` when there is none).
+fn next_id<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    let last = ids
+        .filter_map(|id| id.parse::<u32>().ok())
         .max()
         .unwrap_or(0);
     (last + 1).to_string()
@@ -761,9 +779,29 @@ fn unnoted_packet(
             generator: Some(GENERATOR.into()),
             refers_to: None,
             findings: assessment.findings.clone(),
-            attachments: Vec::new(),
+            attachments: assessment.attachments.clone(),
         },
     )
+}
+
+/// The name a photo kept as a JPEG goes by: its own, with `.jpg` for
+/// its extension, at most [`attachments::MAX_NAME_CHARS`] characters.
+pub fn jpeg_name(name: &str) -> String {
+    let stem = match name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem,
+        _ => name,
+    };
+    let stem: String = stem
+        .chars()
+        .take(attachments::MAX_NAME_CHARS - ".jpg".len())
+        .collect();
+    format!("{stem}.jpg")
+}
+
+/// The id for the next file attached to `attachments`: one more than the
+/// largest numeric id so far.
+pub fn next_attachment_id(attachments: &[Attachment]) -> String {
+    next_id(attachments.iter().map(|a| a.id.as_str()))
 }
 
 #[cfg(test)]
@@ -992,11 +1030,69 @@ mod tests {
             inspection: None,
             rectifications: BTreeMap::new(),
             note: String::new(),
+            attachments: Vec::new(),
         };
         assert_eq!(
             a.packet_file_name(),
             "GX_001_镇-2026-self-assessment.qingdan.json"
         );
+        assert_eq!(
+            a.bundle_file_name(),
+            "GX_001_镇-2026-self-assessment.qingdan.zip",
+            "a packet with files travels as a bundle"
+        );
+    }
+
+    #[test]
+    fn a_photo_kept_as_a_jpeg_is_named_so() {
+        assert_eq!(jpeg_name("谈话记录.PNG"), "谈话记录.jpg");
+        assert_eq!(jpeg_name("IMG_0001.jpeg"), "IMG_0001.jpg");
+        assert_eq!(jpeg_name("照片"), "照片.jpg");
+        assert_eq!(jpeg_name(".png"), ".png.jpg");
+        let long = "长".repeat(300) + ".webp";
+        let name = jpeg_name(&long);
+        assert_eq!(name.chars().count(), attachments::MAX_NAME_CHARS);
+        assert!(name.ends_with("长.jpg"));
+    }
+
+    #[test]
+    fn files_are_numbered_and_signed_with_the_packet() {
+        let t = template();
+        let mut a = assessment_of(&t);
+        let item = t.items().next().unwrap().1.id.clone();
+        let file = |sha: char| Attachment {
+            id: String::new(),
+            item: item.clone(),
+            finding: None,
+            name: "谈话记录.jpg".into(),
+            media_type: "image/jpeg".into(),
+            size: 1000,
+            sha256: sha.to_string().repeat(64),
+        };
+        let mut files = Vec::new();
+        for sha in ['a', 'b'] {
+            let mut f = file(sha);
+            f.id = next_attachment_id(&files);
+            files.push(f);
+        }
+        assert_eq!(files[1].id, "2");
+        a.attachments = files.clone();
+        let keys = [signer("principal", 1), signer("supervisory", 2)];
+        let signers = keys.iter().map(|(s, _)| s.clone()).collect();
+        let id = "8b0c2b7e-5a4d-4c3b-9e2f-1a2b3c4d5e61".into();
+        let mut packet =
+            make_packet(&t, &a, id, "2026-03-01T09:00:00Z".into(), signers).expect("a packet");
+        for (_, key) in &keys {
+            packet.sign(key).unwrap();
+        }
+        let read = Packet::parse(packet::to_file_text(&packet).as_bytes()).unwrap();
+        assert_eq!(
+            read.payload().attachments,
+            files,
+            "the payload names each file"
+        );
+        read.verify(Some(&t))
+            .expect("the files are signed with the rest");
     }
 
     fn signer(role: &str, seed: u8) -> (Signer, qingdan_core::keys::SigningKey) {

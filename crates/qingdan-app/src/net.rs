@@ -26,15 +26,26 @@ pub struct Reply {
 /// Sends `method url` with a JSON `body`; `Err` when no answer came (no
 /// network, refused, timed out, or blocked by the browser).
 pub async fn request(method: &str, url: &str, body: Option<&str>) -> Result<Reply, String> {
+    let body = body.map(JsValue::from_str);
+    send(method, url, body.as_ref().map(|b| (b, "application/json"))).await
+}
+
+/// Sends `bytes` of type `media_type` with `PUT url`, as [`request`].
+pub async fn put_bytes(url: &str, bytes: &[u8], media_type: &str) -> Result<Reply, String> {
+    let body: JsValue = js_sys::Uint8Array::from(bytes).into();
+    send("PUT", url, Some((&body, media_type))).await
+}
+
+async fn send(method: &str, url: &str, body: Option<(&JsValue, &str)>) -> Result<Reply, String> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     let controller = web_sys::AbortController::new().map_err(|e| js_error_text(&e))?;
     init.set_signal(Some(&controller.signal()));
-    if let Some(body) = body {
-        init.set_body(&JsValue::from_str(body));
+    if let Some((body, media_type)) = body {
+        init.set_body(body);
         let headers = web_sys::Headers::new().map_err(|e| js_error_text(&e))?;
         headers
-            .set("content-type", "application/json")
+            .set("content-type", media_type)
             .map_err(|e| js_error_text(&e))?;
         init.set_headers(&headers);
     }

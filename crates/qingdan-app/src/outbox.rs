@@ -302,22 +302,7 @@ impl Outbox {
                 code: "missing".into(),
                 detail: format!("packet {} is no longer on this device", entry.id),
             }),
-            Some(text) => {
-                let url = sync::api_url(&link.url, "/packets");
-                match net::request("POST", &url, Some(&text)).await {
-                    Ok(reply) => sync::read_answer(
-                        &entry,
-                        link,
-                        reply.status,
-                        &reply.body,
-                        reply.retry_after.as_deref(),
-                    ),
-                    Err(error) => Outcome::Retry {
-                        error,
-                        at_least_ms: 0,
-                    },
-                }
-            }
+            Some(text) => self.upload(link, &entry, &text).await,
         };
         // When the outcome cannot be written, the packet stays queued as it
         // was, and a later pass sends it again.
@@ -338,6 +323,80 @@ impl Outbox {
         // Whatever was written, the packet is no longer being sent.
         self.on_change.emit(());
         outcome
+    }
+
+    /// Sends a packet. When the intake wants files first (`409
+    /// attachments-missing`), sends just those it names and the packet
+    /// again; a file already there is not sent, so an upload cut short
+    /// goes on from where it stopped.
+    async fn upload(&self, link: &IntakeLink, entry: &OutboxEntry, text: &str) -> Outcome {
+        let url = sync::api_url(&link.url, "/packets");
+        let mut files_sent = false;
+        loop {
+            let reply = match net::request("POST", &url, Some(text)).await {
+                Ok(reply) => reply,
+                Err(error) => {
+                    return Outcome::Retry {
+                        error,
+                        at_least_ms: 0,
+                    };
+                }
+            };
+            let missing = sync::missing_files(reply.status, &reply.body);
+            match missing {
+                // Sent once: a packet still wanting them is refused.
+                Some(missing) if !files_sent => {
+                    if let Err(outcome) = self.send_files(link, entry, &missing).await {
+                        return outcome;
+                    }
+                    files_sent = true;
+                }
+                _ => {
+                    let retry_after = reply.retry_after.as_deref();
+                    return sync::read_answer(entry, link, reply.status, &reply.body, retry_after);
+                }
+            }
+        }
+    }
+
+    /// Sends the files `missing` (digests) of the packet of `entry`, each
+    /// from the bytes kept with its assessment.
+    async fn send_files(
+        &self,
+        link: &IntakeLink,
+        entry: &OutboxEntry,
+        missing: &[String],
+    ) -> Result<(), Outcome> {
+        for sha256 in missing {
+            let key = crate::store::file_key(&entry.assessment_id, sha256);
+            let bytes = match self.store.file(&key).await {
+                Ok(Some(bytes)) => bytes,
+                _ => {
+                    return Err(Outcome::Rejected(Rejection {
+                        status: 0,
+                        code: "file-missing".into(),
+                        detail: format!("the file {sha256} is no longer on this device"),
+                    }));
+                }
+            };
+            let media_type =
+                qingdan_core::attachments::sniff(&bytes).unwrap_or("application/octet-stream");
+            let path = format!("/packets/{}/attachments/{sha256}", entry.id);
+            match net::put_bytes(&sync::api_url(&link.url, &path), &bytes, media_type).await {
+                Ok(reply) if matches!(reply.status, 200 | 201) => {}
+                Ok(reply) => {
+                    let retry_after = reply.retry_after.as_deref();
+                    return Err(sync::failure(reply.status, &reply.body, retry_after));
+                }
+                Err(error) => {
+                    return Err(Outcome::Retry {
+                        error,
+                        at_least_ms: 0,
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Asks the intake which key it signs with, and follows a rotation of

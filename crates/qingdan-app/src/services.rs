@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use qingdan_core::attachments::{self, Attachment};
 use qingdan_core::findings::Finding;
 use qingdan_core::keys;
 use qingdan_core::packet::{self, PacketKind, Unit};
@@ -25,10 +26,10 @@ use crate::model::{
 use crate::state::Notice;
 use crate::state::home::ImportProblem;
 use crate::state::sign::Loaded;
-use crate::store::{ASSESSMENTS, Durability, KEYS, SETTINGS, Store, StoreError, TEMPLATES};
+use crate::store::{self, ASSESSMENTS, Durability, KEYS, SETTINGS, Store, StoreError, TEMPLATES};
 use crate::sync::{self, EnrollError, IntakeLink};
 use crate::vault::{self, SealedKey, VaultError};
-use crate::{net, web};
+use crate::{files, net, web};
 
 /// What the app has once the store is open.
 pub struct Started {
@@ -221,14 +222,27 @@ pub async fn import_checklist(
     Ok(i18n::fill(ctx.t(T::ImportedChecklist), &[("name", &title)]))
 }
 
-/// Downloads a backup of `list` and every packet kept.
+/// Downloads a backup of `list`, every packet kept, and the files
+/// attached to the assessments (base64, by their key in the store).
 pub async fn export_backup(ctx: &Ctx, list: &[Assessment]) -> Result<(), String> {
+    use base64::Engine as _;
     let packets = ctx.store.packets().await.unwrap_or_default();
+    let mut kept = serde_json::Map::new();
+    for a in list {
+        for file in &a.attachments {
+            let key = store::file_key(&a.id, &file.sha256);
+            if let Ok(Some(bytes)) = ctx.store.file(&key).await {
+                let text = base64::engine::general_purpose::STANDARD.encode(bytes);
+                kept.insert(key, text.into());
+            }
+        }
+    }
     let backup = json!({
         "format": "qingdan.backup/1",
         "exported_at": web::now(),
         "assessments": list,
         "packets": packets,
+        "files": kept,
     });
     let name = format!("qingdan-backup-{}.json", web::now().replace(':', ""));
     download(ctx, &name, &backup.to_string())
@@ -375,7 +389,8 @@ pub async fn sign(
     Ok((next, Notice::None))
 }
 
-/// Downloads the signed packet; the assessment, now exported, as saved.
+/// Downloads the signed packet (a bundle when it carries files); the
+/// assessment, now exported, as saved.
 pub async fn export_packet(
     ctx: &Ctx,
     assessment: &Assessment,
@@ -383,8 +398,21 @@ pub async fn export_packet(
     let Some(text) = assessment.packet.clone() else {
         return Err(ctx.t(T::NeedAllSigners).to_owned());
     };
-    let name = assessment.packet_file_name();
-    download(ctx, &name, &text)?;
+    let name = if assessment.attachments.is_empty() {
+        let name = assessment.packet_file_name();
+        download(ctx, &name, &text)?;
+        name
+    } else {
+        let mut kept = Vec::with_capacity(assessment.attachments.len());
+        for file in &assessment.attachments {
+            kept.push(file_bytes(ctx, &assessment.id, file).await?);
+        }
+        let bundle = files::write_bundle(text.as_bytes(), &kept).await?;
+        let name = assessment.bundle_file_name();
+        web::download_bytes(&name, &bundle, "application/zip")
+            .map_err(|e| i18n::fill(ctx.t(T::DownloadFailed), &[("e", &e)]))?;
+        name
+    };
     let mut next = assessment.clone();
     next.status = Status::Exported;
     save(ctx, &next).await?;
@@ -538,6 +566,30 @@ pub struct PacketCheck {
     pub findings: Option<ToAnswer>,
 }
 
+/// Checks a packet file, plain or a bundle (`.qingdan.zip`: every file
+/// checked against the entry the packet signs), as [`check_packet`] does.
+pub async fn check_packet_file(ctx: &Ctx, bytes: Vec<u8>) -> Result<PacketCheck, String> {
+    let (text, files) = if bytes.starts_with(b"PK") {
+        let (packet, files) = files::open_bundle(&bytes).await.map_err(|e| match e {
+            files::BundleRefused::File { name, item } => i18n::fill(
+                ctx.t(T::BundleFileChanged),
+                &[("name", &name), ("item", &item)],
+            ),
+            files::BundleRefused::Other(e) => i18n::fill(ctx.t(T::BundleUnreadable), &[("e", &e)]),
+        })?;
+        (packet, Some(files))
+    } else {
+        (bytes, None)
+    };
+    let text = String::from_utf8(text).map_err(|_| ctx.t(T::PacketNotText).to_owned())?;
+    let mut check = check_packet(ctx, &text)?;
+    if let Some(n) = files.filter(|n| *n > 0) {
+        let line = i18n::fill(ctx.t(T::BundleFilesChecked), &[("n", &n.to_string())]);
+        check.lines.push(line);
+    }
+    Ok(check)
+}
+
 /// Checks a packet file as the intake would: its signatures always, its
 /// checklist and score when this device has the checklist.
 pub fn check_packet(ctx: &Ctx, text: &str) -> Result<PacketCheck, String> {
@@ -643,4 +695,97 @@ pub async fn import_key(ctx: &Ctx, text: Result<String, String>) -> Result<Strin
         .await
         .map_err(|e| ctx.store_error(&e))?;
     Ok(i18n::fill(ctx.t(T::KeyImported), &[("name", &key.name)]))
+}
+
+/// Keeps `bytes`, a file chosen as `name` for `item` (and `finding`) of
+/// assessment `assessment` (which has the files `kept`): a photo made smaller first (as a JPEG), a PDF as it is.
+/// The bytes are written in their own transaction before the entry that
+/// names them (its id is given when it is added). Refused, saying why, for
+/// a file that is no photo or PDF, too large, or past the device's space.
+pub async fn attach(
+    ctx: &Ctx,
+    (assessment, kept): (&str, &[Attachment]),
+    item: &str,
+    finding: Option<&str>,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<Attachment, String> {
+    let said = |key: T, more: &[(&str, &str)]| {
+        let mut all = vec![("name", name)];
+        all.extend_from_slice(more);
+        i18n::fill(ctx.t(key), &all)
+    };
+    let limits = attachments::Limits::default();
+    let (bytes, name) = match attachments::sniff(&bytes) {
+        None => return Err(said(T::FileNotAllowed, &[])),
+        Some("application/pdf") => {
+            let name = name.chars().take(attachments::MAX_NAME_CHARS).collect();
+            (bytes, name)
+        }
+        Some(_) => {
+            let jpeg = files::shrink_photo(&bytes)
+                .await
+                .map_err(|e| said(T::PhotoUnreadable, &[("e", &e)]))?;
+            (jpeg, model::jpeg_name(name))
+        }
+    };
+    let size = bytes.len() as u64;
+    let max = web::human_bytes(limits.per_file as f64);
+    if size > limits.per_file {
+        let size = web::human_bytes(size as f64);
+        return Err(said(T::FileTooLarge, &[("size", &size), ("max", &max)]));
+    }
+    let before: u64 = kept.iter().map(|a| a.size).sum();
+    if before.saturating_add(size) > limits.per_packet {
+        let max = web::human_bytes(limits.per_packet as f64);
+        return Err(said(T::FilesTooLarge, &[("max", &max)]));
+    }
+    let status = web::storage_status().await;
+    if let (Some(usage), Some(quota)) = (status.usage, status.quota)
+        && usage + size as f64 > quota
+    {
+        return Err(ctx.t(T::FilesQuotaFull).to_owned());
+    }
+    let sha256 = attachments::digest(&bytes);
+    ctx.store
+        .put_file(&store::file_key(assessment, &sha256), &bytes)
+        .await
+        .map_err(|e| match e {
+            StoreError::Quota => ctx.t(T::FilesQuotaFull).to_owned(),
+            e => ctx.store_error(&e),
+        })?;
+    Ok(Attachment {
+        id: String::new(),
+        item: item.to_owned(),
+        finding: finding.map(str::to_owned),
+        name,
+        media_type: attachments::sniff(&bytes).unwrap_or_default().to_owned(),
+        size,
+        sha256,
+    })
+}
+
+/// The bytes of `file`, attached to assessment `assessment`.
+pub async fn file_bytes(ctx: &Ctx, assessment: &str, file: &Attachment) -> Result<Vec<u8>, String> {
+    match ctx
+        .store
+        .file(&store::file_key(assessment, &file.sha256))
+        .await
+    {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(i18n::fill(ctx.t(T::FileNotHere), &[("name", &file.name)])),
+        Err(e) => Err(ctx.store_error(&e)),
+    }
+}
+
+/// Lets go of the bytes of a file taken off assessment `assessment`
+/// (`rest`: the files it still has), unless another of its files is the
+/// same. A failure leaves the bytes kept, unnamed.
+pub async fn forget_file(ctx: &Ctx, assessment: &str, sha256: &str, rest: &[Attachment]) {
+    if rest.iter().all(|a| a.sha256 != sha256) {
+        let _ = ctx
+            .store
+            .delete(store::FILES, &store::file_key(assessment, sha256))
+            .await;
+    }
 }

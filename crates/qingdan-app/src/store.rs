@@ -11,6 +11,7 @@
 //! | `settings` | `id` (`"settings"`) | language, the intake enrolled with |
 //! | `outbox` | `id` | packets waiting for the intake's receipt (v2) |
 //! | `receipts` | `packet_id` | the intake's receipts for packets sent (v2) |
+//! | `files` | out of line, `<assessment>/<sha256>` | the bytes of files attached to an assessment (v3) |
 //!
 //! Each write is its own readwrite transaction, and a write returns only
 //! once the transaction's `complete` event has fired: what the UI then calls
@@ -30,7 +31,7 @@ use crate::vault::SealedKey;
 /// The database's name.
 pub const DB_NAME: &str = "qingdan";
 /// The schema version; [`upgrade`] brings any older database to it.
-pub const DB_VERSION: u32 = 2;
+pub const DB_VERSION: u32 = 3;
 
 /// The object stores, in the order they were introduced.
 pub const TEMPLATES: &str = "templates";
@@ -46,6 +47,13 @@ pub const SETTINGS: &str = "settings";
 pub const OUTBOX: &str = "outbox";
 /// See [`TEMPLATES`].
 pub const RECEIPTS: &str = "receipts";
+/// See [`TEMPLATES`].
+pub const FILES: &str = "files";
+
+/// The key a file attached to assessment `assessment` is kept under.
+pub fn file_key(assessment: &str, sha256: &str) -> String {
+    format!("{assessment}/{sha256}")
+}
 
 /// A storage failure, said so that the user can act on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +144,9 @@ fn upgrade(
         db.create_object_store(RECEIPTS)
             .with_key_path("packet_id".into())
             .build()?;
+    }
+    if old < 3 {
+        db.create_object_store(FILES).build()?;
     }
     Ok(())
 }
@@ -324,6 +335,30 @@ impl Store {
             .with_mode(TransactionMode::Readwrite)
             .with_options(options)
             .build()?)
+    }
+
+    /// Keeps a file's bytes under `key` ([`file_key`]), in a transaction of
+    /// its own flushed to disk, before any record names it.
+    pub async fn put_file(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        let value: JsValue = js_sys::Uint8Array::from(bytes).into();
+        let tx = self.write_transaction(&[FILES], Durability::Strict)?;
+        tx.object_store(FILES)?
+            .put(value)
+            .with_key(key.to_owned())
+            .primitive()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A file's bytes, if they are kept.
+    pub async fn file(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let tx = self.db.transaction(FILES).build()?;
+        let value: Option<JsValue> = tx
+            .object_store(FILES)?
+            .get(key.to_owned())
+            .primitive()?
+            .await?;
+        Ok(value.map(|v| js_sys::Uint8Array::new(&v).to_vec()))
     }
 
     /// The outbox and the receipts, read together.

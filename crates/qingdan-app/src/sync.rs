@@ -6,6 +6,7 @@
 //! A packet leaves the outbox only for a receipt that verifies against the
 //! intake key pinned at enrollment and names the SHA-256 of the bytes sent.
 
+use qingdan_core::attachments;
 use qingdan_core::packet::Unit;
 use qingdan_core::receipt::{self, ReceiptError, ReceiptPayload};
 use qingdan_core::{Template, canonical};
@@ -420,6 +421,14 @@ pub fn read_answer(
                 detail: e.to_string(),
             }),
         },
+        _ => failure(status, body, retry_after),
+    }
+}
+
+/// What a refusal (any status but 200 and 201) means: try again later
+/// (408, 429, 5xx), or refused.
+pub fn failure(status: u16, body: &str, retry_after: Option<&str>) -> Outcome {
+    match status {
         408 | 429 | 500..=599 => Outcome::Retry {
             error: problem(status, body).detail,
             at_least_ms: retry_after
@@ -428,6 +437,27 @@ pub fn read_answer(
         },
         _ => Outcome::Rejected(problem(status, body)),
     }
+}
+
+/// The files the intake still wants before it takes a packet: the
+/// digests its `409 attachments-missing` names (`None` for any other
+/// answer, or one naming no file as a digest).
+pub fn missing_files(status: u16, body: &str) -> Option<Vec<String>> {
+    let json: Value = serde_json::from_str(body).ok().filter(|_| status == 409)?;
+    if json.get("code")?.as_str()? != "attachments-missing" {
+        return None;
+    }
+    let missing: Vec<String> = json
+        .get("missing")?
+        .as_array()?
+        .iter()
+        .map(|d| {
+            d.as_str()
+                .filter(|d| attachments::is_digest(d))
+                .map(str::to_owned)
+        })
+        .collect::<Option<_>>()?;
+    (!missing.is_empty()).then_some(missing)
 }
 
 fn check_receipt(
@@ -1165,5 +1195,22 @@ mod tests {
         let unknown = r#"{"code": "not-found", "status": 404, "detail": "key k is not enrolled at this intake"}"#;
         assert_eq!(standing(404, unknown, "510824-101"), Standing::NotEnrolled);
         assert_eq!(standing(503, "", "510824-101"), Standing::Unverified);
+    }
+
+    #[test]
+    fn the_files_to_send_are_the_digests_a_409_attachments_missing_names() {
+        let (a, b) = ("a".repeat(64), "0123456789abcdef".repeat(4));
+        let body = format!(
+            r#"{{"type": "about:blank", "code": "attachments-missing", "status": 409, "detail": "files not received yet", "missing": ["{a}", "{b}"]}}"#
+        );
+        assert_eq!(missing_files(409, &body), Some(vec![a.clone(), b]));
+        assert_eq!(missing_files(422, &body), None, "only a 409");
+        let other = body.replace("attachments-missing", "duplicate");
+        assert_eq!(missing_files(409, &other), None, "only attachments-missing");
+        let odd = body.replace(&a, "../../etc/passwd");
+        assert_eq!(missing_files(409, &odd), None, "digests only");
+        let none = r#"{"code": "attachments-missing", "missing": []}"#;
+        assert_eq!(missing_files(409, none), None);
+        assert_eq!(missing_files(409, "<html>"), None);
     }
 }

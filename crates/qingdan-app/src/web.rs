@@ -73,12 +73,33 @@ pub fn record_save_ms(ms: f64) {
 
 /// Offers `text` to the user as a download called `name`.
 pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
-    let parts = Array::of1(&JsValue::from_str(text));
+    download_part(name, &JsValue::from_str(text), mime)
+}
+
+/// Offers `bytes` to the user as a download called `name`.
+pub fn download_bytes(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
+    download_part(name, &js_sys::Uint8Array::from(bytes), mime)
+}
+
+/// A URL (`blob:`) for `bytes` of type `mime`, to show or open; the
+/// caller revokes it.
+pub fn object_url(bytes: &[u8], mime: &str) -> Result<String, String> {
+    blob_url(&js_sys::Uint8Array::from(bytes), mime)
+}
+
+/// A URL (`blob:`) for `part`, a string or bytes.
+fn blob_url(part: &JsValue, mime: &str) -> Result<String, String> {
+    let parts = Array::of1(part);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|e| js_error_text(&e))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_error_text(&e))?;
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_error_text(&e))
+}
+
+/// Offers `part` (a string or bytes) as a download called `name`.
+fn download_part(name: &str, part: &JsValue, mime: &str) -> Result<(), String> {
+    let url = blob_url(part, mime)?;
     let document = gloo::utils::document();
     let a: web_sys::HtmlAnchorElement = document
         .create_element("a")

@@ -43,6 +43,7 @@ fn assessment(id: &str) -> Assessment {
         inspection: None,
         rectifications: BTreeMap::new(),
         note: String::new(),
+        attachments: Vec::new(),
     }
 }
 
@@ -377,4 +378,37 @@ async fn a_version_1_database_is_upgraded_with_its_records_kept() {
         vec![],
         "the new stores are there, empty"
     );
+    assert_eq!(
+        store.file("a/0").await.unwrap(),
+        None,
+        "and the files store"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_files_bytes_are_kept_exactly_apart_from_the_assessment_and_survive_reopening() {
+    use qingdan_app::store::{FILES, file_key};
+    let name = format!("qingdan-test-files-{}", js_sys::Math::random());
+    let store = Store::open(&name).await.unwrap();
+    // A photo's worth of every byte value.
+    let photo: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let key = file_key("a-1", &qingdan_core::attachments::digest(&photo));
+    store.put_file(&key, &photo).await.unwrap();
+    store
+        .put(ASSESSMENTS, &assessment("a-1"), Durability::Strict)
+        .await
+        .unwrap();
+    store.close();
+
+    let store = Store::open(&name).await.unwrap();
+    assert_eq!(
+        store.file(&key).await.unwrap().as_deref(),
+        Some(photo.as_slice())
+    );
+    assert_eq!(store.file(&file_key("a-2", "0")).await.unwrap(), None);
+    // The assessments are read without the files' bytes.
+    let (_, _, assessments) = store.startup().await.unwrap();
+    assert_eq!(assessments.len(), 1);
+    store.delete(FILES, &key).await.unwrap();
+    assert_eq!(store.file(&key).await.unwrap(), None, "let go");
 }

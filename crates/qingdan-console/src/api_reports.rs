@@ -479,6 +479,35 @@ pub struct PacketSheet {
     pub note: Option<String>,
     /// Who signed.
     pub signers: Vec<SheetSigner>,
+    /// The files it carries.
+    #[serde(default)]
+    pub attachments: Vec<SheetFile>,
+}
+
+/// A file a packet carries, as it names it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SheetFile {
+    /// The item it is on.
+    pub item: String,
+    /// The finding it shows, when it is on one.
+    pub finding: Option<String>,
+    /// Its name.
+    pub name: String,
+    /// Its type.
+    pub media_type: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its SHA-256 (hex), its address.
+    pub sha256: String,
+}
+
+/// `GET /packets/{id}/attachments/{sha256}`: a file's exact bytes.
+pub fn file_url(id: &str, sha256: &str) -> String {
+    format!(
+        "{BASE}/packets/{}/attachments/{}",
+        encode(id),
+        encode(sha256)
+    )
 }
 
 /// `GET /packets/{id}/sheet`.

@@ -245,6 +245,9 @@ catalog! {
     PktItemNote => "说明", "Note";
     PktReason => "计分依据", "Why";
     PktFindingId => "编号", "No.";
+    PktFiles => "附件", "Files";
+    PktFileName => "文件", "File";
+    PktFileBytes => "大小（字节）", "Size (bytes)";
     PktRectDone => "已整改", "Done";
     PktRectInProgress => "整改中", "In progress";
     PktNote => "总体说明", "Note on the whole";

@@ -1,6 +1,6 @@
-//! The browser's files: a photo made smaller before it is kept, the facts
-//! a packet names a file by, and bundles (a packet with its files, as
-//! [`qingdan_bundle`] writes and checks them). A zip reader and writer
+//! The browser's files: a photo made smaller before it is kept, and
+//! bundles (a packet with its files, as [`qingdan_bundle`] writes and
+//! checks them). A zip reader and writer
 //! and the image code are more than the app should carry for something a
 //! unit does a few times a year, so this is a wasm module of its own:
 //! `index.html` imports it the first time a file is attached or a bundle
@@ -83,28 +83,6 @@ pub async fn shrink_photo(bytes: Vec<u8>) -> Result<Vec<u8>, JsValue> {
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
-/// The facts a packet names a file by, as JSON: `{media_type, size,
-/// sha256}`; refused with a sentence for a file that is no JPEG, PNG,
-/// WebP or PDF, or past `max_bytes`.
-#[wasm_bindgen]
-pub fn file_facts(bytes: &[u8], max_bytes: f64) -> Result<String, JsValue> {
-    let media_type = attachments::sniff(bytes)
-        .ok_or_else(|| JsValue::from_str("not a JPEG, PNG or WebP photo, nor a PDF"))?;
-    let size = bytes.len() as u64;
-    // A whole number of bytes: the limit as the app passes it.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let max = max_bytes.max(0.0) as u64;
-    if size > max {
-        return Err(JsValue::from_str(&format!(
-            "{size} bytes; a file may have at most {max}"
-        )));
-    }
-    Ok(format!(
-        r#"{{"media_type":"{media_type}","size":{size},"sha256":"{}"}}"#,
-        attachments::digest(bytes)
-    ))
-}
-
 /// The bundle of a packet (its exact bytes) and its files.
 #[wasm_bindgen]
 pub fn write_bundle(packet: &[u8], files: Vec<js_sys::Uint8Array>) -> Result<Vec<u8>, JsValue> {
@@ -115,13 +93,20 @@ pub fn write_bundle(packet: &[u8], files: Vec<js_sys::Uint8Array>) -> Result<Vec
 
 /// A bundle checked whole (the packet reads; every file it names is there
 /// and is that file; no other): the packet's bytes, then each file's, in
-/// the order the packet names them. Refused with what is wrong, naming
-/// the file.
+/// the order the packet names them. Refused with what is wrong: for a file
+/// missing or changed, `{"file": name, "item": item}`; else a sentence.
 #[wasm_bindgen]
 pub fn open_bundle(bytes: &[u8]) -> Result<Vec<js_sys::Uint8Array>, JsValue> {
     const MAX_PACKET: u64 = 16 * 1024 * 1024;
-    let (packet, bundle) = qingdan_bundle::open(bytes, MAX_PACKET, Limits::default())
-        .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let (packet, bundle) =
+        qingdan_bundle::open(bytes, MAX_PACKET, Limits::default()).map_err(|e| match e {
+            // A file the signed packet names: said as facts, for the app
+            // to say in its user's language.
+            qingdan_bundle::BundleError::File(m) => {
+                JsValue::from_str(&serde_json::json!({"file": m.name, "item": m.item}).to_string())
+            }
+            e => JsValue::from_str(&e.to_string()),
+        })?;
     let mut parts = vec![js_sys::Uint8Array::from(bundle.packet.as_slice())];
     for entry in &packet.payload().attachments {
         let file = bundle

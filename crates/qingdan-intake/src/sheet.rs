@@ -102,6 +102,9 @@ pub struct PacketSheet {
     pub note: Option<String>,
     /// Who signed it.
     pub signers: Vec<SignerOf>,
+    /// The files it carries, as it names them (each read at
+    /// `GET /packets/{id}/attachments/{sha256}`).
+    pub attachments: Vec<qingdan_core::attachments::Attachment>,
     /// The receipt the intake gave for these bytes.
     pub receipt: serde_json::Value,
 }
@@ -278,6 +281,7 @@ impl Intake {
                 .iter()
                 .map(|s| signer_of(s, &payload.unit.code, &enrollments))
                 .collect(),
+            attachments: payload.attachments.clone(),
             receipt,
         })
     }

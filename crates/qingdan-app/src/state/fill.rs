@@ -10,6 +10,7 @@
 use std::rc::Rc;
 
 use qingdan_core::Template;
+use qingdan_core::attachments::Attachment;
 use qingdan_core::findings::{Finding, Rectification};
 use qingdan_core::packet::Unit;
 use yew::Reducible;
@@ -49,6 +50,10 @@ pub enum Change {
     Rectification(String, Option<Rectification>),
     /// The note on the assessment as a whole (总体说明).
     Note(String),
+    /// A file attached (its bytes already kept); its id is given here.
+    Attach(Attachment),
+    /// A file taken off (by its id in the assessment).
+    Detach(String),
     /// The unit and period, corrected on a draft (checked by
     /// [`crate::facts::check`] before).
     Facts(Unit, String),
@@ -65,7 +70,16 @@ impl Change {
                 Some(kept) => *kept = finding,
                 None => a.findings.push(finding),
             },
-            Change::RemoveFinding(id) => a.findings.retain(|f| f.id != id),
+            Change::RemoveFinding(id) => {
+                a.attachments
+                    .retain(|file| file.finding.as_deref() != Some(id.as_str()));
+                a.findings.retain(|f| f.id != id);
+            }
+            Change::Attach(mut file) => {
+                file.id = crate::model::next_attachment_id(&a.attachments);
+                a.attachments.push(file);
+            }
+            Change::Detach(id) => a.attachments.retain(|file| file.id != id),
             Change::Rectification(id, Some(r)) => {
                 a.rectifications.insert(id, r);
             }

@@ -8,12 +8,15 @@
 //! The status says 已保存 only after the latest revision's transaction
 //! completed.
 
+use std::rc::Rc;
+
 use qingdan_core::packet::PacketKind;
 use qingdan_core::period::Period;
 use qingdan_core::score::{ItemStatus, ScoreSheet};
 use qingdan_core::{Rule, Template, score};
 use yew::prelude::*;
 
+use super::files::Files;
 use super::findings::{RectificationView, item_findings};
 use super::item::{OnChange, Said, item_view};
 use super::record::figure_text;
@@ -90,6 +93,13 @@ pub fn Fill(props: &IdProps) -> Html {
     let sheet = score(template, &responses, period);
     let on_input: OnChange = on_change.reform(|(id, input, edit)| (Change::Input(id, input), edit));
     let inspection = assessment.kind == PacketKind::Inspection;
+    let all_files = Rc::new(assessment.attachments.clone());
+    let files_on = |item: &str, finding: Option<&str>| {
+        html! {
+            <Files assessment={assessment.id.clone()} item={item.to_owned()} finding={finding.map(|f| AttrValue::from(f.to_owned()))}
+                all={all_files.clone()} {locked} on_edit={on_change.clone()} />
+        }
+    };
     let sections = template.doc().sections.iter().zip(&sheet.sections).map(|(section, sub)| {
         let items = section.items.iter().filter_map(|item| {
             let item_score = sheet.items.iter().find(|s| s.id == item.id)?;
@@ -97,8 +107,10 @@ pub fn Fill(props: &IdProps) -> Html {
                 return None;
             }
             let input = assessment.inputs.get(&item.id).cloned().unwrap_or_default();
-            let findings = inspection
-                .then(|| item_findings(ctx.lang, &item.id, &assessment.findings, locked, &on_change));
+            let on_finding = |finding: &str| files_on(&item.id, Some(finding));
+            let findings = inspection.then(|| {
+                item_findings(ctx.lang, &item.id, &assessment.findings, locked, &on_change, &on_finding)
+            });
             let reason = item_score.reason_text(template, ctx.lang);
             let needs_note = sheet.completeness.unexplained.contains(&item.id);
             // A due date the checklist fixes, shown before it is answered.
@@ -109,7 +121,8 @@ pub fn Fill(props: &IdProps) -> Html {
                 _ => None,
             };
             let said = Said { score: item_score, problem: problems.get(&item.id), reason, needs_note, due };
-            Some(item_view(ctx.lang, item, said, input, locked, &on_input, findings))
+            let files = files_on(&item.id, None);
+            Some(item_view(ctx.lang, item, said, input, locked, &on_input, files, findings))
         });
         html! {
             <details class="section" open=true>

@@ -16,14 +16,16 @@ use crate::i18n::{self, Lang, T};
 use crate::model::{self, Assessment};
 use crate::state::fill::{Change, Edit, OnEdit, SaveState};
 
-/// The findings recorded on one item, editable while the inspection is a
-/// draft, and a button to record another.
+/// The findings recorded on one item, each with its files (`files` of a
+/// finding id), editable while the inspection is a draft, and a button to
+/// record another.
 pub fn item_findings(
     lang: Lang,
     item: &str,
     all: &[Finding],
     locked: bool,
     on_edit: &OnEdit,
+    files: &dyn Fn(&str) -> Html,
 ) -> Html {
     let t = |k: T| k.get(lang);
     let rows = all.iter().filter(|f| f.item == item).map(|finding| {
@@ -67,6 +69,7 @@ pub fn item_findings(
                 <label>{ t(T::FindingResponsible) }
                     <input type="text" data-field="responsible" value={finding.responsible.clone()} disabled={locked} oninput={on_responsible} />
                 </label>
+                { files(&finding.id) }
                 if !locked {
                     <button type="button" class="link" onclick={remove} data-testid={format!("remove-finding-{}", finding.id)}>{ t(T::RemoveFinding) }</button>
                 }

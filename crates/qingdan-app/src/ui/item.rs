@@ -44,7 +44,9 @@ pub struct Said<'a> {
 }
 
 /// An item's card: its widget for `input`, what scoring and the input
-/// checks say about it (`said`), and the findings recorded on it.
+/// checks say about it (`said`), its files, and the findings recorded on
+/// it.
+#[allow(clippy::too_many_arguments)]
 pub fn item_view(
     lang: Lang,
     item: &Item,
@@ -52,6 +54,7 @@ pub fn item_view(
     input: ItemInput,
     locked: bool,
     on_change: &OnChange,
+    files: Html,
     findings: Option<Html>,
 ) -> Html {
     let t = |k: T| k.get(lang);
@@ -249,6 +252,7 @@ pub fn item_view(
             }
             <p class="reason muted">{ reason }</p>
             { note }
+            { files }
             { for findings }
         </article>
     }

@@ -16,6 +16,7 @@
 //! [`crate::state`], their effects in [`crate::hooks`], their flows in
 //! [`crate::services`].
 
+pub mod files;
 pub mod fill;
 pub mod findings;
 pub mod home;

@@ -1,5 +1,6 @@
-//! Open a packet file and verify it: its signatures always, its template
-//! digest and score when this device has its checklist.
+//! Open a packet file, plain or a bundle with its files, and verify it:
+//! its signatures and files always, its template digest and score when
+//! this device has its checklist.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -32,11 +33,14 @@ pub fn Open() -> Html {
             let input: HtmlInputElement = e.target_unchecked_into();
             let (ctx, checked) = (ctx.clone(), checked.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let Some((file, text)) = crate::web::read_chosen_file(&input).await else {
+                let Some((file, bytes)) = crate::web::read_chosen_bytes(&input).await else {
                     return;
                 };
-                let text = text.map_err(|_| ctx.t(T::PacketNotText).to_owned());
-                let result = match text.and_then(|text| services::check_packet(&ctx, &text)) {
+                let checked_file = match bytes {
+                    Ok(bytes) => services::check_packet_file(&ctx, bytes).await,
+                    Err(_) => Err(ctx.t(T::PacketNotText).to_owned()),
+                };
+                let result = match checked_file {
                     Ok(check) => {
                         let keys: Vec<String> =
                             check.signers.iter().map(|(_, k)| k.clone()).collect();
@@ -90,7 +94,7 @@ pub fn Open() -> Html {
         <main class="open" data-testid="app-ready">
             <h1>{ t(T::OpenPacket) }</h1>
             <p class="muted">{ t(T::OpenPacketHint) }</p>
-            <input type="file" accept=".json,application/json" {onchange} data-testid="import-packet" />
+            <input type="file" accept=".json,.zip,application/json,application/zip" {onchange} data-testid="import-packet" />
             { for result }
             { for findings }
         </main>

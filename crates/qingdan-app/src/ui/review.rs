@@ -11,6 +11,7 @@ use qingdan_core::score::ItemStatus;
 use qingdan_core::template::VetoEffect;
 use yew::prelude::*;
 
+use super::files::Files;
 use super::record::{self, figure_text};
 use super::upload::UploadStatus;
 use super::{IdProps, Route, use_ctx};
@@ -69,6 +70,7 @@ pub fn Review(props: &IdProps) -> Html {
             </g>
         }
     });
+    let all_files = std::rc::Rc::new(assessment.attachments.clone());
     let rows = doc.sections.iter().zip(&figures).map(|(section, figure)| {
         let items = section.items.iter().filter_map(|item| {
             let s = sheet.items.iter().find(|s| s.id == item.id)?;
@@ -89,6 +91,10 @@ pub fn Review(props: &IdProps) -> Html {
                         <div class="given">{ record::answer_text(lang, item, input) }</div>
                         if let Some(note) = note {
                             <div class="evidence"><b>{ t(T::Note) }{ "：" }</b>{ note }</div>
+                        }
+                        if all_files.iter().any(|f| f.item == item.id) {
+                            <Files assessment={assessment.id.clone()} item={item.id.clone()} all={all_files.clone()}
+                                locked=true on_edit={Callback::noop()} />
                         }
                     </td>
                     <td class="num">{ score }</td>

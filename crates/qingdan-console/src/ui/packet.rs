@@ -77,6 +77,9 @@ pub fn PacketPage(props: &PacketProps) -> Html {
                 { scores(&ctx, score) }
             }
             { findings(&ctx, sheet) }
+            if !sheet.attachments.is_empty() {
+                { files(&ctx, sheet) }
+            }
             if let Some(note) = sheet.note.as_ref().filter(|n| !n.trim().is_empty()) {
                 <section>
                     <h2>{ t(T::PktNote) }</h2>
@@ -247,6 +250,37 @@ fn findings(ctx: &Ctx, sheet: &PacketSheet) -> Html {
                 { list_table(ctx.lang, "sheet-rectifications", &[Col::Head(T::PktFindingId), Col::Head(T::Status), Col::Head(T::RepAction), Col::Head(T::RepCompletedOn)], answers) }
             }
         </>
+    }
+}
+
+/// 附件: each file the packet carries, a photo shown small, each opened
+/// by its link.
+fn files(ctx: &Ctx, sheet: &PacketSheet) -> Html {
+    let t = |k: T| ctx.t(k);
+    let rows = sheet.attachments.iter().map(|f| {
+        let url = api_reports::file_url(&sheet.id, &f.sha256);
+        let place = match &f.finding {
+            Some(finding) => format!("{} · {finding}", f.item),
+            None => f.item.clone(),
+        };
+        html! {
+            <tr data-testid="sheet-file" data-item={f.item.clone()} data-sha256={f.sha256.clone()}>
+                <td class="num">{ place }</td>
+                <td>
+                    if f.media_type.starts_with("image/") {
+                        <a href={url.clone()} target="_blank" rel="noopener"><img class="thumb" src={url.clone()} alt={f.name.clone()} /></a>
+                    }
+                </td>
+                <td><a href={url} target="_blank" rel="noopener">{ &f.name }</a></td>
+                <td class="num">{ f.size.to_string() }</td>
+            </tr>
+        }
+    });
+    html! {
+        <section>
+            <h2>{ t(T::PktFiles) }</h2>
+            { list_table(ctx.lang, "sheet-files", &[Col::Head(T::RepItem), Col::Blank, Col::Head(T::PktFileName), Col::Head(T::PktFileBytes)], rows) }
+        </section>
     }
 }
 

@@ -3,7 +3,9 @@
 //! [`crate::Template::parse`] or [`crate::Template::from_doc`] turn it into a
 //! checked [`crate::Template`].
 
-use serde::{Deserialize, Serialize};
+use serde::de::{self, DeserializeOwned};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
 
 use crate::Fixed;
 
@@ -261,9 +263,11 @@ pub struct Item {
     pub explain: Option<Explain>,
 }
 
-/// The scoring rule of an item, by kind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+/// The scoring rule of an item, by kind: written `{"kind": "check",
+/// "points": 5, …}`, its fields beside its kind, none unknown (read by
+/// [`Rule`]'s `Deserialize`, below).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Rule {
     /// 完成 / 部分完成 / 未完成: `points` when done, `partial` when partly
     /// done (not offered when absent), nothing when not done.
@@ -373,6 +377,187 @@ pub enum Rule {
     },
     /// Evidence: a date; does not score.
     Date {},
+}
+
+/// The kinds of [`Rule`], as `kind` names them.
+const RULE_KINDS: &[&str] = &[
+    "check",
+    "count",
+    "deadline",
+    "choice",
+    "scale",
+    "deduction",
+    "bonus",
+    "veto",
+    "text",
+    "number",
+    "date",
+];
+
+/// A rule's fields, taken one by one.
+struct Fields(Map<String, Value>);
+
+impl Fields {
+    /// Refuses a field that is not one of `known`, as serde does.
+    fn only(self, known: &'static [&'static str]) -> Result<Fields, serde_json::Error> {
+        match self.0.keys().find(|k| !known.contains(&k.as_str())) {
+            Some(unknown) => Err(de::Error::unknown_field(unknown, known)),
+            None => Ok(self),
+        }
+    }
+
+    /// The field `name`, which must be there.
+    fn need<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<T, serde_json::Error> {
+        match self.0.remove(name) {
+            Some(value) => T::deserialize(&value),
+            None => Err(de::Error::missing_field(name)),
+        }
+    }
+
+    /// The field `name`, when it is there (and not `null`).
+    fn maybe<T: DeserializeOwned>(
+        &mut self,
+        name: &'static str,
+    ) -> Result<Option<T>, serde_json::Error> {
+        match self.0.remove(name) {
+            Some(value) => Option::<T>::deserialize(&value),
+            None => Ok(None),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Rule {
+    /// Reads a rule as serde reads an internally tagged enum with
+    /// `deny_unknown_fields` (`kind` names the variant; a field missing, of
+    /// the wrong type or unknown is refused with serde's words, at the same
+    /// JSON path), but field by field from the JSON object: serde's own way
+    /// buffers the fields into a generic content first, and that code was
+    /// a tenth of the browser app's start.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Rule, D::Error> {
+        deserializer.deserialize_map(RuleVisitor)
+    }
+}
+
+/// A rule's `kind`, one of [`RULE_KINDS`].
+struct Kind(&'static str);
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Kind, D::Error> {
+        deserializer.deserialize_identifier(KindVisitor)
+    }
+}
+
+struct KindVisitor;
+
+impl de::Visitor<'_> for KindVisitor {
+    type Value = Kind;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("variant identifier")
+    }
+
+    fn visit_str<E: de::Error>(self, kind: &str) -> Result<Kind, E> {
+        match RULE_KINDS.iter().find(|k| **k == kind) {
+            Some(known) => Ok(Kind(known)),
+            None => Err(E::unknown_variant(kind, RULE_KINDS)),
+        }
+    }
+}
+
+struct RuleVisitor;
+
+impl<'de> de::Visitor<'de> for RuleVisitor {
+    type Value = Rule;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("internally tagged enum Rule")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Rule, A::Error> {
+        let (mut kind, mut fields) = (None, Map::new());
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "kind" {
+                kind = Some(map.next_value::<Kind>()?.0);
+            } else {
+                fields.insert(key, map.next_value::<Value>()?);
+            }
+        }
+        let kind = kind.ok_or_else(|| de::Error::missing_field("kind"))?;
+        rule_of(kind, Fields(fields)).map_err(de::Error::custom)
+    }
+}
+
+/// The rule of kind `kind` with `fields`.
+fn rule_of(kind: &str, f: Fields) -> Result<Rule, serde_json::Error> {
+    Ok(match kind {
+        "check" => {
+            let mut f = f.only(&["points", "partial"])?;
+            Rule::Check {
+                points: f.need("points")?,
+                partial: f.maybe("partial")?,
+            }
+        }
+        "count" => {
+            let mut f = f.only(&["points", "target", "steps", "unit"])?;
+            Rule::Count {
+                points: f.need("points")?,
+                target: f.need("target")?,
+                steps: f.maybe("steps")?,
+                unit: f.maybe("unit")?,
+            }
+        }
+        "deadline" => {
+            let mut f = f.only(&["points", "late_points", "within_days", "due"])?;
+            Rule::Deadline {
+                points: f.need("points")?,
+                late_points: f.maybe("late_points")?,
+                within_days: f.maybe("within_days")?,
+                due: f.maybe("due")?,
+            }
+        }
+        "choice" => Rule::Choice {
+            options: f.only(&["options"])?.need("options")?,
+        },
+        "scale" => {
+            let mut f = f.only(&["points", "min", "max"])?;
+            Rule::Scale {
+                points: f.need("points")?,
+                min: f.need("min")?,
+                max: f.need("max")?,
+            }
+        }
+        "deduction" => {
+            let mut f = f.only(&["points", "per", "unit"])?;
+            Rule::Deduction {
+                points: f.need("points")?,
+                per: f.need("per")?,
+                unit: f.maybe("unit")?,
+            }
+        }
+        "bonus" => {
+            let mut f = f.only(&["per", "cap", "unit"])?;
+            Rule::Bonus {
+                per: f.need("per")?,
+                cap: f.need("cap")?,
+                unit: f.maybe("unit")?,
+            }
+        }
+        "veto" => Rule::Veto {
+            effect: f.only(&["effect"])?.need("effect")?,
+        },
+        "text" => {
+            f.only(&[])?;
+            Rule::Text {}
+        }
+        "number" => Rule::Number {
+            unit: f.only(&["unit"])?.maybe("unit")?,
+        },
+        "date" => {
+            f.only(&[])?;
+            Rule::Date {}
+        }
+        _ => return Err(de::Error::unknown_variant(kind, RULE_KINDS)),
+    })
 }
 
 /// One step of a stepped count: reaching `at_least` gives `points`.

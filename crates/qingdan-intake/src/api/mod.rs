@@ -143,7 +143,7 @@ pub fn app(state: AppState) -> Router {
     let api = api.layer(
         CorsLayer::new()
             .allow_origin(cors::Any)
-            .allow_methods([Method::GET, Method::POST])
+            .allow_methods([Method::GET, Method::POST, Method::PUT])
             .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
             .expose_headers([
                 header::RETRY_AFTER,

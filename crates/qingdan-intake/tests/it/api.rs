@@ -533,7 +533,8 @@ async fn reports_rank_units_as_json_csv_and_xlsx(db: Db) {
 
 async fn the_api_answers_other_origins(db: Db) {
     // The app may be served from elsewhere than the intake: its preflight
-    // for a JSON POST is allowed, and a problem's body is readable there.
+    // for a JSON POST (and a file's PUT) is allowed, and a problem's body
+    // is readable there.
     let w = world(db).await;
     let request = axum::http::Request::builder()
         .method(Method::OPTIONS)
@@ -555,6 +556,8 @@ async fn the_api_answers_other_origins(db: Db) {
     };
     assert_eq!(allowed("access-control-allow-origin"), "*");
     assert!(allowed("access-control-allow-methods").contains("post"));
+    // A packet's files are sent with PUT.
+    assert!(allowed("access-control-allow-methods").contains("put"));
     assert!(allowed("access-control-allow-headers").contains("content-type"));
 
     let request = axum::http::Request::builder()

@@ -115,6 +115,26 @@ async fn files_sent_first_then_the_packet_are_kept_and_read_back_exactly_through
         .await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
     assert_eq!(held(&w).await, 1);
+
+    // The console's score sheet lists them, by digest, as the packet names them.
+    let sheet = w
+        .send(
+            Method::GET,
+            &format!("/api/v1/packets/{id}/sheet"),
+            Vec::new(),
+            true,
+        )
+        .await;
+    assert_eq!(sheet.status, StatusCode::OK, "{}", sheet.text());
+    let sheet: serde_json::Value = serde_json::from_slice(&sheet.body).unwrap();
+    let listed: Vec<&str> = sheet["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["sha256"].as_str().unwrap())
+        .collect();
+    let digests: Vec<String> = files.iter().map(|f| attachments::digest(f)).collect();
+    assert_eq!(listed, digests);
 }
 
 async fn a_packet_sent_before_its_files_is_refused_naming_them_and_goes_through_once_they_are(
