@@ -50,6 +50,8 @@ const RFC8785_VERSION: &str = "0.1.4";
 const OPENPYXL_VERSION: &str = "3.1.5";
 /// An independent reader of the intake's `GET /metrics` (OpenMetrics text).
 const PROMETHEUS_CLIENT_VERSION: &str = "0.26.0";
+/// An independent Ed25519, to check a 民主测评 result's signature in Python.
+const CRYPTOGRAPHY_VERSION: &str = "48.0.0";
 /// The end-to-end tests and browser benchmarks (Node.js, playwright-core).
 const E2E_DIR: &str = "tests/e2e";
 /// Reads a names-kept build of the app for `cargo xtask bench`'s costs.
@@ -432,6 +434,7 @@ fn interop(qingdan: &Path) -> Result<()> {
         ("rfc8785", RFC8785_VERSION),
         ("openpyxl", OPENPYXL_VERSION),
         ("prometheus-client", PROMETHEUS_CLIENT_VERSION),
+        ("cryptography", CRYPTOGRAPHY_VERSION),
     ]
     .into_iter()
     .filter(|(package, version)| {
@@ -446,8 +449,8 @@ fn interop(qingdan: &Path) -> Result<()> {
     .collect();
     if missing.is_empty() {
         println!(
-            "    rfc8785 {RFC8785_VERSION}, openpyxl {OPENPYXL_VERSION} and prometheus-client \
-             {PROMETHEUS_CLIENT_VERSION} installed in {}",
+            "    rfc8785 {RFC8785_VERSION}, openpyxl {OPENPYXL_VERSION}, prometheus-client \
+             {PROMETHEUS_CLIENT_VERSION} and cryptography {CRYPTOGRAPHY_VERSION} installed in {}",
             venv.display()
         );
     } else {
@@ -491,6 +494,16 @@ fn interop(qingdan: &Path) -> Result<()> {
     step(
         "the intake's /metrics read by the Python Prometheus client's parser",
         metrics,
+    )?;
+    let mut ballots = Command::new(&python);
+    ballots
+        .current_dir(root())
+        .arg("tests/interop/verify_result.py")
+        .arg("tests/data/evaluations/banzi-2026.result.json")
+        .arg("--self-test");
+    step(
+        "a 民主测评 result recounted and its signature checked in Python (cryptography)",
+        ballots,
     )
 }
 

@@ -6,6 +6,7 @@
 //! goes away early (`| head -1`) is not an error.
 
 mod backup;
+mod ballots;
 mod config;
 mod console;
 mod intake;
@@ -154,6 +155,16 @@ enum Command {
     },
     /// Reports over the packets the intake holds.
     Report(report::ReportArgs),
+    /// 民主测评: an evaluation's definition (`qingdan.evaluation/1`).
+    Evaluation {
+        #[command(subcommand)]
+        command: EvaluationCommand,
+    },
+    /// 民主测评: a published result, recounted from its ballots.
+    Ballots {
+        #[command(subcommand)]
+        command: BallotsCommand,
+    },
     /// Print the RFC 8785 canonical form of a JSON file.
     Canonical {
         /// The JSON file.
@@ -161,6 +172,31 @@ enum Command {
         /// The file is a packet: print its canonical payload, the bytes that are signed.
         #[arg(long)]
         payload: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum EvaluationCommand {
+    /// Check an evaluation file: every problem with its JSON path.
+    Check {
+        /// The evaluation (JSON).
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BallotsCommand {
+    /// Check a published result: the intake's signature, and every count,
+    /// satisfaction and talk due recomputed from its list of ballots.
+    Verify {
+        /// The result (`GET /api/v1/evaluations/{id}/result`).
+        result: PathBuf,
+        /// The intake's public key (base64url) that must have signed it.
+        #[arg(long)]
+        intake_key: Option<String>,
+        /// The evaluation it must be the result of (its digest is compared).
+        #[arg(long)]
+        evaluation: Option<PathBuf>,
     },
 }
 
@@ -592,6 +628,17 @@ fn run(
             inspection,
         } => packet::verify(&packet, template.as_deref(), inspection.as_deref()),
         Command::Canonical { file, payload } => packet::canonical(&file, payload),
+        Command::Evaluation {
+            command: EvaluationCommand::Check { file },
+        } => ballots::check(&file),
+        Command::Ballots {
+            command:
+                BallotsCommand::Verify {
+                    result,
+                    intake_key,
+                    evaluation,
+                },
+        } => ballots::verify(&result, intake_key.as_deref(), evaluation.as_deref()),
     }
 }
 

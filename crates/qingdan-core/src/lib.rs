@@ -21,6 +21,7 @@ pub mod bundled;
 pub mod canonical;
 pub mod codes;
 mod error;
+pub mod evaluation;
 pub mod findings;
 mod fixed;
 pub mod json;

@@ -108,13 +108,10 @@ pub fn sign(key: &SigningKey, packet_id: &str, packet_sha256: &str, received_at:
         received_at: received_at.to_owned(),
         intake_key: intake_key.clone(),
     };
-    let signed = canonical::to_bytes(&serde_json::to_value(&payload).unwrap_or_default());
+    let signature = intake_signature(key, &serde_json::to_value(&payload).unwrap_or_default());
     let envelope = ReceiptEnvelope {
         payload,
-        signatures: vec![SignatureEntry {
-            public_key: intake_key,
-            signature: keys::encode(&key.sign(&signed).to_bytes()),
-        }],
+        signatures: vec![signature],
     };
     serde_json::to_value(&envelope)
         .unwrap_or_default()
@@ -146,11 +143,26 @@ pub fn verify(text: &str, pinned: Option<&str>) -> Result<ReceiptPayload, Receip
             pinned: pinned.to_owned(),
         });
     }
-    let key = keys::decode_public_key(&payload.intake_key)?;
-    let signature = keys::decode_signature(&entry.signature)?;
-    key.verify_strict(&canonical::to_bytes(&value["payload"]), &signature)
-        .map_err(|_| ReceiptError::BadSignature)?;
+    verify_entry(entry, &value["payload"])?;
     Ok(payload)
+}
+
+/// The intake's signature entry over `payload`'s canonical bytes, by
+/// `key`: how it signs what it publishes (receipts, 民主测评 results).
+pub(crate) fn intake_signature(key: &SigningKey, payload: &Value) -> SignatureEntry {
+    SignatureEntry {
+        public_key: keys::encode_public_key(&key.verifying_key()),
+        signature: keys::encode(&key.sign(&canonical::to_bytes(payload)).to_bytes()),
+    }
+}
+
+/// Checks that `entry`'s signature, by its `public_key`, verifies (strictly)
+/// over `payload`'s canonical bytes.
+pub(crate) fn verify_entry(entry: &SignatureEntry, payload: &Value) -> Result<(), ReceiptError> {
+    let key = keys::decode_public_key(&entry.public_key)?;
+    let signature = keys::decode_signature(&entry.signature)?;
+    key.verify_strict(&canonical::to_bytes(payload), &signature)
+        .map_err(|_| ReceiptError::BadSignature)
 }
 
 /// Checks a receipt as [`verify`] does, and that the key that signed it is

@@ -990,3 +990,55 @@ fn a_photo_of_a_finding_is_attached_to_it_and_its_item() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn ballots_verify_recounts_a_published_result_and_refuses_one_ballot_changed() {
+    const RESULT: &str = "tests/data/evaluations/banzi-2026.result.json";
+    const EVALUATION: &str = "tests/data/evaluations/banzi-2026.json";
+    let checked = qingdan(&["evaluation", "check", EVALUATION]);
+    assert!(checked.status.success(), "{}", text(&checked.stderr));
+    assert!(text(&checked.stdout).contains("50 in 3 groups"));
+
+    let good = qingdan(&["ballots", "verify", RESULT, "--evaluation", EVALUATION]);
+    assert!(good.status.success(), "{}", text(&good.stderr));
+    let said = text(&good.stdout);
+    assert!(said.contains("50 issued, 40 used, 10 unused"), "{said}");
+    assert!(
+        said.contains("王五（党委书记）") && said.contains("约谈"),
+        "{said}"
+    );
+
+    // One ballot's rating changed: the intake's signature no longer holds.
+    let dir = scratch("ballots-verify");
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo().join(RESULT)).unwrap()).unwrap();
+    let rating = &mut value["payload"]["tally"]["ballots"][5]["answers"]["ratings"]["zhao"]["duty"];
+    *rating = if rating == "good" {
+        "poor".into()
+    } else {
+        "good".into()
+    };
+    let changed = dir.join("changed.json");
+    std::fs::write(&changed, value.to_string()).unwrap();
+    let refused = qingdan(&["ballots", "verify", changed.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused.stderr).contains("the intake's signature does not verify"),
+        "{}",
+        text(&refused.stderr)
+    );
+    // Another intake's key, and another evaluation, are refused too.
+    let other = qingdan(&[
+        "ballots",
+        "verify",
+        RESULT,
+        "--intake-key",
+        "GX9rI-FshTLGq8g4-s1ep4m-DHaykgM0A5v6iz02jWF",
+    ]);
+    assert_eq!(other.status.code(), Some(1));
+    assert!(
+        text(&other.stderr).contains("not GX9rI"),
+        "{}",
+        text(&other.stderr)
+    );
+}

@@ -6,6 +6,7 @@
 mod bundled;
 mod cases;
 mod compat;
+mod evaluation;
 mod findings;
 #[path = "../../benches/fixtures/mod.rs"]
 mod fixtures;
