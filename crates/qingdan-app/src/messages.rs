@@ -165,7 +165,8 @@ fn refusal(code: ProblemCode) -> T {
         C::KeyRevoked => T::RejectRevoked,
         C::CodeInvalid => T::RejectCode,
         C::NotFound => T::RejectNotFound,
-        C::Conflict => T::RejectConflict,
+        // 民主测评's codes: ballots are not cast from the field app.
+        C::Conflict | C::BallotSpent | C::EvaluationClosed => T::RejectConflict,
         C::AttachmentsMissing => T::RejectFilesMissing,
         C::Roles => T::RejectRoles,
         C::TooLarge => T::RejectTooLarge,

@@ -1,13 +1,109 @@
-//! 民主测评 from the command line: an evaluation's definition checked, and
-//! a published result recounted from its ballots (`ballots verify`), as
+//! 民主测评 from the command line: an evaluation's definition checked; at
+//! the intake, an evaluation made, its slips made once, closed; and a
+//! published result recounted from its ballots (`ballots verify`), as
 //! anyone in the room may do.
 
+use std::io::Write as _;
 use std::path::Path;
 
+use anyhow::Context as _;
 use qingdan_core::evaluation::{self, Evaluation};
+use qingdan_intake::EvaluationError;
+use qingdan_intake::accounts::Actor;
 
 use crate::Failure;
-use crate::output::{errln, outln};
+use crate::intake::{Database, with_intake};
+use crate::output::{errln, local, outln};
+
+fn refused(e: EvaluationError) -> Failure {
+    errln!("qingdan: {e}");
+    Failure::Invalid
+}
+
+/// `qingdan evaluation create FILE`: prints the new evaluation's id.
+pub fn create(database: &Database, path: &Path) -> Result<(), Failure> {
+    let text = crate::read_text(path)?;
+    with_intake(database, async |intake| {
+        let made = intake
+            .create_evaluation(&text, &Actor::Cli, chrono::Utc::now())
+            .await
+            .map_err(refused)?;
+        outln!("{}", made.id);
+        Ok(())
+    })
+}
+
+/// `qingdan evaluation list`.
+pub fn list(database: &Database) -> Result<(), Failure> {
+    with_intake(database, async |intake| {
+        for e in intake.evaluations().await.map_err(refused)? {
+            let state = match (&e.closed_at, &e.slips_made_at) {
+                (Some(at), _) => format!("closed {}", local(at)),
+                (None, Some(_)) => format!("open, {} of {} ballots cast", e.ballots_cast, e.slips),
+                (None, None) => format!("{} slips to make", e.slips),
+            };
+            outln!("{}  {}  {state}", e.id, e.title);
+        }
+        Ok(())
+    })
+}
+
+/// `qingdan evaluation slips ID --codes-json FILE`: the codes, made now,
+/// written to a new file (never overwriting one) and shown nowhere else.
+pub fn slips(database: &Database, id: &str, codes_json: &Path) -> Result<(), Failure> {
+    // Opened before the codes are made: a file that cannot be written
+    // must not cost the only sight of them.
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(codes_json)
+        .with_context(|| {
+            format!(
+                "cannot create {} (a file that exists is not overwritten)",
+                codes_json.display()
+            )
+        })?;
+    let made = with_intake(database, async |intake| {
+        intake
+            .make_slips(id, &Actor::Cli, chrono::Utc::now())
+            .await
+            .map_err(refused)
+    });
+    let slips = match made {
+        Ok(slips) => slips,
+        Err(e) => {
+            let _ = std::fs::remove_file(codes_json);
+            return Err(e);
+        }
+    };
+    let text = serde_json::to_string_pretty(&serde_json::json!({"evaluation": id, "slips": slips}))
+        .context("cannot write the codes")?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", codes_json.display()))?;
+    outln!(
+        "{} slips of {id} written to {}",
+        slips.len(),
+        codes_json.display()
+    );
+    Ok(())
+}
+
+/// `qingdan evaluation close ID [-o FILE]`: the signed result.
+pub fn close(database: &Database, id: &str, output: Option<&Path>) -> Result<(), Failure> {
+    let result = with_intake(database, async |intake| {
+        intake
+            .close_evaluation(id, &Actor::Cli, chrono::Utc::now())
+            .await
+            .map_err(refused)
+    })?;
+    match output {
+        Some(path) => std::fs::write(path, &result)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => outln!("{result}"),
+    }
+    Ok(())
+}
 
 /// Reads and checks an evaluation file; its problems, each by its JSON
 /// path, when it has any.

@@ -182,6 +182,32 @@ enum EvaluationCommand {
         /// The evaluation (JSON).
         file: PathBuf,
     },
+    /// Make an evaluation at the intake from its file; prints its id.
+    Create {
+        /// The evaluation (JSON, `qingdan.evaluation/1`).
+        file: PathBuf,
+    },
+    /// The intake's evaluations, the latest made first.
+    List,
+    /// Make an evaluation's slips, once: their codes are written to FILE
+    /// and never shown again.
+    Slips {
+        /// The evaluation's id.
+        id: String,
+        /// Where the codes go (JSON: each slip's group and code); a file
+        /// that exists is not overwritten.
+        #[arg(long)]
+        codes_json: PathBuf,
+    },
+    /// Close an evaluation: no ballot is taken after; its result is counted
+    /// and signed, and printed (or written to -o FILE).
+    Close {
+        /// The evaluation's id.
+        id: String,
+        /// Write the result here instead of printing it.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -631,6 +657,18 @@ fn run(
         Command::Evaluation {
             command: EvaluationCommand::Check { file },
         } => ballots::check(&file),
+        Command::Evaluation {
+            command: EvaluationCommand::Create { file },
+        } => ballots::create(database, &file),
+        Command::Evaluation {
+            command: EvaluationCommand::List,
+        } => ballots::list(database),
+        Command::Evaluation {
+            command: EvaluationCommand::Slips { id, codes_json },
+        } => ballots::slips(database, &id, &codes_json),
+        Command::Evaluation {
+            command: EvaluationCommand::Close { id, output },
+        } => ballots::close(database, &id, output.as_deref()),
         Command::Ballots {
             command:
                 BallotsCommand::Verify {

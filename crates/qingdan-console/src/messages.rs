@@ -139,6 +139,8 @@ fn problem_message(code: ProblemCode) -> T {
         C::Invalid
         | C::Conflict
         | C::AttachmentsMissing
+        | C::BallotSpent
+        | C::EvaluationClosed
         | C::Roles
         | C::Kind
         | C::UnknownTemplate

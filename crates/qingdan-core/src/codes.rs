@@ -63,6 +63,11 @@ codes! {
     Conflict = "conflict",
     /// Files the packet names are not stored yet: send them first (409).
     AttachmentsMissing = "attachments-missing",
+    /// This slip's ballot was cast already (409).
+    BallotSpent = "ballot-spent",
+    /// The evaluation takes no ballot now: not open yet, past its window,
+    /// or closed (409).
+    EvaluationClosed = "evaluation-closed",
     /// The signers' roles do not fit the packet, or the enrollment code is
     /// for another role (409, 422).
     Roles = "roles",

@@ -171,6 +171,73 @@ impl From<StoreError> for AdminError {
     }
 }
 
+/// Why a 民主测评 request was refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum EvaluationError {
+    /// The evaluation (or a ballot's answers) is not valid: where and what.
+    #[error("{0}")]
+    Invalid(String),
+    /// No evaluation has this id.
+    #[error("no evaluation {0:?}")]
+    NotFound(String),
+    /// An evaluation with this id exists.
+    #[error("an evaluation {0:?} exists already")]
+    Exists(String),
+    /// Its slips were made already: their codes are never shown again.
+    #[error("the slips of evaluation {0:?} were made already; their codes are not kept")]
+    SlipsMade(String),
+    /// Its result is not published: it is not closed.
+    #[error("evaluation {0:?} is not closed: its result is published when it is")]
+    NotClosed(String),
+    /// It takes no ballot now.
+    #[error("{0}")]
+    Closed(String),
+    /// No slip of it has this code.
+    #[error("code: no slip of this evaluation has this code")]
+    CodeUnknown,
+    /// This slip's ballot was cast already.
+    #[error("code: this slip's ballot was cast already")]
+    Spent,
+    /// The store cannot be used now.
+    #[error("the intake's database is unavailable: {0}")]
+    Unavailable(String),
+    /// A failure of the intake's own.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl EvaluationError {
+    /// The stable code.
+    pub fn code(&self) -> ProblemCode {
+        match self {
+            EvaluationError::Invalid(_) => ProblemCode::Invalid,
+            // No result yet: there is none to give.
+            EvaluationError::NotFound(_) | EvaluationError::NotClosed(_) => ProblemCode::NotFound,
+            EvaluationError::Exists(_) | EvaluationError::SlipsMade(_) => ProblemCode::Conflict,
+            EvaluationError::Closed(_) => ProblemCode::EvaluationClosed,
+            EvaluationError::CodeUnknown => ProblemCode::CodeInvalid,
+            EvaluationError::Spent => ProblemCode::BallotSpent,
+            EvaluationError::Unavailable(_) => ProblemCode::Unavailable,
+            EvaluationError::Internal(_) => ProblemCode::Internal,
+        }
+    }
+}
+
+impl From<StoreError> for EvaluationError {
+    fn from(e: StoreError) -> EvaluationError {
+        EvaluationError::Unavailable(e.to_string())
+    }
+}
+
+impl From<AdminError> for EvaluationError {
+    fn from(e: AdminError) -> EvaluationError {
+        match e {
+            AdminError::Internal(why) => EvaluationError::Internal(why),
+            e => EvaluationError::Unavailable(e.to_string()),
+        }
+    }
+}
+
 /// Why a file was not stored.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {

@@ -234,6 +234,11 @@ impl Intake {
         Ok(Some(packet_summary(payload, sheet, received_at)))
     }
 
+    /// The key the intake signs with (receipts, 民主测评 results).
+    pub(crate) fn signing_key(&self) -> &SigningKey {
+        &self.key
+    }
+
     /// The intake's public key (base64url): what devices pin and receipts carry.
     pub fn public_key(&self) -> &str {
         &self.public_key

@@ -10,6 +10,7 @@ pub mod accounts;
 mod api;
 pub mod backup;
 mod errors;
+pub mod evaluations;
 pub mod files;
 mod headers;
 mod install;
@@ -29,7 +30,7 @@ mod web;
 
 pub use api::problem::Problem;
 pub use api::{AppState, Config, app};
-pub use errors::{AdminError, FileError, PublishError, ReportError, SubmitError};
+pub use errors::{AdminError, EvaluationError, FileError, PublishError, ReportError, SubmitError};
 pub use intake::{Intake, Submitted};
 pub use limit::RateLimit;
 pub use metrics::Metrics;

@@ -31,10 +31,12 @@ macro_rules! on_pool {
 }
 
 mod accounts;
+mod evaluations;
 mod files;
 mod rounds;
 mod units;
 pub use accounts::{AdminInfo, AuditEntry};
+pub use evaluations::{BallotRow, Cast, EvaluationRow};
 pub use rounds::{RoundFilter, RoundInfo, RoundUnitRow};
 pub use units::{CODE_ID_LEN, CodeListed};
 

@@ -1042,3 +1042,96 @@ fn ballots_verify_recounts_a_published_result_and_refuses_one_ballot_changed() {
         text(&other.stderr)
     );
 }
+
+#[test]
+fn an_evaluation_is_made_its_slips_written_once_and_its_result_verifies() {
+    let dir = scratch("evaluation-cli");
+    let db = format!("sqlite://{}", dir.join("intake.db").display());
+    // The example, open now.
+    let mut doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("tests/data/evaluations/banzi-2026.json")).unwrap(),
+    )
+    .unwrap();
+    let now = chrono::Utc::now();
+    doc["opens_at"] = (now - chrono::Duration::hours(1)).to_rfc3339().into();
+    doc["closes_at"] = (now + chrono::Duration::hours(1)).to_rfc3339().into();
+    let file = dir.join("banzi.json");
+    std::fs::write(&file, doc.to_string()).unwrap();
+    let run = |args: &[&str]| qingdan(&[args, &["--database", &db, "--create"]].concat());
+
+    let made = run(&["evaluation", "create", file.to_str().unwrap()]);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    assert_eq!(text(&made.stdout).trim(), "banzi-2026");
+    let listed = run(&["evaluation", "list"]);
+    assert!(
+        text(&listed.stdout).contains("50 slips to make"),
+        "{}",
+        text(&listed.stdout)
+    );
+
+    let codes = dir.join("codes.json");
+    let slips = run(&[
+        "evaluation",
+        "slips",
+        "banzi-2026",
+        "--codes-json",
+        codes.to_str().unwrap(),
+    ]);
+    assert!(slips.status.success(), "{}", text(&slips.stderr));
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&codes).unwrap()).unwrap();
+    assert_eq!(written["slips"].as_array().unwrap().len(), 50);
+    // Once: a second sheet is refused, and the file written is left as it is.
+    let other = dir.join("again.json");
+    let again = run(&[
+        "evaluation",
+        "slips",
+        "banzi-2026",
+        "--codes-json",
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        text(&again.stderr).contains("made already"),
+        "{}",
+        text(&again.stderr)
+    );
+    assert!(!other.exists(), "no empty file left");
+    let over = run(&[
+        "evaluation",
+        "slips",
+        "banzi-2026",
+        "--codes-json",
+        codes.to_str().unwrap(),
+    ]);
+    assert_eq!(over.status.code(), Some(1));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&codes).unwrap())
+            .unwrap(),
+        written,
+        "the codes are never overwritten"
+    );
+
+    let result = dir.join("result.json");
+    let closed = run(&[
+        "evaluation",
+        "close",
+        "banzi-2026",
+        "-o",
+        result.to_str().unwrap(),
+    ]);
+    assert!(closed.status.success(), "{}", text(&closed.stderr));
+    let verified = qingdan(&[
+        "ballots",
+        "verify",
+        result.to_str().unwrap(),
+        "--evaluation",
+        file.to_str().unwrap(),
+    ]);
+    assert!(verified.status.success(), "{}", text(&verified.stderr));
+    assert!(
+        text(&verified.stdout).contains("50 issued, 0 used, 50 unused"),
+        "{}",
+        text(&verified.stdout)
+    );
+}

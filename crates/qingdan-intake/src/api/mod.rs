@@ -8,6 +8,7 @@
 //! `enroll.rs` (units, keys, enrollment codes, revocations), `reports.rs`.
 
 mod enroll;
+mod evaluations;
 mod packets;
 pub(crate) mod problem;
 mod reports;
@@ -128,6 +129,7 @@ pub fn app(state: AppState) -> Router {
         .merge(reports::routes())
         .merge(session::routes())
         .merge(rounds::routes())
+        .merge(evaluations::routes())
         .route("/intake", get(intake_info))
         .fallback(|| async { Problem::new(ProblemCode::NotFound, "no such API endpoint") });
     let api = match config.rate_limit {

@@ -10,7 +10,9 @@ use axum::response::{IntoResponse, Response};
 use qingdan_core::ProblemCode;
 use serde::Serialize;
 
-use crate::errors::{AdminError, FileError, PublishError, ReportError, SubmitError};
+use crate::errors::{
+    AdminError, EvaluationError, FileError, PublishError, ReportError, SubmitError,
+};
 
 /// One problem, as sent to the client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -136,7 +138,9 @@ pub fn status(code: ProblemCode) -> StatusCode {
         | C::CodeInvalid
         | C::PasswordChange => StatusCode::FORBIDDEN,
         C::NotFound => StatusCode::NOT_FOUND,
-        C::Conflict | C::AttachmentsMissing => StatusCode::CONFLICT,
+        C::Conflict | C::AttachmentsMissing | C::BallotSpent | C::EvaluationClosed => {
+            StatusCode::CONFLICT
+        }
         C::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         C::Roles
         | C::TooManySigners
@@ -206,6 +210,12 @@ impl From<AdminError> for Problem {
             }
             error => Problem::of(error.code(), error),
         }
+    }
+}
+
+impl From<EvaluationError> for Problem {
+    fn from(error: EvaluationError) -> Problem {
+        Problem::of(error.code(), error)
     }
 }
 

@@ -9,6 +9,7 @@ mod compat;
 mod concurrency;
 mod console;
 mod corpus;
+mod evaluations;
 mod findings;
 mod health;
 mod hostile;

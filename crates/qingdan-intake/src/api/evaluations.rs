@@ -1,0 +1,108 @@
+//! `/evaluations`: 民主测评. Administrators make an evaluation, its slips
+//! (once) and close it; anyone reads an evaluation (the ballot page shows
+//! its form), casts a ballot with a slip's code while it is open, and
+//! reads the signed result once it is closed.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::problem::Problem;
+use super::{Admin, AppState, JsonBody};
+
+/// `/evaluations`, `/evaluations/{id}` and what is under it.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/evaluations", get(list).post(create))
+        .route("/evaluations/{id}", get(read))
+        .route("/evaluations/{id}/slips", post(slips))
+        .route("/evaluations/{id}/ballots", post(cast))
+        .route("/evaluations/{id}/close", post(close))
+        .route("/evaluations/{id}/result", get(result))
+}
+
+async fn list(_: Admin, State(state): State<AppState>) -> Result<Response, Problem> {
+    Ok(axum::Json(state.intake.evaluations().await?).into_response())
+}
+
+/// The evaluation (`qingdan.evaluation/1`) in the body, as JSON.
+async fn create(
+    admin: Admin,
+    State(state): State<AppState>,
+    body: String,
+) -> Result<Response, Problem> {
+    let made = state
+        .intake
+        .create_evaluation(&body, &admin.actor, chrono::Utc::now())
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(made)).into_response())
+}
+
+async fn read(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {
+    Ok(signed_json(state.intake.evaluation_text(&id).await?))
+}
+
+/// The slips' codes, made now and never shown again.
+async fn slips(
+    admin: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let slips = state
+        .intake
+        .make_slips(&id, &admin.actor, chrono::Utc::now())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(serde_json::json!({ "evaluation": id, "slips": slips })),
+    )
+        .into_response())
+}
+
+/// A ballot: a slip's code and the answers.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CastBody {
+    code: String,
+    answers: serde_json::Value,
+}
+
+async fn cast(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<CastBody>,
+) -> Result<Response, Problem> {
+    let receipt = state
+        .intake
+        .cast_ballot(&id, &body.code, &body.answers, chrono::Utc::now())
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(receipt)).into_response())
+}
+
+async fn close(
+    admin: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let result = state
+        .intake
+        .close_evaluation(&id, &admin.actor, chrono::Utc::now())
+        .await?;
+    Ok(signed_json(result))
+}
+
+async fn result(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    Ok(signed_json(state.intake.evaluation_result(&id).await?))
+}
+
+/// JSON text exactly as kept: an evaluation as given, a result as signed.
+fn signed_json(text: String) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], text).into_response()
+}
