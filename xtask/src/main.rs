@@ -971,6 +971,16 @@ fn build_web() -> Result<()> {
         "    files module (on first photo, file or bundle): {:.1} KiB gzip",
         kib(file("qingdan_files_web_bg.wasm").gzip_len() + file("qingdan_files_web.js").gzip_len())
     );
+    let page = |name: &str| {
+        files
+            .iter()
+            .find(|f| f.name == name)
+            .map_or(0, DistFile::gzip_len)
+    };
+    println!(
+        "    ballot page (民主测评, html + js + css): {:.1} KiB gzip (target 100 KB)",
+        kib(page("ballot.html") + page("ballot.js") + page("style.css"))
+    );
     let console_gzip: usize = console
         .iter()
         .filter(|f| f.name.ends_with(".js") || f.name.ends_with(".wasm"))

@@ -48,39 +48,74 @@ pub fn list(database: &Database) -> Result<(), Failure> {
     })
 }
 
-/// `qingdan evaluation slips ID --codes-json FILE`: the codes, made now,
-/// written to a new file (never overwriting one) and shown nowhere else.
-pub fn slips(database: &Database, id: &str, codes_json: &Path) -> Result<(), Failure> {
-    // Opened before the codes are made: a file that cannot be written
-    // must not cost the only sight of them.
-    let mut file = std::fs::OpenOptions::new()
+/// A new file at `path` (never one that exists).
+fn new_file(path: &Path) -> Result<std::fs::File, Failure> {
+    Ok(std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(codes_json)
+        .open(path)
         .with_context(|| {
             format!(
                 "cannot create {} (a file that exists is not overwritten)",
-                codes_json.display()
+                path.display()
             )
-        })?;
-    let made = with_intake(database, async |intake| {
-        intake
-            .make_slips(id, &Actor::Cli, chrono::Utc::now())
-            .await
-            .map_err(refused)
-    });
-    let slips = match made {
-        Ok(slips) => slips,
+        })?)
+}
+
+fn write_all(mut file: std::fs::File, path: &Path, text: &str) -> Result<(), Failure> {
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// `qingdan evaluation slips ID --codes-json FILE [-o SHEET --base URL]`:
+/// the codes, made now, written to new files (never overwriting one) and
+/// shown nowhere else.
+pub fn slips(
+    database: &Database,
+    id: &str,
+    codes_json: &Path,
+    sheet: Option<(&Path, &str)>,
+) -> Result<(), Failure> {
+    // Opened before the codes are made: a file that cannot be written
+    // must not cost the only sight of them.
+    let codes_file = new_file(codes_json)?;
+    let sheet_file = match sheet.map(|(path, _)| new_file(path)).transpose() {
+        Ok(file) => file,
         Err(e) => {
             let _ = std::fs::remove_file(codes_json);
             return Err(e);
         }
     };
+    let made = with_intake(database, async |intake| {
+        let now = chrono::Utc::now();
+        let slips = intake
+            .make_slips(id, &Actor::Cli, now)
+            .await
+            .map_err(refused)?;
+        let text = intake.evaluation_text(id).await.map_err(refused)?;
+        let e = Evaluation::parse(&text).map_err(|_| Failure::Invalid)?;
+        Ok((slips, e, qingdan_intake::rfc3339(now)))
+    });
+    let (slips, e, made_at) = match made {
+        Ok(made) => made,
+        Err(err) => {
+            let _ = std::fs::remove_file(codes_json);
+            if let Some((path, _)) = sheet {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(err);
+        }
+    };
     let text = serde_json::to_string_pretty(&serde_json::json!({"evaluation": id, "slips": slips}))
         .context("cannot write the codes")?;
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("cannot write {}", codes_json.display()))?;
+    write_all(codes_file, codes_json, &text)?;
+    if let (Some(file), Some((path, base))) = (sheet_file, sheet) {
+        let html = qingdan_intake::slips::ballot_sheet(&e, &slips, base, &made_at);
+        write_all(file, path, &html)?;
+        outln!("the sheet of slips: {}", path.display());
+    }
     outln!(
         "{} slips of {id} written to {}",
         slips.len(),

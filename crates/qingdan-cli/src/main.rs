@@ -198,6 +198,14 @@ enum EvaluationCommand {
         /// that exists is not overwritten.
         #[arg(long)]
         codes_json: PathBuf,
+        /// Also the A4 sheet of slips, each with a QR code of its ballot
+        /// page (`<base>/ballot.html#<id>/<code>`); needs --base.
+        #[arg(short, long, requires = "base")]
+        output: Option<PathBuf>,
+        /// The intake's address as the raters' phones reach it, e.g.
+        /// https://qingdan.office:8443.
+        #[arg(long)]
+        base: Option<String>,
     },
     /// Close an evaluation: no ballot is taken after; its result is counted
     /// and signed, and printed (or written to -o FILE).
@@ -664,8 +672,19 @@ fn run(
             command: EvaluationCommand::List,
         } => ballots::list(database),
         Command::Evaluation {
-            command: EvaluationCommand::Slips { id, codes_json },
-        } => ballots::slips(database, &id, &codes_json),
+            command:
+                EvaluationCommand::Slips {
+                    id,
+                    codes_json,
+                    output,
+                    base,
+                },
+        } => ballots::slips(
+            database,
+            &id,
+            &codes_json,
+            output.as_deref().zip(base.as_deref()),
+        ),
         Command::Evaluation {
             command: EvaluationCommand::Close { id, output },
         } => ballots::close(database, &id, output.as_deref()),

@@ -87,6 +87,57 @@ pub fn sheet(slips: &[Slip], made_at: &str) -> String {
     html
 }
 
+/// The printable sheet of an evaluation's ballot slips: each with the
+/// evaluation, the rater group, the code and a QR code of `<base>/ballot.html#<id>/<code>`
+/// (`base`: the intake's address as phones reach it). Made once.
+pub fn ballot_sheet(
+    e: &qingdan_core::evaluation::Evaluation,
+    slips: &[crate::evaluations::Slip],
+    base: &str,
+    made_at: &str,
+) -> String {
+    let esc = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let doc = e.doc();
+    let mut html = format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>测评票（{n} 张）</title>{STYLE}</head><body>\
+         <h1>{title} · 测评票 {n} 张 · 制作于 {made}（只显示一次；随机发放，不记姓名）</h1><div class=\"slips\">",
+        n = slips.len(),
+        title = esc(&doc.title.zh),
+        made = esc(made_at),
+    );
+    for slip in slips {
+        let link = format!(
+            "{}/ballot.html#{}/{}",
+            base.trim_end_matches('/'),
+            doc.id,
+            slip.code
+        );
+        let group = doc
+            .groups
+            .iter()
+            .find(|g| g.id == slip.group)
+            .map_or(slip.group.as_str(), |g| g.title.zh.as_str());
+        html.push_str(&format!(
+            "<section class=\"slip\" data-testid=\"ballot-slip\" data-group=\"{g}\" data-code=\"{c}\" data-link=\"{l}\">{qr}\
+             <dl><dt>测评</dt><dd>{title}</dd><dt>类别</dt><dd>{group}</dd><dt>选票码</dt><dd class=\"code\">{c}</dd></dl>\
+             <div class=\"hint\">用手机扫码打开测评票，逐项评价后提交；一票一次，不记姓名。</div></section>",
+            g = esc(&slip.group),
+            c = esc(&slip.code),
+            l = esc(&link),
+            qr = crate::install::qr_svg(&link),
+            title = esc(&doc.title.zh),
+            group = esc(group),
+        ));
+    }
+    html.push_str("</div></body></html>");
+    html
+}
+
 impl Intake {
     /// Issues one code for each unit and role (every registered unit when
     /// `units` is empty), at most [`MAX_SLIPS`], for an intake reached at

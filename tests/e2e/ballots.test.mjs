@@ -1,0 +1,153 @@
+// 民主测评 end to end: an evaluation made and its slips printed with the
+// CLI (as the office does on the intake's machine); one slip's QR code
+// read from the printed sheet; three phones open their slips' ballot
+// pages, rate, cast and keep their receipts; a slip cast twice is refused;
+// the evaluation closes, its signed result verifies with `qingdan ballots
+// verify`, each phone's receipt finds its ballot in it as cast, and the
+// person rated poorly is due a talk (约谈).
+
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import jsQR from "jsqr";
+import { PNG } from "pngjs";
+import { launch } from "./lib/browser.mjs";
+import { startIntake } from "./lib/intake.mjs";
+import { newPage, pageErrors, repoPath } from "./lib/app.mjs";
+
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
+let intake, browser, dir, slips, sheet;
+
+before(async () => {
+  intake = await startIntake();
+  browser = await launch();
+  dir = await mkdtemp(join(tmpdir(), "qingdan-ballots-"));
+  // The example evaluation, open now: two people, three groups of five.
+  const doc = JSON.parse(await readFile(repoPath("tests/data/evaluations/banzi-2026.json"), "utf8"));
+  const now = Date.now();
+  doc.opens_at = new Date(now - 3600_000).toISOString();
+  doc.closes_at = new Date(now + 3600_000).toISOString();
+  for (const group of doc.groups) group.ballots = 5;
+  await writeFile(join(dir, "evaluation.json"), JSON.stringify(doc));
+  const id = (await intake.admin(["evaluation", "create", join(dir, "evaluation.json")])).trim();
+  assert.equal(id, "banzi-2026");
+  await intake.admin([
+    "evaluation", "slips", id,
+    "--codes-json", join(dir, "codes.json"),
+    "-o", join(dir, "slips.html"),
+    "--base", intake.url,
+  ]);
+  slips = JSON.parse(await readFile(join(dir, "codes.json"), "utf8")).slips;
+  sheet = await readFile(join(dir, "slips.html"), "utf8");
+});
+
+after(async () => {
+  await browser?.close();
+  await intake?.close();
+});
+
+const link = (code) => `${intake.url}/ballot.html#banzi-2026/${code}`;
+const sha256 = (text) => createHash("sha256").update(text).digest("hex");
+/** RFC 8785 for the ballot's JSON (objects, strings; ASCII keys). */
+const canonical = (v) =>
+  v !== null && typeof v === "object"
+    ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(",")}}`
+    : JSON.stringify(v);
+
+test("the printed sheet has one QR code a slip, each opening its ballot page", async () => {
+  assert.equal(slips.length, 15);
+  assert.equal((sheet.match(/data-testid="ballot-slip"/g) ?? []).length, 15);
+  assert.equal((sheet.match(/<svg/g) ?? []).length, 15, "one QR code a slip");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.setContent(sheet);
+  const first = page.locator('[data-testid="ballot-slip"]').first();
+  const png = PNG.sync.read(await first.locator("svg").screenshot({ scale: "device" }));
+  const read = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  assert.ok(read, "the QR code reads");
+  assert.equal(read.data, link(await first.getAttribute("data-code")));
+  await context.close();
+});
+
+/** Opens a slip's ballot page on a phone of its own. */
+async function phone(code) {
+  const context = await browser.newContext(PHONE);
+  const page = await newPage(context);
+  await page.goto(link(code));
+  await page.locator('[data-testid="ballot-page"][data-ready="true"]').waitFor().catch(() => {
+    assert.fail(`the ballot page never showed its form${pageErrors(page)}`);
+  });
+  return { context, page };
+}
+
+/** Rates 王五 (wang) `wang` and 赵六 (zhao) `zhao` on everything, casts, and reads the receipt. */
+async function vote(page, wang, zhao) {
+  for (const [person, rating] of [["wang", wang], ["zhao", zhao]]) {
+    for (const dimension of ["duty", "integrity", "conduct", "overall"]) {
+      await page.getByTestId(`rate-${person}-${dimension}-${rating}`).check();
+    }
+  }
+  await page.getByTestId("ballot-cast").click();
+  const receipt = page.getByTestId("ballot-receipt");
+  await receipt.waitFor();
+  return {
+    code_sha256: await receipt.getAttribute("data-code-sha256"),
+    ballot_sha256: await receipt.getAttribute("data-ballot-sha256"),
+  };
+}
+
+test("three phones cast their slips' ballots, keep their receipts, and find them in the signed result; 约谈 is flagged", async () => {
+  const receipts = [];
+  const cast = [slips[0], slips[5], slips[10]];
+  for (const [i, slip] of cast.entries()) {
+    const { context, page } = await phone(slip.code);
+    assert.equal(await page.getByTestId("ballot-title").textContent(), "2026年度某某镇党委班子述责述廉民主测评");
+    if (i === 0) {
+      // Not every rating given: it says how many are missing, and casts nothing.
+      await page.getByTestId("rate-wang-duty-poor").check();
+      await page.getByTestId("ballot-cast").click();
+      await page.getByTestId("ballot-problem").waitFor();
+      assert.equal(await page.getByTestId("ballot-receipt").count(), 0);
+    }
+    receipts.push(await vote(page, "poor", i === 2 ? "fairly_good" : "good"));
+    // Opened again on the same phone: its receipt, no second ballot.
+    await page.reload();
+    await page.getByTestId("ballot-receipt").waitFor();
+    assert.equal(await page.getByTestId("ballot-receipt").getAttribute("data-code-sha256"), receipts[i].code_sha256);
+    assert.doesNotMatch(pageErrors(page), /page error:/);
+    await context.close();
+  }
+  // A slip cast already, on another phone: refused, saying so.
+  const { context, page } = await phone(cast[1].code);
+  for (const person of ["wang", "zhao"]) {
+    for (const dimension of ["duty", "integrity", "conduct", "overall"]) {
+      await page.getByTestId(`rate-${person}-${dimension}-good`).check();
+    }
+  }
+  await page.getByTestId("ballot-cast").click();
+  const refused = page.locator('[data-testid="ballot-problem"][data-code="ballot-spent"]');
+  await refused.waitFor();
+  await context.close();
+
+  // Closed: the result verifies, and every receipt finds its ballot as cast.
+  const file = join(dir, "result.json");
+  await intake.admin(["evaluation", "close", "banzi-2026", "-o", file]);
+  const verified = await intake.admin(["ballots", "verify", file, "--intake-key", (await intake.get("/intake")).public_key]);
+  assert.match(verified, /3 used/);
+  const result = JSON.parse(await readFile(file, "utf8")).payload;
+  for (const receipt of receipts) {
+    const ballot = result.tally.ballots.find((b) => b.code_sha256 === receipt.code_sha256);
+    assert.ok(ballot, "my ballot is listed");
+    assert.equal(sha256(canonical({ answers: ballot.answers, code_sha256: ballot.code_sha256 })), receipt.ballot_sha256);
+  }
+  const [wang, zhao] = result.tally.subjects;
+  assert.equal(wang.subject, "wang");
+  assert.equal(wang.satisfaction, "0.00");
+  assert.equal(wang.talk_due, true, "王五 is due a talk");
+  assert.equal(zhao.satisfaction, "100.00");
+  assert.equal(zhao.talk_due, false);
+});
