@@ -151,3 +151,62 @@ test("three phones cast their slips' ballots, keep their receipts, and find them
   assert.equal(zhao.satisfaction, "100.00");
   assert.equal(zhao.talk_due, false);
 });
+
+test("the console makes an evaluation, prints its slips once, closes it and flags the person due a talk", async () => {
+  const { addAdmin, consolePage, signIn } = await import("./lib/console.mjs");
+  await addAdmin(intake, "office", "correct horse battery staple");
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const office = await newPage(context);
+  await office.goto(`${intake.url}/console/`);
+  await consolePage(office, "sign-in-page");
+  await signIn(office, "office", "correct horse battery staple");
+  await consolePage(office, "rounds-page");
+  await office.getByTestId("nav-evaluations").click();
+  await consolePage(office, "evaluations-page");
+
+  // A second evaluation, of the same people, made from its file.
+  const doc = JSON.parse(await readFile(join(dir, "evaluation.json"), "utf8"));
+  doc.id = "banzi-2026-office";
+  await writeFile(join(dir, "office.json"), JSON.stringify(doc));
+  await office.getByTestId("evaluation-file").setInputFiles(join(dir, "office.json"));
+  await office.getByTestId("evaluation-create").click();
+  const row = office.locator('[data-testid="evaluation-row"][data-id="banzi-2026-office"]');
+  await row.waitFor();
+  assert.equal(await row.getAttribute("data-stage"), "new");
+
+  // Its slips: made once, held in the browser to print.
+  await row.getByTestId("evaluation-slips").click();
+  const sheet = office.locator('[data-testid="ballot-sheet"][data-evaluation="banzi-2026-office"]');
+  await sheet.waitFor();
+  assert.equal(await sheet.getAttribute("data-slips"), "15");
+  const [printed] = await Promise.all([context.waitForEvent("page"), sheet.getByTestId("ballot-sheet-open").click()]);
+  await printed.waitForLoadState();
+  const html = await printed.content();
+  assert.equal(await printed.locator('[data-testid="ballot-slip"] svg').count(), 15, "a QR code a slip, as printed");
+  await printed.close();
+  const codes = [...html.matchAll(/data-code="([^"]+)"/g)].map((m) => m[1]);
+  assert.equal(codes.length, 15);
+  assert.match(html, new RegExp(`data-link="${intake.url}/ballot.html#banzi-2026-office/`));
+  await office.locator('[data-testid="evaluation-row"][data-id="banzi-2026-office"][data-stage="open"]').waitFor();
+
+  // One phone votes 王五 poor, 赵六 good.
+  const phonePage = await (await browser.newContext(PHONE)).newPage();
+  await phonePage.goto(`${intake.url}/ballot.html#banzi-2026-office/${codes[3]}`);
+  await phonePage.locator('[data-testid="ballot-page"][data-ready="true"]').waitFor();
+  await vote(phonePage, "poor", "good");
+  await phonePage.context().close();
+
+  await row.getByTestId("evaluation-close").click();
+  const closed = office.locator('[data-testid="evaluation-row"][data-id="banzi-2026-office"][data-stage="closed"]');
+  await closed.waitFor();
+  await closed.getByTestId("evaluation-result").click();
+  const wang = office.locator('[data-testid="evaluation-person"][data-person="wang"]');
+  await wang.waitFor();
+  assert.equal(await wang.getAttribute("data-talk-due"), "true");
+  assert.match(await wang.textContent(), /王五.*约谈/);
+  const zhao = office.locator('[data-testid="evaluation-person"][data-person="zhao"]');
+  assert.equal(await zhao.getAttribute("data-talk-due"), "false");
+  assert.equal(await zhao.getAttribute("data-satisfaction"), "100.00");
+  assert.doesNotMatch(pageErrors(office), /page error:/);
+  await context.close();
+});

@@ -176,3 +176,73 @@ pub async fn report(
 pub async fn packet_sheet(id: &str) -> Result<crate::api_reports::PacketSheet, ApiError> {
     get(&crate::api_reports::sheet_url(id)).await
 }
+
+/// Makes an evaluation (民主测评) from its JSON file; answers its id. A
+/// refusal names each problem by its path.
+pub async fn create_evaluation(file: &web_sys::File) -> Result<String, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Made {
+        id: String,
+    }
+    let url = format!("{BASE}/evaluations");
+    let reply = upload(&url, file, "application/json").await?;
+    let made: Made = api::read(&reply).map_err(ApiError::in_session)?;
+    Ok(made.id)
+}
+
+/// Makes an evaluation's slips, once, as the sheet to print (its QR codes
+/// open the ballot page at `base`); the HTML and how many slips it holds.
+pub async fn ballot_sheet(id: &str, base: &str) -> Result<(String, usize), ApiError> {
+    let rest = format!(
+        "/slips?format=html&base={}",
+        String::from(js_sys::encode_uri_component(base))
+    );
+    let reply = request("POST", &registry::evaluation_url(id, &rest), None).await?;
+    api::read_empty(&reply).map_err(ApiError::in_session)?;
+    let slips = reply.body.matches("data-testid=\"ballot-slip\"").count();
+    Ok((reply.body, slips))
+}
+
+/// Closes an evaluation: no ballot is taken after.
+pub async fn close_evaluation(id: &str) -> Result<(), ApiError> {
+    let reply = request("POST", &registry::evaluation_url(id, "/close"), None).await?;
+    api::read_empty(&reply).map_err(ApiError::in_session)
+}
+
+/// Each person's figure in an evaluation's published result, by the names
+/// its evaluation gives.
+pub async fn evaluation_figures(id: &str) -> Result<Vec<registry::PersonFigure>, ApiError> {
+    let doc: serde_json::Value = get(&registry::evaluation_url(id, "")).await?;
+    let result: serde_json::Value = get(&registry::evaluation_url(id, "/result")).await?;
+    let name = |person: &str| {
+        doc["subjects"]
+            .as_array()
+            .and_then(|all| all.iter().find(|s| s["id"] == person))
+            .map_or_else(
+                || person.to_owned(),
+                |s| {
+                    format!(
+                        "{}（{}）",
+                        s["name"].as_str().unwrap_or(person),
+                        s["post"].as_str().unwrap_or("")
+                    )
+                },
+            )
+    };
+    let people = result["payload"]["tally"]["subjects"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    Ok(people
+        .iter()
+        .map(|p| {
+            let id = p["subject"].as_str().unwrap_or_default().to_owned();
+            registry::PersonFigure {
+                name: name(&id),
+                id,
+                satisfaction: p["satisfaction"].as_str().map(str::to_owned),
+                talk_due: p["talk_due"].as_bool().unwrap_or(false),
+            }
+        })
+        .collect())
+}

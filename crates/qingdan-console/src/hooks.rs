@@ -209,6 +209,27 @@ pub fn change<T, V, F>(
     });
 }
 
+/// Sends the file chosen in `file` with `send` ([`change`], a refusal
+/// naming each problem of the file by its place); asks for one when none
+/// is chosen.
+pub fn send_file<D, V, F>(
+    state: &UseReducerHandle<Listing<D>>,
+    ctx: &Ctx,
+    file: &NodeRef,
+    send: impl FnOnce(web_sys::File) -> F,
+    done: impl FnOnce(V) -> Message + 'static,
+) where
+    D: Clone + 'static,
+    F: std::future::Future<Output = Result<V, ApiError>> + 'static,
+{
+    match crate::ui::units::chosen_file(file) {
+        Some(chosen) => change(state, ctx, send(chosen), done, Message::File),
+        None => state.dispatch(ListingAction::Refused(Message::Plain(
+            crate::i18n::T::NeedFile,
+        ))),
+    }
+}
+
 /// The slips' state; a sheet no longer shown is freed from the browser.
 #[hook]
 pub fn use_slips() -> UseReducerHandle<Slips> {

@@ -185,6 +185,44 @@ pub struct Published {
     pub published_at: String,
 }
 
+/// An evaluation (民主测评) as listed (`GET /evaluations`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct EvaluationListed {
+    /// Its id.
+    pub id: String,
+    /// What it is.
+    pub title: String,
+    /// When it was made.
+    pub created_at: String,
+    /// When its slips were made.
+    pub slips_made_at: Option<String>,
+    /// Its slips.
+    pub slips: u32,
+    /// Ballots cast.
+    pub ballots_cast: i64,
+    /// When it was closed.
+    pub closed_at: Option<String>,
+}
+
+/// A person's figure in a published result, with their name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonFigure {
+    /// Their id.
+    pub id: String,
+    /// Their name and post, as the evaluation gives them.
+    pub name: String,
+    /// The weighted satisfaction, in percent (`"59.82"`); none without
+    /// ballots.
+    pub satisfaction: Option<String>,
+    /// Under the threshold: 约谈.
+    pub talk_due: bool,
+}
+
+/// `…/evaluations/{id}` and what is under it.
+pub fn evaluation_url(id: &str, rest: &str) -> String {
+    format!("{BASE}/evaluations/{}{rest}", encode(id))
+}
+
 /// How many units or codes a page holds.
 pub const PER_PAGE: u64 = 100;
 

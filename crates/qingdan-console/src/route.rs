@@ -21,6 +21,8 @@ pub enum Route {
     Keys,
     /// `#/checklists`: the published checklists and publishing one.
     Checklists,
+    /// `#/evaluations`: 民主测评.
+    Evaluations,
     /// `#/reports…`: the reports; the rest of the hash (after `#/reports`)
     /// as it is, read by [`crate::ui::reports`].
     Reports(String),
@@ -46,6 +48,7 @@ impl Route {
             ["units"] => Route::Units(page_of(query)),
             ["keys"] => Route::Keys,
             ["checklists"] => Route::Checklists,
+            ["evaluations"] => Route::Evaluations,
             ["reports", ..] => Route::Reports(
                 hash.trim_start_matches('#')
                     .trim_start_matches('/')
@@ -68,6 +71,7 @@ impl Route {
             Route::Units(page) => format!("#/units?page={page}"),
             Route::Keys => "#/keys".into(),
             Route::Checklists => "#/checklists".into(),
+            Route::Evaluations => "#/evaluations".into(),
             Route::Reports(rest) => format!("#/reports{rest}"),
             Route::Packet(id) => format!("#/packets/{id}"),
             Route::Tracker(id, query) => {
@@ -143,6 +147,7 @@ mod tests {
             Route::Units(4),
             Route::Keys,
             Route::Checklists,
+            Route::Evaluations,
             Route::Reports("/ranking?page=2".into()),
             Route::Packet("3f2a-77".into()),
             Route::Tracker(

@@ -4,16 +4,13 @@
 
 use yew::prelude::*;
 
-use super::units::chosen_file;
 use super::{Col, list_table, notice_view};
 use crate::client;
 use crate::ctx::use_ctx;
-use crate::hooks::{change, use_listing};
+use crate::hooks::{send_file, use_listing};
 use crate::i18n::T;
 use crate::messages::Message;
 use crate::registry::{self, Published};
-use crate::state::Notice;
-use crate::state::listing::ListingAction;
 use crate::time;
 
 /// The checklists page.
@@ -27,30 +24,25 @@ pub fn ChecklistsPage() -> Html {
         let (state, ctx, file) = (state.clone(), ctx.clone(), file.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(chosen) = chosen_file(&file) else {
-                return state.dispatch(ListingAction::Refused(Message::Plain(T::NeedFile)));
-            };
-            change(
+            send_file(
                 &state,
                 &ctx,
-                async move { client::publish_checklist(&chosen).await },
+                &file,
+                |chosen| async move { client::publish_checklist(&chosen).await },
                 |(id, version)| {
                     Message::Filled(T::Published, vec![("id", id), ("v", version.to_string())])
                 },
-                Message::File,
             );
         })
     };
-    if let Some(e) = &state.failed {
-        return html! {
-            <main data-testid="checklists-page" data-ready="false">
-                <h1>{ t(T::ChecklistsTitle) }</h1>
-                { notice_view(&Notice::Error(Message::Api(e.clone())), ctx.lang, "checklists-error") }
-            </main>
-        };
-    }
-    let Some(all) = &state.data else {
-        return html! { <main data-testid="checklists-page" data-ready="false">{ t(T::Loading) }</main> };
+    let all = match super::listed(
+        &state,
+        ctx.lang,
+        ("checklists-page", "checklists-error"),
+        T::ChecklistsTitle,
+    ) {
+        Ok(all) => all,
+        Err(page) => return page,
     };
     let groups = registry::by_id(all.clone());
     let rows = groups.iter().flat_map(|(_, versions)| {

@@ -9,6 +9,7 @@
 //! | `#/units?page=` | [`units::UnitsPage`]: units, import, slips |
 //! | `#/keys` | [`keys::KeysPage`]: enrolled keys, revocation |
 //! | `#/checklists` | [`checklists::ChecklistsPage`]: publish, versions |
+//! | `#/evaluations` | [`evaluations::EvaluationsPage`]: 民主测评, slips, results |
 //! | `#/reports…` | [`reports::ReportsPage`]: ranking, indicators, gap, findings |
 //! | `#/packets/<id>` | [`packet::PacketPage`]: a packet's score sheet |
 //! | `#/audit` | [`audit::AuditPage`] |
@@ -21,6 +22,7 @@
 
 pub mod audit;
 pub mod checklists;
+pub mod evaluations;
 pub mod keys;
 pub mod packet;
 pub mod password;
@@ -85,6 +87,28 @@ pub fn list_table(
             <tbody>{ for rows }</tbody>
         </table>
     }
+}
+
+/// A listing page's data once read; else the page as it stands meanwhile:
+/// loading, or why the list could not be read (`testid` on the page,
+/// `error_testid` on the notice, `title` its heading).
+pub fn listed<'a, D>(
+    state: &'a crate::state::listing::Listing<D>,
+    lang: Lang,
+    (testid, error_testid): (&'static str, &'static str),
+    title: T,
+) -> Result<&'a D, Html> {
+    if let Some(e) = &state.failed {
+        return Err(html! {
+            <main data-testid={testid} data-ready="false">
+                <h1>{ title.get(lang) }</h1>
+                { notice_view(&Notice::Error(crate::messages::Message::Api(e.clone())), lang, error_testid) }
+            </main>
+        });
+    }
+    state.data.as_ref().ok_or_else(
+        || html! { <main data-testid={testid} data-ready="false">{ T::Loading.get(lang) }</main> },
+    )
 }
 
 /// `notice` as HTML carrying `testid`, `data-kind` (`ok` or `error`) and,
@@ -158,6 +182,7 @@ pub fn App() -> Html {
         Route::Units(page) => html! { <units::UnitsPage {page} /> },
         Route::Keys => html! { <keys::KeysPage /> },
         Route::Checklists => html! { <checklists::ChecklistsPage /> },
+        Route::Evaluations => html! { <evaluations::EvaluationsPage /> },
         Route::Reports(rest) => html! { <reports::ReportsPage {rest} /> },
         Route::Packet(id) => html! { <packet::PacketPage {id} /> },
     };
@@ -217,6 +242,7 @@ pub fn TopBar(props: &TopBarProps) -> Html {
                 <a href="#/units" data-testid="nav-units">{ t(T::NavUnits) }</a>
                 <a href="#/keys" data-testid="nav-keys">{ t(T::NavKeys) }</a>
                 <a href="#/checklists" data-testid="nav-checklists">{ t(T::NavChecklists) }</a>
+                <a href="#/evaluations" data-testid="nav-evaluations">{ t(T::NavEvaluations) }</a>
                 <a href="#/reports" data-testid="nav-reports">{ t(T::NavReports) }</a>
                 <a href="#/audit" data-testid="nav-audit">{ t(T::AuditLog) }</a>
             </nav>

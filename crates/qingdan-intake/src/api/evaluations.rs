@@ -4,7 +4,7 @@
 //! reads the signed result once it is closed.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -45,20 +45,67 @@ async fn read(State(state): State<AppState>, Path(id): Path<String>) -> Result<R
     Ok(signed_json(state.intake.evaluation_text(&id).await?))
 }
 
-/// The slips' codes, made now and never shown again.
+/// How the slips are answered.
+#[derive(Debug, Deserialize)]
+struct SlipsQuery {
+    /// `json` (default: each slip's group and code) or `html` (the A4
+    /// sheet of slips with their QR codes, to print).
+    format: Option<String>,
+    /// For `html`: the intake's address as the raters' phones reach it.
+    base: Option<String>,
+}
+
+/// The slips' codes, made now and never shown again: as JSON, or as the
+/// sheet to print (`?format=html&base=https://…`).
 async fn slips(
     admin: Admin,
     State(state): State<AppState>,
     Path(id): Path<String>,
+    query: Result<Query<SlipsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Problem> {
-    let slips = state
-        .intake
-        .make_slips(&id, &admin.actor, chrono::Utc::now())
-        .await?;
+    let Query(query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
+    let sheet_base = match (query.format.as_deref(), query.base) {
+        (None | Some("json"), _) => None,
+        (Some("html"), Some(base))
+            if base.starts_with("http://") || base.starts_with("https://") =>
+        {
+            Some(base)
+        }
+        (Some("html"), _) => {
+            return Err(Problem::malformed(
+                "base: the sheet needs the intake's address as phones reach it (https://…)",
+            ));
+        }
+        (Some(other), _) => {
+            return Err(Problem::malformed(format!(
+                "format: {other:?} is neither json nor html"
+            )));
+        }
+    };
+    let now = chrono::Utc::now();
+    let slips = state.intake.make_slips(&id, &admin.actor, now).await?;
+    let Some(base) = sheet_base else {
+        return Ok((
+            StatusCode::CREATED,
+            [(header::CACHE_CONTROL, "no-store")],
+            axum::Json(serde_json::json!({ "evaluation": id, "slips": slips })),
+        )
+            .into_response());
+    };
+    let text = state.intake.evaluation_text(&id).await?;
+    let e = qingdan_core::evaluation::Evaluation::parse(&text).map_err(|_| {
+        Problem::from(crate::EvaluationError::Internal(format!(
+            "evaluation {id} as kept does not read"
+        )))
+    })?;
+    let sheet = crate::slips::ballot_sheet(&e, &slips, &base, &crate::output_time(now));
     Ok((
         StatusCode::CREATED,
-        [(header::CACHE_CONTROL, "no-store")],
-        axum::Json(serde_json::json!({ "evaluation": id, "slips": slips })),
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        sheet,
     )
         .into_response())
 }

@@ -19,6 +19,7 @@ use crate::support::{Db, World, on_both, request, world};
 
 on_both!(
     ballots_are_cast_once_each_and_the_signed_result_counts_them_all,
+    the_slips_print_once_as_a_sheet_of_qr_codes,
     a_ballot_is_kept_with_its_code_hash_group_and_answers_only,
     ballots_cast_at_once_keep_each_code_once,
 );
@@ -434,4 +435,48 @@ async fn ballots_cast_at_once_keep_each_code_once(db: Db) {
     let result = evaluation::verify_result(&closed.text(), None, None).unwrap();
     assert_eq!(result.tally.ballots.len(), 200, "each code's ballot once");
     assert_eq!(result.tally.slips.unused, 0);
+}
+
+async fn the_slips_print_once_as_a_sheet_of_qr_codes(db: Db) {
+    let w = world(db).await;
+    let text = evaluation_json("sheet", &[("committee", 6), ("staff", 5)], 0);
+    assert_eq!(create(&w, &text).await.status, StatusCode::CREATED);
+    let path = "/api/v1/evaluations/sheet/slips";
+    // Without the address phones reach: refused, and nothing made.
+    let no_base = w
+        .send(
+            Method::POST,
+            &format!("{path}?format=html"),
+            Vec::new(),
+            true,
+        )
+        .await;
+    assert_eq!(no_base.problem_code(), "malformed");
+    let sheet = w
+        .send(
+            Method::POST,
+            &format!("{path}?format=html&base=https://qingdan.office:8443/"),
+            Vec::new(),
+            true,
+        )
+        .await;
+    assert_eq!(sheet.status, StatusCode::CREATED, "{}", sheet.text());
+    assert_eq!(sheet.headers["content-type"], "text/html; charset=utf-8");
+    let html = sheet.text();
+    assert_eq!(html.matches("data-testid=\"ballot-slip\"").count(), 11);
+    assert_eq!(html.matches("<svg").count(), 11, "a QR code a slip");
+    assert_eq!(
+        html.matches("data-link=\"https://qingdan.office:8443/ballot.html#sheet/")
+            .count(),
+        11
+    );
+    let again = w
+        .send(
+            Method::POST,
+            &format!("{path}?format=html&base=https://x.example"),
+            Vec::new(),
+            true,
+        )
+        .await;
+    assert_eq!(again.problem_code(), "conflict", "printed once");
 }
