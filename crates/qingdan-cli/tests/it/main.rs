@@ -291,6 +291,16 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// Signs the packet or bundle at `path` in place with the unit's two test
+/// keys (principal, supervisory), each signature checked to succeed.
+fn sign_as_the_unit(path: &Path) {
+    for key in ["principal", "supervisory"] {
+        let key = format!("tests/data/keys/{key}.pem");
+        let out = qingdan(&["sign", "--key", &key, path_str(path), "-o", path_str(path)]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+}
+
 fn path_str(p: &Path) -> &str {
     p.to_str().unwrap()
 }
@@ -408,18 +418,7 @@ fn a_packet_is_made_signed_by_both_and_verified() {
         text(&outsider.stderr)
     );
 
-    for key in ["principal", "supervisory"] {
-        let key = format!("tests/data/keys/{key}.pem");
-        let out = qingdan(&[
-            "sign",
-            "--key",
-            &key,
-            path_str(&packet),
-            "-o",
-            path_str(&packet),
-        ]);
-        assert!(out.status.success(), "{}", text(&out.stderr));
-    }
+    sign_as_the_unit(&packet);
     let verified = qingdan(&["verify", "-t", PACKET_TEMPLATE, path_str(&packet)]);
     assert!(verified.status.success(), "{}", text(&verified.stderr));
     let summary = text(&verified.stdout);
@@ -853,18 +852,7 @@ fn a_packet_with_files_is_a_bundle_signed_and_verified_file_by_file() {
         std::fs::read(&bundle).unwrap().starts_with(b"PK\x03\x04"),
         "a zip"
     );
-    for key in ["principal", "supervisory"] {
-        let key = format!("tests/data/keys/{key}.pem");
-        let out = qingdan(&[
-            "sign",
-            "--key",
-            &key,
-            path_str(&bundle),
-            "-o",
-            path_str(&bundle),
-        ]);
-        assert!(out.status.success(), "{}", text(&out.stderr));
-    }
+    sign_as_the_unit(&bundle);
     let verified = qingdan(&["verify", "-t", PACKET_TEMPLATE, path_str(&bundle)]);
     assert!(verified.status.success(), "{}", text(&verified.stderr));
     let summary = text(&verified.stdout);

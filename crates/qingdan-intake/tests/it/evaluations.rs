@@ -45,6 +45,18 @@ fn evaluation_json(id: &str, groups: &[(&str, u32)], opens_in_hours: i64) -> Str
     doc.to_string()
 }
 
+/// `method` on `/api/v1/evaluations{rest}` with no body, as an
+/// administrator when `admin`.
+async fn at(w: &World, method: Method, rest: &str, admin: bool) -> crate::support::Answer {
+    w.send(
+        method,
+        &format!("/api/v1/evaluations{rest}"),
+        Vec::new(),
+        admin,
+    )
+    .await
+}
+
 async fn create(w: &World, text: &str) -> crate::support::Answer {
     w.send(
         Method::POST,
@@ -57,14 +69,7 @@ async fn create(w: &World, text: &str) -> crate::support::Answer {
 
 /// The slips' codes by group, made now.
 async fn slips(w: &World, id: &str) -> Vec<(String, String)> {
-    let made = w
-        .send(
-            Method::POST,
-            &format!("/api/v1/evaluations/{id}/slips"),
-            Vec::new(),
-            true,
-        )
-        .await;
+    let made = at(w, Method::POST, &format!("/{id}/slips"), true).await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
     made.json()["slips"]
         .as_array()
@@ -147,15 +152,21 @@ async fn ballots_are_cast_once_each_and_the_signed_result_counts_them_all(db: Db
         )
         .await;
     assert_eq!(anyone.status, StatusCode::UNAUTHORIZED);
+    // Nor lists them, makes their slips (and so sees codes), or closes one.
+    for (method, rest) in [
+        (Method::GET, ""),
+        (Method::POST, "/banzi-2026/slips"),
+        (
+            Method::POST,
+            "/banzi-2026/slips?format=html&base=https://x.example",
+        ),
+        (Method::POST, "/banzi-2026/close"),
+    ] {
+        let refused = at(&w, method, rest, false).await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{rest}");
+    }
     // Anyone reads the form a ballot answers.
-    let form = w
-        .send(
-            Method::GET,
-            "/api/v1/evaluations/banzi-2026",
-            Vec::new(),
-            false,
-        )
-        .await;
+    let form = at(&w, Method::GET, "/banzi-2026", false).await;
     assert_eq!(form.json()["subjects"][0]["name"], "王五");
 
     // No ballot before the slips are made; the slips are made once.
@@ -163,14 +174,7 @@ async fn ballots_are_cast_once_each_and_the_signed_result_counts_them_all(db: Db
     assert_eq!(early.problem_code(), "evaluation-closed");
     let codes = slips(&w, "banzi-2026").await;
     assert_eq!(codes.len(), 50);
-    let again = w
-        .send(
-            Method::POST,
-            "/api/v1/evaluations/banzi-2026/slips",
-            Vec::new(),
-            true,
-        )
-        .await;
+    let again = at(&w, Method::POST, "/banzi-2026/slips", true).await;
     assert_eq!(
         again.problem_code(),
         "conflict",
@@ -230,60 +234,22 @@ async fn ballots_are_cast_once_each_and_the_signed_result_counts_them_all(db: Db
     );
 
     // No result before it closes; closed once; no ballot after.
-    let none = w
-        .send(
-            Method::GET,
-            "/api/v1/evaluations/banzi-2026/result",
-            Vec::new(),
-            false,
-        )
-        .await;
+    let none = at(&w, Method::GET, "/banzi-2026/result", false).await;
     assert_eq!(none.status, StatusCode::NOT_FOUND);
-    let closed = w
-        .send(
-            Method::POST,
-            "/api/v1/evaluations/banzi-2026/close",
-            Vec::new(),
-            true,
-        )
-        .await;
+    let closed = at(&w, Method::POST, "/banzi-2026/close", true).await;
     assert_eq!(closed.status, StatusCode::OK, "{}", closed.text());
     let late = cast(&w, "banzi-2026", unused, &answers(5)).await;
     assert_eq!(late.problem_code(), "evaluation-closed");
-    let twice = w
-        .send(
-            Method::POST,
-            "/api/v1/evaluations/banzi-2026/close",
-            Vec::new(),
-            true,
-        )
-        .await;
+    let twice = at(&w, Method::POST, "/banzi-2026/close", true).await;
     assert_eq!(twice.problem_code(), "evaluation-closed");
-    let published = w
-        .send(
-            Method::GET,
-            "/api/v1/evaluations/banzi-2026/result",
-            Vec::new(),
-            false,
-        )
-        .await;
+    let published = at(&w, Method::GET, "/banzi-2026/result", false).await;
     assert_eq!(
         published.body, closed.body,
         "the result as signed at the close"
     );
 
     // It verifies, for this evaluation, by this intake's key.
-    let e = Evaluation::parse(
-        &w.send(
-            Method::GET,
-            "/api/v1/evaluations/banzi-2026",
-            Vec::new(),
-            false,
-        )
-        .await
-        .text(),
-    )
-    .unwrap();
+    let e = Evaluation::parse(&at(&w, Method::GET, "/banzi-2026", false).await.text()).unwrap();
     let result =
         evaluation::verify_result(&published.text(), Some(w.intake.public_key()), Some(&e))
             .expect("the published result holds");
@@ -424,14 +390,7 @@ async fn ballots_cast_at_once_keep_each_code_once(db: Db) {
         outcomes,
         BTreeMap::from([("ballot-spent".to_owned(), 40), ("kept".to_owned(), 200)])
     );
-    let closed = w
-        .send(
-            Method::POST,
-            "/api/v1/evaluations/crowd/close",
-            Vec::new(),
-            true,
-        )
-        .await;
+    let closed = at(&w, Method::POST, "/crowd/close", true).await;
     let result = evaluation::verify_result(&closed.text(), None, None).unwrap();
     assert_eq!(result.tally.ballots.len(), 200, "each code's ballot once");
     assert_eq!(result.tally.slips.unused, 0);
