@@ -206,8 +206,22 @@ export async function newAssessment(page, base, templateId, fields = {}) {
     await page.locator('[data-testid="new-subject-post"]').fill(subject?.post ?? "党委副书记");
   }
   if (period !== undefined) await page.locator('[data-testid="new-period"]').fill(period);
-  await page.locator('[data-testid="start-assessment"]').click();
-  await page.waitForURL(/#\/a\/[^/]+$/);
+  const start = page.locator('[data-testid="start-assessment"]');
+  await start.click();
+  // The fill screen, or the form's notice saying why not.
+  const started = page.waitForURL(/#\/a\/[^/]+$/).then(() => null);
+  const refused = page
+    .locator('[data-testid="new-notice"]')
+    .waitFor()
+    .then(async () => page.getByTestId("new-notice").textContent());
+  const why = await Promise.race([started, refused]).catch(async () => {
+    const values = await page
+      .locator("main input, main select")
+      .evaluateAll((els) => els.map((el) => `${el.dataset.testid}=${el.value}`).join(", "))
+      .catch(() => "unreadable");
+    throw new Error(explain(page, `${templateId} never started; the form held ${values}`));
+  });
+  if (why !== null) throw new Error(explain(page, `${templateId} was not started: ${why.trim()}`));
   await page.locator("[data-item-id]").first().waitFor();
   return decodeURIComponent(new URL(page.url()).hash.slice("#/a/".length));
 }
