@@ -4,7 +4,9 @@
 // pages, rate, cast and keep their receipts; a slip cast twice is refused;
 // the evaluation closes, its signed result verifies with `qingdan ballots
 // verify`, each phone's receipt finds its ballot in it as cast, and the
-// person rated poorly is due a talk (约谈).
+// person rated poorly is due a talk (约谈): flagged on his unit's ranking
+// row in the console, and shown with the published figures on the
+// 民主测评 items of an inspector's app.
 
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -15,15 +17,17 @@ import { after, before, test } from "node:test";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
 import { launch } from "./lib/browser.mjs";
-import { startIntake } from "./lib/intake.mjs";
-import { newPage, pageErrors, repoPath } from "./lib/app.mjs";
+import { addAdmin, consolePage, signIn } from "./lib/console.mjs";
+import { enrolledKey, startIntake } from "./lib/intake.mjs";
+import { newAssessment, newPage, pageErrors, repoPath } from "./lib/app.mjs";
 
+const UNIT = { code: "510824-101", name: "某某镇党委" };
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 let intake, browser, dir, slips, sheet;
 
 before(async () => {
-  intake = await startIntake();
+  intake = await startIntake({ units: [UNIT] });
   browser = await launch();
   dir = await mkdtemp(join(tmpdir(), "qingdan-ballots-"));
   // The example evaluation, open now: two people, three groups of five.
@@ -32,6 +36,8 @@ before(async () => {
   doc.opens_at = new Date(now - 3600_000).toISOString();
   doc.closes_at = new Date(now + 3600_000).toISOString();
   for (const group of doc.groups) group.ballots = 5;
+  // Of the year 2026: its ranking flags whom it finds due a talk.
+  doc.period = "2026";
   await writeFile(join(dir, "evaluation.json"), JSON.stringify(doc));
   const id = (await intake.admin(["evaluation", "create", join(dir, "evaluation.json")])).trim();
   assert.equal(id, "banzi-2026");
@@ -152,21 +158,27 @@ test("three phones cast their slips' ballots, keep their receipts, and find them
   assert.equal(zhao.talk_due, false);
 });
 
-test("the console makes an evaluation, prints its slips once, closes it and flags the person due a talk", async () => {
-  const { addAdmin, consolePage, signIn } = await import("./lib/console.mjs");
-  await addAdmin(intake, "office", "correct horse battery staple");
+/** A new administrator `name`, signed in to the console in a browser context of their own. */
+async function signedIn(name) {
+  await addAdmin(intake, name, "correct horse battery staple");
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const office = await newPage(context);
   await office.goto(`${intake.url}/console/`);
   await consolePage(office, "sign-in-page");
-  await signIn(office, "office", "correct horse battery staple");
+  await signIn(office, name, "correct horse battery staple");
   await consolePage(office, "rounds-page");
+  return { context, office };
+}
+
+test("the console makes an evaluation, prints its slips once, closes it and flags the person due a talk", async () => {
+  const { context, office } = await signedIn("office");
   await office.getByTestId("nav-evaluations").click();
   await consolePage(office, "evaluations-page");
 
   // A second evaluation, of the same people, made from its file.
   const doc = JSON.parse(await readFile(join(dir, "evaluation.json"), "utf8"));
   doc.id = "banzi-2026-office";
+  doc.period = "2025";
   await writeFile(join(dir, "office.json"), JSON.stringify(doc));
   await office.getByTestId("evaluation-file").setInputFiles(join(dir, "office.json"));
   await office.getByTestId("evaluation-create").click();
@@ -217,4 +229,53 @@ test("the console makes an evaluation, prints its slips once, closes it and flag
   assert.equal(await zhao.getAttribute("data-satisfaction"), "100.00");
   assert.doesNotMatch(pageErrors(office), /page error:/);
   await context.close();
+});
+
+test("王五's unit's ranking row flags him 约谈, and an inspector's app shows the published figures on the 民主测评 items", async () => {
+  const { storePacket, exampleAnswers } = await import("./lib/reports.mjs");
+  await storePacket(intake, {
+    kind: "self-assessment",
+    unit: UNIT.code,
+    unitName: UNIT.name,
+    responses: await exampleAnswers(),
+    signers: [{ role: "principal", name: "张三" }, { role: "supervisory", name: "李四" }],
+  });
+  const { context, office } = await signedIn("clerk");
+  // The 2026 evaluation (banzi-2026) found 王五 under 60 %; the console's is of 2025.
+  await office.goto(`${intake.url}/console/#/reports/ranking?template=jiandu-zeren&version=2&period=2026&kind=self-assessment`);
+  await consolePage(office, "reports-page");
+  const row = office.locator(`[data-testid="ranking-row"][data-unit="${UNIT.code}"]`);
+  await row.waitFor();
+  const talks = await row.getByTestId("talk").evaluateAll((els) =>
+    els.map((el) => [el.dataset.name, el.dataset.satisfaction, el.textContent.trim()]),
+  );
+  assert.deepEqual(talks, [["王五", "0.00", "王五（党委书记，0.00%）"]]);
+  await office.getByTestId("tab-indicators").click();
+  await office.locator('[data-testid="reports-page"][data-tab="indicators"][data-ready="true"]').waitFor();
+  assert.equal(await office.getByTestId("indicators-talks").getAttribute("data-talks"), "1");
+  assert.match(await office.getByTestId("indicators-talks").textContent(), /共 1 人/);
+  assert.doesNotMatch(pageErrors(office), /page error:/);
+  await context.close();
+
+  // An inspector's tablet scores the unit for 2026: the 民主测评 items show what was published.
+  const tablet = await newPage(await browser.newContext());
+  await enrolledKey(tablet, intake.url, intake, { role: "inspector", name: "孙七", pin: "11223399" }, "*");
+  await newAssessment(tablet, intake.url, "jiancha-kaohe", {
+    unitCode: UNIT.code,
+    unitName: UNIT.name,
+    period: "2026",
+    kind: "inspection",
+  });
+  for (const item of ["7.1", "7.2"]) {
+    const figures = tablet.locator(`[data-item-id="${item}"] [data-testid="figure"]`);
+    await figures.first().waitFor();
+    const lines = await figures.evaluateAll((els) => els.map((el) => el.textContent.trim()));
+    assert.deepEqual(lines, [
+      "王五（党委书记）：满意度 0.00%，有效票 3 张 约谈",
+      "赵六（纪委书记）：满意度 100.00%，有效票 3 张",
+    ], `item ${item}`);
+  }
+  assert.equal(await tablet.locator('[data-item-id="1.1"] [data-testid="figures"]').count(), 0, "only the 民主测评 items");
+  assert.doesNotMatch(pageErrors(tablet), /page error:/);
+  await tablet.context().close();
 });

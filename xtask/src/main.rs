@@ -610,6 +610,10 @@ fn bench() -> Result<()> {
     )?;
     instructions_per_packet_check()?;
     step(
+        "民主测评 at the close: 5,000 ballots tallied and signed, and verified and recounted",
+        core_bench("evaluation"),
+    )?;
+    step(
         "the ranking and the gap over 1,000, 10,000 and 100,000 units (by percentage)",
         cargo([
             "bench",

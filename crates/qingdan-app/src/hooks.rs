@@ -210,10 +210,20 @@ pub fn use_assessment(id: &AttrValue) -> UseReducerHandle<Fill> {
         use_effect_with(id.clone(), move |id| {
             let id = id.to_string();
             wasm_bindgen_futures::spawn_local(async move {
-                dispatcher.dispatch(match services::load(&ctx, &id).await {
-                    Ok((a, t)) => FillAction::Loaded(Box::new(a), t),
-                    Err(why) => FillAction::LoadFailed(why),
-                });
+                let (a, t) = match services::load(&ctx, &id).await {
+                    Ok(loaded) => loaded,
+                    Err(why) => return dispatcher.dispatch(FillAction::LoadFailed(why)),
+                };
+                // An inspection's 民主测评 items show what the intake published.
+                let asks = a.kind == qingdan_core::packet::PacketKind::Inspection
+                    && t.items()
+                        .any(|(_, item)| qingdan_core::evaluation::takes_figure(item));
+                let (unit, period) = (a.unit.code.clone(), a.period.clone());
+                dispatcher.dispatch(FillAction::Loaded(Box::new(a), t));
+                if asks {
+                    let figures = services::figures(&ctx, &unit, &period).await;
+                    dispatcher.dispatch(FillAction::Figures(Rc::new(figures)));
+                }
             });
         });
     }

@@ -158,6 +158,9 @@ catalog! {
     SignHere => "签字：＿＿＿＿＿＿＿＿", "Signature: ________________";
     DateHere => "日期：＿＿＿＿年＿＿月＿＿日", "Date: ______________";
     Section => "大项", "Section";
+    Figures => "已公布的民主测评结果", "Published evaluation results";
+    FigureLine => "{n}（{p}）：满意度 {s}%，有效票 {b} 张", "{n} ({p}): {s}% satisfied, {b} ballots";
+    TalkDue => "约谈", "talk due";
     Locked => "已签名，不能修改。修改将生成新的草稿并清除签名。", "Signed and locked. Editing makes a new draft and drops the signatures.";
     EditNewDraft => "修改（生成新草稿）", "Edit (new draft)";
     KeysOnDevice => "本设备上的签名密钥", "Signing keys on this device";

@@ -303,6 +303,20 @@ pub async fn registered_unit(ctx: &Ctx, unit: Unit) -> Result<Unit, String> {
     }
 }
 
+/// The 民主测评 figures the intake this device is enrolled with published
+/// for the persons of `unit` in `period`; none offline or with no intake.
+pub async fn figures(ctx: &Ctx, unit: &str, period: &str) -> Vec<sync::Figure> {
+    let Some(link) = ctx.outbox.link() else {
+        return Vec::new();
+    };
+    let code = String::from(js_sys::encode_uri_component(unit));
+    let url = sync::api_url(&link.url, &format!("/evaluation-outcomes?unit={code}"));
+    match net::request("GET", &url, None).await {
+        Ok(reply) => sync::figures(reply.status, &reply.body, period),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// Fixes the signers (a key for each place) and makes the packet they
 /// sign; the assessment as saved.
 pub async fn prepare(

@@ -238,6 +238,48 @@ pub fn standing(status: u16, body: &str, unit: &str) -> Standing {
     }
 }
 
+/// What a closed 民主测评 published for a person of a unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figure {
+    /// The person's name.
+    pub name: String,
+    /// Their post.
+    pub post: String,
+    /// Their weighted satisfaction in percent, as published (`"86.50"`).
+    pub satisfaction: Option<String>,
+    /// Ballots counted.
+    pub ballots: i64,
+    /// Whether a talk (约谈) is due.
+    pub talk_due: bool,
+}
+
+/// Reads the intake's answer to `GET /evaluation-outcomes?unit=…`: the
+/// figures of the evaluations of `period`, and of those that name none;
+/// none on any other answer.
+pub fn figures(status: u16, body: &str, period: &str) -> Vec<Figure> {
+    let list = match crate::json::read::<Value>(body) {
+        Ok(Value::Array(list)) if status == 200 => list,
+        _ => return Vec::new(),
+    };
+    list.iter()
+        .filter(|o| {
+            o.get("period")
+                .and_then(Value::as_str)
+                .is_none_or(|p| p == period)
+        })
+        .filter_map(|o| {
+            let text = |key: &str| o.get(key).and_then(Value::as_str).map(str::to_owned);
+            Some(Figure {
+                name: text("name")?,
+                post: text("post").unwrap_or_default(),
+                satisfaction: text("satisfaction"),
+                ballots: o.get("ballots").and_then(Value::as_i64)?,
+                talk_due: o.get("talk_due").and_then(Value::as_bool) == Some(true),
+            })
+        })
+        .collect()
+}
+
 /// Whether `url` can be an intake's address.
 ///
 /// HTTPS only, but for this machine (`http://127.0.0.1`, `localhost`,
@@ -731,6 +773,33 @@ pub fn check_template(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_figures_of_the_period_and_of_evaluations_naming_none_are_offered() {
+        let body = r#"[
+            {"evaluation": "a", "period": "2026", "name": "王五", "post": "党委书记", "ballots": 12, "satisfaction": "50.00", "talk_due": true},
+            {"evaluation": "b", "period": "2025", "name": "王五", "post": "党委书记", "ballots": 9, "satisfaction": "90.00", "talk_due": false},
+            {"evaluation": "c", "period": null, "name": "赵六", "post": "纪委书记", "ballots": 0, "satisfaction": null, "talk_due": false}
+        ]"#;
+        let offered = figures(200, body, "2026");
+        let said: Vec<(&str, Option<&str>, i64, bool)> = offered
+            .iter()
+            .map(|f| {
+                (
+                    f.name.as_str(),
+                    f.satisfaction.as_deref(),
+                    f.ballots,
+                    f.talk_due,
+                )
+            })
+            .collect();
+        assert_eq!(
+            said,
+            [("王五", Some("50.00"), 12, true), ("赵六", None, 0, false)]
+        );
+        assert!(figures(404, body, "2026").is_empty(), "an older intake");
+        assert!(figures(200, "<html>", "2026").is_empty());
+    }
     use qingdan_core::keys::{self, SigningKey};
 
     const ID: &str = "0b7c6a52-31d5-4a8e-9c43-5f0e2d1a9b77";

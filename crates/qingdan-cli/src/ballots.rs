@@ -48,6 +48,34 @@ pub fn list(database: &Database) -> Result<(), Failure> {
     })
 }
 
+/// `evaluation outcomes`: one line a person, the latest evaluation first.
+pub fn outcomes(database: &Database, unit: &str, period: Option<&str>) -> Result<(), Failure> {
+    with_intake(database, async |intake| {
+        let found = intake
+            .evaluation_outcomes(unit, period)
+            .await
+            .map_err(refused)?;
+        if found.is_empty() {
+            outln!("no closed evaluation has evaluated anyone of unit {unit}");
+        }
+        for o in found {
+            let satisfaction = o
+                .satisfaction
+                .map_or_else(|| "no rating".to_owned(), |s| format!("{s}%"));
+            outln!(
+                "{}  {}  {}（{}）  {satisfaction} of {} ballots{}",
+                o.evaluation,
+                o.period.as_deref().unwrap_or("-"),
+                o.name,
+                o.post,
+                o.ballots,
+                if o.talk_due { "  约谈" } else { "" }
+            );
+        }
+        Ok(())
+    })
+}
+
 /// A new file at `path` (never one that exists).
 fn new_file(path: &Path) -> Result<std::fs::File, Failure> {
     Ok(std::fs::OpenOptions::new()

@@ -216,6 +216,16 @@ enum EvaluationCommand {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// What the closed evaluations found for the persons of a unit: each
+    /// one's weighted satisfaction, ballots counted, and 约谈 when due.
+    Outcomes {
+        /// The unit's code.
+        #[arg(long)]
+        unit: String,
+        /// Only the evaluations of this period (e.g. 2026).
+        #[arg(long)]
+        period: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -226,7 +236,7 @@ enum BallotsCommand {
         /// The result (`GET /api/v1/evaluations/{id}/result`).
         result: PathBuf,
         /// The intake's public key (base64url) that must have signed it.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         intake_key: Option<String>,
         /// The evaluation it must be the result of (its digest is compared).
         #[arg(long)]
@@ -378,12 +388,14 @@ enum KeyCommand {
         /// The name of the person who signs with it; packets must carry this name.
         #[arg(long)]
         name: String,
-        /// The public key: base64url, or a PEM file.
+        /// The public key: base64url (which may begin with `-`), or a PEM file.
+        #[arg(allow_hyphen_values = true)]
         public_key: String,
     },
     /// Revoke a key: nothing it signs is accepted from now on (what the intake already holds stays valid).
     Revoke {
-        /// The public key: base64url, or a PEM file.
+        /// The public key: base64url (which may begin with `-`), or a PEM file.
+        #[arg(allow_hyphen_values = true)]
         public_key: String,
         /// Why (a person left, a tablet was lost …).
         #[arg(long, default_value = "")]
@@ -688,6 +700,9 @@ fn run(
         Command::Evaluation {
             command: EvaluationCommand::Close { id, output },
         } => ballots::close(database, &id, output.as_deref()),
+        Command::Evaluation {
+            command: EvaluationCommand::Outcomes { unit, period },
+        } => ballots::outcomes(database, &unit, period.as_deref()),
         Command::Ballots {
             command:
                 BallotsCommand::Verify {

@@ -71,6 +71,22 @@ pub struct RankingRow {
     pub packet_id: String,
     /// Its findings, counted.
     pub findings: Option<FindingCounts>,
+    /// Its persons due a talk (约谈) by a 民主测评 of the period.
+    #[serde(default)]
+    pub talks: Vec<Talk>,
+}
+
+/// A person due a talk (约谈).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Talk {
+    /// Their name.
+    pub name: String,
+    /// Their post.
+    pub post: String,
+    /// Their weighted satisfaction, in percent.
+    pub satisfaction: Option<String>,
+    /// The evaluation that found it.
+    pub evaluation: String,
 }
 
 /// A page of the ranking.
@@ -124,6 +140,9 @@ pub struct Indicators {
     pub units: u64,
     /// One row per item.
     pub rows: Vec<IndicatorRow>,
+    /// Persons due a talk (约谈) by the period's 民主测评.
+    #[serde(default)]
+    pub talks_due: Option<u64>,
 }
 
 /// A unit's own total beside the inspectors'.

@@ -224,6 +224,8 @@ catalog! {
     RepMax => "满分", "Max";
     RepPercentage => "得分率", "Percentage";
     RepLastPlace => "末位", "Last place";
+    RepTalks => "约谈（民主测评）", "Talk due (evaluation)";
+    RepTalksDue => "民主测评满意度低于约谈线的共 {n} 人", "{n} persons under an evaluation's threshold: talk due";
     RepFindingCounts => "问题（未整改 / 逾期 / 已整改）", "Findings (open / overdue / closed)";
     RepOpenPacket => "查看", "Open";
     RepChartPercentage => "各单位得分率", "Each unit's percentage";

@@ -79,6 +79,13 @@ impl Rating {
     }
 }
 
+/// Whether an inspection's item takes a published 民主测评 figure (its
+/// title names the evaluation: 民主测评满意度, 参加测评人数): the
+/// inspector's app shows the unit's published figures on it.
+pub fn takes_figure(item: &crate::template::Item) -> bool {
+    item.title.zh.contains("测评")
+}
+
 /// An evaluation as it is written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -105,6 +112,10 @@ pub struct EvaluationDoc {
     /// The weighted satisfaction, in percent, under which a talk is due.
     #[serde(default = "default_threshold")]
     pub threshold: Fixed,
+    /// The assessment period it belongs to (e.g. `2026`, as packets name
+    /// theirs): the ranking of that period flags its persons due a talk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
 }
 
 fn default_threshold() -> Fixed {
@@ -280,6 +291,14 @@ impl Evaluation {
                     found.push(problem("closes_at", "an RFC 3339 time"));
                 }
             }
+        }
+        if let Some(period) = &doc.period
+            && crate::period::Period::parse(period).is_none()
+        {
+            found.push(problem(
+                "period",
+                "a period: YYYY, YYYY-H1/H2, YYYY-Q1…Q4 or YYYY-MM",
+            ));
         }
         if doc.threshold < Fixed::ZERO || doc.threshold > Fixed::HUNDRED {
             found.push(problem("threshold", "a percentage, 0 to 100"));

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::accounts::Actor;
 use crate::errors::EvaluationError;
 use crate::intake::Intake;
-use crate::store::{Cast, EvaluationRow};
+use crate::store::{Cast, EvaluationRow, OutcomeRow};
 
 /// An evaluation as listed.
 #[derive(Debug, Clone, Serialize)]
@@ -50,6 +50,33 @@ pub struct BallotReceipt {
     pub ballot_sha256: String,
 }
 
+/// What a closed evaluation found for one person, as published: what the
+/// reports flag and what an inspector's app offers for the item
+/// 民主测评满意度.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    /// The evaluation (its signed result is at `/evaluations/{id}/result`).
+    pub evaluation: String,
+    /// The period it names.
+    pub period: Option<String>,
+    /// When it closed.
+    pub closed_at: String,
+    /// The person's id in it.
+    pub subject: String,
+    /// Their name.
+    pub name: String,
+    /// Their post.
+    pub post: String,
+    /// Their unit's code.
+    pub unit: String,
+    /// Ballots counted.
+    pub ballots: i64,
+    /// Their weighted satisfaction, in percent.
+    pub satisfaction: Option<qingdan_core::Fixed>,
+    /// Whether it is under the threshold: a talk (约谈) is due.
+    pub talk_due: bool,
+}
+
 fn parsed(row: &EvaluationRow) -> Result<Evaluation, EvaluationError> {
     Evaluation::parse(&row.doc).map_err(|problems| {
         let said: Vec<String> = problems.iter().map(ToString::to_string).collect();
@@ -71,6 +98,30 @@ fn info(row: &EvaluationRow, e: &Evaluation) -> EvaluationInfo {
         ballots_cast: row.ballots_cast,
         closed_at: row.closed_at.clone(),
     }
+}
+
+/// What `tally` finds for each person evaluated, as the reports read it.
+fn outcomes(e: &Evaluation, closed_at: &str, tally: &evaluation::Tally) -> Vec<OutcomeRow> {
+    let doc = e.doc();
+    tally
+        .subjects
+        .iter()
+        .filter_map(|found| {
+            let person = doc.subjects.iter().find(|s| s.id == found.subject)?;
+            Some(OutcomeRow {
+                evaluation_id: doc.id.clone(),
+                subject_id: person.id.clone(),
+                unit_code: person.unit.clone(),
+                name: person.name.clone(),
+                post: person.post.clone(),
+                period: doc.period.clone(),
+                closed_at: closed_at.to_owned(),
+                ballots: i64::from(tally.slips.used),
+                satisfaction: found.satisfaction.map(|s| s.to_string()),
+                talk_due: found.talk_due,
+            })
+        })
+        .collect()
 }
 
 /// Whether `now` falls in `[opens_at, closes_at]`.
@@ -245,12 +296,9 @@ impl Intake {
                 });
             }
             let tally = evaluation::tally(&e, issued, &ballots);
-            Ok(evaluation::sign_result(
-                self.signing_key(),
-                &e,
-                &closed_at,
-                tally,
-            ))
+            let outcomes = outcomes(&e, &closed_at, &tally);
+            let result = evaluation::sign_result(self.signing_key(), &e, &closed_at, tally);
+            Ok((result, outcomes))
         };
         let result = match self.store().close_evaluation(id, &closed_at, sign).await? {
             None => {
@@ -263,6 +311,31 @@ impl Intake {
         };
         self.record(actor, "evaluation.close", id, now).await?;
         Ok(result)
+    }
+
+    /// What the closed evaluations found for the persons of `unit` (of
+    /// `period` only, when given), the latest first.
+    pub async fn evaluation_outcomes(
+        &self,
+        unit: &str,
+        period: Option<&str>,
+    ) -> Result<Vec<Outcome>, EvaluationError> {
+        let rows = self.store().outcomes_of(unit, period).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| Outcome {
+                satisfaction: row.satisfaction.and_then(|s| s.parse().ok()),
+                evaluation: row.evaluation_id,
+                period: row.period,
+                closed_at: row.closed_at,
+                subject: row.subject_id,
+                name: row.name,
+                post: row.post,
+                unit: row.unit_code,
+                ballots: row.ballots,
+                talk_due: row.talk_due,
+            })
+            .collect())
     }
 
     /// The signed result of evaluation `id`, once closed.

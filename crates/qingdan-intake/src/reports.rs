@@ -299,7 +299,8 @@ pub async fn build_report(
                         .map(|row| latest_of_row(row, &template))
                         .collect::<Result<Vec<_>, _>>()?,
                 )
-                .with_findings(&tally),
+                .with_findings(&tally)
+                .with_talks(&talks_in(store, &query.period).await?),
                 query.format,
             )?,
         ),
@@ -310,7 +311,8 @@ pub async fn build_report(
                 kind,
                 &tally_items(store, &template, &query.period, kind).await?,
             )
-            .with_findings(&tally);
+            .with_findings(&tally)
+            .with_talks(u64::try_from(store.talks_due(&query.period).await?).unwrap_or_default());
             (
                 "indicators",
                 if query.format == Format::Xlsx {
@@ -398,6 +400,15 @@ async fn ranking_page(
         latest.iter().map(|row| row.unit_code.as_str()),
     )
     .await?;
+    let mut talks = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for row in &latest {
+        if seen.insert(row.unit_code.as_str()) {
+            for found in store.talks_of(&query.period, &row.unit_code).await? {
+                talks.push(talk_of(found));
+            }
+        }
+    }
     let ranking = qingdan_report::ranking_page(
         template,
         &query.period,
@@ -407,11 +418,36 @@ async fn ranking_page(
         above,
         lowest,
     )
-    .with_findings(&tally);
+    .with_findings(&tally)
+    .with_talks(&talks);
     Ok(Page {
         under: query.under.clone(),
         ..Page::of(ranking, page, per_page, total_rows)
     })
+}
+
+/// A person due a talk, as the reports show them.
+fn talk_of(row: crate::store::OutcomeRow) -> qingdan_report::Talk {
+    qingdan_report::Talk {
+        satisfaction: row.satisfaction.and_then(|s| s.parse().ok()),
+        unit_code: row.unit_code,
+        name: row.name,
+        post: row.post,
+        evaluation: row.evaluation_id,
+    }
+}
+
+/// Every person the evaluations of `period` found due a talk.
+async fn talks_in(
+    store: &crate::store::Store,
+    period: &str,
+) -> Result<Vec<qingdan_report::Talk>, ReportError> {
+    Ok(store
+        .talks_in(period)
+        .await?
+        .into_iter()
+        .map(talk_of)
+        .collect())
 }
 
 /// What the findings of some units (a page's), in one checklist and
@@ -648,11 +684,13 @@ async fn ranking_download(
         under: under.as_deref(),
     };
     let lowest = lowest(&store, scope).await?;
+    let talks = talks_in(&store, &period).await?;
     let (stretches, mut arriving) = tokio::sync::mpsc::channel(1);
     let format = query.format;
     let heading = period.clone();
     let chunks = write_apart(format, turn, move |file| {
-        let mut download = RankingDownload::new(&template, heading, kind, lowest, &tally, file);
+        let mut download =
+            RankingDownload::new(&template, heading, kind, lowest, (&tally, &talks), file);
         while let Some(rows) = arriving.blocking_recv() {
             download.add(rows?)?;
         }
@@ -881,6 +919,7 @@ struct RankingDownload<'a> {
     kind: PacketKind,
     lowest: Option<(qingdan_report::Standing, usize)>,
     findings: &'a qingdan_report::FindingTally,
+    talks: &'a [qingdan_report::Talk],
     file: TableFile,
     /// Rows written.
     offset: usize,
@@ -894,7 +933,7 @@ impl<'a> RankingDownload<'a> {
         period: String,
         kind: PacketKind,
         lowest: Option<(qingdan_report::Standing, usize)>,
-        findings: &'a qingdan_report::FindingTally,
+        (findings, talks): (&'a qingdan_report::FindingTally, &'a [qingdan_report::Talk]),
         file: TableFile,
     ) -> Self {
         RankingDownload {
@@ -903,6 +942,7 @@ impl<'a> RankingDownload<'a> {
             kind,
             lowest,
             findings,
+            talks,
             file,
             offset: 0,
             last: None,
@@ -934,7 +974,8 @@ impl<'a> RankingDownload<'a> {
             above,
             self.lowest,
         )
-        .with_findings(self.findings);
+        .with_findings(self.findings)
+        .with_talks(self.talks);
         self.last = ranking
             .rows
             .last()

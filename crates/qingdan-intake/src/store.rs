@@ -36,7 +36,7 @@ mod files;
 mod rounds;
 mod units;
 pub use accounts::{AdminInfo, AuditEntry};
-pub use evaluations::{BallotRow, Cast, EvaluationRow};
+pub use evaluations::{BallotRow, Cast, EvaluationRow, OutcomeRow};
 pub use rounds::{RoundFilter, RoundInfo, RoundUnitRow};
 pub use units::{CODE_ID_LEN, CodeListed};
 

@@ -25,6 +25,10 @@ pub struct Indicators {
     pub units: usize,
     /// One row per scoring or veto item, the most often failed first.
     pub rows: Vec<IndicatorRow>,
+    /// How many persons a 民主测评 of the period found due a talk (约谈),
+    /// once [`Indicators::with_talks`] has counted them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub talks_due: Option<u64>,
 }
 
 /// One item across units.
@@ -59,6 +63,12 @@ impl Indicators {
         for row in &mut self.rows {
             row.findings = Some(findings.on_item(&row.item));
         }
+        self
+    }
+
+    /// Adds how many persons are due a talk (约谈) in the period.
+    pub fn with_talks(mut self, talks_due: u64) -> Indicators {
+        self.talks_due = Some(talks_due);
         self
     }
 }
@@ -162,6 +172,7 @@ pub fn indicators_of_tally(
         kind,
         units: tally.units,
         rows,
+        talks_due: None,
     }
 }
 
@@ -204,13 +215,17 @@ impl Report for Indicators {
             .collect();
         let mut table = Table {
             title: format!(
-                "{}（{} v{}）{} {}指标失分情况（{} 个单位）",
+                "{}（{} v{}）{} {}指标失分情况（{} 个单位{}）",
                 self.template.title,
                 self.template.id,
                 self.template.version,
                 self.period,
                 kind_label(self.kind),
-                self.units
+                self.units,
+                self.talks_due
+                    .filter(|n| *n > 0)
+                    .map(|n| format!("，民主测评约谈 {n} 人"))
+                    .unwrap_or_default()
             ),
             sheet: "指标失分".to_owned(),
             headers,

@@ -35,7 +35,7 @@ pub use indicators::{
     IndicatorRow, Indicators, ItemTally, indicators, indicators_of, indicators_of_tally,
 };
 pub use ranking::{
-    Ranking, RankingRow, SectionColumn, Standing, ranking, ranking_of, ranking_page,
+    Ranking, RankingRow, SectionColumn, Standing, Talk, ranking, ranking_of, ranking_page,
 };
 pub use rust_xlsxwriter::XlsxError;
 pub use summary::{Mark, Summary, marks_text, subject_key};

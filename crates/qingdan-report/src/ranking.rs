@@ -98,6 +98,36 @@ pub struct RankingRow {
     /// counted them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub findings: Option<FindingCounts>,
+    /// The unit's persons whom a 民主测评 of the period found under its
+    /// threshold (约谈), once [`Ranking::with_talks`] has joined them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub talks: Option<Vec<Talk>>,
+}
+
+/// A person due a talk (约谈): a closed 民主测评 of the period found their
+/// weighted satisfaction under its threshold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Talk {
+    /// Their unit's code.
+    pub unit_code: String,
+    /// Their name.
+    pub name: String,
+    /// Their post.
+    pub post: String,
+    /// Their weighted satisfaction, in percent.
+    pub satisfaction: Option<Fixed>,
+    /// The evaluation that found it.
+    pub evaluation: String,
+}
+
+impl Talk {
+    /// As a cell says it: 王五（党委书记，52.30%）.
+    fn said(&self) -> String {
+        match self.satisfaction {
+            Some(s) => format!("{}（{}，{s}%）", self.name, self.post),
+            None => format!("{}（{}）", self.name, self.post),
+        }
+    }
 }
 
 impl Ranking {
@@ -105,6 +135,21 @@ impl Ranking {
     pub fn with_findings(mut self, findings: &FindingTally) -> Ranking {
         for row in &mut self.rows {
             row.findings = Some(findings.counts(&row.unit_code));
+        }
+        self
+    }
+
+    /// Adds to each row the persons of its unit due a talk, of `talks`
+    /// (any order; others' are passed over).
+    pub fn with_talks(mut self, talks: &[Talk]) -> Ranking {
+        for row in &mut self.rows {
+            row.talks = Some(
+                talks
+                    .iter()
+                    .filter(|t| t.unit_code == row.unit_code)
+                    .cloned()
+                    .collect(),
+            );
         }
         self
     }
@@ -204,6 +249,7 @@ pub fn ranking_page(
             packet_id: row.packet_id,
             signers: row.signers,
             findings: None,
+            talks: None,
         });
     }
     Ranking {
@@ -297,6 +343,15 @@ impl Report for Ranking {
         table.add_columns(
             COUNT_HEADERS,
             self.rows.iter().map(|r| r.findings.map(count_cells)),
+        );
+        table.add_columns(
+            ["约谈"],
+            self.rows.iter().map(|r| {
+                r.talks.as_ref().map(|talks| {
+                    let said: Vec<String> = talks.iter().map(Talk::said).collect();
+                    [said.join("、").into()]
+                })
+            }),
         );
         table
     }

@@ -125,6 +125,9 @@ pub struct Editing {
     pub edited_at_ms: f64,
     /// Where the saving of the latest revision stands.
     pub save: SaveState,
+    /// On an inspection: the 民主测评 figures the intake published for the
+    /// unit's persons in the period (none until it answers, or offline).
+    pub figures: Rc<Vec<crate::sync::Figure>>,
 }
 
 impl PartialEq for Editing {
@@ -132,6 +135,7 @@ impl PartialEq for Editing {
         Rc::ptr_eq(&self.template, &other.template)
             && self.rev == other.rev
             && self.save == other.save
+            && Rc::ptr_eq(&self.figures, &other.figures)
             && self.assessment == other.assessment
     }
 }
@@ -161,6 +165,8 @@ pub enum FillAction {
         /// The page's clock.
         at_ms: f64,
     },
+    /// The intake's published 民主测评 figures for the unit arrived.
+    Figures(Rc<Vec<crate::sync::Figure>>),
     /// The write of revision `rev` finished: `Err` says why it failed.
     Saved {
         /// The revision written.
@@ -193,6 +199,7 @@ impl Reducible for Fill {
                     edit: Edit::Now,
                     edited_at_ms: 0.0,
                     save: SaveState::Saved,
+                    figures: Rc::default(),
                 })));
             }
             (_, FillAction::LoadFailed(why)) => return Rc::new(Fill::Failed(why)),
@@ -236,6 +243,8 @@ impl Reducible for Fill {
                     Err(why) => SaveState::Failed(why),
                 };
             }
+            // Shown, not saved: not an edit.
+            FillAction::Figures(figures) => next.figures = figures,
             FillAction::Loaded(..) | FillAction::LoadFailed(_) => return self,
         }
         Rc::new(Fill::Ready(Box::new(next)))

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use qingdan_core::packet::PacketKind;
 use qingdan_core::period::Period;
 use qingdan_core::score::{ItemStatus, ScoreSheet};
-use qingdan_core::{Rule, Template, score};
+use qingdan_core::{Rule, Template, evaluation, score};
 use yew::prelude::*;
 
 use super::files::Files;
@@ -121,7 +121,10 @@ pub fn Fill(props: &IdProps) -> Html {
                 _ => None,
             };
             let said = Said { score: item_score, problem: problems.get(&item.id), reason, needs_note, due };
-            let files = files_on(&item.id, None);
+            let mut files = files_on(&item.id, None);
+            if inspection && evaluation::takes_figure(item) {
+                files = html! { <>{ figures(&ctx, &editing.figures) }{ files }</> };
+            }
             Some(item_view(ctx.lang, item, said, input, locked, &on_input, files, findings))
         });
         html! {
@@ -154,6 +157,37 @@ pub fn Fill(props: &IdProps) -> Html {
                 <a class="button primary" href={Route::Sign(assessment.id.clone()).href()} data-testid="go-sign">{ t(T::Sign) }</a>
             </nav>
         </main>
+    }
+}
+
+/// On an inspection's 民主测评 item: what the intake published for the
+/// unit's persons in the period, to score it by.
+fn figures(ctx: &super::Ctx, figures: &[crate::sync::Figure]) -> Html {
+    if figures.is_empty() {
+        return Html::default();
+    }
+    let lines = figures.iter().map(|f| {
+        let line = i18n::fill(
+            ctx.t(T::FigureLine),
+            &[
+                ("n", &f.name),
+                ("p", &f.post),
+                ("s", f.satisfaction.as_deref().unwrap_or("—")),
+                ("b", &f.ballots.to_string()),
+            ],
+        );
+        html! {
+            <li data-testid="figure">
+                { line }
+                if f.talk_due { { " " }<strong class="error">{ ctx.t(T::TalkDue) }</strong> }
+            </li>
+        }
+    });
+    html! {
+        <div class="notice" data-testid="figures">
+            <b>{ ctx.t(T::Figures) }</b>
+            <ul>{ for lines }</ul>
+        </div>
     }
 }
 

@@ -255,6 +255,40 @@ fn a_revocation_reaches_every_server_on_one_postgres_database_at_once() {
     }
 }
 
+/// One public key in 64 is base64url that begins with `-`: it is still
+/// enrolled, revoked and trusted by its text, never taken for an option.
+#[test]
+fn a_key_whose_text_begins_with_a_dash_is_enrolled_and_revoked_by_it() {
+    use qingdan_core::keys::{SigningKey, encode_public_key};
+    let (_dir, db, _removed) = scratch();
+    set_up(&db, &[]);
+    let dashed = (0..=u8::MAX)
+        .map(|seed| encode_public_key(&SigningKey::from_bytes(&[seed; 32]).verifying_key()))
+        .find(|key| key.starts_with('-'))
+        .expect("one seed of 256 gives a key beginning with '-'");
+    ok_on(
+        &db,
+        &[
+            "key",
+            "enroll",
+            "--unit",
+            "510824-101",
+            "--role",
+            "principal",
+            "--name",
+            "张三",
+            &dashed,
+        ],
+    );
+    let fingerprint =
+        qingdan_core::keys::fingerprint(&qingdan_core::keys::decode_public_key(&dashed).unwrap());
+    let listed = ok_on(&db, &["key", "list"]);
+    assert!(listed.contains(&fingerprint), "{listed}");
+    let revoked = ok_on(&db, &["key", "revoke", &dashed, "--reason", "调离"]);
+    assert!(revoked.starts_with("revoked "), "{revoked}");
+    assert!(ok_on(&db, &["key", "revoke", &dashed]).contains("was revoked already"));
+}
+
 /// Publishes the bundled lists on `db`, registers unit 510824-101 and
 /// enrolls each (unit, role, public key, person).
 pub(crate) fn set_up(db: &str, enrollments: &[(&str, &str, &str, &str)]) {

@@ -1122,4 +1122,22 @@ fn an_evaluation_is_made_its_slips_written_once_and_its_result_verifies() {
         "{}",
         text(&verified.stdout)
     );
+    // What it found for the unit's persons: no ballot, so no figure and
+    // no talk; none for a unit it did not evaluate.
+    let found = run(&["evaluation", "outcomes", "--unit", "510824-101"]);
+    assert!(found.status.success(), "{}", text(&found.stderr));
+    let lines: Vec<String> = text(&found.stdout).lines().map(str::to_owned).collect();
+    assert_eq!(
+        lines,
+        [
+            "banzi-2026  -  王五（党委书记）  no rating of 0 ballots",
+            "banzi-2026  -  赵六（纪委书记）  no rating of 0 ballots"
+        ]
+    );
+    let none = run(&["evaluation", "outcomes", "--unit", "510824-102"]);
+    assert!(
+        text(&none.stdout).contains("no closed evaluation has evaluated anyone of unit 510824-102"),
+        "{}",
+        text(&none.stdout)
+    );
 }

@@ -507,6 +507,7 @@ mod tests {
             kind: "inspection".into(),
             units: 0,
             rows: Vec::new(),
+            talks_due: None,
         });
         let state = Rc::new(Reports::default());
         assert!(!state.ready(Some(&query)));

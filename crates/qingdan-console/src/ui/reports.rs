@@ -405,6 +405,14 @@ fn ranking(ctx: &Ctx, page: &RankingPage) -> Html {
                     if row.last_place { <strong class="late">{ t(T::RepLastPlace) }</strong> }
                 </td>
                 <td class="num" data-col="findings">{ counts_text(row.findings) }</td>
+                <td data-col="talks">
+                    { for row.talks.iter().map(|talk| html! {
+                        <strong class="late" data-testid="talk" data-name={talk.name.clone()}
+                            data-satisfaction={talk.satisfaction.clone()} title={talk.evaluation.clone()}>
+                            { format!("{}（{}，{}%）", talk.name, talk.post, talk.satisfaction.as_deref().unwrap_or("—")) }
+                        </strong>
+                    }) }
+                </td>
                 <td class="no-print">
                     <a href={Route::Packet(row.packet_id.clone()).href()} data-testid="packet-link">
                         { t(T::RepOpenPacket) }
@@ -417,7 +425,7 @@ fn ranking(ctx: &Ctx, page: &RankingPage) -> Html {
         <>
             { head }
             { chart }
-            { list_table(ctx.lang, "ranking-table", &[Col::Head(T::RepRank), Col::Head(T::UnitCode), Col::Head(T::UnitName), Col::Head(T::Total), Col::Head(T::RepMax), Col::Head(T::RepPercentage), Col::Head(T::Grade), Col::Head(T::RepLastPlace), Col::Head(T::RepFindingCounts), Col::Actions], rows) }
+            { list_table(ctx.lang, "ranking-table", &[Col::Head(T::RepRank), Col::Head(T::UnitCode), Col::Head(T::UnitName), Col::Head(T::Total), Col::Head(T::RepMax), Col::Head(T::RepPercentage), Col::Head(T::Grade), Col::Head(T::RepLastPlace), Col::Head(T::RepFindingCounts), Col::Head(T::RepTalks), Col::Actions], rows) }
         </>
     }
 }
@@ -446,6 +454,11 @@ fn indicators(ctx: &Ctx, report: &Indicators) -> Html {
             <p class="facts" data-testid="indicators-units" data-units={report.units.to_string()}>
                 { i18n::fill(t(T::RepUnitsCounted), &[("n", &report.units.to_string())]) }
             </p>
+            if let Some(n) = report.talks_due.filter(|n| *n > 0) {
+                <p class="facts late" data-testid="indicators-talks" data-talks={n.to_string()}>
+                    { i18n::fill(t(T::RepTalksDue), &[("n", &n.to_string())]) }
+                </p>
+            }
         </>
     };
     if report.units == 0 {

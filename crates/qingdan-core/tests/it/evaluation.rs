@@ -68,6 +68,17 @@ fn an_evaluation_is_checked_and_each_problem_named_by_its_path() {
         ["groups"]
     );
     assert_eq!(problems_of(|d| d["threshold"] = 101.into()), ["threshold"]);
+    assert_eq!(problems_of(|d| d["period"] = "2026年".into()), ["period"]);
+    let mut dated: Value = serde_json::from_str(&example_text()).unwrap();
+    dated["period"] = "2026-H2".into();
+    assert_eq!(
+        Evaluation::from_value(&dated)
+            .unwrap()
+            .doc()
+            .period
+            .as_deref(),
+        Some("2026-H2")
+    );
     assert_eq!(
         problems_of(|d| d["closes_at"] = "2026-12-18T08:00:00+08:00".into()),
         ["closes_at"]

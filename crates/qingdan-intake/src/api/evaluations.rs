@@ -1,7 +1,8 @@
 //! `/evaluations`: 民主测评. Administrators make an evaluation, its slips
 //! (once) and close it; anyone reads an evaluation (the ballot page shows
 //! its form), casts a ballot with a slip's code while it is open, and
-//! reads the signed result once it is closed.
+//! reads the signed result once it is closed, and what closed ones found
+//! for a unit's persons.
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -22,6 +23,28 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/evaluations/{id}/ballots", post(cast))
         .route("/evaluations/{id}/close", post(close))
         .route("/evaluations/{id}/result", get(result))
+        .route("/evaluation-outcomes", get(outcomes))
+}
+
+/// `?unit=CODE[&period=P]`.
+#[derive(Debug, Deserialize)]
+struct OutcomesQuery {
+    unit: String,
+    period: Option<String>,
+}
+
+/// What closed evaluations found for a unit's persons: published figures,
+/// read by anyone (an inspector's app offers them).
+async fn outcomes(
+    State(state): State<AppState>,
+    query: Result<Query<OutcomesQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(query) = query.map_err(|e| Problem::malformed(e.body_text()))?;
+    let found = state
+        .intake
+        .evaluation_outcomes(&query.unit, query.period.as_deref())
+        .await?;
+    Ok(axum::Json(found).into_response())
 }
 
 async fn list(_: Admin, State(state): State<AppState>) -> Result<Response, Problem> {

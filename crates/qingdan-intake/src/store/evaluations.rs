@@ -42,6 +42,34 @@ pub enum Cast {
 /// A ballot as kept: its code's hash, its group, its answers (JSON).
 pub type BallotRow = (String, String, String);
 
+/// What a closed evaluation found for one person.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OutcomeRow {
+    /// The evaluation.
+    pub evaluation_id: String,
+    /// The person's id in it.
+    pub subject_id: String,
+    /// Their unit's code.
+    pub unit_code: String,
+    /// Their name.
+    pub name: String,
+    /// Their post.
+    pub post: String,
+    /// The period the evaluation names.
+    pub period: Option<String>,
+    /// When it closed.
+    pub closed_at: String,
+    /// Ballots counted.
+    pub ballots: i64,
+    /// Their weighted satisfaction in percent (a fixed-point text).
+    pub satisfaction: Option<String>,
+    /// Whether a talk (约谈) is due.
+    pub talk_due: bool,
+}
+
+/// Outcomes a unit's list gives at most (its latest).
+const OUTCOMES_OF_A_UNIT: i64 = 50;
+
 impl Store {
     /// Keeps a new evaluation; `false` when one has this id already.
     pub async fn add_evaluation(
@@ -184,7 +212,7 @@ impl Store {
         &self,
         id: &str,
         now: &str,
-        sign: impl FnOnce(Vec<BallotRow>, u32) -> Result<String, String>,
+        sign: impl FnOnce(Vec<BallotRow>, u32) -> Result<(String, Vec<OutcomeRow>), String>,
     ) -> Result<Option<Result<String, String>>, StoreError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -210,17 +238,102 @@ impl Store {
                     .bind(id)
                     .fetch_one(&mut *tx)
                     .await?;
-            let result = match sign(ballots, u32::try_from(issued).unwrap_or(u32::MAX)) {
-                Ok(result) => result,
-                Err(why) => return Ok(Some(Err(why))),
-            };
+            let (result, outcomes) =
+                match sign(ballots, u32::try_from(issued).unwrap_or(u32::MAX)) {
+                    Ok(signed) => signed,
+                    Err(why) => return Ok(Some(Err(why))),
+                };
             sqlx::query("UPDATE evaluations SET result = $2 WHERE id = $1")
                 .bind(id)
                 .bind(&result)
                 .execute(&mut *tx)
                 .await?;
+            for o in &outcomes {
+                sqlx::query(
+                    "INSERT INTO evaluation_outcomes (evaluation_id, subject_id, unit_code, name,
+                        post, period, closed_at, ballots, satisfaction, talk_due)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(&o.evaluation_id)
+                .bind(&o.subject_id)
+                .bind(&o.unit_code)
+                .bind(&o.name)
+                .bind(&o.post)
+                .bind(&o.period)
+                .bind(&o.closed_at)
+                .bind(o.ballots)
+                .bind(&o.satisfaction)
+                .bind(o.talk_due)
+                .execute(&mut *tx)
+                .await?;
+            }
             tx.commit().await?;
             Ok(Some(Ok(result)))
+        })
+    }
+
+    /// The persons of `unit` due a talk by the evaluations of `period`,
+    /// by name (read by the unit's index).
+    pub async fn talks_of(&self, period: &str, unit: &str) -> Result<Vec<OutcomeRow>, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_as(
+                "SELECT * FROM evaluation_outcomes
+                 WHERE unit_code = $1 AND period = $2 AND talk_due
+                 ORDER BY name, evaluation_id",
+            )
+            .bind(unit)
+            .bind(period)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// Every person due a talk by the evaluations of `period`, by unit and
+    /// name: for a whole ranking's download (the persons flagged are few).
+    pub async fn talks_in(&self, period: &str) -> Result<Vec<OutcomeRow>, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_as(
+                "SELECT * FROM evaluation_outcomes WHERE period = $1 AND talk_due
+                 ORDER BY unit_code, name, evaluation_id",
+            )
+            .bind(period)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// How many persons the evaluations of `period` found due a talk.
+    pub async fn talks_due(&self, period: &str) -> Result<i64, StoreError> {
+        on_pool!(self, pool => {
+            let (n,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM evaluation_outcomes WHERE period = $1 AND talk_due",
+            )
+            .bind(period)
+            .fetch_one(pool)
+            .await?;
+            Ok(n)
+        })
+    }
+
+    /// What the closed evaluations found for the persons of `unit` (of
+    /// `period` only, when given), the latest first; at most
+    /// [`OUTCOMES_OF_A_UNIT`].
+    pub async fn outcomes_of(
+        &self,
+        unit: &str,
+        period: Option<&str>,
+    ) -> Result<Vec<OutcomeRow>, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_as(
+                "SELECT * FROM evaluation_outcomes
+                 WHERE unit_code = $1 AND (CAST($2 AS TEXT) IS NULL OR period = $2)
+                 ORDER BY closed_at DESC, evaluation_id, subject_id LIMIT $3",
+            )
+            .bind(unit)
+            .bind(period)
+            .bind(OUTCOMES_OF_A_UNIT)
+            .fetch_all(pool)
+            .await?)
         })
     }
 }

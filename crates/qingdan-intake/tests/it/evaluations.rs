@@ -15,13 +15,14 @@ use qingdan_core::evaluation::{self, Evaluation, OTHER_GROUP};
 use qingdan_intake::Store;
 use serde_json::{Value, json};
 
-use crate::support::{Db, World, on_both, request, world};
+use crate::support::{Db, UNIT, World, new_id, on_both, request, world};
 
 on_both!(
     ballots_are_cast_once_each_and_the_signed_result_counts_them_all,
     the_slips_print_once_as_a_sheet_of_qr_codes,
     a_ballot_is_kept_with_its_code_hash_group_and_answers_only,
     ballots_cast_at_once_keep_each_code_once,
+    a_person_under_the_threshold_is_flagged_in_their_units_reports,
 );
 
 /// The example evaluation, open from an hour ago for two hours, with
@@ -438,4 +439,169 @@ async fn the_slips_print_once_as_a_sheet_of_qr_codes(db: Db) {
         )
         .await;
     assert_eq!(again.problem_code(), "conflict", "printed once");
+}
+
+/// Answers rating 王五 (wang) `wang` and 赵六 (zhao) `zhao` on everything.
+fn rating_both(wang: &str, zhao: &str) -> Value {
+    let all = |r: &str| {
+        ["duty", "integrity", "conduct", "overall"]
+            .iter()
+            .map(|d| ((*d).to_owned(), json!(r)))
+            .collect::<serde_json::Map<_, _>>()
+    };
+    json!({"ratings": {"wang": all(wang), "zhao": all(zhao)}})
+}
+
+/// 王五 of unit 510824-101 is rated 差 by half, 赵六 好 by all: the ranking
+/// of the evaluation's period flags 王五 on his unit's row (JSON, CSV), the
+/// indicators count one talk, and the published figures of his unit are
+/// offered by unit (and period).
+async fn a_person_under_the_threshold_is_flagged_in_their_units_reports(db: Db) {
+    let w = world(db).await;
+    w.intake
+        .add_unit("510824-102", "另一镇党委", "2026-11-23T08:00:00.000Z")
+        .await
+        .unwrap();
+    for unit in [UNIT, "510824-102"] {
+        let inspection = w.inspection(&new_id(), &w.responses, |m| {
+            m.unit.code = unit.into();
+        });
+        assert_eq!(w.post_packet(inspection).await.status, StatusCode::CREATED);
+    }
+    let mut doc: Value = serde_json::from_str(&evaluation_json(
+        "banzi-2026",
+        &[("committee", 6), ("staff", 6)],
+        0,
+    ))
+    .unwrap();
+    doc["period"] = "2026".into();
+    assert_eq!(
+        create(&w, &doc.to_string()).await.status,
+        StatusCode::CREATED
+    );
+    let codes = slips(&w, "banzi-2026").await;
+    // The committee (weight 0.5) rates 王五 差, the staff (0.5) 较好: 50 %
+    // satisfied, under 60 %.
+    for (group, code) in &codes {
+        let wang = if group == "committee" {
+            "poor"
+        } else {
+            "fairly_good"
+        };
+        let kept = cast(&w, "banzi-2026", code, &rating_both(wang, "good")).await;
+        assert_eq!(kept.status, StatusCode::CREATED, "{}", kept.text());
+    }
+    let closed = at(&w, Method::POST, "/banzi-2026/close", true).await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.text());
+
+    let ranking = "/api/v1/reports/ranking?template=bench-94&period=2026";
+    let rows = w.send(Method::GET, ranking, vec![], true).await.json()["rows"].clone();
+    let talks_of = |unit: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["unit_code"] == unit)
+            .unwrap()["talks"]
+            .clone()
+    };
+    let flagged = talks_of(UNIT);
+    assert_eq!(flagged.as_array().unwrap().len(), 1, "{flagged}");
+    assert_eq!(
+        (
+            flagged[0]["name"].as_str(),
+            flagged[0]["post"].as_str(),
+            flagged[0]["satisfaction"].as_str(),
+            flagged[0]["evaluation"].as_str()
+        ),
+        (
+            Some("王五"),
+            Some("党委书记"),
+            Some("50.00"),
+            Some("banzi-2026")
+        )
+    );
+    assert_eq!(talks_of("510824-102"), json!([]));
+    let csv = w
+        .send(Method::GET, &format!("{ranking}&format=csv"), vec![], true)
+        .await
+        .text();
+    let lines: Vec<&str> = csv.lines().collect();
+    let header = lines.iter().find(|l| l.contains("名次")).unwrap();
+    assert!(header.ends_with(",约谈"), "{header}");
+    let unit_line = lines.iter().find(|l| l.contains(UNIT)).unwrap();
+    assert!(
+        unit_line.ends_with(",王五（党委书记，50.00%）"),
+        "{unit_line}"
+    );
+    assert!(!csv.contains("赵六（"), "赵六 is not due a talk");
+    // Another period's ranking flags no one.
+    let other = w
+        .send(
+            Method::GET,
+            "/api/v1/reports/ranking?template=bench-94&period=2025",
+            vec![],
+            true,
+        )
+        .await
+        .json();
+    assert!(
+        other["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["talks"] == json!([]))
+    );
+    let indicators = w
+        .send(
+            Method::GET,
+            "/api/v1/reports/indicators?template=bench-94&period=2026",
+            vec![],
+            true,
+        )
+        .await
+        .json();
+    assert_eq!(indicators["talks_due"], 1);
+
+    // The published figures, by unit (anyone reads them).
+    let found = figures(&w, &format!("unit={UNIT}&period=2026")).await;
+    let said: Vec<(&str, &str, i64, bool)> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["name"].as_str().unwrap(),
+                o["satisfaction"].as_str().unwrap(),
+                o["ballots"].as_i64().unwrap(),
+                o["talk_due"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        said,
+        [("王五", "50.00", 12, true), ("赵六", "100.00", 12, false)]
+    );
+    assert_eq!(
+        figures(&w, &format!("unit={UNIT}&period=2025")).await,
+        json!([])
+    );
+    assert_eq!(figures(&w, "unit=510824-102").await, json!([]));
+    let bad = w
+        .send(Method::GET, "/api/v1/evaluation-outcomes", vec![], false)
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+/// The published figures of `/evaluation-outcomes?{query}`, read by anyone.
+async fn figures(w: &World, query: &str) -> Value {
+    let got = w
+        .send(
+            Method::GET,
+            &format!("/api/v1/evaluation-outcomes?{query}"),
+            vec![],
+            false,
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    got.json()
 }
