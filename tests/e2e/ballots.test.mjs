@@ -207,12 +207,13 @@ test("the console makes an evaluation, prints its slips once, closes it and flag
   await printed.close();
   await office.locator('[data-testid="evaluation-row"][data-id="banzi-2026-office"][data-stage="open"]').waitFor();
 
-  // Three phones vote 王五 poor, 赵六 good.
+  // Three phones vote 王五 poor, 赵六 good, each keeping its receipt.
+  const receipts = [];
   for (const link of links) {
     const phonePage = await (await browser.newContext(PHONE)).newPage();
     await phonePage.goto(link);
     await phonePage.locator('[data-testid="ballot-page"][data-ready="true"]').waitFor();
-    await vote(phonePage, "poor", "good");
+    receipts.push(await vote(phonePage, "poor", "good"));
     await phonePage.context().close();
   }
 
@@ -227,6 +228,14 @@ test("the console makes an evaluation, prints its slips once, closes it and flag
   const zhao = office.locator('[data-testid="evaluation-person"][data-person="zhao"]');
   assert.equal(await zhao.getAttribute("data-talk-due"), "false");
   assert.equal(await zhao.getAttribute("data-satisfaction"), "100.00");
+  // Each phone's receipt finds its ballot in the published list.
+  const published = (await intake.get("/evaluations/banzi-2026-office/result")).payload.tally.ballots;
+  assert.equal(published.length, 3);
+  for (const receipt of receipts) {
+    const ballot = published.find((b) => b.code_sha256 === receipt.code_sha256);
+    assert.ok(ballot, "my ballot is listed");
+    assert.equal(sha256(canonical({ answers: ballot.answers, code_sha256: ballot.code_sha256 })), receipt.ballot_sha256);
+  }
   assert.doesNotMatch(pageErrors(office), /page error:/);
   await context.close();
 });

@@ -287,6 +287,20 @@ fn a_key_whose_text_begins_with_a_dash_is_enrolled_and_revoked_by_it() {
     let revoked = ok_on(&db, &["key", "revoke", &dashed, "--reason", "调离"]);
     assert!(revoked.starts_with("revoked "), "{revoked}");
     assert!(ok_on(&db, &["key", "revoke", &dashed]).contains("was revoked already"));
+    // The intake's key a result must be signed by, too.
+    let other = qingdan(&[
+        "ballots",
+        "verify",
+        "tests/data/evaluations/banzi-2026.result.json",
+        "--intake-key",
+        &dashed,
+    ]);
+    assert_eq!(other.status.code(), Some(1));
+    assert!(
+        text(&other.stderr).contains(&format!("not {dashed}")),
+        "refused as another intake's key: {}",
+        text(&other.stderr)
+    );
 }
 
 /// Publishes the bundled lists on `db`, registers unit 510824-101 and
