@@ -774,6 +774,8 @@ pub fn check_template(
 mod tests {
     use super::*;
 
+    use qingdan_core::keys::{self, SigningKey};
+
     #[test]
     fn the_figures_of_the_period_and_of_evaluations_naming_none_are_offered() {
         let body = r#"[
@@ -800,7 +802,6 @@ mod tests {
         assert!(figures(404, body, "2026").is_empty(), "an older intake");
         assert!(figures(200, "<html>", "2026").is_empty());
     }
-    use qingdan_core::keys::{self, SigningKey};
 
     const ID: &str = "0b7c6a52-31d5-4a8e-9c43-5f0e2d1a9b77";
     const TEXT: &str = "{\"payload\":{}}\n";
