@@ -12,7 +12,7 @@ use qingdan_core::{Packet, canonical, receipt};
 
 use crate::load::{self, agent, check_outcome, post, send_all, uploads};
 use crate::support::{self, Db, World, new_id};
-use crate::{qingdan, text};
+use crate::{assert_refused, qingdan, text};
 
 /// A `qingdan serve` process, killed when dropped.
 pub(crate) struct Server {
@@ -724,12 +724,7 @@ fn revoked_keys_sign_nothing_more_tokens_expire_and_the_gap_has_both_scores() {
         "张三",
         &keys("principal.pub.pem"),
     ]);
-    assert_eq!(everywhere.status.code(), Some(1));
-    assert!(
-        text(&everywhere.stderr).contains("only inspectors"),
-        "{}",
-        text(&everywhere.stderr)
-    );
+    assert_refused(&everywhere, "only inspectors");
 
     let template = file("jiandu-zeren.json");
     std::fs::write(
@@ -1068,12 +1063,7 @@ fn a_rotated_intake_key_is_used_from_the_next_start_with_its_hand_over() {
     // Without a database there is nothing to rotate.
     all[3] = "sqlite:///nonexistent/qingdan.db";
     let missing = qingdan(&all);
-    assert_eq!(missing.status.code(), Some(1));
-    assert!(
-        text(&missing.stderr).contains("--create"),
-        "{}",
-        text(&missing.stderr)
-    );
+    assert_refused(&missing, "--create");
 }
 
 /// `--log-format json`: every line of the log is one JSON object, and a

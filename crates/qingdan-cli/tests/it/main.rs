@@ -24,6 +24,12 @@ fn qingdan(args: &[&str]) -> Output {
         .expect("the qingdan binary runs")
 }
 
+/// Asserts that a command failed on its input (exit 1), saying `needle`.
+pub(crate) fn assert_refused(out: &Output, needle: &str) {
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains(needle), "{}", text(&out.stderr));
+}
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -147,12 +153,7 @@ fn template_check_names_each_problem_and_exits_1() {
 #[test]
 fn template_check_of_a_missing_file_names_it() {
     let out = qingdan(&["template", "check", "no/such/file.json"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("no/such/file.json"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_refused(&out, "no/such/file.json");
 }
 
 #[test]
@@ -396,12 +397,7 @@ fn a_packet_is_made_signed_by_both_and_verified() {
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let unsigned = qingdan(&["verify", "-t", PACKET_TEMPLATE, path_str(&packet)]);
-    assert_eq!(unsigned.status.code(), Some(1));
-    assert!(
-        text(&unsigned.stderr).contains("principal 张三 has not signed"),
-        "{}",
-        text(&unsigned.stderr)
-    );
+    assert_refused(&unsigned, "principal 张三 has not signed");
 
     let outsider = qingdan(&[
         "sign",
@@ -411,12 +407,7 @@ fn a_packet_is_made_signed_by_both_and_verified() {
         "-o",
         path_str(&packet),
     ]);
-    assert_eq!(outsider.status.code(), Some(1));
-    assert!(
-        text(&outsider.stderr).contains("is not the key of any signer"),
-        "{}",
-        text(&outsider.stderr)
-    );
+    assert_refused(&outsider, "is not the key of any signer");
 
     sign_as_the_unit(&packet);
     let verified = qingdan(&["verify", "-t", PACKET_TEMPLATE, path_str(&packet)]);
@@ -531,12 +522,7 @@ fn every_self_assessment_list_takes_an_inspection_by_a_team_of_inspectors() {
         ],
         path_str(&dir.join("kaohe-self.json")),
     );
-    assert_eq!(refused.status.code(), Some(1));
-    assert!(
-        text(&refused.stderr).contains("does not take a self-assessment"),
-        "{}",
-        text(&refused.stderr)
-    );
+    assert_refused(&refused, "does not take a self-assessment");
 }
 
 /// `verify --inspection` judges a rectification as the intake does: one
@@ -563,11 +549,9 @@ fn verify_checks_a_rectification_against_its_inspection() {
         "--inspection",
         &format!("{other}/inspection.json"),
     ]);
-    assert_eq!(bad.status.code(), Some(1));
-    assert!(
-        text(&bad.stderr).contains("payload.unit.code: this rectification says 510824-101"),
-        "{}",
-        text(&bad.stderr)
+    assert_refused(
+        &bad,
+        "payload.unit.code: this rectification says 510824-101",
     );
 }
 
@@ -579,19 +563,9 @@ fn verify_names_the_failing_check_and_exits_1() {
         PACKET_TEMPLATE,
         "tests/data/packets/score-mismatch.json",
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("payload.score.total: the packet says \"99.00\""),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_refused(&out, "payload.score.total: the packet says \"99.00\"");
     let out = qingdan(&["verify", "tests/data/packets/tampered-payload.json"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("the signature of principal 张三 does not verify"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_refused(&out, "the signature of principal 张三 does not verify");
 }
 
 #[test]
@@ -907,12 +881,7 @@ fn a_packet_with_files_is_a_bundle_signed_and_verified_file_by_file() {
         path_str(&dir.join("odd.qingdan.zip")),
         &["--attach", &odd],
     );
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("is not a JPEG, PNG or WebP photo, nor a PDF"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_refused(&out, "is not a JPEG, PNG or WebP photo, nor a PDF");
     assert!(!dir.join("odd.qingdan.zip").exists());
 }
 
@@ -971,12 +940,7 @@ fn a_photo_of_a_finding_is_attached_to_it_and_its_item() {
         path_str(&dir.join("x.qingdan.zip")),
         &["--findings", path_str(&findings), "--attach", &wrong],
     );
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("no finding \"7\" in --findings"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_refused(&out, "no finding \"7\" in --findings");
 }
 
 #[test]
@@ -1009,12 +973,7 @@ fn ballots_verify_recounts_a_published_result_and_refuses_one_ballot_changed() {
     let changed = dir.join("changed.json");
     std::fs::write(&changed, value.to_string()).unwrap();
     let refused = qingdan(&["ballots", "verify", changed.to_str().unwrap()]);
-    assert_eq!(refused.status.code(), Some(1));
-    assert!(
-        text(&refused.stderr).contains("the intake's signature does not verify"),
-        "{}",
-        text(&refused.stderr)
-    );
+    assert_refused(&refused, "the intake's signature does not verify");
     // Another intake's key, and another evaluation, are refused too.
     let other = qingdan(&[
         "ballots",
@@ -1023,12 +982,7 @@ fn ballots_verify_recounts_a_published_result_and_refuses_one_ballot_changed() {
         "--intake-key",
         "GX9rI-FshTLGq8g4-s1ep4m-DHaykgM0A5v6iz02jWF",
     ]);
-    assert_eq!(other.status.code(), Some(1));
-    assert!(
-        text(&other.stderr).contains("not GX9rI"),
-        "{}",
-        text(&other.stderr)
-    );
+    assert_refused(&other, "not GX9rI");
 }
 
 #[test]
@@ -1078,12 +1032,7 @@ fn an_evaluation_is_made_its_slips_written_once_and_its_result_verifies() {
         "--codes-json",
         other.to_str().unwrap(),
     ]);
-    assert_eq!(again.status.code(), Some(1));
-    assert!(
-        text(&again.stderr).contains("made already"),
-        "{}",
-        text(&again.stderr)
-    );
+    assert_refused(&again, "made already");
     assert!(!other.exists(), "no empty file left");
     let over = run(&[
         "evaluation",
