@@ -495,7 +495,7 @@ async fn a_person_under_the_threshold_is_flagged_in_their_units_reports(db: Db) 
     assert_eq!(closed.status, StatusCode::OK, "{}", closed.text());
 
     let ranking = "/api/v1/reports/ranking?template=bench-94&period=2026";
-    let rows = w.send(Method::GET, ranking, vec![], true).await.json()["rows"].clone();
+    let rows = w.get(ranking, true).await.json()["rows"].clone();
     let talks_of = |unit: &str| {
         rows.as_array()
             .unwrap()
@@ -521,10 +521,7 @@ async fn a_person_under_the_threshold_is_flagged_in_their_units_reports(db: Db) 
         )
     );
     assert_eq!(talks_of("510824-102"), json!([]));
-    let csv = w
-        .send(Method::GET, &format!("{ranking}&format=csv"), vec![], true)
-        .await
-        .text();
+    let csv = w.get(&format!("{ranking}&format=csv"), true).await.text();
     let lines: Vec<&str> = csv.lines().collect();
     let header = lines.iter().find(|l| l.contains("名次")).unwrap();
     assert!(header.ends_with(",约谈"), "{header}");
@@ -536,10 +533,8 @@ async fn a_person_under_the_threshold_is_flagged_in_their_units_reports(db: Db) 
     assert!(!csv.contains("赵六（"), "赵六 is not due a talk");
     // Another period's ranking flags no one.
     let other = w
-        .send(
-            Method::GET,
+        .get(
             "/api/v1/reports/ranking?template=bench-94&period=2025",
-            vec![],
             true,
         )
         .await
@@ -552,10 +547,8 @@ async fn a_person_under_the_threshold_is_flagged_in_their_units_reports(db: Db) 
             .all(|r| r["talks"] == json!([]))
     );
     let indicators = w
-        .send(
-            Method::GET,
+        .get(
             "/api/v1/reports/indicators?template=bench-94&period=2026",
-            vec![],
             true,
         )
         .await
@@ -586,21 +579,14 @@ async fn a_person_under_the_threshold_is_flagged_in_their_units_reports(db: Db) 
         json!([])
     );
     assert_eq!(figures(&w, "unit=510824-102").await, json!([]));
-    let bad = w
-        .send(Method::GET, "/api/v1/evaluation-outcomes", vec![], false)
-        .await;
+    let bad = w.get("/api/v1/evaluation-outcomes", false).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
 /// The published figures of `/evaluation-outcomes?{query}`, read by anyone.
 async fn figures(w: &World, query: &str) -> Value {
     let got = w
-        .send(
-            Method::GET,
-            &format!("/api/v1/evaluation-outcomes?{query}"),
-            vec![],
-            false,
-        )
+        .get(&format!("/api/v1/evaluation-outcomes?{query}"), false)
         .await;
     assert_eq!(got.status, StatusCode::OK, "{}", got.text());
     got.json()

@@ -302,6 +302,11 @@ impl World {
         request(&self.router, method, path, body, token).await
     }
 
+    /// `GET path`, as an administrator when `admin`.
+    pub async fn get(&self, path: &str, admin: bool) -> Answer {
+        self.send(Method::GET, path, Vec::new(), admin).await
+    }
+
     pub async fn post_packet(&self, bytes: Vec<u8>) -> Answer {
         self.send(Method::POST, "/api/v1/packets", bytes, false)
             .await
