@@ -400,15 +400,7 @@ async fn ranking_page(
         latest.iter().map(|row| row.unit_code.as_str()),
     )
     .await?;
-    let mut talks = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for row in &latest {
-        if seen.insert(row.unit_code.as_str()) {
-            for found in store.talks_of(&query.period, &row.unit_code).await? {
-                talks.push(talk_of(found));
-            }
-        }
-    }
+    let talks = talks_in(store, &query.period).await?;
     let ranking = qingdan_report::ranking_page(
         template,
         &query.period,
@@ -437,17 +429,21 @@ fn talk_of(row: crate::store::OutcomeRow) -> qingdan_report::Talk {
     }
 }
 
-/// Every person the evaluations of `period` found due a talk.
+/// Every person the evaluations of `period` found due a talk, in the
+/// byte order of their unit codes that `Ranking::with_talks` searches (a
+/// database's collation may order them otherwise).
 async fn talks_in(
     store: &crate::store::Store,
     period: &str,
 ) -> Result<Vec<qingdan_report::Talk>, ReportError> {
-    Ok(store
+    let mut talks: Vec<_> = store
         .talks_in(period)
         .await?
         .into_iter()
         .map(talk_of)
-        .collect())
+        .collect();
+    talks.sort_by(|a, b| a.unit_code.cmp(&b.unit_code));
+    Ok(talks)
 }
 
 /// What the findings of some units (a page's), in one checklist and

@@ -140,13 +140,15 @@ impl Ranking {
     }
 
     /// Adds to each row the persons of its unit due a talk, of `talks`
-    /// (any order; others' are passed over).
+    /// (in unit-code order, as the intake reads them; others' are passed
+    /// over). Each row's are found by a binary search.
     pub fn with_talks(mut self, talks: &[Talk]) -> Ranking {
         for row in &mut self.rows {
+            let first = talks.partition_point(|t| t.unit_code < row.unit_code);
             row.talks = Some(
-                talks
+                talks[first..]
                     .iter()
-                    .filter(|t| t.unit_code == row.unit_code)
+                    .take_while(|t| t.unit_code == row.unit_code)
                     .cloned()
                     .collect(),
             );

@@ -272,24 +272,10 @@ impl Store {
         })
     }
 
-    /// The persons of `unit` due a talk by the evaluations of `period`,
-    /// by name (read by the unit's index).
-    pub async fn talks_of(&self, period: &str, unit: &str) -> Result<Vec<OutcomeRow>, StoreError> {
-        on_pool!(self, pool => {
-            Ok(sqlx::query_as(
-                "SELECT * FROM evaluation_outcomes
-                 WHERE unit_code = $1 AND period = $2 AND talk_due
-                 ORDER BY name, evaluation_id",
-            )
-            .bind(unit)
-            .bind(period)
-            .fetch_all(pool)
-            .await?)
-        })
-    }
-
     /// Every person due a talk by the evaluations of `period`, by unit and
-    /// name: for a whole ranking's download (the persons flagged are few).
+    /// name, read by the `(period, talk_due)` index: for a page of the
+    /// ranking or all of it (the persons flagged in a period are few beside
+    /// its units).
     pub async fn talks_in(&self, period: &str) -> Result<Vec<OutcomeRow>, StoreError> {
         on_pool!(self, pool => {
             Ok(sqlx::query_as(
